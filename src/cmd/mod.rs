@@ -1,0 +1,88 @@
+//! Subcommands, one file each. Each turns its arguments into a validated
+//! configuration, calls the library and prints.
+
+mod geodata;
+mod layers;
+
+use clap::{Parser, Subcommand};
+
+/// Map and query the Pakistan–Afghanistan border region.
+#[derive(Debug, Parser)]
+#[command(name = "frontier", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the built-in layers, or show the features of one layer.
+    Layers(layers::Args),
+    /// Regenerate geodata/ from the raw inputs.
+    Geodata(geodata::Args),
+}
+
+/// What a subcommand can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum CmdError {
+    /// A library error (already says what and where).
+    #[error(transparent)]
+    Lib(#[from] frontier::Error),
+    /// Writing the output failed (a closed pipe is handled by `main`).
+    #[error("writing output: {0}")]
+    Io(#[from] std::io::Error),
+    /// Bad usage that clap cannot see.
+    #[error("{0}")]
+    Usage(String),
+}
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> Result<(), CmdError> {
+    match cli.command {
+        Command::Layers(a) => layers::run(a),
+        Command::Geodata(a) => geodata::run(a),
+    }
+}
+
+/// Output format for listings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    /// Aligned text columns.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// Print rows as aligned columns (the last column is not padded).
+pub fn print_table(
+    out: &mut impl std::io::Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let n = cells.len();
+        cells
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i + 1 == n {
+                    c.to_string()
+                } else {
+                    format!("{c:<w$}", w = widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    writeln!(out, "{}", line(header.to_vec()))?;
+    for r in rows {
+        writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! Geodesic measures on the WGS84 ellipsoid.
+//!
+//! Every distance, length and area in frontier comes from here, and every one
+//! of them is computed on the ellipsoid with GeographicLib's algorithms
+//! (Karney 2013), never in planar longitude/latitude.
+//!
+//! Coordinates are `geo` coordinates with `x` = longitude and `y` = latitude,
+//! in degrees.
+//!
+//! # References
+//! - C. F. F. Karney, *Algorithms for geodesics*, J. Geodesy 87, 43–55 (2013),
+//!   doi:10.1007/s00190-012-0578-z.
+//! - C. F. F. Karney, *Geodesics on an ellipsoid of revolution* (2011),
+//!   arXiv:1102.1215, §8 (gnomonic projection and the interception problem).
+
+use geo::{Coord, GeodesicArea, LineString, MultiLineString, MultiPolygon};
+use geographiclib_rs::{Geodesic, InverseGeodesic};
+use std::sync::OnceLock;
+
+/// The WGS84 ellipsoid, built once.
+pub fn wgs84() -> &'static Geodesic {
+    static G: OnceLock<Geodesic> = OnceLock::new();
+    G.get_or_init(Geodesic::wgs84)
+}
+
+// GeographicLib output masks (geodesiccapability), spelled out because the
+// crate's generic `_gen_*` entry points take them raw.
+const CAP_C1: u64 = 1 << 0;
+const CAP_C2: u64 = 1 << 2;
+const CAP_C3: u64 = 1 << 3;
+const OUT_LATITUDE: u64 = 1 << 7;
+const OUT_LONGITUDE: u64 = (1 << 8) | CAP_C3;
+const OUT_AZIMUTH: u64 = 1 << 9;
+const OUT_DISTANCE: u64 = (1 << 10) | CAP_C1;
+const OUT_REDUCEDLENGTH: u64 = (1 << 12) | CAP_C1 | CAP_C2;
+const OUT_GEODESICSCALE: u64 = (1 << 13) | CAP_C1 | CAP_C2;
+
+/// Geodesic distance between two points.
+///
+/// # Units
+/// Degrees in (`x` longitude, `y` latitude), metres out.
+///
+/// # References
+/// Karney (2013), the inverse problem.
+pub fn distance_m(a: Coord, b: Coord) -> f64 {
+    wgs84().inverse(a.y, a.x, b.y, b.x)
+}
+
+/// Geodesic length of a line string: the sum of the geodesics between
+/// consecutive vertices.
+///
+/// # Units
+/// Degrees in, metres out.
+pub fn length_m(line: &LineString) -> f64 {
+    line.lines().map(|l| distance_m(l.start, l.end)).sum()
+}
+
+/// Geodesic length of every part of a multi line string.
+///
+/// # Units
+/// Degrees in, metres out.
+pub fn multi_length_m(lines: &MultiLineString) -> f64 {
+    lines.0.iter().map(length_m).sum()
+}
+
+/// Geodesic area of a multipolygon (holes subtracted), whatever the winding.
+///
+/// # Units
+/// Degrees in, square metres out.
+///
+/// # References
+/// Karney (2013), §6, area of a geodesic polygon.
+pub fn area_m2(mp: &MultiPolygon) -> f64 {
+    mp.0.iter().map(|p| p.geodesic_area_unsigned()).sum()
+}
+
+/// A gnomonic projection centred on `centre` (Karney 2011, §8): geodesics
+/// through the centre are straight lines, and other geodesics are very
+/// nearly straight, which is what makes the interception problem solvable
+/// by plane geometry plus a few iterations.
+#[derive(Clone, Copy, Debug)]
+pub struct Gnomonic {
+    lat0: f64,
+    lon0: f64,
+}
+
+impl Gnomonic {
+    /// Projection centred on `centre` (degrees).
+    pub fn new(centre: Coord) -> Self {
+        Gnomonic {
+            lat0: centre.y,
+            lon0: centre.x,
+        }
+    }
+
+    /// Project `c` to plane coordinates. `None` when `c` is 90° or more of
+    /// arc from the centre (the gnomonic projection is undefined there).
+    ///
+    /// # Units
+    /// Degrees in, metres out.
+    pub fn forward(&self, c: Coord) -> Option<(f64, f64)> {
+        let (_a12, _s12, azi0, _azi, m, big_m, _m21, _s) = wgs84()._gen_inverse_azi(
+            self.lat0,
+            self.lon0,
+            c.y,
+            c.x,
+            OUT_AZIMUTH | OUT_REDUCEDLENGTH | OUT_GEODESICSCALE,
+        );
+        if big_m <= 0.0 {
+            return None;
+        }
+        let rho = m / big_m;
+        let (s, co) = azi0.to_radians().sin_cos();
+        Some((rho * s, rho * co))
+    }
+
+    /// Unproject plane coordinates back to longitude/latitude.
+    ///
+    /// # Units
+    /// Metres in, degrees out.
+    pub fn reverse(&self, x: f64, y: f64) -> Coord {
+        let g = wgs84();
+        let a = g.a;
+        let azi0 = x.atan2(y).to_degrees();
+        let mut rho = x.hypot(y);
+        let mut s = a * (rho / a).atan();
+        let little = rho <= a;
+        if !little {
+            rho = 1.0 / rho;
+        }
+        let mask = OUT_LATITUDE | OUT_LONGITUDE | OUT_REDUCEDLENGTH | OUT_GEODESICSCALE;
+        let (mut lat, mut lon) = (self.lat0, self.lon0);
+        for _ in 0..10 {
+            let (_a12, lat2, lon2, _azi2, _s12, m, big_m, _m21, _ss) =
+                g._gen_direct(self.lat0, self.lon0, azi0, false, s, mask);
+            lat = lat2;
+            lon = lon2;
+            let ds = if little {
+                (m / big_m - rho) * big_m * big_m
+            } else {
+                (rho - big_m / m) * m * m
+            };
+            s -= ds;
+            if ds.abs() <= 1e-9 * a * 1e-6 {
+                break;
+            }
+        }
+        Coord { x: lon, y: lat }
+    }
+}
+
+/// The point of the geodesic segment `a`–`b` nearest to `p`, and its distance.
+///
+/// Solved as Karney's interception problem (2011, §8): centre a gnomonic
+/// projection on a guess on the segment, drop the perpendicular from `p` to
+/// the projected segment (clamped to its ends), take the foot as the new
+/// centre, and repeat until the foot is the centre. The geodesic from `p` then
+/// meets the segment at a right angle (or ends at an endpoint).
+///
+/// # Units
+/// Degrees in; returns (metres, nearest point in degrees).
+///
+/// # References
+/// Karney (2011), arXiv:1102.1215, §8.
+pub fn point_segment_distance(p: Coord, a: Coord, b: Coord) -> (f64, Coord) {
+    let g = wgs84();
+    if a == b {
+        return (distance_m(p, a), a);
+    }
+    // Start from the middle of the segment.
+    let (_a12, s12, azi1, _azi2, _m, _mm, _m21, _s) =
+        g._gen_inverse_azi(a.y, a.x, b.y, b.x, OUT_DISTANCE | OUT_AZIMUTH);
+    let (_a, lat, lon, _az, _s, _m, _mm2, _m21b, _ss) = g._gen_direct(
+        a.y,
+        a.x,
+        azi1,
+        false,
+        s12 / 2.0,
+        OUT_LATITUDE | OUT_LONGITUDE,
+    );
+    let mut x = Coord { x: lon, y: lat };
+    for _ in 0..20 {
+        let proj = Gnomonic::new(x);
+        let (Some(pa), Some(pb), Some(pp)) = (proj.forward(a), proj.forward(b), proj.forward(p))
+        else {
+            break;
+        };
+        let (dx, dy) = (pb.0 - pa.0, pb.1 - pa.1);
+        let len2 = dx * dx + dy * dy;
+        let t = if len2 > 0.0 {
+            (((pp.0 - pa.0) * dx + (pp.1 - pa.1) * dy) / len2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (fx, fy) = (pa.0 + t * dx, pa.1 + t * dy);
+        let moved = fx.hypot(fy);
+        x = if t == 0.0 {
+            a
+        } else if t == 1.0 {
+            b
+        } else {
+            proj.reverse(fx, fy)
+        };
+        if moved < 1e-4 {
+            break;
+        }
+    }
+    (distance_m(p, x), x)
+}
+
+/// Geodesic distance from `p` to the nearest point of a line string, and
+/// that point.
+///
+/// # Units
+/// Degrees in; returns (metres, nearest point in degrees).
+pub fn point_line_distance(p: Coord, line: &LineString) -> (f64, Coord) {
+    let mut best = (f64::INFINITY, p);
+    if line.0.len() == 1 {
+        return (distance_m(p, line.0[0]), line.0[0]);
+    }
+    for seg in line.lines() {
+        let d = point_segment_distance(p, seg.start, seg.end);
+        if d.0 < best.0 {
+            best = d;
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geographiclib_rs::DirectGeodesic;
+
+    fn c(x: f64, y: f64) -> Coord {
+        Coord { x, y }
+    }
+
+    /// Oracle: sample the geodesic a–b every `step` metres with GeographicLib's
+    /// direct problem and take the nearest sample.
+    fn brute(p: Coord, a: Coord, b: Coord, step: f64) -> f64 {
+        let g = wgs84();
+        let (s12, azi1, _azi2): (f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
+        let n = (s12 / step).ceil().max(1.0) as usize;
+        (0..=n)
+            .map(|i| {
+                let (lat, lon): (f64, f64) = g.direct(a.y, a.x, azi1, s12 * i as f64 / n as f64);
+                distance_m(p, c(lon, lat))
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn gnomonic_round_trip() {
+        let g = Gnomonic::new(c(69.0, 32.0));
+        for q in [c(69.5, 32.2), c(71.0, 30.0), c(60.9, 29.9), c(74.5, 37.0)] {
+            let (x, y) = g.forward(q).unwrap();
+            let back = g.reverse(x, y);
+            assert!(distance_m(q, back) < 1e-6, "{q:?} -> {back:?}");
+        }
+    }
+
+    #[test]
+    fn distance_to_segment_matches_dense_sampling() {
+        // A 40 km segment across the Durand Line near Torkham, points from
+        // 0 to 1,000 km away on every side.
+        let a = c(70.9, 34.0);
+        let b = c(71.3, 34.2);
+        for (i, p) in [
+            c(71.1, 34.1),
+            c(71.0, 34.3),
+            c(71.2, 33.9),
+            c(70.0, 34.0),
+            c(72.5, 34.5),
+            c(71.1, 30.0),
+            c(66.0, 30.5),
+            c(75.0, 40.0),
+            c(71.1, 43.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (d, _) = point_segment_distance(p, a, b);
+            let oracle = brute(p, a, b, 0.5);
+            // The sampled oracle overestimates by at most (step/2)^2 / (2 d).
+            assert!(
+                (d - oracle).abs() < 0.01 + 0.07 / oracle.max(1.0),
+                "case {i}: got {d} m, oracle {oracle} m"
+            );
+        }
+    }
+
+    #[test]
+    fn nearest_point_lies_on_segment_geodesic() {
+        let a = c(66.0, 30.0);
+        let b = c(67.0, 31.0);
+        let (_, x) = point_segment_distance(c(67.0, 30.0), a, b);
+        // On the geodesic: |AX| + |XB| = |AB|.
+        let lhs = distance_m(a, x) + distance_m(x, b);
+        assert!((lhs - distance_m(a, b)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn known_distance_karney() {
+        // GeographicLib's documented example (JFK to SIN-like pair is long);
+        // here: a degree of latitude at the equator is 110,574.389 m on WGS84.
+        let d = distance_m(c(0.0, 0.0), c(0.0, 1.0));
+        assert!((d - 110_574.389).abs() < 0.01, "{d}");
+    }
+}

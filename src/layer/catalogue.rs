@@ -1,0 +1,158 @@
+//! The catalogue of built-in layers, embedded in the binary, and the rule
+//! that lets a user's GeoJSON file stand wherever a layer name is accepted.
+
+use super::Layer;
+use crate::error::{Error, Result};
+use std::path::Path;
+
+/// Attribution carried by every built-in layer.
+pub const ATTRIBUTION: &str = "Boundaries © OpenStreetMap contributors (ODbL 1.0); population: Pakistan Bureau of Statistics, Census 2023; CPEC alignments schematic, compiled from public route descriptions";
+
+/// One built-in layer.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// Name used on the command line (`durand-line`, `districts`, ...).
+    pub name: &'static str,
+    /// File name under `geodata/`.
+    pub file: &'static str,
+    /// One line on what it holds.
+    pub description: &'static str,
+    /// Where the data comes from.
+    pub source: &'static str,
+    /// Licence of the data.
+    pub licence: &'static str,
+    /// The GeoJSON text, embedded at compile time.
+    pub text: &'static str,
+}
+
+macro_rules! builtin {
+    ($name:literal, $file:literal, $desc:literal, $source:literal, $licence:literal) => {
+        Builtin {
+            name: $name,
+            file: $file,
+            description: $desc,
+            source: $source,
+            licence: $licence,
+            text: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/", $file)),
+        }
+    };
+}
+
+/// Every built-in layer, in catalogue order.
+pub const BUILTINS: &[Builtin] = &[
+    builtin!(
+        "durand-line",
+        "durand-line.geojson",
+        "Pakistan-Afghanistan boundary, Iran tripoint to China tripoint (derived)",
+        "OpenStreetMap",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "provinces",
+        "provinces.geojson",
+        "4 provinces, Islamabad Capital Territory, AJK, Gilgit-Baltistan",
+        "OpenStreetMap; PBS Census 2023",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "districts",
+        "districts.geojson",
+        "156 districts (136 census + 10 AJK + 10 GB) with census figures",
+        "OpenStreetMap; PBS Census 2023",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "kp",
+        "kp.geojson",
+        "Khyber Pakhtunkhwa outline and its districts",
+        "OpenStreetMap; PBS Census 2023",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "balochistan",
+        "balochistan.geojson",
+        "Balochistan outline and its districts",
+        "OpenStreetMap; PBS Census 2023",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "waziristan",
+        "waziristan.geojson",
+        "North and South Waziristan and their union",
+        "OpenStreetMap; PBS Census 2023",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "chaman",
+        "chaman.geojson",
+        "Chaman district and the Chaman-Spin Boldak crossing",
+        "OpenStreetMap; PBS Census 2023",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "cpec",
+        "cpec-corridors.geojson",
+        "CPEC eastern, western and central alignments (schematic)",
+        "public route descriptions (schematic)",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "crossings",
+        "crossings.geojson",
+        "Torkham and Chaman-Spin Boldak, snapped to the Durand Line",
+        "public gazetteer; OpenStreetMap",
+        "ODbL-1.0"
+    ),
+    builtin!(
+        "neighbours",
+        "neighbours.geojson",
+        "Afghanistan, China, India, Iran silhouettes",
+        "OpenStreetMap",
+        "ODbL-1.0"
+    ),
+];
+
+/// Finds layers by built-in name or file path.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Catalogue;
+
+impl Catalogue {
+    /// The built-in layer called `name`.
+    pub fn builtin(name: &str) -> Option<&'static Builtin> {
+        BUILTINS.iter().find(|b| b.name == name)
+    }
+
+    /// Comma-separated built-in names, for messages.
+    pub fn builtin_names() -> String {
+        BUILTINS
+            .iter()
+            .map(|b| b.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Load a layer: a built-in name, or else a path to a GeoJSON file.
+    pub fn load(name_or_path: &str) -> Result<Layer> {
+        if let Some(b) = Self::builtin(name_or_path) {
+            return Self::load_builtin(b);
+        }
+        let path = Path::new(name_or_path);
+        if !path.exists() {
+            return Err(Error::NotFound {
+                path: path.to_path_buf(),
+                builtins: Self::builtin_names(),
+            });
+        }
+        Layer::from_path(path)
+    }
+
+    /// Parse an embedded built-in layer.
+    pub fn load_builtin(b: &Builtin) -> Result<Layer> {
+        let mut layer = Layer::from_geojson_str(b.name, b.file, b.text)?;
+        layer.source = "built-in".into();
+        if layer.licence.is_empty() {
+            layer.licence = b.licence.into();
+        }
+        Ok(layer)
+    }
+}

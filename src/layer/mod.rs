@@ -1,0 +1,252 @@
+//! Layers: named collections of features with geometry and properties,
+//! loaded from GeoJSON (built in or from a file) and validated on the way in.
+
+pub mod catalogue;
+mod write;
+
+pub use catalogue::{BUILTINS, Builtin, Catalogue};
+pub use write::{to_geojson, write_geometry};
+
+use crate::error::{Error, Result};
+use geo::{CoordsIter, Geometry};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// One feature: a geometry in WGS84 lon/lat and its properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    /// The geometry (`x` = longitude, `y` = latitude, degrees).
+    pub geometry: Geometry,
+    /// The GeoJSON properties, in file order.
+    pub properties: Map<String, Value>,
+}
+
+impl Feature {
+    /// A feature from a geometry and properties.
+    pub fn new(geometry: impl Into<Geometry>, properties: Map<String, Value>) -> Self {
+        Feature {
+            geometry: geometry.into(),
+            properties,
+        }
+    }
+
+    /// The `name` property, if it is a string.
+    pub fn name(&self) -> Option<&str> {
+        self.properties.get("name").and_then(Value::as_str)
+    }
+
+    /// A property as a string (numbers are formatted), if present and not null.
+    pub fn property_text(&self, key: &str) -> Option<String> {
+        match self.properties.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+/// A named collection of features.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    /// The layer's name (a built-in name, or the file stem of a user file).
+    pub name: String,
+    /// Where it came from: `built-in` or the file path.
+    pub source: String,
+    /// Attribution to show with the data (empty if the file gives none).
+    pub attribution: String,
+    /// Licence of the data (empty if the file gives none).
+    pub licence: String,
+    /// The features, in file order.
+    pub features: Vec<Feature>,
+}
+
+/// Name of a geometry's type as GeoJSON spells it.
+pub fn geometry_type_name(g: &Geometry) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::LineString(_) | Geometry::Line(_) => "LineString",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::Polygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => "Polygon",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+    }
+}
+
+impl Layer {
+    /// Read and validate a GeoJSON file. The layer is named after the file stem.
+    pub fn from_path(path: &Path) -> Result<Layer> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "layer".into());
+        let origin = path.display().to_string();
+        let mut layer = Layer::from_geojson_str(&name, &origin, &text)?;
+        layer.source = origin;
+        Ok(layer)
+    }
+
+    /// Parse and validate GeoJSON text: a FeatureCollection, a Feature or a
+    /// bare geometry. `origin` names the text in error messages.
+    ///
+    /// Errors name the place: malformed JSON by line and column; a feature
+    /// with no geometry, an empty or unsupported geometry, or a coordinate
+    /// outside longitude ±180 / latitude ±90 by feature index (and name).
+    pub fn from_geojson_str(name: &str, origin: &str, text: &str) -> Result<Layer> {
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
+        let gerr = |message: String| Error::GeoJson {
+            origin: origin.to_string(),
+            message,
+        };
+        let Value::Object(mut top) = value else {
+            return Err(gerr("top level is not a JSON object".into()));
+        };
+        let kind = top
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or_else(|| gerr("no \"type\" member at top level".into()))?
+            .to_string();
+        let text_member = |top: &Map<String, Value>, k: &str| {
+            top.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let attribution = text_member(&top, "attribution");
+        let licence = text_member(&top, "licence");
+        let raw_features: Vec<Value> = match kind.as_str() {
+            "FeatureCollection" => match top.remove("features") {
+                Some(Value::Array(a)) => a,
+                _ => return Err(gerr("FeatureCollection has no \"features\" array".into())),
+            },
+            "Feature" => vec![Value::Object(top)],
+            _ => {
+                let mut f = Map::new();
+                f.insert("type".into(), "Feature".into());
+                f.insert("properties".into(), Value::Object(Map::new()));
+                f.insert("geometry".into(), Value::Object(top));
+                vec![Value::Object(f)]
+            }
+        };
+        let mut features = Vec::with_capacity(raw_features.len());
+        for (index, raw) in raw_features.into_iter().enumerate() {
+            features.push(parse_feature(origin, index, raw)?);
+        }
+        Ok(Layer {
+            name: name.to_string(),
+            source: origin.to_string(),
+            attribution,
+            licence,
+            features,
+        })
+    }
+
+    /// The geometry type of the layer: one GeoJSON type name, or the distinct
+    /// names joined with `+` when features differ.
+    pub fn geometry_type(&self) -> String {
+        let mut kinds: Vec<&str> = Vec::new();
+        for f in &self.features {
+            let k = geometry_type_name(&f.geometry);
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+        }
+        if kinds.is_empty() {
+            "empty".into()
+        } else {
+            kinds.join("+")
+        }
+    }
+
+    /// The first feature whose `name` property equals `name`.
+    pub fn feature(&self, name: &str) -> Option<&Feature> {
+        self.features.iter().find(|f| f.name() == Some(name))
+    }
+}
+
+fn parse_feature(origin: &str, index: usize, raw: Value) -> Result<Feature> {
+    let fname = raw
+        .get("properties")
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    let ferr = |message: String| Error::Feature {
+        origin: origin.to_string(),
+        index,
+        name: fname.clone(),
+        message,
+    };
+    if raw.get("geometry").is_none_or(Value::is_null) {
+        return Err(ferr("has no geometry (null or missing)".into()));
+    }
+    if let Some(t) = raw
+        .get("geometry")
+        .and_then(|g| g.get("type"))
+        .and_then(Value::as_str)
+        && t == "GeometryCollection"
+    {
+        return Err(ferr(
+            "unsupported geometry type GeometryCollection (use Multi* geometries)".into(),
+        ));
+    }
+    let f: geojson::Feature = serde_json::from_value(raw)
+        .map_err(|e| ferr(format!("not a valid GeoJSON Feature: {e}")))?;
+    let properties = f.properties.clone().unwrap_or_default();
+    let g = f
+        .geometry
+        .ok_or_else(|| ferr("has no geometry (null or missing)".into()))?;
+    let geometry: Geometry =
+        Geometry::try_from(&g.value).map_err(|e| ferr(format!("unusable geometry: {e}")))?;
+    if geometry.coords_count() == 0 {
+        return Err(ferr(format!(
+            "empty {} geometry",
+            geometry_type_name(&geometry)
+        )));
+    }
+    for c in geometry.coords_iter() {
+        let ok_lon = c.x.is_finite() && (-180.0..=180.0).contains(&c.x);
+        let ok_lat = c.y.is_finite() && (-90.0..=90.0).contains(&c.y);
+        if !(ok_lon && ok_lat) {
+            let hint = if ok_lon && c.x.abs() <= 90.0 && c.y.abs() <= 180.0 {
+                " (latitude and longitude swapped? GeoJSON is [longitude, latitude])"
+            } else {
+                ""
+            };
+            return Err(ferr(format!(
+                "coordinate [{}, {}] is out of range: longitude must be within ±180 and latitude within ±90{hint}",
+                c.x, c.y
+            )));
+        }
+    }
+    if let Some(bad) = empty_part(&geometry) {
+        return Err(ferr(bad));
+    }
+    Ok(Feature {
+        geometry,
+        properties,
+    })
+}
+
+/// A part of a geometry that has no coordinates (e.g. a polygon with an
+/// empty ring among others), described, or `None`.
+fn empty_part(g: &Geometry) -> Option<String> {
+    let polygon_bad =
+        |p: &geo::Polygon| p.exterior().0.len() < 4 || p.interiors().iter().any(|r| r.0.len() < 4);
+    match g {
+        Geometry::LineString(l) if l.0.len() < 2 => {
+            Some("LineString has fewer than 2 positions".into())
+        }
+        Geometry::MultiLineString(m) if m.0.iter().any(|l| l.0.len() < 2) => {
+            Some("a part of the MultiLineString has fewer than 2 positions".into())
+        }
+        Geometry::Polygon(p) if polygon_bad(p) => {
+            Some("a ring of the Polygon has fewer than 4 positions".into())
+        }
+        Geometry::MultiPolygon(m) if m.0.iter().any(polygon_bad) => {
+            Some("a ring of the MultiPolygon has fewer than 4 positions".into())
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,38 @@
+//! The `frontier` command line: a thin layer over the library. Each
+//! subcommand lives in its own file under `src/cmd/`.
+
+mod cmd;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cmd::Cli::parse();
+    match cmd::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let mut msg = format!("frontier: error: {e}");
+            let mut src = e.source();
+            while let Some(s) = src {
+                // thiserror variants already print their source inline when
+                // it is part of the message; avoid saying it twice.
+                let s_text = s.to_string();
+                if !msg.contains(&s_text) {
+                    msg.push_str(&format!(": {s_text}"));
+                }
+                src = s.source();
+            }
+            eprintln!("{msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &cmd::CmdError) -> bool {
+    matches!(e, cmd::CmdError::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+use std::error::Error as _;
