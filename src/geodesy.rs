@@ -240,7 +240,8 @@ mod tests {
     /// direct problem and take the nearest sample.
     fn brute(p: Coord, a: Coord, b: Coord, step: f64) -> f64 {
         let g = wgs84();
-        let (s12, azi1, _azi2): (f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
+        // The 4-tuple form is (s12, azi1, azi2, a12).
+        let (s12, azi1, _azi2, _a12): (f64, f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
         let n = (s12 / step).ceil().max(1.0) as usize;
         (0..=n)
             .map(|i| {
