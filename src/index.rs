@@ -55,6 +55,15 @@ impl PolygonIndex {
         }
     }
 
+    /// Whether feature `i` contains `c` or has it on its boundary (false for
+    /// features that are not polygons).
+    pub fn contains(&self, i: usize, c: Coord) -> bool {
+        match self.prepared.get(i) {
+            Some(Some((it, mp))) => it.contains(&c) || mp.intersects(&c),
+            _ => false,
+        }
+    }
+
     /// Index of the feature that contains `c` (lon/lat degrees), by the
     /// boundary rule in the module docs; `None` outside every feature.
     pub fn locate(&self, c: Coord) -> Option<usize> {

@@ -24,7 +24,11 @@ pub mod error;
 pub mod geodata;
 pub mod geodesy;
 pub mod index;
+pub mod ingest;
 pub mod layer;
+pub mod output;
+pub mod pipeline;
+pub mod query;
 
 pub use error::{Error, Result};
 pub use layer::{Catalogue, Feature, Layer};

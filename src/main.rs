@@ -32,7 +32,12 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &cmd::CmdError) -> bool {
-    matches!(e, cmd::CmdError::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+    let pipe = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    match e {
+        cmd::CmdError::Io(io) => pipe(io),
+        cmd::CmdError::Lib(frontier::Error::Io { source, .. }) => pipe(source),
+        _ => false,
+    }
 }
 
 use std::error::Error as _;

@@ -3,6 +3,10 @@
 
 mod geodata;
 mod layers;
+mod locate;
+mod near;
+mod nearest;
+mod points;
 
 use clap::{Parser, Subcommand};
 
@@ -18,6 +22,12 @@ pub struct Cli {
 enum Command {
     /// List the built-in layers, or show the features of one layer.
     Layers(layers::Args),
+    /// Country, province and district of each point (plus any polygon layers asked for).
+    Locate(locate::Args),
+    /// Rows within a distance of a layer, with the geodesic distance to its nearest feature.
+    Near(near::Args),
+    /// The K nearest features of a layer to each row, with geodesic distances.
+    Nearest(nearest::Args),
     /// Regenerate geodata/ from the raw inputs.
     Geodata(geodata::Args),
 }
@@ -40,6 +50,9 @@ pub enum CmdError {
 pub fn run(cli: Cli) -> Result<(), CmdError> {
     match cli.command {
         Command::Layers(a) => layers::run(a),
+        Command::Locate(a) => locate::run(a),
+        Command::Near(a) => near::run(a),
+        Command::Nearest(a) => nearest::run(a),
         Command::Geodata(a) => geodata::run(a),
     }
 }

@@ -1,0 +1,65 @@
+//! `frontier near`: rows within a distance of a layer, with the geodesic
+//! distance to its nearest feature.
+
+use super::CmdError;
+use super::points::{Input, Output, added_name};
+use frontier::Catalogue;
+use frontier::output::Column;
+use frontier::query::{DistanceIndex, Locator, feature_label, parse_distance};
+use serde_json::Value;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: Input,
+    /// The layer to measure to: a built-in name (durand-line, cpec, crossings, ...) or a GeoJSON file.
+    #[arg(long, value_name = "LAYER")]
+    to: String,
+    /// Keep only rows within this distance (e.g. 25km, 500m); without it, every row.
+    #[arg(long, value_name = "DIST", value_parser = parse_distance)]
+    within: Option<f64>,
+    #[command(flatten)]
+    output: Output,
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    let layer = Catalogue::load(&args.to)?;
+    let index = DistanceIndex::new(&layer);
+    let durand = args.to == "durand-line";
+    let locator = if durand { Some(Locator::new()?) } else { None };
+    let within = args.within;
+    super::points::run(
+        &args.input,
+        &args.output,
+        |cols| {
+            let mut v = vec![
+                Column::fixed(added_name(cols, "distance_km"), 3),
+                Column::text(added_name(cols, "nearest_feature")),
+                Column::fixed(added_name(cols, "nearest_lon"), 6),
+                Column::fixed(added_name(cols, "nearest_lat"), 6),
+            ];
+            if durand {
+                v.push(Column::text(added_name(cols, "side")));
+            }
+            v
+        },
+        |r| {
+            let hit = index.nearest(r.coord, within)?;
+            let mut v = vec![
+                Value::from(hit.distance_m / 1000.0),
+                Value::from(feature_label(&layer, hit.feature)),
+                Value::from(hit.nearest.x),
+                Value::from(hit.nearest.y),
+            ];
+            if let Some(loc) = &locator {
+                let c = loc.locate(r.coord).country;
+                v.push(Value::from(match c.as_str() {
+                    "PAK" | "AFG" => c,
+                    _ => String::new(),
+                }));
+            }
+            Some(v)
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! `frontier nearest`: the K nearest features of a layer to each row.
+
+use super::CmdError;
+use super::points::{Input, Output, added_name};
+use frontier::Catalogue;
+use frontier::output::Column;
+use frontier::query::{DistanceIndex, feature_label};
+use serde_json::Value;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: Input,
+    /// The layer whose features are ranked: a built-in name or a GeoJSON file.
+    #[arg(long, value_name = "LAYER")]
+    layer: String,
+    /// How many nearest features per row.
+    #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
+    k: u16,
+    #[command(flatten)]
+    output: Output,
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    let layer = Catalogue::load(&args.layer)?;
+    let index = DistanceIndex::new(&layer);
+    let k = args.k as usize;
+    super::points::run(
+        &args.input,
+        &args.output,
+        |cols| {
+            (1..=k)
+                .flat_map(|i| {
+                    [
+                        Column::text(added_name(cols, &format!("nearest_{i}"))),
+                        Column::fixed(added_name(cols, &format!("distance_{i}_km")), 3),
+                    ]
+                })
+                .collect()
+        },
+        |r| {
+            let hits = index.k_nearest(r.coord, k, None);
+            let mut v = Vec::with_capacity(2 * k);
+            for i in 0..k {
+                match hits.get(i) {
+                    Some(h) => {
+                        v.push(Value::from(feature_label(&layer, h.feature)));
+                        v.push(Value::from(h.distance_m / 1000.0));
+                    }
+                    None => {
+                        v.push(Value::Null);
+                        v.push(Value::Null);
+                    }
+                }
+            }
+            Some(v)
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! The streaming loop shared by the point commands: read a chunk of rows,
+//! answer each readable row on every core, write the answers in input order,
+//! and account for every row (rows in = rows out + rows filtered + rows
+//! rejected).
+
+use crate::error::{Error, Result};
+use crate::ingest::{PointSource, Record, Reject, Row, value_text};
+use crate::output::RowWriter;
+use geo::Coord;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+/// Rows per chunk: large enough to keep every core busy, small enough to
+/// stream (memory does not grow with the input).
+pub const CHUNK_ROWS: usize = 1 << 15;
+
+/// What happened to the rows.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Stats {
+    /// Rows read (header excluded).
+    pub rows_in: u64,
+    /// Rows written to the output.
+    pub rows_out: u64,
+    /// Readable rows left out on purpose (e.g. beyond `--within`).
+    pub filtered: u64,
+    /// Unreadable rows (with `--skip-invalid`), by reason.
+    pub rejected: u64,
+    /// Reasons for rejection, counted.
+    pub reject_reasons: BTreeMap<String, u64>,
+    /// Readable rows far outside the region that would fall in Pakistan
+    /// with latitude and longitude swapped.
+    pub swap_suspects: u64,
+}
+
+impl Stats {
+    /// A warning when many points look like swapped coordinates.
+    pub fn swap_warning(&self) -> Option<String> {
+        let readable = self.rows_in - self.rejected;
+        (self.swap_suspects > 0 && self.swap_suspects * 20 >= readable).then(|| {
+            format!(
+                "warning: {} of {} points lie far outside the region but would fall in Pakistan with latitude and longitude swapped; check the coordinate columns (--lat/--lon)",
+                self.swap_suspects, readable
+            )
+        })
+    }
+
+    /// A one-line account of the rows, e.g. for stderr.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "{} rows in, {} written, {} filtered out, {} rejected",
+            self.rows_in, self.rows_out, self.filtered, self.rejected
+        );
+        if !self.reject_reasons.is_empty() {
+            let reasons: Vec<String> = self
+                .reject_reasons
+                .iter()
+                .map(|(r, n)| format!("{n} × {r}"))
+                .collect();
+            s.push_str(&format!(" ({})", reasons.join("; ")));
+        }
+        s
+    }
+}
+
+/// Pakistan's bounding box, with a little margin, and the wider region's.
+const PAK_BOX: ([f64; 2], [f64; 2]) = ([60.5, 23.5], [78.0, 37.2]);
+const REGION_BOX: ([f64; 2], [f64; 2]) = ([44.0, 10.0], [98.0, 47.0]);
+
+fn inside(b: ([f64; 2], [f64; 2]), x: f64, y: f64) -> bool {
+    x >= b.0[0] && x <= b.1[0] && y >= b.0[1] && y <= b.1[1]
+}
+
+/// Whether a point far outside the region would land in Pakistan swapped.
+pub fn swap_suspect(c: Coord) -> bool {
+    !inside(REGION_BOX, c.x, c.y) && inside(PAK_BOX, c.y, c.x)
+}
+
+/// Where rejected rows go.
+pub struct Rejects<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> Rejects<W> {
+    /// A CSV of rejected rows: `line`, `column`, `reason`, then the row's own
+    /// columns.
+    pub fn new(out: W, columns: &[String]) -> Result<Self> {
+        let mut writer = csv::Writer::from_writer(out);
+        let mut header = vec!["line".to_string(), "column".into(), "reason".into()];
+        header.extend(columns.iter().cloned());
+        writer
+            .write_record(&header)
+            .map_err(|e| Error::io("rejects", e.into()))?;
+        Ok(Rejects { writer })
+    }
+
+    fn write(&mut self, r: &Reject) -> Result<()> {
+        let mut rec = vec![r.line.to_string(), r.column.clone(), r.reason.clone()];
+        rec.extend(r.values.iter().map(value_text));
+        self.writer
+            .write_record(&rec)
+            .map_err(|e| Error::io("rejects", e.into()))
+    }
+
+    /// Flush the file.
+    pub fn finish(mut self) -> Result<()> {
+        self.writer.flush().map_err(|e| Error::io("rejects", e))
+    }
+}
+
+/// Run `answer` over every readable row of `source` and write
+/// `row values + answer` for each `Some` answer, in input order. `progress`
+/// is called after each chunk with the bytes read so far.
+pub fn run<W, R, F>(
+    source: &mut PointSource,
+    out: &mut RowWriter<W>,
+    mut rejects: Option<&mut Rejects<R>>,
+    answer: F,
+    mut progress: impl FnMut(u64),
+) -> Result<Stats>
+where
+    W: Write,
+    R: Write,
+    F: Fn(&Record) -> Option<Vec<Value>> + Sync,
+{
+    let mut stats = Stats::default();
+    let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK_ROWS);
+    loop {
+        let more = source.read_chunk(CHUNK_ROWS, &mut chunk)?;
+        let answers: Vec<Option<Vec<Value>>> = chunk
+            .par_iter()
+            .map(|row| match row {
+                Row::Record(r) => answer(r),
+                Row::Reject(_) => None,
+            })
+            .collect();
+        for (row, ans) in chunk.iter().zip(answers) {
+            stats.rows_in += 1;
+            match row {
+                Row::Reject(r) => {
+                    stats.rejected += 1;
+                    *stats
+                        .reject_reasons
+                        .entry(reason_kind(&r.reason))
+                        .or_default() += 1;
+                    if let Some(rj) = rejects.as_deref_mut() {
+                        rj.write(r)?;
+                    }
+                }
+                Row::Record(r) => {
+                    if swap_suspect(r.coord) {
+                        stats.swap_suspects += 1;
+                    }
+                    match ans {
+                        Some(added) => {
+                            let mut values = r.values.clone();
+                            values.extend(added);
+                            out.row(&values, r.coord)
+                                .map_err(|e| Error::io("output", e))?;
+                            stats.rows_out += 1;
+                        }
+                        None => stats.filtered += 1,
+                    }
+                }
+            }
+        }
+        progress(source.position_bytes());
+        if !more {
+            break;
+        }
+    }
+    Ok(stats)
+}
+
+/// The kind of a rejection reason, without the offending value, for counting.
+fn reason_kind(reason: &str) -> String {
+    match reason.find(':') {
+        Some(i) => reason[..i].to_string(),
+        None => reason
+            .split(' ')
+            .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}

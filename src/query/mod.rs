@@ -1,0 +1,133 @@
+//! Questions about points: which country, province and district each is in
+//! ([`Locator`]), and how far each is from the features of a layer
+//! ([`DistanceIndex`]).
+
+pub mod distance;
+
+pub use distance::{DistanceIndex, Hit, search_box};
+
+use crate::error::Result;
+use crate::index::PolygonIndex;
+use crate::layer::{Catalogue, Layer};
+use geo::Coord;
+
+/// How far outside every neighbour silhouette a point not in Pakistan may lie
+/// and still be given the nearest neighbour's country: the silhouettes are
+/// quantized to about 0.5 km.
+pub const COUNTRY_SNAP_M: f64 = 2_000.0;
+
+/// Where a point is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Location {
+    /// ISO 3166-1 alpha-3 (`PAK`, `AFG`, `IRN`, `CHN`, `IND`), or empty.
+    pub country: String,
+    /// Province or territory (Pakistan only), or empty.
+    pub province: String,
+    /// District (Pakistan only), or empty.
+    pub district: String,
+}
+
+/// Country, province and district of points, from the built-in districts
+/// and neighbours.
+///
+/// A point in a district is in Pakistan (`PAK`), whatever the coarser
+/// neighbour silhouettes say. Otherwise it takes the country of the
+/// neighbour silhouette containing it, or of the nearest one within
+/// [`COUNTRY_SNAP_M`]; otherwise (the sea, or far away) the country is empty.
+/// Points on a boundary shared by two districts go to the one first in file
+/// order (see [`crate::index`]).
+pub struct Locator {
+    districts: Layer,
+    district_index: PolygonIndex,
+    neighbours: Layer,
+    neighbour_index: PolygonIndex,
+    neighbour_distance: DistanceIndex,
+}
+
+impl Locator {
+    /// Build from the built-in layers.
+    pub fn new() -> Result<Self> {
+        let districts = Catalogue::load("districts")?;
+        let neighbours = Catalogue::load("neighbours")?;
+        Ok(Locator {
+            district_index: PolygonIndex::new(&districts),
+            neighbour_index: PolygonIndex::new(&neighbours),
+            neighbour_distance: DistanceIndex::new(&neighbours),
+            districts,
+            neighbours,
+        })
+    }
+
+    /// Locate one point (lon/lat degrees).
+    pub fn locate(&self, c: Coord) -> Location {
+        if let Some(i) = self.district_index.locate(c) {
+            let f = &self.districts.features[i];
+            return Location {
+                country: "PAK".into(),
+                province: f.property_text("province").unwrap_or_default(),
+                district: f.property_text("name").unwrap_or_default(),
+            };
+        }
+        let n = self.neighbour_index.locate(c).or_else(|| {
+            self.neighbour_distance
+                .nearest(c, Some(COUNTRY_SNAP_M))
+                .map(|h| h.feature)
+        });
+        Location {
+            country: n
+                .and_then(|i| self.neighbours.features[i].property_text("iso3"))
+                .unwrap_or_default(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Name of a feature for output: its `name` property, else its `corridor`
+/// or `id`, else `#index`.
+pub fn feature_label(layer: &Layer, i: usize) -> String {
+    let f = &layer.features[i];
+    ["name", "corridor", "id"]
+        .iter()
+        .find_map(|k| f.property_text(k))
+        .unwrap_or_else(|| format!("#{i}"))
+}
+
+/// Parse a distance such as `25km`, `500m`, `0.5 km` into metres.
+///
+/// # Units
+/// Text in (`m` or `km` required), metres out.
+pub fn parse_distance(text: &str) -> std::result::Result<f64, String> {
+    let t = text.trim().to_ascii_lowercase();
+    let (num, factor) = if let Some(n) = t.strip_suffix("km") {
+        (n, 1000.0)
+    } else if let Some(n) = t.strip_suffix('m') {
+        (n, 1.0)
+    } else {
+        return Err(format!("{text:?}: give a unit, e.g. 25km or 500m"));
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a distance (e.g. 25km, 500m, 0.5km)"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("{text:?}: a distance must be a finite number ≥ 0"));
+    }
+    Ok(v * factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(parse_distance("25km"), Ok(25_000.0));
+        assert_eq!(parse_distance("500m"), Ok(500.0));
+        assert_eq!(parse_distance("0.5 km"), Ok(500.0));
+        assert_eq!(parse_distance("10KM"), Ok(10_000.0));
+        assert!(parse_distance("25").unwrap_err().contains("give a unit"));
+        assert!(parse_distance("-3km").is_err());
+        assert!(parse_distance("abckm").is_err());
+        assert!(parse_distance("NaNkm").is_err());
+    }
+}
