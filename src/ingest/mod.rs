@@ -135,15 +135,17 @@ pub struct PointSource {
     len: Option<u64>,
 }
 
+/// A row as a reader yields it: line, values, and the position or
+/// (column, reason) why there is none.
+type RawRow = (
+    u64,
+    Vec<Value>,
+    std::result::Result<Coord, (String, String)>,
+);
+
 enum Inner {
     Csv(csv_points::CsvRows),
-    Features(
-        std::vec::IntoIter<(
-            u64,
-            Vec<Value>,
-            std::result::Result<Coord, (String, String)>,
-        )>,
-    ),
+    Features(std::vec::IntoIter<RawRow>),
 }
 
 /// Check a latitude/longitude pair as text; the error is (column, reason).

@@ -59,7 +59,7 @@ pub struct RowWriter<W: Write> {
 }
 
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Raw(W),
 }
 
@@ -84,7 +84,7 @@ impl<W: Write> RowWriter<W> {
                     .buffer_capacity(1 << 16)
                     .from_writer(out);
                 w.write_record(columns.iter().map(|c| c.name.as_str()))?;
-                Sink::Csv(w)
+                Sink::Csv(Box::new(w))
             }
             Format::Geojson => {
                 out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
