@@ -63,6 +63,18 @@ enum Sink<W: Write> {
     Raw(W),
 }
 
+/// The I/O error inside a CSV error (so a closed pipe stays recognisable).
+fn csv_io(e: csv::Error) -> io::Error {
+    if let csv::ErrorKind::Io(_) = e.kind() {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            _ => unreachable!(),
+        }
+    } else {
+        io::Error::other(e)
+    }
+}
+
 fn cell_text(v: &Value, decimals: Option<usize>) -> String {
     match (v, decimals) {
         (Value::Number(n), Some(d)) => match n.as_f64() {
@@ -83,7 +95,8 @@ impl<W: Write> RowWriter<W> {
                 let mut w = csv::WriterBuilder::new()
                     .buffer_capacity(1 << 16)
                     .from_writer(out);
-                w.write_record(columns.iter().map(|c| c.name.as_str()))?;
+                w.write_record(columns.iter().map(|c| c.name.as_str()))
+                    .map_err(csv_io)?;
                 Sink::Csv(Box::new(w))
             }
             Format::Geojson => {
@@ -140,12 +153,14 @@ impl<W: Write> RowWriter<W> {
             Format::Ndjson => format!("{}\n", Value::Object(self.object(values, false))),
         };
         match &mut self.sink {
-            Sink::Csv(w) => w.write_record(
-                self.columns
-                    .iter()
-                    .zip(values)
-                    .map(|(c, v)| cell_text(v, c.decimals)),
-            )?,
+            Sink::Csv(w) => w
+                .write_record(
+                    self.columns
+                        .iter()
+                        .zip(values)
+                        .map(|(c, v)| cell_text(v, c.decimals)),
+                )
+                .map_err(csv_io)?,
             Sink::Raw(out) => out.write_all(text.as_bytes())?,
         }
         self.rows += 1;
@@ -155,7 +170,13 @@ impl<W: Write> RowWriter<W> {
     /// Close the collection, flush, and hand back the output.
     pub fn finish(self) -> io::Result<W> {
         match self.sink {
-            Sink::Csv(w) => w.into_inner().map_err(|e| e.into_error()),
+            Sink::Csv(w) => w
+                .into_inner()
+                .map_err(|e| e.into_error())
+                .and_then(|mut o| {
+                    o.flush()?;
+                    Ok(o)
+                }),
             Sink::Raw(mut out) => {
                 match self.format {
                     Format::Geojson => out.write_all(b"\n]}\n")?,

@@ -1,0 +1,371 @@
+//! The query engine against brute force and GeographicLib: every answer of
+//! the indexed search must equal the answer of measuring everything.
+
+use frontier::geodesy::{self, point_segment_distance, wgs84};
+use frontier::index::PolygonIndex;
+use frontier::query::{DistanceIndex, Locator, search_box};
+use frontier::{Catalogue, Feature, Layer};
+use geo::{Contains, Coord, Geometry, Intersects, MultiPolygon, Point};
+use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
+use proptest::prelude::*;
+use std::sync::OnceLock;
+
+fn c(x: f64, y: f64) -> Coord {
+    Coord { x, y }
+}
+
+fn builtin(name: &str) -> &'static Layer {
+    static L: OnceLock<Vec<Layer>> = OnceLock::new();
+    let all = L.get_or_init(|| {
+        frontier::layer::BUILTINS
+            .iter()
+            .map(|b| Catalogue::load_builtin(b).unwrap())
+            .collect()
+    });
+    all.iter().find(|l| l.name == name).unwrap()
+}
+
+fn index(name: &str) -> &'static DistanceIndex {
+    static I: OnceLock<Vec<(String, DistanceIndex)>> = OnceLock::new();
+    let all = I.get_or_init(|| {
+        ["durand-line", "cpec", "crossings", "waziristan"]
+            .iter()
+            .map(|n| (n.to_string(), DistanceIndex::new(builtin(n))))
+            .collect()
+    });
+    &all.iter().find(|(n, _)| n == name).unwrap().1
+}
+
+fn direct(p: Coord, azi: f64, s: f64) -> Coord {
+    let (lat, lon): (f64, f64) = wgs84().direct(p.y, p.x, azi, s);
+    c(lon, lat)
+}
+
+/// Every segment (and point) of a layer, with its feature index.
+fn segments(layer: &Layer) -> Vec<(usize, Coord, Coord)> {
+    let mut out = Vec::new();
+    let mut line = |fi: usize, cs: &[Coord]| {
+        if cs.len() == 1 {
+            out.push((fi, cs[0], cs[0]));
+        }
+        for w in cs.windows(2) {
+            out.push((fi, w[0], w[1]));
+        }
+    };
+    for (fi, f) in layer.features.iter().enumerate() {
+        match &f.geometry {
+            Geometry::Point(p) => line(fi, &[p.0]),
+            Geometry::LineString(l) => line(fi, &l.0),
+            Geometry::MultiLineString(m) => m.0.iter().for_each(|l| line(fi, &l.0)),
+            Geometry::MultiPolygon(m) => {
+                for p in &m.0 {
+                    line(fi, &p.exterior().0);
+                    p.interiors().iter().for_each(|h| line(fi, &h.0));
+                }
+            }
+            Geometry::Polygon(p) => line(fi, &p.exterior().0),
+            other => panic!("{other:?}"),
+        }
+    }
+    out
+}
+
+/// Brute force: the exact distance from `p` to every feature, nearest first
+/// (0 inside a polygon).
+fn brute(layer: &Layer, p: Coord) -> Vec<(usize, f64)> {
+    let mut best = vec![f64::INFINITY; layer.features.len()];
+    for (fi, a, b) in segments(layer) {
+        let d = if a == b {
+            geodesy::distance_m(p, a)
+        } else {
+            point_segment_distance(p, a, b).0
+        };
+        best[fi] = best[fi].min(d);
+    }
+    for (fi, f) in layer.features.iter().enumerate() {
+        if let Geometry::MultiPolygon(m) = &f.geometry
+            && m.intersects(&p)
+        {
+            best[fi] = 0.0;
+        }
+    }
+    let mut v: Vec<(usize, f64)> = best.into_iter().enumerate().collect();
+    v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    v
+}
+
+/// A point up to 1,000 km from a random vertex of the Durand Line.
+fn near_durand() -> impl Strategy<Value = Coord> {
+    (0usize..6000, 0.0..360.0f64, 0.0..1.0f64).prop_map(|(i, azi, u)| {
+        let Geometry::LineString(l) = &builtin("durand-line").features[0].geometry else {
+            unreachable!()
+        };
+        let v = l.0[i % l.0.len()];
+        // Many points near the line, some far: s = 1,000 km · u³.
+        direct(v, azi, 1_000_000.0 * u * u * u)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn search_box_holds_every_point_within_the_radius(
+        lon in 55.0..80.0f64, lat in -60.0..60.0f64,
+        r in 1.0..3_000_000.0f64, azi in -180.0..180.0f64, frac in 0.0..=1.0f64,
+    ) {
+        let p = c(lon, lat);
+        let q = direct(p, azi, r * frac);
+        let (lo, hi) = search_box(p, r);
+        prop_assert!(q.y >= lo[1] && q.y <= hi[1], "lat {q:?} not in {lo:?}..{hi:?}");
+        // Longitudes may wrap: compare the difference.
+        let dlon = ((q.x - p.x + 540.0) % 360.0) - 180.0;
+        prop_assert!(p.x + dlon >= lo[0] && p.x + dlon <= hi[0], "lon {q:?} not in {lo:?}..{hi:?}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    #[test]
+    fn nearest_to_the_durand_line_matches_brute_force(p in near_durand(), within_km in 1.0..200.0f64) {
+        let layer = builtin("durand-line");
+        let idx = index("durand-line");
+        let truth = brute(layer, p)[0].1;
+        let hit = idx.nearest(p, None).unwrap();
+        prop_assert!((hit.distance_m - truth).abs() < 1e-6, "index {} vs brute {truth}", hit.distance_m);
+        // The reported nearest point is on the line at that distance.
+        prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < 1e-3);
+        let w = within_km * 1000.0;
+        prop_assert_eq!(idx.nearest(p, Some(w)).is_some(), truth <= w);
+    }
+
+    #[test]
+    fn k_nearest_matches_brute_force(p in near_durand(), k in 1usize..4) {
+        for name in ["cpec", "crossings", "waziristan"] {
+            let truth = brute(builtin(name), p);
+            let hits = index(name).k_nearest(p, k, None);
+            prop_assert_eq!(hits.len(), k.min(truth.len()), "{}", name);
+            for (h, t) in hits.iter().zip(&truth) {
+                prop_assert!((h.distance_m - t.1).abs() < 1e-6, "{name}: {} vs {}", h.distance_m, t.1);
+            }
+        }
+    }
+}
+
+/// Distance from `p` to the geodesic a–b by GeographicLib alone: sample the
+/// geodesic (direct problem) at 400 points, then golden-section search the
+/// best bracket. Independent of the gnomonic interception under test.
+fn oracle_segment(p: Coord, a: Coord, b: Coord) -> f64 {
+    let g = wgs84();
+    let (s12, azi1, _, _): (f64, f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
+    let at = |s: f64| geodesy::distance_m(p, direct(a, azi1, s));
+    let n = 400;
+    let (mut bi, mut bd) = (0usize, f64::INFINITY);
+    for i in 0..=n {
+        let d = at(s12 * i as f64 / n as f64);
+        if d < bd {
+            (bi, bd) = (i, d);
+        }
+    }
+    let (mut lo, mut hi) = (
+        s12 * (bi.saturating_sub(1)) as f64 / n as f64,
+        s12 * ((bi + 1).min(n)) as f64 / n as f64,
+    );
+    let phi = (5f64.sqrt() - 1.0) / 2.0;
+    for _ in 0..100 {
+        let m1 = hi - phi * (hi - lo);
+        let m2 = lo + phi * (hi - lo);
+        if at(m1) < at(m2) {
+            hi = m2;
+        } else {
+            lo = m1;
+        }
+    }
+    at((lo + hi) / 2.0).min(bd)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn distance_to_the_line_is_within_a_metre_of_geographiclib(p in near_durand()) {
+        let layer = builtin("durand-line");
+        let hit = index("durand-line").nearest(p, None).unwrap();
+        // The oracle on every segment within 2 km of the best.
+        let oracle = segments(layer)
+            .into_iter()
+            .filter(|(_, a, b)| point_segment_distance(p, *a, *b).0 < hit.distance_m + 2000.0)
+            .map(|(_, a, b)| oracle_segment(p, a, b))
+            .fold(f64::INFINITY, f64::min);
+        prop_assert!((hit.distance_m - oracle).abs() < 1.0, "ours {} vs GeographicLib {oracle}", hit.distance_m);
+    }
+
+    #[test]
+    fn long_cpec_segments_are_measured_exactly(p in near_durand()) {
+        // CPEC segments are up to hundreds of km long: the geodesic bows
+        // away from the straight lon/lat line, which the index must follow.
+        let layer = builtin("cpec");
+        let hit = index("cpec").nearest(p, None).unwrap();
+        let oracle = segments(layer)
+            .into_iter()
+            .map(|(_, a, b)| oracle_segment(p, a, b))
+            .fold(f64::INFINITY, f64::min);
+        prop_assert!((hit.distance_m - oracle).abs() < 1.0, "ours {} vs GeographicLib {oracle}", hit.distance_m);
+    }
+}
+
+// ------------------------------------------------------------- containment
+
+/// Brute force: the first district (file order) whose interior holds the
+/// point, else the first whose boundary does.
+fn brute_district(districts: &Layer, p: Coord) -> Option<usize> {
+    let mps: Vec<&MultiPolygon> = districts
+        .features
+        .iter()
+        .map(|f| match &f.geometry {
+            Geometry::MultiPolygon(m) => m,
+            _ => unreachable!(),
+        })
+        .collect();
+    mps.iter()
+        .position(|m| m.contains(&p))
+        .or_else(|| mps.iter().position(|m| m.intersects(&p)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn locate_matches_brute_force_point_in_polygon(lon in 60.5..78.0f64, lat in 23.5..37.2f64) {
+        static IDX: OnceLock<PolygonIndex> = OnceLock::new();
+        let d = builtin("districts");
+        let idx = IDX.get_or_init(|| PolygonIndex::new(d));
+        let p = c(lon, lat);
+        prop_assert_eq!(idx.locate(p), brute_district(d, p));
+    }
+}
+
+#[test]
+fn points_on_shared_boundaries_go_to_exactly_one_district() {
+    let d = builtin("districts");
+    let idx = PolygonIndex::new(d);
+    let mp = |n: &str| match &d.feature(n).unwrap().geometry {
+        Geometry::MultiPolygon(m) => m.clone(),
+        _ => unreachable!(),
+    };
+    let north = mp("North Waziristan");
+    let south = mp("South Waziristan");
+    let shared: Vec<Coord> = north.0[0]
+        .exterior()
+        .0
+        .iter()
+        .filter(|v| south.0.iter().any(|p| p.exterior().0.contains(v)))
+        .copied()
+        .collect();
+    assert!(shared.len() > 10, "the two districts share a boundary");
+    let ni = d
+        .features
+        .iter()
+        .position(|f| f.name() == Some("North Waziristan"))
+        .unwrap();
+    let si = d
+        .features
+        .iter()
+        .position(|f| f.name() == Some("South Waziristan"))
+        .unwrap();
+    let mut tripoints = 0;
+    for v in shared {
+        // On the boundary of both, in the interior of neither.
+        assert!(north.intersects(&v) && south.intersects(&v));
+        assert!(!north.contains(&v) && !south.contains(&v));
+        // The first district in file order whose boundary holds it (a third
+        // district where three meet).
+        let holders: Vec<usize> = d
+            .features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.geometry.intersects(&v))
+            .map(|(i, _)| i)
+            .collect();
+        if holders.len() > 2 {
+            tripoints += 1;
+        } else {
+            assert_eq!(holders, vec![ni.min(si), ni.max(si)]);
+        }
+        assert_eq!(idx.locate(v), Some(holders[0]), "{v:?}");
+    }
+    assert!(
+        tripoints <= 2,
+        "{tripoints} vertices shared by three districts"
+    );
+}
+
+#[test]
+fn locator_names_countries() {
+    let l = Locator::new().unwrap();
+    let kabul = l.locate(c(69.2075, 34.5553));
+    assert_eq!(
+        (kabul.country.as_str(), kabul.district.as_str()),
+        ("AFG", "")
+    );
+    let miranshah = l.locate(c(70.0711, 33.0006));
+    assert_eq!(miranshah.country, "PAK");
+    assert_eq!(miranshah.province, "Khyber Pakhtunkhwa");
+    assert_eq!(miranshah.district, "North Waziristan");
+    assert_eq!(l.locate(c(60.86, 29.5)).country, "IRN", "Zahedan side");
+    assert_eq!(l.locate(c(75.99, 39.47)).country, "CHN", "Kashgar");
+    assert_eq!(l.locate(c(77.21, 28.61)).country, "IND", "Delhi");
+    assert_eq!(l.locate(c(65.0, 22.0)).country, "", "Arabian Sea");
+}
+
+#[test]
+fn polygon_layers_measure_zero_inside() {
+    let w = builtin("waziristan");
+    let idx = DistanceIndex::new(w);
+    let hits = idx.k_nearest(c(70.0711, 33.0006), 3, None);
+    // Inside North Waziristan and inside the Waziristan union: both 0.
+    let zero: Vec<&str> = hits
+        .iter()
+        .filter(|h| h.distance_m == 0.0)
+        .map(|h| w.features[h.feature].name().unwrap())
+        .collect();
+    assert_eq!(zero, ["North Waziristan", "Waziristan"]);
+}
+
+#[test]
+fn user_point_layers_work_as_targets() {
+    // A synthetic layer of 300 points (generated here, labelled synthetic).
+    let mut features = Vec::new();
+    let mut x = 12345u64;
+    let mut rnd = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % 1_000_000) as f64 / 1_000_000.0
+    };
+    for i in 0..300 {
+        let mut props = serde_json::Map::new();
+        props.insert("name".into(), format!("synthetic-{i}").into());
+        features.push(Feature::new(
+            Point::new(61.0 + 16.0 * rnd(), 24.0 + 13.0 * rnd()),
+            props,
+        ));
+    }
+    let layer = Layer {
+        name: "synthetic".into(),
+        source: "test".into(),
+        attribution: String::new(),
+        licence: String::new(),
+        features,
+    };
+    let idx = DistanceIndex::new(&layer);
+    for _ in 0..50 {
+        let p = c(60.0 + 18.0 * rnd(), 23.0 + 15.0 * rnd());
+        let truth = brute(&layer, p);
+        let hits = idx.k_nearest(p, 5, None);
+        let got: Vec<usize> = hits.iter().map(|h| h.feature).collect();
+        let want: Vec<usize> = truth[..5].iter().map(|t| t.0).collect();
+        assert_eq!(got, want, "{p:?}");
+    }
+}
