@@ -67,24 +67,29 @@ impl PolygonIndex {
     /// Index of the feature that contains `c` (lon/lat degrees), by the
     /// boundary rule in the module docs; `None` outside every feature.
     pub fn locate(&self, c: Coord) -> Option<usize> {
-        let mut candidates: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-            .map(|e| e.data)
-            .collect();
-        candidates.sort_unstable();
-        for &i in &candidates {
-            if let Some((it, _)) = &self.prepared[i]
+        let envelope = AABB::from_point([c.x, c.y]);
+        let candidates = || self.tree.locate_in_envelope_intersecting(&envelope);
+        let mut inside: Option<usize> = None;
+        for e in candidates() {
+            let i = e.data;
+            if inside.is_none_or(|b| i < b)
+                && let Some((it, _)) = &self.prepared[i]
                 && it.contains(&c)
             {
-                return Some(i);
+                inside = Some(i);
             }
         }
-        // Not strictly inside any: on a boundary of one or more?
-        candidates.into_iter().find(|&i| {
-            self.prepared[i]
-                .as_ref()
-                .is_some_and(|(_, mp)| mp.intersects(&c))
-        })
+        if inside.is_some() {
+            return inside;
+        }
+        // Not strictly inside any: on the boundary of one or more?
+        candidates()
+            .map(|e| e.data)
+            .filter(|&i| {
+                self.prepared[i]
+                    .as_ref()
+                    .is_some_and(|(_, mp)| mp.intersects(&c))
+            })
+            .min()
     }
 }

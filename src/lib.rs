@@ -29,6 +29,8 @@ pub mod layer;
 pub mod output;
 pub mod pipeline;
 pub mod query;
+pub mod summary;
+pub mod synth;
 
 pub use error::{Error, Result};
 pub use layer::{Catalogue, Feature, Layer};

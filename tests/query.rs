@@ -3,7 +3,7 @@
 
 use frontier::geodesy::{self, point_segment_distance, wgs84};
 use frontier::index::PolygonIndex;
-use frontier::query::{DistanceIndex, Locator, search_box};
+use frontier::query::{DistanceIndex, Locator};
 use frontier::{Catalogue, Feature, Layer};
 use geo::{Contains, Coord, Geometry, Intersects, MultiPolygon, Point};
 use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
@@ -104,24 +104,6 @@ fn near_durand() -> impl Strategy<Value = Coord> {
         // Many points near the line, some far: s = 1,000 km · u³.
         direct(v, azi, 1_000_000.0 * u * u * u)
     })
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
-
-    #[test]
-    fn search_box_holds_every_point_within_the_radius(
-        lon in 55.0..80.0f64, lat in -60.0..60.0f64,
-        r in 1.0..3_000_000.0f64, azi in -180.0..180.0f64, frac in 0.0..=1.0f64,
-    ) {
-        let p = c(lon, lat);
-        let q = direct(p, azi, r * frac);
-        let (lo, hi) = search_box(p, r);
-        prop_assert!(q.y >= lo[1] && q.y <= hi[1], "lat {q:?} not in {lo:?}..{hi:?}");
-        // Longitudes may wrap: compare the difference.
-        let dlon = ((q.x - p.x + 540.0) % 360.0) - 180.0;
-        prop_assert!(p.x + dlon >= lo[0] && p.x + dlon <= hi[0], "lon {q:?} not in {lo:?}..{hi:?}");
-    }
 }
 
 proptest! {

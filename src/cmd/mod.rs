@@ -7,6 +7,8 @@ mod locate;
 mod near;
 mod nearest;
 mod points;
+mod summarize;
+mod synth;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +30,10 @@ enum Command {
     Near(near::Args),
     /// The K nearest features of a layer to each row, with geodesic distances.
     Nearest(nearest::Args),
+    /// Per-district (or province, or layer) counts, sums, shares and rates, before/after a date.
+    Summarize(summarize::Args),
+    /// Synthetic ACLED-shaped events and refugee settlements (labelled synthetic).
+    Synth(synth::Args),
     /// Regenerate geodata/ from the raw inputs.
     Geodata(geodata::Args),
 }
@@ -53,6 +59,8 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         Command::Locate(a) => locate::run(a),
         Command::Near(a) => near::run(a),
         Command::Nearest(a) => nearest::run(a),
+        Command::Summarize(a) => summarize::run(a),
+        Command::Synth(a) => synth::run(a),
         Command::Geodata(a) => geodata::run(a),
     }
 }

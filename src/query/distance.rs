@@ -1,38 +1,33 @@
 //! Geodesic distance from points to the features of a layer.
 //!
-//! An R-tree holds the lon/lat envelope of every segment (line and polygon
-//! boundary) and every point of the layer. A query looks at the segments in
-//! a lon/lat box that is proven to contain every place within the search
-//! radius (see [`search_box`]), ranks them by a cheap spherical distance, and
-//! measures the best of them exactly on the ellipsoid
-//! ([`crate::geodesy::point_segment_distance`]). A segment is skipped only when
-//! its spherical distance, less a margin larger than the sphere's worst error,
-//! already exceeds the best exact distance. Without a radius the search
-//! starts at 20 km and grows until the nearest feature is inside it.
+//! Every segment (line or polygon boundary) and every point of the layer is
+//! put in an R-tree in three dimensions: its endpoints as unit vectors on
+//! the sphere, its box widened by the arc's bulge so that the box holds the
+//! whole great-circle arc. A query walks the tree nearest-first by chord
+//! length on the unit sphere (a Euclidean metric, the same for boxes and
+//! segments, so rstar's ordering is exact and nothing is ever skipped), and
+//! measures segments exactly on the ellipsoid
+//! ([`crate::geodesy::point_segment_distance`]) until the next segment's
+//! spherical distance, less a margin larger than the sphere's worst error
+//! against the ellipsoid, exceeds the best exact distance (or the radius
+//! asked). There is no longitude/latitude box to widen: the 3-D search has
+//! no trouble with latitude, poles or the antimeridian.
 //!
-//! rstar's own metric is never used for metres: the tree only answers "which
-//! envelopes meet this box".
+//! Geodesic metres never enter the tree: it only orders candidates by chord.
 
 use crate::geodesy::{distance_m, point_segment_distance};
 use crate::index::PolygonIndex;
 use crate::layer::Layer;
 use geo::{Coord, CoordsIter, Geometry};
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
 
 /// Mean Earth radius used by the spherical ranking (IUGG R1), metres.
 const R_MEAN: f64 = 6_371_008.8;
-/// Smallest radius of curvature on WGS84 (meridional, at the equator),
-/// metres: no geodesic of length `s` turns through more than `s / R_MIN`.
-const R_MIN: f64 = 6_335_439.0;
-/// Length of one degree of latitude at the equator (the shortest), metres.
-const M_DEG_MIN: f64 = 110_574.0;
-/// The spherical ranking is within 0.6% of the ellipsoidal distance; prune
-/// only beyond 2% (plus 1 m) to be safe.
-const PRUNE_REL: f64 = 0.02;
+/// Spherical distances (geodetic latitude on a sphere of the mean radius)
+/// are within about 0.6% of ellipsoidal ones; prune only beyond 1% (plus
+/// 1 m) to be safe. The brute-force tests in tests/query.rs hold it to that.
+const PRUNE_REL: f64 = 0.01;
 const PRUNE_ABS: f64 = 1.0;
-/// First radius of an unbounded search, metres.
-const FIRST_RADIUS_M: f64 = 20_000.0;
 
 /// A feature found near a point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,9 +49,50 @@ struct Item {
     ub: [f64; 3],
 }
 
+/// A segment in the tree: its index and its 3-D envelope.
+struct Seg3 {
+    item: usize,
+    ua: [f64; 3],
+    ub: [f64; 3],
+    envelope: AABB<[f64; 3]>,
+}
+
+impl RTreeObject for Seg3 {
+    type Envelope = AABB<[f64; 3]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+impl PointDistance for Seg3 {
+    /// Squared chord, on the unit sphere, from the point to the arc.
+    fn distance_2(&self, p: &[f64; 3]) -> f64 {
+        let chord = 2.0 * (sphere_point_arc(*p, self.ua, self.ub) / 2.0).sin();
+        chord * chord
+    }
+}
+
+fn seg3(item: usize, ua: [f64; 3], ub: [f64; 3]) -> Seg3 {
+    // The arc bulges away from its chord by at most 1 - cos(θ/2).
+    let bulge = 1.0 - (angle(ua, ub) / 2.0).cos() + 1e-12;
+    let lo = [0, 1, 2].map(|i| ua[i].min(ub[i]) - bulge);
+    let hi = [0, 1, 2].map(|i| ua[i].max(ub[i]) + bulge);
+    Seg3 {
+        item,
+        ua,
+        ub,
+        envelope: AABB::from_corners(lo, hi),
+    }
+}
+
+/// Spherical distance in metres from a squared chord on the unit sphere.
+fn chord2_to_m(d2: f64) -> f64 {
+    2.0 * (d2.sqrt() / 2.0).min(1.0).asin() * R_MEAN
+}
+
 /// A prepared layer for distance queries.
 pub struct DistanceIndex {
-    tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
+    tree: RTree<Seg3>,
     items: Vec<Item>,
     polygons: Option<PolygonIndex>,
     features: usize,
@@ -99,36 +135,6 @@ fn sphere_point_arc(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
         h.abs().clamp(0.0, 1.0).asin()
     } else {
         angle(p, a).min(angle(p, b))
-    }
-}
-
-/// A lon/lat box containing every point within `radius_m` (geodesic) of
-/// `p`: latitude widened by the shortest degree of latitude, longitude by the
-/// spherical bound `sin(Δλ/2) ≤ sin(σ/2) / cos φmax` with `σ` the largest
-/// angle a geodesic of that length can subtend and `φmax` the box's
-/// highest latitude. Both are widened 1% more for safety. The whole
-/// longitude range when the box reaches a pole.
-///
-/// # Units
-/// Degrees and metres in; degrees out (`[min_lon, min_lat]`, `[max_lon, max_lat]`).
-pub fn search_box(p: Coord, radius_m: f64) -> ([f64; 2], [f64; 2]) {
-    let r = radius_m * 1.01 + 1.0;
-    let dlat = r / M_DEG_MIN;
-    let lat_lo = (p.y - dlat).max(-90.0);
-    let lat_hi = (p.y + dlat).min(90.0);
-    let phi_max = lat_lo.abs().max(lat_hi.abs());
-    let sigma = (r / R_MIN).min(std::f64::consts::PI);
-    let cos_max = phi_max.to_radians().cos();
-    let s = (sigma / 2.0).sin() / cos_max.max(1e-12);
-    let dlon = if phi_max >= 89.999 || s >= 1.0 {
-        360.0
-    } else {
-        2.0 * s.asin().to_degrees()
-    };
-    if dlon >= 180.0 {
-        ([-180.0, lat_lo], [180.0, lat_hi])
-    } else {
-        ([p.x - dlon, lat_lo], [p.x + dlon, lat_hi])
     }
 }
 
@@ -193,12 +199,7 @@ impl DistanceIndex {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, it)| {
-                    GeomWithData::new(
-                        Rectangle::from_corners([it.a.x, it.a.y], [it.b.x, it.b.y]),
-                        i,
-                    )
-                })
+                .map(|(i, it)| seg3(i, it.ua, it.ub))
                 .collect(),
         );
         DistanceIndex {
@@ -232,62 +233,33 @@ impl DistanceIndex {
         if k == 0 || self.items.is_empty() {
             return Vec::new();
         }
+        let limit = max_m.unwrap_or(f64::INFINITY);
         let up = unit(p);
-        let mut radius = max_m.unwrap_or(FIRST_RADIUS_M);
-        loop {
-            let (lo, hi) = search_box(p, radius);
-            let mut cands: Vec<(f64, usize)> = self
-                .tree
-                .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
-                .map(|e| {
-                    let it = &self.items[e.data];
-                    (sphere_point_arc(up, it.ua, it.ub) * R_MEAN, e.data)
-                })
-                .collect();
-            cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            let hits = self.exact(p, &cands, k, radius);
-            let done = hits.len() >= k || max_m.is_some() || radius > 2.1e7;
-            if done {
-                let mut hits: Vec<Hit> = hits
-                    .into_iter()
-                    .filter(|h| max_m.is_none_or(|m| h.distance_m <= m))
-                    .collect();
-                hits.truncate(k);
-                return hits;
-            }
-            radius *= 4.0;
-        }
-    }
-
-    /// Exact distances for the best features among `cands` (sorted by
-    /// spherical distance); only hits within `radius` are trustworthy and
-    /// returned, sorted.
-    fn exact(&self, p: Coord, cands: &[(f64, usize)], k: usize, radius: f64) -> Vec<Hit> {
-        // Best exact hit per feature so far.
+        // Best exact hit per feature so far, and the k-th best distance.
         let mut best: Vec<Hit> = Vec::new();
-        let kth = |best: &Vec<Hit>| -> f64 {
-            if best.len() < k {
-                f64::INFINITY
-            } else {
-                let mut d: Vec<f64> = best.iter().map(|h| h.distance_m).collect();
-                d.sort_by(f64::total_cmp);
-                d[k - 1]
-            }
-        };
+        let mut kth = f64::INFINITY;
         let mut inside_checked: Vec<usize> = Vec::new();
-        for &(approx, i) in cands {
-            let it = &self.items[i];
-            let bound = approx * (1.0 - PRUNE_REL) - PRUNE_ABS;
+        if k == 1
+            && let Some(polys) = &self.polygons
+            && let Some(f) = polys.locate(p)
+        {
+            return vec![Hit {
+                feature: f,
+                distance_m: 0.0,
+                nearest: p,
+            }];
+        }
+        for (seg, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&up) {
+            let bound = chord2_to_m(d2) * (1.0 - PRUNE_REL) - PRUNE_ABS;
+            if bound > limit || bound > kth {
+                break;
+            }
+            let it = &self.items[seg.item];
             let slot = best.iter().position(|h| h.feature == it.feature);
-            // Skip when this segment cannot beat the feature's best, nor the
-            // k-th best overall.
             if let Some(s) = slot
                 && bound > best[s].distance_m
             {
                 continue;
-            }
-            if slot.is_none() && bound > kth(&best).min(radius) {
-                break;
             }
             if slot.is_none()
                 && let Some(polys) = &self.polygons
@@ -300,6 +272,7 @@ impl DistanceIndex {
                         distance_m: 0.0,
                         nearest: p,
                     });
+                    kth = kth_distance(&best, k);
                     continue;
                 }
             }
@@ -313,20 +286,88 @@ impl DistanceIndex {
                     best[s].distance_m = d;
                     best[s].nearest = at;
                 }
-                Some(_) => {}
+                Some(_) => continue,
                 None => best.push(Hit {
                     feature: it.feature,
                     distance_m: d,
                     nearest: at,
                 }),
             }
+            kth = kth_distance(&best, k);
         }
-        best.retain(|h| h.distance_m <= radius);
+        best.retain(|h| h.distance_m <= limit);
         best.sort_by(|a, b| {
             a.distance_m
                 .total_cmp(&b.distance_m)
                 .then(a.feature.cmp(&b.feature))
         });
+        best.truncate(k);
         best
+    }
+}
+
+/// The k-th smallest distance among the hits (infinite with fewer than k).
+fn kth_distance(best: &[Hit], k: usize) -> f64 {
+    if best.len() < k {
+        return f64::INFINITY;
+    }
+    let mut d: Vec<f64> = best.iter().map(|h| h.distance_m).collect();
+    d.sort_by(f64::total_cmp);
+    d[k - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstar::Envelope;
+
+    /// Points along the arc (spherical interpolation) lie in its envelope,
+    /// for arcs from 1 m to 2,000 km anywhere on the globe.
+    #[test]
+    fn envelopes_hold_their_arcs() {
+        let mut x = 7u64;
+        let mut rnd = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % 1_000_000) as f64 / 1_000_000.0
+        };
+        for _ in 0..2000 {
+            let a = Coord {
+                x: rnd() * 360.0 - 180.0,
+                y: rnd() * 170.0 - 85.0,
+            };
+            let len = 10f64.powf(rnd() * 5.3) / 111_000.0; // degrees
+            let b = Coord {
+                x: (a.x + len * (rnd() - 0.5) * 2.0).clamp(-180.0, 180.0),
+                y: (a.y + len * (rnd() - 0.5) * 2.0).clamp(-90.0, 90.0),
+            };
+            let (ua, ub) = (unit(a), unit(b));
+            let s = seg3(0, ua, ub);
+            let th = angle(ua, ub);
+            for k in 0..=20 {
+                let t = k as f64 / 20.0;
+                let (w1, w2) = if th > 1e-12 {
+                    (((1.0 - t) * th).sin() / th.sin(), (t * th).sin() / th.sin())
+                } else {
+                    (1.0 - t, t)
+                };
+                let q = [0, 1, 2].map(|i| w1 * ua[i] + w2 * ub[i]);
+                assert!(
+                    s.envelope.contains_point(&q),
+                    "{a:?}-{b:?} at {t}: {q:?} outside {:?}",
+                    s.envelope
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chord_conversion_round_trips() {
+        let up = unit(Coord { x: 70.0, y: 33.0 });
+        let uq = unit(Coord { x: 71.0, y: 34.0 });
+        let th = angle(up, uq);
+        let chord2 = (0..3).map(|i| (up[i] - uq[i]).powi(2)).sum::<f64>();
+        assert!((chord2_to_m(chord2) - th * R_MEAN).abs() < 1e-6);
     }
 }

@@ -4,7 +4,7 @@
 
 pub mod distance;
 
-pub use distance::{DistanceIndex, Hit, search_box};
+pub use distance::{DistanceIndex, Hit};
 
 use crate::error::Result;
 use crate::index::PolygonIndex;

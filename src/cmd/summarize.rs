@@ -1,0 +1,321 @@
+//! `frontier summarize`: one table per question, per district, province or
+//! any polygon layer.
+
+use super::CmdError;
+use frontier::ingest::{PointSource, ReadOptions, parse_date, value_text};
+use frontier::summary::{Join, Options, summarize};
+use frontier::{Catalogue, Layer};
+use serde_json::{Map, Value};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TableFormat {
+    /// CSV for R and pandas.
+    Csv,
+    /// A Markdown table for reports.
+    Md,
+    /// A JSON array of objects.
+    Json,
+}
+
+fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date(s).ok_or_else(|| format!("{s:?} is not a date (e.g. 2021-08-15 or 15 August 2021)"))
+}
+
+/// Band edges in km (a newtype so clap takes the list as one value).
+#[derive(Debug, Clone)]
+struct Bands(Vec<f64>);
+
+fn bands_arg(s: &str) -> Result<Bands, String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| {
+            x.trim()
+                .trim_end_matches("km")
+                .parse::<f64>()
+                .map_err(|_| format!("{x:?} is not a number of km"))
+        })
+        .collect::<Result<_, _>>()?;
+    if v.first() != Some(&0.0) {
+        return Err("band edges must start at 0 (e.g. 0,10,25,50,100)".into());
+    }
+    if v.windows(2).any(|w| w[1] <= w[0]) || v.iter().any(|x| !x.is_finite()) {
+        return Err("band edges must increase (e.g. 0,10,25,50,100)".into());
+    }
+    Ok(Bands(v))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Point file: CSV (plain, ACLED, UCDP GED) or GeoJSON points; `-` reads standard input.
+    #[arg(value_name = "POINTS")]
+    points: String,
+    /// Group by `district`, `province`, or any polygon layer (built-in name or GeoJSON file).
+    #[arg(
+        long,
+        default_value = "district",
+        value_name = "district|province|LAYER"
+    )]
+    by: String,
+    /// Column to sum, e.g. fatalities.
+    #[arg(long, value_name = "COL")]
+    value: Option<String>,
+    /// Column to sum as a weight, e.g. individuals.
+    #[arg(long, value_name = "COL")]
+    weight: Option<String>,
+    /// Keep points on or after this date.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    from: Option<chrono::NaiveDate>,
+    /// Keep points on or before this date.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    to: Option<chrono::NaiveDate>,
+    /// Before (earlier) and after (on or later) this date, e.g. 2021-08-15.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    split: Option<chrono::NaiveDate>,
+    /// Distance band edges in km, e.g. 0,10,25,50,100.
+    #[arg(long, value_parser = bands_arg, value_name = "KM,KM,...")]
+    bands: Option<Bands>,
+    /// Line layer the bands are measured from.
+    #[arg(long, default_value = "durand-line", value_name = "LAYER")]
+    from_layer: String,
+    /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
+    #[arg(long, value_name = "N")]
+    max_precision: Option<u32>,
+    /// A CSV of your own figures per group (e.g. refugees by district) to sum and rate the same way.
+    #[arg(long, value_name = "CSV", requires = "on")]
+    join: Option<String>,
+    /// The column of --join that names the groups.
+    #[arg(long, value_name = "COL")]
+    on: Option<String>,
+    /// Latitude column (default: found by name).
+    #[arg(long, value_name = "COL")]
+    lat: Option<String>,
+    /// Longitude column (default: found by name).
+    #[arg(long, value_name = "COL")]
+    lon: Option<String>,
+    /// Go on past bad rows (bad coordinates, values or dates) instead of stopping.
+    #[arg(long)]
+    skip_invalid: bool,
+    /// With --skip-invalid: write rejected rows to this CSV.
+    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
+    rejects: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    format: TableFormat,
+    /// Output file (default: standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Say nothing on stderr unless something was left out.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+fn grouping(by: &str) -> Result<(Layer, String), CmdError> {
+    let (name, key) = match by {
+        "district" | "districts" => ("districts", "district".to_string()),
+        "province" | "provinces" => ("provinces", "province".to_string()),
+        other => (other, String::new()),
+    };
+    let layer = Catalogue::load(name)?;
+    if !layer.geometry_type().contains("Polygon") {
+        return Err(CmdError::Usage(format!(
+            "--by {by}: the layer has no polygons ({})",
+            layer.geometry_type()
+        )));
+    }
+    let key = if key.is_empty() {
+        layer.name.clone()
+    } else {
+        key
+    };
+    Ok((layer, key))
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    let (layer, key) = grouping(&args.by)?;
+    let bands = match &args.bands {
+        Some(edges) => Some((edges.0.clone(), Catalogue::load(&args.from_layer)?)),
+        None => None,
+    };
+    let join = match (&args.join, &args.on) {
+        (Some(j), Some(on)) => Some(Join::read(j, on)?),
+        _ => None,
+    };
+    let read = ReadOptions {
+        lat: args.lat.clone(),
+        lon: args.lon.clone(),
+        skip_invalid: args.skip_invalid,
+        require_date: false,
+    };
+    let mut source = PointSource::open(&args.points, &read)?;
+    let columns = source.schema().columns.clone();
+    let opts = Options {
+        value: args.value.clone(),
+        weight: args.weight.clone(),
+        from: args.from,
+        to: args.to,
+        split: args.split,
+        bands,
+        max_precision: args.max_precision,
+        join,
+    };
+    let summary = summarize(&mut source, &layer, &key, opts, args.skip_invalid)?;
+    let (cols, rows) = summary.table();
+
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| frontier::Error::io(p, e))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    match args.format {
+        TableFormat::Csv => write_csv(&mut out, &cols, &rows)?,
+        TableFormat::Json => {
+            let arr: Vec<Value> = rows.iter().map(|r| Value::Object(rounded(r))).collect();
+            serde_json::to_writer_pretty(&mut out, &arr).map_err(std::io::Error::other)?;
+            writeln!(out)?;
+        }
+        TableFormat::Md => write_md(&mut out, &cols, &rows)?,
+    }
+    out.flush()?;
+
+    let a = &summary.account;
+    if let Some(p) = &args.rejects {
+        let mut w = csv::Writer::from_path(p).map_err(|e| frontier::Error::Csv {
+            origin: p.display().to_string(),
+            source: e,
+        })?;
+        let mut header = vec!["line".to_string(), "column".into(), "reason".into()];
+        header.extend(columns.iter().cloned());
+        w.write_record(&header).map_err(std::io::Error::other)?;
+        for r in &a.rejects {
+            let mut rec = vec![r.line.to_string(), r.column.clone(), r.reason.clone()];
+            rec.extend(r.values.iter().map(value_text));
+            w.write_record(&rec).map_err(std::io::Error::other)?;
+        }
+        w.flush()?;
+    }
+    let outside = summary.groups.last().map_or(0, |(_, t)| t.count);
+    let note = format!(
+        "{} rows in: {} counted ({} outside every {}), {} rejected, {} outside the date window, {} left out by --max-precision",
+        a.rows_in, a.counted, outside, key, a.rejected, a.outside_window, a.left_out_imprecise
+    );
+    let excluded = a.rejected + a.outside_window + a.left_out_imprecise > 0;
+    if excluded || !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("frontier: {note}");
+    }
+    if a.rejected > 0 && args.rejects.is_none() {
+        let mut reasons: std::collections::BTreeMap<String, u64> = Default::default();
+        for r in &a.rejects {
+            *reasons
+                .entry(format!("{}: {}", r.column, r.reason))
+                .or_default() += 1;
+        }
+        for (r, n) in reasons.iter().take(5) {
+            eprintln!("frontier:   {n} × {r}");
+        }
+    }
+    let unmatched = summary.unmatched_join_names();
+    if !unmatched.is_empty() {
+        eprintln!(
+            "frontier: warning: {} name(s) in {} match no {key}: {}",
+            unmatched.len(),
+            summary.join.as_ref().map_or("", |j| j.origin.as_str()),
+            unmatched.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Non-integer numbers rounded to 4 decimals (for CSV and JSON).
+fn rounded(r: &Map<String, Value>) -> Map<String, Value> {
+    r.iter()
+        .map(|(k, v)| {
+            let v = match v.as_f64() {
+                Some(x) if !v.is_u64() && !v.is_i64() => {
+                    if x.fract() == 0.0 && x.abs() < 1e15 {
+                        Value::from(x as i64)
+                    } else {
+                        Value::from((x * 1e4).round() / 1e4)
+                    }
+                }
+                _ => v.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
+}
+
+fn write_csv(
+    out: &mut dyn Write,
+    cols: &[String],
+    rows: &[Map<String, Value>],
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(cols).map_err(std::io::Error::other)?;
+    for r in rows {
+        let r = rounded(r);
+        w.write_record(cols.iter().map(|c| value_text(&r[c])))
+            .map_err(std::io::Error::other)?;
+    }
+    w.flush()
+}
+
+/// Thousands separators for people: 1234567 → 1,234,567.
+fn thousands(n: i64) -> String {
+    let s = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn human(col: &str, v: &Value) -> String {
+    match v {
+        Value::Null => "–".into(),
+        Value::String(s) => s.replace('|', "\\|"),
+        Value::Number(n) => {
+            let x = n.as_f64().unwrap_or(0.0);
+            if col.ends_with("share") {
+                format!("{:.1}%", x * 100.0)
+            } else if n.is_u64() || n.is_i64() || (x.fract() == 0.0 && x.abs() < 1e15) {
+                thousands(x as i64)
+            } else if x.abs() >= 100.0 {
+                thousands(x.round() as i64)
+            } else {
+                format!("{x:.2}")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+fn write_md(
+    out: &mut dyn Write,
+    cols: &[String],
+    rows: &[Map<String, Value>],
+) -> std::io::Result<()> {
+    writeln!(out, "| {} |", cols.join(" | "))?;
+    let align: Vec<&str> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 || c == "province" {
+                "---"
+            } else {
+                "---:"
+            }
+        })
+        .collect();
+    writeln!(out, "|{}|", align.join("|"))?;
+    for r in rows {
+        let cells: Vec<String> = cols.iter().map(|c| human(c, &r[c])).collect();
+        writeln!(out, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,56 @@
+//! `frontier synth`: synthetic ACLED-shaped events and refugee settlements.
+
+use super::CmdError;
+use frontier::synth::Synth;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Number of synthetic events (ACLED columns, `source` = synthetic).
+    #[arg(long, value_name = "N")]
+    events: Option<u64>,
+    /// Number of synthetic refugee settlements (with an `individuals` weight).
+    #[arg(long, value_name = "M")]
+    refugees: Option<u64>,
+    /// Seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 2021)]
+    seed: u64,
+    /// Output file (default: standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Where the settlements go when both --events and --refugees are given.
+    #[arg(long, value_name = "FILE")]
+    refugees_output: Option<PathBuf>,
+}
+
+fn open(p: &Option<PathBuf>) -> Result<Box<dyn Write>, CmdError> {
+    Ok(match p {
+        Some(p) => Box::new(std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(p).map_err(|e| frontier::Error::io(p, e))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    let synth = Synth::new()?;
+    match (args.events, args.refugees) {
+        (None, None) => Err(CmdError::Usage(
+            "synth: give --events N and/or --refugees M".into(),
+        )),
+        (Some(n), None) => Ok(synth.write_events(n, args.seed, &mut open(&args.output)?)?),
+        (None, Some(m)) => Ok(synth.write_refugees(m, args.seed, &mut open(&args.output)?)?),
+        (Some(n), Some(m)) => {
+            let Some(r) = &args.refugees_output else {
+                return Err(CmdError::Usage(
+                    "synth: with both --events and --refugees, give --refugees-output FILE for the settlements".into(),
+                ));
+            };
+            synth.write_events(n, args.seed, &mut open(&args.output)?)?;
+            synth.write_refugees(m, args.seed, &mut open(&Some(r.clone()))?)?;
+            Ok(())
+        }
+    }
+}

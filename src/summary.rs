@@ -1,0 +1,565 @@
+//! Per-group summaries of points: counts, sums, shares, rates per 100,000
+//! people and per 1,000 km², before/after a date, distance bands, and
+//! figures joined from the user's own table.
+//!
+//! Every feature of the grouping layer gets a row, with zeros where no point
+//! fell; points in no feature get a row of their own (`(outside)`), so the
+//! counts always add up to the points read.
+
+use crate::error::{Error, Result};
+use crate::geodesy;
+use crate::index::PolygonIndex;
+use crate::ingest::{PointSource, Record, Row, Schema, parse_date, value_text};
+use crate::layer::Layer;
+use crate::query::{DistanceIndex, feature_label};
+use chrono::NaiveDate;
+use geo::{Geometry, MultiPolygon};
+use rayon::prelude::*;
+use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+/// Label of the row for points outside every feature.
+pub const OUTSIDE: &str = "(outside)";
+
+/// What to summarise and how.
+#[derive(Default)]
+pub struct Options {
+    /// Column to sum (e.g. fatalities).
+    pub value: Option<String>,
+    /// Column to sum as a weight (e.g. refugee individuals).
+    pub weight: Option<String>,
+    /// Keep points on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Keep points on or before this date.
+    pub to: Option<NaiveDate>,
+    /// Count before (earlier than) and after (on or later than) this date.
+    pub split: Option<NaiveDate>,
+    /// Distance band edges in km, and the line layer they are measured from.
+    pub bands: Option<(Vec<f64>, Layer)>,
+    /// Leave out points whose location precision code is above this.
+    pub max_precision: Option<u32>,
+    /// Figures per group from the user's table: (column names, name → values).
+    pub join: Option<Join>,
+}
+
+/// A user table joined on group names.
+#[derive(Debug, Clone, Default)]
+pub struct Join {
+    /// Where it came from (for messages).
+    pub origin: String,
+    /// The numeric columns brought in.
+    pub columns: Vec<String>,
+    /// Group name → the columns' values (summed over rows with the same name).
+    pub rows: BTreeMap<String, Vec<f64>>,
+}
+
+impl Join {
+    /// Read a CSV whose column `on` names the groups; every other column must
+    /// be numeric (empty cells count as missing).
+    pub fn read(path: &str, on: &str) -> Result<Join> {
+        let mut r = csv::Reader::from_path(path).map_err(|e| Error::Csv {
+            origin: path.into(),
+            source: e,
+        })?;
+        let headers: Vec<String> = r
+            .headers()
+            .map_err(|e| Error::Csv {
+                origin: path.into(),
+                source: e,
+            })?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let key = crate::ingest::find_column(&headers, on).ok_or_else(|| {
+            Error::Unknown(format!(
+                "{path}: no column named {on:?} for --on (columns: {})",
+                headers.join(", ")
+            ))
+        })?;
+        let columns: Vec<String> = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != key)
+            .map(|(_, h)| h.clone())
+            .collect();
+        let mut rows: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+        for rec in r.records() {
+            let rec = rec.map_err(|e| Error::Csv {
+                origin: path.into(),
+                source: e,
+            })?;
+            let line = rec.position().map_or(0, |p| p.line());
+            let name = rec.get(key).unwrap_or("").trim().to_string();
+            let entry = rows.entry(name).or_insert_with(|| vec![0.0; columns.len()]);
+            for (j, (i, _)) in headers
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != key)
+                .enumerate()
+            {
+                let t = rec.get(i).unwrap_or("").trim();
+                if t.is_empty() {
+                    continue;
+                }
+                let v: f64 = t.replace(',', "").parse().map_err(|_| Error::Row {
+                    origin: path.into(),
+                    line,
+                    column: headers[i].clone(),
+                    message: format!("not a number: {t:?}"),
+                })?;
+                entry[j] += v;
+            }
+        }
+        Ok(Join {
+            origin: path.into(),
+            columns,
+            rows,
+        })
+    }
+}
+
+/// Accumulated figures for one group.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Tally {
+    /// Points.
+    pub count: u64,
+    /// Sum of the value column.
+    pub value: f64,
+    /// Sum of the weight column.
+    pub weight: f64,
+    /// Points with a location precision code above 1.
+    pub imprecise: u64,
+    /// Points left out by `--max-precision`.
+    pub left_out: u64,
+    /// Points before / after the split date.
+    pub before: u64,
+    /// Points on or after the split date.
+    pub after: u64,
+    /// Value sum before the split date.
+    pub value_before: f64,
+    /// Value sum on or after the split date.
+    pub value_after: f64,
+    /// Points per distance band (last: beyond the last edge).
+    pub bands: Vec<u64>,
+}
+
+/// One group's identity.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The feature's name.
+    pub name: String,
+    /// Its province, when grouping by district.
+    pub province: Option<String>,
+    /// Census 2023 population, where there is one.
+    pub population: Option<f64>,
+    /// Geodesic area, km².
+    pub area_km2: Option<f64>,
+}
+
+/// The result.
+pub struct Summary {
+    /// Header of the name column (`district`, `province`, or the layer name).
+    pub key: String,
+    /// Groups, in the layer's order, then the outside row.
+    pub groups: Vec<(Group, Tally)>,
+    /// The value and weight column names.
+    pub value: Option<String>,
+    /// The weight column name.
+    pub weight: Option<String>,
+    /// Split date and the lengths of the two windows in days.
+    pub split: Option<(NaiveDate, i64, i64)>,
+    /// Band edges, km.
+    pub bands: Option<Vec<f64>>,
+    /// Whether --max-precision was given.
+    pub max_precision: Option<u32>,
+    /// Joined table.
+    pub join: Option<Join>,
+    /// Rows read, rejected, outside the date window, left out by precision.
+    pub account: Account,
+}
+
+/// Where every row went.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Account {
+    /// Rows read.
+    pub rows_in: u64,
+    /// Rows rejected (with --skip-invalid).
+    pub rejected: u64,
+    /// Rows outside --from/--to.
+    pub outside_window: u64,
+    /// Rows left out by --max-precision.
+    pub left_out_imprecise: u64,
+    /// Rows counted in a group (including the outside row).
+    pub counted: u64,
+    /// Rejected rows, for the rejects file.
+    pub rejects: Vec<crate::ingest::Reject>,
+}
+
+struct Answer {
+    group: Option<usize>,
+    band: Option<usize>,
+    value: f64,
+    weight: f64,
+    date: Option<NaiveDate>,
+    precision: Option<u32>,
+}
+
+fn number(
+    r: &Record,
+    schema: &Schema,
+    col: Option<usize>,
+) -> std::result::Result<f64, (String, String)> {
+    let Some(i) = col else { return Ok(0.0) };
+    let t = value_text(&r.values[i]);
+    let t = t.trim();
+    if t.is_empty() {
+        return Err((schema.columns[i].clone(), "empty value".into()));
+    }
+    t.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .ok_or_else(|| (schema.columns[i].clone(), format!("not a number: {t:?}")))
+}
+
+fn column(
+    schema: &Schema,
+    name: &Option<String>,
+    flag: &str,
+    origin: &str,
+) -> Result<Option<usize>> {
+    match name {
+        None => Ok(None),
+        Some(n) => schema.find(n).map(Some).ok_or_else(|| {
+            Error::Unknown(format!(
+                "{origin}: no column named {n:?} for {flag} (columns: {})",
+                schema.columns.join(", ")
+            ))
+        }),
+    }
+}
+
+/// Summarise `source` over the polygon features of `layer`.
+pub fn summarize(
+    source: &mut PointSource,
+    layer: &Layer,
+    key: &str,
+    opts: Options,
+    skip_invalid: bool,
+) -> Result<Summary> {
+    let schema = source.schema().clone();
+    let origin = source.origin().to_string();
+    let value_col = column(&schema, &opts.value, "--value", &origin)?;
+    let weight_col = column(&schema, &opts.weight, "--weight", &origin)?;
+    let needs_date = opts.from.is_some() || opts.to.is_some() || opts.split.is_some();
+    if needs_date && schema.date.is_none() {
+        return Err(Error::Unknown(format!(
+            "{origin}: --from/--to/--split need a date column (event_date, date_start or date); columns: {}",
+            schema.columns.join(", ")
+        )));
+    }
+    if opts.max_precision.is_some() && schema.precision.is_none() {
+        return Err(Error::Unknown(format!(
+            "{origin}: --max-precision needs a precision column (geo_precision or where_prec)"
+        )));
+    }
+    let index = PolygonIndex::new(layer);
+    let bands = opts
+        .bands
+        .as_ref()
+        .map(|(edges, l)| (edges.clone(), DistanceIndex::new(l)));
+    let max_band_m = bands
+        .as_ref()
+        .and_then(|(e, _)| e.last().copied())
+        .map(|km| km * 1000.0);
+
+    let groups: Vec<Group> = layer
+        .features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| Group {
+            name: feature_label(layer, i),
+            province: (key == "district").then(|| f.property_text("province").unwrap_or_default()),
+            population: f.properties.get("population_2023").and_then(Value::as_f64),
+            area_km2: f
+                .properties
+                .get("area_km2")
+                .and_then(Value::as_f64)
+                .or_else(|| match &f.geometry {
+                    Geometry::MultiPolygon(m) => Some(geodesy::area_m2(m) / 1e6),
+                    Geometry::Polygon(p) => {
+                        Some(geodesy::area_m2(&MultiPolygon::new(vec![p.clone()])) / 1e6)
+                    }
+                    _ => None,
+                }),
+        })
+        .collect();
+    let nb = bands.as_ref().map_or(0, |(e, _)| e.len());
+    let empty = Tally {
+        bands: vec![0; nb],
+        ..Default::default()
+    };
+    let mut tallies = vec![empty.clone(); groups.len() + 1];
+    let mut account = Account::default();
+    let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
+
+    let mut chunk = Vec::new();
+    loop {
+        let more = source.read_chunk(crate::pipeline::CHUNK_ROWS, &mut chunk)?;
+        let answers: Vec<std::result::Result<Option<Answer>, (String, String)>> = chunk
+            .par_iter()
+            .map(|row| {
+                let Row::Record(r) = row else { return Ok(None) };
+                let value = number(r, &schema, value_col)?;
+                let weight = number(r, &schema, weight_col)?;
+                let date = match schema.date {
+                    Some(d) if needs_date => {
+                        let t = value_text(&r.values[d]);
+                        Some(parse_date(&t).ok_or_else(|| {
+                            (
+                                schema.columns[d].clone(),
+                                format!(
+                                    "not a date: {t:?} (expected e.g. 2021-08-15 or 15 August 2021)"
+                                ),
+                            )
+                        })?)
+                    }
+                    _ => None,
+                };
+                let precision = schema
+                    .precision
+                    .and_then(|p| value_text(&r.values[p]).trim().parse::<u32>().ok());
+                let band = bands.as_ref().map(|(edges, idx)| {
+                    let d_km = idx
+                        .nearest(r.coord, max_band_m)
+                        .map_or(f64::INFINITY, |h| h.distance_m / 1000.0);
+                    edges
+                        .iter()
+                        .rposition(|&e| d_km >= e)
+                        .map_or(0, |i| i.min(edges.len() - 1))
+                });
+                Ok(Some(Answer {
+                    group: index.locate(r.coord),
+                    band,
+                    value,
+                    weight,
+                    date,
+                    precision,
+                }))
+            })
+            .collect();
+        for (row, ans) in chunk.drain(..).zip(answers) {
+            account.rows_in += 1;
+            let a = match (row, ans) {
+                (Row::Reject(rj), _) => {
+                    account.rejected += 1;
+                    account.rejects.push(rj);
+                    continue;
+                }
+                (Row::Record(r), Err((column, message))) => {
+                    if !skip_invalid {
+                        return Err(Error::Row {
+                            origin: origin.clone(),
+                            line: r.line,
+                            column,
+                            message,
+                        });
+                    }
+                    account.rejected += 1;
+                    account.rejects.push(crate::ingest::Reject {
+                        line: r.line,
+                        column,
+                        reason: message,
+                        values: r.values,
+                    });
+                    continue;
+                }
+                (Row::Record(_), Ok(a)) => a.expect("records are answered"),
+            };
+            if let Some(d) = a.date {
+                if opts.from.is_some_and(|f| d < f) || opts.to.is_some_and(|t| d > t) {
+                    account.outside_window += 1;
+                    continue;
+                }
+                first = Some(first.map_or(d, |x| x.min(d)));
+                last = Some(last.map_or(d, |x| x.max(d)));
+            }
+            let t = &mut tallies[a.group.unwrap_or(groups.len())];
+            if let (Some(max), Some(p)) = (opts.max_precision, a.precision)
+                && p > max
+            {
+                t.left_out += 1;
+                account.left_out_imprecise += 1;
+                continue;
+            }
+            account.counted += 1;
+            t.count += 1;
+            t.value += a.value;
+            t.weight += a.weight;
+            if a.precision.is_some_and(|p| p > 1) {
+                t.imprecise += 1;
+            }
+            if let (Some(s), Some(d)) = (opts.split, a.date) {
+                if d < s {
+                    t.before += 1;
+                    t.value_before += a.value;
+                } else {
+                    t.after += 1;
+                    t.value_after += a.value;
+                }
+            }
+            if let Some(b) = a.band {
+                t.bands[b] += 1;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    let split = opts.split.map(|s| {
+        let start = opts.from.or(first).unwrap_or(s);
+        let end = opts.to.or(last).unwrap_or(s);
+        (
+            (s),
+            (s - start).num_days().max(0),
+            (end - s).num_days().max(-1) + 1,
+        )
+    });
+    let mut out: Vec<(Group, Tally)> = groups.into_iter().zip(tallies.iter().cloned()).collect();
+    out.push((
+        Group {
+            name: OUTSIDE.into(),
+            province: (key == "district").then(String::new),
+            population: None,
+            area_km2: None,
+        },
+        tallies.pop().expect("outside tally"),
+    ));
+    Ok(Summary {
+        key: key.to_string(),
+        groups: out,
+        value: opts.value,
+        weight: opts.weight,
+        split,
+        bands: opts.bands.map(|(e, _)| e),
+        max_precision: opts.max_precision,
+        join: opts.join,
+        account,
+    })
+}
+
+fn per(x: f64, base: Option<f64>, unit: f64) -> Value {
+    match base {
+        Some(b) if b > 0.0 => json!(x / b * unit),
+        _ => Value::Null,
+    }
+}
+
+fn ratio(a: f64, b: f64) -> Value {
+    if b > 0.0 { json!(a / b) } else { Value::Null }
+}
+
+fn band_name(edges: &[f64], i: usize) -> String {
+    let f = |x: f64| format!("{x}");
+    if i + 1 < edges.len() {
+        format!("band_{}_{}km", f(edges[i]), f(edges[i + 1]))
+    } else {
+        format!("band_{}km_plus", f(edges[i]))
+    }
+}
+
+impl Summary {
+    /// The table: column names and one object per group, in order.
+    pub fn table(&self) -> (Vec<String>, Vec<Map<String, Value>>) {
+        let total: u64 = self.groups.iter().map(|(_, t)| t.count).sum();
+        let total_value: f64 = self.groups.iter().map(|(_, t)| t.value).sum();
+        let mut rows = Vec::new();
+        for (g, t) in &self.groups {
+            let mut m = Map::new();
+            m.insert(self.key.clone(), json!(g.name));
+            if let Some(p) = &g.province {
+                m.insert("province".into(), json!(p));
+            }
+            m.insert(
+                "population_2023".into(),
+                g.population.map_or(Value::Null, |p| json!(p as u64)),
+            );
+            m.insert(
+                "area_km2".into(),
+                g.area_km2.map_or(Value::Null, |a| json!(a)),
+            );
+            m.insert("count".into(), json!(t.count));
+            m.insert("share".into(), ratio(t.count as f64, total as f64));
+            m.insert("per_100k".into(), per(t.count as f64, g.population, 1e5));
+            m.insert("per_1000km2".into(), per(t.count as f64, g.area_km2, 1e3));
+            if let Some(v) = &self.value {
+                m.insert(v.clone(), json!(t.value));
+                m.insert(format!("{v}_share"), ratio(t.value, total_value));
+                m.insert(format!("{v}_per_100k"), per(t.value, g.population, 1e5));
+            }
+            if let Some(w) = &self.weight {
+                m.insert(w.clone(), json!(t.weight));
+                m.insert(format!("{w}_per_100k"), per(t.weight, g.population, 1e5));
+            }
+            if self.max_precision.is_some() {
+                m.insert("left_out_imprecise".into(), json!(t.left_out));
+            } else {
+                m.insert("imprecise".into(), json!(t.imprecise));
+            }
+            if let Some((_, db, da)) = self.split {
+                m.insert("before".into(), json!(t.before));
+                m.insert("after".into(), json!(t.after));
+                m.insert("change".into(), json!(t.after as i64 - t.before as i64));
+                m.insert("ratio".into(), ratio(t.after as f64, t.before as f64));
+                m.insert(
+                    "before_per_365d".into(),
+                    per(t.before as f64, Some(db as f64), 365.0),
+                );
+                m.insert(
+                    "after_per_365d".into(),
+                    per(t.after as f64, Some(da as f64), 365.0),
+                );
+                if let Some(v) = &self.value {
+                    m.insert(format!("{v}_before"), json!(t.value_before));
+                    m.insert(format!("{v}_after"), json!(t.value_after));
+                    m.insert(format!("{v}_change"), json!(t.value_after - t.value_before));
+                    m.insert(format!("{v}_ratio"), ratio(t.value_after, t.value_before));
+                }
+            }
+            if let Some(edges) = &self.bands {
+                for (i, n) in t.bands.iter().enumerate() {
+                    m.insert(band_name(edges, i), json!(n));
+                }
+            }
+            if let Some(j) = &self.join {
+                let vals = j.rows.get(&g.name);
+                for (k, c) in j.columns.iter().enumerate() {
+                    let v = vals.map(|v| v[k]);
+                    m.insert(c.clone(), v.map_or(Value::Null, |x| json!(x)));
+                    m.insert(
+                        format!("{c}_per_100k"),
+                        v.map_or(Value::Null, |x| per(x, g.population, 1e5)),
+                    );
+                }
+            }
+            rows.push(m);
+        }
+        let columns = rows
+            .first()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        (columns, rows)
+    }
+
+    /// Names in the joined table that match no group.
+    pub fn unmatched_join_names(&self) -> Vec<String> {
+        match &self.join {
+            None => Vec::new(),
+            Some(j) => j
+                .rows
+                .keys()
+                .filter(|n| !self.groups.iter().any(|(g, _)| &g.name == *n))
+                .cloned()
+                .collect(),
+        }
+    }
+}
