@@ -1,0 +1,440 @@
+//! `frontier summarize` and `frontier synth`, run as a researcher would,
+//! checked against GeoPandas and against arithmetic done by hand.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn frontier(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(args)
+        .output()
+        .expect("run frontier")
+}
+
+fn frontier_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+type Table = Vec<BTreeMap<String, String>>;
+
+fn table(bytes: &[u8]) -> Table {
+    let mut r = csv::Reader::from_reader(bytes);
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| {
+            h.iter()
+                .zip(rec.unwrap().iter())
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn row<'a>(t: &'a Table, key: &str, name: &str) -> &'a BTreeMap<String, String> {
+    t.iter()
+        .find(|r| r[key] == name)
+        .unwrap_or_else(|| panic!("no row {name}"))
+}
+
+const SYNTH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/synthetic-events.csv"
+);
+const GEOPANDAS: &str = include_str!("fixtures/summarize-geopandas.csv");
+
+#[test]
+fn counts_match_geopandas() {
+    let o = frontier(&[
+        "summarize",
+        SYNTH,
+        "--by",
+        "district",
+        "--value",
+        "fatalities",
+        "--split",
+        "2021-08-15",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let ours = table(&o.stdout);
+    let theirs = table(GEOPANDAS.as_bytes());
+    // One row per district (zeros included) plus the outside row, same order.
+    assert_eq!(ours.len(), 157);
+    assert_eq!(theirs.len(), 157);
+    for (a, b) in ours.iter().zip(&theirs) {
+        assert_eq!(a["district"], b["district"]);
+        for col in ["count", "fatalities", "before", "after"] {
+            assert_eq!(
+                a[col], b[col],
+                "{} {col}: frontier {} vs GeoPandas {}",
+                a["district"], a[col], b[col]
+            );
+        }
+    }
+    let total: u64 = ours
+        .iter()
+        .map(|r| r["count"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 2000, "every point counted once");
+    assert!(
+        ours.iter().any(|r| r["count"] == "0"),
+        "zero rows are present"
+    );
+    assert_eq!(ours.last().unwrap()["district"], "(outside)");
+}
+
+#[test]
+fn split_arithmetic_by_hand() {
+    // Peshawar: 2 events before (fatalities 1, 3), 3 after (0, 4, 6).
+    // Quetta: 1 event after. Window: 2021-01-01 .. 2021-12-31 (--from/--to),
+    // so before = 226 days (1 Jan to 14 Aug), after = 139 days (15 Aug to 31 Dec).
+    let input = "event_date,latitude,longitude,fatalities\n\
+                 2021-01-05,34.005,71.547,1\n\
+                 10 March 2021,34.01,71.55,3\n\
+                 2021-08-15,34.0,71.5,0\n\
+                 2021-09-01,34.02,71.56,4\n\
+                 2021-12-31,34.0,71.54,6\n\
+                 2021-10-10,30.19,67.0,5\n\
+                 2020-06-01,30.19,67.0,9\n";
+    let o = frontier_stdin(
+        &[
+            "summarize",
+            "-",
+            "--value",
+            "fatalities",
+            "--split",
+            "2021-08-15",
+            "--from",
+            "2021-01-01",
+            "--to",
+            "2021-12-31",
+        ],
+        input,
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let t = table(&o.stdout);
+    let p = row(&t, "district", "Peshawar");
+    assert_eq!(
+        (
+            p["count"].as_str(),
+            p["before"].as_str(),
+            p["after"].as_str()
+        ),
+        ("5", "2", "3")
+    );
+    assert_eq!(p["change"], "1");
+    assert_eq!(p["ratio"], "1.5");
+    assert_eq!(p["fatalities"], "14");
+    assert_eq!(p["fatalities_before"], "4");
+    assert_eq!(p["fatalities_after"], "10");
+    assert_eq!(p["fatalities_change"], "6");
+    assert_eq!(p["fatalities_ratio"], "2.5");
+    // Rates per 365 days: 2 / 226 × 365 = 3.2301, 3 / 139 × 365 = 7.8777.
+    assert_eq!(p["before_per_365d"], "3.2301");
+    assert_eq!(p["after_per_365d"], "7.8777");
+    // Per 100,000: Peshawar has 4,758,762 people (Census 2023): 5 / 47.58762.
+    assert_eq!(p["population_2023"], "4758762");
+    assert_eq!(p["per_100k"], "0.1051");
+    // Share: 5 of the 6 points kept (the 2020 one is outside the window).
+    assert_eq!(p["share"], "0.8333");
+    let q = row(&t, "district", "Quetta");
+    assert_eq!(
+        (
+            q["before"].as_str(),
+            q["after"].as_str(),
+            q["ratio"].as_str()
+        ),
+        ("0", "1", "")
+    );
+    assert!(err(&o).contains("1 outside the date window"), "{}", err(&o));
+}
+
+#[test]
+fn provinces_and_no_data_are_empty_not_zero() {
+    let input = "lat,lon\n35.92,74.31\n34.0,71.5\n";
+    let o = frontier_stdin(&["summarize", "-", "--by", "province"], input);
+    assert!(o.status.success(), "{}", err(&o));
+    let t = table(&o.stdout);
+    assert_eq!(t.len(), 8);
+    let gb = row(&t, "province", "Gilgit-Baltistan");
+    assert_eq!(gb["count"], "1");
+    assert_eq!(
+        gb["population_2023"], "",
+        "no census figure: empty, never 0"
+    );
+    assert_eq!(gb["per_100k"], "");
+    assert!(gb["per_1000km2"].parse::<f64>().unwrap() > 0.0);
+    let kp = row(&t, "province", "Khyber Pakhtunkhwa");
+    assert_eq!(kp["population_2023"], "40856097");
+}
+
+#[test]
+fn distance_bands_from_the_durand_line() {
+    let o = frontier(&[
+        "summarize",
+        SYNTH,
+        "--by",
+        "province",
+        "--bands",
+        "0,10,25,50,100",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let t = table(&o.stdout);
+    let cols = [
+        "band_0_10km",
+        "band_10_25km",
+        "band_25_50km",
+        "band_50_100km",
+        "band_100km_plus",
+    ];
+    for r in &t {
+        let sum: u64 = cols.iter().map(|c| r[*c].parse::<u64>().unwrap()).sum();
+        assert_eq!(
+            sum.to_string(),
+            r["count"],
+            "bands add up for {}",
+            r["province"]
+        );
+    }
+    // Cross-check the 0-10 km band against `near --within 10km`.
+    let near = frontier(&["near", SYNTH, "--to", "durand-line", "--within", "10km"]);
+    let near = table(&near.stdout);
+    let in_band: u64 = t
+        .iter()
+        .map(|r| r["band_0_10km"].parse::<u64>().unwrap())
+        .sum();
+    let strictly_inside = near
+        .iter()
+        .filter(|r| r["distance_km"].parse::<f64>().unwrap() < 10.0)
+        .count() as u64;
+    assert_eq!(in_band, strictly_inside);
+}
+
+#[test]
+fn precision_is_counted_or_left_out() {
+    let o = frontier(&["summarize", SYNTH]);
+    let t = table(&o.stdout);
+    let imprecise: u64 = t
+        .iter()
+        .map(|r| r["imprecise"].parse::<u64>().unwrap())
+        .sum();
+    let text = std::fs::read_to_string(SYNTH).unwrap();
+    let expect = text.lines().skip(1).filter(|l| {
+        let p: Vec<&str> = l.split(',').collect();
+        p[18] != "1"
+    });
+    assert_eq!(imprecise, expect.count() as u64);
+    let o = frontier(&["summarize", SYNTH, "--max-precision", "1"]);
+    assert!(o.status.success());
+    let t2 = table(&o.stdout);
+    let left: u64 = t2
+        .iter()
+        .map(|r| r["left_out_imprecise"].parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(left, imprecise);
+    let counted: u64 = t2.iter().map(|r| r["count"].parse::<u64>().unwrap()).sum();
+    assert_eq!(counted + left, 2000);
+    assert!(
+        err(&o).contains(&format!("{left} left out by --max-precision")),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn join_brings_in_user_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("refugees.csv");
+    std::fs::write(
+        &j,
+        "district,refugees\nPeshawar,\"100,000\"\nQuetta,50000\nAtlantis,5\n",
+    )
+    .unwrap();
+    let o = frontier_stdin(
+        &[
+            "summarize",
+            "-",
+            "--join",
+            j.to_str().unwrap(),
+            "--on",
+            "district",
+        ],
+        "lat,lon\n34.0,71.5\n",
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let t = table(&o.stdout);
+    let p = row(&t, "district", "Peshawar");
+    assert_eq!(p["refugees"], "100000");
+    // 100,000 / 4,758,762 × 100,000 = 2101.38696
+    assert_eq!(p["refugees_per_100k"], "2101.3869");
+    assert_eq!(
+        row(&t, "district", "Swat")["refugees"],
+        "",
+        "no figure: empty"
+    );
+    assert!(
+        err(&o).contains("1 name(s)") && err(&o).contains("Atlantis"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn markdown_and_json() {
+    let o = frontier(&[
+        "summarize",
+        SYNTH,
+        "--by",
+        "province",
+        "--value",
+        "fatalities",
+        "--format",
+        "md",
+    ]);
+    let md = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(lines.len(), 2 + 8);
+    assert!(lines[0].starts_with("| province | population_2023 |"));
+    assert!(lines[1].starts_with("|---|---:|"));
+    assert!(md.contains("| Khyber Pakhtunkhwa | 40,856,097 |"), "{md}");
+    assert!(md.contains("%"));
+    let o = frontier(&["summarize", SYNTH, "--by", "province", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 8);
+    assert!(v[0]["count"].is_u64());
+    assert!(v[6]["population_2023"].is_number() || v[6]["population_2023"].is_null());
+}
+
+#[test]
+fn bad_dates_and_values_name_file_and_line() {
+    let input = "event_date,lat,lon,fatalities\n2021-01-01,34,71.5,1\nsoon,34,71.5,2\n2021-02-01,34,71.5,x\n";
+    let o = frontier_stdin(
+        &[
+            "summarize",
+            "-",
+            "--split",
+            "2021-08-15",
+            "--value",
+            "fatalities",
+        ],
+        input,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("<stdin>:3: event_date: not a date: \"soon\""),
+        "{}",
+        err(&o)
+    );
+    let o = frontier_stdin(
+        &[
+            "summarize",
+            "-",
+            "--split",
+            "2021-08-15",
+            "--value",
+            "fatalities",
+            "--skip-invalid",
+        ],
+        input,
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let e = err(&o);
+    assert!(e.contains("3 rows in: 1 counted"), "{e}");
+    assert!(e.contains("2 rejected"), "{e}");
+    assert!(e.contains("fatalities: not a number: \"x\""), "{e}");
+    let o = frontier_stdin(&["summarize", "-", "--value", "deaths"], input);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("no column named \"deaths\" for --value"),
+        "{}",
+        err(&o)
+    );
+    let o = frontier_stdin(&["summarize", "-", "--bands", "10,25"], input);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("band edges must start at 0"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn synth_is_deterministic_valid_and_acled_shaped() {
+    let a = frontier(&["synth", "--events", "3000", "--seed", "5"]);
+    let b = frontier(&["synth", "--events", "3000", "--seed", "5"]);
+    let c = frontier(&["synth", "--events", "3000", "--seed", "6"]);
+    assert!(a.status.success(), "{}", err(&a));
+    assert_eq!(a.stdout, b.stdout, "same seed, same bytes");
+    assert_ne!(a.stdout, c.stdout);
+    let t = table(&a.stdout);
+    assert_eq!(t.len(), 3000);
+    assert!(t.iter().all(|r| r["source"] == "synthetic"));
+    // Read back through the ACLED reader: every row valid, in Pakistan, and
+    // in the district its admin2 names.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.csv");
+    std::fs::write(&p, &a.stdout).unwrap();
+    let mut src =
+        frontier::ingest::PointSource::open(p.to_str().unwrap(), &Default::default()).unwrap();
+    assert_eq!(src.schema().dialect, frontier::ingest::Dialect::Acled);
+    let mut n = 0;
+    while let Some(r) = src.next_row() {
+        assert!(matches!(r.unwrap(), frontier::ingest::Row::Record(_)));
+        n += 1;
+    }
+    assert_eq!(n, 3000);
+    let o = frontier(&["locate", p.to_str().unwrap()]);
+    let loc = table(&o.stdout);
+    let same = loc.iter().filter(|r| r["admin2"] == r["district"]).count();
+    assert!(same >= 2990, "{same} of 3000 in their admin2");
+    // More events a day after 15 August 2021 than before.
+    let after = t
+        .iter()
+        .filter(|r| r["event_date"].as_str() >= "2021-08-15")
+        .count() as f64;
+    let before = 3000.0 - after;
+    assert!(
+        after / 1600.0 > 2.0 * before / 957.0,
+        "{before} before, {after} after"
+    );
+    // Heavy tail, realistic precision mix.
+    let fat: Vec<u32> = t.iter().map(|r| r["fatalities"].parse().unwrap()).collect();
+    assert!(fat.iter().filter(|&&f| f == 0).count() > 1000);
+    assert!(fat.iter().any(|&f| f >= 30));
+    let p1 = t.iter().filter(|r| r["geo_precision"] == "1").count();
+    assert!((1800..2400).contains(&p1), "{p1}");
+}
+
+#[test]
+fn synth_refugees_follow_the_provincial_shares() {
+    let o = frontier(&["synth", "--refugees", "4000", "--seed", "3"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let t = table(&o.stdout);
+    let share = |p: &str| t.iter().filter(|r| r["province"] == p).count() as f64 / 4000.0;
+    assert!((share("Khyber Pakhtunkhwa") - 0.5).abs() < 0.03);
+    assert!((share("Balochistan") - 0.25).abs() < 0.03);
+    assert!(
+        t.iter()
+            .all(|r| r["individuals"].parse::<u64>().unwrap() > 0)
+    );
+    let o = frontier(&["synth", "--events", "5", "--refugees", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--refugees-output"), "{}", err(&o));
+}
