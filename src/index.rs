@@ -64,6 +64,18 @@ impl PolygonIndex {
         }
     }
 
+    /// Every feature that contains `c` or has it on its boundary, in file order.
+    pub fn all_containing(&self, c: Coord) -> Vec<usize> {
+        let mut v: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
+            .map(|e| e.data)
+            .filter(|&i| self.contains(i, c))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     /// Index of the feature that contains `c` (lon/lat degrees), by the
     /// boundary rule in the module docs; `None` outside every feature.
     pub fn locate(&self, c: Coord) -> Option<usize> {

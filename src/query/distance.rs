@@ -238,16 +238,26 @@ impl DistanceIndex {
         // Best exact hit per feature so far, and the k-th best distance.
         let mut best: Vec<Hit> = Vec::new();
         let mut kth = f64::INFINITY;
-        let mut inside_checked: Vec<usize> = Vec::new();
-        if k == 1
-            && let Some(polys) = &self.polygons
-            && let Some(f) = polys.locate(p)
-        {
-            return vec![Hit {
-                feature: f,
-                distance_m: 0.0,
-                nearest: p,
-            }];
+        if let Some(polys) = &self.polygons {
+            // Inside (or on) a polygon is distance 0, whatever the order in
+            // which its boundary segments would come up.
+            let inside = if k == 1 {
+                polys.locate(p).into_iter().collect()
+            } else {
+                polys.all_containing(p)
+            };
+            for f in inside {
+                best.push(Hit {
+                    feature: f,
+                    distance_m: 0.0,
+                    nearest: p,
+                });
+            }
+            if best.len() >= k {
+                best.truncate(k);
+                return best;
+            }
+            kth = kth_distance(&best, k);
         }
         for (seg, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&up) {
             let bound = chord2_to_m(d2) * (1.0 - PRUNE_REL) - PRUNE_ABS;
@@ -260,21 +270,6 @@ impl DistanceIndex {
                 && bound > best[s].distance_m
             {
                 continue;
-            }
-            if slot.is_none()
-                && let Some(polys) = &self.polygons
-                && !inside_checked.contains(&it.feature)
-            {
-                inside_checked.push(it.feature);
-                if polys.contains(it.feature, p) {
-                    best.push(Hit {
-                        feature: it.feature,
-                        distance_m: 0.0,
-                        nearest: p,
-                    });
-                    kth = kth_distance(&best, k);
-                    continue;
-                }
             }
             let (d, at) = if it.a == it.b {
                 (distance_m(p, it.a), it.a)
