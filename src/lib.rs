@@ -29,6 +29,7 @@ pub mod layer;
 pub mod output;
 pub mod pipeline;
 pub mod query;
+pub mod render;
 pub mod summary;
 pub mod synth;
 

@@ -1,12 +1,14 @@
 //! Subcommands, one file each. Each turns its arguments into a validated
 //! configuration, calls the library and prints.
 
+mod demo;
 mod geodata;
 mod layers;
 mod locate;
 mod near;
 mod nearest;
 mod points;
+mod render;
 mod summarize;
 mod synth;
 
@@ -22,6 +24,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write the map gallery into renders/ and print a per-district summary.
+    Demo(demo::Args),
     /// List the built-in layers, or show the features of one layer.
     Layers(layers::Args),
     /// Country, province and district of each point (plus any polygon layers asked for).
@@ -32,6 +36,8 @@ enum Command {
     Nearest(nearest::Args),
     /// Per-district (or province, or layer) counts, sums, shares and rates, before/after a date.
     Summarize(summarize::Args),
+    /// A thematic map as PNG (base map, points, density, choropleth, labels, legend).
+    Render(Box<render::Args>),
     /// Synthetic ACLED-shaped events and refugee settlements (labelled synthetic).
     Synth(synth::Args),
     /// Regenerate geodata/ from the raw inputs.
@@ -55,11 +61,13 @@ pub enum CmdError {
 /// Run the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CmdError> {
     match cli.command {
+        Command::Demo(a) => demo::run(a),
         Command::Layers(a) => layers::run(a),
         Command::Locate(a) => locate::run(a),
         Command::Near(a) => near::run(a),
         Command::Nearest(a) => nearest::run(a),
         Command::Summarize(a) => summarize::run(a),
+        Command::Render(a) => render::run(*a),
         Command::Synth(a) => synth::run(a),
         Command::Geodata(a) => geodata::run(a),
     }

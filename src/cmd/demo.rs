@@ -1,0 +1,317 @@
+//! `frontier demo`: the gallery in `renders/`, from the built-in layers,
+//! synthetic data (labelled so on every map) and the reference events, and a
+//! short per-district summary on standard output.
+
+use super::CmdError;
+use super::render::read_points;
+use frontier::Catalogue;
+use frontier::ingest::{PointSource, ReadOptions};
+use frontier::query::DistanceIndex;
+use frontier::render::classify::{Method, breaks};
+use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
+use frontier::summary::{Options, summarize};
+use frontier::synth::Synth;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tiny_skia::{Pixmap, PixmapPaint, Transform};
+
+const REFERENCE: &str = include_str!("../../tests/fixtures/events-reference.csv");
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where to write the gallery.
+    #[arg(long, default_value = "renders")]
+    out: PathBuf,
+    /// Synthetic events to draw.
+    #[arg(long, default_value_t = 20_000)]
+    events: u64,
+    /// Seed for the synthetic data.
+    #[arg(long, default_value_t = 2021)]
+    seed: u64,
+}
+
+fn save(pm: &Pixmap, path: &Path) -> Result<(), CmdError> {
+    let png = pm
+        .encode_png()
+        .map_err(|e| CmdError::Usage(format!("encoding PNG: {e}")))?;
+    std::fs::write(path, png).map_err(|e| frontier::Error::io(path, e))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+fn within(points: &[PointDatum], layer: &str, km: f64) -> Result<Vec<PointDatum>, CmdError> {
+    let idx = DistanceIndex::new(&Catalogue::load(layer)?);
+    Ok(points
+        .iter()
+        .filter(|p| idx.nearest(p.at, Some(km * 1000.0)).is_some())
+        .cloned()
+        .collect())
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    std::fs::create_dir_all(&args.out).map_err(|e| frontier::Error::io(&args.out, e))?;
+    let work = std::env::temp_dir().join(format!("frontier-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| frontier::Error::io(&work, e))?;
+    let events_path = work.join("synthetic-events.csv");
+    let refugees_path = work.join("synthetic-refugees.csv");
+    let reference_path = work.join("events-reference.csv");
+    let synth = Synth::new()?;
+    let mut f = std::io::BufWriter::new(
+        std::fs::File::create(&events_path).map_err(|e| frontier::Error::io(&events_path, e))?,
+    );
+    synth.write_events(args.events, args.seed, &mut f)?;
+    drop(f);
+    let mut f = std::io::BufWriter::new(
+        std::fs::File::create(&refugees_path)
+            .map_err(|e| frontier::Error::io(&refugees_path, e))?,
+    );
+    synth.write_refugees(3_000, args.seed, &mut f)?;
+    drop(f);
+    std::fs::write(&reference_path, REFERENCE)
+        .map_err(|e| frontier::Error::io(&reference_path, e))?;
+
+    let opts = ReadOptions::default();
+    let ev = events_path.to_string_lossy().into_owned();
+    let (typed, credit) = read_points(&ev, &opts, Some("event_type"), Some("fatalities"))?;
+    let (reference, ref_credit) = read_points(
+        &reference_path.to_string_lossy(),
+        &opts,
+        Some("event_type"),
+        Some("fatalities"),
+    )?;
+    let ref_credit = format!("{ref_credit} (press reports)");
+    let n = args.events;
+
+    // 1. Overview: every built-in layer, and the reference events.
+    let map = render(&MapSpec {
+        title: Some("The Pakistan–Afghanistan border region".into()),
+        subtitle: Some("Durand Line, provinces and districts, CPEC corridors, crossings; eight widely reported attacks 2021–2024".into()),
+        points: Some(PointsLayer {
+            points: reference.clone(),
+            color_by: Some("Reported attack (event type)".into()),
+            size_by: Some("Fatalities".into()),
+        }),
+        labels: Labels::Towns,
+        sources: vec![ref_credit.clone()],
+        ..Default::default()
+    })?;
+    save(&map.pixmap, &args.out.join("01-overview.png"))?;
+
+    // 2. Incidents within 50 km of the Durand Line.
+    let near = within(&typed, "durand-line", 50.0)?;
+    let map = render(&MapSpec {
+        extent: Extent::Named("durand-line".into()),
+        title: Some("Incidents within 50 km of the Durand Line".into()),
+        subtitle: Some(format!(
+            "{} of {n} synthetic events, coloured by event type, sized by fatalities",
+            near.len()
+        )),
+        points: Some(PointsLayer {
+            points: near,
+            color_by: Some("Event type".into()),
+            size_by: Some("Fatalities".into()),
+        }),
+        sources: vec![credit.clone()],
+        ..Default::default()
+    })?;
+    save(&map.pixmap, &args.out.join("02-durand-50km.png"))?;
+
+    // 3. Events per 100,000 people by district, KP and Balochistan.
+    let mut src = PointSource::open(&ev, &opts)?;
+    let districts = Catalogue::load("districts")?;
+    let summary = summarize(
+        &mut src,
+        &districts,
+        "district",
+        Options {
+            value: Some("fatalities".into()),
+            split: Some(frontier::synth::split_date()),
+            ..Default::default()
+        },
+        false,
+    )?;
+    let in_scope = |p: &Option<String>| {
+        matches!(
+            p.as_deref(),
+            Some("Khyber Pakhtunkhwa") | Some("Balochistan")
+        )
+    };
+    let (_, rows) = summary.table();
+    let per = |key: &str| -> BTreeMap<String, Option<f64>> {
+        summary
+            .groups
+            .iter()
+            .zip(&rows)
+            .filter(|((g, _), _)| in_scope(&g.province))
+            .map(|((g, _), r)| (g.name.clone(), r.get(key).and_then(|v| v.as_f64())))
+            .collect()
+    };
+    let kp_bal = Extent::BBox([60.5, 24.5, 74.3, 36.6]);
+    let map = render(&MapSpec {
+        extent: kp_bal.clone(),
+        title: Some("Events per 100,000 people, Khyber Pakhtunkhwa and Balochistan".into()),
+        subtitle: Some(format!(
+            "{n} synthetic events 2019–2025 by district; Census 2023 population; quantile classes"
+        )),
+        choropleth: Some(Choropleth {
+            layer: districts.clone(),
+            values: per("per_100k"),
+            title: "Events per 100,000".into(),
+            classes: 5,
+            method: Method::Quantile,
+            palette: "ylorrd".into(),
+            percent: false,
+            breaks: None,
+        }),
+        sources: vec![credit.clone()],
+        ..Default::default()
+    })?;
+    save(&map.pixmap, &args.out.join("03-events-per-100k.png"))?;
+
+    // 4. Before and after 15 August 2021: two panels, the same classes.
+    let before = per("before_per_365d");
+    let after = per("after_per_365d");
+    let all: Vec<f64> = before
+        .values()
+        .chain(after.values())
+        .filter_map(|v| *v)
+        .collect();
+    let shared = breaks(&all, 5, Method::Quantile);
+    let panel = |values: BTreeMap<String, Option<f64>>, title: &str| {
+        render(&MapSpec {
+            size: (1000, 1100),
+            extent: kp_bal.clone(),
+            title: Some(title.into()),
+            subtitle: Some("Synthetic events per year, by district".into()),
+            choropleth: Some(Choropleth {
+                layer: districts.clone(),
+                values,
+                title: "Events per 365 days".into(),
+                classes: 5,
+                method: Method::Quantile,
+                palette: "ylorrd".into(),
+                percent: false,
+                breaks: Some(shared.clone()),
+            }),
+            sources: vec!["synthetic data".into()],
+            ..Default::default()
+        })
+    };
+    let (a, b) = (
+        panel(before, "Before 15 August 2021")?,
+        panel(after, "From 15 August 2021")?,
+    );
+    let mut both = Pixmap::new(2000, 1100).expect("canvas");
+    both.draw_pixmap(
+        0,
+        0,
+        a.pixmap.as_ref(),
+        &PixmapPaint::default(),
+        Transform::identity(),
+        None,
+    );
+    both.draw_pixmap(
+        1000,
+        0,
+        b.pixmap.as_ref(),
+        &PixmapPaint::default(),
+        Transform::identity(),
+        None,
+    );
+    let sep = tiny_skia::Rect::from_xywh(999.0, 0.0, 2.0, 1100.0).expect("rect");
+    let mut grey = tiny_skia::Paint::default();
+    grey.set_color_rgba8(0x88, 0x88, 0x88, 255);
+    both.fill_rect(sep, &grey, Transform::identity(), None);
+    save(&both, &args.out.join("04-before-after.png"))?;
+
+    // 5. Waziristan close-up; 6. Chaman close-up.
+    for (file, extent, title, labels) in [
+        (
+            "05-waziristan.png",
+            "waziristan",
+            "Waziristan",
+            Labels::Districts,
+        ),
+        (
+            "06-chaman.png",
+            "chaman",
+            "Chaman and the Chaman–Spin Boldak crossing",
+            Labels::All,
+        ),
+    ] {
+        let map = render(&MapSpec {
+            extent: Extent::Named(extent.into()),
+            title: Some(title.into()),
+            subtitle: Some("Synthetic events, coloured by event type, sized by fatalities".into()),
+            points: Some(PointsLayer {
+                points: typed.clone(),
+                color_by: Some("Event type".into()),
+                size_by: Some("Fatalities".into()),
+            }),
+            labels,
+            sources: vec![credit.clone()],
+            ..Default::default()
+        })?;
+        save(&map.pixmap, &args.out.join(file))?;
+    }
+
+    // 7. CPEC corridors with incidents within 10 km.
+    let near_cpec = within(&typed, "cpec", 10.0)?;
+    let map = render(&MapSpec {
+        extent: Extent::Named("cpec".into()),
+        title: Some("CPEC corridors: incidents within 10 km".into()),
+        subtitle: Some(format!(
+            "{} of {n} synthetic events within 10 km of a (schematic) alignment",
+            near_cpec.len()
+        )),
+        points: Some(PointsLayer {
+            points: near_cpec,
+            color_by: Some("Event type".into()),
+            size_by: Some("Fatalities".into()),
+        }),
+        labels: Labels::Towns,
+        sources: vec![credit.clone()],
+        ..Default::default()
+    })?;
+    save(&map.pixmap, &args.out.join("07-cpec-10km.png"))?;
+
+    // 8. Refugee settlements as density.
+    let (settlements, _) = read_points(&refugees_path.to_string_lossy(), &opts, None, None)?;
+    let map = render(&MapSpec {
+        title: Some("Afghan refugee settlements (synthetic)".into()),
+        subtitle: Some("3,000 synthetic settlements: half in KP, a quarter in Balochistan, spread by district population".into()),
+        density: Some((settlements.iter().map(|p| p.at).collect(), "Settlements".into())),
+        sources: vec!["synthetic data (frontier synth)".into()],
+        ..Default::default()
+    })?;
+    save(&map.pixmap, &args.out.join("08-refugees-density.png"))?;
+
+    // The per-district summary.
+    println!();
+    println!("Synthetic events per 100,000 people, top districts of KP and Balochistan");
+    println!(
+        "{:<22} {:<20} {:>7} {:>9} {:>7} {:>7}",
+        "district", "province", "events", "per 100k", "before", "after"
+    );
+    let mut top: Vec<(&frontier::summary::Group, &frontier::summary::Tally, f64)> = summary
+        .groups
+        .iter()
+        .zip(&rows)
+        .filter(|((g, _), _)| in_scope(&g.province))
+        .filter_map(|((g, t), r)| Some((g, t, r.get("per_100k")?.as_f64()?)))
+        .collect();
+    top.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.name.cmp(&b.0.name)));
+    for (g, t, p) in top.iter().take(10) {
+        println!(
+            "{:<22} {:<20} {:>7} {:>9.1} {:>7} {:>7}",
+            g.name,
+            g.province.clone().unwrap_or_default(),
+            t.count,
+            p,
+            t.before,
+            t.after
+        );
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! `frontier render`: a thematic map as PNG.
+
+use super::CmdError;
+use frontier::ingest::{PointSource, ReadOptions, Row, value_text};
+use frontier::render::classify::Method;
+use frontier::render::{
+    Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, Style, render,
+};
+use frontier::{Catalogue, Layer};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn size_arg(s: &str) -> Result<(u32, u32), String> {
+    let (a, b) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("{s:?}: give WIDTHxHEIGHT, e.g. 1600x1200"))?;
+    let w = a
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| format!("{s:?}: width is not a number"))?;
+    let h = b
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| format!("{s:?}: height is not a number"))?;
+    if !(200..=8000).contains(&w) || !(200..=8000).contains(&h) {
+        return Err(format!("{s:?}: each side must be 200 to 8000 pixels"));
+    }
+    Ok((w, h))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The PNG to write.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// pakistan, kp, balochistan, waziristan, chaman, durand-line, cpec (or any layer), or bbox:minlon,minlat,maxlon,maxlat.
+    #[arg(long, default_value = "pakistan", value_parser = Extent::parse)]
+    pub extent: Extent,
+    /// Image size.
+    #[arg(long, default_value = "1600x1200", value_parser = size_arg, value_name = "WxH")]
+    pub size: (u32, u32),
+    /// Title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Subtitle, under the title.
+    #[arg(long)]
+    pub subtitle: Option<String>,
+    /// Points to draw (CSV, ACLED, UCDP, GeoJSON).
+    #[arg(long, value_name = "FILE")]
+    pub points: Option<String>,
+    /// Colour points by this column (a legend lists the categories).
+    #[arg(long, value_name = "COL", requires = "points")]
+    pub color_by: Option<String>,
+    /// Size points by this numeric column (area proportional).
+    #[arg(long, value_name = "COL", requires = "points")]
+    pub size_by: Option<String>,
+    /// Points to show as a density surface (binned; fast for millions).
+    #[arg(long, value_name = "FILE")]
+    pub density: Option<String>,
+    /// A table from `frontier summarize` (first column district or province).
+    #[arg(long, value_name = "SUMMARY.csv", requires = "column")]
+    pub choropleth: Option<PathBuf>,
+    /// The column of the table to map.
+    #[arg(long, value_name = "COL")]
+    pub column: Option<String>,
+    /// Number of classes.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(2..=9))]
+    pub classes: u8,
+    /// How class breaks are chosen.
+    #[arg(long, value_enum, default_value_t = Method::Quantile)]
+    pub method: Method,
+    /// Sequential palette: ylorrd, blues, greens, purples, viridis.
+    #[arg(long, default_value = "ylorrd")]
+    pub palette: String,
+    /// Extra layer (built-in name or GeoJSON file), optionally styled: NAME:color=#d95f02,width=2,fill=none. Repeatable.
+    #[arg(long = "layer", value_name = "NAME[:STYLE]")]
+    pub layers: Vec<String>,
+    /// Labels to place (never overlapping; what does not fit is left out).
+    #[arg(long, value_enum, default_value_t = Labels::None)]
+    pub labels: Labels,
+    /// Latitude column of the point files.
+    #[arg(long, value_name = "COL")]
+    pub lat: Option<String>,
+    /// Longitude column of the point files.
+    #[arg(long, value_name = "COL")]
+    pub lon: Option<String>,
+    /// Leave out unreadable point rows (and say how many) instead of stopping.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+/// Points read from a file, plus the credit line for the map.
+pub fn read_points(
+    path: &str,
+    opts: &ReadOptions,
+    color_by: Option<&str>,
+    size_by: Option<&str>,
+) -> Result<(Vec<PointDatum>, String), CmdError> {
+    let mut src = PointSource::open(path, opts)?;
+    let schema = src.schema().clone();
+    let col = |name: Option<&str>, flag: &str| -> Result<Option<usize>, CmdError> {
+        match name {
+            None => Ok(None),
+            Some(n) => schema.find(n).map(Some).ok_or_else(|| {
+                CmdError::Usage(format!(
+                    "{flag} {n}: no such column in {path} (columns: {})",
+                    schema.columns.join(", ")
+                ))
+            }),
+        }
+    };
+    let (ci, si) = (col(color_by, "--color-by")?, col(size_by, "--size-by")?);
+    let source_col = schema.find("source");
+    let mut all_synthetic = source_col.is_some();
+    let (mut out, mut rejected) = (Vec::new(), 0u64);
+    while let Some(row) = src.next_row() {
+        match row? {
+            Row::Reject(_) => rejected += 1,
+            Row::Record(r) => {
+                if let Some(s) = source_col {
+                    all_synthetic &= value_text(&r.values[s]) == "synthetic";
+                }
+                let size = match si {
+                    None => None,
+                    Some(i) => {
+                        let t = value_text(&r.values[i]);
+                        if t.trim().is_empty() {
+                            None
+                        } else {
+                            Some(t.trim().parse::<f64>().map_err(|_| frontier::Error::Row {
+                                origin: src.origin().to_string(),
+                                line: r.line,
+                                column: schema.columns[i].clone(),
+                                message: format!("not a number: {t:?}"),
+                            })?)
+                        }
+                    }
+                };
+                out.push(PointDatum {
+                    at: r.coord,
+                    category: ci.map(|i| value_text(&r.values[i])),
+                    size,
+                });
+            }
+        }
+    }
+    if rejected > 0 {
+        eprintln!("frontier: {path}: {rejected} unreadable rows left off the map");
+    }
+    let name = Path::new(path)
+        .file_name()
+        .map_or(path.to_string(), |n| n.to_string_lossy().into_owned());
+    let credit = if all_synthetic && !out.is_empty() {
+        "synthetic data (frontier synth)".to_string()
+    } else {
+        format!("Data: {name}")
+    };
+    Ok((out, credit))
+}
+
+/// Read a summary table for a choropleth.
+pub fn read_choropleth(
+    path: &Path,
+    column: &str,
+    classes: usize,
+    method: Method,
+    palette: &str,
+) -> Result<Choropleth, CmdError> {
+    let origin = path.display().to_string();
+    let mut r = csv::Reader::from_path(path).map_err(|e| frontier::Error::Csv {
+        origin: origin.clone(),
+        source: e,
+    })?;
+    let headers: Vec<String> = r
+        .headers()
+        .map_err(|e| frontier::Error::Csv {
+            origin: origin.clone(),
+            source: e,
+        })?
+        .iter()
+        .map(String::from)
+        .collect();
+    let layer_name = match headers.first().map(String::as_str) {
+        Some("district") => "districts",
+        Some("province") => "provinces",
+        other => {
+            return Err(CmdError::Usage(format!(
+                "{origin}: the first column must be district or province (from `frontier summarize`), not {other:?}"
+            )));
+        }
+    };
+    let ci = headers.iter().position(|h| h == column).ok_or_else(|| {
+        CmdError::Usage(format!(
+            "--column {column}: no such column in {origin} (columns: {})",
+            headers.join(", ")
+        ))
+    })?;
+    let layer: Layer = Catalogue::load(layer_name)?;
+    let mut values = BTreeMap::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| frontier::Error::Csv {
+            origin: origin.clone(),
+            source: e,
+        })?;
+        let name = rec.get(0).unwrap_or("").to_string();
+        if name == frontier::summary::OUTSIDE {
+            continue;
+        }
+        let t = rec.get(ci).unwrap_or("").trim();
+        let v = if t.is_empty() {
+            None
+        } else {
+            Some(t.parse::<f64>().map_err(|_| frontier::Error::Row {
+                origin: origin.clone(),
+                line: rec.position().map_or(0, |p| p.line()),
+                column: column.to_string(),
+                message: format!("not a number: {t:?}"),
+            })?)
+        };
+        if layer.feature(&name).is_none() {
+            return Err(CmdError::Usage(format!(
+                "{origin}: {name:?} is not a {} of the built-in layer",
+                &layer_name[..layer_name.len() - 1]
+            )));
+        }
+        values.insert(name, v);
+    }
+    Ok(Choropleth {
+        layer,
+        values,
+        title: column.replace('_', " "),
+        classes,
+        method,
+        palette: palette.to_string(),
+        percent: column == "share" || column.ends_with("_share"),
+        breaks: None,
+    })
+}
+
+/// `NAME[:STYLE]` → layer and style.
+pub fn read_layer(spec: &str) -> Result<(Layer, Style), CmdError> {
+    let (name, style) = match spec.rsplit_once(':') {
+        Some((n, s)) if s.contains('=') => (n, Style::parse(s).map_err(CmdError::Usage)?),
+        _ => (spec, Style::default()),
+    };
+    Ok((Catalogue::load(name)?, style))
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    let opts = ReadOptions {
+        lat: args.lat.clone(),
+        lon: args.lon.clone(),
+        skip_invalid: args.skip_invalid,
+        require_date: false,
+    };
+    let mut spec = MapSpec {
+        size: args.size,
+        extent: args.extent.clone(),
+        title: args.title.clone(),
+        subtitle: args.subtitle.clone(),
+        labels: args.labels,
+        ..Default::default()
+    };
+    if frontier::render::classify::sequential(&args.palette).is_none() {
+        return Err(CmdError::Usage(format!(
+            "--palette {}: use ylorrd, blues, greens, purples or viridis",
+            args.palette
+        )));
+    }
+    if let Some(p) = &args.points {
+        let (pts, credit) =
+            read_points(p, &opts, args.color_by.as_deref(), args.size_by.as_deref())?;
+        spec.sources.push(credit);
+        spec.points = Some(PointsLayer {
+            points: pts,
+            color_by: args.color_by.clone(),
+            size_by: args.size_by.clone(),
+        });
+    }
+    if let Some(p) = &args.density {
+        let (pts, credit) = read_points(p, &opts, None, None)?;
+        if !spec.sources.contains(&credit) {
+            spec.sources.push(credit);
+        }
+        spec.density = Some((pts.into_iter().map(|p| p.at).collect(), "Density".into()));
+    }
+    if let (Some(c), Some(col)) = (&args.choropleth, &args.column) {
+        spec.choropleth = Some(read_choropleth(
+            c,
+            col,
+            args.classes as usize,
+            args.method,
+            &args.palette,
+        )?);
+    }
+    for l in &args.layers {
+        spec.layers.push(read_layer(l)?);
+    }
+    let map = render(&spec)?;
+    let png = map
+        .pixmap
+        .encode_png()
+        .map_err(|e| CmdError::Usage(format!("encoding PNG: {e}")))?;
+    std::fs::write(&args.output, png).map_err(|e| frontier::Error::io(&args.output, e))?;
+    Ok(())
+}

@@ -1,0 +1,138 @@
+//! Text: DejaVu Sans (Bitstream Vera licence, `assets/fonts/LICENSE-DejaVu.txt`)
+//! embedded in the binary, laid out with ab_glyph and blended onto the map.
+
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use std::sync::OnceLock;
+use tiny_skia::{Pixmap, PremultipliedColorU8};
+
+static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Regular or bold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    /// DejaVu Sans.
+    Regular,
+    /// DejaVu Sans Bold.
+    Bold,
+}
+
+fn font(w: Weight) -> &'static FontRef<'static> {
+    static R: OnceLock<FontRef<'static>> = OnceLock::new();
+    static B: OnceLock<FontRef<'static>> = OnceLock::new();
+    match w {
+        Weight::Regular => {
+            R.get_or_init(|| FontRef::try_from_slice(REGULAR).expect("embedded font"))
+        }
+        Weight::Bold => B.get_or_init(|| FontRef::try_from_slice(BOLD).expect("embedded font")),
+    }
+}
+
+/// Width and height (ascent + descent) of `text` at `size` pixels.
+pub fn measure(text: &str, size: f32, w: Weight) -> (f32, f32) {
+    let f = font(w).as_scaled(PxScale::from(size));
+    let mut x = 0.0;
+    let mut prev = None;
+    for ch in text.chars() {
+        let id = f.glyph_id(ch);
+        if let Some(p) = prev {
+            x += f.kern(p, id);
+        }
+        x += f.h_advance(id);
+        prev = Some(id);
+    }
+    (x, f.ascent() - f.descent())
+}
+
+/// Ascent of the font at `size` (baseline below the top of the text box).
+pub fn ascent(size: f32, w: Weight) -> f32 {
+    font(w).as_scaled(PxScale::from(size)).ascent()
+}
+
+fn blend(p: &mut PremultipliedColorU8, rgb: u32, alpha: f32) {
+    let a = alpha.clamp(0.0, 1.0);
+    let (r, g, b) = (
+        ((rgb >> 16) & 0xff) as f32,
+        ((rgb >> 8) & 0xff) as f32,
+        (rgb & 0xff) as f32,
+    );
+    let inv = 1.0 - a;
+    let mix = |s: f32, d: u8| (s * a + d as f32 * inv).round().clamp(0.0, 255.0) as u8;
+    let na = mix(255.0, p.alpha());
+    let nr = mix(r, p.red()).min(na);
+    let ng = mix(g, p.green()).min(na);
+    let nb = mix(b, p.blue()).min(na);
+    if let Some(c) = PremultipliedColorU8::from_rgba(nr, ng, nb, na) {
+        *p = c;
+    }
+}
+
+/// Draw `text` with its top-left corner at (`x`, `y`), in colour `rgb`;
+/// with a halo, first in the halo colour around each glyph (for labels over
+/// busy map). Returns the drawn box (x, y, w, h).
+#[allow(clippy::too_many_arguments)] // position, size, weight, colour, halo: all needed at every call
+pub fn draw(
+    pm: &mut Pixmap,
+    text: &str,
+    x: f32,
+    y: f32,
+    size: f32,
+    w: Weight,
+    rgb: u32,
+    halo: Option<u32>,
+) -> (f32, f32, f32, f32) {
+    let f = font(w);
+    let sf = f.as_scaled(PxScale::from(size));
+    let base = y + sf.ascent();
+    let (width, height) = (pm.width() as i32, pm.height() as i32);
+    let mut glyphs = Vec::new();
+    let mut cx = x;
+    let mut prev = None;
+    for ch in text.chars() {
+        let id = sf.glyph_id(ch);
+        if let Some(p) = prev {
+            cx += sf.kern(p, id);
+        }
+        glyphs.push(id.with_scale_and_position(PxScale::from(size), point(cx, base)));
+        cx += sf.h_advance(id);
+        prev = Some(id);
+    }
+    let passes: Vec<(u32, Vec<(i32, i32)>)> = match halo {
+        Some(h) => vec![
+            (
+                h,
+                vec![
+                    (-1, -1),
+                    (0, -1),
+                    (1, -1),
+                    (-1, 0),
+                    (1, 0),
+                    (-1, 1),
+                    (0, 1),
+                    (1, 1),
+                ],
+            ),
+            (rgb, vec![(0, 0)]),
+        ],
+        None => vec![(rgb, vec![(0, 0)])],
+    };
+    for (colour, offsets) in passes {
+        for g in &glyphs {
+            let Some(og) = f.outline_glyph(g.clone()) else {
+                continue;
+            };
+            let bb = og.px_bounds();
+            for &(ox, oy) in &offsets {
+                let pixels = pm.pixels_mut();
+                og.draw(|gx, gy, c| {
+                    let px = bb.min.x as i32 + gx as i32 + ox;
+                    let py = bb.min.y as i32 + gy as i32 + oy;
+                    if px >= 0 && py >= 0 && px < width && py < height && c > 0.0 {
+                        blend(&mut pixels[(py * width + px) as usize], colour, c);
+                    }
+                });
+            }
+        }
+    }
+    (x, y, cx - x, sf.ascent() - sf.descent())
+}
