@@ -268,6 +268,8 @@ pub struct View {
     cy: f64,
     /// The map area (x, y, w, h) in pixels.
     pub area: [f32; 4],
+    /// Small image: smaller type and furniture.
+    pub compact: bool,
 }
 
 impl View {
@@ -468,16 +470,27 @@ pub fn extent_box(e: &Extent) -> Result<Rect> {
     ))
 }
 
-const TITLE_BAND: f32 = 64.0;
-const SOURCE_BAND: f32 = 26.0;
+/// Heights of the title and source bands: smaller on small images.
+fn bands(size: (u32, u32)) -> (f32, f32) {
+    if compact(size) {
+        (44.0, 20.0)
+    } else {
+        (64.0, 26.0)
+    }
+}
+
+fn compact(size: (u32, u32)) -> bool {
+    size.0 < 800 || size.1 < 650
+}
 
 fn fit(extent: Rect, size: (u32, u32)) -> View {
     let lcc = Lcc::for_extent(extent.min(), extent.max());
+    let (title_band, source_band) = bands(size);
     let area = [
         0.0,
-        TITLE_BAND,
+        title_band,
         size.0 as f32,
-        size.1 as f32 - TITLE_BAND - SOURCE_BAND,
+        size.1 as f32 - title_band - source_band,
     ];
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for i in 0..=40 {
@@ -516,6 +529,7 @@ fn fit(extent: Rect, size: (u32, u32)) -> View {
         cx: (area[0] + area[2] / 2.0) as f64,
         cy: (area[1] + area[3] / 2.0) as f64,
         area,
+        compact: compact(size),
     }
 }
 
@@ -789,8 +803,9 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
 
     // Furniture.
     let mut furniture: Vec<[f32; 4]> = Vec::new();
-    let title_box = [0.0, 0.0, w as f32, TITLE_BAND];
-    let source_box = [0.0, h as f32 - SOURCE_BAND, w as f32, SOURCE_BAND];
+    let (title_band, source_band) = bands(spec.size);
+    let title_box = [0.0, 0.0, w as f32, title_band];
+    let source_box = [0.0, h as f32 - source_band, w as f32, source_band];
     let legend_box = draw_legend(&mut pm, &view, &legend);
     let (bar, bar_box) = scale_bar(&mut pm, &view);
     let arrow_box = north_arrow(&mut pm, &view);
@@ -809,32 +824,38 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
 
     // Title and source bands last, over everything.
     pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, 0.0, w as f32, TITLE_BAND).expect("rect"),
+        tiny_skia::Rect::from_xywh(0.0, 0.0, w as f32, title_band).expect("rect"),
         &paint(0xffffff, 1.0),
         id,
         None,
     );
     pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, TITLE_BAND - 1.0, w as f32, 1.0).expect("rect"),
+        tiny_skia::Rect::from_xywh(0.0, title_band - 1.0, w as f32, 1.0).expect("rect"),
         &paint(0xbbbbbb, 1.0),
         id,
         None,
     );
     if let Some(t) = &spec.title {
-        text::draw(&mut pm, t, 16.0, 9.0, 24.0, Weight::Bold, INK, None);
+        let ts = if view.compact { 17.0 } else { 24.0 };
+        text::draw(&mut pm, t, 12.0, 6.0, ts, Weight::Bold, INK, None);
     }
     if let Some(s) = &spec.subtitle {
-        text::draw(&mut pm, s, 17.0, 40.0, 14.0, Weight::Regular, MUTED, None);
+        let (sy, ss) = if view.compact {
+            (27.0, 11.0)
+        } else {
+            (40.0, 14.0)
+        };
+        text::draw(&mut pm, s, 13.0, sy, ss, Weight::Regular, MUTED, None);
     }
     pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, h as f32 - SOURCE_BAND, w as f32, SOURCE_BAND)
+        tiny_skia::Rect::from_xywh(0.0, h as f32 - source_band, w as f32, source_band)
             .expect("rect"),
         &paint(0xffffff, 1.0),
         id,
         None,
     );
     pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, h as f32 - SOURCE_BAND, w as f32, 1.0).expect("rect"),
+        tiny_skia::Rect::from_xywh(0.0, h as f32 - source_band, w as f32, 1.0).expect("rect"),
         &paint(0xbbbbbb, 1.0),
         id,
         None,
@@ -847,15 +868,15 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     let credit = format!("Sources: {}", credits.join(" · "));
     let proj = "frontier · Lambert conformal conic, WGS84";
     let (pw, _) = text::measure(proj, 11.0, Weight::Regular);
-    let mut size = 12.0;
-    while size > 8.0 && text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 > w as f32 {
+    let mut size = if view.compact { 10.0 } else { 12.0 };
+    while size > 7.0 && text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 > w as f32 {
         size -= 0.5;
     }
     text::draw(
         &mut pm,
         &credit,
         12.0,
-        h as f32 - SOURCE_BAND + 6.0,
+        h as f32 - source_band + (source_band - size * 1.2) / 2.0,
         size,
         Weight::Regular,
         MUTED,
@@ -866,7 +887,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
             &mut pm,
             proj,
             w as f32 - pw - 12.0,
-            h as f32 - SOURCE_BAND + 7.0,
+            h as f32 - source_band + 7.0,
             11.0,
             Weight::Regular,
             0x888888,
@@ -1146,9 +1167,23 @@ fn density(pm: &mut Pixmap, view: &View, pts: &[Coord], title: &str, legend: &mu
 }
 
 fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f32; 4] {
-    let pad: f32 = 12.0;
-    let row: f32 = 20.0;
-    let size: f32 = 13.0;
+    let (pad, row, size): (f32, f32, f32) = if view.compact {
+        (8.0, 16.0, 11.0)
+    } else {
+        (12.0, 20.0, 13.0)
+    };
+    // The thematic entries always; the base map's ("Boundaries" onwards)
+    // only if they fit in the map's height.
+    let base_from = entries
+        .iter()
+        .position(|e| matches!(e, Entry::Header(t) if t == "Boundaries"))
+        .unwrap_or(entries.len());
+    let full_height = legend_height(entries, pad, row);
+    let entries = if full_height > view.area[3] * 0.8 && base_from > 0 {
+        &entries[..base_from]
+    } else {
+        entries
+    };
     let mut width: f32 = 120.0;
     let mut height = pad;
     for e in entries {
@@ -1317,6 +1352,19 @@ fn c_of(e: &Entry) -> &u32 {
         Entry::Fill(c, _) => c,
         _ => &NO_DATA,
     }
+}
+
+fn legend_height(entries: &[Entry], pad: f32, row: f32) -> f32 {
+    let mut h = pad;
+    for e in entries {
+        h += match e {
+            Entry::Header(_) => row + 4.0,
+            Entry::Circle(_, r, _) => row.max(2.0 * r + 4.0),
+            Entry::Ramp(..) => 34.0,
+            _ => row,
+        };
+    }
+    h + pad - 4.0
 }
 
 /// Draw the scale bar for the map's centre: the geodesic from the centre
@@ -1555,6 +1603,9 @@ fn place_labels(
                     [x - tw / 2.0, y + 5.0, tw + 4.0, th],
                 ];
                 let dot = [x - 3.0, y - 3.0, 6.0, 6.0];
+                if !free(&dot, &placed) {
+                    continue;
+                }
                 if let Some(b) = candidates
                     .iter()
                     .find(|b| free(b, &placed) && !overlaps(b, &dot))

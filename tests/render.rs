@@ -1,0 +1,346 @@
+//! Maps tested as pictures: golden PNGs (with a small tolerance for
+//! anti-aliasing), the scale bar against a geodesic distance, labels against
+//! each other and the furniture, and the same input giving the same bytes.
+//!
+//! To accept new goldens after a deliberate change in drawing, run
+//! `FRONTIER_BLESS=1 cargo test --test render` and look at tests/images/.
+
+use frontier::Catalogue;
+use frontier::geodesy;
+use frontier::render::classify::Method;
+use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
+use geo::Coord;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+fn golden(name: &str, spec: &MapSpec) {
+    let map = render(spec).unwrap();
+    let png = map.pixmap.encode_png().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/images")
+        .join(name);
+    if std::env::var_os("FRONTIER_BLESS").is_some() || !path.exists() {
+        std::fs::write(&path, &png).unwrap();
+        if std::env::var_os("FRONTIER_BLESS").is_none() {
+            panic!("{name}: no golden image yet; wrote one, look at it and commit it");
+        }
+        return;
+    }
+    let want = tiny_skia::Pixmap::load_png(&path).unwrap();
+    assert_eq!(
+        (want.width(), want.height()),
+        (map.pixmap.width(), map.pixmap.height())
+    );
+    let differ = want
+        .pixels()
+        .iter()
+        .zip(map.pixmap.pixels())
+        .filter(|(a, b)| {
+            let d = |x: u8, y: u8| (x as i32 - y as i32).abs();
+            d(a.red(), b.red())
+                .max(d(a.green(), b.green()))
+                .max(d(a.blue(), b.blue()))
+                > 24
+        })
+        .count();
+    let share = differ as f64 / want.pixels().len() as f64;
+    if share > 0.005 {
+        let got = path.with_extension("got.png");
+        std::fs::write(&got, &png).unwrap();
+        panic!(
+            "{name}: {:.2}% of pixels differ from the golden (see {})",
+            share * 100.0,
+            got.display()
+        );
+    }
+}
+
+fn small(extent: &str) -> MapSpec {
+    MapSpec {
+        size: (480, 360),
+        extent: Extent::Named(extent.into()),
+        title: Some(format!("Golden: {extent}")),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn golden_base_map_waziristan() {
+    golden(
+        "base-waziristan.png",
+        &MapSpec {
+            labels: Labels::Districts,
+            ..small("waziristan")
+        },
+    );
+}
+
+#[test]
+fn golden_points_and_choropleth() {
+    let districts = Catalogue::load("districts").unwrap();
+    let mut values = BTreeMap::new();
+    for (i, f) in districts.features.iter().enumerate() {
+        if f.property_text("province").as_deref() == Some("Balochistan") {
+            // A fixed pattern, one value per district; every 9th has no data.
+            values.insert(
+                f.name().unwrap().to_string(),
+                (i % 9 != 0).then_some((i * 37 % 101) as f64),
+            );
+        }
+    }
+    golden(
+        "choropleth-balochistan.png",
+        &MapSpec {
+            choropleth: Some(Choropleth {
+                layer: districts,
+                values,
+                title: "Test values".into(),
+                classes: 4,
+                method: Method::Jenks,
+                palette: "blues".into(),
+                percent: false,
+                breaks: None,
+            }),
+            ..small("balochistan")
+        },
+    );
+    let points: Vec<PointDatum> = (0..60)
+        .map(|i| PointDatum {
+            at: Coord {
+                x: 66.3 + (i % 10) as f64 * 0.03,
+                y: 30.8 + (i / 10) as f64 * 0.03,
+            },
+            category: Some(["Battles", "Protests", "Riots"][i % 3].into()),
+            size: Some((i % 7) as f64 * 3.0),
+        })
+        .collect();
+    golden(
+        "points-chaman.png",
+        &MapSpec {
+            points: Some(PointsLayer {
+                points,
+                color_by: Some("Event type".into()),
+                size_by: Some("Fatalities".into()),
+            }),
+            labels: Labels::All,
+            sources: vec!["synthetic data".into()],
+            ..small("chaman")
+        },
+    );
+}
+
+#[test]
+fn scale_bar_is_right_at_the_centre() {
+    for (extent, size) in [
+        ("pakistan", (1600, 1200)),
+        ("waziristan", (800, 600)),
+        ("chaman", (1200, 900)),
+    ] {
+        let map = render(&MapSpec {
+            size,
+            ..small(extent)
+        })
+        .unwrap();
+        let v = map.view;
+        let (cx, cy) = (
+            (v.area[0] + v.area[2] / 2.0) as f64,
+            (v.area[1] + v.area[3] / 2.0) as f64,
+        );
+        // Independent of how the bar was made: unproject a horizontal run of
+        // the bar's pixel length through the centre and measure it geodesically.
+        let half = map.scale_bar.px / 2.0;
+        let a = v.lonlat(cx - half, cy);
+        let b = v.lonlat(cx + half, cy);
+        let km = geodesy::distance_m(a, b) / 1000.0;
+        let err = (km - map.scale_bar.km).abs() / map.scale_bar.km;
+        assert!(
+            err < 0.02,
+            "{extent}: bar says {} km, measures {km:.3} km",
+            map.scale_bar.km
+        );
+    }
+}
+
+#[test]
+fn labels_never_overlap_each_other_or_the_furniture() {
+    for extent in [
+        "pakistan",
+        "kp",
+        "balochistan",
+        "waziristan",
+        "chaman",
+        "cpec",
+    ] {
+        let map = render(&MapSpec {
+            size: (1200, 900),
+            labels: Labels::All,
+            ..small(extent)
+        })
+        .unwrap();
+        assert!(!map.labels.is_empty(), "{extent}: no labels at all");
+        let hit = |a: &[f32; 4], b: &[f32; 4]| {
+            a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]
+        };
+        for (i, a) in map.labels.iter().enumerate() {
+            for b in &map.labels[i + 1..] {
+                assert!(!hit(a, b), "{extent}: labels {a:?} and {b:?} overlap");
+            }
+            for f in &map.furniture {
+                assert!(!hit(a, f), "{extent}: label {a:?} overlaps furniture {f:?}");
+            }
+            let area = map.view.area;
+            assert!(
+                a[0] >= area[0] && a[0] + a[2] <= area[0] + area[2],
+                "{extent}: label clipped"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let spec = MapSpec {
+        labels: Labels::Towns,
+        ..small("kp")
+    };
+    let a = render(&spec).unwrap().pixmap.encode_png().unwrap();
+    let b = render(&spec).unwrap().pixmap.encode_png().unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn the_map_is_in_the_right_place() {
+    // Quetta's pixel, unprojected, is Quetta again (within 100 m).
+    let map = render(&small("balochistan")).unwrap();
+    let quetta = Coord { x: 67.0, y: 30.19 };
+    let (x, y) = map.view.px(quetta);
+    let back = map.view.lonlat(x as f64, y as f64);
+    assert!(geodesy::distance_m(quetta, back) < 100.0 * map.view.metres_per_px() / 100.0 + 100.0);
+    assert!(x > map.view.area[0] && y > map.view.area[1]);
+}
+
+fn frontier(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn render_command_and_its_bad_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.png");
+    let o = frontier(&[
+        "render",
+        "-o",
+        out.to_str().unwrap(),
+        "--size",
+        "600x450",
+        "--extent",
+        "bbox:66,29,71,34",
+        "--points",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/synthetic-events.csv"
+        ),
+        "--color-by",
+        "event_type",
+        "--size-by",
+        "fatalities",
+        "--layer",
+        "crossings:color=#d95f02,width=3",
+        "--labels",
+        "districts",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pm = tiny_skia::Pixmap::load_png(&out).unwrap();
+    assert_eq!((pm.width(), pm.height()), (600, 450));
+    for (args, message) in [
+        (
+            vec!["--size", "10x10"],
+            "each side must be 200 to 8000 pixels",
+        ),
+        (
+            vec!["--extent", "bbox:70,30,60,35"],
+            "bbox must be minlon,minlat,maxlon,maxlat",
+        ),
+        (
+            vec!["--layer", "cpec:color=red"],
+            "\"red\" is not a colour like #d95f02",
+        ),
+        (
+            vec!["--palette", "rainbow"],
+            "--palette rainbow: use ylorrd",
+        ),
+        (
+            vec![
+                "--points",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/synthetic-events.csv"
+                ),
+                "--color-by",
+                "colour",
+            ],
+            "--color-by colour: no such column",
+        ),
+        (
+            vec![
+                "--choropleth",
+                concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/synthetic-events.csv"
+                ),
+                "--column",
+                "fatalities",
+            ],
+            "the first column must be district or province",
+        ),
+        (vec!["--extent", "atlantis"], "atlantis: no such file"),
+    ] {
+        let mut a = vec!["render", "-o", out.to_str().unwrap()];
+        a.extend(args.iter().copied());
+        let o = frontier(&a);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(
+            e.contains(message),
+            "{args:?}: expected {message:?}, got {e}"
+        );
+    }
+}
+
+#[test]
+fn choropleth_from_a_summary_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("s.csv");
+    let o = frontier(&[
+        "summarize",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/synthetic-events.csv"
+        ),
+        "-o",
+        table.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let out = dir.path().join("c.png");
+    let o = frontier(&[
+        "render",
+        "-o",
+        out.to_str().unwrap(),
+        "--size",
+        "500x400",
+        "--choropleth",
+        table.to_str().unwrap(),
+        "--column",
+        "per_100k",
+        "--method",
+        "jenks",
+        "--classes",
+        "4",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(tiny_skia::Pixmap::load_png(&out).is_ok());
+}
