@@ -344,3 +344,38 @@ fn choropleth_from_a_summary_table() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(tiny_skia::Pixmap::load_png(&out).is_ok());
 }
+
+#[test]
+fn demo_writes_the_gallery_and_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = frontier(&[
+        "demo",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--events",
+        "3000",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    for f in [
+        "01-overview.png",
+        "02-durand-50km.png",
+        "03-events-per-100k.png",
+        "04-before-after.png",
+        "05-waziristan.png",
+        "06-chaman.png",
+        "07-cpec-10km.png",
+        "08-refugees-density.png",
+    ] {
+        let pm = tiny_skia::Pixmap::load_png(dir.path().join(f)).unwrap();
+        assert!(pm.width() >= 1000, "{f}");
+        assert!(out.contains(f), "{f} not reported");
+    }
+    assert!(out.contains("per 100k"), "{out}");
+    assert!(
+        out.lines()
+            .filter(|l| l.contains("Balochistan") || l.contains("Khyber Pakhtunkhwa"))
+            .count()
+            >= 10
+    );
+}

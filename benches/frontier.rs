@@ -1,0 +1,121 @@
+//! Benchmarks on the real layers with synthetic points (generated here with
+//! frontier's own seeded generator; not real events).
+//!
+//! Run: `cargo bench --bench frontier` (or one group: `cargo bench --bench frontier -- render`).
+
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use frontier::Catalogue;
+use frontier::index::PolygonIndex;
+use frontier::query::{DistanceIndex, Locator};
+use frontier::render::{Extent, MapSpec, PointDatum, PointsLayer, render};
+use frontier::synth::Rng;
+use geo::Coord;
+use rayon::prelude::*;
+use std::hint::black_box;
+
+/// `n` synthetic points uniformly over Pakistan's bounding box.
+fn points(n: usize) -> Vec<Coord> {
+    let mut rng = Rng::new(42, 0);
+    (0..n)
+        .map(|_| Coord {
+            x: 61.0 + 16.0 * rng.f64(),
+            y: 24.0 + 13.0 * rng.f64(),
+        })
+        .collect()
+}
+
+fn index_build(c: &mut Criterion) {
+    let districts = Catalogue::load("districts").unwrap();
+    let durand = Catalogue::load("durand-line").unwrap();
+    let mut g = c.benchmark_group("index");
+    g.sample_size(10);
+    g.bench_function("load districts layer", |b| {
+        b.iter(|| black_box(Catalogue::load("districts").unwrap()))
+    });
+    g.bench_function("polygon index, 156 districts", |b| {
+        b.iter(|| black_box(PolygonIndex::new(&districts)))
+    });
+    g.bench_function("distance index, Durand Line", |b| {
+        b.iter(|| black_box(DistanceIndex::new(&durand)))
+    });
+    g.finish();
+}
+
+fn queries(c: &mut Criterion) {
+    let pts = points(1_000_000);
+    let locator = Locator::new().unwrap();
+    let durand = DistanceIndex::new(&Catalogue::load("durand-line").unwrap());
+    let mut g = c.benchmark_group("query 1M points");
+    g.sample_size(10);
+    g.bench_function("locate", |b| {
+        b.iter(|| {
+            let n = pts
+                .par_iter()
+                .filter(|p| locator.locate(**p).country == "PAK")
+                .count();
+            black_box(n)
+        })
+    });
+    g.bench_function("near durand-line within 50 km", |b| {
+        b.iter(|| {
+            let n = pts
+                .par_iter()
+                .filter(|p| durand.nearest(**p, Some(50_000.0)).is_some())
+                .count();
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+fn rendering(c: &mut Criterion) {
+    let pts = points(1_000_000);
+    let mut g = c.benchmark_group("render 1M points");
+    g.sample_size(10);
+    g.bench_function("density", |b| {
+        b.iter_batched(
+            || pts.clone(),
+            |p| {
+                let m = render(&MapSpec {
+                    extent: Extent::Named("pakistan".into()),
+                    density: Some((p, "Density".into())),
+                    ..Default::default()
+                })
+                .unwrap();
+                black_box(m.pixmap.encode_png().unwrap())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("points", |b| {
+        b.iter_batched(
+            || {
+                pts.iter()
+                    .enumerate()
+                    .map(|(i, p)| PointDatum {
+                        at: *p,
+                        category: Some(["Battles", "Riots", "Protests"][i % 3].into()),
+                        size: None,
+                    })
+                    .collect::<Vec<_>>()
+            },
+            |p| {
+                let m = render(&MapSpec {
+                    points: Some(PointsLayer {
+                        points: p,
+                        color_by: Some("Event type".into()),
+                        size_by: None,
+                    }),
+                    ..Default::default()
+                })
+                .unwrap();
+                black_box(m.pixmap.encode_png().unwrap())
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, index_build, queries, rendering);
+criterion_main!(benches);
