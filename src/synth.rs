@@ -12,7 +12,7 @@
 //! number of threads.
 
 use crate::error::{Error, Result};
-use crate::layer::{Catalogue, Layer};
+use crate::layer::Catalogue;
 use crate::query::Locator;
 use chrono::{Days, NaiveDate};
 use geo::{Coord, Geometry, InteriorPoint};
@@ -246,32 +246,10 @@ impl Synth {
             }
         }
         // Real towns: the CPEC towns and the crossings in KP and Balochistan.
-        let mut towns: Vec<(String, Coord)> = Vec::new();
-        let cpec: Layer = Catalogue::load("cpec")?;
-        for f in &cpec.features {
-            let names: Vec<String> = f
-                .properties
-                .get("towns")
-                .and_then(|v| v.as_array())
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default();
-            if let Geometry::LineString(l) = &f.geometry {
-                for (n, c) in names.into_iter().zip(l.0.iter()) {
-                    if !towns.iter().any(|(t, _)| *t == n) {
-                        towns.push((n, *c));
-                    }
-                }
-            }
-        }
-        for f in &Catalogue::load("crossings")?.features {
-            if let Geometry::Point(p) = f.geometry {
-                towns.push((f.name().unwrap_or("crossing").to_string(), p.0));
-            }
-        }
+        let towns: Vec<(String, Coord)> = crate::layer::towns()?
+            .into_iter()
+            .map(|t| (t.name, t.at))
+            .collect();
         let town_weight = weights.iter().sum::<f64>() / weights.len().max(1) as f64 * 2.0;
         for (name, at) in towns {
             let loc = locator.locate(at);

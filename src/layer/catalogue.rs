@@ -156,3 +156,50 @@ impl Catalogue {
         Ok(layer)
     }
 }
+
+/// A named place on the built-in layers: a CPEC town or a crossing.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Town {
+    /// Its name.
+    pub name: String,
+    /// Where (lon/lat degrees).
+    pub at: geo::Coord,
+    /// True for a border crossing, false for a town on a CPEC route.
+    pub crossing: bool,
+}
+
+/// The towns named along the CPEC alignments (each once, in route order),
+/// then the crossings.
+pub fn towns() -> Result<Vec<Town>> {
+    let mut out: Vec<Town> = Vec::new();
+    for f in &Catalogue::load("cpec")?.features {
+        let names = f
+            .properties
+            .get("towns")
+            .and_then(|v| v.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x.as_str());
+        if let geo::Geometry::LineString(l) = &f.geometry {
+            for (n, c) in names.zip(l.0.iter()) {
+                if !out.iter().any(|t| t.name == n) {
+                    out.push(Town {
+                        name: n.to_string(),
+                        at: *c,
+                        crossing: false,
+                    });
+                }
+            }
+        }
+    }
+    for f in &Catalogue::load("crossings")?.features {
+        if let geo::Geometry::Point(p) = f.geometry {
+            out.push(Town {
+                name: f.name().unwrap_or("crossing").to_string(),
+                at: p.0,
+                crossing: true,
+            });
+        }
+    }
+    Ok(out)
+}

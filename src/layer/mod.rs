@@ -4,7 +4,7 @@
 pub mod catalogue;
 mod write;
 
-pub use catalogue::{BUILTINS, Builtin, Catalogue};
+pub use catalogue::{BUILTINS, Builtin, Catalogue, Town, towns};
 pub use write::{to_geojson, write_geometry};
 
 use crate::error::{Error, Result};

@@ -812,15 +812,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     furniture.extend([title_box, legend_box, bar_box, arrow_box, source_box]);
 
     // Labels, placed around the furniture.
-    let labels = place_labels(
-        &mut pm,
-        &view,
-        spec.labels,
-        &districts,
-        &cpec,
-        &crossings,
-        &furniture,
-    )?;
+    let labels = place_labels(&mut pm, &view, spec.labels, &districts, &furniture)?;
 
     // Title and source bands last, over everything.
     pm.fill_rect(
@@ -1484,14 +1476,11 @@ fn north_arrow(pm: &mut Pixmap, view: &View) -> [f32; 4] {
     [cx - 32.0, cy - 28.0, 64.0, 66.0]
 }
 
-#[allow(clippy::too_many_arguments)]
 fn place_labels(
     pm: &mut Pixmap,
     view: &View,
     which: Labels,
     districts: &Layer,
-    cpec: &Layer,
-    crossings: &Layer,
     furniture: &[[f32; 4]],
 ) -> Result<Vec<[f32; 4]>> {
     let area = view.area;
@@ -1511,26 +1500,10 @@ fn place_labels(
         Labels::None => {}
         Labels::All => {
             // Towns (with markers) first, then district names around them.
-            let mut v = place_labels(
-                pm,
-                view,
-                Labels::Towns,
-                districts,
-                cpec,
-                crossings,
-                furniture,
-            )?;
+            let mut v = place_labels(pm, view, Labels::Towns, districts, furniture)?;
             let mut busy = furniture.to_vec();
             busy.extend(v.iter().copied());
-            v.extend(place_labels(
-                pm,
-                view,
-                Labels::Districts,
-                districts,
-                cpec,
-                crossings,
-                &busy,
-            )?);
+            v.extend(place_labels(pm, view, Labels::Districts, districts, &busy)?);
             return Ok(v);
         }
         Labels::Districts => {
@@ -1565,32 +1538,10 @@ fn place_labels(
             }
         }
         Labels::Towns => {
-            let mut towns: Vec<(String, Coord)> = Vec::new();
-            for f in &crossings.features {
-                if let Geometry::Point(p) = f.geometry {
-                    towns.push((f.name().unwrap_or("").to_string(), p.0));
-                }
-            }
-            for f in &cpec.features {
-                let names: Vec<String> = f
-                    .properties
-                    .get("towns")
-                    .and_then(|v| v.as_array())
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|x| x.as_str().map(String::from))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if let Geometry::LineString(l) = &f.geometry {
-                    for (n, c) in names.into_iter().zip(l.0.iter()) {
-                        if !towns.iter().any(|(t, _)| *t == n) {
-                            towns.push((n, *c));
-                        }
-                    }
-                }
-            }
-            for (name, at) in towns {
+            // Crossings first, then the towns in route order.
+            let mut towns = crate::layer::towns()?;
+            towns.sort_by_key(|t| !t.crossing);
+            for crate::layer::Town { name, at, .. } in towns {
                 let (x, y) = view.px(at);
                 if !inside(&[x - 3.0, y - 3.0, 6.0, 6.0]) {
                     continue;
