@@ -1,22 +1,17 @@
 //! The `frontier` binary, run as a user would: listings, and every bad
 //! input with the message and exit code it must give.
 
+mod common;
+
+use common::{err, frontier, out};
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn frontier(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .output()
-        .expect("run frontier")
+fn stdout(o: &std::process::Output) -> String {
+    out(o)
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+fn stderr(o: &std::process::Output) -> String {
+    err(o)
 }
 
 #[test]

@@ -2,47 +2,14 @@
 //! events, on generated files, on every kind of bad input. Rows in must
 //! always equal rows out + rows rejected.
 
-use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn frontier(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .output()
-        .expect("run frontier")
-}
+use common::{Table, err, frontier, frontier_stdin, out, table};
+use std::io::Read;
+use std::process::{Command, Stdio};
 
-fn frontier_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_reader(text.as_bytes());
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .zip(rec.unwrap().iter())
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect()
-        })
-        .collect()
+fn csv_rows(text: &str) -> Table {
+    table(text.as_bytes())
 }
 
 const EVENTS: &str = concat!(

@@ -12,7 +12,9 @@ use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLa
 use geo::Coord;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
+mod common;
+
+use common::frontier;
 
 fn golden(name: &str, spec: &MapSpec) {
     let map = render(spec).unwrap();
@@ -218,13 +220,6 @@ fn the_map_is_in_the_right_place() {
     let back = map.view.lonlat(x as f64, y as f64);
     assert!(geodesy::distance_m(quetta, back) < 100.0 * map.view.metres_per_px() / 100.0 + 100.0);
     assert!(x > map.view.area[0] && y > map.view.area[1]);
-}
-
-fn frontier(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]

@@ -1,52 +1,10 @@
 //! `frontier summarize` and `frontier synth`, run as a researcher would,
 //! checked against GeoPandas and against arithmetic done by hand.
 
+mod common;
+
+use common::{Table, err, frontier, frontier_stdin, table};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-fn frontier(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .output()
-        .expect("run frontier")
-}
-
-fn frontier_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_frontier"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-type Table = Vec<BTreeMap<String, String>>;
-
-fn table(bytes: &[u8]) -> Table {
-    let mut r = csv::Reader::from_reader(bytes);
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            h.iter()
-                .zip(rec.unwrap().iter())
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect()
-        })
-        .collect()
-}
 
 fn row<'a>(t: &'a Table, key: &str, name: &str) -> &'a BTreeMap<String, String> {
     t.iter()
