@@ -4,8 +4,8 @@
 //! rejected).
 
 use crate::error::{Error, Result};
-use crate::ingest::{PointSource, Record, Reject, Row, value_text};
-use crate::output::RowWriter;
+use crate::ingest::{PointSource, Record, Reject, Row};
+use crate::output::{Block, RowWriter};
 use geo::Coord;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -80,6 +80,7 @@ pub fn swap_suspect(c: Coord) -> bool {
 /// Where rejected rows go.
 pub struct Rejects<W: Write> {
     writer: csv::Writer<W>,
+    columns: usize,
 }
 
 impl<W: Write> Rejects<W> {
@@ -92,12 +93,17 @@ impl<W: Write> Rejects<W> {
         writer
             .write_record(&header)
             .map_err(|e| Error::io("rejects", e.into()))?;
-        Ok(Rejects { writer })
+        Ok(Rejects {
+            writer,
+            columns: columns.len(),
+        })
     }
 
     fn write(&mut self, r: &Reject) -> Result<()> {
         let mut rec = vec![r.line.to_string(), r.column.clone(), r.reason.clone()];
-        rec.extend(r.values.iter().map(value_text));
+        // The row's fields, as many as the header has (a short row padded,
+        // as the reader saw it).
+        rec.extend((0..self.columns).map(|i| r.fields.text(i).into_owned()));
         self.writer
             .write_record(&rec)
             .map_err(|e| Error::io("rejects", e.into()))
@@ -124,44 +130,57 @@ where
     R: Write,
     F: Fn(&Record) -> Option<Vec<Value>> + Sync,
 {
+    /// Rows per task: each task answers and formats its rows on one core.
+    const TASK_ROWS: usize = 2048;
     let mut stats = Stats::default();
     let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK_ROWS);
     loop {
         let more = source.read_chunk(CHUNK_ROWS, &mut chunk)?;
-        let answers: Vec<Option<Vec<Value>>> = chunk
-            .par_iter()
-            .map(|row| match row {
-                Row::Record(r) => answer(r),
-                Row::Reject(_) => None,
-            })
-            .collect();
-        for (row, ans) in chunk.iter().zip(answers) {
-            stats.rows_in += 1;
-            match row {
-                Row::Reject(r) => {
-                    stats.rejected += 1;
-                    *stats
-                        .reject_reasons
-                        .entry(reason_kind(&r.reason))
-                        .or_default() += 1;
-                    if let Some(rj) = rejects.as_deref_mut() {
-                        rj.write(r)?;
+        let fmt = out.formatter();
+        // Answer and format in parallel; each task returns its block and
+        // how many rows it filtered out and how many look swapped.
+        let blocks: Vec<std::io::Result<(Block, u64, u64)>> = chunk
+            .par_chunks(TASK_ROWS)
+            .map(|rows| {
+                let mut answered: Vec<(&Record, Vec<Value>)> = Vec::with_capacity(rows.len());
+                let (mut filtered, mut swapped) = (0, 0);
+                for row in rows {
+                    if let Row::Record(r) = row {
+                        if swap_suspect(r.coord) {
+                            swapped += 1;
+                        }
+                        match answer(r) {
+                            Some(a) => answered.push((r, a)),
+                            None => filtered += 1,
+                        }
                     }
                 }
-                Row::Record(r) => {
-                    if swap_suspect(r.coord) {
-                        stats.swap_suspects += 1;
-                    }
-                    match ans {
-                        Some(added) => {
-                            let mut values = r.values.clone();
-                            values.extend(added);
-                            out.row(&values, r.coord)
-                                .map_err(|e| Error::io("output", e))?;
-                            stats.rows_out += 1;
-                        }
-                        None => stats.filtered += 1,
-                    }
+                let block = fmt.block(
+                    answered
+                        .iter()
+                        .map(|(r, a)| (&r.fields, a.as_slice(), r.coord)),
+                )?;
+                Ok((block, filtered, swapped))
+            })
+            .collect();
+        for b in blocks {
+            let (block, filtered, swapped) = b.map_err(|e| Error::io("output", e))?;
+            out.write_block(&block)
+                .map_err(|e| Error::io("output", e))?;
+            stats.rows_out += block.rows();
+            stats.filtered += filtered;
+            stats.swap_suspects += swapped;
+        }
+        for row in &chunk {
+            stats.rows_in += 1;
+            if let Row::Reject(r) = row {
+                stats.rejected += 1;
+                *stats
+                    .reject_reasons
+                    .entry(reason_kind(&r.reason))
+                    .or_default() += 1;
+                if let Some(rj) = rejects.as_deref_mut() {
+                    rj.write(r)?;
                 }
             }
         }

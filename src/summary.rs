@@ -9,7 +9,7 @@
 use crate::error::{Error, Result};
 use crate::geodesy;
 use crate::index::PolygonIndex;
-use crate::ingest::{PointSource, Record, Row, Schema, parse_date, value_text};
+use crate::ingest::{PointSource, Record, Row, Schema, parse_date};
 use crate::layer::Layer;
 use crate::query::{DistanceIndex, feature_label};
 use chrono::NaiveDate;
@@ -210,7 +210,7 @@ fn number(
     col: Option<usize>,
 ) -> std::result::Result<f64, (String, String)> {
     let Some(i) = col else { return Ok(0.0) };
-    let t = value_text(&r.values[i]);
+    let t = r.fields.text(i);
     let t = t.trim();
     if t.is_empty() {
         return Err((schema.columns[i].clone(), "empty value".into()));
@@ -313,7 +313,7 @@ pub fn summarize(
                 let weight = number(r, &schema, weight_col)?;
                 let date = match schema.date {
                     Some(d) if needs_date => {
-                        let t = value_text(&r.values[d]);
+                        let t = r.fields.text(d);
                         Some(parse_date(&t).ok_or_else(|| {
                             (
                                 schema.columns[d].clone(),
@@ -327,7 +327,7 @@ pub fn summarize(
                 };
                 let precision = schema
                     .precision
-                    .and_then(|p| value_text(&r.values[p]).trim().parse::<u32>().ok());
+                    .and_then(|p| r.fields.text(p).trim().parse::<u32>().ok());
                 let band = bands.as_ref().map(|(edges, idx)| {
                     let d_km = idx
                         .nearest(r.coord, max_band_m)
@@ -369,7 +369,7 @@ pub fn summarize(
                         line: r.line,
                         column,
                         reason: message,
-                        values: r.values,
+                        fields: r.fields,
                     });
                     continue;
                 }

@@ -119,6 +119,19 @@ pub const EVENT_COLUMNS: &[&str] = &[
     "fatalities",
 ];
 
+/// The slim event file's columns (`--slim`): ACLED's names for the columns
+/// the benchmarks use.
+pub const SLIM_COLUMNS: &[&str] = &[
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "source",
+];
+
 /// Refugee settlement columns.
 pub const REFUGEE_COLUMNS: &[&str] = &[
     "settlement_id",
@@ -324,8 +337,9 @@ impl Synth {
         n
     }
 
-    /// One event row (as CSV text, newline included).
-    fn event(&self, i: u64, rng: &mut Rng, out: &mut String) {
+    /// One event row (as CSV text, newline included); `slim` keeps only
+    /// [`SLIM_COLUMNS`].
+    fn event(&self, i: u64, rng: &mut Rng, out: &mut String, slim: bool) {
         use std::fmt::Write as _;
         let c = &self.centres[rng.pick(&self.centre_weights)];
         let precision = match rng.f64() {
@@ -353,6 +367,15 @@ impl Synth {
         let t = &TYPES[rng.pick(&self.type_weights)];
         let fat = Self::fatalities(rng, t.4);
         let date = self.date(rng);
+        if slim {
+            let _ = writeln!(
+                out,
+                "SYN{i},{},{},{lat:.5},{lon:.5},{precision},{fat},synthetic",
+                date.format("%Y-%m-%d"),
+                t.0
+            );
+            return;
+        }
         let _ = writeln!(
             out,
             "SYN{i},{},{},1,{},{},{},Synthetic actor,10,,586,Southern Asia,Pakistan,{},{},{},{lat:.5},{lon:.5},{precision},synthetic,Synthetic event near {},{fat}",
@@ -371,7 +394,19 @@ impl Synth {
     /// Write `n` events as ACLED-shaped CSV.
     pub fn write_events(&self, n: u64, seed: u64, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(out, "{}", EVENT_COLUMNS.join(","))?;
-        self.chunks(n, seed, out, |s, i, rng, buf| s.event(i, rng, buf))
+        self.chunks(n, seed, out, |s, i, rng, buf| s.event(i, rng, buf, false))
+    }
+
+    /// Write `n` events with only [`SLIM_COLUMNS`] (the same points as
+    /// [`Synth::write_events`] for the same seed).
+    pub fn write_events_slim(
+        &self,
+        n: u64,
+        seed: u64,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        writeln!(out, "{}", SLIM_COLUMNS.join(","))?;
+        self.chunks(n, seed, out, |s, i, rng, buf| s.event(i, rng, buf, true))
     }
 
     /// One refugee settlement row.

@@ -1,7 +1,7 @@
 //! `frontier render`: a thematic map as PNG.
 
 use super::CmdError;
-use frontier::ingest::{PointSource, ReadOptions, Row, value_text};
+use frontier::ingest::{PointSource, ReadOptions, Row};
 use frontier::render::classify::Method;
 use frontier::render::{
     Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, Style, render,
@@ -118,12 +118,12 @@ pub fn read_points(
             Row::Reject(_) => rejected += 1,
             Row::Record(r) => {
                 if let Some(s) = source_col {
-                    all_synthetic &= value_text(&r.values[s]) == "synthetic";
+                    all_synthetic &= r.fields.text(s) == "synthetic";
                 }
                 let size = match si {
                     None => None,
                     Some(i) => {
-                        let t = value_text(&r.values[i]);
+                        let t = r.fields.text(i);
                         if t.trim().is_empty() {
                             None
                         } else {
@@ -138,7 +138,7 @@ pub fn read_points(
                 };
                 out.push(PointDatum {
                     at: r.coord,
-                    category: ci.map(|i| value_text(&r.values[i])),
+                    category: ci.map(|i| r.fields.text(i).into_owned()),
                     size,
                 });
             }

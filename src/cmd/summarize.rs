@@ -191,7 +191,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         w.write_record(&header).map_err(std::io::Error::other)?;
         for r in &a.rejects {
             let mut rec = vec![r.line.to_string(), r.column.clone(), r.reason.clone()];
-            rec.extend(r.values.iter().map(value_text));
+            rec.extend((0..columns.len()).map(|i| r.fields.text(i).into_owned()));
             w.write_record(&rec).map_err(std::io::Error::other)?;
         }
         w.flush()?;

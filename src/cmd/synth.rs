@@ -19,6 +19,9 @@ pub struct Args {
     /// Output file (default: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Events with ACLED's core columns only (id, date, type, coordinates, precision, fatalities, source).
+    #[arg(long)]
+    slim: bool,
     /// Where the settlements go when both --events and --refugees are given.
     #[arg(long, value_name = "FILE")]
     refugees_output: Option<PathBuf>,
@@ -40,6 +43,9 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         (None, None) => Err(CmdError::Usage(
             "synth: give --events N and/or --refugees M".into(),
         )),
+        (Some(n), None) if args.slim => {
+            Ok(synth.write_events_slim(n, args.seed, &mut open(&args.output)?)?)
+        }
         (Some(n), None) => Ok(synth.write_events(n, args.seed, &mut open(&args.output)?)?),
         (None, Some(m)) => Ok(synth.write_refugees(m, args.seed, &mut open(&args.output)?)?),
         (Some(n), Some(m)) => {

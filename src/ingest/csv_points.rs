@@ -1,17 +1,11 @@
 //! CSV point files: plain, ACLED and UCDP GED. UTF-8 with or without BOM,
 //! CRLF or LF, quoted fields with commas and newlines; `-` is standard input.
 
-use super::{Dialect, ReadOptions, Schema, find_column, parse_coord};
+use super::{Dialect, Fields, ReadOptions, Schema, find_column, parse_coord};
 use crate::error::{Error, Result};
-use geo::Coord;
-use serde_json::Value;
 use std::io::Read;
 
-type RowResult = Result<(
-    u64,
-    Vec<Value>,
-    std::result::Result<Coord, (String, String)>,
-)>;
+type RowResult = Result<super::RawRow>;
 
 /// Coordinate column pairs looked for, in order of preference.
 pub const COORD_NAMES: &[(&str, &str)] = &[
@@ -75,9 +69,6 @@ impl CsvRows {
             Ok(false) => None,
             Ok(true) => {
                 let line = self.record.position().map_or(0, |p| p.line());
-                let values: Vec<Value> = (0..self.ncols)
-                    .map(|i| Value::String(self.record.get(i).unwrap_or("").to_string()))
-                    .collect();
                 let coord = if self.record.len() != self.ncols {
                     Err((
                         "(row)".to_string(),
@@ -95,7 +86,7 @@ impl CsvRows {
                         &self.record[schema.lon],
                     )
                 };
-                Some(Ok((line, values, coord)))
+                Some(Ok((line, Fields::Text(self.record.clone()), coord)))
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -108,7 +99,7 @@ impl CsvRows {
                             .unwrap_or_else(|| format!("field {}", err.field() + 1));
                         Some(Ok((
                             line,
-                            vec![Value::Null; self.ncols],
+                            Fields::Text(csv::StringRecord::new()),
                             Err((col, "not valid UTF-8".to_string())),
                         )))
                     }

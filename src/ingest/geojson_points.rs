@@ -5,14 +5,10 @@
 use super::{Dialect, Schema};
 use crate::error::{Error, Result};
 use crate::layer::Layer;
-use geo::{Coord, Geometry};
+use geo::Geometry;
 use serde_json::Value;
 
-type Rows = Vec<(
-    u64,
-    Vec<Value>,
-    std::result::Result<Coord, (String, String)>,
-)>;
+type Rows = Vec<super::RawRow>;
 
 pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
     // The layer loader validates JSON syntax, structure and coordinate ranges.
@@ -62,7 +58,7 @@ pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
                 .collect();
             values.push(Value::from(p.x()));
             values.push(Value::from(p.y()));
-            (i as u64 + 1, values, Ok(p.0))
+            (i as u64 + 1, super::Fields::Json(values), Ok(p.0))
         })
         .collect();
     let has = |n: &str| super::find_column(&columns, n);

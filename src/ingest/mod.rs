@@ -78,13 +78,59 @@ pub fn find_column(columns: &[String], name: &str) -> Option<usize> {
     })
 }
 
+/// The values of a row, in schema order: CSV fields as read (one
+/// allocation for the whole row), or GeoJSON properties as JSON values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fields {
+    /// A CSV record.
+    Text(csv::StringRecord),
+    /// GeoJSON property values (and the coordinates frontier added).
+    Json(Vec<Value>),
+}
+
+impl Fields {
+    /// Field `i` as text (empty when missing or null; other JSON values as JSON).
+    pub fn text(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match self {
+            Fields::Text(r) => Cow::Borrowed(r.get(i).unwrap_or("")),
+            Fields::Json(v) => match v.get(i) {
+                None | Some(Value::Null) => Cow::Borrowed(""),
+                Some(Value::String(s)) => Cow::Borrowed(s),
+                Some(other) => Cow::Owned(other.to_string()),
+            },
+        }
+    }
+
+    /// Field `i` as a JSON value (CSV fields are strings).
+    pub fn value(&self, i: usize) -> Value {
+        match self {
+            Fields::Text(r) => Value::String(r.get(i).unwrap_or("").to_string()),
+            Fields::Json(v) => v.get(i).cloned().unwrap_or(Value::Null),
+        }
+    }
+
+    /// Number of fields present.
+    pub fn len(&self) -> usize {
+        match self {
+            Fields::Text(r) => r.len(),
+            Fields::Json(v) => v.len(),
+        }
+    }
+
+    /// True when there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// A readable point: where it came from, its values and its position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// 1-based line of the file where the record starts (GeoJSON: feature index + 1).
     pub line: u64,
-    /// Every column's value, in schema order (CSV fields are strings).
-    pub values: Vec<Value>,
+    /// Every column's value, in schema order.
+    pub fields: Fields,
     /// Longitude (`x`) and latitude (`y`), degrees.
     pub coord: Coord,
 }
@@ -99,7 +145,7 @@ pub struct Reject {
     /// What is wrong.
     pub reason: String,
     /// The row's values as read.
-    pub values: Vec<Value>,
+    pub fields: Fields,
 }
 
 /// One row, readable or not.
@@ -137,11 +183,7 @@ pub struct PointSource {
 
 /// A row as a reader yields it: line, values, and the position or
 /// (column, reason) why there is none.
-type RawRow = (
-    u64,
-    Vec<Value>,
-    std::result::Result<Coord, (String, String)>,
-);
+type RawRow = (u64, Fields, std::result::Result<Coord, (String, String)>);
 
 enum Inner {
     Csv(csv_points::CsvRows),
@@ -248,7 +290,7 @@ impl PointSource {
     /// The next row; `None` at the end. In strict mode a bad row is an
     /// `Err` naming file, line and column.
     pub fn next_row(&mut self) -> Option<Result<Row>> {
-        let (line, values, coord) = match &mut self.inner {
+        let (line, fields, coord) = match &mut self.inner {
             Inner::Csv(r) => match r.next(&self.schema)? {
                 Ok(x) => x,
                 Err(e) => return Some(Err(e)),
@@ -265,7 +307,7 @@ impl PointSource {
                     }));
                 }
                 Some(d) => {
-                    let text = value_text(&values[d]);
+                    let text = fields.text(d);
                     if parse_date(&text).is_none() {
                         coord = Err((
                             self.schema.columns[d].clone(),
@@ -280,14 +322,14 @@ impl PointSource {
         Some(match coord {
             Ok(coord) => Ok(Row::Record(Record {
                 line,
-                values,
+                fields,
                 coord,
             })),
             Err((column, reason)) if self.opts.skip_invalid => Ok(Row::Reject(Reject {
                 line,
                 column,
                 reason,
-                values,
+                fields,
             })),
             Err((column, message)) => Err(Error::Row {
                 origin: self.origin.clone(),

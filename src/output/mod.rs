@@ -1,6 +1,7 @@
 //! Writing point rows: one writer per format (CSV, GeoJSON, JSON, NDJSON),
 //! all streaming, all keeping the input order and the column order.
 
+use crate::ingest::Fields;
 use geo::Coord;
 use serde_json::{Map, Value};
 use std::io::{self, Write};
@@ -50,17 +51,27 @@ impl Column {
     }
 }
 
-/// Writes rows in one format.
-pub struct RowWriter<W: Write> {
-    sink: Sink<W>,
-    format: Format,
-    columns: Vec<Column>,
+/// Rows formatted ahead of writing (on any thread), in input order.
+#[derive(Debug, Default)]
+pub struct Block {
+    /// CSV bytes, or one JSON text per row.
+    csv: Vec<u8>,
+    json: Vec<String>,
     rows: u64,
 }
 
-enum Sink<W: Write> {
-    Csv(Box<csv::Writer<W>>),
-    Raw(W),
+impl Block {
+    /// Rows in the block.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+}
+
+/// Formats rows; cheap to share between threads.
+#[derive(Debug, Clone)]
+pub struct Formatter<'a> {
+    format: Format,
+    columns: &'a [Column],
 }
 
 /// The I/O error inside a CSV error (so a closed pipe stays recognisable).
@@ -75,7 +86,7 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
-fn cell_text(v: &Value, decimals: Option<usize>) -> String {
+fn added_text(v: &Value, decimals: Option<usize>) -> String {
     match (v, decimals) {
         (Value::Number(n), Some(d)) => match n.as_f64() {
             Some(x) => format!("{x:.d$}"),
@@ -87,106 +98,160 @@ fn cell_text(v: &Value, decimals: Option<usize>) -> String {
     }
 }
 
-impl<W: Write> RowWriter<W> {
-    /// Start writing: the header (CSV) or the opening of the collection.
-    pub fn new(mut out: W, format: Format, columns: Vec<Column>) -> io::Result<Self> {
-        let sink = match format {
-            Format::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .buffer_capacity(1 << 16)
-                    .from_writer(out);
-                w.write_record(columns.iter().map(|c| c.name.as_str()))
-                    .map_err(csv_io)?;
-                Sink::Csv(Box::new(w))
-            }
-            Format::Geojson => {
-                out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-                Sink::Raw(out)
-            }
-            Format::Json => {
-                out.write_all(b"[\n")?;
-                Sink::Raw(out)
-            }
-            Format::Ndjson => Sink::Raw(out),
-        };
-        Ok(RowWriter {
-            sink,
-            format,
-            columns,
-            rows: 0,
-        })
-    }
-
-    fn object(&self, values: &[Value], geojson: bool) -> Map<String, Value> {
+impl Formatter<'_> {
+    fn object(&self, fields: &Fields, added: &[Value], geojson: bool) -> Map<String, Value> {
         let mut m = Map::new();
-        for (c, v) in self.columns.iter().zip(values) {
+        let carried = self.columns.len() - added.len();
+        for (i, c) in self.columns.iter().enumerate() {
             if geojson && c.geometry_only {
                 continue;
             }
-            let v = match (v, c.decimals) {
-                (Value::Number(n), Some(d)) => n
-                    .as_f64()
-                    .map(|x| {
-                        let k = 10f64.powi(d as i32);
-                        Value::from((x * k).round() / k)
-                    })
-                    .unwrap_or_else(|| v.clone()),
-                _ => v.clone(),
+            let v = if i < carried {
+                fields.value(i)
+            } else {
+                let v = &added[i - carried];
+                match (v, c.decimals) {
+                    (Value::Number(n), Some(d)) => n
+                        .as_f64()
+                        .map(|x| {
+                            let k = 10f64.powi(d as i32);
+                            Value::from((x * k).round() / k)
+                        })
+                        .unwrap_or_else(|| v.clone()),
+                    _ => v.clone(),
+                }
             };
             m.insert(c.name.clone(), v);
         }
         m
     }
 
-    /// Write one row: its values in column order, and its position.
-    pub fn row(&mut self, values: &[Value], coord: Coord) -> io::Result<()> {
-        let sep = if self.rows == 0 { "" } else { ",\n" };
-        let text = match self.format {
-            Format::Csv => String::new(),
-            Format::Geojson => format!(
-                "{sep}{{\"type\":\"Feature\",\"properties\":{},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}}}}",
-                Value::Object(self.object(values, true)),
-                coord.x,
-                coord.y
-            ),
-            Format::Json => format!("{sep}{}", Value::Object(self.object(values, false))),
-            Format::Ndjson => format!("{}\n", Value::Object(self.object(values, false))),
-        };
-        match &mut self.sink {
-            Sink::Csv(w) => w
-                .write_record(
-                    self.columns
-                        .iter()
-                        .zip(values)
-                        .map(|(c, v)| cell_text(v, c.decimals)),
-                )
-                .map_err(csv_io)?,
-            Sink::Raw(out) => out.write_all(text.as_bytes())?,
+    /// Format rows (carried fields, added values, position) into a block.
+    pub fn block<'r>(
+        &self,
+        rows: impl IntoIterator<Item = (&'r Fields, &'r [Value], Coord)>,
+    ) -> io::Result<Block> {
+        let mut b = Block::default();
+        match self.format {
+            Format::Csv => {
+                let mut w = csv::WriterBuilder::new()
+                    .buffer_capacity(1 << 16)
+                    .from_writer(Vec::new());
+                for (fields, added, _) in rows {
+                    let carried = self.columns.len() - added.len();
+                    for i in 0..carried {
+                        w.write_field(fields.text(i).as_bytes()).map_err(csv_io)?;
+                    }
+                    for (v, c) in added.iter().zip(&self.columns[carried..]) {
+                        w.write_field(added_text(v, c.decimals)).map_err(csv_io)?;
+                    }
+                    w.write_record(std::iter::empty::<&[u8]>())
+                        .map_err(csv_io)?;
+                    b.rows += 1;
+                }
+                b.csv = w.into_inner().map_err(|e| e.into_error())?;
+            }
+            Format::Geojson => {
+                for (fields, added, coord) in rows {
+                    b.json.push(format!(
+                        "{{\"type\":\"Feature\",\"properties\":{},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}}}}",
+                        Value::Object(self.object(fields, added, true)),
+                        coord.x,
+                        coord.y
+                    ));
+                    b.rows += 1;
+                }
+            }
+            Format::Json | Format::Ndjson => {
+                for (fields, added, _) in rows {
+                    b.json
+                        .push(Value::Object(self.object(fields, added, false)).to_string());
+                    b.rows += 1;
+                }
+            }
         }
-        self.rows += 1;
+        Ok(b)
+    }
+}
+
+/// Writes rows in one format, in order.
+pub struct RowWriter<W: Write> {
+    out: W,
+    format: Format,
+    columns: Vec<Column>,
+    rows: u64,
+}
+
+impl<W: Write> RowWriter<W> {
+    /// Start writing: the header (CSV) or the opening of the collection.
+    pub fn new(mut out: W, format: Format, columns: Vec<Column>) -> io::Result<Self> {
+        match format {
+            Format::Csv => {
+                let mut w = csv::Writer::from_writer(Vec::new());
+                w.write_record(columns.iter().map(|c| c.name.as_str()))
+                    .map_err(csv_io)?;
+                out.write_all(&w.into_inner().map_err(|e| e.into_error())?)?;
+            }
+            Format::Geojson => {
+                out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?
+            }
+            Format::Json => out.write_all(b"[\n")?,
+            Format::Ndjson => {}
+        }
+        Ok(RowWriter {
+            out,
+            format,
+            columns,
+            rows: 0,
+        })
+    }
+
+    /// A formatter for blocks of rows, usable from any thread.
+    pub fn formatter(&self) -> Formatter<'_> {
+        Formatter {
+            format: self.format,
+            columns: &self.columns,
+        }
+    }
+
+    /// Write a formatted block.
+    pub fn write_block(&mut self, b: &Block) -> io::Result<()> {
+        match self.format {
+            Format::Csv => self.out.write_all(&b.csv)?,
+            Format::Ndjson => {
+                for j in &b.json {
+                    self.out.write_all(j.as_bytes())?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            Format::Geojson | Format::Json => {
+                for (i, j) in b.json.iter().enumerate() {
+                    if self.rows + i as u64 > 0 {
+                        self.out.write_all(b",\n")?;
+                    }
+                    self.out.write_all(j.as_bytes())?;
+                }
+            }
+        }
+        self.rows += b.rows;
         Ok(())
     }
 
+    /// Write one row: carried fields, added values, position.
+    pub fn row(&mut self, fields: &Fields, added: &[Value], coord: Coord) -> io::Result<()> {
+        let b = self.formatter().block([(fields, added, coord)])?;
+        self.write_block(&b)
+    }
+
     /// Close the collection, flush, and hand back the output.
-    pub fn finish(self) -> io::Result<W> {
-        match self.sink {
-            Sink::Csv(w) => w
-                .into_inner()
-                .map_err(|e| e.into_error())
-                .and_then(|mut o| {
-                    o.flush()?;
-                    Ok(o)
-                }),
-            Sink::Raw(mut out) => {
-                match self.format {
-                    Format::Geojson => out.write_all(b"\n]}\n")?,
-                    Format::Json => out.write_all(b"\n]\n")?,
-                    _ => {}
-                }
-                out.flush()?;
-                Ok(out)
-            }
+    pub fn finish(mut self) -> io::Result<W> {
+        match self.format {
+            Format::Geojson => self.out.write_all(b"\n]}\n")?,
+            Format::Json => self.out.write_all(b"\n]\n")?,
+            _ => {}
         }
+        self.out.flush()?;
+        Ok(self.out)
     }
 
     /// Rows written so far.
@@ -206,15 +271,9 @@ mod tests {
             Column::fixed("distance_km", 3),
         ];
         let mut w = RowWriter::new(Vec::new(), format, cols).unwrap();
-        w.row(
-            &[
-                Value::from("Wana"),
-                Value::from("a, \"quoted\"\nnote"),
-                Value::from(12.3),
-            ],
-            Coord { x: 69.5, y: 32.3 },
-        )
-        .unwrap();
+        let fields = Fields::Text(csv::StringRecord::from(vec!["Wana", "a, \"quoted\"\nnote"]));
+        w.row(&fields, &[Value::from(12.3)], Coord { x: 69.5, y: 32.3 })
+            .unwrap();
         String::from_utf8(w.finish().unwrap()).unwrap()
     }
 

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""frontier against GeoPandas and DuckDB spatial, end to end (CSV in, CSV out).
+
+Run through bench/compare.sh, which makes the venv and builds frontier.
+Every tool runs as its own process, timed by wall clock, with its peak
+resident memory from wait4(). Inputs are synthetic (`frontier synth --slim`).
+Writes bench/RESULTS.md.
+"""
+import csv
+import os
+import platform
+import subprocess
+import sys
+import time
+
+ROOT = os.getcwd()
+PY = sys.executable
+FRONTIER = os.path.join(ROOT, "target/release/frontier")
+FLOOR = os.path.join(ROOT, "target/release/examples/csv_copy")
+WORK = os.path.join(ROOT, "bench/work")
+os.makedirs(WORK, exist_ok=True)
+SPATIAL = None
+try:
+    import duckdb_extension_spatial
+
+    base = os.path.join(os.path.dirname(duckdb_extension_spatial.__file__), "extensions")
+    for d, _, files in os.walk(base):
+        for f in files:
+            if f.endswith(".duckdb_extension"):
+                SPATIAL = os.path.join(d, f)
+except ImportError:
+    pass
+
+
+def run(cmd):
+    """Run a command; return (seconds, peak RSS in MB)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd)
+    _, status, ru = os.wait4(p.pid, 0)
+    secs = time.perf_counter() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return secs, ru.ru_maxrss / 1024.0
+
+
+def py(code, *args):
+    return run([PY, "-c", code, *args])
+
+
+GPD_WITHIN = r"""
+import sys, pandas as pd, geopandas as gpd
+inp, out = sys.argv[1], sys.argv[2]
+pts = pd.read_csv(inp)
+g = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts.longitude, pts.latitude), crs="EPSG:4326")
+d = gpd.read_file("geodata/districts.geojson")[["name", "province", "geometry"]]
+j = gpd.sjoin(g, d, how="left", predicate="within")
+j = j[~j.index.duplicated(keep="first")]
+j.drop(columns=["geometry", "index_right"]).rename(columns={"name": "district"}).to_csv(out, index=False)
+"""
+
+DUCK_WITHIN = r"""
+import sys, duckdb
+inp, out, ext = sys.argv[1], sys.argv[2], sys.argv[3]
+con = duckdb.connect()
+con.execute(f"LOAD '{ext}'")
+con.execute("CREATE TABLE d AS SELECT name, province, geom FROM ST_Read('geodata/districts.geojson')")
+con.execute(f'''COPY (SELECT p.*, d.name AS district, d.province AS prov FROM read_csv('{inp}') p
+  LEFT JOIN d ON ST_Within(ST_Point(p.longitude, p.latitude), d.geom)) TO '{out}' (HEADER)''')
+"""
+
+GPD_NEAR = r"""
+import sys, pandas as pd, geopandas as gpd
+inp, out = sys.argv[1], sys.argv[2]
+pts = pd.read_csv(inp)
+g = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts.longitude, pts.latitude), crs="EPSG:4326").to_crs(32642)
+line = gpd.read_file("geodata/durand-line.geojson").to_crs(32642).geometry.iloc[0]
+g["distance_km"] = g.distance(line) / 1000.0
+g[g.distance_km <= 50.0].drop(columns=["geometry"]).to_csv(out, index=False)
+"""
+
+GPD_ALL_DIST = r"""
+import sys, pandas as pd, geopandas as gpd
+inp, out = sys.argv[1], sys.argv[2]
+pts = pd.read_csv(inp)
+g = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts.longitude, pts.latitude), crs="EPSG:4326").to_crs(32642)
+line = gpd.read_file("geodata/durand-line.geojson").to_crs(32642).geometry.iloc[0]
+g["utm_km"] = g.distance(line) / 1000.0
+g[["event_id_cnty", "utm_km"]].to_csv(out, index=False)
+"""
+
+GPD_SUMMARY = r"""
+import sys, pandas as pd, geopandas as gpd
+inp, out = sys.argv[1], sys.argv[2]
+pts = pd.read_csv(inp)
+g = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts.longitude, pts.latitude), crs="EPSG:4326")
+d = gpd.read_file("geodata/districts.geojson")[["name", "geometry"]]
+j = gpd.sjoin(g, d, how="left", predicate="within")
+s = j.groupby("name").agg(count=("event_id_cnty", "size"), fatalities=("fatalities", "sum"))
+s.reindex(list(d.name), fill_value=0).to_csv(out)
+"""
+
+
+def column(path, key, col):
+    with open(path, newline="") as f:
+        return {r[key]: r[col] for r in csv.DictReader(f)}
+
+
+def version(mod):
+    try:
+        return __import__(mod).__version__
+    except Exception:
+        return "—"
+
+
+def main():
+    sizes = [int(x) for x in sys.argv[1].split(",")]
+    rows = []  # (task, n, tool, secs, mb, note)
+    agree = []
+    for n in sizes:
+        inp = os.path.join(WORK, f"events-{n}.csv")
+        if not os.path.exists(inp):
+            run([FRONTIER, "synth", "--events", str(n), "--slim", "--seed", "7", "-o", inp])
+        tag = f"{n // 1_000_000}M" if n >= 1_000_000 else str(n)
+        out = lambda name: os.path.join(WORK, f"{name}-{n}.csv")
+
+        # a. containment
+        s, m = run([FLOOR, inp, out("floor")])
+        rows.append(("containment", n, "plain CSV read+write (I/O floor)", s, m, ""))
+        s, m = run([FRONTIER, "locate", inp, "-o", out("frontier-locate"), "--quiet"])
+        rows.append(("containment", n, "frontier locate", s, m, ""))
+        s, m = py(GPD_WITHIN, inp, out("geopandas-within"))
+        rows.append(("containment", n, "GeoPandas sjoin within", s, m, ""))
+        if SPATIAL:
+            s, m = py(DUCK_WITHIN, inp, out("duckdb-within"), SPATIAL)
+            rows.append(("containment", n, "DuckDB spatial ST_Within join", s, m, ""))
+        if n == sizes[0]:
+            fr = column(out("frontier-locate"), "event_id_cnty", "district")
+            gp = column(out("geopandas-within"), "event_id_cnty", "district")
+            diff = sum(1 for k, v in fr.items() if (gp.get(k) or "") != v)
+            agree.append(f"containment, {tag}: frontier and GeoPandas differ on {diff} of {len(fr)} rows")
+            if SPATIAL:
+                dk = column(out("duckdb-within"), "event_id_cnty", "district")
+                diff = sum(1 for k, v in fr.items() if (dk.get(k) or "") != v)
+                agree.append(f"containment, {tag}: frontier and DuckDB differ on {diff} of {len(fr)} rows")
+
+        # b. proximity to the Durand Line
+        s, m = run([FRONTIER, "near", inp, "--to", "durand-line", "--within", "50km", "-o", out("frontier-near"), "--quiet"])
+        rows.append(("within 50 km of the Durand Line", n, "frontier near (geodesic)", s, m, ""))
+        s, m = py(GPD_NEAR, inp, out("geopandas-near"))
+        rows.append(("within 50 km of the Durand Line", n, "GeoPandas, UTM 42N, planar distance", s, m, ""))
+        if n == sizes[0]:
+            run([FRONTIER, "near", inp, "--to", "durand-line", "-o", out("frontier-all"), "--quiet"])
+            py(GPD_ALL_DIST, inp, out("geopandas-all"))
+            truth = {k: float(v) for k, v in column(out("frontier-all"), "event_id_cnty", "distance_km").items()}
+            utm = {k: float(v) for k, v in column(out("geopandas-all"), "event_id_cnty", "utm_km").items()}
+            wrong_in = sum(1 for k, t in truth.items() if utm[k] <= 50 < t)
+            wrong_out = sum(1 for k, t in truth.items() if t <= 50 < utm[k])
+            errs = sorted(abs(utm[k] - t) * 1000 for k, t in truth.items() if t <= 100)
+            agree.append(
+                f"proximity, {tag}: the UTM recipe puts {wrong_in} points wrongly inside 50 km and {wrong_out} wrongly outside; "
+                f"within 100 km of the line its distance is off by {errs[len(errs) // 2]:.0f} m (median), "
+                f"{errs[int(len(errs) * 0.99)]:.0f} m (99th percentile), {errs[-1]:.0f} m (max) against the geodesic truth"
+            )
+
+        # c. per-district summary
+        s, m = run([FRONTIER, "summarize", inp, "--value", "fatalities", "-o", out("frontier-summary"), "--quiet"])
+        rows.append(("per-district summary", n, "frontier summarize", s, m, ""))
+        s, m = py(GPD_SUMMARY, inp, out("geopandas-summary"))
+        rows.append(("per-district summary", n, "GeoPandas sjoin + groupby", s, m, ""))
+        if n == sizes[0]:
+            fr = column(out("frontier-summary"), "district", "count")
+            gp = column(out("geopandas-summary"), "name", "count")
+            diff = [k for k in gp if fr.get(k) != gp[k]]
+            agree.append(f"summary, {tag}: per-district counts differ in {len(diff)} of {len(gp)} districts")
+
+    write(rows, agree, sizes)
+
+
+def write(rows, agree, sizes):
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except Exception:
+        pass
+    fv = subprocess.run([FRONTIER, "--version"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        "# frontier against GeoPandas and DuckDB",
+        "",
+        "Made by `bench/compare.sh` (which also says how to run it). End to end: each tool reads the",
+        "same synthetic CSV (`frontier synth --slim`) and writes a CSV; every tool is its own process,",
+        "timed by wall clock, peak memory from the kernel (`wait4`).",
+        "",
+        f"- machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
+        f"- {fv}; Python {platform.python_version()}; geopandas {version('geopandas')}, shapely {version('shapely')}, "
+        f"pyproj {version('pyproj')}, duckdb {version('duckdb')}",
+        "",
+        "| task | points | tool | time (s) | points/s | × frontier time | peak memory (MB) |",
+        "|---|---:|---|---:|---:|---:|---:|",
+    ]
+    base = {}
+    for task, n, tool, s, m, _ in rows:
+        if tool.startswith("frontier"):
+            base[(task, n)] = s
+    for task, n, tool, s, m, _ in rows:
+        ratio = s / base[(task, n)] if (task, n) in base else float("nan")
+        lines.append(f"| {task} | {n:,} | {tool} | {s:.2f} | {n / s:,.0f} | {ratio:.2f} | {m:,.0f} |")
+    lines += ["", "## Do the answers agree?", ""] + [f"- {a}" for a in agree] + [""]
+    with open("bench/RESULTS.md", "w") as f:
+        f.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
