@@ -133,62 +133,76 @@ where
     /// Rows per task: each task answers and formats its rows on one core.
     const TASK_ROWS: usize = 2048;
     let mut stats = Stats::default();
-    let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK_ROWS);
-    loop {
-        let more = source.read_chunk(CHUNK_ROWS, &mut chunk)?;
-        let fmt = out.formatter();
-        // Answer and format in parallel; each task returns its block and
-        // how many rows it filtered out and how many look swapped.
-        let blocks: Vec<std::io::Result<(Block, u64, u64)>> = chunk
-            .par_chunks(TASK_ROWS)
-            .map(|rows| {
-                let mut answered: Vec<(&Record, Vec<Value>)> = Vec::with_capacity(rows.len());
-                let (mut filtered, mut swapped) = (0, 0);
-                for row in rows {
-                    if let Row::Record(r) = row {
-                        if swap_suspect(r.coord) {
-                            swapped += 1;
-                        }
-                        match answer(r) {
-                            Some(a) => answered.push((r, a)),
-                            None => filtered += 1,
-                        }
-                    }
-                }
-                let block = fmt.block(
-                    answered
-                        .iter()
-                        .map(|(r, a)| (&r.fields, a.as_slice(), r.coord)),
-                )?;
-                Ok((block, filtered, swapped))
-            })
-            .collect();
-        for b in blocks {
-            let (block, filtered, swapped) = b.map_err(|e| Error::io("output", e))?;
-            out.write_block(&block)
-                .map_err(|e| Error::io("output", e))?;
-            stats.rows_out += block.rows();
-            stats.filtered += filtered;
-            stats.swap_suspects += swapped;
-        }
-        for row in &chunk {
-            stats.rows_in += 1;
-            if let Row::Reject(r) = row {
-                stats.rejected += 1;
-                *stats
-                    .reject_reasons
-                    .entry(reason_kind(&r.reason))
-                    .or_default() += 1;
-                if let Some(rj) = rejects.as_deref_mut() {
-                    rj.write(r)?;
+    // One thread reads and parses the next chunk while the others answer
+    // and format the current one.
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Row>, u64, bool)>>(1);
+        scope.spawn(move || {
+            loop {
+                let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+                let r = source
+                    .read_chunk(CHUNK_ROWS, &mut chunk)
+                    .map(|more| (chunk, source.position_bytes(), more));
+                let stop = !matches!(r, Ok((_, _, true)));
+                if tx.send(r).is_err() || stop {
+                    break;
                 }
             }
+        });
+        for received in rx {
+            let (chunk, pos, _) = received?;
+            let fmt = out.formatter();
+            // Answer and format in parallel; each task returns its block and
+            // how many rows it filtered out and how many look swapped.
+            let blocks: Vec<std::io::Result<(Block, u64, u64)>> = chunk
+                .par_chunks(TASK_ROWS)
+                .map(|rows| {
+                    let mut answered: Vec<(&Record, Vec<Value>)> = Vec::with_capacity(rows.len());
+                    let (mut filtered, mut swapped) = (0, 0);
+                    for row in rows {
+                        if let Row::Record(r) = row {
+                            if swap_suspect(r.coord) {
+                                swapped += 1;
+                            }
+                            match answer(r) {
+                                Some(a) => answered.push((r, a)),
+                                None => filtered += 1,
+                            }
+                        }
+                    }
+                    let block = fmt.block(
+                        answered
+                            .iter()
+                            .map(|(r, a)| (&r.fields, a.as_slice(), r.coord)),
+                    )?;
+                    Ok((block, filtered, swapped))
+                })
+                .collect();
+            for b in blocks {
+                let (block, filtered, swapped) = b.map_err(|e| Error::io("output", e))?;
+                out.write_block(&block)
+                    .map_err(|e| Error::io("output", e))?;
+                stats.rows_out += block.rows();
+                stats.filtered += filtered;
+                stats.swap_suspects += swapped;
+            }
+            for row in &chunk {
+                stats.rows_in += 1;
+                if let Row::Reject(r) = row {
+                    stats.rejected += 1;
+                    *stats
+                        .reject_reasons
+                        .entry(reason_kind(&r.reason))
+                        .or_default() += 1;
+                    if let Some(rj) = rejects.as_deref_mut() {
+                        rj.write(r)?;
+                    }
+                }
+            }
+            progress(pos);
         }
-        progress(source.position_bytes());
-        if !more {
-            break;
-        }
-    }
+        Ok(())
+    })?;
     Ok(stats)
 }
 

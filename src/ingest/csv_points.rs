@@ -17,7 +17,7 @@ pub const COORD_NAMES: &[(&str, &str)] = &[
 ];
 
 pub struct CsvRows {
-    reader: csv::Reader<Box<dyn Read>>,
+    reader: csv::Reader<Box<dyn Read + Send>>,
     record: csv::StringRecord,
     origin: String,
     ncols: usize,
@@ -25,7 +25,7 @@ pub struct CsvRows {
 
 impl CsvRows {
     pub fn open(path: &str, origin: &str) -> Result<(CsvRows, Vec<String>, Option<u64>)> {
-        let (input, len): (Box<dyn Read>, Option<u64>) = if path == "-" {
+        let (input, len): (Box<dyn Read + Send>, Option<u64>) = if path == "-" {
             (Box::new(std::io::stdin()), None)
         } else {
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
