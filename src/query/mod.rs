@@ -37,9 +37,11 @@ pub struct Location {
 /// Points on a boundary shared by two districts go to the one first in file
 /// order (see [`crate::index`]).
 pub struct Locator {
-    districts: Layer,
+    /// (province, district) of each district feature.
+    districts: Vec<(String, String)>,
     district_index: PolygonIndex,
-    neighbours: Layer,
+    /// ISO3 of each neighbour feature.
+    neighbours: Vec<String>,
     neighbour_index: PolygonIndex,
     neighbour_distance: DistanceIndex,
 }
@@ -53,19 +55,32 @@ impl Locator {
             district_index: PolygonIndex::new(&districts),
             neighbour_index: PolygonIndex::new(&neighbours),
             neighbour_distance: DistanceIndex::new(&neighbours),
-            districts,
-            neighbours,
+            districts: districts
+                .features
+                .iter()
+                .map(|f| {
+                    (
+                        f.property_text("province").unwrap_or_default(),
+                        f.property_text("name").unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            neighbours: neighbours
+                .features
+                .iter()
+                .map(|f| f.property_text("iso3").unwrap_or_default())
+                .collect(),
         })
     }
 
     /// Locate one point (lon/lat degrees).
     pub fn locate(&self, c: Coord) -> Location {
         if let Some(i) = self.district_index.locate(c) {
-            let f = &self.districts.features[i];
+            let (province, district) = &self.districts[i];
             return Location {
                 country: "PAK".into(),
-                province: f.property_text("province").unwrap_or_default(),
-                district: f.property_text("name").unwrap_or_default(),
+                province: province.clone(),
+                district: district.clone(),
             };
         }
         let n = self.neighbour_index.locate(c).or_else(|| {
@@ -74,9 +89,7 @@ impl Locator {
                 .map(|h| h.feature)
         });
         Location {
-            country: n
-                .and_then(|i| self.neighbours.features[i].property_text("iso3"))
-                .unwrap_or_default(),
+            country: n.map(|i| self.neighbours[i].clone()).unwrap_or_default(),
             ..Default::default()
         }
     }
