@@ -167,9 +167,28 @@ pub fn point_segment_distance(p: Coord, a: Coord, b: Coord) -> (f64, Coord) {
     if a == b {
         return (distance_m(p, a), a);
     }
-    // Start from the middle of the segment.
-    let (_a12, s12, azi1, _azi2, _m, _mm, _m21, _s) =
+    let (_a12, s12, azi1, azi2, _m, _mm, _m21, _s) =
         g._gen_inverse_azi(a.y, a.x, b.y, b.x, OUT_DISTANCE | OUT_AZIMUTH);
+    // When the geodesic to `p` leaves an endpoint at 90° or more from the
+    // segment, the distance grows from that endpoint along the segment (its
+    // derivative there is -cos of the angle), and along a segment far shorter
+    // than a half meridian it has no other minimum: the endpoint is nearest.
+    let turn = |x: f64, y: f64| {
+        let d = (x - y).rem_euclid(360.0);
+        d.min(360.0 - d)
+    };
+    let (_, s_ap, azi_ap, _, _, _, _, _) =
+        g._gen_inverse_azi(a.y, a.x, p.y, p.x, OUT_DISTANCE | OUT_AZIMUTH);
+    if s12 < 5.0e6 && turn(azi_ap, azi1) >= 90.0 {
+        return (s_ap, a);
+    }
+    let (_, s_bp, azi_bp, _, _, _, _, _) =
+        g._gen_inverse_azi(b.y, b.x, p.y, p.x, OUT_DISTANCE | OUT_AZIMUTH);
+    // At `b` the segment points back along azi2 + 180°.
+    if s12 < 5.0e6 && turn(azi_bp, azi2 + 180.0) >= 90.0 {
+        return (s_bp, b);
+    }
+    // Otherwise the foot is inside: interception, from the middle.
     let (_a, lat, lon, _az, _s, _m, _mm2, _m21b, _ss) = g._gen_direct(
         a.y,
         a.x,
