@@ -9,11 +9,10 @@ use serde_json::Value;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
+/// Which columns hold the coordinates, and what to do with bad rows: the
+/// options every command that reads points shares.
 #[derive(Debug, clap::Args)]
-pub struct Input {
-    /// Point file: CSV (plain, ACLED, UCDP GED) or GeoJSON points; `-` reads standard input.
-    #[arg(value_name = "POINTS")]
-    pub points: String,
+pub struct Reading {
     /// Latitude column (default: found by name: latitude, lat, y).
     #[arg(long, value_name = "COL")]
     pub lat: Option<String>,
@@ -23,6 +22,27 @@ pub struct Input {
     /// Go on past bad rows instead of stopping at the first.
     #[arg(long)]
     pub skip_invalid: bool,
+}
+
+impl Reading {
+    /// The library's read options.
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions {
+            lat: self.lat.clone(),
+            lon: self.lon.clone(),
+            skip_invalid: self.skip_invalid,
+            require_date: false,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Input {
+    /// Point file: CSV (plain, ACLED, UCDP GED) or GeoJSON points; `-` reads standard input.
+    #[arg(value_name = "POINTS")]
+    pub points: String,
+    #[command(flatten)]
+    pub reading: Reading,
     /// With --skip-invalid: write rejected rows, with line and reason, to this CSV.
     #[arg(long, value_name = "FILE", requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
@@ -61,13 +81,7 @@ pub fn run<F>(
 where
     F: Fn(&Record) -> Option<Vec<Value>> + Sync,
 {
-    let opts = ReadOptions {
-        lat: input.lat.clone(),
-        lon: input.lon.clone(),
-        skip_invalid: input.skip_invalid,
-        require_date: false,
-    };
-    let mut source = PointSource::open(&input.points, &opts)?;
+    let mut source = PointSource::open(&input.points, &input.reading.options())?;
     let schema = source.schema().clone();
     let mut columns: Vec<Column> = schema
         .columns

@@ -78,15 +78,8 @@ pub struct Args {
     /// Labels to place (never overlapping; what does not fit is left out).
     #[arg(long, value_enum, default_value_t = Labels::None)]
     pub labels: Labels,
-    /// Latitude column of the point files.
-    #[arg(long, value_name = "COL")]
-    pub lat: Option<String>,
-    /// Longitude column of the point files.
-    #[arg(long, value_name = "COL")]
-    pub lon: Option<String>,
-    /// Leave out unreadable point rows (and say how many) instead of stopping.
-    #[arg(long)]
-    pub skip_invalid: bool,
+    #[command(flatten)]
+    pub reading: super::points::Reading,
 }
 
 /// Points read from a file, plus the credit line for the map.
@@ -247,12 +240,7 @@ pub fn read_layer(spec: &str) -> Result<(Layer, Style), CmdError> {
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
-    let opts = ReadOptions {
-        lat: args.lat.clone(),
-        lon: args.lon.clone(),
-        skip_invalid: args.skip_invalid,
-        require_date: false,
-    };
+    let opts = args.reading.options();
     let mut spec = MapSpec {
         size: args.size,
         extent: args.extent.clone(),

@@ -2,7 +2,7 @@
 //! any polygon layer.
 
 use super::CmdError;
-use frontier::ingest::{PointSource, ReadOptions, parse_date, value_text};
+use frontier::ingest::{PointSource, parse_date, value_text};
 use frontier::summary::{Join, Options, summarize};
 use frontier::{Catalogue, Layer};
 use serde_json::{Map, Value};
@@ -88,15 +88,8 @@ pub struct Args {
     /// The column of --join that names the groups.
     #[arg(long, value_name = "COL")]
     on: Option<String>,
-    /// Latitude column (default: found by name).
-    #[arg(long, value_name = "COL")]
-    lat: Option<String>,
-    /// Longitude column (default: found by name).
-    #[arg(long, value_name = "COL")]
-    lon: Option<String>,
-    /// Go on past bad rows (bad coordinates, values or dates) instead of stopping.
-    #[arg(long)]
-    skip_invalid: bool,
+    #[command(flatten)]
+    reading: super::points::Reading,
     /// With --skip-invalid: write rejected rows to this CSV.
     #[arg(long, value_name = "FILE", requires = "skip_invalid")]
     rejects: Option<PathBuf>,
@@ -142,12 +135,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         (Some(j), Some(on)) => Some(Join::read(j, on)?),
         _ => None,
     };
-    let read = ReadOptions {
-        lat: args.lat.clone(),
-        lon: args.lon.clone(),
-        skip_invalid: args.skip_invalid,
-        require_date: false,
-    };
+    let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let columns = source.schema().columns.clone();
     let opts = Options {
@@ -160,7 +148,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         max_precision: args.max_precision,
         join,
     };
-    let summary = summarize(&mut source, &layer, &key, opts, args.skip_invalid)?;
+    let summary = summarize(&mut source, &layer, &key, opts, args.reading.skip_invalid)?;
     let (cols, rows) = summary.table();
 
     let mut out: Box<dyn Write> = match &args.output {
