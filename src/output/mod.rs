@@ -143,7 +143,13 @@ impl Formatter<'_> {
                         w.write_field(fields.text(i).as_bytes()).map_err(csv_io)?;
                     }
                     for (v, c) in added.iter().zip(&self.columns[carried..]) {
-                        w.write_field(added_text(v, c.decimals)).map_err(csv_io)?;
+                        match (v, c.decimals) {
+                            // Text goes out as it is, without a copy.
+                            (Value::String(t), _) => w.write_field(t),
+                            (Value::Null, _) => w.write_field(""),
+                            _ => w.write_field(added_text(v, c.decimals)),
+                        }
+                        .map_err(csv_io)?;
                     }
                     w.write_record(std::iter::empty::<&[u8]>())
                         .map_err(csv_io)?;
