@@ -895,6 +895,16 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     })
 }
 
+/// Fill a marker's path, then outline it (if an outline colour is given).
+fn marker(pm: &mut Pixmap, path: Option<Path>, fill: (u32, f32), outline: Option<(u32, f32, f32)>) {
+    let Some(p) = path else { return };
+    let id = Transform::identity();
+    pm.fill_path(&p, &paint(fill.0, fill.1), FillRule::Winding, id, None);
+    if let Some((rgb, alpha, width)) = outline {
+        pm.stroke_path(&p, &paint(rgb, alpha), &stroke(width, None), id, None);
+    }
+}
+
 fn diamond(pm: &mut Pixmap, x: f32, y: f32, r: f32, rgb: u32) {
     let mut pb = PathBuilder::new();
     pb.move_to(x, y - r);
@@ -902,43 +912,16 @@ fn diamond(pm: &mut Pixmap, x: f32, y: f32, r: f32, rgb: u32) {
     pb.line_to(x, y + r);
     pb.line_to(x - r, y);
     pb.close();
-    if let Some(p) = pb.finish() {
-        pm.fill_path(
-            &p,
-            &paint(0xffffff, 1.0),
-            FillRule::Winding,
-            Transform::identity(),
-            None,
-        );
-        pm.stroke_path(
-            &p,
-            &paint(rgb, 1.0),
-            &stroke(2.0, None),
-            Transform::identity(),
-            None,
-        );
-    }
+    marker(pm, pb.finish(), (0xffffff, 1.0), Some((rgb, 1.0, 2.0)));
 }
 
 fn circle(pm: &mut Pixmap, x: f32, y: f32, r: f32, rgb: u32, alpha: f32, outline: Option<u32>) {
-    if let Some(p) = PathBuilder::from_circle(x, y, r.max(0.5)) {
-        pm.fill_path(
-            &p,
-            &paint(rgb, alpha),
-            FillRule::Winding,
-            Transform::identity(),
-            None,
-        );
-        if let Some(o) = outline {
-            pm.stroke_path(
-                &p,
-                &paint(o, 0.9),
-                &stroke(0.8, None),
-                Transform::identity(),
-                None,
-            );
-        }
-    }
+    marker(
+        pm,
+        PathBuilder::from_circle(x, y, r.max(0.5)),
+        (rgb, alpha),
+        outline.map(|o| (o, 0.9, 0.8)),
+    );
 }
 
 /// A circle sprite, drawn once per colour and radius and then copied.
