@@ -13,7 +13,7 @@
 //! - C. F. F. Karney, *Geodesics on an ellipsoid of revolution* (2011),
 //!   arXiv:1102.1215, §8 (gnomonic projection and the interception problem).
 
-use geo::{Coord, GeodesicArea, LineString, MultiLineString, MultiPolygon};
+use geo::{Coord, GeodesicArea, LineString, MultiPolygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use std::sync::OnceLock;
 
@@ -53,14 +53,6 @@ pub fn distance_m(a: Coord, b: Coord) -> f64 {
 /// Degrees in, metres out.
 pub fn length_m(line: &LineString) -> f64 {
     line.lines().map(|l| distance_m(l.start, l.end)).sum()
-}
-
-/// Geodesic length of every part of a multi line string.
-///
-/// # Units
-/// Degrees in, metres out.
-pub fn multi_length_m(lines: &MultiLineString) -> f64 {
-    lines.0.iter().map(length_m).sum()
 }
 
 /// Geodesic area of a multipolygon (holes subtracted), whatever the winding.

@@ -99,7 +99,8 @@ impl<W: Write> Rejects<W> {
         })
     }
 
-    fn write(&mut self, r: &Reject) -> Result<()> {
+    /// Write one rejected row.
+    pub fn write(&mut self, r: &Reject) -> Result<()> {
         let mut rec = vec![r.line.to_string(), r.column.clone(), r.reason.clone()];
         // The row's fields, as many as the header has (a short row padded,
         // as the reader saw it).

@@ -56,17 +56,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let refugees_path = work.join("synthetic-refugees.csv");
     let reference_path = work.join("events-reference.csv");
     let synth = Synth::new()?;
-    let mut f = std::io::BufWriter::new(
-        std::fs::File::create(&events_path).map_err(|e| frontier::Error::io(&events_path, e))?,
-    );
-    synth.write_events(args.events, args.seed, &mut f)?;
-    drop(f);
-    let mut f = std::io::BufWriter::new(
-        std::fs::File::create(&refugees_path)
-            .map_err(|e| frontier::Error::io(&refugees_path, e))?,
-    );
-    synth.write_refugees(3_000, args.seed, &mut f)?;
-    drop(f);
+    synth.write_events(args.events, args.seed, &mut super::create(&events_path)?)?;
+    synth.write_refugees(3_000, args.seed, &mut super::create(&refugees_path)?)?;
     std::fs::write(&reference_path, REFERENCE)
         .map_err(|e| frontier::Error::io(&reference_path, e))?;
 

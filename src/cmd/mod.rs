@@ -73,6 +73,23 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     }
 }
 
+/// A buffered new file; an error names the path.
+pub fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, CmdError> {
+    let f = std::fs::File::create(path).map_err(|e| frontier::Error::io(path, e))?;
+    Ok(std::io::BufWriter::with_capacity(1 << 20, f))
+}
+
+/// Where a command writes: the file given with `-o`, or standard output.
+pub fn sink(path: Option<&std::path::Path>) -> Result<Box<dyn std::io::Write>, CmdError> {
+    Ok(match path {
+        Some(p) => Box::new(create(p)?),
+        None => Box::new(std::io::BufWriter::with_capacity(
+            1 << 16,
+            std::io::stdout().lock(),
+        )),
+    })
+}
+
 /// Output format for listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {

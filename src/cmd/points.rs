@@ -6,7 +6,7 @@ use frontier::ingest::{PointSource, ReadOptions, Record};
 use frontier::output::{Column, Format, RowWriter};
 use frontier::pipeline::{self, Rejects, Stats};
 use serde_json::Value;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Which columns hold the coordinates, and what to do with bad rows: the
@@ -94,22 +94,13 @@ where
         .collect();
     columns.extend(added(&schema.columns));
 
-    let sink: Box<dyn Write> = match &output.output {
-        Some(p) => Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::fs::File::create(p).map_err(|e| frontier::Error::io(p, e))?,
-        )),
-        None => Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout().lock(),
-        )),
-    };
-    let mut writer = RowWriter::new(sink, output.format, columns)?;
+    let mut writer = RowWriter::new(
+        super::sink(output.output.as_deref())?,
+        output.format,
+        columns,
+    )?;
     let mut rejects = match &input.rejects {
-        Some(p) => Some(Rejects::new(
-            std::fs::File::create(p).map_err(|e| frontier::Error::io(p, e))?,
-            &schema.columns,
-        )?),
+        Some(p) => Some(Rejects::new(super::create(p)?, &schema.columns)?),
         None => None,
     };
 
@@ -143,7 +134,12 @@ where
             stats.summary()
         );
     } else if !output.quiet && std::io::stderr().is_terminal() {
-        eprintln!("frontier: {}", stats.summary());
+        eprintln!(
+            "frontier: {} as {}: {}",
+            input.points,
+            schema.dialect.name(),
+            stats.summary()
+        );
     }
     Ok(stats)
 }

@@ -151,12 +151,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let summary = summarize(&mut source, &layer, &key, opts, args.reading.skip_invalid)?;
     let (cols, rows) = summary.table();
 
-    let mut out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).map_err(|e| frontier::Error::io(p, e))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    let mut out = super::sink(args.output.as_deref())?;
     match args.format {
         TableFormat::Csv => write_csv(&mut out, &cols, &rows)?,
         TableFormat::Json => {
@@ -170,19 +165,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
 
     let a = &summary.account;
     if let Some(p) = &args.rejects {
-        let mut w = csv::Writer::from_path(p).map_err(|e| frontier::Error::Csv {
-            origin: p.display().to_string(),
-            source: e,
-        })?;
-        let mut header = vec!["line".to_string(), "column".into(), "reason".into()];
-        header.extend(columns.iter().cloned());
-        w.write_record(&header).map_err(std::io::Error::other)?;
+        let mut w = frontier::pipeline::Rejects::new(super::create(p)?, &columns)?;
         for r in &a.rejects {
-            let mut rec = vec![r.line.to_string(), r.column.clone(), r.reason.clone()];
-            rec.extend((0..columns.len()).map(|i| r.fields.text(i).into_owned()));
-            w.write_record(&rec).map_err(std::io::Error::other)?;
+            w.write(r)?;
         }
-        w.flush()?;
+        w.finish()?;
     }
     let outside = summary.groups.last().map_or(0, |(_, t)| t.count);
     let note = format!(

@@ -1,8 +1,7 @@
 //! `frontier synth`: synthetic ACLED-shaped events and refugee settlements.
 
-use super::CmdError;
+use super::{CmdError, sink};
 use frontier::synth::Synth;
-use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -27,16 +26,6 @@ pub struct Args {
     refugees_output: Option<PathBuf>,
 }
 
-fn open(p: &Option<PathBuf>) -> Result<Box<dyn Write>, CmdError> {
-    Ok(match p {
-        Some(p) => Box::new(std::io::BufWriter::with_capacity(
-            1 << 20,
-            std::fs::File::create(p).map_err(|e| frontier::Error::io(p, e))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    })
-}
-
 pub fn run(args: Args) -> Result<(), CmdError> {
     let synth = Synth::new()?;
     match (args.events, args.refugees) {
@@ -44,18 +33,22 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             "synth: give --events N and/or --refugees M".into(),
         )),
         (Some(n), None) if args.slim => {
-            Ok(synth.write_events_slim(n, args.seed, &mut open(&args.output)?)?)
+            Ok(synth.write_events_slim(n, args.seed, &mut sink(args.output.as_deref())?)?)
         }
-        (Some(n), None) => Ok(synth.write_events(n, args.seed, &mut open(&args.output)?)?),
-        (None, Some(m)) => Ok(synth.write_refugees(m, args.seed, &mut open(&args.output)?)?),
+        (Some(n), None) => {
+            Ok(synth.write_events(n, args.seed, &mut sink(args.output.as_deref())?)?)
+        }
+        (None, Some(m)) => {
+            Ok(synth.write_refugees(m, args.seed, &mut sink(args.output.as_deref())?)?)
+        }
         (Some(n), Some(m)) => {
             let Some(r) = &args.refugees_output else {
                 return Err(CmdError::Usage(
                     "synth: with both --events and --refugees, give --refugees-output FILE for the settlements".into(),
                 ));
             };
-            synth.write_events(n, args.seed, &mut open(&args.output)?)?;
-            synth.write_refugees(m, args.seed, &mut open(&Some(r.clone()))?)?;
+            synth.write_events(n, args.seed, &mut sink(args.output.as_deref())?)?;
+            synth.write_refugees(m, args.seed, &mut sink(Some(r))?)?;
             Ok(())
         }
     }

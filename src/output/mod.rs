@@ -259,11 +259,6 @@ impl<W: Write> RowWriter<W> {
         self.out.flush()?;
         Ok(self.out)
     }
-
-    /// Rows written so far.
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
 }
 
 #[cfg(test)]

@@ -95,7 +95,6 @@ pub struct DistanceIndex {
     tree: RTree<Seg3>,
     items: Vec<Item>,
     polygons: Option<PolygonIndex>,
-    features: usize,
 }
 
 fn unit(c: Coord) -> [f64; 3] {
@@ -206,13 +205,7 @@ impl DistanceIndex {
             tree,
             items,
             polygons: has_polygons.then(|| PolygonIndex::new(layer)),
-            features: layer.features.len(),
         }
-    }
-
-    /// Number of features in the indexed layer.
-    pub fn feature_count(&self) -> usize {
-        self.features
     }
 
     /// The nearest feature to `p`, if one lies within `max_m` metres (or at

@@ -1075,30 +1075,8 @@ fn density(pm: &mut Pixmap, view: &View, pts: &[Coord], title: &str, legend: &mu
         .collect();
     let ks: f32 = k.iter().sum();
     let mut tmp = vec![0f32; gw * gh];
-    for y in 0..gh {
-        for x in 0..gw {
-            let mut s = 0.0;
-            for (j, kv) in k.iter().enumerate() {
-                let xx = x as i32 + j as i32 - 4;
-                if xx >= 0 && (xx as usize) < gw {
-                    s += grid[y * gw + xx as usize] * kv;
-                }
-            }
-            tmp[y * gw + x] = s / ks;
-        }
-    }
-    for y in 0..gh {
-        for x in 0..gw {
-            let mut s = 0.0;
-            for (j, kv) in k.iter().enumerate() {
-                let yy = y as i32 + j as i32 - 4;
-                if yy >= 0 && (yy as usize) < gh {
-                    s += tmp[yy as usize * gw + x] * kv;
-                }
-            }
-            grid[y * gw + x] = s / ks;
-        }
-    }
+    blur_pass(&grid, &mut tmp, gw, gh, &k, ks, (1, 0));
+    blur_pass(&tmp, &mut grid, gw, gh, &k, ks, (0, 1));
     let max = grid.iter().copied().fold(0.0f32, f32::max);
     if max <= 0.0 {
         return;
@@ -1139,6 +1117,36 @@ fn density(pm: &mut Pixmap, view: &View, pts: &[Coord], title: &str, legend: &mu
         human(floor as f64 * per100, false),
         format!("{} per 100 km²", human(max as f64 * per100, false)),
     ));
+}
+
+/// One pass of a separable blur over a `w`×`h` grid, along `dir` ((1, 0)
+/// horizontal, (0, 1) vertical), with the kernel `k` centred and summing to `ks`.
+fn blur_pass(
+    src: &[f32],
+    dst: &mut [f32],
+    w: usize,
+    h: usize,
+    k: &[f32],
+    ks: f32,
+    dir: (usize, usize),
+) {
+    let half = (k.len() / 2) as isize;
+    for y in 0..h {
+        for x in 0..w {
+            let mut s = 0.0;
+            for (j, kv) in k.iter().enumerate() {
+                let off = j as isize - half;
+                let (xx, yy) = (
+                    x as isize + off * dir.0 as isize,
+                    y as isize + off * dir.1 as isize,
+                );
+                if xx >= 0 && yy >= 0 && (xx as usize) < w && (yy as usize) < h {
+                    s += src[yy as usize * w + xx as usize] * kv;
+                }
+            }
+            dst[y * w + x] = s / ks;
+        }
+    }
 }
 
 fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f32; 4] {

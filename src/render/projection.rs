@@ -18,7 +18,6 @@ pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
 /// A Lambert conformal conic projection.
 #[derive(Debug, Clone, Copy)]
 pub struct Lcc {
-    a: f64,
     e: f64,
     n: f64,
     af: f64,
@@ -51,7 +50,6 @@ impl Lcc {
         };
         let f = m1 / (n * t1.powf(n));
         Lcc {
-            a,
             e,
             n,
             af: a * f,
@@ -118,11 +116,6 @@ impl Lcc {
             x: self.lon0 + (theta / self.n).to_degrees(),
             y: phi.to_degrees(),
         }
-    }
-
-    /// The semi-major axis used.
-    pub fn a(&self) -> f64 {
-        self.a
     }
 }
 
