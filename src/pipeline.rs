@@ -4,8 +4,8 @@
 //! rejected).
 
 use crate::error::{Error, Result};
-use crate::ingest::{PointSource, Record, Reject, Row};
-use crate::output::{Block, RowWriter};
+use crate::ingest::{Piece, PointSource, Record, Reject, Row};
+use crate::output::{Block, Formatter, RowWriter};
 use geo::Coord;
 use rayon::prelude::*;
 use serde_json::Value;
@@ -15,6 +15,9 @@ use std::io::Write;
 /// Rows per chunk: large enough to keep every core busy, small enough to
 /// stream (memory does not grow with the input).
 pub const CHUNK_ROWS: usize = 1 << 15;
+
+/// Bytes of input handed to the cores at a time.
+const CHUNK_BYTES: usize = 1 << 21;
 
 /// What happened to the rows.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -127,84 +130,120 @@ pub fn run<W, R, F>(
     mut progress: impl FnMut(u64),
 ) -> Result<Stats>
 where
-    W: Write,
-    R: Write,
+    W: Write + Send,
+    R: Write + Send,
     F: Fn(&Record) -> Option<Vec<Value>> + Sync,
 {
-    /// Rows per task: each task answers and formats its rows on one core.
-    const TASK_ROWS: usize = 2048;
     let mut stats = Stats::default();
-    // One thread reads and parses the next chunk while the others answer
-    // and format the current one.
+    let parser = source.parser();
+    // Three stages: a reader thread reads the next pieces of input, this
+    // thread has every core parse, answer and format one piece each (so a
+    // row lives and dies on one core), and a writer thread writes the
+    // pieces before.
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Row>, u64, bool)>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Piece>, u64)>>(1);
         scope.spawn(move || {
             loop {
-                let mut chunk = Vec::with_capacity(CHUNK_ROWS);
                 let r = source
-                    .read_chunk(CHUNK_ROWS, &mut chunk)
-                    .map(|more| (chunk, source.position_bytes(), more));
-                let stop = !matches!(r, Ok((_, _, true)));
+                    .next_pieces(CHUNK_BYTES)
+                    .map(|p| (p, source.position_bytes()));
+                let stop = !matches!(&r, Ok((p, _)) if !p.is_empty());
                 if tx.send(r).is_err() || stop {
                     break;
                 }
             }
         });
+        let (format, columns) = (out.format(), out.columns().to_vec());
+        let fmt = Formatter::new(format, &columns);
+        let (wtx, wrx) = std::sync::mpsc::sync_channel::<(Vec<Block>, Vec<Reject>)>(1);
+        let writer = scope.spawn(move || -> Result<()> {
+            for (blocks, rejected) in wrx {
+                for block in &blocks {
+                    out.write_block(block).map_err(|e| Error::io("output", e))?;
+                }
+                if let Some(rj) = rejects.as_deref_mut() {
+                    for r in &rejected {
+                        rj.write(r)?;
+                    }
+                }
+            }
+            Ok(())
+        });
         for received in rx {
-            let (chunk, pos, _) = received?;
-            let fmt = out.formatter();
-            // Answer and format in parallel; each task returns its block and
-            // how many rows it filtered out and how many look swapped.
-            let blocks: Vec<std::io::Result<(Block, u64, u64)>> = chunk
-                .par_chunks(TASK_ROWS)
-                .map(|rows| {
-                    let mut answered: Vec<(&Record, Vec<Value>)> = Vec::with_capacity(rows.len());
-                    let (mut filtered, mut swapped) = (0, 0);
+            let (pieces, pos) = received?;
+            if pieces.is_empty() {
+                break;
+            }
+            let tasks: Vec<Result<Task>> = pieces
+                .into_par_iter()
+                .map(|piece| {
+                    let rows = parser.rows(piece)?;
+                    let mut t = Task {
+                        rows_in: rows.len() as u64,
+                        ..Task::default()
+                    };
+                    let mut answered: Vec<(Record, Vec<Value>)> = Vec::with_capacity(rows.len());
                     for row in rows {
-                        if let Row::Record(r) = row {
-                            if swap_suspect(r.coord) {
-                                swapped += 1;
+                        match row {
+                            Row::Record(r) => {
+                                if swap_suspect(r.coord) {
+                                    t.swapped += 1;
+                                }
+                                match answer(&r) {
+                                    Some(a) => answered.push((r, a)),
+                                    None => t.filtered += 1,
+                                }
                             }
-                            match answer(r) {
-                                Some(a) => answered.push((r, a)),
-                                None => filtered += 1,
-                            }
+                            Row::Reject(r) => t.rejected.push(r),
                         }
                     }
-                    let block = fmt.block(
-                        answered
-                            .iter()
-                            .map(|(r, a)| (&r.fields, a.as_slice(), r.coord)),
-                    )?;
-                    Ok((block, filtered, swapped))
+                    t.block = fmt
+                        .block(
+                            answered
+                                .iter()
+                                .map(|(r, a)| (&r.fields, a.as_slice(), r.coord)),
+                        )
+                        .map_err(|e| Error::io("output", e))?;
+                    Ok(t)
                 })
                 .collect();
-            for b in blocks {
-                let (block, filtered, swapped) = b.map_err(|e| Error::io("output", e))?;
-                out.write_block(&block)
-                    .map_err(|e| Error::io("output", e))?;
-                stats.rows_out += block.rows();
-                stats.filtered += filtered;
-                stats.swap_suspects += swapped;
-            }
-            for row in &chunk {
-                stats.rows_in += 1;
-                if let Row::Reject(r) = row {
+            let mut blocks = Vec::with_capacity(tasks.len());
+            let mut rejected = Vec::new();
+            for t in tasks {
+                let t = t?;
+                stats.rows_in += t.rows_in;
+                stats.rows_out += t.block.rows();
+                stats.filtered += t.filtered;
+                stats.swap_suspects += t.swapped;
+                for r in &t.rejected {
                     stats.rejected += 1;
                     *stats
                         .reject_reasons
                         .entry(reason_kind(&r.reason))
                         .or_default() += 1;
-                    if let Some(rj) = rejects.as_deref_mut() {
-                        rj.write(r)?;
-                    }
                 }
+                blocks.push(t.block);
+                rejected.extend(t.rejected);
+            }
+            if wtx.send((blocks, rejected)).is_err() {
+                break; // the writer stopped: its error is reported below
             }
             progress(pos);
         }
-        Ok(())
+        drop(wtx);
+        writer.join().expect("the writer thread panicked")
     })?;
     Ok(stats)
+}
+
+/// What one core made of one piece of input.
+#[derive(Default)]
+struct Task {
+    rows_in: u64,
+    block: Block,
+    rejected: Vec<Reject>,
+    filtered: u64,
+    swapped: u64,
 }
 
 /// The kind of a rejection reason, without the offending value, for counting.

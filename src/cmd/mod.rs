@@ -80,12 +80,12 @@ pub fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File
 }
 
 /// Where a command writes: the file given with `-o`, or standard output.
-pub fn sink(path: Option<&std::path::Path>) -> Result<Box<dyn std::io::Write>, CmdError> {
+pub fn sink(path: Option<&std::path::Path>) -> Result<Box<dyn std::io::Write + Send>, CmdError> {
     Ok(match path {
         Some(p) => Box::new(create(p)?),
         None => Box::new(std::io::BufWriter::with_capacity(
             1 << 16,
-            std::io::stdout().lock(),
+            std::io::stdout(),
         )),
     })
 }

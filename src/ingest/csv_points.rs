@@ -16,11 +16,103 @@ pub const COORD_NAMES: &[(&str, &str)] = &[
     ("y", "x"),
 ];
 
+/// Bytes of CSV per batch: each batch is parsed on its own core.
+pub const BATCH_BYTES: usize = 1 << 18;
+
+/// CSV read in batches of whole records, so batches can be parsed on
+/// any thread. The reader only finds where records end ([`Scanner`]); the
+/// csv crate parses each batch.
 pub struct CsvRows {
-    reader: csv::Reader<Box<dyn Read + Send>>,
-    record: csv::StringRecord,
+    input: Box<dyn Read + Send>,
+    /// Bytes per batch (about).
+    batch: usize,
+    /// Bytes read and not yet handed out; starts at a record boundary.
+    buf: Vec<u8>,
+    scan: Scanner,
+    eof: bool,
+    /// Bytes handed out so far, and the line the next batch starts on.
+    consumed: u64,
+    line: u64,
+    /// The rows of the first batch after the header, parsed at open.
+    first: Option<Batch>,
+    /// Rows parsed and not yet taken by [`CsvRows::next`].
+    pending: std::vec::IntoIter<RowResult>,
     origin: String,
-    ncols: usize,
+}
+
+/// Whole CSV records, and the line of the file the first byte is on.
+#[derive(Debug)]
+pub struct Batch {
+    bytes: Vec<u8>,
+    line: u64,
+}
+
+impl Batch {
+    /// Bytes in the batch.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// Finds where records end in CSV bytes, reading quotes the way the csv
+/// crate does: a quote opens a quoted field only at the start of a field,
+/// `""` inside quotes is a quote, and a newline inside quotes is data.
+/// Only `\n` ends a batch (a file with bare `\r` line ends is one batch).
+#[derive(Debug, Default)]
+struct Scanner {
+    /// Bytes looked at so far.
+    pos: usize,
+    /// Inside a quoted field.
+    quoted: bool,
+    /// Just after a quote that closed a quoted field (or begins `""`).
+    after_quote: bool,
+    /// End of the last complete record found.
+    last_end: usize,
+}
+
+impl Scanner {
+    /// Look at `b[self.pos..]`; `b` starts at a record boundary.
+    fn scan(&mut self, b: &[u8]) {
+        let mut i = self.pos;
+        while i < b.len() {
+            if self.quoted {
+                match memchr::memchr(b'"', &b[i..]) {
+                    Some(k) => {
+                        i += k + 1;
+                        self.quoted = false;
+                        self.after_quote = true;
+                    }
+                    None => i = b.len(),
+                }
+            } else if self.after_quote {
+                self.after_quote = false;
+                if b[i] == b'"' {
+                    self.quoted = true;
+                    i += 1;
+                }
+            } else {
+                match memchr::memchr2(b'"', b'\n', &b[i..]) {
+                    None => i = b.len(),
+                    Some(k) => {
+                        let j = i + k;
+                        if b[j] == b'\n' {
+                            self.last_end = j + 1;
+                        } else if j == 0 || matches!(b[j - 1], b',' | b'\n' | b'\r') {
+                            self.quoted = true;
+                        }
+                        i = j + 1;
+                    }
+                }
+            }
+        }
+        self.pos = i;
+    }
+
+    /// The first `n` bytes were handed out.
+    fn shift(&mut self, n: usize) {
+        self.pos -= n;
+        self.last_end -= n;
+    }
 }
 
 impl CsvRows {
@@ -30,9 +122,36 @@ impl CsvRows {
         } else {
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
             let len = f.metadata().ok().map(|m| m.len());
-            (Box::new(std::io::BufReader::with_capacity(1 << 20, f)), len)
+            (Box::new(f), len)
         };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+        let (rows, columns) = CsvRows::from_reader(input, origin, BATCH_BYTES)?;
+        Ok((rows, columns, len))
+    }
+
+    /// Read CSV from `input` in batches of about `batch` bytes.
+    fn from_reader(
+        input: Box<dyn Read + Send>,
+        origin: &str,
+        batch: usize,
+    ) -> Result<(CsvRows, Vec<String>)> {
+        let mut rows = CsvRows {
+            input,
+            batch,
+            buf: Vec::new(),
+            scan: Scanner::default(),
+            eof: false,
+            consumed: 0,
+            line: 1,
+            first: None,
+            pending: Vec::new().into_iter(),
+            origin: origin.to_string(),
+        };
+        // The header is the first record of the first batch, read by the
+        // csv crate (blank lines before it skipped, as it does).
+        let first = rows.next_batch()?.map_or_else(Vec::new, |b| b.bytes);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(first.as_slice());
         let headers = reader.headers().map_err(|e| Error::Csv {
             origin: origin.to_string(),
             source: e,
@@ -47,69 +166,280 @@ impl CsvRows {
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
-        let ncols = columns.len();
-        Ok((
-            CsvRows {
-                reader,
-                record: csv::StringRecord::new(),
-                origin: origin.to_string(),
-                ncols,
-            },
-            columns,
-            len,
-        ))
+        let at = reader.position();
+        let (offset, line) = (at.byte() as usize, at.line());
+        rows.first = Some(Batch {
+            bytes: first[offset.min(first.len())..].to_vec(),
+            line,
+        });
+        Ok((rows, columns))
     }
 
+    /// Bytes of input handed out so far.
     pub fn position(&self) -> u64 {
-        self.reader.position().byte()
+        self.consumed
     }
 
-    pub fn next(&mut self, schema: &Schema) -> Option<RowResult> {
-        match self.reader.read_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line());
-                let coord = if self.record.len() != self.ncols {
-                    Err((
-                        "(row)".to_string(),
-                        format!(
-                            "has {} fields, the header has {}",
-                            self.record.len(),
-                            self.ncols
-                        ),
-                    ))
-                } else {
-                    parse_coord(
-                        &schema.columns[schema.lat],
-                        &self.record[schema.lat],
-                        &schema.columns[schema.lon],
-                        &self.record[schema.lon],
-                    )
-                };
-                Some(Ok((line, Fields::Text(self.record.clone()), coord)))
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                match e.kind() {
-                    csv::ErrorKind::Utf8 { err, .. } => {
-                        let col = schema
-                            .columns
-                            .get(err.field())
-                            .cloned()
-                            .unwrap_or_else(|| format!("field {}", err.field() + 1));
-                        Some(Ok((
-                            line,
-                            Fields::Text(csv::StringRecord::new()),
-                            Err((col, "not valid UTF-8".to_string())),
-                        )))
-                    }
-                    _ => Some(Err(Error::Csv {
-                        origin: self.origin.clone(),
-                        source: e,
-                    })),
+    /// The next batch of whole records (about `batch` bytes); `None` at
+    /// the end.
+    pub fn next_batch(&mut self) -> Result<Option<Batch>> {
+        if let Some(b) = self.first.take() {
+            return Ok(Some(b));
+        }
+        loop {
+            if self.eof || self.scan.last_end >= self.batch {
+                if self.buf.is_empty() {
+                    return Ok(None);
                 }
+                // At the end everything left is the last batch (a final
+                // record may lack its line end).
+                let cut = if self.eof {
+                    self.buf.len()
+                } else {
+                    self.scan.last_end
+                };
+                let rest = self.buf.split_off(cut);
+                let bytes = std::mem::replace(&mut self.buf, rest);
+                if self.eof {
+                    self.scan = Scanner::default();
+                } else {
+                    self.scan.shift(cut);
+                }
+                let line = self.line;
+                self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
+                self.consumed += bytes.len() as u64;
+                return Ok(Some(Batch { bytes, line }));
+            }
+            // Read up to another batch's worth.
+            let have = self.buf.len();
+            (&mut self.input)
+                .take(self.batch as u64)
+                .read_to_end(&mut self.buf)
+                .map_err(|e| Error::io(&self.origin, e))?;
+            if self.buf.len() == have {
+                self.eof = true;
+            } else {
+                self.scan.scan(&self.buf);
             }
         }
+    }
+
+    /// The next row, parsing a batch when needed.
+    pub fn next(&mut self, schema: &Schema) -> Option<RowResult> {
+        loop {
+            if let Some(r) = self.pending.next() {
+                return Some(r);
+            }
+            match self.next_batch() {
+                Ok(Some(b)) => self.pending = parse_batch(&b, schema, &self.origin).into_iter(),
+                Ok(None) => return None,
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// Every record of `batch` (on any thread): line, fields, and the position
+/// or why there is none.
+///
+/// A line without quotes or carriage returns inside it is split at its
+/// commas directly and kept as one shared text ([`Fields::Line`]); any other
+/// record (quoted fields, quoted newlines, bare `\r` line ends) is read by
+/// the csv crate's parser, as a whole-file reader would read it.
+pub fn parse_batch(batch: &Batch, schema: &Schema, _origin: &str) -> Vec<RowResult> {
+    let ncols = schema.columns.len();
+    let b = batch.bytes.as_slice();
+    let mut text = String::with_capacity(b.len());
+    let mut ends: Vec<u32> = Vec::with_capacity(b.len() / 8);
+    // Rows split here wait for the shared text to be complete.
+    enum Pending {
+        Line(
+            u64,
+            super::LineSpan,
+            std::result::Result<geo::Coord, (String, String)>,
+        ),
+        Done(RowResult),
+    }
+    let mut pending: Vec<Pending> = Vec::with_capacity(b.len() / 64);
+    let mut quoted = QuotedReader::new();
+    let check = |fields: usize, lat: &str, lon: &str| {
+        if fields != ncols {
+            Err((
+                "(row)".to_string(),
+                format!("has {fields} fields, the header has {ncols}"),
+            ))
+        } else {
+            parse_coord(
+                &schema.columns[schema.lat],
+                lat,
+                &schema.columns[schema.lon],
+                lon,
+            )
+        }
+    };
+    let (mut p, mut line) = (0usize, batch.line);
+    while p < b.len() {
+        // Line ends before a record are blank lines: no record.
+        if matches!(b[p], b'\r' | b'\n') {
+            line += u64::from(b[p] == b'\n');
+            p += 1;
+            continue;
+        }
+        let nl = memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |k| p + k);
+        let mut body = &b[p..nl];
+        if let [rest @ .., b'\r'] = body {
+            body = rest;
+        }
+        if memchr::memchr2(b'"', b'\r', body).is_none() {
+            match std::str::from_utf8(body) {
+                Ok(t) => {
+                    let start = text.len();
+                    let first = ends.len();
+                    text.push_str(t);
+                    ends.extend(memchr::memchr_iter(b',', body).map(|k| (start + k) as u32));
+                    ends.push(text.len() as u32);
+                    let span = super::LineSpan {
+                        text: start as u32..text.len() as u32,
+                        ends: first as u32..ends.len() as u32,
+                    };
+                    let field = |i: usize| -> &str {
+                        let e = &ends[first..];
+                        let Some(&end) = e.get(i) else { return "" };
+                        let s = if i == 0 { start } else { e[i - 1] as usize + 1 };
+                        &text[s..end as usize]
+                    };
+                    let coord = check(span.ends.len(), field(schema.lat), field(schema.lon));
+                    pending.push(Pending::Line(line, span, coord));
+                }
+                Err(e) => {
+                    let field = memchr::memchr_iter(b',', &body[..e.valid_up_to()]).count();
+                    pending.push(Pending::Done(Ok((
+                        line,
+                        Fields::Text(csv::StringRecord::new()),
+                        Err(utf8_column(schema, field)),
+                    ))));
+                }
+            }
+            p = nl + 1;
+            line += 1;
+            continue;
+        }
+        // Quotes or a carriage return: the csv crate's parser reads one
+        // record (which may run over several lines).
+        let (record, used) = quoted.read(&b[p..]);
+        let row = match record {
+            None => None,
+            Some(Ok(r)) => {
+                let coord = if r.len() == ncols {
+                    check(ncols, &r[schema.lat], &r[schema.lon])
+                } else {
+                    check(r.len(), "", "")
+                };
+                Some((line, Fields::Text(r), coord))
+            }
+            Some(Err(field)) => Some((
+                line,
+                Fields::Text(csv::StringRecord::new()),
+                Err(utf8_column(schema, field)),
+            )),
+        };
+        if let Some(row) = row {
+            pending.push(Pending::Done(Ok(row)));
+        }
+        line += memchr::memchr_iter(b'\n', &b[p..p + used]).count() as u64;
+        p += used.max(1);
+    }
+    let shared = std::sync::Arc::new(super::LineText { text, ends });
+    pending
+        .into_iter()
+        .map(|r| match r {
+            Pending::Line(line, span, coord) => Ok((
+                line,
+                Fields::Line(super::Line {
+                    shared: shared.clone(),
+                    span,
+                }),
+                coord,
+            )),
+            Pending::Done(r) => r,
+        })
+        .collect()
+}
+
+/// The (column, reason) of a record that is not UTF-8 in field `field`.
+fn utf8_column(schema: &Schema, field: usize) -> (String, String) {
+    let col = schema
+        .columns
+        .get(field)
+        .cloned()
+        .unwrap_or_else(|| format!("field {}", field + 1));
+    (col, "not valid UTF-8".to_string())
+}
+
+/// The csv crate's own record parser, for records with quotes.
+struct QuotedReader {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl QuotedReader {
+    fn new() -> Self {
+        let mut core = csv_core::Reader::new();
+        // A byte order mark is stripped only at the start of a file (the
+        // header's batch); say this parser has read already.
+        let _ = core.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
+        QuotedReader {
+            core,
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+        }
+    }
+
+    /// One record from the start of `input` and the bytes it used (`None`
+    /// when only line ends were left); the error is the index of a field
+    /// that is not UTF-8.
+    fn read(
+        &mut self,
+        input: &[u8],
+    ) -> (Option<std::result::Result<csv::StringRecord, usize>>, usize) {
+        use csv_core::ReadRecordResult as R;
+        let (mut nin, mut nout, mut nend) = (0, 0, 0);
+        // Batches end at record ends, so the batch running out inside a
+        // record means the file ended there.
+        let mut eof = false;
+        loop {
+            let rest = if eof { &[][..] } else { &input[nin..] };
+            let (res, i, o, e) =
+                self.core
+                    .read_record(rest, &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match res {
+                R::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                R::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                R::InputEmpty => eof = true,
+                R::Record | R::End => break,
+            }
+        }
+        if nend == 0 {
+            return (None, nin);
+        }
+        let mut rec = csv::ByteRecord::with_capacity(nout, nend);
+        let mut start = 0;
+        for &e in &self.ends[..nend] {
+            rec.push_field(&self.out[start..e]);
+            start = e;
+        }
+        let rec = csv::StringRecord::from_byte_record(rec).map_err(|e| e.utf8_error().field());
+        (Some(rec), nin)
     }
 }
 
@@ -171,4 +501,95 @@ pub fn schema(origin: &str, columns: Vec<String>, opts: &ReadOptions) -> Result<
         fatalities,
         synthetic_coords: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every record as the csv crate reads the whole text at once, with
+    /// the line its first character is on (counting `\n`; the csv crate's
+    /// own line number is one short after a `\r\n`).
+    fn oracle(text: &str) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
+        let mut r = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let header = r
+            .headers()
+            .unwrap()
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_string())
+            .collect();
+        let rows = r
+            .records()
+            .map(|rec| {
+                let rec = rec.unwrap();
+                let mut at = rec.position().unwrap().byte() as usize;
+                while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                    at += 1;
+                }
+                let line = 1 + text.as_bytes()[..at]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count() as u64;
+                (line, rec.iter().map(String::from).collect())
+            })
+            .collect();
+        (header, rows)
+    }
+
+    /// The same, read in batches of `batch` bytes and parsed batch by batch.
+    fn batched(text: &str, batch: usize) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
+        let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.to_string()));
+        let (mut rows, columns) = CsvRows::from_reader(input, "t", batch).unwrap();
+        let schema = Schema {
+            columns: columns.clone(),
+            dialect: Dialect::Plain,
+            lat: 0,
+            lon: 0,
+            date: None,
+            precision: None,
+            fatalities: None,
+            synthetic_coords: false,
+        };
+        let mut out = Vec::new();
+        while let Some(r) = rows.next(&schema) {
+            let (line, fields, _) = r.unwrap();
+            out.push((
+                line,
+                (0..fields.len())
+                    .map(|i| fields.text(i).into_owned())
+                    .collect(),
+            ));
+        }
+        (columns, out)
+    }
+
+    #[test]
+    fn quoted_newlines_and_crlf_across_batches() {
+        let text = "\u{feff}id,lat,lon,note\r\n1,30,70,plain\r\n\r\n2,31,71,\"two\nlines, \"\"q\"\"\"\r\n3,32,72,\"\"\n4,33,73,x\"y\n5,34,74,\"a\"b\n6,35,75,last";
+        for batch in 1..40 {
+            assert_eq!(batched(text, batch), oracle(text), "batch {batch}");
+        }
+    }
+
+    proptest! {
+        /// Any text of CSV's special characters reads the same in batches
+        /// of any size as in one piece.
+        #[test]
+        fn batches_read_like_one_piece(
+            body in proptest::collection::vec(
+                prop_oneof![
+                    Just("a"), Just("7"), Just(","), Just("\""), Just("\n"),
+                    Just("\r"), Just("\r\n"), Just(" "), Just("é"), Just("\"\""),
+                ],
+                0..120,
+            ),
+            batch in 1usize..64,
+        ) {
+            let text = format!("h1,h2\n{}", body.concat());
+            prop_assert_eq!(batched(&text, batch), oracle(&text));
+        }
+    }
 }

@@ -78,21 +78,91 @@ pub fn find_column(columns: &[String], name: &str) -> Option<usize> {
     })
 }
 
-/// The values of a row, in schema order: CSV fields as read (one
-/// allocation for the whole row), or GeoJSON properties as JSON values.
+/// The values of a row, in schema order: a CSV line split at its commas,
+/// a CSV record as the csv crate parsed it, or GeoJSON properties as JSON
+/// values.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fields {
-    /// A CSV record.
+    /// A CSV line without quotes: its text is shared with the other lines
+    /// read with it, and goes to CSV output as it came.
+    Line(Line),
+    /// A CSV record (any record with quotes).
     Text(csv::StringRecord),
     /// GeoJSON property values (and the coordinates frontier added).
     Json(Vec<Value>),
 }
 
+/// Lines of CSV text read together, and where their fields end.
+#[derive(Debug)]
+pub struct LineText {
+    text: String,
+    ends: Vec<u32>,
+}
+
+/// Where one line is in a [`LineText`]: its bytes, and its field ends.
+#[derive(Debug, Clone)]
+struct LineSpan {
+    text: std::ops::Range<u32>,
+    ends: std::ops::Range<u32>,
+}
+
+/// One CSV line without quotes, split at its commas.
+#[derive(Debug, Clone)]
+pub struct Line {
+    shared: std::sync::Arc<LineText>,
+    span: LineSpan,
+}
+
+impl Line {
+    /// The line as it was read (without its line end).
+    pub fn as_str(&self) -> &str {
+        &self.shared.text[self.span.text.start as usize..self.span.text.end as usize]
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.span.ends.len()
+    }
+
+    /// True when the line has no fields (never: a line has at least one).
+    pub fn is_empty(&self) -> bool {
+        self.span.ends.is_empty()
+    }
+
+    /// Field `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let ends = &self.shared.ends[self.span.ends.start as usize..self.span.ends.end as usize];
+        let end = *ends.get(i)? as usize;
+        let start = if i == 0 {
+            self.span.text.start as usize
+        } else {
+            ends[i - 1] as usize + 1
+        };
+        Some(&self.shared.text[start..end])
+    }
+}
+
+impl PartialEq for Line {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
 impl Fields {
+    /// The row as CSV text, when it is a line that came without quotes
+    /// (written out as it came, it is the same CSV as writing its fields).
+    pub fn csv_line(&self) -> Option<&str> {
+        match self {
+            Fields::Line(l) => Some(l.as_str()),
+            _ => None,
+        }
+    }
+
     /// Field `i` as text (empty when missing or null; other JSON values as JSON).
     pub fn text(&self, i: usize) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;
         match self {
+            Fields::Line(l) => Cow::Borrowed(l.get(i).unwrap_or("")),
             Fields::Text(r) => Cow::Borrowed(r.get(i).unwrap_or("")),
             Fields::Json(v) => match v.get(i) {
                 None | Some(Value::Null) => Cow::Borrowed(""),
@@ -105,6 +175,7 @@ impl Fields {
     /// Field `i` as a JSON value (CSV fields are strings).
     pub fn value(&self, i: usize) -> Value {
         match self {
+            Fields::Line(l) => Value::String(l.get(i).unwrap_or("").to_string()),
             Fields::Text(r) => Value::String(r.get(i).unwrap_or("").to_string()),
             Fields::Json(v) => v.get(i).cloned().unwrap_or(Value::Null),
         }
@@ -113,6 +184,7 @@ impl Fields {
     /// Number of fields present.
     pub fn len(&self) -> usize {
         match self {
+            Fields::Line(l) => l.len(),
             Fields::Text(r) => r.len(),
             Fields::Json(v) => v.len(),
         }
@@ -290,66 +362,158 @@ impl PointSource {
     /// The next row; `None` at the end. In strict mode a bad row is an
     /// `Err` naming file, line and column.
     pub fn next_row(&mut self) -> Option<Result<Row>> {
-        let (line, fields, coord) = match &mut self.inner {
+        let raw = match &mut self.inner {
             Inner::Csv(r) => match r.next(&self.schema)? {
                 Ok(x) => x,
                 Err(e) => return Some(Err(e)),
             },
             Inner::Features(it) => it.next()?,
         };
-        let mut coord = coord;
-        if coord.is_ok() && self.opts.require_date {
-            match self.schema.date {
-                None => {
-                    return Some(Err(Error::GeoJson {
-                        origin: self.origin.clone(),
-                        message: "no date column (event_date, date_start or date)".into(),
-                    }));
-                }
-                Some(d) => {
-                    let text = fields.text(d);
-                    if parse_date(&text).is_none() {
-                        coord = Err((
-                            self.schema.columns[d].clone(),
-                            format!(
-                                "not a date: {text:?} (expected e.g. 2021-08-15 or 15 August 2021)"
-                            ),
-                        ));
+        Some(finish(&self.schema, &self.opts, &self.origin, raw))
+    }
+
+    /// The next pieces of input, about `bytes` of CSV (whole records) or
+    /// [`PIECE_ROWS`] features each; empty at the end. Each piece is turned
+    /// into rows by [`RowParser::rows`], on any thread.
+    pub fn next_pieces(&mut self, bytes: usize) -> Result<Vec<Piece>> {
+        let mut pieces = Vec::new();
+        match &mut self.inner {
+            Inner::Csv(r) => {
+                let mut got = 0;
+                while got < bytes {
+                    match r.next_batch()? {
+                        Some(b) => {
+                            got += b.len();
+                            pieces.push(Piece(PieceKind::Csv(b)));
+                        }
+                        None => break,
                     }
                 }
             }
-        }
-        Some(match coord {
-            Ok(coord) => Ok(Row::Record(Record {
-                line,
-                fields,
-                coord,
-            })),
-            Err((column, reason)) if self.opts.skip_invalid => Ok(Row::Reject(Reject {
-                line,
-                column,
-                reason,
-                fields,
-            })),
-            Err((column, message)) => Err(Error::Row {
-                origin: self.origin.clone(),
-                line,
-                column,
-                message,
-            }),
-        })
-    }
-
-    /// Read up to `n` rows into `out`; false when the input is exhausted.
-    pub fn read_chunk(&mut self, n: usize, out: &mut Vec<Row>) -> Result<bool> {
-        out.clear();
-        while out.len() < n {
-            match self.next_row() {
-                None => return Ok(false),
-                Some(r) => out.push(r?),
+            Inner::Features(it) => {
+                // Features are held whole already; hand out a like number.
+                for _ in 0..bytes.div_ceil(csv_points::BATCH_BYTES) {
+                    let rows: Vec<RawRow> = it.by_ref().take(PIECE_ROWS).collect();
+                    if rows.is_empty() {
+                        break;
+                    }
+                    pieces.push(Piece(PieceKind::Rows(rows)));
+                }
             }
         }
+        Ok(pieces)
+    }
+
+    /// What turns pieces into rows (shareable between threads).
+    pub fn parser(&self) -> RowParser {
+        RowParser {
+            schema: self.schema.clone(),
+            opts: self.opts.clone(),
+            origin: self.origin.clone(),
+        }
+    }
+
+    /// Read about `n` rows into `out` (pieces parsed on every core); false
+    /// when the input is exhausted.
+    pub fn read_chunk(&mut self, n: usize, out: &mut Vec<Row>) -> Result<bool> {
+        use rayon::prelude::*;
+        out.clear();
+        // About 70 bytes a row in a slim export.
+        let pieces = self.next_pieces(n * 70)?;
+        if pieces.is_empty() {
+            return Ok(false);
+        }
+        let parser = self.parser();
+        let parsed: Vec<Result<Vec<Row>>> =
+            pieces.into_par_iter().map(|p| parser.rows(p)).collect();
+        for p in parsed {
+            out.extend(p?);
+        }
         Ok(true)
+    }
+}
+
+/// Features per piece of GeoJSON input.
+pub const PIECE_ROWS: usize = 2048;
+
+/// A piece of input, turned into rows by [`RowParser::rows`].
+#[derive(Debug)]
+pub struct Piece(PieceKind);
+
+#[derive(Debug)]
+enum PieceKind {
+    Csv(csv_points::Batch),
+    Rows(Vec<RawRow>),
+}
+
+/// Turns pieces of input into rows, on any thread.
+#[derive(Debug, Clone)]
+pub struct RowParser {
+    schema: Schema,
+    opts: ReadOptions,
+    origin: String,
+}
+
+impl RowParser {
+    /// The rows of a piece, in order; in strict mode the first bad row is
+    /// an error naming file, line and column.
+    pub fn rows(&self, piece: Piece) -> Result<Vec<Row>> {
+        let (schema, opts, origin) = (&self.schema, &self.opts, self.origin.as_str());
+        match piece.0 {
+            PieceKind::Csv(b) => csv_points::parse_batch(&b, schema, origin)
+                .into_iter()
+                .map(|raw| finish(schema, opts, origin, raw?))
+                .collect(),
+            PieceKind::Rows(rows) => rows
+                .into_iter()
+                .map(|raw| finish(schema, opts, origin, raw))
+                .collect(),
+        }
+    }
+}
+
+/// A row as read, checked against the options: a [`Row`], or in
+/// strict mode an error naming file, line and column.
+fn finish(
+    schema: &Schema,
+    opts: &ReadOptions,
+    origin: &str,
+    (line, fields, coord): RawRow,
+) -> Result<Row> {
+    let mut coord = coord;
+    if coord.is_ok() && opts.require_date {
+        let Some(d) = schema.date else {
+            return Err(Error::GeoJson {
+                origin: origin.to_string(),
+                message: "no date column (event_date, date_start or date)".into(),
+            });
+        };
+        let text = fields.text(d);
+        if parse_date(&text).is_none() {
+            coord = Err((
+                schema.columns[d].clone(),
+                format!("not a date: {text:?} (expected e.g. 2021-08-15 or 15 August 2021)"),
+            ));
+        }
+    }
+    match coord {
+        Ok(coord) => Ok(Row::Record(Record {
+            line,
+            fields,
+            coord,
+        })),
+        Err((column, reason)) if opts.skip_invalid => Ok(Row::Reject(Reject {
+            line,
+            column,
+            reason,
+            fields,
+        })),
+        Err((column, message)) => Err(Error::Row {
+            origin: origin.to_string(),
+            line,
+            column,
+            message,
+        }),
     }
 }
 

@@ -2,6 +2,7 @@
 //! loaded from GeoJSON (built in or from a file) and validated on the way in.
 
 pub mod catalogue;
+mod fast;
 mod write;
 
 pub use catalogue::{BUILTINS, Builtin, Catalogue, Town, towns};
@@ -94,6 +95,36 @@ impl Layer {
     /// with no geometry, an empty or unsupported geometry, or a coordinate
     /// outside longitude ±180 / latitude ±90 by feature index (and name).
     pub fn from_geojson_str(name: &str, origin: &str, text: &str) -> Result<Layer> {
+        if let Ok(c) = serde_json::from_str::<fast::Collection>(text)
+            && c.kind == "FeatureCollection"
+        {
+            let features = c
+                .features
+                .into_iter()
+                .enumerate()
+                .map(|(index, f)| {
+                    checked(
+                        origin,
+                        index,
+                        f.geometry.0,
+                        f.properties.unwrap_or_default(),
+                    )
+                })
+                .collect::<Result<_>>()?;
+            return Ok(Layer {
+                name: name.to_string(),
+                source: origin.to_string(),
+                attribution: c.attribution.unwrap_or_default(),
+                licence: c.licence.unwrap_or_default(),
+                features,
+            });
+        }
+        Layer::from_geojson_general(name, origin, text)
+    }
+
+    /// [`Layer::from_geojson_str`] through a JSON tree: any GeoJSON, and
+    /// the messages for bad input.
+    fn from_geojson_general(name: &str, origin: &str, text: &str) -> Result<Layer> {
         let value: Value = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
         let gerr = |message: String| Error::GeoJson {
             origin: origin.to_string(),
@@ -199,6 +230,27 @@ fn parse_feature(origin: &str, index: usize, raw: Value) -> Result<Feature> {
         .ok_or_else(|| ferr("has no geometry (null or missing)".into()))?;
     let geometry: Geometry =
         Geometry::try_from(&g.value).map_err(|e| ferr(format!("unusable geometry: {e}")))?;
+    checked(origin, index, geometry, properties)
+}
+
+/// A feature whose geometry has coordinates, all in range, and no empty
+/// parts; the error names the feature.
+fn checked(
+    origin: &str,
+    index: usize,
+    geometry: Geometry,
+    properties: Map<String, Value>,
+) -> Result<Feature> {
+    let ferr = |message: String| Error::Feature {
+        origin: origin.to_string(),
+        index,
+        name: properties
+            .get("name")
+            .and_then(Value::as_str)
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default(),
+        message,
+    };
     if geometry.coords_count() == 0 {
         return Err(ferr(format!(
             "empty {} geometry",
@@ -248,5 +300,43 @@ fn empty_part(g: &Geometry) -> Option<String> {
             Some("a ring of the MultiPolygon has fewer than 4 positions".into())
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick reader gives exactly what the general one gives.
+    #[test]
+    fn quick_reader_agrees_with_the_general_one() {
+        for b in BUILTINS {
+            let quick = Layer::from_geojson_str(b.name, b.name, b.text).unwrap();
+            let general = Layer::from_geojson_general(b.name, b.name, b.text).unwrap();
+            assert_eq!(quick.features, general.features, "{}", b.name);
+            assert_eq!(
+                (&quick.attribution, &quick.licence),
+                (&general.attribution, &general.licence)
+            );
+        }
+        // Cases the quick reader leaves to the general one.
+        for text in [
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},"geometry":{"coordinates":[[[60,30],[61,30],[61,31],[60,30]]],"type":"Polygon"}}]}"#,
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":null,"geometry":{"type":"LineString","coordinates":[[60,30,5],[61,30,5]]}}]}"#,
+            r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[69.2,34.5]}}"#,
+        ] {
+            assert_eq!(
+                Layer::from_geojson_str("t", "t", text).unwrap().features,
+                Layer::from_geojson_general("t", "t", text)
+                    .unwrap()
+                    .features
+            );
+        }
+        // Bad input gets the general reader's message.
+        let bad = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":{"type":"Point","coordinates":[34.5,100.2]}}]}"#;
+        let e = Layer::from_geojson_str("t", "t", bad)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("swapped") && e.contains("(x)"), "{e}");
     }
 }

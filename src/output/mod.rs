@@ -86,6 +86,23 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
+/// Append one CSV field, quoted when it holds a comma, a quote or a line
+/// end (as the csv crate's writer does; a quote inside is doubled).
+fn csv_field(out: &mut Vec<u8>, f: &[u8]) {
+    if f.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
+        out.push(b'"');
+        for &c in f {
+            if c == b'"' {
+                out.push(b'"');
+            }
+            out.push(c);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(f);
+    }
+}
+
 fn added_text(v: &Value, decimals: Option<usize>) -> String {
     match (v, decimals) {
         (Value::Number(n), Some(d)) => match n.as_f64() {
@@ -98,7 +115,12 @@ fn added_text(v: &Value, decimals: Option<usize>) -> String {
     }
 }
 
-impl Formatter<'_> {
+impl<'a> Formatter<'a> {
+    /// A formatter for `columns` (the carried ones, then the added ones).
+    pub fn new(format: Format, columns: &'a [Column]) -> Self {
+        Formatter { format, columns }
+    }
+
     fn object(&self, fields: &Fields, added: &[Value], geojson: bool) -> Map<String, Value> {
         let mut m = Map::new();
         let carried = self.columns.len() - added.len();
@@ -134,28 +156,35 @@ impl Formatter<'_> {
         let mut b = Block::default();
         match self.format {
             Format::Csv => {
-                let mut w = csv::WriterBuilder::new()
-                    .buffer_capacity(1 << 16)
-                    .from_writer(Vec::new());
+                let out = &mut b.csv;
                 for (fields, added, _) in rows {
                     let carried = self.columns.len() - added.len();
-                    for i in 0..carried {
-                        w.write_field(fields.text(i).as_bytes()).map_err(csv_io)?;
+                    match fields.csv_line() {
+                        // A line read without quotes is already its own CSV.
+                        Some(line) if fields.len() == carried => {
+                            out.extend_from_slice(line.as_bytes())
+                        }
+                        _ => {
+                            for i in 0..carried {
+                                if i > 0 {
+                                    out.push(b',');
+                                }
+                                csv_field(out, fields.text(i).as_bytes());
+                            }
+                        }
                     }
                     for (v, c) in added.iter().zip(&self.columns[carried..]) {
+                        out.push(b',');
                         match (v, c.decimals) {
                             // Text goes out as it is, without a copy.
-                            (Value::String(t), _) => w.write_field(t),
-                            (Value::Null, _) => w.write_field(""),
-                            _ => w.write_field(added_text(v, c.decimals)),
+                            (Value::String(t), _) => csv_field(out, t.as_bytes()),
+                            (Value::Null, _) => {}
+                            _ => csv_field(out, added_text(v, c.decimals).as_bytes()),
                         }
-                        .map_err(csv_io)?;
                     }
-                    w.write_record(std::iter::empty::<&[u8]>())
-                        .map_err(csv_io)?;
+                    out.push(b'\n');
                     b.rows += 1;
                 }
-                b.csv = w.into_inner().map_err(|e| e.into_error())?;
             }
             Format::Geojson => {
                 for (fields, added, coord) in rows {
@@ -210,6 +239,16 @@ impl<W: Write> RowWriter<W> {
             columns,
             rows: 0,
         })
+    }
+
+    /// The output format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The output columns.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
     }
 
     /// A formatter for blocks of rows, usable from any thread.

@@ -49,27 +49,43 @@ pub struct Locator {
 impl Locator {
     /// Build from the built-in layers.
     pub fn new() -> Result<Self> {
-        let districts = Catalogue::load("districts")?;
-        let neighbours = Catalogue::load("neighbours")?;
+        // The two layers are read and indexed on two cores.
+        let (districts, neighbours) = rayon::join(
+            || -> Result<_> {
+                let layer = Catalogue::load("districts")?;
+                let index = PolygonIndex::new(&layer);
+                let names = layer
+                    .features
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.property_text("province").unwrap_or_default(),
+                            f.property_text("name").unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                Ok((names, index))
+            },
+            || -> Result<_> {
+                let layer = Catalogue::load("neighbours")?;
+                let (index, distance) =
+                    rayon::join(|| PolygonIndex::new(&layer), || DistanceIndex::new(&layer));
+                let names = layer
+                    .features
+                    .iter()
+                    .map(|f| f.property_text("iso3").unwrap_or_default())
+                    .collect();
+                Ok((names, index, distance))
+            },
+        );
+        let (districts, district_index) = districts?;
+        let (neighbours, neighbour_index, neighbour_distance) = neighbours?;
         Ok(Locator {
-            district_index: PolygonIndex::new(&districts),
-            neighbour_index: PolygonIndex::new(&neighbours),
-            neighbour_distance: DistanceIndex::new(&neighbours),
-            districts: districts
-                .features
-                .iter()
-                .map(|f| {
-                    (
-                        f.property_text("province").unwrap_or_default(),
-                        f.property_text("name").unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            neighbours: neighbours
-                .features
-                .iter()
-                .map(|f| f.property_text("iso3").unwrap_or_default())
-                .collect(),
+            districts,
+            district_index,
+            neighbours,
+            neighbour_index,
+            neighbour_distance,
         })
     }
 
