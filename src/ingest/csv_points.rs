@@ -36,7 +36,7 @@ pub struct CsvRows {
     /// The rows of the first batch after the header, parsed at open.
     first: Option<Batch>,
     /// Rows parsed and not yet taken by [`CsvRows::next`].
-    pending: std::vec::IntoIter<RowResult>,
+    pending: std::vec::IntoIter<super::RawRow>,
     origin: String,
 }
 
@@ -228,10 +228,10 @@ impl CsvRows {
     pub fn next(&mut self, schema: &Schema) -> Option<RowResult> {
         loop {
             if let Some(r) = self.pending.next() {
-                return Some(r);
+                return Some(Ok(r));
             }
             match self.next_batch() {
-                Ok(Some(b)) => self.pending = parse_batch(&b, schema, &self.origin).into_iter(),
+                Ok(Some(b)) => self.pending = parse_batch(&b, schema).into_iter(),
                 Ok(None) => return None,
                 Err(e) => return Some(Err(e)),
             }
@@ -246,7 +246,7 @@ impl CsvRows {
 /// commas directly and kept as one shared text ([`Fields::Line`]); any other
 /// record (quoted fields, quoted newlines, bare `\r` line ends) is read by
 /// the csv crate's parser, as a whole-file reader would read it.
-pub fn parse_batch(batch: &Batch, schema: &Schema, _origin: &str) -> Vec<RowResult> {
+pub fn parse_batch(batch: &Batch, schema: &Schema) -> Vec<super::RawRow> {
     let ncols = schema.columns.len();
     let b = batch.bytes.as_slice();
     let mut text = String::with_capacity(b.len());
@@ -258,7 +258,7 @@ pub fn parse_batch(batch: &Batch, schema: &Schema, _origin: &str) -> Vec<RowResu
             super::LineSpan,
             std::result::Result<geo::Coord, (String, String)>,
         ),
-        Done(RowResult),
+        Done(super::RawRow),
     }
     let mut pending: Vec<Pending> = Vec::with_capacity(b.len() / 64);
     let mut quoted = QuotedReader::new();
@@ -302,22 +302,18 @@ pub fn parse_batch(batch: &Batch, schema: &Schema, _origin: &str) -> Vec<RowResu
                         text: start as u32..text.len() as u32,
                         ends: first as u32..ends.len() as u32,
                     };
-                    let field = |i: usize| -> &str {
-                        let e = &ends[first..];
-                        let Some(&end) = e.get(i) else { return "" };
-                        let s = if i == 0 { start } else { e[i - 1] as usize + 1 };
-                        &text[s..end as usize]
-                    };
+                    let field =
+                        |i: usize| super::field_in(&text, &ends[first..], start, i).unwrap_or("");
                     let coord = check(span.ends.len(), field(schema.lat), field(schema.lon));
                     pending.push(Pending::Line(line, span, coord));
                 }
                 Err(e) => {
                     let field = memchr::memchr_iter(b',', &body[..e.valid_up_to()]).count();
-                    pending.push(Pending::Done(Ok((
+                    pending.push(Pending::Done((
                         line,
                         Fields::Text(csv::StringRecord::new()),
                         Err(utf8_column(schema, field)),
-                    ))));
+                    )));
                 }
             }
             p = nl + 1;
@@ -344,7 +340,7 @@ pub fn parse_batch(batch: &Batch, schema: &Schema, _origin: &str) -> Vec<RowResu
             )),
         };
         if let Some(row) = row {
-            pending.push(Pending::Done(Ok(row)));
+            pending.push(Pending::Done(row));
         }
         line += memchr::memchr_iter(b'\n', &b[p..p + used]).count() as u64;
         p += used.max(1);
@@ -353,14 +349,14 @@ pub fn parse_batch(batch: &Batch, schema: &Schema, _origin: &str) -> Vec<RowResu
     pending
         .into_iter()
         .map(|r| match r {
-            Pending::Line(line, span, coord) => Ok((
+            Pending::Line(line, span, coord) => (
                 line,
                 Fields::Line(super::Line {
                     shared: shared.clone(),
                     span,
                 }),
                 coord,
-            )),
+            ),
             Pending::Done(r) => r,
         })
         .collect()

@@ -132,14 +132,21 @@ impl Line {
     /// Field `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&str> {
         let ends = &self.shared.ends[self.span.ends.start as usize..self.span.ends.end as usize];
-        let end = *ends.get(i)? as usize;
-        let start = if i == 0 {
-            self.span.text.start as usize
-        } else {
-            ends[i - 1] as usize + 1
-        };
-        Some(&self.shared.text[start..end])
+        field_in(&self.shared.text, ends, self.span.text.start as usize, i)
     }
+}
+
+/// Field `i` of a line that starts at byte `start` of `text` and whose
+/// fields end at `ends` (each field after the first starts one byte, the
+/// comma, after the previous end).
+fn field_in<'t>(text: &'t str, ends: &[u32], start: usize, i: usize) -> Option<&'t str> {
+    let end = *ends.get(i)? as usize;
+    let start = if i == 0 {
+        start
+    } else {
+        ends[i - 1] as usize + 1
+    };
+    Some(&text[start..end])
 }
 
 impl PartialEq for Line {
@@ -460,9 +467,9 @@ impl RowParser {
     pub fn rows(&self, piece: Piece) -> Result<Vec<Row>> {
         let (schema, opts, origin) = (&self.schema, &self.opts, self.origin.as_str());
         match piece.0 {
-            PieceKind::Csv(b) => csv_points::parse_batch(&b, schema, origin)
+            PieceKind::Csv(b) => csv_points::parse_batch(&b, schema)
                 .into_iter()
-                .map(|raw| finish(schema, opts, origin, raw?))
+                .map(|raw| finish(schema, opts, origin, raw))
                 .collect(),
             PieceKind::Rows(rows) => rows
                 .into_iter()
