@@ -16,6 +16,7 @@ use geo::algorithm::indexed::IntervalTreeMultiPolygon;
 use geo::{BoundingRect, Contains, Coord, Geometry, Intersects, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
+use std::sync::OnceLock;
 
 /// A prepared polygon layer.
 pub struct PolygonIndex {
@@ -24,36 +25,70 @@ pub struct PolygonIndex {
     grid: Option<Grid>,
 }
 
-/// A grid over the layer: cells no boundary passes through are answered
-/// by one lookup, the rest by the exact test.
+/// A two-level grid over the layer: cells no boundary passes through are
+/// answered by one lookup, the rest by the exact test.
 ///
 /// Every cell whose box meets the box of a boundary segment is marked; the
 /// unmarked cells fall into connected regions that no boundary crosses, so
 /// every point of a region has the same answer, found once with the exact
-/// test at one cell's centre.
+/// test at one cell's centre. A marked cell is split into [`SUB`] × [`SUB`]
+/// subcells, labelled the same way (within the cell) the first time a point
+/// falls in it, so only points in marked subcells need the exact test.
+///
+/// Points map to subcells by one monotone formula (`floor((x - x0) /
+/// step)` in subcell units; a cell is [`SUB`] subcells across), used both
+/// for marking and for lookup, so a point on a segment always lands in a
+/// subcell, and a cell, that the segment marked.
 struct Grid {
     x0: f64,
     y0: f64,
+    /// Width of a subcell, degrees.
     step: f64,
+    /// Cells across and down.
     nx: usize,
     ny: usize,
-    /// Per cell: a feature index, [`OUTSIDE`], or [`BOUNDARY`].
+    /// Per cell: a feature index, [`OUTSIDE`], or `MARKED | k` for the
+    /// `k`-th marked cell.
     cells: Vec<u32>,
+    /// Per marked cell: its subcells' labels (built on first use) and the
+    /// subcell boxes of the segments crossing it, as `segments[from..to]`.
+    marked: Vec<Marked>,
+    segments: Vec<[u8; 4]>,
 }
 
+struct Marked {
+    cell: u32,
+    segments: std::ops::Range<u32>,
+    labels: OnceLock<Box<[u32]>>,
+}
+
+/// Subcells across one cell.
+const SUB: usize = 16;
+/// No feature here.
 const OUTSIDE: u32 = u32::MAX;
+/// A subcell a boundary passes through.
 const BOUNDARY: u32 = u32::MAX - 1;
+/// Flag on a cell value: the cell is marked; the rest is its number.
+const MARKED: u32 = 1 << 31;
 /// Largest number of cells a grid may have.
 const MAX_CELLS: f64 = 250_000.0;
 
 impl Grid {
-    fn cell(&self, c: Coord) -> Option<usize> {
+    /// The subcell column and row of `c`, if inside the grid.
+    fn subcell(&self, c: Coord) -> Option<(usize, usize)> {
         let fx = ((c.x - self.x0) / self.step).floor();
         let fy = ((c.y - self.y0) / self.step).floor();
-        if fx < 0.0 || fy < 0.0 || fx >= self.nx as f64 || fy >= self.ny as f64 {
-            return None;
+        if fx >= 0.0 && fy >= 0.0 && fx < (self.nx * SUB) as f64 && fy < (self.ny * SUB) as f64 {
+            Some((fx as usize, fy as usize))
+        } else {
+            None
         }
-        Some(fy as usize * self.nx + fx as usize)
+    }
+
+    /// The subcell range `[lo, hi]` of `a..b` along one axis, clamped.
+    fn span(&self, a: f64, b: f64, origin: f64, n: usize) -> (usize, usize) {
+        let f = |v: f64| (((v - origin) / self.step).floor().max(0.0) as usize).min(n * SUB - 1);
+        (f(a.min(b)), f(a.max(b)))
     }
 }
 
@@ -64,6 +99,45 @@ fn as_multipolygon(g: &Geometry) -> Option<MultiPolygon> {
         Geometry::Rect(r) => Some(MultiPolygon::new(vec![r.to_polygon()])),
         Geometry::Triangle(t) => Some(MultiPolygon::new(vec![t.to_polygon()])),
         _ => None,
+    }
+}
+
+/// Label the connected regions of unmarked cells of an `nx` × `ny` grid
+/// (`cells[i] == BOUNDARY` for marked ones), each with `label(i)` of one of
+/// its cells.
+fn label_regions(cells: &mut [u32], nx: usize, label: impl Fn(usize) -> u32) {
+    let ny = cells.len() / nx;
+    let mut seen = vec![false; cells.len()];
+    let mut stack = Vec::new();
+    for start in 0..cells.len() {
+        if seen[start] || cells[start] == BOUNDARY {
+            continue;
+        }
+        let value = label(start);
+        stack.push(start);
+        seen[start] = true;
+        while let Some(i) = stack.pop() {
+            cells[i] = value;
+            let (x, y) = (i % nx, i / nx);
+            let mut visit = |j: usize| {
+                if !seen[j] && cells[j] != BOUNDARY {
+                    seen[j] = true;
+                    stack.push(j);
+                }
+            };
+            if x > 0 {
+                visit(i - 1);
+            }
+            if x + 1 < nx {
+                visit(i + 1);
+            }
+            if y > 0 {
+                visit(i - nx);
+            }
+            if y + 1 < ny {
+                visit(i + nx);
+            }
+        }
     }
 }
 
@@ -92,11 +166,27 @@ impl PolygonIndex {
         index
     }
 
+    /// Every boundary segment of the layer, as subcell ranges `(x0, x1,
+    /// y0, y1)`.
+    fn segment_spans<'g>(&'g self, g: &'g Grid) -> impl Iterator<Item = [usize; 4]> + 'g {
+        self.prepared
+            .iter()
+            .flatten()
+            .flat_map(|(_, mp)| &mp.0)
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|ring| ring.lines())
+            .map(|l| {
+                let (x0, x1) = g.span(l.start.x, l.end.x, g.x0, g.nx);
+                let (y0, y1) = g.span(l.start.y, l.end.y, g.y0, g.ny);
+                [x0, x1, y0, y1]
+            })
+    }
+
     fn build_grid(&self) -> Option<Grid> {
         let env = self.tree.root().envelope();
         let (lo, hi) = (env.lower(), env.upper());
         let (w, h) = (hi[0] - lo[0], hi[1] - lo[1]);
-        if !(w > 0.0 && h > 0.0) {
+        if !(w > 0.0 && h > 0.0) || self.prepared.len() >= MARKED as usize {
             return None;
         }
         let step = ((w * h) / MAX_CELLS).sqrt().max(0.01);
@@ -107,70 +197,90 @@ impl PolygonIndex {
         let mut g = Grid {
             x0: lo[0],
             y0: lo[1],
-            step,
+            step: step / SUB as f64,
             nx,
             ny,
             cells: vec![OUTSIDE; nx * ny],
+            marked: Vec::new(),
+            segments: Vec::new(),
         };
-        // Mark every cell under the box of a boundary segment.
-        for (_, mp) in self.prepared.iter().flatten() {
-            for p in &mp.0 {
-                for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
-                    for l in ring.lines() {
-                        let cx =
-                            |x: f64| (((x - g.x0) / step).floor().max(0.0) as usize).min(nx - 1);
-                        let cy =
-                            |y: f64| (((y - g.y0) / step).floor().max(0.0) as usize).min(ny - 1);
-                        let (x0, x1) = (cx(l.start.x.min(l.end.x)), cx(l.start.x.max(l.end.x)));
-                        let (y0, y1) = (cy(l.start.y.min(l.end.y)), cy(l.start.y.max(l.end.y)));
-                        for y in y0..=y1 {
-                            for x in x0..=x1 {
-                                g.cells[y * nx + x] = BOUNDARY;
-                            }
-                        }
-                    }
-                }
+        // Count the segments crossing each cell (a cell with any is marked),
+        // then file each segment's subcell box, clipped to the cell, under
+        // the cell.
+        let mut count = vec![0u32; nx * ny];
+        let cells_of = |[x0, x1, y0, y1]: [usize; 4]| {
+            (y0 / SUB..=y1 / SUB).flat_map(move |y| (x0 / SUB..=x1 / SUB).map(move |x| (x, y)))
+        };
+        for s in self.segment_spans(&g) {
+            for (x, y) in cells_of(s) {
+                count[y * nx + x] += 1;
             }
         }
+        let mut start = vec![0u32; nx * ny];
+        let mut total = 0u32;
+        for (i, &n) in count.iter().enumerate() {
+            if n > 0 {
+                start[i] = total;
+                g.cells[i] = BOUNDARY;
+                g.marked.push(Marked {
+                    cell: i as u32,
+                    segments: total..total + n,
+                    labels: OnceLock::new(),
+                });
+                total += n;
+            }
+        }
+        let mut segments = vec![[0u8; 4]; total as usize];
+        for s in self.segment_spans(&g) {
+            for (x, y) in cells_of(s) {
+                let i = y * nx + x;
+                let clip = |lo: usize, hi: usize, base: usize| {
+                    let (a, b) = (lo.max(base * SUB), hi.min(base * SUB + SUB - 1));
+                    ((a - base * SUB) as u8, (b - base * SUB) as u8)
+                };
+                let (ax, bx) = clip(s[0], s[1], x);
+                let (ay, by) = clip(s[2], s[3], y);
+                segments[start[i] as usize] = [ax, bx, ay, by];
+                start[i] += 1;
+            }
+        }
+        g.segments = segments;
         // Label each connected region of unmarked cells with the exact
         // answer at one of its cells' centres.
-        let mut seen = vec![false; nx * ny];
-        let mut stack = Vec::new();
-        for start in 0..nx * ny {
-            if seen[start] || g.cells[start] == BOUNDARY {
-                continue;
-            }
+        let cell_step = step;
+        label_regions(&mut g.cells, nx, |i| {
             let centre = Coord {
-                x: g.x0 + ((start % nx) as f64 + 0.5) * step,
-                y: g.y0 + ((start / nx) as f64 + 0.5) * step,
+                x: g.x0 + ((i % nx) as f64 + 0.5) * cell_step,
+                y: g.y0 + ((i / nx) as f64 + 0.5) * cell_step,
             };
-            let label = self.locate_exact(centre).map_or(OUTSIDE, |i| i as u32);
-            stack.push(start);
-            seen[start] = true;
-            while let Some(i) = stack.pop() {
-                g.cells[i] = label;
-                let (x, y) = (i % nx, i / nx);
-                let mut visit = |j: usize| {
-                    if !seen[j] && g.cells[j] != BOUNDARY {
-                        seen[j] = true;
-                        stack.push(j);
-                    }
-                };
-                if x > 0 {
-                    visit(i - 1);
-                }
-                if x + 1 < nx {
-                    visit(i + 1);
-                }
-                if y > 0 {
-                    visit(i - nx);
-                }
-                if y + 1 < ny {
-                    visit(i + nx);
+            self.locate_exact(centre).map_or(OUTSIDE, |f| f as u32)
+        });
+        for (k, m) in g.marked.iter().enumerate() {
+            g.cells[m.cell as usize] = MARKED | k as u32;
+        }
+        Some(g)
+    }
+
+    /// The subcell labels of marked cell `m`: a feature index, [`OUTSIDE`],
+    /// or [`BOUNDARY`] per subcell.
+    fn subcells(&self, g: &Grid, m: &Marked) -> Box<[u32]> {
+        let mut labels = vec![OUTSIDE; SUB * SUB];
+        for &[x0, x1, y0, y1] in &g.segments[m.segments.start as usize..m.segments.end as usize] {
+            for y in y0..=y1 {
+                for x in x0..=x1 {
+                    labels[y as usize * SUB + x as usize] = BOUNDARY;
                 }
             }
         }
-        Some(g)
+        let (cx, cy) = (m.cell as usize % g.nx, m.cell as usize / g.nx);
+        label_regions(&mut labels, SUB, |i| {
+            let centre = Coord {
+                x: g.x0 + ((cx * SUB + i % SUB) as f64 + 0.5) * g.step,
+                y: g.y0 + ((cy * SUB + i / SUB) as f64 + 0.5) * g.step,
+            };
+            self.locate_exact(centre).map_or(OUTSIDE, |f| f as u32)
+        });
+        labels.into_boxed_slice()
     }
 
     /// Whether feature `i` contains `c` or has it on its boundary (false for
@@ -197,16 +307,24 @@ impl PolygonIndex {
     /// Index of the feature that contains `c` (lon/lat degrees), by the
     /// boundary rule in the module docs; `None` outside every feature.
     pub fn locate(&self, c: Coord) -> Option<usize> {
-        if let Some(g) = &self.grid
-            && let Some(i) = g.cell(c)
-        {
-            match g.cells[i] {
-                BOUNDARY => {}
-                OUTSIDE => return None,
-                f => return Some(f as usize),
+        let Some(g) = &self.grid else {
+            return self.locate_exact(c);
+        };
+        let Some((fx, fy)) = g.subcell(c) else {
+            return None; // outside the layer's box (or not a number)
+        };
+        match g.cells[(fy / SUB) * g.nx + fx / SUB] {
+            OUTSIDE => return None,
+            v if v & MARKED == 0 => return Some(v as usize),
+            v => {
+                let m = &g.marked[(v & !MARKED) as usize];
+                let labels = m.labels.get_or_init(|| self.subcells(g, m));
+                match labels[(fy % SUB) * SUB + fx % SUB] {
+                    BOUNDARY => {}
+                    OUTSIDE => return None,
+                    f => return Some(f as usize),
+                }
             }
-        } else if self.grid.is_some() {
-            return None; // outside the layer's box
         }
         self.locate_exact(c)
     }

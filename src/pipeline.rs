@@ -4,11 +4,10 @@
 //! rejected).
 
 use crate::error::{Error, Result};
-use crate::ingest::{Piece, PointSource, Record, Reject, Row};
-use crate::output::{Block, Formatter, RowWriter};
+use crate::ingest::{PointSource, Record, Reject, Row};
+use crate::output::{Block, Cell, Formatter, RowWriter};
 use geo::Coord;
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -119,10 +118,11 @@ impl<W: Write> Rejects<W> {
     }
 }
 
-/// Run `answer` over every readable row of `source` and write
-/// `row values + answer` for each `Some` answer, in input order. `progress`
-/// is called after each chunk with the bytes read so far.
-pub fn run<W, R, F>(
+/// Run `answer` over every readable row of `source` and write the row's
+/// values and the cells `answer` pushed for every row it keeps (returns
+/// true for), in input order. `progress` is called after each chunk with
+/// the bytes read so far.
+pub fn run<'a, W, R, F>(
     source: &mut PointSource,
     out: &mut RowWriter<W>,
     mut rejects: Option<&mut Rejects<R>>,
@@ -132,7 +132,7 @@ pub fn run<W, R, F>(
 where
     W: Write + Send,
     R: Write + Send,
-    F: Fn(&Record) -> Option<Vec<Value>> + Sync,
+    F: Fn(&Record, &mut Vec<Cell<'a>>) -> bool + Sync,
 {
     let mut stats = Stats::default();
     let parser = source.parser();
@@ -141,7 +141,7 @@ where
     // row lives and dies on one core), and a writer thread writes the
     // pieces before.
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(Vec<Piece>, u64)>>(1);
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
             loop {
                 let r = source
@@ -177,33 +177,25 @@ where
             let tasks: Vec<Result<Task>> = pieces
                 .into_par_iter()
                 .map(|piece| {
-                    let rows = parser.rows(piece)?;
-                    let mut t = Task {
-                        rows_in: rows.len() as u64,
-                        ..Task::default()
-                    };
-                    let mut answered: Vec<(Record, Vec<Value>)> = Vec::with_capacity(rows.len());
-                    for row in rows {
+                    let mut t = Task::default();
+                    let mut cells = Vec::new();
+                    parser.for_each(piece, |row| {
+                        t.rows_in += 1;
                         match row {
                             Row::Record(r) => {
                                 if swap_suspect(r.coord) {
                                     t.swapped += 1;
                                 }
-                                match answer(&r) {
-                                    Some(a) => answered.push((r, a)),
-                                    None => t.filtered += 1,
+                                cells.clear();
+                                if answer(&r, &mut cells) {
+                                    fmt.row(&mut t.block, &r.fields, &cells, r.coord);
+                                } else {
+                                    t.filtered += 1;
                                 }
                             }
                             Row::Reject(r) => t.rejected.push(r),
                         }
-                    }
-                    t.block = fmt
-                        .block(
-                            answered
-                                .iter()
-                                .map(|(r, a)| (&r.fields, a.as_slice(), r.coord)),
-                        )
-                        .map_err(|e| Error::io("output", e))?;
+                    })?;
                     Ok(t)
                 })
                 .collect();

@@ -266,12 +266,12 @@ impl Synth {
         let town_weight = weights.iter().sum::<f64>() / weights.len().max(1) as f64 * 2.0;
         for (name, at) in towns {
             let loc = locator.locate(at);
-            if in_scope(&loc.province) {
+            if in_scope(loc.province) {
                 centres.push(Centre {
                     at,
                     name,
-                    district: loc.district,
-                    province: loc.province,
+                    district: loc.district.to_string(),
+                    province: loc.province.to_string(),
                 });
                 weights.push(town_weight);
             }
@@ -282,12 +282,12 @@ impl Synth {
             let n = l.0.len() / 25;
             for c in l.0.iter().step_by(25) {
                 let loc = locator.locate(*c);
-                if in_scope(&loc.province) {
+                if in_scope(loc.province) {
                     centres.push(Centre {
                         at: *c,
                         name: "Durand Line".into(),
-                        district: loc.district,
-                        province: loc.province,
+                        district: loc.district.to_string(),
+                        province: loc.province.to_string(),
                     });
                     weights.push(town_weight * 20.0 / n as f64);
                 }
@@ -353,7 +353,7 @@ impl Synth {
         // drawn again until it lands in Pakistan; admin1 and admin2 are
         // where it landed.
         let (mut lat, mut lon) = (c.at.y, c.at.x);
-        let (mut admin1, mut admin2) = (c.province.clone(), c.district.clone());
+        let (mut admin1, mut admin2) = (c.province.as_str(), c.district.as_str());
         for _ in 0..20 {
             let y = (c.at.y + rng.normal() * sd_km / 111.0).clamp(-90.0, 90.0);
             let x = (c.at.x + rng.normal() * sd_km / (111.0 * c.at.y.to_radians().cos()))

@@ -3,11 +3,10 @@
 
 use super::CmdError;
 use super::points::{Input, Output, added_name};
+use frontier::Catalogue;
 use frontier::index::PolygonIndex;
-use frontier::output::Column;
+use frontier::output::{Cell, Column};
 use frontier::query::{Locator, feature_label};
-use frontier::{Catalogue, Layer};
-use serde_json::Value;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -22,7 +21,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let locator = Locator::new()?;
-    let mut extra: Vec<(Layer, PolygonIndex)> = Vec::new();
+    // Each extra layer's feature labels, and its index.
+    let mut extra: Vec<(Vec<String>, PolygonIndex)> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
     for name in &args.layers {
         let layer = Catalogue::load(name)?;
         let idx = PolygonIndex::new(&layer);
@@ -32,9 +33,12 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 layer.geometry_type()
             )));
         }
-        extra.push((layer, idx));
+        let labels = (0..layer.features.len())
+            .map(|i| feature_label(&layer, i))
+            .collect();
+        names.push(layer.name.clone());
+        extra.push((labels, idx));
     }
-    let names: Vec<String> = extra.iter().map(|(l, _)| l.name.clone()).collect();
     super::points::run(
         &args.input,
         &args.output,
@@ -47,21 +51,16 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             v.extend(names.iter().map(|n| Column::text(added_name(cols, n))));
             v
         },
-        |r| {
+        |r, cells| {
             let loc = locator.locate(r.coord);
-            let mut v = vec![
-                Value::from(loc.country),
-                Value::from(loc.province),
-                Value::from(loc.district),
-            ];
-            for (layer, idx) in &extra {
-                v.push(Value::from(
-                    idx.locate(r.coord)
-                        .map(|i| feature_label(layer, i))
-                        .unwrap_or_default(),
-                ));
+            cells.extend([loc.country, loc.province, loc.district].map(Cell::from));
+            for (labels, idx) in &extra {
+                cells.push(match idx.locate(r.coord) {
+                    Some(i) => Cell::from(labels[i].as_str()),
+                    None => Cell::from(""),
+                });
             }
-            Some(v)
+            true
         },
     )?;
     Ok(())

@@ -4,9 +4,8 @@
 use super::CmdError;
 use super::points::{Input, Output, added_name};
 use frontier::Catalogue;
-use frontier::output::Column;
+use frontier::output::{Cell, Column};
 use frontier::query::{DistanceIndex, Locator, feature_label, parse_distance};
-use serde_json::Value;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -28,6 +27,9 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let durand = args.to == "durand-line";
     let locator = if durand { Some(Locator::new()?) } else { None };
     let within = args.within;
+    let labels: Vec<String> = (0..layer.features.len())
+        .map(|i| feature_label(&layer, i))
+        .collect();
     super::points::run(
         &args.input,
         &args.output,
@@ -43,22 +45,23 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             }
             v
         },
-        |r| {
-            let hit = index.nearest(r.coord, within)?;
-            let mut v = vec![
-                Value::from(hit.distance_m / 1000.0),
-                Value::from(feature_label(&layer, hit.feature)),
-                Value::from(hit.nearest.x),
-                Value::from(hit.nearest.y),
-            ];
+        |r, cells| {
+            let Some(hit) = index.nearest(r.coord, within) else {
+                return false;
+            };
+            cells.extend([
+                Cell::from(hit.distance_m / 1000.0),
+                Cell::from(labels[hit.feature].as_str()),
+                Cell::from(hit.nearest.x),
+                Cell::from(hit.nearest.y),
+            ]);
             if let Some(loc) = &locator {
-                let c = loc.locate(r.coord).country;
-                v.push(Value::from(match c.as_str() {
-                    "PAK" | "AFG" => c,
-                    _ => String::new(),
-                }));
+                cells.push(match loc.locate(r.coord).country {
+                    c @ ("PAK" | "AFG") => Cell::from(c),
+                    _ => Cell::from(""),
+                });
             }
-            Some(v)
+            true
         },
     )?;
     Ok(())

@@ -3,9 +3,8 @@
 use super::CmdError;
 use super::points::{Input, Output, added_name};
 use frontier::Catalogue;
-use frontier::output::Column;
+use frontier::output::{Cell, Column};
 use frontier::query::{DistanceIndex, feature_label};
-use serde_json::Value;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,6 +24,9 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let layer = Catalogue::load(&args.layer)?;
     let index = DistanceIndex::new(&layer);
     let k = args.k as usize;
+    let labels: Vec<String> = (0..layer.features.len())
+        .map(|i| feature_label(&layer, i))
+        .collect();
     super::points::run(
         &args.input,
         &args.output,
@@ -38,22 +40,18 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 })
                 .collect()
         },
-        |r| {
+        |r, cells| {
             let hits = index.k_nearest(r.coord, k, None);
-            let mut v = Vec::with_capacity(2 * k);
             for i in 0..k {
                 match hits.get(i) {
-                    Some(h) => {
-                        v.push(Value::from(feature_label(&layer, h.feature)));
-                        v.push(Value::from(h.distance_m / 1000.0));
-                    }
-                    None => {
-                        v.push(Value::Null);
-                        v.push(Value::Null);
-                    }
+                    Some(h) => cells.extend([
+                        Cell::from(labels[h.feature].as_str()),
+                        Cell::from(h.distance_m / 1000.0),
+                    ]),
+                    None => cells.extend([Cell::Empty, Cell::Empty]),
                 }
             }
-            Some(v)
+            true
         },
     )?;
     Ok(())

@@ -3,9 +3,8 @@
 
 use super::CmdError;
 use frontier::ingest::{PointSource, ReadOptions, Record};
-use frontier::output::{Column, Format, RowWriter};
+use frontier::output::{Cell, Column, Format, RowWriter};
 use frontier::pipeline::{self, Rejects, Stats};
-use serde_json::Value;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -71,15 +70,16 @@ pub fn added_name(columns: &[String], name: &str) -> String {
 }
 
 /// Read `input`, answer each row with `answer`, write to `output`.
-/// `added` are the columns the answers fill, in order.
-pub fn run<F>(
+/// `added` are the columns the answers fill, in order; `answer` pushes one
+/// cell per added column and returns true to keep the row.
+pub fn run<'a, F>(
     input: &Input,
     output: &Output,
     added: impl FnOnce(&[String]) -> Vec<Column>,
     answer: F,
 ) -> Result<Stats, CmdError>
 where
-    F: Fn(&Record) -> Option<Vec<Value>> + Sync,
+    F: Fn(&Record, &mut Vec<Cell<'a>>) -> bool + Sync,
 {
     let mut source = PointSource::open(&input.points, &input.reading.options())?;
     let schema = source.schema().clone();

@@ -231,7 +231,11 @@ impl CsvRows {
                 return Some(Ok(r));
             }
             match self.next_batch() {
-                Ok(Some(b)) => self.pending = parse_batch(&b, schema).into_iter(),
+                Ok(Some(b)) => {
+                    let mut rows = Vec::new();
+                    parse_batch(b, schema, |r| rows.push(r));
+                    self.pending = rows.into_iter();
+                }
                 Ok(None) => return None,
                 Err(e) => return Some(Err(e)),
             }
@@ -239,28 +243,32 @@ impl CsvRows {
     }
 }
 
-/// Every record of `batch` (on any thread): line, fields, and the position
-/// or why there is none.
+/// Every record of `batch` (on any thread), handed to `each` in order:
+/// line, fields, and the position or why there is none.
 ///
 /// A line without quotes or carriage returns inside it is split at its
-/// commas directly and kept as one shared text ([`Fields::Line`]); any other
-/// record (quoted fields, quoted newlines, bare `\r` line ends) is read by
-/// the csv crate's parser, as a whole-file reader would read it.
-pub fn parse_batch(batch: &Batch, schema: &Schema) -> Vec<super::RawRow> {
+/// commas directly, and its text stays in the batch's, shared with the
+/// other lines ([`Fields::Line`]); any other record (quoted fields, quoted
+/// newlines, bare `\r` line ends) is read by the csv crate's parser, as a
+/// whole-file reader would read it.
+pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(super::RawRow)) {
     let ncols = schema.columns.len();
-    let b = batch.bytes.as_slice();
-    let mut text = String::with_capacity(b.len());
-    let mut ends: Vec<u32> = Vec::with_capacity(b.len() / 8);
-    // Rows split here wait for the shared text to be complete.
-    enum Pending {
-        Line(
-            u64,
-            super::LineSpan,
-            std::result::Result<geo::Coord, (String, String)>,
-        ),
-        Done(super::RawRow),
-    }
-    let mut pending: Vec<Pending> = Vec::with_capacity(b.len() / 64);
+    let Batch { bytes, line } = batch;
+    // The batch as text: all of it when it is UTF-8 (no copy); otherwise a
+    // copy with `?` for each stray byte (the records holding one are
+    // rejected, checked on the bytes as read).
+    let (text, raw) = match String::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            let raw = e.into_bytes();
+            (stand_in(&raw), Some(raw))
+        }
+    };
+    let shared = std::sync::Arc::new(super::LineText { text });
+    let t = shared.text.as_str();
+    let b = t.as_bytes();
+    // Mostly there is no quote or carriage return in the whole batch.
+    let plain = memchr::memchr2(b'"', b'\r', b).is_none();
     let mut quoted = QuotedReader::new();
     let check = |fields: usize, lat: &str, lon: &str| {
         if fields != ncols {
@@ -277,7 +285,7 @@ pub fn parse_batch(batch: &Batch, schema: &Schema) -> Vec<super::RawRow> {
             )
         }
     };
-    let (mut p, mut line) = (0usize, batch.line);
+    let (mut p, mut line) = (0usize, line);
     while p < b.len() {
         // Line ends before a record are blank lines: no record.
         if matches!(b[p], b'\r' | b'\n') {
@@ -286,80 +294,103 @@ pub fn parse_batch(batch: &Batch, schema: &Schema) -> Vec<super::RawRow> {
             continue;
         }
         let nl = memchr::memchr(b'\n', &b[p..]).map_or(b.len(), |k| p + k);
-        let mut body = &b[p..nl];
-        if let [rest @ .., b'\r'] = body {
-            body = rest;
+        let mut end = nl;
+        if b[end - 1] == b'\r' {
+            end -= 1;
         }
-        if memchr::memchr2(b'"', b'\r', body).is_none() {
-            match std::str::from_utf8(body) {
-                Ok(t) => {
-                    let start = text.len();
-                    let first = ends.len();
-                    text.push_str(t);
-                    ends.extend(memchr::memchr_iter(b',', body).map(|k| (start + k) as u32));
-                    ends.push(text.len() as u32);
-                    let span = super::LineSpan {
-                        text: start as u32..text.len() as u32,
-                        ends: first as u32..ends.len() as u32,
-                    };
-                    let field =
-                        |i: usize| super::field_in(&text, &ends[first..], start, i).unwrap_or("");
-                    let coord = check(span.ends.len(), field(schema.lat), field(schema.lon));
-                    pending.push(Pending::Line(line, span, coord));
-                }
-                Err(e) => {
-                    let field = memchr::memchr_iter(b',', &body[..e.valid_up_to()]).count();
-                    pending.push(Pending::Done((
+        if plain || memchr::memchr2(b'"', b'\r', &b[p..end]).is_none() {
+            let row = match raw.as_deref().map(|r| std::str::from_utf8(&r[p..end])) {
+                Some(Err(e)) => {
+                    let field = memchr::memchr_iter(b',', &b[p..p + e.valid_up_to()]).count();
+                    (
                         line,
                         Fields::Text(csv::StringRecord::new()),
                         Err(utf8_column(schema, field)),
-                    )));
+                    )
                 }
-            }
+                _ => {
+                    let (fields, lat, lon) = split_line(&t[p..end], schema.lat, schema.lon);
+                    let coord = check(fields, lat, lon);
+                    let span = super::LineSpan {
+                        text: p as u32..end as u32,
+                        fields: fields as u32,
+                    };
+                    let shared = shared.clone();
+                    (line, Fields::Line(super::Line { shared, span }), coord)
+                }
+            };
+            each(row);
             p = nl + 1;
             line += 1;
             continue;
         }
         // Quotes or a carriage return: the csv crate's parser reads one
-        // record (which may run over several lines).
-        let (record, used) = quoted.read(&b[p..]);
-        let row = match record {
-            None => None,
+        // record (which may run over several lines) from the bytes as read.
+        let input = &raw.as_deref().unwrap_or(b)[p..];
+        let (record, used) = quoted.read(input);
+        match record {
+            None => {}
             Some(Ok(r)) => {
                 let coord = if r.len() == ncols {
                     check(ncols, &r[schema.lat], &r[schema.lon])
                 } else {
                     check(r.len(), "", "")
                 };
-                Some((line, Fields::Text(r), coord))
+                each((line, Fields::Text(r), coord));
             }
-            Some(Err(field)) => Some((
+            Some(Err(field)) => each((
                 line,
                 Fields::Text(csv::StringRecord::new()),
                 Err(utf8_column(schema, field)),
             )),
-        };
-        if let Some(row) = row {
-            pending.push(Pending::Done(row));
         }
-        line += memchr::memchr_iter(b'\n', &b[p..p + used]).count() as u64;
+        line += memchr::memchr_iter(b'\n', &input[..used]).count() as u64;
         p += used.max(1);
     }
-    let shared = std::sync::Arc::new(super::LineText { text, ends });
-    pending
-        .into_iter()
-        .map(|r| match r {
-            Pending::Line(line, span, coord) => (
-                line,
-                Fields::Line(super::Line {
-                    shared: shared.clone(),
-                    span,
-                }),
-                coord,
-            ),
-            Pending::Done(r) => r,
-        })
-        .collect()
+}
+
+/// The number of fields of a line without quotes, and its fields `lat` and
+/// `lon` (empty when the line is shorter).
+fn split_line(line: &str, lat: usize, lon: usize) -> (usize, &str, &str) {
+    let b = line.as_bytes();
+    let (mut field, mut start) = (0, 0);
+    let (mut la, mut lo) = ("", "");
+    let last = lat.max(lon);
+    for (k, &c) in b.iter().enumerate() {
+        if c == b',' {
+            if field == lat {
+                la = &line[start..k];
+            }
+            if field == lon {
+                lo = &line[start..k];
+            }
+            field += 1;
+            start = k + 1;
+            if field > last {
+                // The rest only needs counting.
+                let rest = b[start..].iter().filter(|&&c| c == b',').count();
+                return (field + 1 + rest, la, lo);
+            }
+        }
+    }
+    if field == lat {
+        la = &line[start..];
+    }
+    if field == lon {
+        lo = &line[start..];
+    }
+    (field + 1, la, lo)
+}
+
+/// `raw` with each byte that is not part of a UTF-8 character replaced by
+/// `?` (so the text has the same length and the same offsets).
+fn stand_in(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(std::iter::repeat_n('?', chunk.invalid().len()));
+    }
+    out
 }
 
 /// The (column, reason) of a record that is not UTF-8 in field `field`.
@@ -506,11 +537,10 @@ mod tests {
 
     /// Every record as the csv crate reads the whole text at once, with
     /// the line its first character is on (counting `\n`; the csv crate's
-    /// own line number is one short after a `\r\n`).
-    fn oracle(text: &str) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
-        let mut r = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
+    /// own line number is one short after a `\r\n`); a record that is not
+    /// UTF-8 as the one field `not UTF-8 in field K`.
+    fn oracle(text: &[u8]) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
+        let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(text);
         let header = r
             .headers()
             .unwrap()
@@ -518,26 +548,27 @@ mod tests {
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
         let rows = r
-            .records()
+            .byte_records()
             .map(|rec| {
                 let rec = rec.unwrap();
                 let mut at = rec.position().unwrap().byte() as usize;
-                while matches!(text.as_bytes().get(at), Some(b'\r' | b'\n')) {
+                while matches!(text.get(at), Some(b'\r' | b'\n')) {
                     at += 1;
                 }
-                let line = 1 + text.as_bytes()[..at]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count() as u64;
-                (line, rec.iter().map(String::from).collect())
+                let line = 1 + text[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+                let fields = match csv::StringRecord::from_byte_record(rec) {
+                    Ok(rec) => rec.iter().map(String::from).collect(),
+                    Err(e) => vec![format!("not UTF-8 in field {}", e.utf8_error().field())],
+                };
+                (line, fields)
             })
             .collect();
         (header, rows)
     }
 
     /// The same, read in batches of `batch` bytes and parsed batch by batch.
-    fn batched(text: &str, batch: usize) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
-        let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.to_string()));
+    fn batched(text: &[u8], batch: usize) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
+        let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.to_vec()));
         let (mut rows, columns) = CsvRows::from_reader(input, "t", batch).unwrap();
         let schema = Schema {
             columns: columns.clone(),
@@ -551,13 +582,20 @@ mod tests {
         };
         let mut out = Vec::new();
         while let Some(r) = rows.next(&schema) {
-            let (line, fields, _) = r.unwrap();
-            out.push((
-                line,
-                (0..fields.len())
+            let (line, fields, coord) = r.unwrap();
+            let fields = match coord {
+                Err((column, reason)) if reason == "not valid UTF-8" => {
+                    let k = match columns.iter().position(|c| *c == column) {
+                        Some(k) => k,
+                        None => column["field ".len()..].parse::<usize>().unwrap() - 1,
+                    };
+                    vec![format!("not UTF-8 in field {k}")]
+                }
+                _ => (0..fields.len())
                     .map(|i| fields.text(i).into_owned())
                     .collect(),
-            ));
+            };
+            out.push((line, fields));
         }
         (columns, out)
     }
@@ -566,26 +604,42 @@ mod tests {
     fn quoted_newlines_and_crlf_across_batches() {
         let text = "\u{feff}id,lat,lon,note\r\n1,30,70,plain\r\n\r\n2,31,71,\"two\nlines, \"\"q\"\"\"\r\n3,32,72,\"\"\n4,33,73,x\"y\n5,34,74,\"a\"b\n6,35,75,last";
         for batch in 1..40 {
-            assert_eq!(batched(text, batch), oracle(text), "batch {batch}");
+            assert_eq!(
+                batched(text.as_bytes(), batch),
+                oracle(text.as_bytes()),
+                "batch {batch}"
+            );
         }
     }
 
     proptest! {
-        /// Any text of CSV's special characters reads the same in batches
-        /// of any size as in one piece.
+        /// Any text of CSV's special characters (and bytes that are not
+        /// UTF-8) reads the same in batches of any size as in one piece.
         #[test]
         fn batches_read_like_one_piece(
             body in proptest::collection::vec(
-                prop_oneof![
-                    Just("a"), Just("7"), Just(","), Just("\""), Just("\n"),
-                    Just("\r"), Just("\r\n"), Just(" "), Just("é"), Just("\"\""),
-                ],
+                proptest::sample::select(vec![
+                    &b"a"[..], b"7", b",", b"\"", b"\n", b"\r", b"\r\n", b" ",
+                    "é".as_bytes(), b"\"\"", b"\xff",
+                ]),
                 0..120,
             ),
             batch in 1usize..64,
         ) {
-            let text = format!("h1,h2\n{}", body.concat());
+            let text = [&b"h1,h2\n"[..], &body.concat()].concat();
             prop_assert_eq!(batched(&text, batch), oracle(&text));
+        }
+
+        /// Splitting a line in one pass gives the fields `str::split` does.
+        #[test]
+        fn split_line_agrees_with_split(
+            line in "[a1, ]{0,30}",
+            lat in 0usize..8,
+            lon in 0usize..8,
+        ) {
+            let fields: Vec<&str> = line.split(',').collect();
+            let field = |i: usize| fields.get(i).copied().unwrap_or("");
+            prop_assert_eq!(split_line(&line, lat, lon), (fields.len(), field(lat), field(lon)));
         }
     }
 }

@@ -92,18 +92,17 @@ pub enum Fields {
     Json(Vec<Value>),
 }
 
-/// Lines of CSV text read together, and where their fields end.
+/// CSV text read together (a batch of whole records).
 #[derive(Debug)]
 pub struct LineText {
     text: String,
-    ends: Vec<u32>,
 }
 
-/// Where one line is in a [`LineText`]: its bytes, and its field ends.
+/// Where one line is in a [`LineText`], and how many fields it has.
 #[derive(Debug, Clone)]
 struct LineSpan {
     text: std::ops::Range<u32>,
-    ends: std::ops::Range<u32>,
+    fields: u32,
 }
 
 /// One CSV line without quotes, split at its commas.
@@ -121,32 +120,18 @@ impl Line {
 
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.span.ends.len()
+        self.span.fields as usize
     }
 
     /// True when the line has no fields (never: a line has at least one).
     pub fn is_empty(&self) -> bool {
-        self.span.ends.is_empty()
+        self.span.fields == 0
     }
 
     /// Field `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&str> {
-        let ends = &self.shared.ends[self.span.ends.start as usize..self.span.ends.end as usize];
-        field_in(&self.shared.text, ends, self.span.text.start as usize, i)
+        self.as_str().split(',').nth(i)
     }
-}
-
-/// Field `i` of a line that starts at byte `start` of `text` and whose
-/// fields end at `ends` (each field after the first starts one byte, the
-/// comma, after the previous end).
-fn field_in<'t>(text: &'t str, ends: &[u32], start: usize, i: usize) -> Option<&'t str> {
-    let end = *ends.get(i)? as usize;
-    let start = if i == 0 {
-        start
-    } else {
-        ends[i - 1] as usize + 1
-    };
-    Some(&text[start..end])
 }
 
 impl PartialEq for Line {
@@ -462,20 +447,37 @@ pub struct RowParser {
 }
 
 impl RowParser {
-    /// The rows of a piece, in order; in strict mode the first bad row is
-    /// an error naming file, line and column.
-    pub fn rows(&self, piece: Piece) -> Result<Vec<Row>> {
+    /// Hand each row of a piece to `f`, in order; in strict mode the first
+    /// bad row is an error naming file, line and column (and ends the piece).
+    pub fn for_each(&self, piece: Piece, mut f: impl FnMut(Row)) -> Result<()> {
         let (schema, opts, origin) = (&self.schema, &self.opts, self.origin.as_str());
         match piece.0 {
-            PieceKind::Csv(b) => csv_points::parse_batch(&b, schema)
-                .into_iter()
-                .map(|raw| finish(schema, opts, origin, raw))
-                .collect(),
-            PieceKind::Rows(rows) => rows
-                .into_iter()
-                .map(|raw| finish(schema, opts, origin, raw))
-                .collect(),
+            PieceKind::Csv(b) => {
+                let mut failed = None;
+                csv_points::parse_batch(b, schema, |raw| {
+                    if failed.is_none() {
+                        match finish(schema, opts, origin, raw) {
+                            Ok(row) => f(row),
+                            Err(e) => failed = Some(e),
+                        }
+                    }
+                });
+                failed.map_or(Ok(()), Err)
+            }
+            PieceKind::Rows(rows) => {
+                for raw in rows {
+                    f(finish(schema, opts, origin, raw)?);
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// The rows of a piece, in order (see [`RowParser::for_each`]).
+    pub fn rows(&self, piece: Piece) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        self.for_each(piece, |r| rows.push(r))?;
+        Ok(rows)
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::ingest::Fields;
 use geo::Coord;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Output format.
@@ -47,6 +48,58 @@ impl Column {
             name: name.into(),
             decimals: Some(d),
             geometry_only: false,
+        }
+    }
+}
+
+/// One value frontier adds to a row: text (borrowed from a layer where it
+/// can be, so answering a row need not allocate), a number printed with its
+/// column's decimals, or nothing (empty in CSV, `null` in JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    /// A name or a code.
+    Text(Cow<'a, str>),
+    /// A number (non-finite ones are written as nothing).
+    Number(f64),
+    /// No value.
+    Empty,
+}
+
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(t: &'a str) -> Self {
+        Cell::Text(Cow::Borrowed(t))
+    }
+}
+
+impl From<String> for Cell<'_> {
+    fn from(t: String) -> Self {
+        Cell::Text(Cow::Owned(t))
+    }
+}
+
+impl From<f64> for Cell<'_> {
+    fn from(x: f64) -> Self {
+        Cell::Number(x)
+    }
+}
+
+impl Cell<'_> {
+    /// As JSON, rounded to `decimals` where given.
+    fn json(&self, decimals: Option<usize>) -> Value {
+        match self {
+            Cell::Text(t) => Value::from(t.as_ref()),
+            Cell::Number(x) => {
+                let x = match decimals {
+                    Some(d) => {
+                        let k = 10f64.powi(d as i32);
+                        (x * k).round() / k
+                    }
+                    None => *x,
+                };
+                // serde_json writes a non-finite number as null.
+                Value::from(x)
+            }
+            Cell::Empty => Value::Null,
         }
     }
 }
@@ -103,25 +156,13 @@ fn csv_field(out: &mut Vec<u8>, f: &[u8]) {
     }
 }
 
-fn added_text(v: &Value, decimals: Option<usize>) -> String {
-    match (v, decimals) {
-        (Value::Number(n), Some(d)) => match n.as_f64() {
-            Some(x) => format!("{x:.d$}"),
-            None => n.to_string(),
-        },
-        (Value::String(s), _) => s.clone(),
-        (Value::Null, _) => String::new(),
-        (other, _) => other.to_string(),
-    }
-}
-
 impl<'a> Formatter<'a> {
     /// A formatter for `columns` (the carried ones, then the added ones).
     pub fn new(format: Format, columns: &'a [Column]) -> Self {
         Formatter { format, columns }
     }
 
-    fn object(&self, fields: &Fields, added: &[Value], geojson: bool) -> Map<String, Value> {
+    fn object(&self, fields: &Fields, added: &[Cell], geojson: bool) -> Map<String, Value> {
         let mut m = Map::new();
         let carried = self.columns.len() - added.len();
         for (i, c) in self.columns.iter().enumerate() {
@@ -131,81 +172,58 @@ impl<'a> Formatter<'a> {
             let v = if i < carried {
                 fields.value(i)
             } else {
-                let v = &added[i - carried];
-                match (v, c.decimals) {
-                    (Value::Number(n), Some(d)) => n
-                        .as_f64()
-                        .map(|x| {
-                            let k = 10f64.powi(d as i32);
-                            Value::from((x * k).round() / k)
-                        })
-                        .unwrap_or_else(|| v.clone()),
-                    _ => v.clone(),
-                }
+                added[i - carried].json(c.decimals)
             };
             m.insert(c.name.clone(), v);
         }
         m
     }
 
-    /// Format rows (carried fields, added values, position) into a block.
-    pub fn block<'r>(
-        &self,
-        rows: impl IntoIterator<Item = (&'r Fields, &'r [Value], Coord)>,
-    ) -> io::Result<Block> {
-        let mut b = Block::default();
+    /// Append one row (carried fields, added values, position) to `b`.
+    pub fn row(&self, b: &mut Block, fields: &Fields, added: &[Cell], coord: Coord) {
         match self.format {
             Format::Csv => {
                 let out = &mut b.csv;
-                for (fields, added, _) in rows {
-                    let carried = self.columns.len() - added.len();
-                    match fields.csv_line() {
-                        // A line read without quotes is already its own CSV.
-                        Some(line) if fields.len() == carried => {
-                            out.extend_from_slice(line.as_bytes())
-                        }
-                        _ => {
-                            for i in 0..carried {
-                                if i > 0 {
-                                    out.push(b',');
-                                }
-                                csv_field(out, fields.text(i).as_bytes());
+                let carried = self.columns.len() - added.len();
+                match fields.csv_line() {
+                    // A line read without quotes is already its own CSV.
+                    Some(line) if fields.len() == carried => out.extend_from_slice(line.as_bytes()),
+                    _ => {
+                        for i in 0..carried {
+                            if i > 0 {
+                                out.push(b',');
                             }
+                            csv_field(out, fields.text(i).as_bytes());
                         }
                     }
-                    for (v, c) in added.iter().zip(&self.columns[carried..]) {
-                        out.push(b',');
-                        match (v, c.decimals) {
-                            // Text goes out as it is, without a copy.
-                            (Value::String(t), _) => csv_field(out, t.as_bytes()),
-                            (Value::Null, _) => {}
-                            _ => csv_field(out, added_text(v, c.decimals).as_bytes()),
+                }
+                for (v, c) in added.iter().zip(&self.columns[carried..]) {
+                    out.push(b',');
+                    match v {
+                        Cell::Text(t) => csv_field(out, t.as_bytes()),
+                        Cell::Number(x) if x.is_finite() => {
+                            // Numbers hold no byte that needs quoting.
+                            let _ = match c.decimals {
+                                Some(d) => write!(out, "{x:.d$}"),
+                                None => write!(out, "{x}"),
+                            };
                         }
+                        Cell::Number(_) | Cell::Empty => {}
                     }
-                    out.push(b'\n');
-                    b.rows += 1;
                 }
+                out.push(b'\n');
             }
-            Format::Geojson => {
-                for (fields, added, coord) in rows {
-                    b.json.push(format!(
-                        "{{\"type\":\"Feature\",\"properties\":{},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}}}}",
-                        Value::Object(self.object(fields, added, true)),
-                        coord.x,
-                        coord.y
-                    ));
-                    b.rows += 1;
-                }
-            }
-            Format::Json | Format::Ndjson => {
-                for (fields, added, _) in rows {
-                    b.json
-                        .push(Value::Object(self.object(fields, added, false)).to_string());
-                    b.rows += 1;
-                }
-            }
+            Format::Geojson => b.json.push(format!(
+                "{{\"type\":\"Feature\",\"properties\":{},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}}}}",
+                Value::Object(self.object(fields, added, true)),
+                coord.x,
+                coord.y
+            )),
+            Format::Json | Format::Ndjson => b
+                .json
+                .push(Value::Object(self.object(fields, added, false)).to_string()),
         }
-        Ok(b)
+        b.rows += 1;
     }
 }
 
@@ -283,8 +301,9 @@ impl<W: Write> RowWriter<W> {
     }
 
     /// Write one row: carried fields, added values, position.
-    pub fn row(&mut self, fields: &Fields, added: &[Value], coord: Coord) -> io::Result<()> {
-        let b = self.formatter().block([(fields, added, coord)])?;
+    pub fn row(&mut self, fields: &Fields, added: &[Cell], coord: Coord) -> io::Result<()> {
+        let mut b = Block::default();
+        self.formatter().row(&mut b, fields, added, coord);
         self.write_block(&b)
     }
 
@@ -312,7 +331,7 @@ mod tests {
         ];
         let mut w = RowWriter::new(Vec::new(), format, cols).unwrap();
         let fields = Fields::Text(csv::StringRecord::from(vec!["Wana", "a, \"quoted\"\nnote"]));
-        w.row(&fields, &[Value::from(12.3)], Coord { x: 69.5, y: 32.3 })
+        w.row(&fields, &[Cell::from(12.3)], Coord { x: 69.5, y: 32.3 })
             .unwrap();
         String::from_utf8(w.finish().unwrap()).unwrap()
     }

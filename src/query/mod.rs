@@ -16,15 +16,15 @@ use geo::Coord;
 /// quantized to about 0.5 km.
 pub const COUNTRY_SNAP_M: f64 = 2_000.0;
 
-/// Where a point is.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Location {
+/// Where a point is (names borrowed from the [`Locator`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Location<'a> {
     /// ISO 3166-1 alpha-3 (`PAK`, `AFG`, `IRN`, `CHN`, `IND`), or empty.
-    pub country: String,
+    pub country: &'a str,
     /// Province or territory (Pakistan only), or empty.
-    pub province: String,
+    pub province: &'a str,
     /// District (Pakistan only), or empty.
-    pub district: String,
+    pub district: &'a str,
 }
 
 /// Country, province and district of points, from the built-in districts
@@ -90,13 +90,13 @@ impl Locator {
     }
 
     /// Locate one point (lon/lat degrees).
-    pub fn locate(&self, c: Coord) -> Location {
+    pub fn locate(&self, c: Coord) -> Location<'_> {
         if let Some(i) = self.district_index.locate(c) {
             let (province, district) = &self.districts[i];
             return Location {
-                country: "PAK".into(),
-                province: province.clone(),
-                district: district.clone(),
+                country: "PAK",
+                province,
+                district,
             };
         }
         let n = self.neighbour_index.locate(c).or_else(|| {
@@ -105,7 +105,7 @@ impl Locator {
                 .map(|h| h.feature)
         });
         Location {
-            country: n.map(|i| self.neighbours[i].clone()).unwrap_or_default(),
+            country: n.map_or("", |i| self.neighbours[i].as_str()),
             ..Default::default()
         }
     }
