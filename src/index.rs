@@ -76,8 +76,9 @@ const MAX_CELLS: f64 = 250_000.0;
 impl Grid {
     /// The subcell column and row of `c`, if inside the grid.
     fn subcell(&self, c: Coord) -> Option<(usize, usize)> {
-        let fx = ((c.x - self.x0) / self.step).floor();
-        let fy = ((c.y - self.y0) / self.step).floor();
+        let fx = (c.x - self.x0) / self.step;
+        let fy = (c.y - self.y0) / self.step;
+        // (Truncation is the floor for values ≥ 0; NaN fails the test.)
         if fx >= 0.0 && fy >= 0.0 && fx < (self.nx * SUB) as f64 && fy < (self.ny * SUB) as f64 {
             Some((fx as usize, fy as usize))
         } else {
@@ -87,7 +88,9 @@ impl Grid {
 
     /// The subcell range `[lo, hi]` of `a..b` along one axis, clamped.
     fn span(&self, a: f64, b: f64, origin: f64, n: usize) -> (usize, usize) {
-        let f = |v: f64| (((v - origin) / self.step).floor().max(0.0) as usize).min(n * SUB - 1);
+        // A float-to-integer cast saturates: below 0 (and NaN) gives 0,
+        // the same as the floor clamped at 0.
+        let f = |v: f64| (((v - origin) / self.step) as usize).min(n * SUB - 1);
         (f(a.min(b)), f(a.max(b)))
     }
 }

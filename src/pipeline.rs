@@ -4,19 +4,15 @@
 //! rejected).
 
 use crate::error::{Error, Result};
-use crate::ingest::{PointSource, Record, Reject, Row};
+use crate::ingest::{Piece, PointSource, Record, Reject, Row, RowParser};
 use crate::output::{Block, Cell, Formatter, RowWriter};
 use geo::Coord;
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-/// Rows per chunk: large enough to keep every core busy, small enough to
-/// stream (memory does not grow with the input).
+/// Rows per chunk for commands that read whole chunks (`summarize`): large
+/// enough to keep every core busy, small enough to stream.
 pub const CHUNK_ROWS: usize = 1 << 15;
-
-/// Bytes of input handed to the cores at a time.
-const CHUNK_BYTES: usize = 1 << 21;
 
 /// What happened to the rows.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -120,8 +116,14 @@ impl<W: Write> Rejects<W> {
 
 /// Run `answer` over every readable row of `source` and write the row's
 /// values and the cells `answer` pushed for every row it keeps (returns
-/// true for), in input order. `progress` is called after each chunk with
+/// true for), in input order. `progress` is called after each piece with
 /// the bytes read so far.
+///
+/// A reader thread hands out pieces of input, numbered; one worker per
+/// core takes the next piece, parses, answers and formats it (so a row
+/// lives and dies on one core); this thread writes the pieces in order.
+/// At most a few pieces per core are in flight, so memory does not grow
+/// with the input.
 pub fn run<'a, W, R, F>(
     source: &mut PointSource,
     out: &mut RowWriter<W>,
@@ -130,102 +132,151 @@ pub fn run<'a, W, R, F>(
     mut progress: impl FnMut(u64),
 ) -> Result<Stats>
 where
-    W: Write + Send,
-    R: Write + Send,
+    W: Write,
+    R: Write,
     F: Fn(&Record, &mut Vec<Cell<'a>>) -> bool + Sync,
 {
+    use std::sync::mpsc::sync_channel;
     let mut stats = Stats::default();
     let parser = source.parser();
-    // Three stages: a reader thread reads the next pieces of input, this
-    // thread has every core parse, answer and format one piece each (so a
-    // row lives and dies on one core), and a writer thread writes the
-    // pieces before.
+    let columns = out.columns().to_vec();
+    let fmt = Formatter::new(out.format(), &columns);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Buffers done with go back to where they are filled (input batches to
+    // the reader, output blocks to the workers), so a long run keeps using
+    // the same memory instead of touching fresh pages.
+    let (spare_input, spare_output) = (Spare::default(), Spare::default());
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        let (tx, rx) = sync_channel(workers);
+        let spare = &spare_input;
         scope.spawn(move || {
-            loop {
-                let r = source
-                    .next_pieces(CHUNK_BYTES)
-                    .map(|p| (p, source.position_bytes()));
-                let stop = !matches!(&r, Ok((p, _)) if !p.is_empty());
-                if tx.send(r).is_err() || stop {
+            for seq in 0u64.. {
+                if let Some(buf) = spare.take() {
+                    source.reuse(buf);
+                }
+                let Some(piece) = source.next_piece().transpose() else {
+                    break;
+                };
+                let failed = piece.is_err();
+                if tx.send((seq, piece, source.position_bytes())).is_err() || failed {
                     break;
                 }
             }
         });
-        let (format, columns) = (out.format(), out.columns().to_vec());
-        let fmt = Formatter::new(format, &columns);
-        let (wtx, wrx) = std::sync::mpsc::sync_channel::<(Vec<Block>, Vec<Reject>)>(1);
-        let writer = scope.spawn(move || -> Result<()> {
-            for (blocks, rejected) in wrx {
-                for block in &blocks {
-                    out.write_block(block).map_err(|e| Error::io("output", e))?;
-                }
-                if let Some(rj) = rejects.as_deref_mut() {
-                    for r in &rejected {
-                        rj.write(r)?;
+        // The workers share the receiving end; when they have all stopped
+        // it is dropped, which stops the reader.
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let (done_tx, done_rx) = sync_channel(2 * workers);
+        for _ in 0..workers {
+            let (rx, done_tx) = (rx.clone(), done_tx.clone());
+            let (parser, fmt, answer) = (&parser, &fmt, &answer);
+            let spares = (&spare_input, &spare_output);
+            scope.spawn(move || {
+                loop {
+                    let next = rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((seq, piece, pos)) = next else {
+                        break;
+                    };
+                    let task = piece.and_then(|p| work(parser, fmt, answer, p, spares));
+                    if done_tx.send((seq, task, pos)).is_err() {
+                        break; // this thread stopped: its error is returned
                     }
                 }
-            }
-            Ok(())
-        });
-        for received in rx {
-            let (pieces, pos) = received?;
-            if pieces.is_empty() {
-                break;
-            }
-            let tasks: Vec<Result<Task>> = pieces
-                .into_par_iter()
-                .map(|piece| {
-                    let mut t = Task::default();
-                    let mut cells = Vec::new();
-                    parser.for_each(piece, |row| {
-                        t.rows_in += 1;
-                        match row {
-                            Row::Record(r) => {
-                                if swap_suspect(r.coord) {
-                                    t.swapped += 1;
-                                }
-                                cells.clear();
-                                if answer(&r, &mut cells) {
-                                    fmt.row(&mut t.block, &r.fields, &cells, r.coord);
-                                } else {
-                                    t.filtered += 1;
-                                }
-                            }
-                            Row::Reject(r) => t.rejected.push(r),
-                        }
-                    })?;
-                    Ok(t)
-                })
-                .collect();
-            let mut blocks = Vec::with_capacity(tasks.len());
-            let mut rejected = Vec::new();
-            for t in tasks {
-                let t = t?;
+            });
+        }
+        drop((rx, done_tx));
+        let mut waiting = BTreeMap::new();
+        let mut next = 0u64;
+        for (seq, task, pos) in done_rx {
+            waiting.insert(seq, (task, pos));
+            while let Some((task, pos)) = waiting.remove(&next) {
+                next += 1;
+                let t: Task = task?;
                 stats.rows_in += t.rows_in;
                 stats.rows_out += t.block.rows();
                 stats.filtered += t.filtered;
                 stats.swap_suspects += t.swapped;
+                out.write_block(&t.block)
+                    .map_err(|e| Error::io("output", e))?;
+                spare_output.give(t.block.into_buffer());
                 for r in &t.rejected {
                     stats.rejected += 1;
                     *stats
                         .reject_reasons
                         .entry(reason_kind(&r.reason))
                         .or_default() += 1;
+                    if let Some(rj) = rejects.as_deref_mut() {
+                        rj.write(r)?;
+                    }
                 }
-                blocks.push(t.block);
-                rejected.extend(t.rejected);
+                progress(pos);
             }
-            if wtx.send((blocks, rejected)).is_err() {
-                break; // the writer stopped: its error is reported below
-            }
-            progress(pos);
         }
-        drop(wtx);
-        writer.join().expect("the writer thread panicked")
+        Ok(())
     })?;
     Ok(stats)
+}
+
+/// Parse, answer and format one piece; hand its input buffer back to
+/// `spares.0`, take the output buffer from `spares.1`.
+fn work<'a, F>(
+    parser: &RowParser,
+    fmt: &Formatter,
+    answer: &F,
+    piece: Piece,
+    spares: (&Spare, &Spare),
+) -> Result<Task>
+where
+    F: Fn(&Record, &mut Vec<Cell<'a>>) -> bool,
+{
+    // Room for the rows as read and a half more for the added columns.
+    let room = piece.csv_bytes() * 3 / 2;
+    let mut t = Task {
+        block: Block::with_buffer(spares.1.take().unwrap_or_default(), room),
+        ..Task::default()
+    };
+    let mut cells = Vec::new();
+    let input = parser.for_each(piece, |row| {
+        t.rows_in += 1;
+        match row {
+            Row::Record(r) => {
+                if swap_suspect(r.coord) {
+                    t.swapped += 1;
+                }
+                cells.clear();
+                if answer(&r, &mut cells) {
+                    fmt.row(&mut t.block, &r.fields, &cells, r.coord);
+                } else {
+                    t.filtered += 1;
+                }
+            }
+            Row::Reject(r) => t.rejected.push(r),
+        }
+    })?;
+    if let Some(buf) = input {
+        spares.0.give(buf);
+    }
+    Ok(t)
+}
+
+/// Byte buffers done with, kept for reuse by another thread.
+#[derive(Default)]
+struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// Keep at most this many.
+    const MAX: usize = 16;
+
+    fn take(&self) -> Option<Vec<u8>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).pop()
+    }
+
+    fn give(&self, buf: Vec<u8>) {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() < Self::MAX {
+            kept.push(buf);
+        }
+    }
 }
 
 /// What one core made of one piece of input.

@@ -35,6 +35,8 @@ pub struct CsvRows {
     line: u64,
     /// The rows of the first batch after the header, parsed at open.
     first: Option<Batch>,
+    /// A buffer handed back for the next batch ([`CsvRows::reuse`]).
+    spare: Option<Vec<u8>>,
     /// Rows parsed and not yet taken by [`CsvRows::next`].
     pending: std::vec::IntoIter<super::RawRow>,
     origin: String,
@@ -43,15 +45,8 @@ pub struct CsvRows {
 /// Whole CSV records, and the line of the file the first byte is on.
 #[derive(Debug)]
 pub struct Batch {
-    bytes: Vec<u8>,
+    pub(super) bytes: Vec<u8>,
     line: u64,
-}
-
-impl Batch {
-    /// Bytes in the batch.
-    pub fn len(&self) -> usize {
-        self.bytes.len()
-    }
 }
 
 /// Finds where records end in CSV bytes, reading quotes the way the csv
@@ -143,6 +138,7 @@ impl CsvRows {
             consumed: 0,
             line: 1,
             first: None,
+            spare: None,
             pending: Vec::new().into_iter(),
             origin: origin.to_string(),
         };
@@ -175,6 +171,12 @@ impl CsvRows {
         Ok((rows, columns))
     }
 
+    /// Keep `buf` (a batch's bytes, done with) for a later batch, so that a
+    /// long read reuses the same memory.
+    pub fn reuse(&mut self, buf: Vec<u8>) {
+        self.spare = Some(buf);
+    }
+
     /// Bytes of input handed out so far.
     pub fn position(&self) -> u64 {
         self.consumed
@@ -198,7 +200,13 @@ impl CsvRows {
                 } else {
                     self.scan.last_end
                 };
-                let rest = self.buf.split_off(cut);
+                // The rest (a partial record) moves to a fresh buffer
+                // with room for the next batch.
+                let mut rest = self.spare.take().unwrap_or_default();
+                rest.clear();
+                rest.reserve(2 * self.batch);
+                rest.extend_from_slice(&self.buf[cut..]);
+                self.buf.truncate(cut);
                 let bytes = std::mem::replace(&mut self.buf, rest);
                 if self.eof {
                     self.scan = Scanner::default();
@@ -210,13 +218,21 @@ impl CsvRows {
                 self.consumed += bytes.len() as u64;
                 return Ok(Some(Batch { bytes, line }));
             }
-            // Read up to another batch's worth.
+            // Read up to another batch's worth, in as few reads as the
+            // input allows.
             let have = self.buf.len();
-            (&mut self.input)
-                .take(self.batch as u64)
-                .read_to_end(&mut self.buf)
-                .map_err(|e| Error::io(&self.origin, e))?;
-            if self.buf.len() == have {
+            self.buf.resize(have + self.batch, 0);
+            let mut got = 0;
+            while got < self.batch {
+                match self.input.read(&mut self.buf[have + got..]) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(Error::io(&self.origin, e)),
+                }
+            }
+            self.buf.truncate(have + got);
+            if got == 0 {
                 self.eof = true;
             } else {
                 self.scan.scan(&self.buf);
@@ -251,7 +267,14 @@ impl CsvRows {
 /// other lines ([`Fields::Line`]); any other record (quoted fields, quoted
 /// newlines, bare `\r` line ends) is read by the csv crate's parser, as a
 /// whole-file reader would read it.
-pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(super::RawRow)) {
+///
+/// Gives back the batch's bytes when no row handed out kept a share of
+/// them.
+pub fn parse_batch(
+    batch: Batch,
+    schema: &Schema,
+    mut each: impl FnMut(super::RawRow),
+) -> Option<Vec<u8>> {
     let ncols = schema.columns.len();
     let Batch { bytes, line } = batch;
     // The batch as text: all of it when it is UTF-8 (no copy); otherwise a
@@ -347,6 +370,9 @@ pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(super::Ra
         line += memchr::memchr_iter(b'\n', &input[..used]).count() as u64;
         p += used.max(1);
     }
+    std::sync::Arc::try_unwrap(shared)
+        .ok()
+        .map(|t| t.text.into_bytes())
 }
 
 /// The number of fields of a line without quotes, and its fields `lat` and

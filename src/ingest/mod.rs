@@ -343,6 +343,15 @@ impl PointSource {
         self.len
     }
 
+    /// Keep `buf` (a piece's buffer, done with, from
+    /// [`RowParser::for_each`]) for a later piece, so that a long read
+    /// reuses the same memory.
+    pub fn reuse(&mut self, buf: Vec<u8>) {
+        if let Inner::Csv(r) = &mut self.inner {
+            r.reuse(buf);
+        }
+    }
+
     /// Bytes consumed so far (CSV only; 0 otherwise).
     pub fn position_bytes(&self) -> u64 {
         match &self.inner {
@@ -364,33 +373,28 @@ impl PointSource {
         Some(finish(&self.schema, &self.opts, &self.origin, raw))
     }
 
-    /// The next pieces of input, about `bytes` of CSV (whole records) or
-    /// [`PIECE_ROWS`] features each; empty at the end. Each piece is turned
-    /// into rows by [`RowParser::rows`], on any thread.
+    /// The next piece of input: a batch of whole CSV records (about
+    /// 256 KB) or [`PIECE_ROWS`] features; `None` at
+    /// the end. A piece is turned into rows by [`RowParser::for_each`], on
+    /// any thread.
+    pub fn next_piece(&mut self) -> Result<Option<Piece>> {
+        Ok(match &mut self.inner {
+            Inner::Csv(r) => r.next_batch()?.map(|b| Piece(PieceKind::Csv(b))),
+            Inner::Features(it) => {
+                let rows: Vec<RawRow> = it.by_ref().take(PIECE_ROWS).collect();
+                (!rows.is_empty()).then(|| Piece(PieceKind::Rows(rows)))
+            }
+        })
+    }
+
+    /// The next pieces of input, together about `bytes` of CSV (or as many
+    /// pieces of features); empty at the end.
     pub fn next_pieces(&mut self, bytes: usize) -> Result<Vec<Piece>> {
         let mut pieces = Vec::new();
-        match &mut self.inner {
-            Inner::Csv(r) => {
-                let mut got = 0;
-                while got < bytes {
-                    match r.next_batch()? {
-                        Some(b) => {
-                            got += b.len();
-                            pieces.push(Piece(PieceKind::Csv(b)));
-                        }
-                        None => break,
-                    }
-                }
-            }
-            Inner::Features(it) => {
-                // Features are held whole already; hand out a like number.
-                for _ in 0..bytes.div_ceil(csv_points::BATCH_BYTES) {
-                    let rows: Vec<RawRow> = it.by_ref().take(PIECE_ROWS).collect();
-                    if rows.is_empty() {
-                        break;
-                    }
-                    pieces.push(Piece(PieceKind::Rows(rows)));
-                }
+        for _ in 0..bytes.div_ceil(csv_points::BATCH_BYTES) {
+            match self.next_piece()? {
+                Some(p) => pieces.push(p),
+                None => break,
             }
         }
         Ok(pieces)
@@ -432,6 +436,16 @@ pub const PIECE_ROWS: usize = 2048;
 #[derive(Debug)]
 pub struct Piece(PieceKind);
 
+impl Piece {
+    /// Bytes of CSV in the piece (0 for features).
+    pub fn csv_bytes(&self) -> usize {
+        match &self.0 {
+            PieceKind::Csv(b) => b.bytes.len(),
+            PieceKind::Rows(_) => 0,
+        }
+    }
+}
+
 #[derive(Debug)]
 enum PieceKind {
     Csv(csv_points::Batch),
@@ -449,12 +463,14 @@ pub struct RowParser {
 impl RowParser {
     /// Hand each row of a piece to `f`, in order; in strict mode the first
     /// bad row is an error naming file, line and column (and ends the piece).
-    pub fn for_each(&self, piece: Piece, mut f: impl FnMut(Row)) -> Result<()> {
+    /// Gives back the piece's buffer, when no row kept a share of it, for
+    /// [`PointSource::reuse`].
+    pub fn for_each(&self, piece: Piece, mut f: impl FnMut(Row)) -> Result<Option<Vec<u8>>> {
         let (schema, opts, origin) = (&self.schema, &self.opts, self.origin.as_str());
         match piece.0 {
             PieceKind::Csv(b) => {
                 let mut failed = None;
-                csv_points::parse_batch(b, schema, |raw| {
+                let buf = csv_points::parse_batch(b, schema, |raw| {
                     if failed.is_none() {
                         match finish(schema, opts, origin, raw) {
                             Ok(row) => f(row),
@@ -462,13 +478,13 @@ impl RowParser {
                         }
                     }
                 });
-                failed.map_or(Ok(()), Err)
+                failed.map_or(Ok(buf), Err)
             }
             PieceKind::Rows(rows) => {
                 for raw in rows {
                     f(finish(schema, opts, origin, raw)?);
                 }
-                Ok(())
+                Ok(None)
             }
         }
     }

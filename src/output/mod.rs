@@ -114,6 +114,22 @@ pub struct Block {
 }
 
 impl Block {
+    /// An empty block writing its CSV into `buf` (emptied), with room for
+    /// at least `bytes`.
+    pub fn with_buffer(mut buf: Vec<u8>, bytes: usize) -> Self {
+        buf.clear();
+        buf.reserve(bytes);
+        Block {
+            csv: buf,
+            ..Block::default()
+        }
+    }
+
+    /// The CSV buffer, for reuse.
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.csv
+    }
+
     /// Rows in the block.
     pub fn rows(&self) -> u64 {
         self.rows

@@ -43,7 +43,10 @@ pub struct Locator {
     /// ISO3 of each neighbour feature.
     neighbours: Vec<String>,
     neighbour_index: PolygonIndex,
-    neighbour_distance: DistanceIndex,
+    /// Distances to the neighbours, built the first time a point lies
+    /// outside every silhouette.
+    neighbour_distance: std::sync::OnceLock<DistanceIndex>,
+    neighbour_layer: Layer,
 }
 
 impl Locator {
@@ -68,24 +71,24 @@ impl Locator {
             },
             || -> Result<_> {
                 let layer = Catalogue::load("neighbours")?;
-                let (index, distance) =
-                    rayon::join(|| PolygonIndex::new(&layer), || DistanceIndex::new(&layer));
+                let index = PolygonIndex::new(&layer);
                 let names = layer
                     .features
                     .iter()
                     .map(|f| f.property_text("iso3").unwrap_or_default())
                     .collect();
-                Ok((names, index, distance))
+                Ok((names, index, layer))
             },
         );
         let (districts, district_index) = districts?;
-        let (neighbours, neighbour_index, neighbour_distance) = neighbours?;
+        let (neighbours, neighbour_index, neighbour_layer) = neighbours?;
         Ok(Locator {
             districts,
             district_index,
             neighbours,
             neighbour_index,
-            neighbour_distance,
+            neighbour_distance: std::sync::OnceLock::new(),
+            neighbour_layer,
         })
     }
 
@@ -101,6 +104,7 @@ impl Locator {
         }
         let n = self.neighbour_index.locate(c).or_else(|| {
             self.neighbour_distance
+                .get_or_init(|| DistanceIndex::new(&self.neighbour_layer))
                 .nearest(c, Some(COUNTRY_SNAP_M))
                 .map(|h| h.feature)
         });
