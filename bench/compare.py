@@ -203,6 +203,34 @@ def main():
     write(rows, agree, sizes)
 
 
+def targets(rows, sizes):
+    """Each target of issue 7 against this run's figures: met or not."""
+    t = {(task, n, tool): (s, m) for task, n, tool, s, m, _ in rows}
+    out = []
+
+    def check(text, ok):
+        out.append(f"- {'met' if ok else 'NOT MET'}: {text}")
+
+    for n in sizes:
+        fr = t.get(("containment", n, "frontier locate"))
+        if not fr:
+            continue
+        for peer in ("GeoPandas sjoin within", "DuckDB spatial ST_Within join"):
+            p = t.get(("containment", n, peer))
+            if p:
+                check(f"locate {n:,} at least 10× {peer.split()[0]} ({p[0] / fr[0]:.1f}×)", p[0] >= 10 * fr[0])
+        floor = t.get(("containment", n, "plain CSV read+write (I/O floor)"))
+        if floor:
+            check(f"locate {n:,} within 1.5× the I/O floor ({fr[0] / floor[0]:.2f}×)", fr[0] <= 1.5 * floor[0])
+        if n >= 10_000_000:
+            check(f"locate {n:,} under 300 MB peak memory ({fr[1]:,.0f} MB)", fr[1] < 300)
+        near = t.get(("within 50 km of the Durand Line", n, "frontier near (geodesic)"))
+        gp = t.get(("within 50 km of the Durand Line", n, "GeoPandas, UTM 42N, planar distance"))
+        if near and gp:
+            check(f"near {n:,} at least 10× the GeoPandas recipe ({gp[0] / near[0]:.1f}×)", gp[0] >= 10 * near[0])
+    return out
+
+
 def write(rows, agree, sizes):
     cpu = "unknown"
     try:
@@ -232,6 +260,7 @@ def write(rows, agree, sizes):
     for task, n, tool, s, m, _ in sorted(rows, key=lambda r: (r[0], r[1])):
         ratio = s / base[(task, n)] if (task, n) in base else float("nan")
         lines.append(f"| {task} | {n:,} | {tool} | {s:.2f} | {n / s:,.0f} | {ratio:.2f} | {m:,.0f} |")
+    lines += ["", "## Targets (issue 7)", ""] + targets(rows, sizes)
     lines += ["", "## Do the answers agree?", ""] + [f"- {a}" for a in agree] + [""]
     with open("bench/RESULTS.md", "w") as f:
         f.write("\n".join(lines))

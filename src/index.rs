@@ -147,19 +147,25 @@ fn label_regions(cells: &mut [u32], nx: usize, label: impl Fn(usize) -> u32) {
 impl PolygonIndex {
     /// Index the polygon features of `layer` (other geometries are skipped).
     pub fn new(layer: &Layer) -> Self {
-        let mut entries = Vec::new();
-        let mut prepared = Vec::with_capacity(layer.features.len());
-        for (i, f) in layer.features.iter().enumerate() {
-            let mp = as_multipolygon(&f.geometry);
-            if let Some(rect) = mp.as_ref().and_then(|m| m.bounding_rect()) {
+        use rayon::prelude::*;
+        // Each polygon is prepared on any core.
+        let prepared: Vec<_> = layer
+            .features
+            .par_iter()
+            .map(|f| as_multipolygon(&f.geometry).map(|m| (IntervalTreeMultiPolygon::new(&m), m)))
+            .collect();
+        let entries = prepared
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let rect = p.as_ref()?.1.bounding_rect()?;
                 let (lo, hi) = (rect.min(), rect.max());
-                entries.push(GeomWithData::new(
+                Some(GeomWithData::new(
                     Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]),
                     i,
-                ));
-            }
-            prepared.push(mp.map(|m| (IntervalTreeMultiPolygon::new(&m), m)));
-        }
+                ))
+            })
+            .collect();
         let mut index = PolygonIndex {
             tree: RTree::bulk_load(entries),
             prepared,
@@ -169,20 +175,22 @@ impl PolygonIndex {
         index
     }
 
-    /// Every boundary segment of the layer, as subcell ranges `(x0, x1,
-    /// y0, y1)`.
-    fn segment_spans<'g>(&'g self, g: &'g Grid) -> impl Iterator<Item = [usize; 4]> + 'g {
+    /// Every boundary segment of the layer, as subcell ranges `[x0, x1,
+    /// y0, y1]` (worked out on every core).
+    fn segment_spans(&self, g: &Grid) -> Vec<[u32; 4]> {
+        use rayon::prelude::*;
         self.prepared
-            .iter()
+            .par_iter()
             .flatten()
-            .flat_map(|(_, mp)| &mp.0)
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|ring| ring.lines())
+            .flat_map_iter(|(_, mp)| &mp.0)
+            .flat_map_iter(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map_iter(|ring| ring.lines())
             .map(|l| {
                 let (x0, x1) = g.span(l.start.x, l.end.x, g.x0, g.nx);
                 let (y0, y1) = g.span(l.start.y, l.end.y, g.y0, g.ny);
-                [x0, x1, y0, y1]
+                [x0, x1, y0, y1].map(|v| v as u32)
             })
+            .collect()
     }
 
     fn build_grid(&self) -> Option<Grid> {
@@ -210,13 +218,16 @@ impl PolygonIndex {
         // Count the segments crossing each cell (a cell with any is marked),
         // then file each segment's subcell box, clipped to the cell, under
         // the cell.
-        let mut count = vec![0u32; nx * ny];
-        let cells_of = |[x0, x1, y0, y1]: [usize; 4]| {
-            (y0 / SUB..=y1 / SUB).flat_map(move |y| (x0 / SUB..=x1 / SUB).map(move |x| (x, y)))
+        let spans = self.segment_spans(&g);
+        let sub = SUB as u32;
+        let cells_of = |[x0, x1, y0, y1]: [u32; 4]| {
+            (y0 / sub..=y1 / sub)
+                .flat_map(move |y| (x0 / sub..=x1 / sub).map(move |x| y as usize * nx + x as usize))
         };
-        for s in self.segment_spans(&g) {
-            for (x, y) in cells_of(s) {
-                count[y * nx + x] += 1;
+        let mut count = vec![0u32; nx * ny];
+        for &s in &spans {
+            for i in cells_of(s) {
+                count[i] += 1;
             }
         }
         let mut start = vec![0u32; nx * ny];
@@ -234,12 +245,12 @@ impl PolygonIndex {
             }
         }
         let mut segments = vec![[0u8; 4]; total as usize];
-        for s in self.segment_spans(&g) {
-            for (x, y) in cells_of(s) {
-                let i = y * nx + x;
-                let clip = |lo: usize, hi: usize, base: usize| {
-                    let (a, b) = (lo.max(base * SUB), hi.min(base * SUB + SUB - 1));
-                    ((a - base * SUB) as u8, (b - base * SUB) as u8)
+        for &s in &spans {
+            for i in cells_of(s) {
+                let (x, y) = ((i % nx) as u32, (i / nx) as u32);
+                let clip = |lo: u32, hi: u32, base: u32| {
+                    let (a, b) = (lo.max(base * sub), hi.min(base * sub + sub - 1));
+                    ((a - base * sub) as u8, (b - base * sub) as u8)
                 };
                 let (ax, bx) = clip(s[0], s[1], x);
                 let (ay, by) = clip(s[2], s[3], y);
