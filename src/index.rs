@@ -13,6 +13,7 @@
 
 use crate::layer::Layer;
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
+use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, Contains, Coord, Geometry, Intersects, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
@@ -50,16 +51,28 @@ struct Grid {
     /// Per cell: a feature index, [`OUTSIDE`], or `MARKED | k` for the
     /// `k`-th marked cell.
     cells: Vec<u32>,
-    /// Per marked cell: its subcells' labels (built on first use) and the
-    /// subcell boxes of the segments crossing it, as `segments[from..to]`.
+    /// Per marked cell: the segments crossing it, as `segments[from..to]`
+    /// (each a subcell box within the cell, and its feature), and what is
+    /// built from them on first use.
     marked: Vec<Marked>,
-    segments: Vec<[u8; 4]>,
+    segments: Vec<([u8; 4], u32)>,
 }
 
 struct Marked {
     cell: u32,
     segments: std::ops::Range<u32>,
-    labels: OnceLock<Box<[u32]>>,
+    split: OnceLock<Split>,
+}
+
+/// A marked cell, split into subcells.
+struct Split {
+    /// Per subcell: a feature index, [`OUTSIDE`], or [`BOUNDARY`].
+    labels: Box<[u32]>,
+    /// Every feature that can hold a point of the cell, in file order:
+    /// those whose boundary crosses it and those holding its centre (a
+    /// feature holding a point of the cell without a boundary in the cell
+    /// holds the whole cell).
+    candidates: Box<[u32]>,
 }
 
 /// Subcells across one cell.
@@ -152,7 +165,13 @@ impl PolygonIndex {
         let prepared: Vec<_> = layer
             .features
             .par_iter()
-            .map(|f| as_multipolygon(&f.geometry).map(|m| (IntervalTreeMultiPolygon::new(&m), m)))
+            .map(|f| {
+                // The interval tree counts winding numbers, so a hole must
+                // wind against its exterior (as RFC 7946 asks, and as not
+                // every file does).
+                let m = as_multipolygon(&f.geometry)?.orient(Direction::Default);
+                Some((IntervalTreeMultiPolygon::new(&m), m))
+            })
             .collect();
         let entries = prepared
             .iter()
@@ -177,18 +196,23 @@ impl PolygonIndex {
 
     /// Every boundary segment of the layer, as subcell ranges `[x0, x1,
     /// y0, y1]` (worked out on every core).
-    fn segment_spans(&self, g: &Grid) -> Vec<[u32; 4]> {
+    fn segment_spans(&self, g: &Grid) -> Vec<([u32; 4], u32)> {
         use rayon::prelude::*;
         self.prepared
             .par_iter()
-            .flatten()
-            .flat_map_iter(|(_, mp)| &mp.0)
-            .flat_map_iter(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map_iter(|ring| ring.lines())
-            .map(|l| {
+            .enumerate()
+            .filter_map(|(i, p)| Some((i as u32, &p.as_ref()?.1)))
+            .flat_map_iter(|(i, mp)| mp.0.iter().map(move |p| (i, p)))
+            .flat_map_iter(|(i, p)| {
+                std::iter::once(p.exterior())
+                    .chain(p.interiors())
+                    .flat_map(|ring| ring.lines())
+                    .map(move |l| (i, l))
+            })
+            .map(|(i, l)| {
                 let (x0, x1) = g.span(l.start.x, l.end.x, g.x0, g.nx);
                 let (y0, y1) = g.span(l.start.y, l.end.y, g.y0, g.ny);
-                [x0, x1, y0, y1].map(|v| v as u32)
+                ([x0, x1, y0, y1].map(|v| v as u32), i)
             })
             .collect()
     }
@@ -225,7 +249,7 @@ impl PolygonIndex {
                 .flat_map(move |y| (x0 / sub..=x1 / sub).map(move |x| y as usize * nx + x as usize))
         };
         let mut count = vec![0u32; nx * ny];
-        for &s in &spans {
+        for &(s, _) in &spans {
             for i in cells_of(s) {
                 count[i] += 1;
             }
@@ -239,13 +263,13 @@ impl PolygonIndex {
                 g.marked.push(Marked {
                     cell: i as u32,
                     segments: total..total + n,
-                    labels: OnceLock::new(),
+                    split: OnceLock::new(),
                 });
                 total += n;
             }
         }
-        let mut segments = vec![[0u8; 4]; total as usize];
-        for &s in &spans {
+        let mut segments = vec![([0u8; 4], 0); total as usize];
+        for &(s, feature) in &spans {
             for i in cells_of(s) {
                 let (x, y) = ((i % nx) as u32, (i / nx) as u32);
                 let clip = |lo: u32, hi: u32, base: u32| {
@@ -254,7 +278,7 @@ impl PolygonIndex {
                 };
                 let (ax, bx) = clip(s[0], s[1], x);
                 let (ay, by) = clip(s[2], s[3], y);
-                segments[start[i] as usize] = [ax, bx, ay, by];
+                segments[start[i] as usize] = ([ax, bx, ay, by], feature);
                 start[i] += 1;
             }
         }
@@ -275,26 +299,35 @@ impl PolygonIndex {
         Some(g)
     }
 
-    /// The subcell labels of marked cell `m`: a feature index, [`OUTSIDE`],
-    /// or [`BOUNDARY`] per subcell.
-    fn subcells(&self, g: &Grid, m: &Marked) -> Box<[u32]> {
+    /// Split marked cell `m` into subcells and label them.
+    fn split(&self, g: &Grid, m: &Marked) -> Split {
+        let segments = &g.segments[m.segments.start as usize..m.segments.end as usize];
+        let (cx, cy) = (m.cell as usize % g.nx, m.cell as usize / g.nx);
+        let centre = |i: usize| Coord {
+            x: g.x0 + ((cx * SUB + i % SUB) as f64 + 0.5) * g.step,
+            y: g.y0 + ((cy * SUB + i / SUB) as f64 + 0.5) * g.step,
+        };
+        let mut candidates: Vec<u32> = segments.iter().map(|&(_, f)| f).collect();
+        let middle = centre(SUB / 2 * SUB + SUB / 2);
+        candidates.extend(self.all_containing(middle).into_iter().map(|f| f as u32));
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut labels = vec![OUTSIDE; SUB * SUB];
-        for &[x0, x1, y0, y1] in &g.segments[m.segments.start as usize..m.segments.end as usize] {
+        for &([x0, x1, y0, y1], _) in segments {
             for y in y0..=y1 {
                 for x in x0..=x1 {
                     labels[y as usize * SUB + x as usize] = BOUNDARY;
                 }
             }
         }
-        let (cx, cy) = (m.cell as usize % g.nx, m.cell as usize / g.nx);
         label_regions(&mut labels, SUB, |i| {
-            let centre = Coord {
-                x: g.x0 + ((cx * SUB + i % SUB) as f64 + 0.5) * g.step,
-                y: g.y0 + ((cy * SUB + i / SUB) as f64 + 0.5) * g.step,
-            };
-            self.locate_exact(centre).map_or(OUTSIDE, |f| f as u32)
+            self.locate_among(centre(i), &candidates)
+                .map_or(OUTSIDE, |f| f as u32)
         });
-        labels.into_boxed_slice()
+        Split {
+            labels: labels.into_boxed_slice(),
+            candidates: candidates.into_boxed_slice(),
+        }
     }
 
     /// Whether feature `i` contains `c` or has it on its boundary (false for
@@ -328,19 +361,18 @@ impl PolygonIndex {
             return None; // outside the layer's box (or not a number)
         };
         match g.cells[(fy / SUB) * g.nx + fx / SUB] {
-            OUTSIDE => return None,
-            v if v & MARKED == 0 => return Some(v as usize),
+            OUTSIDE => None,
+            v if v & MARKED == 0 => Some(v as usize),
             v => {
                 let m = &g.marked[(v & !MARKED) as usize];
-                let labels = m.labels.get_or_init(|| self.subcells(g, m));
-                match labels[(fy % SUB) * SUB + fx % SUB] {
-                    BOUNDARY => {}
-                    OUTSIDE => return None,
-                    f => return Some(f as usize),
+                let split = m.split.get_or_init(|| self.split(g, m));
+                match split.labels[(fy % SUB) * SUB + fx % SUB] {
+                    BOUNDARY => self.locate_among(c, &split.candidates),
+                    OUTSIDE => None,
+                    f => Some(f as usize),
                 }
             }
         }
-        self.locate_exact(c)
     }
 
     /// [`PolygonIndex::locate`] without the grid.
@@ -369,5 +401,18 @@ impl PolygonIndex {
                     .is_some_and(|(_, mp)| mp.intersects(&c))
             })
             .min()
+    }
+
+    /// [`PolygonIndex::locate`] when only `candidates` (in file order) can
+    /// hold `c`.
+    fn locate_among(&self, c: Coord, candidates: &[u32]) -> Option<usize> {
+        let polygons = candidates
+            .iter()
+            .filter_map(|&i| Some((i as usize, self.prepared[i as usize].as_ref()?)));
+        polygons
+            .clone()
+            .find(|(_, (it, _))| it.contains(&c))
+            .or_else(|| polygons.clone().find(|(_, (_, mp))| mp.intersects(&c)))
+            .map(|(i, _)| i)
     }
 }

@@ -257,6 +257,89 @@ proptest! {
     }
 }
 
+/// A synthetic layer of overlapping polygons (made by code): a large
+/// square, squares inside and across it, and a ring-shaped polygon with a
+/// hole, so that a grid cell can lie wholly inside one feature while
+/// another's boundary crosses it.
+fn overlapping_layer() -> Layer {
+    let square = |x: f64, y: f64, r: f64| {
+        format!(
+            "[[{a},{b}],[{c},{b}],[{c},{d}],[{a},{d}],[{a},{b}]]",
+            a = x - r,
+            b = y - r,
+            c = x + r,
+            d = y + r
+        )
+    };
+    let mut features = Vec::new();
+    let mut add = |rings: String| {
+        features.push(format!(
+            "{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[{rings}]}}}}"
+        ))
+    };
+    add(square(70.0, 30.0, 0.5)); // the small one first: it wins overlaps
+    add(format!(
+        "{},{}",
+        square(70.0, 30.0, 3.0),
+        square(71.0, 31.0, 0.7)
+    ));
+    for k in 0..12 {
+        let a = k as f64 * 0.52;
+        add(square(
+            70.0 + 2.0 * a.cos(),
+            30.0 + 2.0 * a.sin(),
+            0.3 + 0.05 * k as f64,
+        ));
+    }
+    add(square(70.0, 30.0, 8.0));
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+        features.join(",")
+    );
+    Layer::from_geojson_str("overlaps", "synthetic", &text).unwrap()
+}
+
+/// Brute force for any polygon layer: the first feature (file order) whose
+/// interior holds the point, else the first whose boundary does.
+fn brute_first(layer: &Layer, p: Coord) -> Option<usize> {
+    let inside = |f: &Feature| match &f.geometry {
+        Geometry::Polygon(g) => g.contains(&p),
+        _ => false,
+    };
+    layer.features.iter().position(inside).or_else(|| {
+        layer
+            .features
+            .iter()
+            .position(|f| f.geometry.intersects(&p))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn locate_in_overlapping_polygons_matches_brute_force(
+        lon in 61.0..79.0f64,
+        lat in 21.0..39.0f64,
+        snap in proptest::bool::weighted(0.2),
+    ) {
+        static L: OnceLock<(Layer, PolygonIndex)> = OnceLock::new();
+        let (layer, idx) = L.get_or_init(|| {
+            let l = overlapping_layer();
+            let i = PolygonIndex::new(&l);
+            (l, i)
+        });
+        // Some points snapped to a 0.05° lattice, which the squares' edges
+        // and corners lie on.
+        let p = if snap {
+            c((lon * 20.0).round() / 20.0, (lat * 20.0).round() / 20.0)
+        } else {
+            c(lon, lat)
+        };
+        prop_assert_eq!(idx.locate(p), brute_first(layer, p));
+    }
+}
+
 #[test]
 fn points_on_shared_boundaries_go_to_exactly_one_district() {
     let d = builtin("districts");
