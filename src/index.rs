@@ -284,14 +284,14 @@ impl PolygonIndex {
         }
         g.segments = segments;
         // Label each connected region of unmarked cells with the exact
-        // answer at one of its cells' centres.
+        // answer at one of its cells' centres (on no boundary).
         let cell_step = step;
         label_regions(&mut g.cells, nx, |i| {
             let centre = Coord {
                 x: g.x0 + ((i % nx) as f64 + 0.5) * cell_step,
                 y: g.y0 + ((i / nx) as f64 + 0.5) * cell_step,
             };
-            self.locate_exact(centre).map_or(OUTSIDE, |f| f as u32)
+            self.inside_exact(centre).map_or(OUTSIDE, |f| f as u32)
         });
         for (k, m) in g.marked.iter().enumerate() {
             g.cells[m.cell as usize] = MARKED | k as u32;
@@ -308,8 +308,19 @@ impl PolygonIndex {
             y: g.y0 + ((cy * SUB + i / SUB) as f64 + 0.5) * g.step,
         };
         let mut candidates: Vec<u32> = segments.iter().map(|&(_, f)| f).collect();
+        // A feature holding the whole cell holds its middle inside (one
+        // with the middle on its boundary crosses the cell).
         let middle = centre(SUB / 2 * SUB + SUB / 2);
-        candidates.extend(self.all_containing(middle).into_iter().map(|f| f as u32));
+        candidates.extend(
+            self.tree
+                .locate_in_envelope_intersecting(&AABB::from_point([middle.x, middle.y]))
+                .filter(|e| {
+                    self.prepared[e.data]
+                        .as_ref()
+                        .is_some_and(|(it, _)| it.contains(&middle))
+                })
+                .map(|e| e.data as u32),
+        );
         candidates.sort_unstable();
         candidates.dedup();
         let mut labels = vec![OUTSIDE; SUB * SUB];
@@ -320,8 +331,9 @@ impl PolygonIndex {
                 }
             }
         }
+        // (The centre of an unmarked subcell is on no boundary.)
         label_regions(&mut labels, SUB, |i| {
-            self.locate_among(centre(i), &candidates)
+            self.inside_among(centre(i), &candidates)
                 .map_or(OUTSIDE, |f| f as u32)
         });
         Split {
@@ -377,28 +389,31 @@ impl PolygonIndex {
 
     /// [`PolygonIndex::locate`] without the grid.
     fn locate_exact(&self, c: Coord) -> Option<usize> {
-        let envelope = AABB::from_point([c.x, c.y]);
-        let candidates = || self.tree.locate_in_envelope_intersecting(&envelope);
-        let mut inside: Option<usize> = None;
-        for e in candidates() {
-            let i = e.data;
-            if inside.is_none_or(|b| i < b)
-                && let Some((it, _)) = &self.prepared[i]
-                && it.contains(&c)
-            {
-                inside = Some(i);
-            }
-        }
-        if inside.is_some() {
-            return inside;
-        }
-        // Not strictly inside any: on the boundary of one or more?
-        candidates()
+        self.inside_exact(c).or_else(|| {
+            // Not strictly inside any: on the boundary of one or more?
+            self.tree
+                .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
+                .map(|e| e.data)
+                .filter(|&i| {
+                    self.prepared[i]
+                        .as_ref()
+                        .is_some_and(|(_, mp)| mp.intersects(&c))
+                })
+                .min()
+        })
+    }
+
+    /// The first feature (file order) holding `c` strictly inside; enough
+    /// for a point no boundary passes through (the centre of an unmarked
+    /// cell), and cheaper: the boundary test walks every vertex.
+    fn inside_exact(&self, c: Coord) -> Option<usize> {
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
             .map(|e| e.data)
             .filter(|&i| {
                 self.prepared[i]
                     .as_ref()
-                    .is_some_and(|(_, mp)| mp.intersects(&c))
+                    .is_some_and(|(it, _)| it.contains(&c))
             })
             .min()
     }
@@ -406,13 +421,21 @@ impl PolygonIndex {
     /// [`PolygonIndex::locate`] when only `candidates` (in file order) can
     /// hold `c`.
     fn locate_among(&self, c: Coord, candidates: &[u32]) -> Option<usize> {
-        let polygons = candidates
-            .iter()
-            .filter_map(|&i| Some((i as usize, self.prepared[i as usize].as_ref()?)));
-        polygons
-            .clone()
-            .find(|(_, (it, _))| it.contains(&c))
-            .or_else(|| polygons.clone().find(|(_, (_, mp))| mp.intersects(&c)))
-            .map(|(i, _)| i)
+        self.inside_among(c, candidates).or_else(|| {
+            candidates.iter().map(|&i| i as usize).find(|&i| {
+                self.prepared[i]
+                    .as_ref()
+                    .is_some_and(|(_, mp)| mp.intersects(&c))
+            })
+        })
+    }
+
+    /// [`PolygonIndex::inside_exact`] among `candidates` (in file order).
+    fn inside_among(&self, c: Coord, candidates: &[u32]) -> Option<usize> {
+        candidates.iter().map(|&i| i as usize).find(|&i| {
+            self.prepared[i]
+                .as_ref()
+                .is_some_and(|(it, _)| it.contains(&c))
+        })
     }
 }
