@@ -3,11 +3,6 @@
 
 mod cmd;
 
-/// mimalloc: the point pipeline allocates small strings per row, and
-/// mimalloc's thread-local free lists make that markedly cheaper than
-/// glibc's allocator on every core.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
 use std::process::ExitCode;
