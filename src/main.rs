@@ -3,7 +3,6 @@
 
 mod cmd;
 
-
 use clap::Parser;
 use std::process::ExitCode;
 

@@ -84,17 +84,15 @@ impl From<f64> for Cell<'_> {
 }
 
 impl Cell<'_> {
-    /// As JSON, rounded to `decimals` where given.
+    /// As JSON, rounded to `decimals` where given (as in CSV).
     fn json(&self, decimals: Option<usize>) -> Value {
         match self {
             Cell::Text(t) => Value::from(t.as_ref()),
             Cell::Number(x) => {
+                // The number CSV shows, so both formats give the same value.
                 let x = match decimals {
-                    Some(d) => {
-                        let k = 10f64.powi(d as i32);
-                        (x * k).round() / k
-                    }
-                    None => *x,
+                    Some(d) if x.is_finite() => format!("{x:.d$}").parse().unwrap_or(*x),
+                    _ => *x,
                 };
                 // serde_json writes a non-finite number as null.
                 Value::from(x)
@@ -371,5 +369,37 @@ mod tests {
         assert_eq!(n.lines().count(), 1);
         let o: Value = serde_json::from_str(n.lines().next().unwrap()).unwrap();
         assert_eq!(o["note"], "a, \"quoted\"\nnote");
+    }
+
+    #[test]
+    fn added_cells_in_csv_and_json() {
+        let cols = vec![
+            Column::text("id"),
+            Column::text("name"),
+            Column::fixed("km", 2),
+            Column::fixed("none", 2),
+            Column::text("empty"),
+        ];
+        let fields = Fields::Text(csv::StringRecord::from(vec!["7"]));
+        let cells = [
+            Cell::from("Dera Ismail Khan, KP"),
+            Cell::from(1.005_f64 + 1.0),
+            Cell::from(f64::NAN),
+            Cell::Empty,
+        ];
+        let mut w = RowWriter::new(Vec::new(), Format::Csv, cols.clone()).unwrap();
+        w.row(&fields, &cells, Coord { x: 0.0, y: 0.0 }).unwrap();
+        let csv = String::from_utf8(w.finish().unwrap()).unwrap();
+        assert_eq!(
+            csv.lines().nth(1),
+            Some("7,\"Dera Ismail Khan, KP\",2.00,,")
+        );
+        let mut w = RowWriter::new(Vec::new(), Format::Ndjson, cols).unwrap();
+        w.row(&fields, &cells, Coord { x: 0.0, y: 0.0 }).unwrap();
+        let o: Value = serde_json::from_slice(&w.finish().unwrap()).unwrap();
+        assert_eq!(o["name"], "Dera Ismail Khan, KP");
+        assert_eq!(o["km"], 2.0, "rounded as in the CSV");
+        assert_eq!(o["none"], Value::Null);
+        assert_eq!(o["empty"], Value::Null);
     }
 }
