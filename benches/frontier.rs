@@ -6,9 +6,11 @@
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use frontier::Catalogue;
 use frontier::index::PolygonIndex;
+use frontier::ingest::{PointSource, ReadOptions};
 use frontier::query::{DistanceIndex, Locator};
 use frontier::render::{Extent, MapSpec, PointDatum, PointsLayer, render};
-use frontier::synth::Rng;
+use frontier::summary;
+use frontier::synth::{Rng, Synth, split_date};
 use geo::Coord;
 use rayon::prelude::*;
 use std::hint::black_box;
@@ -68,6 +70,39 @@ fn queries(c: &mut Criterion) {
     g.finish();
 }
 
+fn summarizing(c: &mut Criterion) {
+    // 1M synthetic ACLED-like events (frontier's own generator), on disk.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    Synth::new()
+        .unwrap()
+        .write_events(1_000_000, 7, &mut out)
+        .unwrap();
+    drop(out);
+    let path = path.to_str().unwrap().to_string();
+    let districts = Catalogue::load("districts").unwrap();
+    let mut g = c.benchmark_group("summarize 1M points");
+    g.sample_size(10);
+    g.bench_function(
+        "per district: counts, fatalities, before/after 15 Aug 2021",
+        |b| {
+            b.iter(|| {
+                let mut source = PointSource::open(&path, &ReadOptions::default()).unwrap();
+                let opts = summary::Options {
+                    value: Some("fatalities".into()),
+                    split: Some(split_date()),
+                    ..Default::default()
+                };
+                black_box(
+                    summary::summarize(&mut source, &districts, "district", opts, false).unwrap(),
+                )
+            })
+        },
+    );
+    g.finish();
+}
+
 fn rendering(c: &mut Criterion) {
     let pts = points(1_000_000);
     let mut g = c.benchmark_group("render 1M points");
@@ -117,5 +152,5 @@ fn rendering(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, index_build, queries, rendering);
+criterion_group!(benches, index_build, queries, summarizing, rendering);
 criterion_main!(benches);
