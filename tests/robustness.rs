@@ -175,4 +175,27 @@ fn a_large_generated_input_keeps_every_row_in_order() {
         ids.windows(2).all(|w| w[0] < w[1]),
         "output order = input order"
     );
+
+    // Strict mode, one bad row deep in the file (many batches in): the
+    // error names its line, and the command fails.
+    let mut s = String::from("id,latitude,longitude\n");
+    for i in 0..300_000u32 {
+        if i == 250_000 {
+            s.push_str("250000,30,east\n");
+        } else {
+            s.push_str(&format!("{i},30.5,70.5\n"));
+        }
+    }
+    std::fs::write(&p, s).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(["locate", p.to_str().unwrap(), "-o"])
+        .arg(dir.path().join("out.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("big.csv:250002: longitude: longitude is not a number: \"east\""),
+        "{err}"
+    );
 }
