@@ -1,7 +1,7 @@
-//! The streaming loop shared by the point commands: read a chunk of rows,
-//! answer each readable row on every core, write the answers in input order,
-//! and account for every row (rows in = rows out + rows filtered + rows
-//! rejected).
+//! The streaming loop shared by the point commands: read the input in
+//! pieces, answer each readable row on every core, write the answers in
+//! input order, and account for every row (rows in = rows out + rows
+//! filtered + rows rejected).
 
 use crate::error::{Error, Result};
 use crate::ingest::{Piece, PointSource, Record, Reject, Row, RowParser};

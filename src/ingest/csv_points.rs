@@ -20,8 +20,8 @@ pub const COORD_NAMES: &[(&str, &str)] = &[
 pub const BATCH_BYTES: usize = 1 << 18;
 
 /// CSV read in batches of whole records, so batches can be parsed on
-/// any thread. The reader only finds where records end ([`Scanner`]); the
-/// csv crate parses each batch.
+/// any thread. The reader only finds where records end ([`Scanner`]);
+/// [`parse_batch`] reads the records.
 pub struct CsvRows {
     input: Box<dyn Read + Send>,
     /// Bytes per batch (about).
