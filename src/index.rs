@@ -1,9 +1,13 @@
 //! Spatial index over a polygon layer for point-in-polygon queries.
 //!
-//! An R-tree of feature envelopes finds the candidates for a point; each
-//! candidate polygon is prepared once as geo's
-//! [`IntervalTreeMultiPolygon`](geo::algorithm::indexed::IntervalTreeMultiPolygon),
-//! so the cost of a test does not grow with the polygon's vertex count.
+//! A two-level grid answers most points with one or two lookups (see
+//! `Grid`); the rest are tested exactly. For the exact test an R-tree of
+//! feature envelopes (or a grid cell's short list) gives the candidates,
+//! each prepared once as geo's
+//! [`geo::algorithm::indexed::IntervalTreeMultiPolygon`], so the cost of a
+//! test does not grow with the polygon's vertex count. That structure counts
+//! winding numbers, so polygons are oriented first (exterior
+//! counter-clockwise, holes clockwise) whatever the file's winding.
 //!
 //! # Boundary rule
 //! A point strictly inside a feature belongs to it. A point exactly on a
