@@ -295,7 +295,8 @@ impl PolygonIndex {
                 x: g.x0 + ((i % nx) as f64 + 0.5) * cell_step,
                 y: g.y0 + ((i / nx) as f64 + 0.5) * cell_step,
             };
-            self.inside_exact(centre).map_or(OUTSIDE, |f| f as u32)
+            self.first_holding(centre, || self.near(centre), false)
+                .map_or(OUTSIDE, |f| f as u32)
         });
         for (k, m) in g.marked.iter().enumerate() {
             g.cells[m.cell as usize] = MARKED | k as u32;
@@ -316,14 +317,9 @@ impl PolygonIndex {
         // with the middle on its boundary crosses the cell).
         let middle = centre(SUB / 2 * SUB + SUB / 2);
         candidates.extend(
-            self.tree
-                .locate_in_envelope_intersecting(&AABB::from_point([middle.x, middle.y]))
-                .filter(|e| {
-                    self.prepared[e.data]
-                        .as_ref()
-                        .is_some_and(|(it, _)| it.contains(&middle))
-                })
-                .map(|e| e.data as u32),
+            self.near(middle)
+                .filter(|&i| self.inside(i, middle))
+                .map(|i| i as u32),
         );
         candidates.sort_unstable();
         candidates.dedup();
@@ -337,7 +333,8 @@ impl PolygonIndex {
         }
         // (The centre of an unmarked subcell is on no boundary.)
         label_regions(&mut labels, SUB, |i| {
-            self.inside_among(centre(i), &candidates)
+            let candidates = || candidates.iter().map(|&f| f as usize);
+            self.first_holding(centre(i), candidates, false)
                 .map_or(OUTSIDE, |f| f as u32)
         });
         Split {
@@ -349,20 +346,13 @@ impl PolygonIndex {
     /// Whether feature `i` contains `c` or has it on its boundary (false for
     /// features that are not polygons).
     pub fn contains(&self, i: usize, c: Coord) -> bool {
-        match self.prepared.get(i) {
-            Some(Some((it, mp))) => it.contains(&c) || mp.intersects(&c),
-            _ => false,
-        }
+        self.inside(i, c)
+            || matches!(self.prepared.get(i), Some(Some((_, mp))) if mp.intersects(&c))
     }
 
     /// Every feature that contains `c` or has it on its boundary, in file order.
     pub fn all_containing(&self, c: Coord) -> Vec<usize> {
-        let mut v: Vec<usize> = self
-            .tree
-            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-            .map(|e| e.data)
-            .filter(|&i| self.contains(i, c))
-            .collect();
+        let mut v: Vec<usize> = self.near(c).filter(|&i| self.contains(i, c)).collect();
         v.sort_unstable();
         v
     }
@@ -371,7 +361,7 @@ impl PolygonIndex {
     /// boundary rule in the module docs; `None` outside every feature.
     pub fn locate(&self, c: Coord) -> Option<usize> {
         let Some(g) = &self.grid else {
-            return self.locate_exact(c);
+            return self.first_holding(c, || self.near(c), true);
         };
         let Some((fx, fy)) = g.subcell(c) else {
             return None; // outside the layer's box (or not a number)
@@ -383,7 +373,10 @@ impl PolygonIndex {
                 let m = &g.marked[(v & !MARKED) as usize];
                 let split = m.split.get_or_init(|| self.split(g, m));
                 match split.labels[(fy % SUB) * SUB + fx % SUB] {
-                    BOUNDARY => self.locate_among(c, &split.candidates),
+                    BOUNDARY => {
+                        let candidates = || split.candidates.iter().map(|&f| f as usize);
+                        self.first_holding(c, candidates, true)
+                    }
                     OUTSIDE => None,
                     f => Some(f as usize),
                 }
@@ -391,55 +384,34 @@ impl PolygonIndex {
         }
     }
 
-    /// [`PolygonIndex::locate`] without the grid.
-    fn locate_exact(&self, c: Coord) -> Option<usize> {
-        self.inside_exact(c).or_else(|| {
-            // Not strictly inside any: on the boundary of one or more?
-            self.tree
-                .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-                .map(|e| e.data)
-                .filter(|&i| {
-                    self.prepared[i]
-                        .as_ref()
-                        .is_some_and(|(_, mp)| mp.intersects(&c))
-                })
-                .min()
-        })
-    }
-
-    /// The first feature (file order) holding `c` strictly inside; enough
-    /// for a point no boundary passes through (the centre of an unmarked
-    /// cell), and cheaper: the boundary test walks every vertex.
-    fn inside_exact(&self, c: Coord) -> Option<usize> {
+    /// Features whose envelope holds `c`, in no particular order.
+    fn near(&self, c: Coord) -> impl Iterator<Item = usize> + '_ {
         self.tree
             .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
             .map(|e| e.data)
-            .filter(|&i| {
-                self.prepared[i]
-                    .as_ref()
-                    .is_some_and(|(it, _)| it.contains(&c))
-            })
-            .min()
     }
 
-    /// [`PolygonIndex::locate`] when only `candidates` (in file order) can
-    /// hold `c`.
-    fn locate_among(&self, c: Coord, candidates: &[u32]) -> Option<usize> {
-        self.inside_among(c, candidates).or_else(|| {
-            candidates.iter().map(|&i| i as usize).find(|&i| {
-                self.prepared[i]
-                    .as_ref()
-                    .is_some_and(|(_, mp)| mp.intersects(&c))
-            })
-        })
+    /// Whether feature `i` holds `c` strictly inside (a cheap test on the
+    /// prepared polygon).
+    fn inside(&self, i: usize, c: Coord) -> bool {
+        matches!(self.prepared.get(i), Some(Some((it, _))) if it.contains(&c))
     }
 
-    /// [`PolygonIndex::inside_exact`] among `candidates` (in file order).
-    fn inside_among(&self, c: Coord, candidates: &[u32]) -> Option<usize> {
-        candidates.iter().map(|&i| i as usize).find(|&i| {
-            self.prepared[i]
-                .as_ref()
-                .is_some_and(|(it, _)| it.contains(&c))
-        })
+    /// The feature holding `c` among `candidates` (called twice at most),
+    /// by the boundary rule in the module docs. With `boundary` false only
+    /// the strict test is made: enough for a point no boundary passes
+    /// through (the centre of an unmarked cell), and cheaper, as the
+    /// boundary test walks every vertex.
+    fn first_holding<I: Iterator<Item = usize>>(
+        &self,
+        c: Coord,
+        candidates: impl Fn() -> I,
+        boundary: bool,
+    ) -> Option<usize> {
+        let inside = candidates().filter(|&i| self.inside(i, c)).min();
+        if inside.is_some() || !boundary {
+            return inside;
+        }
+        candidates().filter(|&i| self.contains(i, c)).min()
     }
 }

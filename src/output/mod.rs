@@ -4,7 +4,6 @@
 use crate::ingest::Fields;
 use geo::Coord;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Output format.
@@ -52,13 +51,13 @@ impl Column {
     }
 }
 
-/// One value frontier adds to a row: text (borrowed from a layer where it
-/// can be, so answering a row need not allocate), a number printed with its
+/// One value frontier adds to a row: text (borrowed from a layer, so
+/// answering a row need not allocate), a number printed with its
 /// column's decimals, or nothing (empty in CSV, `null` in JSON).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell<'a> {
     /// A name or a code.
-    Text(Cow<'a, str>),
+    Text(&'a str),
     /// A number (non-finite ones are written as nothing).
     Number(f64),
     /// No value.
@@ -67,13 +66,7 @@ pub enum Cell<'a> {
 
 impl<'a> From<&'a str> for Cell<'a> {
     fn from(t: &'a str) -> Self {
-        Cell::Text(Cow::Borrowed(t))
-    }
-}
-
-impl From<String> for Cell<'_> {
-    fn from(t: String) -> Self {
-        Cell::Text(Cow::Owned(t))
+        Cell::Text(t)
     }
 }
 
@@ -87,7 +80,7 @@ impl Cell<'_> {
     /// As JSON, rounded to `decimals` where given (as in CSV).
     fn json(&self, decimals: Option<usize>) -> Value {
         match self {
-            Cell::Text(t) => Value::from(t.as_ref()),
+            Cell::Text(t) => Value::from(*t),
             Cell::Number(x) => {
                 // The number CSV shows, so both formats give the same value.
                 let x = match decimals {
