@@ -50,14 +50,25 @@ pub enum Error {
     },
 
     /// One feature of a layer is unusable.
-    #[error("{origin}: feature {index}{name}: {message}")]
+    #[error("{origin}: feature {}{name}: {message}", .index + 1)]
     Feature {
         /// File name or built-in layer name.
         origin: String,
-        /// 0-based index of the feature in its FeatureCollection.
+        /// 0-based index of the feature in its FeatureCollection (messages
+        /// number features from 1, as CSV lines are).
         index: usize,
         /// `" (name)"` when the feature has a name property, else empty.
         name: String,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// An input file (points, a table) is unusable as a whole: no header,
+    /// no coordinate columns, ambiguous columns.
+    #[error("{origin}: {message}")]
+    Input {
+        /// File name.
+        origin: String,
         /// What is wrong.
         message: String,
     },

@@ -4,8 +4,8 @@
 //! filtered + rows rejected).
 
 use crate::error::{Error, Result};
-use crate::ingest::{Piece, PointSource, Record, Reject, Row, RowParser};
-use crate::output::{Block, Cell, Formatter, RowWriter};
+use crate::ingest::{Dialect, Piece, PointSource, Record, Reject, Row, RowParser, Schema};
+use crate::output::{Block, Cell, Formatter, RowWriter, csv_field};
 use geo::Coord;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -75,42 +75,73 @@ pub fn swap_suspect(c: Coord) -> bool {
     !inside(REGION_BOX, c.x, c.y) && inside(PAK_BOX, c.y, c.x)
 }
 
-/// Where rejected rows go.
+/// Where rejected rows go: a file in the input's own dialect, each
+/// rejected record exactly as it came (bytes that are not UTF-8 and fields
+/// beyond the header's count included) after its `line`, `column` and
+/// `reason`. For GeoJSON input the record is the feature as JSON, in one
+/// field named `feature`, after its 1-based `feature` number.
 pub struct Rejects<W: Write> {
-    writer: csv::Writer<W>,
-    columns: usize,
+    out: W,
+    delimiter: u8,
+    geojson: bool,
 }
 
 impl<W: Write> Rejects<W> {
-    /// A CSV of rejected rows: `line`, `column`, `reason`, then the row's own
-    /// columns.
-    pub fn new(out: W, columns: &[String]) -> Result<Self> {
-        let mut writer = csv::Writer::from_writer(out);
-        let mut header = vec!["line".to_string(), "column".into(), "reason".into()];
-        header.extend(columns.iter().cloned());
-        writer
-            .write_record(&header)
-            .map_err(|e| Error::io("rejects", e.into()))?;
+    /// Start the file: the header `line`, `column`, `reason`, then the
+    /// input's header line as it came.
+    pub fn new(mut out: W, schema: &Schema) -> Result<Self> {
+        let geojson = schema.dialect == Dialect::GeoJson;
+        let d = schema.delimiter as char;
+        let head = if geojson {
+            "feature,column,reason,geojson\n".to_string()
+        } else {
+            format!(
+                "line{d}column{d}reason{d}{}\n",
+                schema.header_line.as_deref().unwrap_or_default()
+            )
+        };
+        out.write_all(head.as_bytes())
+            .map_err(|e| Error::io("rejects", e))?;
         Ok(Rejects {
-            writer,
-            columns: columns.len(),
+            out,
+            delimiter: schema.delimiter,
+            geojson,
         })
     }
 
     /// Write one rejected row.
     pub fn write(&mut self, r: &Reject) -> Result<()> {
-        let mut rec = vec![r.line.to_string(), r.column.clone(), r.reason.clone()];
-        // The row's fields, as many as the header has (a short row padded,
-        // as the reader saw it).
-        rec.extend((0..self.columns).map(|i| r.fields.text(i).into_owned()));
-        self.writer
-            .write_record(&rec)
-            .map_err(|e| Error::io("rejects", e.into()))
+        let d = self.delimiter;
+        let mut rec = Vec::with_capacity(128);
+        rec.extend_from_slice(r.line.to_string().as_bytes());
+        for f in [&r.column, &r.reason] {
+            rec.push(d);
+            csv_field(&mut rec, f.as_bytes(), d);
+        }
+        rec.push(d);
+        match r.fields.raw() {
+            Some(raw) if !self.geojson => rec.extend_from_slice(raw),
+            Some(raw) => csv_field(&mut rec, raw, d),
+            // A record known only by its values: written as CSV.
+            None => {
+                for i in 0..r.fields.len() {
+                    if i > 0 {
+                        rec.push(d);
+                    }
+                    csv_field(&mut rec, r.fields.text(i).as_bytes(), d);
+                }
+            }
+        }
+        rec.push(b'\n');
+        self.out
+            .write_all(&rec)
+            .map_err(|e| Error::io("rejects", e))
     }
 
-    /// Flush the file.
-    pub fn finish(mut self) -> Result<()> {
-        self.writer.flush().map_err(|e| Error::io("rejects", e))
+    /// Flush, and hand back the output.
+    pub fn finish(mut self) -> Result<W> {
+        self.out.flush().map_err(|e| Error::io("rejects", e))?;
+        Ok(self.out)
     }
 }
 

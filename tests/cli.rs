@@ -113,7 +113,7 @@ const BAD: &[Bad] = &[
 {"type":"Feature","properties":{"name":"ok"},"geometry":{"type":"Point","coordinates":[70,30]}},
 {"type":"Feature","properties":{"name":"Far"},"geometry":{"type":"Point","coordinates":[200,30]}}]}"#,
         ),
-        message: "bad.geojson: feature 1 (Far): coordinate [200, 30] is out of range: longitude must be within ±180 and latitude within ±90",
+        message: "bad.geojson: feature 2 (Far): coordinate [200, 30] is out of range: longitude must be within ±180 and latitude within ±90",
     },
     Bad {
         what: "latitude out of range",
@@ -121,7 +121,7 @@ const BAD: &[Bad] = &[
             r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[66.9,100.5]}}]}"#,
         ),
-        message: "bad.geojson: feature 0: coordinate [66.9, 100.5] is out of range: longitude must be within ±180 and latitude within ±90",
+        message: "bad.geojson: feature 1: coordinate [66.9, 100.5] is out of range: longitude must be within ±180 and latitude within ±90",
     },
     Bad {
         what: "empty geometry",
@@ -129,7 +129,7 @@ const BAD: &[Bad] = &[
             r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"name":"Nothing"},"geometry":{"type":"MultiPolygon","coordinates":[]}}]}"#,
         ),
-        message: "bad.geojson: feature 0 (Nothing): empty MultiPolygon geometry",
+        message: "bad.geojson: feature 1 (Nothing): empty MultiPolygon geometry",
     },
     Bad {
         what: "null geometry",
@@ -137,7 +137,7 @@ const BAD: &[Bad] = &[
             r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{"name":"Ghost"},"geometry":null}]}"#,
         ),
-        message: "bad.geojson: feature 0 (Ghost): has no geometry (null or missing)",
+        message: "bad.geojson: feature 1 (Ghost): has no geometry (null or missing)",
     },
     Bad {
         what: "unsupported geometry",
@@ -145,7 +145,7 @@ const BAD: &[Bad] = &[
             r#"{"type":"FeatureCollection","features":[
 {"type":"Feature","properties":{},"geometry":{"type":"GeometryCollection","geometries":[]}}]}"#,
         ),
-        message: "bad.geojson: feature 0: unsupported geometry type GeometryCollection",
+        message: "bad.geojson: feature 1: unsupported geometry type GeometryCollection",
     },
     Bad {
         what: "not GeoJSON at all",

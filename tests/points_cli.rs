@@ -259,7 +259,7 @@ const BAD: &[Bad] = &[
         what: "no coordinate columns",
         args: &["locate"],
         input: "id,north,east\n1,34,71\n",
-        message: "in.csv: no coordinate columns found (looked for latitude/longitude, lat/lon, lat/lng, lat/long, y/x); name them with --lat and --lon (columns: id, north, east)",
+        message: "in.csv: no coordinate columns found (looked for latitude/longitude, lat/lon, lat/lng, lat/long, y/x); name them with --lat and --lon (read as comma-separated; columns: id, north, east)",
     },
     Bad {
         what: "--lat names a missing column",
@@ -331,7 +331,7 @@ fn a_non_point_geojson_feature_is_named() {
     let o = frontier(&["locate", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o).contains("pts.geojson: feature 1 (Road): is a LineString, not a Point"),
+        err(&o).contains("pts.geojson: feature 2 (Road): is a LineString, not a Point"),
         "{}",
         err(&o)
     );

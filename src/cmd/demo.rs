@@ -34,7 +34,7 @@ fn save(pm: &Pixmap, path: &Path) -> Result<(), CmdError> {
     let png = pm
         .encode_png()
         .map_err(|e| CmdError::Usage(format!("encoding PNG: {e}")))?;
-    std::fs::write(path, png).map_err(|e| frontier::Error::io(path, e))?;
+    super::write_whole(path, &png)?;
     println!("wrote {}", path.display());
     Ok(())
 }
@@ -56,10 +56,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let refugees_path = work.join("synthetic-refugees.csv");
     let reference_path = work.join("events-reference.csv");
     let synth = Synth::new()?;
-    synth.write_events(args.events, args.seed, &mut super::create(&events_path)?)?;
-    synth.write_refugees(3_000, args.seed, &mut super::create(&refugees_path)?)?;
-    std::fs::write(&reference_path, REFERENCE)
-        .map_err(|e| frontier::Error::io(&reference_path, e))?;
+    let mut ev = super::Sink::file(&events_path)?;
+    synth.write_events(args.events, args.seed, &mut ev)?;
+    ev.finish()?;
+    let mut rf = super::Sink::file(&refugees_path)?;
+    synth.write_refugees(3_000, args.seed, &mut rf)?;
+    rf.finish()?;
+    super::write_whole(&reference_path, REFERENCE.as_bytes())?;
 
     let opts = ReadOptions::default();
     let ev = events_path.to_string_lossy().into_owned();

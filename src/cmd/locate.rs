@@ -39,9 +39,14 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         names.push(layer.name.clone());
         extra.push((labels, idx));
     }
+    let files = args
+        .layers
+        .iter()
+        .fold(super::Files::default(), |f, l| f.layer("--layer", l));
     super::points::run(
         &args.input,
         &args.output,
+        files,
         |cols| {
             let mut v = vec![
                 Column::text(added_name(cols, "country")),

@@ -2,6 +2,7 @@
 //! configuration, calls the library and prints.
 
 mod demo;
+mod files;
 mod geodata;
 mod layers;
 mod locate;
@@ -13,6 +14,7 @@ mod summarize;
 mod synth;
 
 use clap::{Parser, Subcommand};
+pub use files::{Files, Sink, write_whole};
 
 /// Map and query the Pakistan–Afghanistan border region.
 #[derive(Debug, Parser)]
@@ -73,21 +75,15 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
     }
 }
 
-/// A buffered new file; an error names the path.
-pub fn create(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, CmdError> {
-    let f = std::fs::File::create(path).map_err(|e| frontier::Error::io(path, e))?;
-    Ok(std::io::BufWriter::with_capacity(1 << 20, f))
-}
-
-/// Where a command writes: the file given with `-o`, or standard output.
-pub fn sink(path: Option<&std::path::Path>) -> Result<Box<dyn std::io::Write + Send>, CmdError> {
-    Ok(match path {
-        Some(p) => Box::new(create(p)?),
-        None => Box::new(std::io::BufWriter::with_capacity(
-            1 << 16,
-            std::io::stdout(),
-        )),
-    })
+/// Refuse a layer with no features where a command measures to it: there
+/// would be no distance to give, and rows must not vanish.
+pub fn refuse_empty(flag: &str, name: &str, layer: &frontier::Layer) -> Result<(), CmdError> {
+    if layer.features.is_empty() {
+        return Err(CmdError::Usage(format!(
+            "{flag} {name}: the layer has no features, so there is nothing to measure to"
+        )));
+    }
+    Ok(())
 }
 
 /// Output format for listings.

@@ -23,6 +23,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let layer = Catalogue::load(&args.to)?;
+    super::refuse_empty("--to", &args.to, &layer)?;
     let index = DistanceIndex::new(&layer);
     let durand = args.to == "durand-line";
     let locator = if durand { Some(Locator::new()?) } else { None };
@@ -33,6 +34,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     super::points::run(
         &args.input,
         &args.output,
+        super::Files::default().layer("--to", &args.to),
         |cols| {
             let mut v = vec![
                 Column::fixed(added_name(cols, "distance_km"), 3),

@@ -22,6 +22,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let layer = Catalogue::load(&args.layer)?;
+    super::refuse_empty("--layer", &args.layer, &layer)?;
     let index = DistanceIndex::new(&layer);
     let k = args.k as usize;
     let labels: Vec<String> = (0..layer.features.len())
@@ -30,6 +31,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     super::points::run(
         &args.input,
         &args.output,
+        super::Files::default().layer("--layer", &args.layer),
         |cols| {
             (1..=k)
                 .flat_map(|i| {

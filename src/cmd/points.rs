@@ -1,7 +1,7 @@
 //! What the point commands (`locate`, `near`, `nearest`) share: reading the
 //! input, the output writer, rejects, progress, and the closing account.
 
-use super::CmdError;
+use super::{CmdError, Files, Sink};
 use frontier::ingest::{PointSource, ReadOptions, Record};
 use frontier::output::{Cell, Column, Format, RowWriter};
 use frontier::pipeline::{self, Rejects, Stats};
@@ -21,6 +21,26 @@ pub struct Reading {
     /// Go on past bad rows instead of stopping at the first.
     #[arg(long)]
     pub skip_invalid: bool,
+    /// CSV field delimiter: `,` `;` `|`, `tab` or `\t` (default: found from the header line).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<Delimiter>,
+}
+
+/// A CSV field delimiter given on the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Delimiter(pub u8);
+
+/// `,` `;` `|` `tab` `\t` or any other single ASCII character.
+fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(Delimiter(b'\t')),
+        _ if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
+            Ok(Delimiter(s.as_bytes()[0]))
+        }
+        _ => Err(format!(
+            "{s:?} is not a delimiter: give one character such as , ; | or the word tab"
+        )),
+    }
 }
 
 impl Reading {
@@ -31,6 +51,7 @@ impl Reading {
             lon: self.lon.clone(),
             skip_invalid: self.skip_invalid,
             require_date: false,
+            delimiter: self.delimiter.map(|d| d.0),
         }
     }
 }
@@ -69,18 +90,35 @@ pub fn added_name(columns: &[String], name: &str) -> String {
     n
 }
 
+impl Input {
+    /// The files this input names (the points, and the rejects file as an
+    /// output), added to `files`.
+    pub fn files(&self, files: Files) -> Files {
+        files
+            .input("POINTS", &self.points)
+            .output("--rejects", self.rejects.as_deref())
+    }
+}
+
 /// Read `input`, answer each row with `answer`, write to `output`.
 /// `added` are the columns the answers fill, in order; `answer` pushes one
-/// cell per added column and returns true to keep the row.
+/// cell per added column and returns true to keep the row. `files` are the
+/// command's other inputs (layers), checked with the points and outputs
+/// before anything is written.
 pub fn run<'a, F>(
     input: &Input,
     output: &Output,
+    files: Files,
     added: impl FnOnce(&[String]) -> Vec<Column>,
     answer: F,
 ) -> Result<Stats, CmdError>
 where
     F: Fn(&Record, &mut Vec<Cell<'a>>) -> bool + Sync,
 {
+    input
+        .files(files)
+        .output("-o", output.output.as_deref())
+        .check()?;
     let mut source = PointSource::open(&input.points, &input.reading.options())?;
     let schema = source.schema().clone();
     let mut columns: Vec<Column> = schema
@@ -95,12 +133,12 @@ where
     columns.extend(added(&schema.columns));
 
     let mut writer = RowWriter::new(
-        super::sink(output.output.as_deref())?,
+        Sink::open(output.output.as_deref())?,
         output.format,
         columns,
     )?;
     let mut rejects = match &input.rejects {
-        Some(p) => Some(Rejects::new(super::create(p)?, &schema.columns)?),
+        Some(p) => Some(Rejects::new(Sink::file(p)?, &schema)?),
         None => None,
     };
 
@@ -120,9 +158,10 @@ where
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    writer.finish()?;
+    // Both outputs appear only now, when every row is accounted for.
+    writer.finish()?.finish()?;
     if let Some(r) = rejects {
-        r.finish()?;
+        r.finish()?.finish()?;
     }
     if let Some(w) = stats.swap_warning() {
         eprintln!("frontier: {w}");

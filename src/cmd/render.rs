@@ -232,14 +232,33 @@ pub fn read_choropleth(
 
 /// `NAME[:STYLE]` → layer and style.
 pub fn read_layer(spec: &str) -> Result<(Layer, Style), CmdError> {
-    let (name, style) = match spec.rsplit_once(':') {
-        Some((n, s)) if s.contains('=') => (n, Style::parse(s).map_err(CmdError::Usage)?),
-        _ => (spec, Style::default()),
+    let name = layer_name(spec);
+    let style = match spec.rsplit_once(':') {
+        Some((_, s)) if s.contains('=') => Style::parse(s).map_err(CmdError::Usage)?,
+        _ => Style::default(),
     };
     Ok((Catalogue::load(name)?, style))
 }
 
+/// The layer name in `NAME[:STYLE]`.
+fn layer_name(spec: &str) -> &str {
+    match spec.rsplit_once(':') {
+        Some((n, s)) if s.contains('=') => n,
+        _ => spec,
+    }
+}
+
 pub fn run(args: Args) -> Result<(), CmdError> {
+    args.layers
+        .iter()
+        .fold(super::Files::default(), |f, l| {
+            f.layer("--layer", layer_name(l))
+        })
+        .input_opt("--points", args.points.as_deref())
+        .input_opt("--density", args.density.as_deref())
+        .input_opt("--choropleth", args.choropleth.as_deref())
+        .output("-o", Some(&args.output))
+        .check()?;
     let opts = args.reading.options();
     let mut spec = MapSpec {
         size: args.size,
@@ -289,6 +308,5 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .pixmap
         .encode_png()
         .map_err(|e| CmdError::Usage(format!("encoding PNG: {e}")))?;
-    std::fs::write(&args.output, png).map_err(|e| frontier::Error::io(&args.output, e))?;
-    Ok(())
+    super::write_whole(&args.output, &png)
 }

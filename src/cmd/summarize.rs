@@ -126,6 +126,21 @@ fn grouping(by: &str) -> Result<(Layer, String), CmdError> {
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
+    let by_layer = match args.by.as_str() {
+        "district" | "districts" | "province" | "provinces" => "districts",
+        other => other,
+    };
+    let mut files = super::Files::default()
+        .input("POINTS", &args.points)
+        .layer("--by", by_layer)
+        .input_opt("--join", args.join.as_deref());
+    if args.bands.is_some() {
+        files = files.layer("--from-layer", &args.from_layer);
+    }
+    files
+        .output("-o", args.output.as_deref())
+        .output("--rejects", args.rejects.as_deref())
+        .check()?;
     let (layer, key) = grouping(&args.by)?;
     let bands = match &args.bands {
         Some(edges) => Some((edges.0.clone(), Catalogue::load(&args.from_layer)?)),
@@ -137,7 +152,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     };
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
-    let columns = source.schema().columns.clone();
+    let schema = source.schema().clone();
     let opts = Options {
         value: args.value.clone(),
         weight: args.weight.clone(),
@@ -151,7 +166,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let summary = summarize(&mut source, &layer, &key, opts, args.reading.skip_invalid)?;
     let (cols, rows) = summary.table();
 
-    let mut out = super::sink(args.output.as_deref())?;
+    let mut out = super::Sink::open(args.output.as_deref())?;
     match args.format {
         TableFormat::Csv => write_csv(&mut out, &cols, &rows)?,
         TableFormat::Json => {
@@ -161,15 +176,20 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         }
         TableFormat::Md => write_md(&mut out, &cols, &rows)?,
     }
-    out.flush()?;
-
     let a = &summary.account;
-    if let Some(p) = &args.rejects {
-        let mut w = frontier::pipeline::Rejects::new(super::create(p)?, &columns)?;
-        for r in &a.rejects {
-            w.write(r)?;
+    let rejects = match &args.rejects {
+        Some(p) => {
+            let mut w = frontier::pipeline::Rejects::new(super::Sink::file(p)?, &schema)?;
+            for r in &a.rejects {
+                w.write(r)?;
+            }
+            Some(w.finish()?)
         }
-        w.finish()?;
+        None => None,
+    };
+    out.finish()?;
+    if let Some(r) = rejects {
+        r.finish()?;
     }
     let outside = summary.groups.last().map_or(0, |(_, t)| t.count);
     let note = format!(

@@ -1,6 +1,6 @@
 //! `frontier synth`: synthetic ACLED-shaped events and refugee settlements.
 
-use super::{CmdError, sink};
+use super::{CmdError, Files, Sink};
 use frontier::synth::Synth;
 use std::path::PathBuf;
 
@@ -27,19 +27,30 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
+    Files::default()
+        .output("-o", args.output.as_deref())
+        .output("--refugees-output", args.refugees_output.as_deref())
+        .check()?;
     let synth = Synth::new()?;
+    let out = || Sink::open(args.output.as_deref());
     match (args.events, args.refugees) {
         (None, None) => Err(CmdError::Usage(
             "synth: give --events N and/or --refugees M".into(),
         )),
         (Some(n), None) if args.slim => {
-            Ok(synth.write_events_slim(n, args.seed, &mut sink(args.output.as_deref())?)?)
+            let mut o = out()?;
+            synth.write_events_slim(n, args.seed, &mut o)?;
+            o.finish()
         }
         (Some(n), None) => {
-            Ok(synth.write_events(n, args.seed, &mut sink(args.output.as_deref())?)?)
+            let mut o = out()?;
+            synth.write_events(n, args.seed, &mut o)?;
+            o.finish()
         }
         (None, Some(m)) => {
-            Ok(synth.write_refugees(m, args.seed, &mut sink(args.output.as_deref())?)?)
+            let mut o = out()?;
+            synth.write_refugees(m, args.seed, &mut o)?;
+            o.finish()
         }
         (Some(n), Some(m)) => {
             let Some(r) = &args.refugees_output else {
@@ -47,9 +58,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                     "synth: with both --events and --refugees, give --refugees-output FILE for the settlements".into(),
                 ));
             };
-            synth.write_events(n, args.seed, &mut sink(args.output.as_deref())?)?;
-            synth.write_refugees(m, args.seed, &mut sink(Some(r))?)?;
-            Ok(())
+            let (mut o, mut ro) = (out()?, Sink::file(r)?);
+            synth.write_events(n, args.seed, &mut o)?;
+            synth.write_refugees(m, args.seed, &mut ro)?;
+            o.finish()?;
+            ro.finish()
         }
     }
 }

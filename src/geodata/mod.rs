@@ -155,7 +155,10 @@ pub fn build(data: &Path, out: &Path) -> Result<Report> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     for (file, l) in &layers {
         let p = out.join(file);
-        std::fs::write(&p, to_geojson(l)).map_err(|e| Error::io(&p, e))?;
+        let mut f = crate::output::AtomicFile::create(&p)?;
+        std::io::Write::write_all(&mut f, to_geojson(l).as_bytes())
+            .map_err(|e| Error::io(&p, e))?;
+        f.commit()?;
         report.lines.push(format!(
             "wrote {} ({} features)",
             p.display(),

@@ -7,15 +7,6 @@ use std::io::Read;
 
 type RowResult = Result<super::RawRow>;
 
-/// Coordinate column pairs looked for, in order of preference.
-pub const COORD_NAMES: &[(&str, &str)] = &[
-    ("latitude", "longitude"),
-    ("lat", "lon"),
-    ("lat", "lng"),
-    ("lat", "long"),
-    ("y", "x"),
-];
-
 /// Bytes of CSV per batch: each batch is parsed on its own core.
 pub const BATCH_BYTES: usize = 1 << 18;
 
@@ -55,6 +46,8 @@ pub struct Batch {
 /// Only `\n` ends a batch (a file with bare `\r` line ends is one batch).
 #[derive(Debug, Default)]
 struct Scanner {
+    /// The field delimiter.
+    delimiter: u8,
     /// Bytes looked at so far.
     pos: usize,
     /// Inside a quoted field.
@@ -92,7 +85,10 @@ impl Scanner {
                         let j = i + k;
                         if b[j] == b'\n' {
                             self.last_end = j + 1;
-                        } else if j == 0 || matches!(b[j - 1], b',' | b'\n' | b'\r') {
+                        } else if j == 0
+                            || b[j - 1] == self.delimiter
+                            || matches!(b[j - 1], b'\n' | b'\r')
+                        {
                             self.quoted = true;
                         }
                         i = j + 1;
@@ -111,29 +107,22 @@ impl Scanner {
 }
 
 impl CsvRows {
-    pub fn open(path: &str, origin: &str) -> Result<(CsvRows, Vec<String>, Option<u64>)> {
-        let (input, len): (Box<dyn Read + Send>, Option<u64>) = if path == "-" {
-            (Box::new(std::io::stdin()), None)
-        } else {
-            let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let len = f.metadata().ok().map(|m| m.len());
-            (Box::new(f), len)
-        };
-        let (rows, columns) = CsvRows::from_reader(input, origin, BATCH_BYTES)?;
-        Ok((rows, columns, len))
-    }
-
-    /// Read CSV from `input` in batches of about `batch` bytes.
-    fn from_reader(
+    /// Read CSV from `input` in batches of about `batch` bytes: the reader,
+    /// the columns, and the header line as it came.
+    pub fn from_reader(
         input: Box<dyn Read + Send>,
         origin: &str,
+        delimiter: u8,
         batch: usize,
-    ) -> Result<(CsvRows, Vec<String>)> {
+    ) -> Result<(CsvRows, Vec<String>, String)> {
         let mut rows = CsvRows {
             input,
             batch,
             buf: Vec::new(),
-            scan: Scanner::default(),
+            scan: Scanner {
+                delimiter,
+                ..Scanner::default()
+            },
             eof: false,
             consumed: 0,
             line: 1,
@@ -147,13 +136,14 @@ impl CsvRows {
         let first = rows.next_batch()?.map_or_else(Vec::new, |b| b.bytes);
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
+            .delimiter(delimiter)
             .from_reader(first.as_slice());
         let headers = reader.headers().map_err(|e| Error::Csv {
             origin: origin.to_string(),
             source: e,
         })?;
         if headers.is_empty() || (headers.len() == 1 && headers[0].trim().is_empty()) {
-            return Err(Error::GeoJson {
+            return Err(Error::Input {
                 origin: origin.to_string(),
                 message: "empty file: no header row".into(),
             });
@@ -164,11 +154,17 @@ impl CsvRows {
             .collect();
         let at = reader.position();
         let (offset, line) = (at.byte() as usize, at.line());
+        let offset = offset.min(first.len());
+        let header_line = String::from_utf8_lossy(&first[..offset])
+            .trim_start_matches('\u{feff}')
+            .trim_start_matches(['\r', '\n'])
+            .trim_end_matches(['\r', '\n'])
+            .to_string();
         rows.first = Some(Batch {
-            bytes: first[offset.min(first.len())..].to_vec(),
+            bytes: first[offset..].to_vec(),
             line,
         });
-        Ok((rows, columns))
+        Ok((rows, columns, header_line))
     }
 
     /// Keep `buf` (a batch's bytes, done with) for a later batch, so that a
@@ -209,7 +205,10 @@ impl CsvRows {
                 self.buf.truncate(cut);
                 let bytes = std::mem::replace(&mut self.buf, rest);
                 if self.eof {
-                    self.scan = Scanner::default();
+                    self.scan = Scanner {
+                        delimiter: self.scan.delimiter,
+                        ..Scanner::default()
+                    };
                 } else {
                     self.scan.shift(cut);
                 }
@@ -276,6 +275,7 @@ pub fn parse_batch(
     mut each: impl FnMut(super::RawRow),
 ) -> Option<Vec<u8>> {
     let ncols = schema.columns.len();
+    let delim = schema.delimiter;
     let Batch { bytes, line } = batch;
     // The batch as text: all of it when it is UTF-8 (no copy); otherwise a
     // copy with `?` for each stray byte (the records holding one are
@@ -287,17 +287,24 @@ pub fn parse_batch(
             (stand_in(&raw), Some(raw))
         }
     };
-    let shared = std::sync::Arc::new(super::LineText { text });
+    let shared = std::sync::Arc::new(super::LineText {
+        text,
+        delimiter: delim,
+    });
     let t = shared.text.as_str();
     let b = t.as_bytes();
     // Mostly there is no quote or carriage return in the whole batch.
     let plain = memchr::memchr2(b'"', b'\r', b).is_none();
-    let mut quoted = QuotedReader::new();
+    let mut quoted = QuotedReader::new(delim);
     let check = |fields: usize, lat: &str, lon: &str| {
         if fields != ncols {
             Err((
                 "(row)".to_string(),
-                format!("has {fields} fields, the header has {ncols}"),
+                format!(
+                    "has {}, the header has {ncols} ({})",
+                    plural(fields, "field"),
+                    delimiter_name(delim)
+                ),
             ))
         } else {
             parse_coord(
@@ -324,15 +331,12 @@ pub fn parse_batch(
         if plain || memchr::memchr2(b'"', b'\r', &b[p..end]).is_none() {
             let row = match raw.as_deref().map(|r| std::str::from_utf8(&r[p..end])) {
                 Some(Err(e)) => {
-                    let field = memchr::memchr_iter(b',', &b[p..p + e.valid_up_to()]).count();
-                    (
-                        line,
-                        Fields::Text(csv::StringRecord::new()),
-                        Err(utf8_column(schema, field)),
-                    )
+                    let field = memchr::memchr_iter(delim, &b[p..p + e.valid_up_to()]).count();
+                    let bytes = raw.as_deref().unwrap_or(b)[p..end].to_vec();
+                    (line, Fields::Raw(bytes), Err(utf8_column(schema, field)))
                 }
                 _ => {
-                    let (fields, lat, lon) = split_line(&t[p..end], schema.lat, schema.lon);
+                    let (fields, lat, lon) = split_line(&t[p..end], delim, schema.lat, schema.lon);
                     let coord = check(fields, lat, lon);
                     let span = super::LineSpan {
                         text: p as u32..end as u32,
@@ -351,6 +355,11 @@ pub fn parse_batch(
         // record (which may run over several lines) from the bytes as read.
         let input = &raw.as_deref().unwrap_or(b)[p..];
         let (record, used) = quoted.read(input);
+        // The record as it came, without its line end.
+        let mut rec_end = p + used;
+        while rec_end > p && matches!(b[rec_end - 1], b'\n' | b'\r') {
+            rec_end -= 1;
+        }
         match record {
             None => {}
             Some(Ok(r)) => {
@@ -359,11 +368,18 @@ pub fn parse_batch(
                 } else {
                     check(r.len(), "", "")
                 };
-                each((line, Fields::Text(r), coord));
+                let span = super::Line {
+                    shared: shared.clone(),
+                    span: super::LineSpan {
+                        text: p as u32..rec_end as u32,
+                        fields: r.len() as u32,
+                    },
+                };
+                each((line, Fields::Text(r, Some(span)), coord));
             }
             Some(Err(field)) => each((
                 line,
-                Fields::Text(csv::StringRecord::new()),
+                Fields::Raw(input[..rec_end - p].to_vec()),
                 Err(utf8_column(schema, field)),
             )),
         }
@@ -375,15 +391,69 @@ pub fn parse_batch(
         .map(|t| t.text.into_bytes())
 }
 
+/// `n` and a noun, plural when `n` is not 1.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// How a delimiter reads in a message.
+pub fn delimiter_name(d: u8) -> &'static str {
+    match d {
+        b',' => "comma-separated",
+        b';' => "semicolon-separated",
+        b'\t' => "tab-separated",
+        b'|' => "pipe-separated",
+        _ => "separated by a custom delimiter",
+    }
+}
+
+/// The delimiter of a CSV file, from its first line: whichever of comma,
+/// semicolon, tab and pipe occurs most often outside quotes (comma when
+/// none does, or tab for a `.tsv` file).
+pub fn sniff_delimiter(head: &[u8], path: &str) -> u8 {
+    let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(head.len());
+    let mut counts = [0usize; 4];
+    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
+    let mut quoted = false;
+    for &c in &head[start..] {
+        match c {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => break,
+            _ if !quoted => {
+                if let Some(k) = CANDIDATES.iter().position(|&d| d == c) {
+                    counts[k] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..4).max_by_key(|&k| (counts[k], 4 - k)).unwrap_or(0);
+    if counts[best] == 0 && path.to_ascii_lowercase().ends_with(".tsv") {
+        b'\t'
+    } else if counts[best] == 0 {
+        b','
+    } else {
+        CANDIDATES[best]
+    }
+}
+
 /// The number of fields of a line without quotes, and its fields `lat` and
 /// `lon` (empty when the line is shorter).
-fn split_line(line: &str, lat: usize, lon: usize) -> (usize, &str, &str) {
+fn split_line(line: &str, delim: u8, lat: usize, lon: usize) -> (usize, &str, &str) {
     let b = line.as_bytes();
     let (mut field, mut start) = (0, 0);
     let (mut la, mut lo) = ("", "");
     let last = lat.max(lon);
     for (k, &c) in b.iter().enumerate() {
-        if c == b',' {
+        if c == delim {
             if field == lat {
                 la = &line[start..k];
             }
@@ -394,7 +464,7 @@ fn split_line(line: &str, lat: usize, lon: usize) -> (usize, &str, &str) {
             start = k + 1;
             if field > last {
                 // The rest only needs counting.
-                let rest = b[start..].iter().filter(|&&c| c == b',').count();
+                let rest = memchr::memchr_iter(delim, &b[start..]).count();
                 return (field + 1 + rest, la, lo);
             }
         }
@@ -437,8 +507,8 @@ struct QuotedReader {
 }
 
 impl QuotedReader {
-    fn new() -> Self {
-        let mut core = csv_core::Reader::new();
+    fn new(delimiter: u8) -> Self {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
         // A byte order mark is stripped only at the start of a file (the
         // header's batch); say this parser has read already.
         let _ = core.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
@@ -496,36 +566,104 @@ impl QuotedReader {
     }
 }
 
-/// Work out the coordinate columns and the dialect from the header.
-pub fn schema(origin: &str, columns: Vec<String>, opts: &ReadOptions) -> Result<Schema> {
-    let listing = || columns.join(", ");
-    let named = |flag: &str, name: &Option<String>| -> Result<Option<usize>> {
-        match name {
-            None => Ok(None),
-            Some(n) => find_column(&columns, n).map(Some).ok_or_else(|| {
-                Error::Unknown(format!(
-                    "{origin}: no column named {n:?} for {flag} (columns: {})",
-                    listing()
-                ))
-            }),
-        }
+/// Names looked for, in two tiers: the second only when the first finds
+/// nothing.
+const LAT_NAMES: [&[&str]; 2] = [&["latitude", "lat"], &["y"]];
+const LON_NAMES: [&[&str]; 2] = [&["longitude", "lon", "lng", "long"], &["x"]];
+
+/// The column for one coordinate: the one named (exactly, else ignoring
+/// case), or the one column whose name is a known name of it. More than
+/// one candidate is an error listing them: frontier never guesses.
+fn coordinate_column(
+    origin: &str,
+    columns: &[String],
+    what: &str,
+    flag: &str,
+    named: Option<&str>,
+    tiers: [&[&str]; 2],
+) -> Result<Option<usize>> {
+    let listing = |found: &[usize]| {
+        found
+            .iter()
+            .map(|&i| format!("{:?} (column {})", columns[i], i + 1))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let mut lat = named("--lat", &opts.lat)?;
-    let mut lon = named("--lon", &opts.lon)?;
-    if lat.is_none() || lon.is_none() {
-        for (la, lo) in COORD_NAMES {
-            if let (Some(a), Some(b)) = (find_column(&columns, la), find_column(&columns, lo)) {
-                lat = lat.or(Some(a));
-                lon = lon.or(Some(b));
-                break;
-            }
+    let ambiguous = |found: &[usize]| Error::Input {
+        origin: origin.to_string(),
+        message: format!(
+            "more than one {what} column: {}; name the one to use with {flag}",
+            listing(found)
+        ),
+    };
+    let norm = |c: &str| c.trim().to_ascii_lowercase();
+    if let Some(n) = named {
+        let exact: Vec<usize> = (0..columns.len()).filter(|&i| columns[i] == n).collect();
+        let found = if exact.is_empty() {
+            (0..columns.len())
+                .filter(|&i| norm(&columns[i]) == norm(n))
+                .collect()
+        } else {
+            exact
+        };
+        return match found.len() {
+            0 => Err(Error::Input {
+                origin: origin.to_string(),
+                message: format!(
+                    "no column named {n:?} for {flag} (columns: {})",
+                    columns.join(", ")
+                ),
+            }),
+            1 => Ok(Some(found[0])),
+            _ => Err(ambiguous(&found)),
+        };
+    }
+    for names in tiers {
+        let found: Vec<usize> = (0..columns.len())
+            .filter(|&i| names.contains(&norm(&columns[i]).as_str()))
+            .collect();
+        match found.len() {
+            0 => continue,
+            1 => return Ok(Some(found[0])),
+            _ => return Err(ambiguous(&found)),
         }
     }
+    Ok(None)
+}
+
+/// Work out the coordinate columns and the dialect from the header.
+pub fn schema(
+    origin: &str,
+    columns: Vec<String>,
+    opts: &ReadOptions,
+    delimiter: u8,
+) -> Result<Schema> {
+    let lat = coordinate_column(
+        origin,
+        &columns,
+        "latitude",
+        "--lat",
+        opts.lat.as_deref(),
+        LAT_NAMES,
+    )?;
+    let lon = coordinate_column(
+        origin,
+        &columns,
+        "longitude",
+        "--lon",
+        opts.lon.as_deref(),
+        LON_NAMES,
+    )?;
     let (Some(lat), Some(lon)) = (lat, lon) else {
-        return Err(Error::Unknown(format!(
-            "{origin}: no coordinate columns found (looked for latitude/longitude, lat/lon, lat/lng, lat/long, y/x); name them with --lat and --lon (columns: {})",
-            listing()
-        )));
+        let shown = String::from_utf8_lossy(&[delimiter]).into_owned();
+        return Err(Error::Input {
+            origin: origin.to_string(),
+            message: format!(
+                "no coordinate columns found (looked for latitude/longitude, lat/lon, lat/lng, lat/long, y/x); name them with --lat and --lon (read as {}; columns: {})",
+                delimiter_name(delimiter),
+                columns.join(&format!("{shown} "))
+            ),
+        });
     };
     let has = |n: &str| find_column(&columns, n);
     let dialect = if has("event_id_cnty").is_some() && has("event_date").is_some() {
@@ -553,6 +691,8 @@ pub fn schema(origin: &str, columns: Vec<String>, opts: &ReadOptions) -> Result<
         precision,
         fatalities,
         synthetic_coords: false,
+        header_line: None,
+        delimiter,
     })
 }
 
@@ -595,7 +735,7 @@ mod tests {
     /// The same, read in batches of `batch` bytes and parsed batch by batch.
     fn batched(text: &[u8], batch: usize) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
         let input: Box<dyn Read + Send> = Box::new(std::io::Cursor::new(text.to_vec()));
-        let (mut rows, columns) = CsvRows::from_reader(input, "t", batch).unwrap();
+        let (mut rows, columns, _) = CsvRows::from_reader(input, "t", b',', batch).unwrap();
         let schema = Schema {
             columns: columns.clone(),
             dialect: Dialect::Plain,
@@ -605,6 +745,8 @@ mod tests {
             precision: None,
             fatalities: None,
             synthetic_coords: false,
+            header_line: None,
+            delimiter: b',',
         };
         let mut out = Vec::new();
         while let Some(r) = rows.next(&schema) {
@@ -665,7 +807,7 @@ mod tests {
         ) {
             let fields: Vec<&str> = line.split(',').collect();
             let field = |i: usize| fields.get(i).copied().unwrap_or("");
-            prop_assert_eq!(split_line(&line, lat, lon), (fields.len(), field(lat), field(lon)));
+            prop_assert_eq!(split_line(&line, b',', lat, lon), (fields.len(), field(lat), field(lon)));
         }
     }
 }

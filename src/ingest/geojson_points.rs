@@ -1,34 +1,37 @@
 //! GeoJSON point files: a FeatureCollection of Point features. Properties
 //! become columns (the union of all features' keys, in order of first
 //! appearance), followed by `longitude` and `latitude` from the geometry.
+//!
+//! Each feature is checked on its own: one with no geometry, a geometry
+//! that is not a Point, or a coordinate out of range is a bad row like a
+//! bad CSV row (an error in strict mode, a reject with `--skip-invalid`),
+//! numbered from 1 in file order.
 
-use super::{Dialect, Schema};
+use super::{Dialect, Fields, Schema};
 use crate::error::{Error, Result};
-use crate::layer::Layer;
+use crate::layer::{Members, parse_feature};
 use geo::Geometry;
 use serde_json::Value;
 
 type Rows = Vec<super::RawRow>;
 
+/// Whether `text` (the start of a file, or all of it) looks like JSON: its
+/// first character after a byte order mark and white space is `{`.
+pub fn looks_like_json(text: &[u8]) -> bool {
+    let t = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
+    t.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
 pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
-    // The layer loader validates JSON syntax, structure and coordinate ranges.
-    let layer = Layer::from_geojson_str("points", origin, text)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let members = Members::read(origin, text)?;
     let mut columns: Vec<String> = Vec::new();
-    for (i, f) in layer.features.iter().enumerate() {
-        if !matches!(f.geometry, Geometry::Point(_)) {
-            return Err(Error::Feature {
-                origin: origin.to_string(),
-                index: i,
-                name: f.name().map(|n| format!(" ({n})")).unwrap_or_default(),
-                message: format!(
-                    "is a {}, not a Point: point inputs must hold Point features only",
-                    crate::layer::geometry_type_name(&f.geometry)
-                ),
-            });
-        }
-        for k in f.properties.keys() {
-            if !columns.contains(k) {
-                columns.push(k.clone());
+    for f in &members.features {
+        if let Some(Value::Object(p)) = f.get("properties") {
+            for k in p.keys() {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
             }
         }
     }
@@ -44,13 +47,30 @@ pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
     columns.push(lon_name);
     let lat = columns.len();
     columns.push(lat_name);
-    let rows = layer
+    let rows = members
         .features
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(i, f)| {
+        .map(|(i, raw)| {
+            let number = i as u64 + 1;
+            let bad = |message: String| {
+                let json = serde_json::to_vec(raw).unwrap_or_default();
+                (
+                    number,
+                    Fields::Raw(json),
+                    Err(("geometry".to_string(), message)),
+                )
+            };
+            let f = match parse_feature(origin, i, raw) {
+                Ok(f) => f,
+                Err(Error::Feature { message, .. }) => return bad(message),
+                Err(e) => return bad(e.to_string()),
+            };
             let Geometry::Point(p) = f.geometry else {
-                unreachable!("checked above")
+                return bad(format!(
+                    "is a {}, not a Point: point inputs must hold Point features only",
+                    crate::layer::geometry_type_name(&f.geometry)
+                ));
             };
             let mut values: Vec<Value> = columns[..lon]
                 .iter()
@@ -58,7 +78,7 @@ pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
                 .collect();
             values.push(Value::from(p.x()));
             values.push(Value::from(p.y()));
-            (i as u64 + 1, super::Fields::Json(values), Ok(p.0))
+            (number, Fields::Json(values), Ok(p.0))
         })
         .collect();
     let has = |n: &str| super::find_column(&columns, n);
@@ -72,6 +92,8 @@ pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
         precision: has("geo_precision").or_else(|| has("where_prec")),
         fatalities: has("fatalities").or_else(|| has("best")),
         synthetic_coords: true,
+        header_line: None,
+        delimiter: b',',
         columns,
     };
     Ok((schema, rows))

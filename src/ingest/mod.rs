@@ -12,6 +12,7 @@ mod geojson_points;
 use crate::error::{Error, Result};
 use geo::Coord;
 use serde_json::Value;
+use std::io::Read as _;
 
 pub use dates::parse_date;
 
@@ -59,6 +60,11 @@ pub struct Schema {
     pub fatalities: Option<usize>,
     /// True when the coordinate columns were made by frontier (GeoJSON input).
     pub synthetic_coords: bool,
+    /// The header line as it came (CSV; without byte order mark and line
+    /// end), for the rejects file.
+    pub header_line: Option<String>,
+    /// The field delimiter of a CSV input (`,` `;` tab or `|`).
+    pub delimiter: u8,
 }
 
 impl Schema {
@@ -86,16 +92,22 @@ pub enum Fields {
     /// A CSV line without quotes: its text is shared with the other lines
     /// read with it, and goes to CSV output as it came.
     Line(Line),
-    /// A CSV record (any record with quotes).
-    Text(csv::StringRecord),
+    /// A CSV record (any record with quotes), and the record's text as it
+    /// came where it was read from a file.
+    Text(csv::StringRecord, Option<Line>),
     /// GeoJSON property values (and the coordinates frontier added).
     Json(Vec<Value>),
+    /// An unreadable record's bytes as they came (a CSV record that is not
+    /// UTF-8, a GeoJSON feature as JSON text): it has no fields.
+    Raw(Vec<u8>),
 }
 
 /// CSV text read together (a batch of whole records).
 #[derive(Debug)]
 pub struct LineText {
     text: String,
+    /// The field delimiter.
+    delimiter: u8,
 }
 
 /// Where one line is in a [`LineText`], and how many fields it has.
@@ -130,7 +142,7 @@ impl Line {
 
     /// Field `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&str> {
-        self.as_str().split(',').nth(i)
+        self.as_str().split(self.shared.delimiter as char).nth(i)
     }
 }
 
@@ -145,8 +157,17 @@ impl Fields {
     /// (written out as it came, it is the same CSV as writing its fields).
     pub fn csv_line(&self) -> Option<&str> {
         match self {
-            Fields::Line(l) => Some(l.as_str()),
+            Fields::Line(l) if l.shared.delimiter == b',' => Some(l.as_str()),
             _ => None,
+        }
+    }
+
+    /// The record's bytes as they came, where known (without line end).
+    pub fn raw(&self) -> Option<&[u8]> {
+        match self {
+            Fields::Line(l) | Fields::Text(_, Some(l)) => Some(l.as_str().as_bytes()),
+            Fields::Raw(b) => Some(b),
+            Fields::Text(_, None) | Fields::Json(_) => None,
         }
     }
 
@@ -155,7 +176,8 @@ impl Fields {
         use std::borrow::Cow;
         match self {
             Fields::Line(l) => Cow::Borrowed(l.get(i).unwrap_or("")),
-            Fields::Text(r) => Cow::Borrowed(r.get(i).unwrap_or("")),
+            Fields::Text(r, _) => Cow::Borrowed(r.get(i).unwrap_or("")),
+            Fields::Raw(_) => Cow::Borrowed(""),
             Fields::Json(v) => match v.get(i) {
                 None | Some(Value::Null) => Cow::Borrowed(""),
                 Some(Value::String(s)) => Cow::Borrowed(s),
@@ -168,7 +190,8 @@ impl Fields {
     pub fn value(&self, i: usize) -> Value {
         match self {
             Fields::Line(l) => Value::String(l.get(i).unwrap_or("").to_string()),
-            Fields::Text(r) => Value::String(r.get(i).unwrap_or("").to_string()),
+            Fields::Text(r, _) => Value::String(r.get(i).unwrap_or("").to_string()),
+            Fields::Raw(_) => Value::Null,
             Fields::Json(v) => v.get(i).cloned().unwrap_or(Value::Null),
         }
     }
@@ -177,7 +200,8 @@ impl Fields {
     pub fn len(&self) -> usize {
         match self {
             Fields::Line(l) => l.len(),
-            Fields::Text(r) => r.len(),
+            Fields::Text(r, _) => r.len(),
+            Fields::Raw(_) => 0,
             Fields::Json(v) => v.len(),
         }
     }
@@ -208,7 +232,7 @@ pub struct Reject {
     pub column: String,
     /// What is wrong.
     pub reason: String,
-    /// The row's values as read.
+    /// The row as read ([`Fields::raw`] gives its bytes as they came).
     pub fields: Fields,
 }
 
@@ -233,6 +257,9 @@ pub struct ReadOptions {
     pub skip_invalid: bool,
     /// Also require a readable date in the date column.
     pub require_date: bool,
+    /// The CSV field delimiter; otherwise found from the header line
+    /// (comma, semicolon, tab or pipe).
+    pub delimiter: Option<u8>,
 }
 
 /// A stream of rows from a point file.
@@ -289,25 +316,43 @@ pub fn parse_coord(
 }
 
 impl PointSource {
-    /// Open `path` (`-` for standard input). GeoJSON is recognised by the
-    /// `.geojson`/`.json` extension or by a leading `{`; anything else is CSV.
+    /// Open `path` (`-` for standard input). GeoJSON is recognised by its
+    /// content (the first character is `{`), whatever the file is called,
+    /// or by the `.geojson`/`.json` extension; anything else is CSV.
     pub fn open(path: &str, opts: &ReadOptions) -> Result<PointSource> {
         let origin = if path == "-" {
             "<stdin>".to_string()
         } else {
             path.to_string()
         };
+        let (mut input, len): (Box<dyn std::io::Read + Send>, Option<u64>) = if path == "-" {
+            (Box::new(std::io::stdin()), None)
+        } else {
+            let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let len = f.metadata().ok().map(|m| m.len());
+            (Box::new(f), len)
+        };
+        // Look at the start of the input, then read on from there.
+        let mut head = Vec::with_capacity(4096);
+        std::io::Read::by_ref(&mut input)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| Error::io(&origin, e))?;
+        let input: Box<dyn std::io::Read + Send> =
+            Box::new(std::io::Cursor::new(head.clone()).chain(input));
         let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".geojson") || lower.ends_with(".json") {
-            let text = if path == "-" {
-                let mut s = String::new();
-                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-                    .map_err(|e| Error::io("<stdin>", e))?;
-                s
-            } else {
-                std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?
-            };
-            let len = Some(text.len() as u64);
+        let named_json = lower.ends_with(".geojson") || lower.ends_with(".json");
+        if named_json || geojson_points::looks_like_json(&head) {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut { input }, &mut bytes)
+                .map_err(|e| Error::io(&origin, e))?;
+            let text = String::from_utf8(bytes).map_err(|e| Error::GeoJson {
+                origin: origin.clone(),
+                message: format!(
+                    "not valid UTF-8 at byte {} (GeoJSON must be UTF-8)",
+                    e.utf8_error().valid_up_to()
+                ),
+            })?;
             let (schema, rows) = geojson_points::read(&origin, &text)?;
             return Ok(PointSource {
                 origin,
@@ -317,8 +362,14 @@ impl PointSource {
                 len,
             });
         }
-        let (rows, columns, len) = csv_points::CsvRows::open(path, &origin)?;
-        let schema = csv_points::schema(&origin, columns, opts)?;
+        let delimiter = match opts.delimiter {
+            Some(d) => d,
+            None => csv_points::sniff_delimiter(&head, path),
+        };
+        let (rows, columns, header_line) =
+            csv_points::CsvRows::from_reader(input, &origin, delimiter, csv_points::BATCH_BYTES)?;
+        let mut schema = csv_points::schema(&origin, columns, opts, delimiter)?;
+        schema.header_line = Some(header_line);
         Ok(PointSource {
             origin,
             schema,
@@ -533,6 +584,12 @@ fn finish(
             reason,
             fields,
         })),
+        Err((_, message)) if schema.dialect == Dialect::GeoJson => Err(Error::Feature {
+            origin: origin.to_string(),
+            index: line.saturating_sub(1) as usize,
+            name: feature_name(&fields),
+            message,
+        }),
         Err((column, message)) => Err(Error::Row {
             origin: origin.to_string(),
             line,
@@ -540,6 +597,22 @@ fn finish(
             message,
         }),
     }
+}
+
+/// `" (name)"` for a GeoJSON feature (kept as JSON text) with a name.
+fn feature_name(fields: &Fields) -> String {
+    let Some(raw) = fields.raw() else {
+        return String::new();
+    };
+    serde_json::from_slice::<Value>(raw)
+        .ok()
+        .and_then(|f| {
+            f.get("properties")?
+                .get("name")?
+                .as_str()
+                .map(|n| format!(" ({n})"))
+        })
+        .unwrap_or_default()
 }
 
 /// A value as plain text: strings without quotes, null as empty.

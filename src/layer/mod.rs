@@ -125,50 +125,16 @@ impl Layer {
     /// [`Layer::from_geojson_str`] through a JSON tree: any GeoJSON, and
     /// the messages for bad input.
     fn from_geojson_general(name: &str, origin: &str, text: &str) -> Result<Layer> {
-        let value: Value = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
-        let gerr = |message: String| Error::GeoJson {
-            origin: origin.to_string(),
-            message,
-        };
-        let Value::Object(mut top) = value else {
-            return Err(gerr("top level is not a JSON object".into()));
-        };
-        let kind = top
-            .get("type")
-            .and_then(Value::as_str)
-            .ok_or_else(|| gerr("no \"type\" member at top level".into()))?
-            .to_string();
-        let text_member = |top: &Map<String, Value>, k: &str| {
-            top.get(k)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string()
-        };
-        let attribution = text_member(&top, "attribution");
-        let licence = text_member(&top, "licence");
-        let raw_features: Vec<Value> = match kind.as_str() {
-            "FeatureCollection" => match top.remove("features") {
-                Some(Value::Array(a)) => a,
-                _ => return Err(gerr("FeatureCollection has no \"features\" array".into())),
-            },
-            "Feature" => vec![Value::Object(top)],
-            _ => {
-                let mut f = Map::new();
-                f.insert("type".into(), "Feature".into());
-                f.insert("properties".into(), Value::Object(Map::new()));
-                f.insert("geometry".into(), Value::Object(top));
-                vec![Value::Object(f)]
-            }
-        };
-        let mut features = Vec::with_capacity(raw_features.len());
-        for (index, raw) in raw_features.into_iter().enumerate() {
+        let members = Members::read(origin, text)?;
+        let mut features = Vec::with_capacity(members.features.len());
+        for (index, raw) in members.features.iter().enumerate() {
             features.push(parse_feature(origin, index, raw)?);
         }
         Ok(Layer {
             name: name.to_string(),
             source: origin.to_string(),
-            attribution,
-            licence,
+            attribution: members.attribution,
+            licence: members.licence,
             features,
         })
     }
@@ -196,7 +162,64 @@ impl Layer {
     }
 }
 
-fn parse_feature(origin: &str, index: usize, raw: Value) -> Result<Feature> {
+/// The parts of a GeoJSON text: its features as JSON values (a bare
+/// Feature or geometry counts as a collection of one), and the collection's
+/// `attribution` and `licence` members.
+pub(crate) struct Members {
+    pub features: Vec<Value>,
+    pub attribution: String,
+    pub licence: String,
+}
+
+impl Members {
+    /// Read the members; malformed JSON is an error naming line and column.
+    pub(crate) fn read(origin: &str, text: &str) -> Result<Members> {
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::json(origin, &e))?;
+        let gerr = |message: String| Error::GeoJson {
+            origin: origin.to_string(),
+            message,
+        };
+        let Value::Object(mut top) = value else {
+            return Err(gerr("top level is not a JSON object".into()));
+        };
+        let kind = top
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or_else(|| gerr("no \"type\" member at top level".into()))?
+            .to_string();
+        let text_member = |top: &Map<String, Value>, k: &str| {
+            top.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let attribution = text_member(&top, "attribution");
+        let licence = text_member(&top, "licence");
+        let features: Vec<Value> = match kind.as_str() {
+            "FeatureCollection" => match top.remove("features") {
+                Some(Value::Array(a)) => a,
+                _ => return Err(gerr("FeatureCollection has no \"features\" array".into())),
+            },
+            "Feature" => vec![Value::Object(top)],
+            _ => {
+                let mut f = Map::new();
+                f.insert("type".into(), "Feature".into());
+                f.insert("properties".into(), Value::Object(Map::new()));
+                f.insert("geometry".into(), Value::Object(top));
+                vec![Value::Object(f)]
+            }
+        };
+        Ok(Members {
+            features,
+            attribution,
+            licence,
+        })
+    }
+}
+
+/// Parse and check feature `index` (0-based) of a collection.
+pub(crate) fn parse_feature(origin: &str, index: usize, raw: &Value) -> Result<Feature> {
+    use serde::Deserialize;
     let fname = raw
         .get("properties")
         .and_then(|p| p.get("name"))
@@ -222,7 +245,7 @@ fn parse_feature(origin: &str, index: usize, raw: Value) -> Result<Feature> {
             "unsupported geometry type GeometryCollection (use Multi* geometries)".into(),
         ));
     }
-    let f: geojson::Feature = serde_json::from_value(raw)
+    let f = geojson::Feature::deserialize(raw)
         .map_err(|e| ferr(format!("not a valid GeoJSON Feature: {e}")))?;
     let properties = f.properties.clone().unwrap_or_default();
     let g = f

@@ -1,6 +1,10 @@
 //! Writing point rows: one writer per format (CSV, GeoJSON, JSON, NDJSON),
 //! all streaming, all keeping the input order and the column order.
 
+mod file;
+
+pub use file::AtomicFile;
+
 use crate::ingest::Fields;
 use geo::Coord;
 use serde_json::{Map, Value};
@@ -146,10 +150,12 @@ fn csv_io(e: csv::Error) -> io::Error {
     }
 }
 
-/// Append one CSV field, quoted when it holds a comma, a quote or a line
-/// end (as the csv crate's writer does; a quote inside is doubled).
-fn csv_field(out: &mut Vec<u8>, f: &[u8]) {
-    if f.iter().any(|&c| matches!(c, b',' | b'"' | b'\r' | b'\n')) {
+/// Append one CSV field, quoted when it holds the delimiter `d`, a quote or
+/// a line end (as the csv crate's writer does; a quote inside is doubled).
+pub(crate) fn csv_field(out: &mut Vec<u8>, f: &[u8], d: u8) {
+    if f.iter()
+        .any(|&c| c == d || matches!(c, b'"' | b'\r' | b'\n'))
+    {
         out.push(b'"');
         for &c in f {
             if c == b'"' {
@@ -200,14 +206,14 @@ impl<'a> Formatter<'a> {
                             if i > 0 {
                                 out.push(b',');
                             }
-                            csv_field(out, fields.text(i).as_bytes());
+                            csv_field(out, fields.text(i).as_bytes(), b',');
                         }
                     }
                 }
                 for (v, c) in added.iter().zip(&self.columns[carried..]) {
                     out.push(b',');
                     match v {
-                        Cell::Text(t) => csv_field(out, t.as_bytes()),
+                        Cell::Text(t) => csv_field(out, t.as_bytes(), b','),
                         Cell::Number(x) if x.is_finite() => {
                             // Numbers hold no byte that needs quoting.
                             let _ = match c.decimals {
@@ -337,7 +343,10 @@ mod tests {
             Column::fixed("distance_km", 3),
         ];
         let mut w = RowWriter::new(Vec::new(), format, cols).unwrap();
-        let fields = Fields::Text(csv::StringRecord::from(vec!["Wana", "a, \"quoted\"\nnote"]));
+        let fields = Fields::Text(
+            csv::StringRecord::from(vec!["Wana", "a, \"quoted\"\nnote"]),
+            None,
+        );
         w.row(&fields, &[Cell::from(12.3)], Coord { x: 69.5, y: 32.3 })
             .unwrap();
         String::from_utf8(w.finish().unwrap()).unwrap()
@@ -373,7 +382,7 @@ mod tests {
             Column::fixed("none", 2),
             Column::text("empty"),
         ];
-        let fields = Fields::Text(csv::StringRecord::from(vec!["7"]));
+        let fields = Fields::Text(csv::StringRecord::from(vec!["7"]), None);
         let cells = [
             Cell::from("Dera Ismail Khan, KP"),
             Cell::from(1.005_f64 + 1.0),

@@ -52,7 +52,9 @@ pub type Table = Vec<BTreeMap<String, String>>;
 
 /// Parse CSV text with a header.
 pub fn table(bytes: &[u8]) -> Table {
-    let mut r = csv::Reader::from_reader(bytes);
+    // Flexible: a rejects file keeps each record as it came, so its rows
+    // may have more or fewer fields than the header.
+    let mut r = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let h = r.headers().unwrap().clone();
     r.records()
         .map(|rec| {

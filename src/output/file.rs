@@ -1,0 +1,184 @@
+//! Output files that appear whole or not at all.
+//!
+//! [`AtomicFile`] writes to a temporary file beside the target (same
+//! directory, so the same file system) and renames it over the target only
+//! when [`AtomicFile::commit`] is called. A run that fails, panics or is
+//! interrupted before that leaves the previous file untouched (or no file),
+//! never a truncated one. Targets that are not regular files (`/dev/null`,
+//! a named pipe, a terminal) are written directly: they cannot be renamed
+//! over and hold nothing to lose.
+
+use crate::error::{Error, Result};
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A file being written; see the module docs.
+pub struct AtomicFile {
+    out: BufWriter<File>,
+    /// The path as given (for messages).
+    target: PathBuf,
+    /// Where the data goes (the target with symlinks resolved) and the
+    /// temporary file, when the target is (or will be) a regular file.
+    staged: Option<(PathBuf, PathBuf)>,
+}
+
+/// Temporary files made by this process, numbered.
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl AtomicFile {
+    /// Start writing `target`.
+    ///
+    /// A symlink is followed: the file it points to is replaced, the link
+    /// stays. The new file gets the permissions of the file it replaces,
+    /// or the usual ones for a new file (read-write as the umask allows).
+    pub fn create(target: &Path) -> Result<AtomicFile> {
+        let io_err = |e| Error::io(target, e);
+        let meta = std::fs::metadata(target).ok();
+        if meta.as_ref().is_some_and(|m| !m.is_file()) {
+            // A device, pipe or directory: written in place (a directory
+            // fails here with the system's message).
+            let f = OpenOptions::new()
+                .write(true)
+                .truncate(true)
+                .open(target)
+                .map_err(io_err)?;
+            return Ok(AtomicFile {
+                out: BufWriter::with_capacity(1 << 20, f),
+                target: target.to_path_buf(),
+                staged: None,
+            });
+        }
+        let real = match meta {
+            Some(_) => std::fs::canonicalize(target).map_err(io_err)?,
+            None => target.to_path_buf(),
+        };
+        let dir = match real.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = real
+            .file_name()
+            .ok_or_else(|| io_err(io::Error::other("not a file name")))?
+            .to_string_lossy()
+            .into_owned();
+        let mut opts = OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o666);
+        }
+        let (tmp, f) = loop {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let tmp = dir.join(format!(".{name}.{}-{n}.frontier-tmp", std::process::id()));
+            match opts.open(&tmp) {
+                Ok(f) => break (tmp, f),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(io_err(e)),
+            }
+        };
+        if let Some(m) = &meta {
+            // Keep the replaced file's permissions.
+            let _ = f.set_permissions(m.permissions());
+        }
+        Ok(AtomicFile {
+            out: BufWriter::with_capacity(1 << 20, f),
+            target: target.to_path_buf(),
+            staged: Some((real, tmp)),
+        })
+    }
+
+    /// The path as given.
+    pub fn path(&self) -> &Path {
+        &self.target
+    }
+
+    /// Flush and move the file into place.
+    pub fn commit(mut self) -> Result<()> {
+        let target = self.target.clone();
+        self.out.flush().map_err(|e| Error::io(&target, e))?;
+        if let Some((real, tmp)) = self.staged.take() {
+            if let Err(e) = std::fs::rename(&tmp, &real) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::io(&target, e));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    /// Not committed: the temporary file goes, the target stays as it was.
+    fn drop(&mut self) {
+        if let Some((_, tmp)) = self.staged.take() {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        std::fs::write(&p, "old\n").unwrap();
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"new, half written").unwrap();
+        drop(f);
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "old\n");
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"new\n").unwrap();
+        f.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new\n");
+        // No temporary file is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&real, "old\n").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut f = AtomicFile::create(&link).unwrap();
+        f.write_all(b"new\n").unwrap();
+        f.commit().unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_written_in_place() {
+        let mut f = AtomicFile::create(Path::new("/dev/null")).unwrap();
+        f.write_all(b"gone").unwrap();
+        f.commit().unwrap();
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    }
+}
