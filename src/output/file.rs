@@ -99,11 +99,11 @@ impl AtomicFile {
     pub fn commit(mut self) -> Result<()> {
         let target = self.target.clone();
         self.out.flush().map_err(|e| Error::io(&target, e))?;
-        if let Some((real, tmp)) = self.staged.take() {
-            if let Err(e) = std::fs::rename(&tmp, &real) {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(Error::io(&target, e));
-            }
+        if let Some((real, tmp)) = self.staged.take()
+            && let Err(e) = std::fs::rename(&tmp, &real)
+        {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(Error::io(&target, e));
         }
         Ok(())
     }

@@ -1,0 +1,541 @@
+//! Nothing lost: no command damages an input, outputs appear whole or not
+//! at all, rejected rows are kept exactly as they came, and awkward real
+//! files (semicolons, tabs, GeoJSON without its extension, ambiguous
+//! columns, empty layers) are read or refused clearly. Each test here
+//! failed on the code before the fix it guards (issue 12).
+
+mod common;
+
+use common::{err, frontier, frontier_stdin, out, table};
+use std::path::{Path, PathBuf};
+
+const EVENTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/synthetic-events.csv"
+);
+
+/// A small polygon layer (a box around Peshawar) as a file.
+const BOX: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Box"},"geometry":{"type":"Polygon","coordinates":[[[71,33.5],[72,33.5],[72,34.5],[71,34.5],[71,33.5]]]}}]}"#;
+
+/// A line layer as a file.
+const LINE: &str = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Road"},"geometry":{"type":"LineString","coordinates":[[70,33],[72,35]]}}]}"#;
+
+/// A summary table for choropleths and joins.
+const TABLE: &str = "district,refugees\nPeshawar,100\n";
+
+/// The files every case can aim at: their roles and contents.
+struct Kit {
+    dir: tempfile::TempDir,
+}
+
+impl Kit {
+    fn new() -> Kit {
+        let dir = tempfile::tempdir().unwrap();
+        let k = Kit { dir };
+        std::fs::copy(EVENTS, k.path("events.csv")).unwrap();
+        std::fs::write(k.path("box.geojson"), BOX).unwrap();
+        std::fs::write(k.path("line.geojson"), LINE).unwrap();
+        std::fs::write(k.path("table.csv"), TABLE).unwrap();
+        k
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn s(&self, name: &str) -> String {
+        self.path(name).to_str().unwrap().to_string()
+    }
+}
+
+/// One command line: its arguments, with `{name}` standing for a file of
+/// the kit; which of its arguments are inputs and which are outputs.
+struct Case {
+    args: &'static [&'static str],
+    inputs: &'static [&'static str],
+    outputs: &'static [&'static str],
+}
+
+/// Every command with every file it reads and writes.
+const CASES: &[Case] = &[
+    Case {
+        args: &[
+            "locate",
+            "{events.csv}",
+            "--layer",
+            "{box.geojson}",
+            "--skip-invalid",
+            "--rejects",
+            "{rejects.csv}",
+            "-o",
+            "{out.csv}",
+        ],
+        inputs: &["events.csv", "box.geojson"],
+        outputs: &["rejects.csv", "out.csv"],
+    },
+    Case {
+        args: &[
+            "near",
+            "{events.csv}",
+            "--to",
+            "{line.geojson}",
+            "--skip-invalid",
+            "--rejects",
+            "{rejects.csv}",
+            "-o",
+            "{out.csv}",
+        ],
+        inputs: &["events.csv", "line.geojson"],
+        outputs: &["rejects.csv", "out.csv"],
+    },
+    Case {
+        args: &[
+            "nearest",
+            "{events.csv}",
+            "--layer",
+            "{line.geojson}",
+            "--skip-invalid",
+            "--rejects",
+            "{rejects.csv}",
+            "-o",
+            "{out.csv}",
+        ],
+        inputs: &["events.csv", "line.geojson"],
+        outputs: &["rejects.csv", "out.csv"],
+    },
+    Case {
+        args: &[
+            "summarize",
+            "{events.csv}",
+            "--by",
+            "{box.geojson}",
+            "--bands",
+            "0,10",
+            "--from-layer",
+            "{line.geojson}",
+            "--join",
+            "{table.csv}",
+            "--on",
+            "district",
+            "--skip-invalid",
+            "--rejects",
+            "{rejects.csv}",
+            "-o",
+            "{out.csv}",
+        ],
+        inputs: &["events.csv", "box.geojson", "line.geojson", "table.csv"],
+        outputs: &["rejects.csv", "out.csv"],
+    },
+    Case {
+        args: &[
+            "render",
+            "--points",
+            "{events.csv}",
+            "--density",
+            "{events2.csv}",
+            "--choropleth",
+            "{table.csv}",
+            "--column",
+            "refugees",
+            "--layer",
+            "{box.geojson}",
+            "--size",
+            "300x200",
+            "-o",
+            "{out.png}",
+        ],
+        inputs: &["events.csv", "events2.csv", "table.csv", "box.geojson"],
+        outputs: &["out.png"],
+    },
+    Case {
+        args: &[
+            "synth",
+            "--events",
+            "10",
+            "--refugees",
+            "10",
+            "-o",
+            "{out.csv}",
+            "--refugees-output",
+            "{ref.csv}",
+        ],
+        inputs: &[],
+        outputs: &["out.csv", "ref.csv"],
+    },
+];
+
+/// The arguments with `{name}` replaced: `aim` sends that output to
+/// another file's path.
+fn argv(k: &Kit, c: &Case, aim: Option<(&str, &str)>) -> Vec<String> {
+    c.args
+        .iter()
+        .map(
+            |a| match a.strip_prefix('{').and_then(|a| a.strip_suffix('}')) {
+                Some(name) => match aim {
+                    Some((from, to)) if from == name => to.to_string(),
+                    _ => k.s(name),
+                },
+                None => a.to_string(),
+            },
+        )
+        .collect()
+}
+
+fn run(args: &[String]) -> std::process::Output {
+    frontier(&args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Every file in the kit, by name, with its bytes.
+fn snapshot(k: &Kit) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(k.dir.path())
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (name, bytes)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_case_runs_as_given() {
+    for c in CASES {
+        let k = Kit::new();
+        std::fs::copy(EVENTS, k.path("events2.csv")).unwrap();
+        let o = run(&argv(&k, c, None));
+        assert!(o.status.success(), "{:?}: {}", c.args, err(&o));
+        for name in c.outputs {
+            assert!(k.path(name).exists(), "{:?} wrote no {name}", c.args);
+        }
+    }
+}
+
+#[test]
+fn every_output_aimed_at_every_input_is_refused_and_the_input_kept() {
+    // Each output at each input: by the same path, through a symlink and
+    // through a hard link.
+    let mut checked = 0;
+    for c in CASES {
+        for output in c.outputs {
+            for input in c.inputs {
+                for how in ["path", "symlink", "hard link"] {
+                    let k = Kit::new();
+                    std::fs::copy(EVENTS, k.path("events2.csv")).unwrap();
+                    let target = match how {
+                        "path" => k.s(input),
+                        "symlink" => {
+                            let l = k.path("alias");
+                            std::os::unix::fs::symlink(k.path(input), &l).unwrap();
+                            k.s("alias")
+                        }
+                        _ => {
+                            std::fs::hard_link(k.path(input), k.path("alias")).unwrap();
+                            k.s("alias")
+                        }
+                    };
+                    let before = snapshot(&k);
+                    let o = run(&argv(&k, c, Some((output, &target))));
+                    let e = err(&o);
+                    let what = format!("{} with {output} at {input} by {how}", c.args[0]);
+                    assert_eq!(o.status.code(), Some(2), "{what}: {e}");
+                    assert!(
+                        e.contains("same file") && e.contains(&target) && e.contains(&k.s(input)),
+                        "{what}: the message names both files: {e}"
+                    );
+                    assert_eq!(snapshot(&k), before, "{what}: files changed");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked >= 60, "{checked} combinations");
+}
+
+#[test]
+fn two_outputs_at_one_file_are_refused() {
+    for c in CASES.iter().filter(|c| c.outputs.len() > 1) {
+        let k = Kit::new();
+        std::fs::copy(EVENTS, k.path("events2.csv")).unwrap();
+        let (a, b) = (c.outputs[0], c.outputs[1]);
+        // Once where the file does not exist yet, once where it does.
+        for exists in [false, true] {
+            if exists {
+                std::fs::write(k.path(b), "keep\n").unwrap();
+            }
+            let o = run(&argv(&k, c, Some((a, &k.s(b)))));
+            assert_eq!(o.status.code(), Some(2), "{}: {}", c.args[0], err(&o));
+            assert!(err(&o).contains("are the same file"), "{}", err(&o));
+            let now = std::fs::read(k.path(b)).ok();
+            assert_eq!(now, exists.then(|| b"keep\n".to_vec()));
+        }
+    }
+}
+
+/// A big input whose last row is bad, so a strict run fails late.
+fn failing_late(dir: &Path) -> PathBuf {
+    let p = dir.join("late.csv");
+    let mut s = String::from("id,lat,lon\n");
+    for i in 0..200_000 {
+        s.push_str(&format!(
+            "{i},{},{}\n",
+            30.0 + (i % 500) as f64 * 0.01,
+            70.5
+        ));
+    }
+    s.push_str("bad,north,70\n");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_output_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = failing_late(dir.path());
+    let out_p = dir.path().join("out.csv");
+    for cmd in [
+        vec!["locate"],
+        vec!["near", "--to", "durand-line"],
+        vec!["nearest", "--layer", "crossings"],
+        vec!["summarize"],
+    ] {
+        // No previous file: none after the failure.
+        let _ = std::fs::remove_file(&out_p);
+        let mut args = cmd.clone();
+        args.extend([input.to_str().unwrap(), "-o", out_p.to_str().unwrap()]);
+        let o = frontier(&args);
+        assert_eq!(o.status.code(), Some(2), "{cmd:?}");
+        assert!(err(&o).contains("late.csv:200002"), "{}", err(&o));
+        assert!(!out_p.exists(), "{cmd:?} left a partial output");
+        // A previous file: kept as it was.
+        std::fs::write(&out_p, "previous\n").unwrap();
+        let o = frontier(&args);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(std::fs::read_to_string(&out_p).unwrap(), "previous\n");
+        // And no temporary file is left behind.
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{cmd:?}: {names:?}");
+    }
+}
+
+#[test]
+fn rejects_keep_each_record_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let rejects = dir.path().join("rejects.csv");
+    let rows: [&[u8]; 5] = [
+        b"1,34.0,71.5,ok",
+        b"2,\xff\xfe,71,not utf-8",
+        b"3,33,71,extra,fields,beyond",
+        b"4,\"3\xe94\",70,\"quoted, not a number\"",
+        b"5,,70,\"two\nlines\"",
+    ];
+    let mut bytes = b"id,lat,lon,note\r\n".to_vec();
+    for r in rows {
+        bytes.extend_from_slice(r);
+        bytes.extend_from_slice(b"\r\n");
+    }
+    std::fs::write(&input, &bytes).unwrap();
+    let o = frontier(&[
+        "locate",
+        input.to_str().unwrap(),
+        "--skip-invalid",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let got = std::fs::read(&rejects).unwrap();
+    let mut want = b"line,column,reason,id,lat,lon,note\n".to_vec();
+    for (line, col, reason, row) in [
+        (3, "lat", "not valid UTF-8", rows[1]),
+        (
+            4,
+            "(row)",
+            "\"has 6 fields, the header has 4 (comma-separated)\"",
+            rows[2],
+        ),
+        (5, "lat", "not valid UTF-8", rows[3]),
+        (6, "lat", "empty latitude", rows[4]),
+    ] {
+        want.extend_from_slice(format!("{line},{col},{reason},").as_bytes());
+        want.extend_from_slice(row);
+        want.push(b'\n');
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(&want)
+    );
+    assert_eq!(got, want);
+    assert_eq!(table(&o.stdout).len(), 1);
+}
+
+#[test]
+fn an_empty_layer_is_refused_rather_than_dropping_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.geojson");
+    std::fs::write(&empty, r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+    for args in [
+        vec!["near", EVENTS, "--to", empty.to_str().unwrap()],
+        vec!["nearest", EVENTS, "--layer", empty.to_str().unwrap()],
+    ] {
+        let o = frontier(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(err(&o).contains("no features"), "{}", err(&o));
+        assert!(o.stdout.is_empty());
+    }
+    // locate refuses it too: it has no polygons to hold anything.
+    let o = frontier(&["locate", EVENTS, "--layer", empty.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("no polygons (empty)"), "{}", err(&o));
+}
+
+const MIXED: &str = r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[71.5,34.0]}},
+{"type":"Feature","properties":{"id":2},"geometry":null},
+{"type":"Feature","properties":{"id":3,"name":"Road"},"geometry":{"type":"LineString","coordinates":[[71.5,34.0],[72,34]]}},
+{"type":"Feature","properties":{"id":4},"geometry":{"type":"Point","coordinates":[200,34.0]}},
+{"type":"Feature","properties":{"id":5},"geometry":{"type":"Point","coordinates":[66.45,30.91]}}
+]}"#;
+
+#[test]
+fn geojson_features_are_rejected_one_by_one_numbered_from_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pts.geojson");
+    let rj = dir.path().join("rejects.csv");
+    std::fs::write(&p, MIXED).unwrap();
+    // Strict: the first bad feature stops the run, numbered from 1.
+    let o = frontier(&["locate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("pts.geojson: feature 2: has no geometry"),
+        "{}",
+        err(&o)
+    );
+    let o = frontier(&[
+        "locate",
+        p.to_str().unwrap(),
+        "--skip-invalid",
+        "--rejects",
+        rj.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let kept = table(&o.stdout);
+    assert_eq!(
+        kept.iter().map(|r| r["id"].as_str()).collect::<Vec<_>>(),
+        ["1", "5"]
+    );
+    let rejects = table(&std::fs::read(&rj).unwrap());
+    assert_eq!(
+        rejects
+            .iter()
+            .map(|r| (r["feature"].as_str(), r["column"].as_str()))
+            .collect::<Vec<_>>(),
+        [("2", "geometry"), ("3", "geometry"), ("4", "geometry")]
+    );
+    assert!(rejects[1]["reason"].contains("LineString"));
+    assert!(rejects[2]["reason"].contains("out of range"));
+    // The feature as it was, as JSON.
+    let f: serde_json::Value = serde_json::from_str(&rejects[1]["geojson"]).unwrap();
+    assert_eq!(f["properties"]["name"], "Road");
+}
+
+#[test]
+fn geojson_is_recognised_by_its_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("points.txt");
+    std::fs::write(&p, MIXED).unwrap();
+    let by_file = frontier(&["locate", p.to_str().unwrap(), "--skip-invalid"]);
+    let by_stdin = frontier_stdin(&["locate", "-", "--skip-invalid"], MIXED);
+    for o in [&by_file, &by_stdin] {
+        assert!(o.status.success(), "{}", err(o));
+        let rows = table(&o.stdout);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0]["district"], "Peshawar");
+        assert_eq!(rows[1]["district"], "Chaman");
+    }
+}
+
+#[test]
+fn semicolons_tabs_and_pipes_read_like_commas() {
+    let comma = "id,lat,lon,note\n1,34.0,71.5,a\n2,30.91,66.45,b\n";
+    let want = out(&frontier_stdin(&["locate", "-"], comma));
+    assert!(
+        want.contains("Peshawar") && want.contains("Chaman"),
+        "{want}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, d, flag) in [
+        ("s.csv", ";", None),
+        ("t.tsv", "\t", None),
+        ("t.txt", "\t", None),
+        ("p.csv", "|", None),
+        ("x.csv", ";", Some(";")),
+        ("y.csv", "\t", Some("tab")),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, comma.replace(',', d)).unwrap();
+        let mut args = vec!["locate", p.to_str().unwrap()];
+        if let Some(f) = flag {
+            args.extend(["--delimiter", f]);
+        }
+        let o = frontier(&args);
+        assert!(o.status.success(), "{name}: {}", err(&o));
+        assert_eq!(out(&o), want, "{name}");
+    }
+    // A wrong --delimiter says how the file was read.
+    let p = dir.path().join("s.csv");
+    let o = frontier(&["locate", p.to_str().unwrap(), "--delimiter", ","]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("read as comma-separated; columns: id;lat;lon;note"),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn ambiguous_coordinate_columns_are_refused_with_the_candidates() {
+    for (header, what, candidates) in [
+        (
+            "Lat,lat,lon",
+            "latitude",
+            "\"Lat\" (column 1), \"lat\" (column 2)",
+        ),
+        (
+            "latitude,lat,lon",
+            "latitude",
+            "\"latitude\" (column 1), \"lat\" (column 2)",
+        ),
+        (
+            "lat,lat,lon",
+            "latitude",
+            "\"lat\" (column 1), \"lat\" (column 2)",
+        ),
+        (
+            "lat,lon,lng",
+            "longitude",
+            "\"lon\" (column 2), \"lng\" (column 3)",
+        ),
+    ] {
+        let o = frontier_stdin(&["locate", "-"], format!("{header}\n34,71.5,71.5\n"));
+        assert_eq!(o.status.code(), Some(2), "{header}");
+        let e = err(&o);
+        assert!(
+            e.contains(&format!("more than one {what} column: {candidates}")),
+            "{header}: {e}"
+        );
+    }
+    // Naming the column settles it; y/x are used only when no lat/lon is there.
+    let o = frontier_stdin(
+        &["locate", "-", "--lat", "latitude"],
+        "latitude,lat,lon\n34,0,71.5\n",
+    );
+    assert_eq!(table(&o.stdout)[0]["district"], "Peshawar", "{}", err(&o));
+    let o = frontier_stdin(&["locate", "-"], "lat,lon,x,y\n34,71.5,0,0\n");
+    assert_eq!(table(&o.stdout)[0]["district"], "Peshawar", "{}", err(&o));
+}
