@@ -141,13 +141,57 @@ impl Gnomonic {
     }
 }
 
+/// Segments longer than this are measured piece by piece along their
+/// geodesic (each piece of a geodesic is a geodesic), so every piece is far
+/// shorter than a half meridian and the distance along it has at most one
+/// interior minimum or maximum.
+pub const MAX_PIECE_M: f64 = 500_000.0;
+
+/// Points of the geodesic from `a` to `b` cutting it into pieces of at most
+/// `max_m` metres, `a` first and `b` last (just the two when it is short).
+///
+/// # Units
+/// Degrees and metres in, degrees out.
+pub fn geodesic_cuts(a: Coord, b: Coord, max_m: f64) -> Vec<Coord> {
+    let g = wgs84();
+    let (s12, azi1, _, _): (f64, f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
+    if s12 <= max_m {
+        return vec![a, b];
+    }
+    let n = (s12 / max_m).ceil() as usize;
+    let mut cuts = Vec::with_capacity(n + 1);
+    cuts.push(a);
+    for i in 1..n {
+        let (_a, lat, lon, _az, _s, _m, _mm, _m21, _ss) = g._gen_direct(
+            a.y,
+            a.x,
+            azi1,
+            false,
+            s12 * i as f64 / n as f64,
+            OUT_LATITUDE | OUT_LONGITUDE,
+        );
+        cuts.push(Coord { x: lon, y: lat });
+    }
+    cuts.push(b);
+    cuts
+}
+
 /// The point of the geodesic segment `a`–`b` nearest to `p`, and its distance.
 ///
-/// Solved as Karney's interception problem (2011, §8): centre a gnomonic
-/// projection on a guess on the segment, drop the perpendicular from `p` to
-/// the projected segment (clamped to its ends), take the foot as the new
-/// centre, and repeat until the foot is the centre. The geodesic from `p` then
-/// meets the segment at a right angle (or ends at an endpoint).
+/// Exact for segments of any length and points anywhere on the globe: a
+/// segment longer than [`MAX_PIECE_M`] is cut into pieces along its
+/// geodesic and each is measured. On a piece, the derivative of the
+/// distance at each end (minus the cosine of the angle between the piece
+/// and the geodesic to `p`) says whether the nearest point is an end or
+/// inside. Inside, it is solved as Karney's interception problem (2011,
+/// §8): centre a gnomonic projection on a guess on the segment, drop the
+/// perpendicular from `p` to the projected segment (clamped to its ends),
+/// take the foot as the new centre, and repeat until the foot is the
+/// centre, where the geodesic from `p` meets the segment at a right angle.
+/// Where the projection cannot hold `p` (90° or more of arc away) or does
+/// not settle, the right angle is found by bracketing the sign change of
+/// the derivative along the piece instead. The answer is never farther
+/// than the nearer end.
 ///
 /// # Units
 /// Degrees in; returns (metres, nearest point in degrees).
@@ -155,32 +199,81 @@ impl Gnomonic {
 /// # References
 /// Karney (2011), arXiv:1102.1215, §8.
 pub fn point_segment_distance(p: Coord, a: Coord, b: Coord) -> (f64, Coord) {
-    let g = wgs84();
     if a == b {
         return (distance_m(p, a), a);
     }
+    let g = wgs84();
     let (_a12, s12, azi1, azi2, _m, _mm, _m21, _s) =
         g._gen_inverse_azi(a.y, a.x, b.y, b.x, OUT_DISTANCE | OUT_AZIMUTH);
-    // When the geodesic to `p` leaves an endpoint at 90° or more from the
-    // segment, the distance grows from that endpoint along the segment (its
-    // derivative there is -cos of the angle), and along a segment far shorter
-    // than a half meridian it has no other minimum: the endpoint is nearest.
-    let turn = |x: f64, y: f64| {
-        let d = (x - y).rem_euclid(360.0);
-        d.min(360.0 - d)
-    };
+    if s12 <= MAX_PIECE_M {
+        return piece_distance(p, a, b, s12, azi1, azi2);
+    }
+    let cuts = geodesic_cuts(a, b, MAX_PIECE_M);
+    let mut best = (f64::INFINITY, a);
+    for w in cuts.windows(2) {
+        let (_a12, s, az1, az2, _m, _mm, _m21, _s) =
+            g._gen_inverse_azi(w[0].y, w[0].x, w[1].y, w[1].x, OUT_DISTANCE | OUT_AZIMUTH);
+        let d = piece_distance(p, w[0], w[1], s, az1, az2);
+        if d.0 < best.0 {
+            best = d;
+        }
+    }
+    best
+}
+
+/// Within this distance of a point (metres), the distance from it along a
+/// geodesic has no maximum: the nearest maximum is more than a quarter
+/// meridian (10,002 km) away.
+const NO_MAXIMUM_M: f64 = 9.0e6;
+
+/// The smaller angle between two azimuths, degrees.
+fn turn(x: f64, y: f64) -> f64 {
+    let d = (x - y).rem_euclid(360.0);
+    d.min(360.0 - d)
+}
+
+/// [`point_segment_distance`] on one piece (`s12` metres long, leaving
+/// `a` at `azi1` and arriving at `b` at `azi2`).
+fn piece_distance(p: Coord, a: Coord, b: Coord, s12: f64, azi1: f64, azi2: f64) -> (f64, Coord) {
+    let g = wgs84();
+    // The distance f(s) from p to the point s along the piece changes at
+    // rate -cos(angle between the piece and the geodesic to p). Along a
+    // piece far shorter than a half meridian it has at most one interior
+    // critical point, so the signs at the two ends tell where the minimum is.
+    //
+    // That critical point is a maximum only where the piece passes near the
+    // far side of the globe from p: along a geodesic the distance from p
+    // peaks at half a circumference less the distance to it, more than
+    // 10,000 km. A piece wholly within 9,000 km of p has no maximum inside,
+    // so a rising start means the start is nearest.
     let (_, s_ap, azi_ap, _, _, _, _, _) =
         g._gen_inverse_azi(a.y, a.x, p.y, p.x, OUT_DISTANCE | OUT_AZIMUTH);
-    if s12 < 5.0e6 && turn(azi_ap, azi1) >= 90.0 {
+    let rising_from_a = turn(azi_ap, azi1) >= 90.0;
+    if rising_from_a && s_ap + s12 < NO_MAXIMUM_M {
         return (s_ap, a);
     }
     let (_, s_bp, azi_bp, _, _, _, _, _) =
         g._gen_inverse_azi(b.y, b.x, p.y, p.x, OUT_DISTANCE | OUT_AZIMUTH);
-    // At `b` the segment points back along azi2 + 180°.
-    if s12 < 5.0e6 && turn(azi_bp, azi2 + 180.0) >= 90.0 {
-        return (s_bp, b);
+    // At `b` the piece points back along azi2 + 180°.
+    let falling_into_b = turn(azi_bp, azi2 + 180.0) >= 90.0;
+    let ends = if s_ap <= s_bp { (s_ap, a) } else { (s_bp, b) };
+    match (rising_from_a, falling_into_b) {
+        // A maximum inside (or flat): the nearer end.
+        (true, true) => return ends,
+        (true, false) => return (s_ap, a),
+        (false, true) => return (s_bp, b),
+        (false, false) => {}
     }
-    // Otherwise the foot is inside: interception, from the middle.
+    let inside = intercept(p, a, b, s12, azi1).unwrap_or_else(|| bracket(p, a, s12, azi1));
+    let d = distance_m(p, inside);
+    if d < ends.0 { (d, inside) } else { ends }
+}
+
+/// The foot of the perpendicular from `p` on the piece by the gnomonic
+/// interception, or `None` when the projection cannot hold the points or
+/// the iteration does not settle.
+fn intercept(p: Coord, a: Coord, b: Coord, s12: f64, azi1: f64) -> Option<Coord> {
+    let g = wgs84();
     let (_a, lat, lon, _az, _s, _m, _mm2, _m21b, _ss) = g._gen_direct(
         a.y,
         a.x,
@@ -190,12 +283,9 @@ pub fn point_segment_distance(p: Coord, a: Coord, b: Coord) -> (f64, Coord) {
         OUT_LATITUDE | OUT_LONGITUDE,
     );
     let mut x = Coord { x: lon, y: lat };
-    for _ in 0..20 {
+    for _ in 0..30 {
         let proj = Gnomonic::new(x);
-        let (Some(pa), Some(pb), Some(pp)) = (proj.forward(a), proj.forward(b), proj.forward(p))
-        else {
-            break;
-        };
+        let (pa, pb, pp) = (proj.forward(a)?, proj.forward(b)?, proj.forward(p)?);
         let (dx, dy) = (pb.0 - pa.0, pb.1 - pa.1);
         let len2 = dx * dx + dy * dy;
         let t = if len2 > 0.0 {
@@ -213,10 +303,61 @@ pub fn point_segment_distance(p: Coord, a: Coord, b: Coord) -> (f64, Coord) {
             proj.reverse(fx, fy)
         };
         if moved < 1e-4 {
+            return Some(x);
+        }
+    }
+    None
+}
+
+/// The point inside the piece where the geodesic to `p` meets it at a
+/// right angle, by regula falsi (Illinois) on the derivative of the
+/// distance, which is negative at `a` and positive at `b` here.
+fn bracket(p: Coord, a: Coord, s12: f64, azi1: f64) -> Coord {
+    let g = wgs84();
+    let at = |s: f64| -> (Coord, f64) {
+        let (_a, lat, lon, azi, _s, _m, _mm, _m21, _ss) = g._gen_direct(
+            a.y,
+            a.x,
+            azi1,
+            false,
+            s,
+            OUT_LATITUDE | OUT_LONGITUDE | OUT_AZIMUTH,
+        );
+        let x = Coord { x: lon, y: lat };
+        let (_, _, azi_xp, _, _, _, _, _) = g._gen_inverse_azi(lat, lon, p.y, p.x, OUT_AZIMUTH);
+        (x, -(azi_xp - azi).to_radians().cos())
+    };
+    let (mut lo, mut hi) = (0.0, s12);
+    let (mut flo, mut fhi) = (at(lo).1, at(hi).1);
+    let mut best = at(s12 / 2.0).0;
+    let mut side = 0i8;
+    for _ in 0..100 {
+        let s = if fhi > flo {
+            (lo * fhi - hi * flo) / (fhi - flo)
+        } else {
+            (lo + hi) / 2.0
+        };
+        let s = if s > lo && s < hi { s } else { (lo + hi) / 2.0 };
+        let (x, f) = at(s);
+        best = x;
+        if f < 0.0 {
+            (lo, flo) = (s, f);
+            if side == -1 {
+                fhi /= 2.0;
+            }
+            side = -1;
+        } else {
+            (hi, fhi) = (s, f);
+            if side == 1 {
+                flo /= 2.0;
+            }
+            side = 1;
+        }
+        if hi - lo < 1e-4 || f.abs() < 1e-13 {
             break;
         }
     }
-    (distance_m(p, x), x)
+    best
 }
 
 /// Geodesic distance from `p` to the nearest point of a line string, and

@@ -136,13 +136,15 @@ proptest! {
 }
 
 /// Distance from `p` to the geodesic a–b by GeographicLib alone: sample the
-/// geodesic (direct problem) at 400 points, then golden-section search the
+/// geodesic (direct problem) every 5 km (at least 400 points), then
+/// golden-section search the
 /// best bracket. Independent of the gnomonic interception under test.
 fn oracle_segment(p: Coord, a: Coord, b: Coord) -> f64 {
     let g = wgs84();
     let (s12, azi1, _, _): (f64, f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
     let at = |s: f64| geodesy::distance_m(p, direct(a, azi1, s));
-    let n = 400;
+    // A sample every 5 km at least (400 on short segments).
+    let n = ((s12 / 5000.0).ceil() as usize).max(400);
     let (mut bi, mut bd) = (0usize, f64::INFINITY);
     for i in 0..=n {
         let d = at(s12 * i as f64 / n as f64);
@@ -194,6 +196,82 @@ proptest! {
             .map(|(_, a, b)| oracle_segment(p, a, b))
             .fold(f64::INFINITY, f64::min);
         prop_assert!((hit.distance_m - oracle).abs() < 1.0, "ours {} vs GeographicLib {oracle}", hit.distance_m);
+    }
+}
+
+/// Any longitude, with the antimeridian's neighbourhood drawn often.
+fn any_lon() -> impl Strategy<Value = f64> {
+    prop_oneof![-180.0..180.0f64, 175.0..180.0f64, -180.0..-175.0f64]
+}
+
+/// Any latitude, with the poles' neighbourhoods drawn often.
+fn any_lat() -> impl Strategy<Value = f64> {
+    prop_oneof![-90.0..90.0f64, 85.0..=90.0f64, -90.0..-85.0f64]
+}
+
+fn anywhere() -> impl Strategy<Value = Coord> {
+    (any_lon(), any_lat()).prop_map(|(x, y)| c(x, y))
+}
+
+/// A user's line layer of one segment.
+fn one_segment(a: Coord, b: Coord) -> Layer {
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"s"}},"geometry":{{"type":"LineString","coordinates":[[{},{}],[{},{}]]}}}}]}}"#,
+        a.x, a.y, b.x, b.y
+    );
+    Layer::from_geojson_str("s", "s", &text).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Segments of any length short of antipodal, points anywhere on the
+    /// globe (poles and antimeridian included): the distance and the
+    /// indexed search are within 1 m of GeographicLib.
+    #[test]
+    fn any_segment_any_point_is_within_a_metre_of_geographiclib(
+        a in anywhere(), b in anywhere(), p in anywhere()
+    ) {
+        let (s12, _, _, _): (f64, f64, f64, f64) = wgs84().inverse(a.y, a.x, b.y, b.x);
+        prop_assume!(s12 < 19_500_000.0);
+        let oracle = oracle_segment(p, a, b);
+        let (d, at) = point_segment_distance(p, a, b);
+        prop_assert!((d - oracle).abs() < 1.0, "ours {d} vs GeographicLib {oracle}");
+        prop_assert!((geodesy::distance_m(p, at) - d).abs() < 1e-3);
+        let hit = DistanceIndex::new(&one_segment(a, b)).nearest(p, None).unwrap();
+        prop_assert!((hit.distance_m - oracle).abs() < 1.0, "index {} vs GeographicLib {oracle}", hit.distance_m);
+    }
+}
+
+#[test]
+fn reported_long_segment_cases() {
+    // From the South Pole to a meridian segment ending 0.1° from it: the
+    // nearest point is that end (was 10,001.966 km).
+    let (a, b, pole) = (c(70.0, -89.9), c(70.0, 89.9), c(0.0, -90.0));
+    let (d, at) = point_segment_distance(pole, a, b);
+    assert_eq!(at, a);
+    assert!((d - geodesy::distance_m(pole, a)).abs() < 1e-6);
+    assert!((d - 11_169.0).abs() < 1.0, "{d}");
+    // Karachi to London, points more than 7,000 km away (146 of 300 were
+    // about 3,000 km too far).
+    let (karachi, london) = (c(67.01, 24.86), c(-0.13, 51.51));
+    let mut rng = 12345u64;
+    let mut next = || {
+        rng = rng
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (rng >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut far = 0;
+    while far < 60 {
+        let p = c(next() * 360.0 - 180.0, next() * 180.0 - 90.0);
+        let oracle = oracle_segment(p, karachi, london);
+        if oracle < 7.0e6 {
+            continue;
+        }
+        far += 1;
+        let (d, _) = point_segment_distance(p, karachi, london);
+        assert!((d - oracle).abs() < 1.0, "{p:?}: ours {d} vs {oracle}");
     }
 }
 
