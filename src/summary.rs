@@ -49,70 +49,97 @@ pub struct Join {
     pub origin: String,
     /// The numeric columns brought in.
     pub columns: Vec<String>,
-    /// Group name → the columns' values (summed over rows with the same name).
-    pub rows: BTreeMap<String, Vec<f64>>,
+    /// Columns left out because they hold text (a cell that is not a
+    /// number), with the first such cell's line.
+    pub text_columns: Vec<(String, u64)>,
+    /// Group name → the columns' values, summed over rows with the same
+    /// name; `None` where every cell was empty (missing, not 0).
+    pub rows: BTreeMap<String, Vec<Option<f64>>>,
+}
+
+/// A number in a joined table: plain, or with thousands separators
+/// (`1,234,567`).
+fn join_number(t: &str) -> Option<f64> {
+    t.parse::<f64>()
+        .ok()
+        .or_else(|| t.replace(',', "").parse::<f64>().ok())
 }
 
 impl Join {
-    /// Read a CSV whose column `on` names the groups; every other column must
-    /// be numeric (empty cells count as missing).
+    /// Read a CSV whose column `on` names the groups. Every column whose
+    /// cells are all numbers or empty is brought in (an empty cell is
+    /// missing); a column with any other text is left out and listed in
+    /// [`Join::text_columns`]. NaN or infinity is an error naming the file,
+    /// line and column.
     pub fn read(path: &str, on: &str) -> Result<Join> {
-        let mut r = csv::Reader::from_path(path).map_err(|e| Error::Csv {
+        let csv_err = |e| Error::Csv {
             origin: path.into(),
             source: e,
-        })?;
+        };
+        let mut r = csv::Reader::from_path(path).map_err(csv_err)?;
         let headers: Vec<String> = r
             .headers()
-            .map_err(|e| Error::Csv {
-                origin: path.into(),
-                source: e,
-            })?
+            .map_err(csv_err)?
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
-        let key = crate::ingest::find_column(&headers, on).ok_or_else(|| {
-            Error::Unknown(format!(
-                "{path}: no column named {on:?} for --on (columns: {})",
+        let key = crate::ingest::find_column(&headers, on).ok_or_else(|| Error::Input {
+            origin: path.into(),
+            message: format!(
+                "no column named {on:?} to join on (columns: {})",
                 headers.join(", ")
-            ))
+            ),
         })?;
-        let columns: Vec<String> = headers
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != key)
-            .map(|(_, h)| h.clone())
-            .collect();
-        let mut rows: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-        for rec in r.records() {
-            let rec = rec.map_err(|e| Error::Csv {
-                origin: path.into(),
-                source: e,
-            })?;
-            let line = rec.position().map_or(0, |p| p.line());
-            let name = rec.get(key).unwrap_or("").trim().to_string();
-            let entry = rows.entry(name).or_insert_with(|| vec![0.0; columns.len()]);
-            for (j, (i, _)) in headers
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != key)
-                .enumerate()
-            {
+        let records: Vec<(u64, csv::StringRecord)> = r
+            .records()
+            .map(|rec| {
+                let rec = rec.map_err(csv_err)?;
+                Ok((rec.position().map_or(0, |p| p.line()), rec))
+            })
+            .collect::<Result<_>>()?;
+        // Which columns hold text, and where it first shows.
+        let mut text_at: Vec<Option<u64>> = vec![None; headers.len()];
+        for (line, rec) in &records {
+            for (i, at) in text_at.iter_mut().enumerate() {
                 let t = rec.get(i).unwrap_or("").trim();
-                if t.is_empty() {
+                if i == key || t.is_empty() || at.is_some() {
                     continue;
                 }
-                let v: f64 = t.replace(',', "").parse().map_err(|_| Error::Row {
-                    origin: path.into(),
-                    line,
-                    column: headers[i].clone(),
-                    message: format!("not a number: {t:?}"),
-                })?;
-                entry[j] += v;
+                match join_number(t) {
+                    Some(v) if !v.is_finite() => {
+                        return Err(Error::Row {
+                            origin: path.into(),
+                            line: *line,
+                            column: headers[i].clone(),
+                            message: format!("{t:?} is not a finite number"),
+                        });
+                    }
+                    Some(_) => {}
+                    None => *at = Some(*line),
+                }
+            }
+        }
+        let numeric: Vec<usize> = (0..headers.len())
+            .filter(|&i| i != key && text_at[i].is_none())
+            .collect();
+        let mut rows: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
+        for (_, rec) in &records {
+            let name = rec.get(key).unwrap_or("").trim().to_string();
+            let entry = rows
+                .entry(name)
+                .or_insert_with(|| vec![None; numeric.len()]);
+            for (j, &i) in numeric.iter().enumerate() {
+                if let Some(v) = join_number(rec.get(i).unwrap_or("").trim()) {
+                    entry[j] = Some(entry[j].unwrap_or(0.0) + v);
+                }
             }
         }
         Ok(Join {
             origin: path.into(),
-            columns,
+            columns: numeric.iter().map(|&i| headers[i].clone()).collect(),
+            text_columns: (0..headers.len())
+                .filter_map(|i| text_at[i].map(|l| (headers[i].clone(), l)))
+                .collect(),
             rows,
         })
     }
@@ -325,9 +352,25 @@ pub fn summarize(
                     }
                     _ => None,
                 };
-                let precision = schema
-                    .precision
-                    .and_then(|p| r.fields.text(p).trim().parse::<u32>().ok());
+                let precision = match schema.precision {
+                    // Leaving rows out by precision needs every code read:
+                    // a code that is not a whole number is a bad row.
+                    Some(p) if opts.max_precision.is_some() => {
+                        let t = r.fields.text(p);
+                        let t = t.trim();
+                        if t.is_empty() {
+                            return Err((schema.columns[p].clone(), "empty precision code".into()));
+                        }
+                        Some(t.parse::<u32>().map_err(|_| {
+                            (
+                                schema.columns[p].clone(),
+                                format!("precision code is not a whole number 0 or more: {t:?}"),
+                            )
+                        })?)
+                    }
+                    Some(p) => r.fields.text(p).trim().parse::<u32>().ok(),
+                    None => None,
+                };
                 let band = bands.as_ref().map(|(edges, idx)| {
                     let d_km = idx
                         .nearest(r.coord, max_band_m)
@@ -533,7 +576,7 @@ impl Summary {
             if let Some(j) = &self.join {
                 let vals = j.rows.get(&g.name);
                 for (k, c) in j.columns.iter().enumerate() {
-                    let v = vals.map(|v| v[k]);
+                    let v = vals.and_then(|v| v[k]);
                     m.insert(c.clone(), v.map_or(Value::Null, |x| json!(x)));
                     m.insert(
                         format!("{c}_per_100k"),

@@ -539,3 +539,190 @@ fn ambiguous_coordinate_columns_are_refused_with_the_candidates() {
     let o = frontier_stdin(&["locate", "-"], "lat,lon,x,y\n34,71.5,0,0\n");
     assert_eq!(table(&o.stdout)[0]["district"], "Peshawar", "{}", err(&o));
 }
+
+const REFERENCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/events-reference.csv"
+);
+
+#[test]
+fn a_join_carries_numbers_leaves_text_out_and_keeps_missing_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let j = dir.path().join("j.csv");
+    std::fs::write(
+        &j,
+        "district,province,refugees,camps\nPeshawar,Khyber Pakhtunkhwa,\"1,200\",\nQuetta,Balochistan,,3\n",
+    )
+    .unwrap();
+    let o = frontier(&[
+        "summarize",
+        REFERENCE,
+        "--join",
+        j.to_str().unwrap(),
+        "--on",
+        "district",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("left out of the join") && err(&o).contains("province (text on line 2)"),
+        "{}",
+        err(&o)
+    );
+    let rows = table(&o.stdout);
+    let row = |n: &str| rows.iter().find(|r| r["district"] == n).unwrap().clone();
+    let (p, q) = (row("Peshawar"), row("Quetta"));
+    assert_eq!(p["refugees"], "1200");
+    // Census 2023: Peshawar 4,758,762 people.
+    let rate: f64 = p["refugees_per_100k"].parse().unwrap();
+    assert!((rate - 1200.0 / 4_758_762.0 * 1e5).abs() < 1e-4, "{rate}");
+    // Empty cells are missing: no value and no rate, not 0.
+    assert_eq!(
+        (p["camps"].as_str(), p["camps_per_100k"].as_str()),
+        ("", "")
+    );
+    assert_eq!((q["refugees"].as_str(), q["camps"].as_str()), ("", "3"));
+    // NaN or infinity is an error naming file, line and column.
+    for bad in ["NaN", "inf", "-Infinity"] {
+        std::fs::write(&j, format!("district,refugees\nPeshawar,5\nQuetta,{bad}\n")).unwrap();
+        let o = frontier(&[
+            "summarize",
+            REFERENCE,
+            "--join",
+            j.to_str().unwrap(),
+            "--on",
+            "district",
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(err(&o).contains("j.csv:3: refugees:"), "{}", err(&o));
+    }
+}
+
+#[test]
+fn unreadable_precision_codes_are_bad_rows_under_max_precision() {
+    let input = "id,lat,lon,geo_precision\n1,34,71.5,1\n2,34,71.5,high\n3,34,71.5,\n4,34,71.5,-1\n5,34,71.5,1.5\n6,34,71.5,3\n";
+    let o = frontier_stdin(&["summarize", "-", "--max-precision", "1"], input);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("<stdin>:3: geo_precision: precision code is not a whole number"),
+        "{}",
+        err(&o)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let rj = dir.path().join("r.csv");
+    let o = frontier_stdin(
+        &[
+            "summarize",
+            "-",
+            "--max-precision",
+            "1",
+            "--skip-invalid",
+            "--rejects",
+            rj.to_str().unwrap(),
+        ],
+        input,
+    );
+    assert!(o.status.success(), "{}", err(&o));
+    let peshawar = table(&o.stdout)
+        .into_iter()
+        .find(|r| r["district"] == "Peshawar")
+        .unwrap();
+    assert_eq!(peshawar["count"], "1");
+    assert_eq!(peshawar["left_out_imprecise"], "1");
+    let rejects = table(&std::fs::read(&rj).unwrap());
+    assert_eq!(
+        rejects.iter().map(|r| r["id"].as_str()).collect::<Vec<_>>(),
+        ["2", "3", "4", "5"]
+    );
+    // Without --max-precision the codes are not needed and nothing is rejected.
+    let o = frontier_stdin(&["summarize", "-"], input);
+    assert!(o.status.success(), "{}", err(&o));
+}
+
+#[test]
+fn non_finite_choropleth_values_are_no_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let table_p = dir.path().join("t.csv");
+    let o = frontier(&["summarize", EVENTS, "-o", table_p.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&table_p).unwrap();
+    // Replace some rates by NaN / infinity, and by nothing: the maps must
+    // be the same picture.
+    let mut with_nan = String::new();
+    let mut with_empty = String::new();
+    let col = text
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|c| c == "per_100k")
+        .unwrap();
+    for (i, line) in text.lines().enumerate() {
+        let mut f: Vec<&str> = line.split(',').collect();
+        if i > 0 && i % 4 == 1 {
+            let bad = ["NaN", "inf", "-inf"][i % 3];
+            f[col] = bad;
+            with_nan.push_str(&f.join(","));
+            f[col] = "";
+            with_empty.push_str(&f.join(","));
+        } else {
+            with_nan.push_str(line);
+            with_empty.push_str(line);
+        }
+        with_nan.push('\n');
+        with_empty.push('\n');
+    }
+    let mut pngs = Vec::new();
+    for (name, body) in [("nan.csv", &with_nan), ("empty.csv", &with_empty)] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, body).unwrap();
+        let png = dir.path().join(format!("{name}.png"));
+        let o = frontier(&[
+            "render",
+            "-o",
+            png.to_str().unwrap(),
+            "--extent",
+            "kp",
+            "--size",
+            "400x300",
+            "--choropleth",
+            p.to_str().unwrap(),
+            "--column",
+            "per_100k",
+        ]);
+        assert!(o.status.success(), "{}", err(&o));
+        assert!(err(&o).contains("shown as No data"), "{}", err(&o));
+        pngs.push(std::fs::read(png).unwrap());
+    }
+    assert!(pngs[0] == pngs[1], "NaN and infinity must draw as No data");
+}
+
+#[test]
+fn odd_sizes_are_drawn_small_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let pts = dir.path().join("p.csv");
+    std::fs::write(
+        &pts,
+        "lat,lon,fatalities\n34,71.5,10\n34.1,71.6,\n34.2,71.7,NaN\n34.3,71.8,-4\n34.4,71.9,0\n",
+    )
+    .unwrap();
+    let png = dir.path().join("m.png");
+    let o = frontier(&[
+        "render",
+        "-o",
+        png.to_str().unwrap(),
+        "--points",
+        pts.to_str().unwrap(),
+        "--size-by",
+        "fatalities",
+        "--size",
+        "300x200",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains(
+            "3 points with an empty, non-finite or negative fatalities drawn at the smallest size"
+        ),
+        "{}",
+        err(&o)
+    );
+}

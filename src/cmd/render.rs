@@ -105,7 +105,7 @@ pub fn read_points(
     let (ci, si) = (col(color_by, "--color-by")?, col(size_by, "--size-by")?);
     let source_col = schema.find("source");
     let mut all_synthetic = source_col.is_some();
-    let (mut out, mut rejected) = (Vec::new(), 0u64);
+    let (mut out, mut rejected, mut odd_sizes) = (Vec::new(), 0u64, 0u64);
     while let Some(row) = src.next_row() {
         match row? {
             Row::Reject(_) => rejected += 1,
@@ -129,6 +129,9 @@ pub fn read_points(
                         }
                     }
                 };
+                if si.is_some() && !size.is_some_and(|v| v.is_finite() && v >= 0.0) {
+                    odd_sizes += 1;
+                }
                 out.push(PointDatum {
                     at: r.coord,
                     category: ci.map(|i| r.fields.text(i).into_owned()),
@@ -139,6 +142,11 @@ pub fn read_points(
     }
     if rejected > 0 {
         eprintln!("frontier: {path}: {rejected} unreadable rows left off the map");
+    }
+    if let (Some(c), true) = (size_by, odd_sizes > 0) {
+        eprintln!(
+            "frontier: {path}: {odd_sizes} points with an empty, non-finite or negative {c} drawn at the smallest size"
+        );
     }
     let name = Path::new(path)
         .file_name()
@@ -178,7 +186,8 @@ pub fn read_choropleth(
         Some("province") => "provinces",
         other => {
             return Err(CmdError::Usage(format!(
-                "{origin}: the first column must be district or province (from `frontier summarize`), not {other:?}"
+                "{origin}: the first column must be district or province (from `frontier summarize`), not {:?}",
+                other.unwrap_or_default()
             )));
         }
     };
@@ -190,6 +199,7 @@ pub fn read_choropleth(
     })?;
     let layer: Layer = Catalogue::load(layer_name)?;
     let mut values = BTreeMap::new();
+    let mut no_data = 0;
     for rec in r.records() {
         let rec = rec.map_err(|e| frontier::Error::Csv {
             origin: origin.clone(),
@@ -216,7 +226,15 @@ pub fn read_choropleth(
                 &layer_name[..layer_name.len() - 1]
             )));
         }
+        // NaN and infinity are no data, never a class.
+        let v = v.filter(|x| x.is_finite());
+        no_data += usize::from(v.is_none());
         values.insert(name, v);
+    }
+    if no_data > 0 {
+        eprintln!(
+            "frontier: {origin}: {no_data} rows with an empty, NaN or infinite {column} shown as No data"
+        );
     }
     Ok(Choropleth {
         layer,

@@ -211,6 +211,20 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             eprintln!("frontier:   {n} × {r}");
         }
     }
+    if let Some(j) = &summary.join
+        && !j.text_columns.is_empty()
+    {
+        let cols: Vec<String> = j
+            .text_columns
+            .iter()
+            .map(|(c, line)| format!("{c} (text on line {line})"))
+            .collect();
+        eprintln!(
+            "frontier: note: {}: columns with text left out of the join (only numeric columns are summed and rated): {}",
+            j.origin,
+            cols.join(", ")
+        );
+    }
     let unmatched = summary.unmatched_join_names();
     if !unmatched.is_empty() {
         eprintln!(
