@@ -320,14 +320,20 @@ struct Task {
     swapped: u64,
 }
 
-/// The kind of a rejection reason, without the offending value, for counting.
+/// The kind of a rejection reason, without the offending value, for
+/// counting: the part before a colon (`latitude is not a number`), or the
+/// reason with its numbers left out (`has 5 fields, the header has 3` →
+/// `wrong number of fields`).
 fn reason_kind(reason: &str) -> String {
-    match reason.find(':') {
-        Some(i) => reason[..i].to_string(),
-        None => reason
-            .split(' ')
-            .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
-            .collect::<Vec<_>>()
-            .join(" "),
+    if let Some(i) = reason.find(':') {
+        return reason[..i].to_string();
     }
+    if reason.starts_with("has ") && reason.contains("field") {
+        return "wrong number of fields".into();
+    }
+    reason
+        .split(' ')
+        .filter(|w| w.parse::<f64>().is_err())
+        .collect::<Vec<_>>()
+        .join(" ")
 }

@@ -726,3 +726,96 @@ fn odd_sizes_are_drawn_small_and_counted() {
         err(&o)
     );
 }
+
+#[test]
+fn messages_say_what_and_where_in_words() {
+    // The reject summary names each kind of fault in full.
+    let o = frontier_stdin(
+        &["locate", "-", "--skip-invalid"],
+        "id,lat,lon\n1,95,71.5\n2,x,3\n3,34,71.5,9\n4,34\n5,34,71.5\n",
+    );
+    assert!(o.status.success());
+    let e = err(&o);
+    assert!(
+        e.contains("4 rows rejected")
+            && e.contains("2 × wrong number of fields")
+            && e.contains("1 × latitude is not a number")
+            && e.contains("1 × latitude is out of range (must be within ±90)"),
+        "{e}"
+    );
+    // Field counts in words, with the delimiter named.
+    let o = frontier_stdin(&["locate", "-"], "id,lat,lon\n1\n");
+    assert!(
+        err(&o).contains("<stdin>:2: (row): has 1 field, the header has 3 (comma-separated)"),
+        "{}",
+        err(&o)
+    );
+    // Distances: a negative one is read as a value, units are named.
+    for (d, says) in [
+        ("-5km", "a distance must be a finite number 0 or more"),
+        ("-5", "a distance must be a finite number 0 or more"),
+        (
+            "25 furlongs",
+            "unknown unit \"furlongs\"; use km, m, mi (statute miles) or nmi (nautical miles)",
+        ),
+        ("25", "give a unit: km, m, mi"),
+    ] {
+        let o = frontier(&["near", REFERENCE, "--to", "durand-line", "--within", d]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(err(&o).contains(says), "{d}: {}", err(&o));
+        assert!(!err(&o).contains("-- -5"), "{}", err(&o));
+    }
+    let km = frontier(&[
+        "near",
+        REFERENCE,
+        "--to",
+        "durand-line",
+        "--within",
+        "40.2335km",
+    ]);
+    let mi = frontier(&["near", REFERENCE, "--to", "durand-line", "--within", "25mi"]);
+    assert!(mi.status.success(), "{}", err(&mi));
+    assert_eq!(out(&km), out(&mi), "25 miles = 40.2335 km");
+    // An unterminated quote is called that, with the line it opened on.
+    let o = frontier_stdin(
+        &["locate", "-"],
+        "id,lat,lon,note\n1,34,71.5,\"ok\"\n2,34,71.5,\"open\n3,34,71.5,x\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains(
+            "<stdin>:3: note: unterminated quote: the quoted field opened on line 3 never closes"
+        ),
+        "{}",
+        err(&o)
+    );
+    // The choropleth's header message quotes the column, not Rust's Option.
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t.csv");
+    std::fs::write(&t, "event_id_cnty,x\na,1\n").unwrap();
+    let o = frontier(&[
+        "render",
+        "-o",
+        dir.path().join("m.png").to_str().unwrap(),
+        "--choropleth",
+        t.to_str().unwrap(),
+        "--column",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("not \"event_id_cnty\"") && !err(&o).contains("Some("),
+        "{}",
+        err(&o)
+    );
+}
+
+#[test]
+fn near_and_nearest_spell_the_layer_the_same_way() {
+    for cmd in ["near", "nearest"] {
+        let a = frontier(&[cmd, REFERENCE, "--to", "crossings"]);
+        let b = frontier(&[cmd, REFERENCE, "--layer", "crossings"]);
+        assert!(a.status.success(), "{cmd}: {}", err(&a));
+        assert_eq!(out(&a), out(&b), "{cmd}");
+    }
+}

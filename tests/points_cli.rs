@@ -277,7 +277,7 @@ const BAD: &[Bad] = &[
         what: "bad distance unit",
         args: &["near", "--to", "durand-line", "--within", "25"],
         input: "id,lat,lon\n",
-        message: "invalid value '25' for '--within <DIST>': \"25\": give a unit, e.g. 25km or 500m",
+        message: "invalid value '25' for '--within <DIST>': \"25\": give a unit: km, m, mi (statute miles) or nmi (nautical miles) (e.g. 25km, 500m)",
     },
     Bad {
         what: "unknown layer",

@@ -12,10 +12,10 @@ pub struct Args {
     #[command(flatten)]
     input: Input,
     /// The layer to measure to: a built-in name (durand-line, cpec, crossings, ...) or a GeoJSON file.
-    #[arg(long, value_name = "LAYER")]
+    #[arg(long, value_name = "LAYER", visible_alias = "layer")]
     to: String,
     /// Keep only rows within this distance (e.g. 25km, 500m); without it, every row.
-    #[arg(long, value_name = "DIST", value_parser = parse_distance)]
+    #[arg(long, value_name = "DIST", value_parser = parse_distance, allow_hyphen_values = true)]
     within: Option<f64>,
     #[command(flatten)]
     output: Output,

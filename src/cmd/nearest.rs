@@ -11,7 +11,7 @@ pub struct Args {
     #[command(flatten)]
     input: Input,
     /// The layer whose features are ranked: a built-in name or a GeoJSON file.
-    #[arg(long, value_name = "LAYER")]
+    #[arg(long = "to", value_name = "LAYER", visible_alias = "layer")]
     layer: String,
     /// How many nearest features per row.
     #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
@@ -22,7 +22,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let layer = Catalogue::load(&args.layer)?;
-    super::refuse_empty("--layer", &args.layer, &layer)?;
+    super::refuse_empty("--to", &args.layer, &layer)?;
     let index = DistanceIndex::new(&layer);
     let k = args.k as usize;
     let labels: Vec<String> = (0..layer.features.len())
@@ -31,7 +31,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     super::points::run(
         &args.input,
         &args.output,
-        super::Files::default().layer("--layer", &args.layer),
+        super::Files::default().layer("--to", &args.layer),
         |cols| {
             (1..=k)
                 .flat_map(|i| {

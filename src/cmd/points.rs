@@ -168,8 +168,12 @@ where
     }
     if stats.rejected > 0 && input.rejects.is_none() {
         eprintln!(
-            "frontier: {} rows rejected (give --rejects FILE to keep them): {}",
-            stats.rejected,
+            "frontier: {} rejected (give --rejects FILE to keep them): {}",
+            if stats.rejected == 1 {
+                "1 row".to_string()
+            } else {
+                format!("{} rows", stats.rejected)
+            },
             stats.summary()
         );
     } else if !output.quiet && std::io::stderr().is_terminal() {

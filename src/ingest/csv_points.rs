@@ -38,6 +38,8 @@ pub struct CsvRows {
 pub struct Batch {
     pub(super) bytes: Vec<u8>,
     line: u64,
+    /// The file ends inside a quoted field, in this (last) batch.
+    open_quote: bool,
 }
 
 /// Finds where records end in CSV bytes, reading quotes the way the csv
@@ -133,7 +135,9 @@ impl CsvRows {
         };
         // The header is the first record of the first batch, read by the
         // csv crate (blank lines before it skipped, as it does).
-        let first = rows.next_batch()?.map_or_else(Vec::new, |b| b.bytes);
+        let (first, open_quote) = rows
+            .next_batch()?
+            .map_or_else(|| (Vec::new(), false), |b| (b.bytes, b.open_quote));
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
             .delimiter(delimiter)
@@ -163,6 +167,7 @@ impl CsvRows {
         rows.first = Some(Batch {
             bytes: first[offset..].to_vec(),
             line,
+            open_quote,
         });
         Ok((rows, columns, header_line))
     }
@@ -204,6 +209,7 @@ impl CsvRows {
                 rest.extend_from_slice(&self.buf[cut..]);
                 self.buf.truncate(cut);
                 let bytes = std::mem::replace(&mut self.buf, rest);
+                let open_quote = self.eof && self.scan.quoted;
                 if self.eof {
                     self.scan = Scanner {
                         delimiter: self.scan.delimiter,
@@ -215,7 +221,11 @@ impl CsvRows {
                 let line = self.line;
                 self.line += memchr::memchr_iter(b'\n', &bytes).count() as u64;
                 self.consumed += bytes.len() as u64;
-                return Ok(Some(Batch { bytes, line }));
+                return Ok(Some(Batch {
+                    bytes,
+                    line,
+                    open_quote,
+                }));
             }
             // Read up to another batch's worth, in as few reads as the
             // input allows.
@@ -276,7 +286,11 @@ pub fn parse_batch(
 ) -> Option<Vec<u8>> {
     let ncols = schema.columns.len();
     let delim = schema.delimiter;
-    let Batch { bytes, line } = batch;
+    let Batch {
+        bytes,
+        line,
+        open_quote,
+    } = batch;
     // The batch as text: all of it when it is UTF-8 (no copy); otherwise a
     // copy with `?` for each stray byte (the records holding one are
     // rejected, checked on the bytes as read).
@@ -360,8 +374,36 @@ pub fn parse_batch(
         while rec_end > p && matches!(b[rec_end - 1], b'\n' | b'\r') {
             rec_end -= 1;
         }
+        let unterminated = if open_quote && p + used >= b.len() {
+            unclosed_quote(&input[..used], delim)
+        } else {
+            None
+        };
         match record {
             None => {}
+            Some(_) if unterminated.is_some() => {
+                let at = unterminated.unwrap_or(0);
+                let from = line + memchr::memchr_iter(b'\n', &input[..at]).count() as u64;
+                // All of it is data, line ends included.
+                let lines = memchr::memchr_iter(b'\n', &input[at..rec_end - p]).count();
+                let field = input[..at].iter().filter(|&&c| c == delim).count();
+                let column = schema
+                    .columns
+                    .get(field)
+                    .cloned()
+                    .unwrap_or_else(|| format!("field {}", field + 1));
+                each((
+                    line,
+                    Fields::Raw(input[..used].to_vec()),
+                    Err((
+                        column,
+                        format!(
+                            "unterminated quote: the quoted field opened on line {from} never closes (the rest of the file, {}, was read into it)",
+                            plural(lines + 1, "line")
+                        ),
+                    )),
+                ));
+            }
             Some(Ok(r)) => {
                 let coord = if r.len() == ncols {
                     check(ncols, &r[schema.lat], &r[schema.lon])
@@ -389,6 +431,32 @@ pub fn parse_batch(
     std::sync::Arc::try_unwrap(shared)
         .ok()
         .map(|t| t.text.into_bytes())
+}
+
+/// Where the quote that is still open at the end of `rec` opened (a byte
+/// offset), reading quotes as [`Scanner`] does; `None` when every quote
+/// closes.
+fn unclosed_quote(rec: &[u8], delim: u8) -> Option<usize> {
+    let (mut quoted, mut after_quote, mut opened) = (false, false, 0);
+    for (i, &c) in rec.iter().enumerate() {
+        if quoted {
+            if c == b'"' {
+                quoted = false;
+                after_quote = true;
+            }
+        } else if after_quote {
+            after_quote = false;
+            if c == b'"' {
+                quoted = true;
+            }
+        } else if c == b'"'
+            && (i == 0 || rec[i - 1] == delim || matches!(rec[i - 1], b'\n' | b'\r'))
+        {
+            quoted = true;
+            opened = i;
+        }
+    }
+    quoted.then_some(opened)
 }
 
 /// `n` and a noun, plural when `n` is not 1.
@@ -752,6 +820,21 @@ mod tests {
         while let Some(r) = rows.next(&schema) {
             let (line, fields, coord) = r.unwrap();
             let fields = match coord {
+                // The rest of the file read into one open quoted field:
+                // rejected, with the bytes as they came; read them as the
+                // csv crate reads that last record.
+                Err((_, reason)) if reason.starts_with("unterminated quote") => {
+                    let raw = fields.raw().unwrap().to_vec();
+                    let mut r = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .flexible(true)
+                        .from_reader(raw.as_slice());
+                    let rec = r.byte_records().next().unwrap().unwrap();
+                    match csv::StringRecord::from_byte_record(rec) {
+                        Ok(rec) => rec.iter().map(String::from).collect(),
+                        Err(e) => vec![format!("not UTF-8 in field {}", e.utf8_error().field())],
+                    }
+                }
                 Err((column, reason)) if reason == "not valid UTF-8" => {
                     let k = match columns.iter().position(|c| *c == column) {
                         Some(k) => k,
