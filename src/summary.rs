@@ -72,11 +72,17 @@ impl Join {
     /// [`Join::text_columns`]. NaN or infinity is an error naming the file,
     /// line and column.
     pub fn read(path: &str, on: &str) -> Result<Join> {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        Join::from_reader(f, path, on)
+    }
+
+    /// [`Join::read`] from any reader; `path` names it in messages.
+    pub fn from_reader(input: impl std::io::Read, path: &str, on: &str) -> Result<Join> {
         let csv_err = |e| Error::Csv {
             origin: path.into(),
             source: e,
         };
-        let mut r = csv::Reader::from_path(path).map_err(csv_err)?;
+        let mut r = csv::Reader::from_reader(input);
         let headers: Vec<String> = r
             .headers()
             .map_err(csv_err)?

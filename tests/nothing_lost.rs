@@ -819,3 +819,52 @@ fn near_and_nearest_spell_the_layer_the_same_way() {
         assert_eq!(out(&a), out(&b), "{cmd}");
     }
 }
+
+#[test]
+fn json_outputs_write_numeric_columns_as_numbers() {
+    let csv = "id,code,lat,lon,fatalities,note,big\n1,007,34,71.5,13,a,123456789012345678901\n2,010,34.1,71.6,,b,5\n3,011,34.2,71.7,2.50,c,6\n";
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("n.csv");
+    std::fs::write(&p, csv).unwrap();
+    for (format, src) in [("ndjson", "file"), ("json", "file"), ("geojson", "stdin")] {
+        let o = if src == "stdin" {
+            frontier_stdin(&["locate", "-", "--format", format], csv)
+        } else {
+            frontier(&["locate", p.to_str().unwrap(), "--format", format])
+        };
+        assert!(o.status.success(), "{}", err(&o));
+        let objects: Vec<serde_json::Value> = match format {
+            "ndjson" => out(&o)
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect(),
+            "json" => serde_json::from_slice::<Vec<serde_json::Value>>(&o.stdout).unwrap(),
+            _ => serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["features"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["properties"].clone())
+                .collect(),
+        };
+        let o0 = &objects[0];
+        assert_eq!(o0["id"], serde_json::json!(1), "{format}");
+        assert_eq!(o0["lat"], serde_json::json!(34), "{format}");
+        assert_eq!(o0["fatalities"], serde_json::json!(13), "{format}");
+        assert_eq!(objects[2]["fatalities"], serde_json::json!(2.5));
+        // Missing, not 0 or "".
+        assert_eq!(objects[1]["fatalities"], serde_json::Value::Null);
+        // Text stays text: leading zeros, words, integers beyond 64 bits.
+        assert_eq!(o0["code"], "007");
+        assert_eq!(o0["note"], "a");
+        assert_eq!(o0["big"], "123456789012345678901");
+        assert_eq!(objects[1]["big"], "5");
+        assert_eq!(o0["district"], "Peshawar");
+    }
+    // CSV output stays byte for byte as it came.
+    let o = frontier(&["locate", p.to_str().unwrap()]);
+    let first = out(&o).lines().nth(1).unwrap().to_string();
+    assert!(
+        first.starts_with("1,007,34,71.5,13,a,123456789012345678901,PAK"),
+        "{first}"
+    );
+}

@@ -2,7 +2,7 @@
 //! input, the output writer, rejects, progress, and the closing account.
 
 use super::{CmdError, Files, Sink};
-use frontier::ingest::{PointSource, ReadOptions, Record};
+use frontier::ingest::{Dialect, FormatHint, PointSource, ReadOptions, Record, numeric_columns};
 use frontier::output::{Cell, Column, Format, RowWriter};
 use frontier::pipeline::{self, Rejects, Stats};
 use std::io::IsTerminal;
@@ -119,14 +119,48 @@ where
         .files(files)
         .output("-o", output.output.as_deref())
         .check()?;
-    let mut source = PointSource::open(&input.points, &input.reading.options())?;
+    let opts = input.reading.options();
+    // JSON formats write a CSV column as numbers when every value is one,
+    // which takes a first pass over the input (standard input is kept in a
+    // temporary file for it).
+    let typed = output.format != Format::Csv;
+    let spool = match (typed, input.points.as_str()) {
+        (true, "-") => {
+            let mut f =
+                tempfile::NamedTempFile::new().map_err(|e| frontier::Error::io("<stdin>", e))?;
+            std::io::copy(&mut std::io::stdin().lock(), f.as_file_mut())
+                .map_err(|e| frontier::Error::io("<stdin>", e))?;
+            Some(f)
+        }
+        _ => None,
+    };
+    let open = |opts: &frontier::ingest::ReadOptions| -> Result<PointSource, CmdError> {
+        Ok(match &spool {
+            Some(f) => {
+                let file = f.reopen().map_err(|e| frontier::Error::io("<stdin>", e))?;
+                PointSource::from_reader(Box::new(file), "<stdin>", FormatHint::None, opts)?
+            }
+            None => PointSource::open(&input.points, opts)?,
+        })
+    };
+    let mut source = open(&opts)?;
     let schema = source.schema().clone();
+    let numeric = if typed && schema.dialect != Dialect::GeoJson {
+        let lenient = frontier::ingest::ReadOptions {
+            skip_invalid: true,
+            ..opts.clone()
+        };
+        numeric_columns(&mut open(&lenient)?)?
+    } else {
+        vec![false; schema.columns.len()]
+    };
     let mut columns: Vec<Column> = schema
         .columns
         .iter()
         .enumerate()
         .map(|(i, c)| Column {
             geometry_only: schema.synthetic_coords && (i == schema.lat || i == schema.lon),
+            numeric: numeric[i],
             ..Column::text(c.clone())
         })
         .collect();

@@ -481,8 +481,8 @@ pub fn delimiter_name(d: u8) -> &'static str {
 
 /// The delimiter of a CSV file, from its first line: whichever of comma,
 /// semicolon, tab and pipe occurs most often outside quotes (comma when
-/// none does, or tab for a `.tsv` file).
-pub fn sniff_delimiter(head: &[u8], path: &str) -> u8 {
+/// none does, or tab for a `.tsv` file: `tsv`).
+pub fn sniff_delimiter(head: &[u8], tsv: bool) -> u8 {
     let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
     let start = head
         .iter()
@@ -504,7 +504,7 @@ pub fn sniff_delimiter(head: &[u8], path: &str) -> u8 {
         }
     }
     let best = (0..4).max_by_key(|&k| (counts[k], 4 - k)).unwrap_or(0);
-    if counts[best] == 0 && path.to_ascii_lowercase().ends_with(".tsv") {
+    if counts[best] == 0 && tsv {
         b'\t'
     } else if counts[best] == 0 {
         b','

@@ -262,6 +262,31 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
 }
 
+/// What a file's name says of its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatHint {
+    /// Nothing: the content decides.
+    None,
+    /// `.geojson` or `.json`.
+    GeoJson,
+    /// `.tsv`: tab-separated when the header line has no other delimiter.
+    Tsv,
+}
+
+impl FormatHint {
+    /// What the name of `path` says.
+    pub fn from_path(path: &str) -> FormatHint {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".geojson") || lower.ends_with(".json") {
+            FormatHint::GeoJson
+        } else if lower.ends_with(".tsv") {
+            FormatHint::Tsv
+        } else {
+            FormatHint::None
+        }
+    }
+}
+
 /// A stream of rows from a point file.
 pub struct PointSource {
     origin: String,
@@ -325,13 +350,30 @@ impl PointSource {
         } else {
             path.to_string()
         };
-        let (mut input, len): (Box<dyn std::io::Read + Send>, Option<u64>) = if path == "-" {
+        let (input, len): (Box<dyn std::io::Read + Send>, Option<u64>) = if path == "-" {
             (Box::new(std::io::stdin()), None)
         } else {
             let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
             let len = f.metadata().ok().map(|m| m.len());
             (Box::new(f), len)
         };
+        let hint = FormatHint::from_path(path);
+        let mut source = PointSource::from_reader(input, &origin, hint, opts)?;
+        source.len = len;
+        Ok(source)
+    }
+
+    /// Read points from any reader; `origin` names it in messages. GeoJSON
+    /// is recognised by its content (or `hint`), anything else is CSV with
+    /// its delimiter found from the header line.
+    pub fn from_reader(
+        mut input: Box<dyn std::io::Read + Send>,
+        origin: &str,
+        hint: FormatHint,
+        opts: &ReadOptions,
+    ) -> Result<PointSource> {
+        let origin = origin.to_string();
+        let len = None;
         // Look at the start of the input, then read on from there.
         let mut head = Vec::with_capacity(4096);
         std::io::Read::by_ref(&mut input)
@@ -340,9 +382,7 @@ impl PointSource {
             .map_err(|e| Error::io(&origin, e))?;
         let input: Box<dyn std::io::Read + Send> =
             Box::new(std::io::Cursor::new(head.clone()).chain(input));
-        let lower = path.to_ascii_lowercase();
-        let named_json = lower.ends_with(".geojson") || lower.ends_with(".json");
-        if named_json || geojson_points::looks_like_json(&head) {
+        if hint == FormatHint::GeoJson || geojson_points::looks_like_json(&head) {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut { input }, &mut bytes)
                 .map_err(|e| Error::io(&origin, e))?;
@@ -364,7 +404,7 @@ impl PointSource {
         }
         let delimiter = match opts.delimiter {
             Some(d) => d,
-            None => csv_points::sniff_delimiter(&head, path),
+            None => csv_points::sniff_delimiter(&head, hint == FormatHint::Tsv),
         };
         let (rows, columns, header_line) =
             csv_points::CsvRows::from_reader(input, &origin, delimiter, csv_points::BATCH_BYTES)?;
@@ -613,6 +653,38 @@ fn feature_name(fields: &Fields) -> String {
                 .map(|n| format!(" ({n})"))
         })
         .unwrap_or_default()
+}
+
+/// Which columns of a CSV source hold numbers only: every value that is
+/// not empty is a JSON number as written ([`crate::output::json_number`]),
+/// and at least one is there. Reads the whole source (and its rejects).
+pub fn numeric_columns(source: &mut PointSource) -> Result<Vec<bool>> {
+    let n = source.schema().columns.len();
+    let (mut numeric, mut seen) = (vec![true; n], vec![false; n]);
+    let mut rows = Vec::new();
+    while source.read_chunk(crate::pipeline::CHUNK_ROWS, &mut rows)? {
+        for row in &rows {
+            let fields = match row {
+                Row::Record(r) => &r.fields,
+                Row::Reject(r) => &r.fields,
+            };
+            if matches!(fields, Fields::Raw(_)) {
+                continue;
+            }
+            for i in 0..n {
+                if !numeric[i] {
+                    continue;
+                }
+                let t = fields.text(i);
+                if t.is_empty() {
+                    continue;
+                }
+                seen[i] = true;
+                numeric[i] = crate::output::json_number(&t).is_some();
+            }
+        }
+    }
+    Ok(numeric.iter().zip(&seen).map(|(&a, &b)| a && b).collect())
 }
 
 /// A value as plain text: strings without quotes, null as empty.

@@ -33,6 +33,67 @@ pub struct Column {
     /// Leave out of GeoJSON properties (the coordinates frontier made up for
     /// GeoJSON input, which are in the geometry).
     pub geometry_only: bool,
+    /// A carried CSV column whose every value is a number (see
+    /// [`json_number`]): written as numbers in JSON formats, an empty cell
+    /// as `null`. CSV output is not affected.
+    pub numeric: bool,
+}
+
+/// `text` as a JSON number, when it is one exactly as written (so nothing
+/// is lost: `007`, `+5`, `.5`, `NaN` and integers too large for 64 bits
+/// stay text).
+pub fn json_number(text: &str) -> Option<serde_json::Number> {
+    let b = text.as_bytes();
+    let digits = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    // JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    match b.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while digits(i) {
+                i += 1;
+            }
+        }
+        _ => return None,
+    }
+    let mut integer = true;
+    if b.get(i) == Some(&b'.') {
+        integer = false;
+        i += 1;
+        if !digits(i) {
+            return None;
+        }
+        while digits(i) {
+            i += 1;
+        }
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        integer = false;
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digits(i) {
+            return None;
+        }
+        while digits(i) {
+            i += 1;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    if integer {
+        text.parse::<i64>()
+            .ok()
+            .map(serde_json::Number::from)
+            .or_else(|| text.parse::<u64>().ok().map(serde_json::Number::from))
+    } else {
+        text.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .and_then(serde_json::Number::from_f64)
+    }
 }
 
 impl Column {
@@ -42,6 +103,7 @@ impl Column {
             name: name.into(),
             decimals: None,
             geometry_only: false,
+            numeric: false,
         }
     }
 
@@ -51,6 +113,7 @@ impl Column {
             name: name.into(),
             decimals: Some(d),
             geometry_only: false,
+            numeric: false,
         }
     }
 }
@@ -182,7 +245,13 @@ impl<'a> Formatter<'a> {
             if geojson && c.geometry_only {
                 continue;
             }
-            let v = if i < carried {
+            let v = if i < carried && c.numeric {
+                let t = fields.text(i);
+                match json_number(&t) {
+                    Some(n) => Value::Number(n),
+                    None => Value::Null,
+                }
+            } else if i < carried {
                 fields.value(i)
             } else {
                 added[i - carried].json(c.decimals)

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Fuzz each reader of frontier for a bounded time (default 60 s each):
+#   fuzz/run.sh [SECONDS] [TARGET...]
+# Needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz).
+# Seeds come from the test fixtures and the built-in layers; crashes land in
+# fuzz/artifacts/TARGET/ and each one found becomes a regression test.
+set -euo pipefail
+cd "$(dirname "$0")"
+secs="${1:-60}"
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(csv_points geojson_points geojson_layer join_table)
+mkdir -p corpus/csv_points corpus/join_table corpus/geojson_points corpus/geojson_layer
+for f in ../tests/fixtures/*.csv; do head -c 65536 "$f" > "corpus/csv_points/seed-$(basename "$f")"; done
+for f in ../tests/fixtures/*.csv; do head -c 65536 "$f" > "corpus/join_table/seed-$(basename "$f")"; done
+for f in ../geodata/crossings.geojson ../geodata/chaman.geojson; do
+    cp "$f" "corpus/geojson_points/seed-$(basename "$f")"
+    cp "$f" "corpus/geojson_layer/seed-$(basename "$f")"
+done
+for t in "${targets[@]}"; do
+    echo "== $t for ${secs}s"
+    cargo +nightly fuzz run -O "$t" -- -max_total_time="$secs" -rss_limit_mb=4096 -max_len=65536 2>&1 |
+        grep -E "^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|Done)|panicked" || true
+done
