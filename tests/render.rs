@@ -374,3 +374,88 @@ fn demo_writes_the_gallery_and_a_summary() {
             >= 10
     );
 }
+
+/// A square of "land" `half` degrees either side of `c`.
+fn land(c: Coord, half: f64) -> frontier::Layer {
+    let (x0, x1, y0, y1) = (c.x - half, c.x + half, c.y - half, c.y + half);
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"name":"Land"}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}}}]}}"#
+    );
+    frontier::Layer::from_geojson_str("land", "land", &text).unwrap()
+}
+
+#[test]
+fn extents_anywhere_on_the_globe_draw_land_scale_bar_and_arrow() {
+    use frontier::render::Style;
+    for (bbox, centre) in [
+        ([65.0, -10.0, 80.0, 10.0], Coord { x: 72.5, y: 0.0 }),
+        ([100.0, -10.0, 140.0, 5.0], Coord { x: 120.0, y: -2.0 }),
+        ([-80.0, -40.0, -60.0, -20.0], Coord { x: -70.0, y: -30.0 }),
+        ([-125.0, 25.0, -65.0, 50.0], Coord { x: -95.0, y: 38.0 }),
+        ([160.0, -50.0, 180.0, -30.0], Coord { x: 170.0, y: -40.0 }),
+        ([-180.0, 60.0, 180.0, 90.0], Coord { x: 0.0, y: 72.0 }),
+        ([-180.0, -90.0, 180.0, -60.0], Coord { x: 0.0, y: -72.0 }),
+        ([-20.0, -60.0, 60.0, 60.0], Coord { x: 20.0, y: 0.0 }),
+    ] {
+        let spec = MapSpec {
+            size: (600, 450),
+            extent: Extent::BBox(bbox),
+            ..Default::default()
+        };
+        let bare = render(&spec).unwrap();
+        let style = Style::parse("color=#1b9e77,fill=#66c2a5").unwrap();
+        let map = render(&MapSpec {
+            layers: vec![(land(centre, 2.0), style)],
+            ..spec
+        })
+        .unwrap();
+        let v = map.view;
+        // The land is drawn where it is.
+        let (px, py) = v.px(centre);
+        assert!(
+            px.is_finite() && py.is_finite() && px > v.area[0] && px < v.area[0] + v.area[2],
+            "{bbox:?}: centre at {px},{py}"
+        );
+        let at = |m: &frontier::render::Rendered| m.pixmap.pixel(px as u32, py as u32).unwrap();
+        assert_ne!(at(&map), at(&bare), "{bbox:?}: no land at its centre");
+        // A scale bar of a real length, true at the centre (within 2%): on
+        // maps this small in scale the scale changes along the bar itself,
+        // so measure 10 px across the centre and scale up.
+        let (cx, cy) = (
+            (v.area[0] + v.area[2] / 2.0) as f64,
+            (v.area[1] + v.area[3] / 2.0) as f64,
+        );
+        let km = geodesy::distance_m(v.lonlat(cx - 5.0, cy), v.lonlat(cx + 5.0, cy)) / 1000.0
+            * map.scale_bar.px
+            / 10.0;
+        assert!(map.scale_bar.km > 0.0, "{bbox:?}: {} km", map.scale_bar.km);
+        assert!(
+            (km - map.scale_bar.km).abs() / map.scale_bar.km < 0.02,
+            "{bbox:?}: bar says {} km, measures {km:.1} km",
+            map.scale_bar.km
+        );
+        // North is somewhere: a step north of the arrow moves on the map.
+        let arrow = map.furniture[3];
+        let (ax, ay) = (arrow[0] + arrow[2] / 2.0, arrow[1] + arrow[3] / 2.0);
+        let here = v.lonlat(ax as f64, ay as f64);
+        let (nx, ny) = v.px(Coord {
+            x: here.x,
+            y: (here.y + 0.05).min(90.0),
+        });
+        assert!(nx.is_finite() && ny.is_finite() && (nx - ax).hypot(ny - ay) > 0.0);
+    }
+}
+
+#[test]
+fn a_bbox_must_be_finite() {
+    for bad in [
+        "bbox:NaN,30,75,35",
+        "bbox:60,30,inf,35",
+        "bbox:60,-inf,75,35",
+    ] {
+        let e = Extent::parse(bad).unwrap_err();
+        assert!(e.contains("finite"), "{bad}: {e}");
+    }
+    let o = frontier(&["render", "--extent", "bbox:NaN,30,75,35", "-o", "/dev/null"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -4,9 +4,9 @@
 //! user layers, labels placed without overlap, and the map furniture a
 //! printed map needs (title, legend, scale bar, north arrow, sources).
 //!
-//! Drawing is anti-aliased (tiny-skia) in a Lambert conformal conic
-//! projection fitted to the extent ([`projection::Lcc`]); the same input
-//! gives the same bytes.
+//! Drawing is anti-aliased (tiny-skia) in a projection fitted to the extent
+//! ([`projection::Projection`]: Lambert conformal conic, or Mercator at the
+//! equator); the same input gives the same bytes.
 
 pub mod classify;
 pub mod projection;
@@ -18,7 +18,7 @@ use crate::layer::{Catalogue, Layer};
 use classify::{CATEGORICAL, Method, breaks, class_of, human, ramp, sequential};
 use geo::{BoundingRect, Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Polygon, Rect};
 use geographiclib_rs::DirectGeodesic;
-use projection::Lcc;
+use projection::Projection;
 use std::collections::BTreeMap;
 use text::Weight;
 use tiny_skia::{
@@ -47,6 +47,11 @@ impl Extent {
                 .map_err(|_| {
                     format!("{s:?}: bbox needs four numbers: bbox:minlon,minlat,maxlon,maxlat")
                 })?;
+            if v.iter().any(|x| !x.is_finite()) {
+                return Err(format!(
+                    "{s:?}: bbox numbers must be finite (no NaN or infinity)"
+                ));
+            }
             if v.len() != 4
                 || v[0] >= v[2]
                 || v[1] >= v[3]
@@ -260,7 +265,7 @@ pub struct ScaleBar {
 #[derive(Debug, Clone, Copy)]
 pub struct View {
     /// The projection.
-    pub lcc: Lcc,
+    pub projection: Projection,
     scale: f64,
     xc: f64,
     yc: f64,
@@ -275,7 +280,7 @@ pub struct View {
 impl View {
     /// Pixel position of a lon/lat.
     pub fn px(&self, c: Coord) -> (f32, f32) {
-        let (x, y) = self.lcc.forward(c);
+        let (x, y) = self.projection.forward(c);
         (
             (self.cx + (x - self.xc) * self.scale) as f32,
             (self.cy - (y - self.yc) * self.scale) as f32,
@@ -284,7 +289,7 @@ impl View {
 
     /// Lon/lat at a pixel position.
     pub fn lonlat(&self, px: f64, py: f64) -> Coord {
-        self.lcc.inverse(
+        self.projection.inverse(
             self.xc + (px - self.cx) / self.scale,
             self.yc - (py - self.cy) / self.scale,
         )
@@ -484,7 +489,7 @@ fn compact(size: (u32, u32)) -> bool {
 }
 
 fn fit(extent: Rect, size: (u32, u32)) -> View {
-    let lcc = Lcc::for_extent(extent.min(), extent.max());
+    let projection = Projection::for_extent(extent.min(), extent.max());
     let (title_band, source_band) = bands(size);
     let area = [
         0.0,
@@ -513,7 +518,7 @@ fn fit(extent: Rect, size: (u32, u32)) -> View {
                 y: extent.min().y + t * extent.height(),
             },
         ] {
-            let (x, y) = lcc.forward(c);
+            let (x, y) = projection.forward(c);
             x0 = x0.min(x);
             x1 = x1.max(x);
             y0 = y0.min(y);
@@ -522,7 +527,7 @@ fn fit(extent: Rect, size: (u32, u32)) -> View {
     }
     let scale = (area[2] as f64 / (x1 - x0)).min(area[3] as f64 / (y1 - y0));
     View {
-        lcc,
+        projection,
         scale,
         xc: (x0 + x1) / 2.0,
         yc: (y0 + y1) / 2.0,
@@ -858,8 +863,8 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     ];
     credits.extend(spec.sources.iter().cloned());
     let credit = format!("Sources: {}", credits.join(" · "));
-    let proj = "frontier · Lambert conformal conic, WGS84";
-    let (pw, _) = text::measure(proj, 11.0, Weight::Regular);
+    let proj = format!("frontier · {}, WGS84", view.projection.name());
+    let (pw, _) = text::measure(&proj, 11.0, Weight::Regular);
     let mut size = if view.compact { 10.0 } else { 12.0 };
     while size > 7.0 && text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 > w as f32 {
         size -= 0.5;
@@ -877,7 +882,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     if text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 <= w as f32 {
         text::draw(
             &mut pm,
-            proj,
+            &proj,
             w as f32 - pw - 12.0,
             h as f32 - source_band + 7.0,
             11.0,
@@ -1359,16 +1364,19 @@ fn scale_bar(pm: &mut Pixmap, view: &View) -> (ScaleBar, [f32; 4]) {
         (area[0] + area[2] / 2.0) as f64,
         (area[1] + area[3] / 2.0) as f64,
     );
-    let px_per_km = |km: f64| {
-        let (lat, lon): (f64, f64) = geodesy::wgs84().direct(centre.y, centre.x, 90.0, km * 1000.0);
-        let (x0, y0) = view.px(centre);
-        let (x1, y1) = view.px(Coord { x: lon, y: lat });
-        (((x1 - x0) as f64).powi(2) + ((y1 - y0) as f64).powi(2)).sqrt()
+    // The map's scale at its centre: pixels for 1 km due east, in
+    // projected metres (f64), so it holds on maps of any scale. The
+    // projections are conformal, so it is the same in every direction.
+    let px_per_km = {
+        let (lat, lon): (f64, f64) = geodesy::wgs84().direct(centre.y, centre.x, 90.0, 1000.0);
+        let (x0, y0) = view.projection.forward(centre);
+        let (x1, y1) = view.projection.forward(Coord { x: lon, y: lat });
+        (x1 - x0).hypot(y1 - y0) * view.scale
     };
     // A round length near a fifth of the map's width.
-    let target_km = area[2] as f64 / 5.0 / px_per_km(10.0) * 10.0;
+    let target_km = area[2] as f64 / 5.0 / px_per_km;
     let km = nice_floor(target_km).max(0.001);
-    let px = px_per_km(km);
+    let px = px_per_km * km;
     let x1 = area[0] + area[2] - 24.0;
     let x0 = x1 - px as f32;
     let y = area[1] + area[3] - 30.0;
@@ -1392,7 +1400,7 @@ fn scale_bar(pm: &mut Pixmap, view: &View) -> (ScaleBar, [f32; 4]) {
             None,
         );
     }
-    let label = format!("{} km", human(km, false));
+    let label = scale_label(km);
     let (lw, _) = text::measure(&label, 12.0, Weight::Regular);
     text::draw(
         pm,
@@ -1415,6 +1423,26 @@ fn scale_bar(pm: &mut Pixmap, view: &View) -> (ScaleBar, [f32; 4]) {
         None,
     );
     (ScaleBar { km, px }, bx)
+}
+
+/// A scale bar's length as a reader says it: `500 m`, `25 km`, `1,000 km`.
+fn scale_label(km: f64) -> String {
+    if km < 1.0 {
+        return format!("{} m", (km * 1000.0).round());
+    }
+    let whole = km.round() as u64;
+    if (km - whole as f64).abs() > 1e-9 {
+        return format!("{km} km");
+    }
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out} km")
 }
 
 /// A north arrow pointing to true north at its own position.
@@ -1570,4 +1598,15 @@ fn place_labels(
         }
     }
     Ok(placed)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn scale_labels_read_as_people_write_them() {
+        assert_eq!(super::scale_label(0.5), "500 m");
+        assert_eq!(super::scale_label(25.0), "25 km");
+        assert_eq!(super::scale_label(1000.0), "1,000 km");
+        assert_eq!(super::scale_label(2000.0), "2,000 km");
+    }
 }
