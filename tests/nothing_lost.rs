@@ -868,3 +868,55 @@ fn json_outputs_write_numeric_columns_as_numbers() {
         "{first}"
     );
 }
+
+/// Inputs the fuzzers found crashing frontier (fuzz/run.sh), each kept as
+/// a regression test: a clear message and exit code 2, never a panic.
+#[test]
+fn fuzz_findings_are_refused_cleanly() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fuzz");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in &files {
+        let f = f.to_str().unwrap();
+        for args in [
+            vec!["layers", "show", f],
+            vec!["locate", f],
+            vec!["locate", f, "--skip-invalid"],
+            vec!["near", REFERENCE, "--to", f],
+        ] {
+            let o = frontier(&args);
+            let e = err(&o);
+            assert!(!e.contains("panicked"), "{args:?}: {e}");
+            if args[0] == "locate" && args.len() == 3 {
+                assert!(o.status.success(), "{args:?}: {e}");
+            } else {
+                assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+                assert!(
+                    e.contains("a position must hold two or more numbers"),
+                    "{args:?}: {e}"
+                );
+            }
+        }
+    }
+    // The same fault anywhere in a geometry.
+    for g in [
+        r#"{"type":"LineString","coordinates":[[70,30],[]]}"#,
+        r#"{"type":"Polygon","coordinates":[[[70,30],[71,30],[71],[70,30]]]}"#,
+        r#"{"type":"MultiPolygon","coordinates":[[[[70,30],[71,30],[71,"x"],[70,30]]]]}"#,
+    ] {
+        let text = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{g}}}]}}"#
+        );
+        let e = frontier::Layer::from_geojson_str("t", "t", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("a position must hold two or more numbers"),
+            "{e}"
+        );
+    }
+}

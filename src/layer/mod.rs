@@ -245,6 +245,9 @@ pub(crate) fn parse_feature(origin: &str, index: usize, raw: &Value) -> Result<F
             "unsupported geometry type GeometryCollection (use Multi* geometries)".into(),
         ));
     }
+    if let Some(g) = raw.get("geometry") {
+        short_position(g).map_or(Ok(()), |m| Err(ferr(m)))?;
+    }
     let f = geojson::Feature::deserialize(raw)
         .map_err(|e| ferr(format!("not a valid GeoJSON Feature: {e}")))?;
     let properties = f.properties.clone().unwrap_or_default();
@@ -254,6 +257,32 @@ pub(crate) fn parse_feature(origin: &str, index: usize, raw: &Value) -> Result<F
     let geometry: Geometry =
         Geometry::try_from(&g.value).map_err(|e| ferr(format!("unusable geometry: {e}")))?;
     checked(origin, index, geometry, properties)
+}
+
+/// A position of `geometry` (a GeoJSON geometry object) that is not an
+/// array of at least two numbers, described; `None` when all are (or the
+/// geometry is not one this checks: the GeoJSON reader reports those).
+/// The `geojson` crate would panic on a short position inside a line or a
+/// polygon (found by fuzzing).
+fn short_position(geometry: &Value) -> Option<String> {
+    let depth = match geometry.get("type").and_then(Value::as_str)? {
+        "Point" => 0,
+        "MultiPoint" | "LineString" => 1,
+        "MultiLineString" | "Polygon" => 2,
+        "MultiPolygon" => 3,
+        _ => return None,
+    };
+    fn walk(v: &Value, depth: usize) -> Option<String> {
+        let a = v.as_array()?;
+        if depth > 0 {
+            return a.iter().find_map(|x| walk(x, depth - 1));
+        }
+        let numbers = a.iter().filter(|x| x.is_number()).count();
+        (numbers < 2 || numbers != a.len()).then(|| {
+            format!("a position must hold two or more numbers (longitude, latitude), not {v}")
+        })
+    }
+    walk(geometry.get("coordinates")?, depth)
 }
 
 /// A feature whose geometry has coordinates, all in range, and no empty
