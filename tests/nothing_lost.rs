@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{err, frontier, frontier_stdin, out, table};
+use common::{err, frontier, frontier_stdin, locate_keeping_rejects, out, table};
 use std::path::{Path, PathBuf};
 
 const EVENTS: &str = concat!(
@@ -341,13 +341,7 @@ fn rejects_keep_each_record_byte_for_byte() {
         bytes.extend_from_slice(b"\r\n");
     }
     std::fs::write(&input, &bytes).unwrap();
-    let o = frontier(&[
-        "locate",
-        input.to_str().unwrap(),
-        "--skip-invalid",
-        "--rejects",
-        rejects.to_str().unwrap(),
-    ]);
+    let o = locate_keeping_rejects(&input, &rejects);
     assert!(o.status.success(), "{}", err(&o));
     let got = std::fs::read(&rejects).unwrap();
     let mut want = b"line,column,reason,id,lat,lon,note\n".to_vec();
@@ -416,13 +410,7 @@ fn geojson_features_are_rejected_one_by_one_numbered_from_1() {
         "{}",
         err(&o)
     );
-    let o = frontier(&[
-        "locate",
-        p.to_str().unwrap(),
-        "--skip-invalid",
-        "--rejects",
-        rj.to_str().unwrap(),
-    ]);
+    let o = locate_keeping_rejects(&p, &rj);
     assert!(o.status.success(), "{}", err(&o));
     let kept = table(&o.stdout);
     assert_eq!(

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Table, err, frontier, frontier_stdin, out, table};
+use common::{Table, err, frontier, frontier_stdin, locate_keeping_rejects, out, table};
 use std::io::Read;
 use std::process::{Command, Stdio};
 
@@ -367,13 +367,7 @@ fn skip_invalid_accounts_for_every_row() {
     let p = dir.path().join("gen.csv");
     let rj = dir.path().join("rejects.csv");
     std::fs::write(&p, &input).unwrap();
-    let o = frontier(&[
-        "locate",
-        p.to_str().unwrap(),
-        "--skip-invalid",
-        "--rejects",
-        rj.to_str().unwrap(),
-    ]);
+    let o = locate_keeping_rejects(&p, &rj);
     assert!(o.status.success(), "{}", err(&o));
     let rows = csv_rows(&out(&o));
     let rejects = csv_rows(&std::fs::read_to_string(&rj).unwrap());

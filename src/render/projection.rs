@@ -35,6 +35,20 @@ fn m(e: f64, phi: f64) -> f64 {
     phi.cos() / (1.0 - (e * phi.sin()).powi(2)).sqrt()
 }
 
+/// The latitude (radians) whose `t` is `tt`, by Snyder's iteration (7-9).
+fn phi_from_t(e: f64, tt: f64) -> f64 {
+    let mut phi = FRAC_PI_2 - 2.0 * tt.atan();
+    for _ in 0..15 {
+        let es = e * phi.sin();
+        let next = FRAC_PI_2 - 2.0 * (tt * ((1.0 - es) / (1.0 + es)).powf(e / 2.0)).atan();
+        if (next - phi).abs() < 1e-14 {
+            return next;
+        }
+        phi = next;
+    }
+    phi
+}
+
 fn t(e: f64, phi: f64) -> f64 {
     let es = e * phi.sin();
     (FRAC_PI_4 - phi / 2.0).tan() / ((1.0 - es) / (1.0 + es)).powf(e / 2.0)
@@ -108,16 +122,7 @@ impl Lcc {
         let rho = s * (x * x + dy * dy).sqrt();
         let theta = (s * x).atan2(s * dy);
         let tt = (rho / self.af).powf(1.0 / self.n);
-        let mut phi = FRAC_PI_2 - 2.0 * tt.atan();
-        for _ in 0..15 {
-            let es = self.e * phi.sin();
-            let next = FRAC_PI_2 - 2.0 * (tt * ((1.0 - es) / (1.0 + es)).powf(self.e / 2.0)).atan();
-            if (next - phi).abs() < 1e-14 {
-                phi = next;
-                break;
-            }
-            phi = next;
-        }
+        let phi = phi_from_t(self.e, tt);
         Coord {
             x: self.lon0 + (theta / self.n).to_degrees(),
             y: phi.to_degrees(),
@@ -168,16 +173,7 @@ impl Mercator {
     pub fn inverse(&self, x: f64, y: f64) -> Coord {
         // Snyder 7-10, 7-9: iterate phi from t = exp(-y / a).
         let tt = (-y / WGS84_A).exp();
-        let mut phi = FRAC_PI_2 - 2.0 * tt.atan();
-        for _ in 0..15 {
-            let es = self.e * phi.sin();
-            let next = FRAC_PI_2 - 2.0 * (tt * ((1.0 - es) / (1.0 + es)).powf(self.e / 2.0)).atan();
-            if (next - phi).abs() < 1e-14 {
-                phi = next;
-                break;
-            }
-            phi = next;
-        }
+        let phi = phi_from_t(self.e, tt);
         Coord {
             x: self.lon0 + (x / WGS84_A).to_degrees(),
             y: phi.to_degrees(),
@@ -233,16 +229,7 @@ impl PolarStereographic {
         let s = self.s;
         let (x, y) = (s * x, s * y);
         let tt = x.hypot(y) / self.k;
-        let mut phi = FRAC_PI_2 - 2.0 * tt.atan();
-        for _ in 0..15 {
-            let es = self.e * phi.sin();
-            let next = FRAC_PI_2 - 2.0 * (tt * ((1.0 - es) / (1.0 + es)).powf(self.e / 2.0)).atan();
-            if (next - phi).abs() < 1e-14 {
-                phi = next;
-                break;
-            }
-            phi = next;
-        }
+        let phi = phi_from_t(self.e, tt);
         let dl = x.atan2(-y).to_degrees();
         Coord {
             x: self.lon0 + s * dl,

@@ -13,6 +13,17 @@ pub fn frontier(args: &[&str]) -> Output {
         .expect("run frontier")
 }
 
+/// `frontier locate INPUT --skip-invalid --rejects REJECTS`.
+pub fn locate_keeping_rejects(input: &std::path::Path, rejects: &std::path::Path) -> Output {
+    frontier(&[
+        "locate",
+        input.to_str().unwrap(),
+        "--skip-invalid",
+        "--rejects",
+        rejects.to_str().unwrap(),
+    ])
+}
+
 /// Run `frontier` with `args`, `input` on standard input. The input is
 /// written from another thread while the output is collected (so a large
 /// input cannot fill both pipes), and a command that exits without reading
