@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
             ..ReadOptions::default()
         };
         let input: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
-        let Ok(mut src) = PointSource::from_reader(input, "fuzz.geojson", FormatHint::GeoJson, &opts)
+        let Ok(mut src) =
+            PointSource::from_reader(input, "fuzz.geojson", FormatHint::GeoJson, &opts)
         else {
             continue;
         };
