@@ -119,6 +119,16 @@ pub const EVENT_COLUMNS: &[&str] = &[
     "fatalities",
 ];
 
+/// Columns of [`Synth::write_uniform`].
+pub const UNIFORM_COLUMNS: &[&str] = &[
+    "id",
+    "event_date",
+    "latitude",
+    "longitude",
+    "fatalities",
+    "source",
+];
+
 /// The slim event file's columns (`--slim`): ACLED's names for the columns
 /// the benchmarks use.
 pub const SLIM_COLUMNS: &[&str] = &[
@@ -407,6 +417,34 @@ impl Synth {
     ) -> std::io::Result<()> {
         writeln!(out, "{}", SLIM_COLUMNS.join(","))?;
         self.chunks(n, seed, out, |s, i, rng, buf| s.event(i, rng, buf, true))
+    }
+
+    /// Write `n` points uniform in longitude and latitude over `bbox`
+    /// (`[min lon, min lat, max lon, max lat]`), for benchmarks that need
+    /// points spread over a whole region rather than clustered: columns
+    /// [`UNIFORM_COLUMNS`], dates uniform over 2019–2025, fatalities as in
+    /// [`Synth::write_events`], `source` = synthetic.
+    pub fn write_uniform(
+        &self,
+        n: u64,
+        seed: u64,
+        bbox: [f64; 4],
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
+        writeln!(out, "{}", UNIFORM_COLUMNS.join(","))?;
+        let start = chrono::NaiveDate::from_ymd_opt(2019, 1, 1).expect("a date");
+        self.chunks(n, seed, out, |_, i, rng, buf| {
+            use std::fmt::Write as _;
+            let lon = bbox[0] + (bbox[2] - bbox[0]) * rng.f64();
+            let lat = bbox[1] + (bbox[3] - bbox[1]) * rng.f64();
+            let date = start + chrono::Days::new((rng.f64() * 2556.0) as u64);
+            let fat = ((-rng.f64().max(1e-12).ln()) * 2.0) as u64;
+            let _ = writeln!(
+                buf,
+                "UNI{i},{},{lat:.5},{lon:.5},{fat},synthetic",
+                date.format("%Y-%m-%d")
+            );
+        })
     }
 
     /// One refugee settlement row.

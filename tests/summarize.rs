@@ -396,3 +396,35 @@ fn synth_refugees_follow_the_provincial_shares() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("--refugees-output"), "{}", err(&o));
 }
+
+#[test]
+fn synth_uniform_spreads_points_evenly_over_the_box() {
+    let args = [
+        "synth",
+        "--events",
+        "20000",
+        "--uniform",
+        "61,24,77.5,37",
+        "--seed",
+        "5",
+    ];
+    let a = frontier(&args);
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, frontier(&args).stdout, "same seed, same bytes");
+    let rows = table(&a.stdout);
+    assert_eq!(rows.len(), 20000);
+    // Quarters of the box get a quarter each (binomial sd is about 61).
+    let mut quarters = [0usize; 4];
+    for r in &rows {
+        let (lon, lat): (f64, f64) = (
+            r["longitude"].parse().unwrap(),
+            r["latitude"].parse().unwrap(),
+        );
+        assert!((61.0..=77.5).contains(&lon) && (24.0..=37.0).contains(&lat));
+        assert_eq!(r["source"], "synthetic");
+        quarters[usize::from(lon > 69.25) + 2 * usize::from(lat > 30.5)] += 1;
+    }
+    for q in quarters {
+        assert!((q as i64 - 5000).abs() < 300, "{quarters:?}");
+    }
+}

@@ -21,9 +21,38 @@ pub struct Args {
     /// Events with ACLED's core columns only (id, date, type, coordinates, precision, fatalities, source).
     #[arg(long)]
     slim: bool,
+    /// Events uniform in longitude and latitude over a box instead of
+    /// clustered (id, date, coordinates, fatalities, source), e.g. 61,24,77.5,37.
+    #[arg(long, value_name = "MINLON,MINLAT,MAXLON,MAXLAT", value_parser = parse_bbox, requires = "events", conflicts_with_all = ["slim", "refugees"])]
+    uniform: Option<[f64; 4]>,
     /// Where the settlements go when both --events and --refugees are given.
     #[arg(long, value_name = "FILE")]
     refugees_output: Option<PathBuf>,
+}
+
+/// `minlon,minlat,maxlon,maxlat`, finite, in range, min below max.
+fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{s:?}: give four numbers: minlon,minlat,maxlon,maxlat"))?;
+    match v[..] {
+        [a, b, c, d]
+            if v.iter().all(|x| x.is_finite())
+                && a < c
+                && b < d
+                && a >= -180.0
+                && c <= 180.0
+                && b >= -90.0
+                && d <= 90.0 =>
+        {
+            Ok([a, b, c, d])
+        }
+        _ => Err(format!(
+            "{s:?}: minlon,minlat,maxlon,maxlat, finite, with min < max, within ±180/±90"
+        )),
+    }
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
@@ -37,6 +66,12 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         (None, None) => Err(CmdError::Usage(
             "synth: give --events N and/or --refugees M".into(),
         )),
+        (Some(n), None) if args.uniform.is_some() => {
+            let mut o = out()?;
+            let bbox = args.uniform.unwrap_or_default();
+            synth.write_uniform(n, args.seed, bbox, &mut o)?;
+            o.finish()
+        }
         (Some(n), None) if args.slim => {
             let mut o = out()?;
             synth.write_events_slim(n, args.seed, &mut o)?;
