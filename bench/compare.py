@@ -8,6 +8,7 @@ Writes bench/RESULTS.md.
 """
 import csv
 import os
+import shutil
 import platform
 import subprocess
 import sys
@@ -125,6 +126,14 @@ def column(path, key, col):
         return {r[key]: r[col] for r in csv.DictReader(f)}
 
 
+def pg_version():
+    try:
+        v = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+        return v or "PostgreSQL not installed"
+    except FileNotFoundError:
+        return "PostgreSQL not installed"
+
+
 def version(mod):
     try:
         return __import__(mod).__version__
@@ -132,10 +141,133 @@ def version(mod):
         return "—"
 
 
+# The point distributions every task runs on (issue 13): synthetic events
+# clustered as analysts' data are (`synth --slim`), points uniform over the
+# region's box, and points uniform over a box that is mostly Afghanistan.
+DISTRIBUTIONS = {
+    "clustered": None,
+    "uniform region": "61,24,77.5,37",
+    "mostly Afghanistan": "60,29,75,38",
+}
+
+
+def points_file(dist, n):
+    """The input for a distribution and size (made once, deterministic)."""
+    slug = dist.replace(" ", "-")
+    path = os.path.join(WORK, f"{slug}-{n}.csv")
+    if not os.path.exists(path):
+        box = DISTRIBUTIONS[dist]
+        if box:
+            run([FRONTIER, "synth", "--events", str(n), "--uniform", box, "--seed", "7", "-o", path], repeat=False)
+        else:
+            run([FRONTIER, "synth", "--events", str(n), "--slim", "--seed", "7", "-o", path], repeat=False)
+    return path
+
+
+BANDS = [(0, 10), (10, 100), (100, 1000)]
+
+
+def proximity(n, rows, agree, pg):
+    """Proximity on every distribution: frontier against PostGIS, the time
+    per point by distance band, and PostGIS's error against the geodesic
+    truth."""
+    for dist in DISTRIBUTIONS:
+        inp = points_file(dist, n)
+        slug = dist.replace(" ", "-")
+        out = lambda name: os.path.join(WORK, f"{name}-{slug}-{n}.csv")
+        with open(inp, newline="") as f:
+            id_col = next(csv.reader(f))[0]
+        task = lambda t: f"{t} ({dist})"
+        s, m = run([FRONTIER, "near", inp, "--to", "durand-line", "-o", out("frontier-near-all"), "--quiet"])
+        rows.append((task("distance to the Durand Line, every point"), n, "frontier near (geodesic)", s, m, ""))
+        s, m = run([FRONTIER, "near", inp, "--to", "durand-line", "--within", "50km", "-o", out("frontier-near-50"), "--quiet"])
+        rows.append((task("within 50 km of the Durand Line"), n, "frontier near (geodesic)", s, m, ""))
+        for layer in ("crossings", "cpec"):
+            s, m = run([FRONTIER, "nearest", inp, "--to", layer, "-k", "3", "-o", out(f"frontier-nearest-{layer}"), "--quiet"])
+            rows.append((task(f"3 nearest {layer}"), n, "frontier nearest (geodesic)", s, m, ""))
+        s, m = run([FRONTIER, "locate", inp, "-o", out("frontier-locate"), "--quiet"])
+        rows.append((task("containment"), n, "frontier locate", s, m, ""))
+        if SPATIAL:
+            s, m = py(DUCK_WITHIN, inp, out("duckdb-within"), SPATIAL)
+            rows.append((task("containment"), n, "DuckDB spatial ST_Within join", s, m, ""))
+        s, m = run([FRONTIER, "summarize", inp, "--value", "fatalities", "-o", out("frontier-summary"), "--quiet"])
+        rows.append((task("per-district summary"), n, "frontier summarize", s, m, ""))
+        # Time per point by distance band: the points of each band on their own.
+        truth = {}
+        with open(out("frontier-near-all"), newline="") as f:
+            r = csv.reader(f)
+            header = next(r)
+            di, ii = header.index("distance_km"), header.index(id_col)
+            by_band = {b: [] for b in BANDS}
+            with open(inp, newline="") as g:
+                src = csv.reader(g)
+                src_header = next(src)
+                for row, line in zip(r, src):
+                    d = float(row[di])
+                    truth[row[ii]] = d
+                    for lo, hi in BANDS:
+                        if lo <= d < hi:
+                            by_band[(lo, hi)].append(line)
+        for (lo, hi), lines in by_band.items():
+            if len(lines) < 1000:
+                continue
+            part = out(f"band-{lo}-{hi}")
+            with open(part, "w", newline="") as f:
+                w = csv.writer(f)
+                w.writerow(src_header)
+                w.writerows(lines)
+            s, _ = run([FRONTIER, "near", part, "--to", "durand-line", "-o", os.devnull, "--quiet"])
+            agree.append(
+                f"near, {dist}, {n:,}: {len(lines):,} points {lo}–{hi} km from the line take {s / len(lines) * 1e6:.2f} µs each (wall clock, 2 cores)"
+            )
+        if pg is None:
+            continue
+        pg.load_points("pts", inp)
+        from postgis_peer import queries
+
+        q = queries(id_col)
+        for name, t in [
+            ("near-all", task("distance to the Durand Line, every point")),
+            ("near-50km", task("within 50 km of the Durand Line")),
+            ("nearest-crossings", task("3 nearest crossings")),
+            ("nearest-cpec", task("3 nearest cpec")),
+        ]:
+            cmd, written = pg.query_to_csv(name, q[name], None)
+            s, m = run(cmd)
+            shutil.copyfile(written, out(f"postgis-{name}"))
+            rows.append((t, n, "PostGIS 3 geography (2 parallel workers)", s, m, ""))
+        pgd = {k: float(v) for k, v in column(out("postgis-near-all"), "id", "distance_km").items()}
+        errs = sorted(abs(pgd[k] - t) * 1000 for k, t in truth.items())
+        agree.append(
+            f"near, {dist}, {n:,}: PostGIS geography differs from frontier's geodesic distance by {errs[len(errs) // 2]:.2f} m (median), "
+            f"{errs[int(len(errs) * 0.99)]:.1f} m (99th percentile), {errs[-1]:.1f} m (max)"
+        )
+        fr50 = len(column(out("frontier-near-50"), id_col, id_col))
+        pg50 = len(column(out("postgis-near-50km"), id_col, id_col))
+        agree.append(f"within 50 km, {dist}, {n:,}: frontier keeps {fr50:,} rows, PostGIS {pg50:,}")
+
+
 def main():
     sizes = [int(x) for x in sys.argv[1].split(",")]
     rows = []  # (task, n, tool, secs, mb, note)
     agree = []
+    pg = None
+    if os.environ.get("NO_POSTGIS") is None:
+        sys.path.insert(0, os.path.join(ROOT, "bench"))
+        import postgis_peer
+
+        if postgis_peer.have_postgis():
+            pg = postgis_peer.PostGIS()
+            pg.load_layer("durand", "geodata/durand-line.geojson")
+            pg.load_layer("crossings", "geodata/crossings.geojson")
+            pg.load_layer("cpec", "geodata/cpec-corridors.geojson")
+        else:
+            agree.append("PostGIS was not installed: its rows are missing")
+    try:
+        proximity(sizes[0], rows, agree, pg)
+    finally:
+        if pg:
+            pg.stop()
     for n in sizes:
         inp = os.path.join(WORK, f"events-{n}.csv")
         if not os.path.exists(inp):
@@ -228,6 +360,20 @@ def targets(rows, sizes):
         gp = t.get(("within 50 km of the Durand Line", n, "GeoPandas, UTM 42N, planar distance"))
         if near and gp:
             check(f"near {n:,} at least 10× the GeoPandas recipe ({gp[0] / near[0]:.1f}×)", gp[0] >= 10 * near[0])
+    # Issue 13: proximity on every distribution against PostGIS.
+    for (task, n, tool), (s, _) in sorted(t.items()):
+        if not tool.startswith("PostGIS"):
+            continue
+        ours = next((v for (tk, nn, tl), v in t.items() if tk == task and nn == n and tl.startswith("frontier")), None)
+        if ours is None:
+            continue
+        need = 5 if "every point" in task else 10
+        check(f"{task}, {n:,}: at least {need}× PostGIS ({s / ours[0]:.1f}×)", s >= need * ours[0])
+    for (task, n, tool), (s, _) in sorted(t.items()):
+        if tool.startswith("DuckDB") and "(" in task:
+            ours = t.get((task, n, "frontier locate"))
+            if ours:
+                check(f"{task}, {n:,}: locate at least 10× DuckDB ({s / ours[0]:.1f}×)", s >= 10 * ours[0])
     return out
 
 
@@ -240,7 +386,7 @@ def write(rows, agree, sizes):
         pass
     fv = subprocess.run([FRONTIER, "--version"], capture_output=True, text=True).stdout.strip()
     lines = [
-        "# frontier against GeoPandas and DuckDB",
+        "# frontier against GeoPandas, DuckDB and PostGIS",
         "",
         "Made by `bench/compare.sh` (which also says how to run it). End to end: each tool reads the",
         "same synthetic CSV (`frontier synth --slim`) and writes a CSV; every tool is its own process,",
@@ -248,7 +394,7 @@ def write(rows, agree, sizes):
         "",
         f"- machine: {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
         f"- {fv}; Python {platform.python_version()}; geopandas {version('geopandas')}, shapely {version('shapely')}, "
-        f"pyproj {version('pyproj')}, duckdb {version('duckdb')}",
+        f"pyproj {version('pyproj')}, duckdb {version('duckdb')}; {pg_version()}",
         "",
         "| task | points | tool | time (s) | points/s | × frontier time | peak memory (MB) |",
         "|---|---:|---|---:|---:|---:|---:|",
@@ -260,7 +406,7 @@ def write(rows, agree, sizes):
     for task, n, tool, s, m, _ in sorted(rows, key=lambda r: (r[0], r[1])):
         ratio = s / base[(task, n)] if (task, n) in base else float("nan")
         lines.append(f"| {task} | {n:,} | {tool} | {s:.2f} | {n / s:,.0f} | {ratio:.2f} | {m:,.0f} |")
-    lines += ["", "## Targets (issue 7)", ""] + targets(rows, sizes)
+    lines += ["", "## Targets (issues 7 and 13)", ""] + targets(rows, sizes)
     lines += ["", "## Do the answers agree?", ""] + [f"- {a}" for a in agree] + [""]
     with open("bench/RESULTS.md", "w") as f:
         f.write("\n".join(lines))
