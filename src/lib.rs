@@ -34,4 +34,34 @@ pub mod summary;
 pub mod synth;
 
 pub use error::{Error, Result};
+
+/// A choice spelled by a name (an output format, a classification method):
+/// the names any client (the command line, Python) accepts.
+pub trait Named: Copy + 'static {
+    /// Every choice with its name, the default first.
+    const ALL: &'static [(&'static str, Self)];
+
+    /// The choice called `name` (ignoring case); the error lists the names.
+    fn from_name(name: &str) -> std::result::Result<Self, String> {
+        Self::ALL
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|(n, _)| *n).collect();
+                format!("{name:?} is not one of {}", names.join(", "))
+            })
+    }
+
+    /// This choice's name.
+    fn name(self) -> &'static str
+    where
+        Self: PartialEq,
+    {
+        Self::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("", |(n, _)| n)
+    }
+}
 pub use layer::{Catalogue, Feature, Layer};

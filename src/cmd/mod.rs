@@ -86,6 +86,15 @@ pub fn refuse_empty(flag: &str, name: &str, layer: &frontier::Layer) -> Result<(
     Ok(())
 }
 
+/// A clap value parser for a library choice ([`frontier::Named`]): its
+/// names are the accepted values (and shown in `--help`).
+pub fn named<T: frontier::Named + Send + Sync>() -> impl clap::builder::TypedValueParser<Value = T>
+{
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(T::ALL.iter().map(|(n, _)| *n))
+        .map(|s| T::from_name(&s).expect("clap checked the name"))
+}
+
 /// Output format for listings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ListFormat {

@@ -71,7 +71,7 @@ pub struct Input {
 #[derive(Debug, clap::Args)]
 pub struct Output {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    #[arg(long, value_parser = super::named::<Format>(), default_value = "csv")]
     pub format: Format,
     /// Output file (default: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]

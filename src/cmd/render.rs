@@ -67,7 +67,7 @@ pub struct Args {
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(2..=9))]
     pub classes: u8,
     /// How class breaks are chosen.
-    #[arg(long, value_enum, default_value_t = Method::Quantile)]
+    #[arg(long, value_parser = super::named::<Method>(), default_value = "quantile")]
     pub method: Method,
     /// Sequential palette: ylorrd, blues, greens, purples, viridis.
     #[arg(long, default_value = "ylorrd")]
@@ -76,7 +76,7 @@ pub struct Args {
     #[arg(long = "layer", value_name = "NAME[:STYLE]")]
     pub layers: Vec<String>,
     /// Labels to place (never overlapping; what does not fit is left out).
-    #[arg(long, value_enum, default_value_t = Labels::None)]
+    #[arg(long, value_parser = super::named::<Labels>(), default_value = "none")]
     pub labels: Labels,
     #[command(flatten)]
     pub reading: super::points::Reading,

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use std::io::{self, Write};
 
 /// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Comma-separated values with a header row.
     Csv,
@@ -21,6 +21,15 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Ndjson,
+}
+
+impl crate::Named for Format {
+    const ALL: &'static [(&'static str, Format)] = &[
+        ("csv", Format::Csv),
+        ("geojson", Format::Geojson),
+        ("json", Format::Json),
+        ("ndjson", Format::Ndjson),
+    ];
 }
 
 /// A column of the output.

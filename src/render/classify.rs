@@ -2,7 +2,7 @@
 //! breaks), palettes, and numbers formatted for people.
 
 /// How class breaks are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
     /// Equal numbers of features per class.
     Quantile,
@@ -10,6 +10,14 @@ pub enum Method {
     Equal,
     /// Jenks natural breaks (Fisher's exact optimisation).
     Jenks,
+}
+
+impl crate::Named for Method {
+    const ALL: &'static [(&'static str, Method)] = &[
+        ("quantile", Method::Quantile),
+        ("equal", Method::Equal),
+        ("jenks", Method::Jenks),
+    ];
 }
 
 /// Class breaks `[min, b1, ..., max]` (`k + 1` values; fewer when the data

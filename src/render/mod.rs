@@ -71,7 +71,7 @@ impl Extent {
 }
 
 /// Which labels to draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Labels {
     /// District names.
     Districts,
@@ -81,6 +81,15 @@ pub enum Labels {
     All,
     /// No labels.
     None,
+}
+
+impl crate::Named for Labels {
+    const ALL: &'static [(&'static str, Labels)] = &[
+        ("districts", Labels::Districts),
+        ("towns", Labels::Towns),
+        ("all", Labels::All),
+        ("none", Labels::None),
+    ];
 }
 
 /// Style of a user layer: `color=#d95f02,width=2,fill=none`.
