@@ -7,6 +7,12 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Interrupted (Ctrl-C, SIGTERM, SIGHUP): outputs being written are
+    // still temporary files; remove them, leave every target as it was.
+    let _ = ctrlc::set_handler(|| {
+        frontier::output::remove_pending();
+        std::process::exit(130);
+    });
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

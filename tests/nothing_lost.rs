@@ -908,3 +908,53 @@ fn fuzz_findings_are_refused_cleanly() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_output_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let o = frontier(&[
+        "synth",
+        "--events",
+        "400000",
+        "--slim",
+        "-o",
+        input.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let output = dir.path().join("out.csv");
+    for signal in ["TERM", "INT"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_frontier"))
+            .args(["near", input.to_str().unwrap(), "--to", "durand-line", "-o"])
+            .arg(&output)
+            .spawn()
+            .unwrap();
+        // Wait until the temporary output exists, then interrupt.
+        let started = std::time::Instant::now();
+        while std::fs::read_dir(dir.path()).unwrap().count() < 2 {
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let status = child.wait().unwrap();
+        if status.success() {
+            // It finished first: nothing to check this time.
+            std::fs::remove_file(&output).unwrap();
+            continue;
+        }
+        assert_eq!(status.code(), Some(130), "{signal}: {status:?}");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["in.csv"], "{signal}");
+    }
+}

@@ -27,6 +27,26 @@ pub struct AtomicFile {
 /// Temporary files made by this process, numbered.
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
+/// Temporary files not yet committed or dropped, for [`remove_pending`].
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget(tmp: &Path) {
+    pending().retain(|p| p != tmp);
+}
+
+/// Remove every temporary file of an [`AtomicFile`] still being written:
+/// for a program that is interrupted (a signal handler), where destructors
+/// do not run. The targets are untouched.
+pub fn remove_pending() {
+    for p in pending().drain(..) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
 impl AtomicFile {
     /// Start writing `target`.
     ///
@@ -74,7 +94,10 @@ impl AtomicFile {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
             let tmp = dir.join(format!(".{name}.{}-{n}.frontier-tmp", std::process::id()));
             match opts.open(&tmp) {
-                Ok(f) => break (tmp, f),
+                Ok(f) => {
+                    pending().push(tmp.clone());
+                    break (tmp, f);
+                }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(io_err(e)),
             }
@@ -99,11 +122,13 @@ impl AtomicFile {
     pub fn commit(mut self) -> Result<()> {
         let target = self.target.clone();
         self.out.flush().map_err(|e| Error::io(&target, e))?;
-        if let Some((real, tmp)) = self.staged.take()
-            && let Err(e) = std::fs::rename(&tmp, &real)
-        {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(Error::io(&target, e));
+        if let Some((real, tmp)) = self.staged.take() {
+            let renamed = std::fs::rename(&tmp, &real);
+            forget(&tmp);
+            if let Err(e) = renamed {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(Error::io(&target, e));
+            }
         }
         Ok(())
     }
@@ -127,7 +152,8 @@ impl Drop for AtomicFile {
     /// Not committed: the temporary file goes, the target stays as it was.
     fn drop(&mut self) {
         if let Some((_, tmp)) = self.staged.take() {
-            let _ = std::fs::remove_file(tmp);
+            let _ = std::fs::remove_file(&tmp);
+            forget(&tmp);
         }
     }
 }

@@ -3,7 +3,7 @@
 
 mod file;
 
-pub use file::AtomicFile;
+pub use file::{AtomicFile, remove_pending};
 
 use crate::ingest::Fields;
 use geo::Coord;
