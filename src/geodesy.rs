@@ -199,26 +199,83 @@ pub fn geodesic_cuts(a: Coord, b: Coord, max_m: f64) -> Vec<Coord> {
 /// # References
 /// Karney (2011), arXiv:1102.1215, §8.
 pub fn point_segment_distance(p: Coord, a: Coord, b: Coord) -> (f64, Coord) {
-    if a == b {
-        return (distance_m(p, a), a);
-    }
-    let g = wgs84();
-    let (_a12, s12, azi1, azi2, _m, _mm, _m21, _s) =
-        g._gen_inverse_azi(a.y, a.x, b.y, b.x, OUT_DISTANCE | OUT_AZIMUTH);
-    if s12 <= MAX_PIECE_M {
-        return piece_distance(p, a, b, s12, azi1, azi2);
-    }
-    let cuts = geodesic_cuts(a, b, MAX_PIECE_M);
-    let mut best = (f64::INFINITY, a);
-    for w in cuts.windows(2) {
-        let (_a12, s, az1, az2, _m, _mm, _m21, _s) =
-            g._gen_inverse_azi(w[0].y, w[0].x, w[1].y, w[1].x, OUT_DISTANCE | OUT_AZIMUTH);
-        let d = piece_distance(p, w[0], w[1], s, az1, az2);
-        if d.0 < best.0 {
-            best = d;
+    Segment::new(a, b).distance(p)
+}
+
+/// A geodesic segment with its length and end azimuths worked out once,
+/// for measuring many points against it ([`Segment::distance`] is
+/// [`point_segment_distance`] without the inverse problem between the
+/// ends).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    a: Coord,
+    b: Coord,
+    /// Length, metres.
+    s12: f64,
+    /// Azimuth at `a` towards `b`, and at `b` onwards, degrees.
+    azi1: f64,
+    azi2: f64,
+}
+
+impl Segment {
+    /// The geodesic from `a` to `b`.
+    ///
+    /// # Units
+    /// Degrees in.
+    pub fn new(a: Coord, b: Coord) -> Segment {
+        let (s12, azi1, azi2) = if a == b {
+            (0.0, 0.0, 0.0)
+        } else {
+            let (_a12, s12, azi1, azi2, _m, _mm, _m21, _s) =
+                wgs84()._gen_inverse_azi(a.y, a.x, b.y, b.x, OUT_DISTANCE | OUT_AZIMUTH);
+            (s12, azi1, azi2)
+        };
+        Segment {
+            a,
+            b,
+            s12,
+            azi1,
+            azi2,
         }
     }
-    best
+
+    /// Its geodesic length.
+    ///
+    /// # Units
+    /// Metres.
+    pub fn length_m(&self) -> f64 {
+        self.s12
+    }
+
+    /// The point of the segment nearest to `p`, and its distance: see
+    /// [`point_segment_distance`].
+    ///
+    /// # Units
+    /// Degrees in; returns (metres, nearest point in degrees).
+    pub fn distance(&self, p: Coord) -> (f64, Coord) {
+        let Segment {
+            a,
+            b,
+            s12,
+            azi1,
+            azi2,
+        } = *self;
+        if a == b {
+            return (distance_m(p, a), a);
+        }
+        if s12 <= MAX_PIECE_M {
+            return piece_distance(p, a, b, s12, azi1, azi2);
+        }
+        let cuts = geodesic_cuts(a, b, MAX_PIECE_M);
+        let mut best = (f64::INFINITY, a);
+        for w in cuts.windows(2) {
+            let d = Segment::new(w[0], w[1]).distance(p);
+            if d.0 < best.0 {
+                best = d;
+            }
+        }
+        best
+    }
 }
 
 /// Within this distance of a point (metres), the distance from it along a

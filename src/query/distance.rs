@@ -15,7 +15,7 @@
 //!
 //! Geodesic metres never enter the tree: it only orders candidates by chord.
 
-use crate::geodesy::{distance_m, geodesic_cuts, point_segment_distance};
+use crate::geodesy::{Segment, distance_m, geodesic_cuts};
 use crate::index::PolygonIndex;
 use crate::layer::Layer;
 use geo::{Coord, CoordsIter, Geometry};
@@ -46,13 +46,16 @@ pub struct Hit {
     pub nearest: Coord,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug)]
 struct Item {
     feature: usize,
     a: Coord,
     b: Coord,
     ua: [f64; 3],
     ub: [f64; 3],
+    /// The geodesic a–b with its length and azimuths, worked out the first
+    /// time a query measures it (most pieces never are).
+    segment: std::sync::OnceLock<Segment>,
 }
 
 /// A segment in the tree: its index and its 3-D envelope.
@@ -207,6 +210,7 @@ impl DistanceIndex {
                 b,
                 ua: unit(a),
                 ub: unit(b),
+                segment: std::sync::OnceLock::new(),
             })
             .collect();
         let tree = RTree::bulk_load(
@@ -282,7 +286,9 @@ impl DistanceIndex {
             let (d, at) = if it.a == it.b {
                 (distance_m(p, it.a), it.a)
             } else {
-                point_segment_distance(p, it.a, it.b)
+                it.segment
+                    .get_or_init(|| Segment::new(it.a, it.b))
+                    .distance(p)
             };
             match slot {
                 Some(s) if d < best[s].distance_m => {
