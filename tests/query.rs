@@ -243,6 +243,23 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Points spread uniformly over the region and up to about 3,000 km
+    /// beyond it (inside the conformal sphere's zone and outside it): the
+    /// indexed nearest equals brute force over every segment.
+    #[test]
+    fn spread_points_match_brute_force(lon in 40.0..100.0f64, lat in 5.0..60.0f64) {
+        let p = c(lon, lat);
+        for name in ["durand-line", "cpec"] {
+            let hit = index(name).nearest(p, None).unwrap();
+            let truth = brute(builtin(name), p)[0].1;
+            prop_assert!((hit.distance_m - truth).abs() < 1e-6, "{name} {p:?}: index {} vs brute force {truth}", hit.distance_m);
+        }
+    }
+}
+
 #[test]
 fn reported_long_segment_cases() {
     // From the South Pole to a meridian segment ending 0.1° from it: the

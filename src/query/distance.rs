@@ -15,6 +15,7 @@
 //!
 //! Geodesic metres never enter the tree: it only orders candidates by chord.
 
+use super::conformal::ConformalSphere;
 use crate::geodesy::{Segment, distance_m, geodesic_cuts};
 use crate::index::PolygonIndex;
 use crate::layer::Layer;
@@ -96,7 +97,40 @@ fn seg3(item: usize, ua: [f64; 3], ub: [f64; 3]) -> Seg3 {
 
 /// Spherical distance in metres from a squared chord on the unit sphere.
 fn chord2_to_m(d2: f64) -> f64 {
-    2.0 * (d2.sqrt() / 2.0).min(1.0).asin() * R_MEAN
+    chord2_to_angle(d2) * R_MEAN
+}
+
+/// The angle (radians) a squared chord on the unit sphere subtends.
+fn chord2_to_angle(d2: f64) -> f64 {
+    2.0 * (d2.sqrt() / 2.0).min(1.0).asin()
+}
+
+/// The pieces on a conformal sphere fitted to them, when they are of
+/// regional extent (see [`ConformalSphere::fitted`]).
+fn conformal_tree(items: &[Item]) -> Option<(ConformalSphere, RTree<Seg3>)> {
+    if items.is_empty() {
+        return None;
+    }
+    let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for it in items {
+        for c in [it.a, it.b] {
+            bbox = [
+                bbox[0].min(c.x),
+                bbox[1].min(c.y),
+                bbox[2].max(c.x),
+                bbox[3].max(c.y),
+            ];
+        }
+    }
+    let cs = ConformalSphere::fitted(bbox, PIECE_M)?;
+    let tree = RTree::bulk_load(
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| seg3(i, cs.unit(it.a), cs.unit(it.b)))
+            .collect(),
+    );
+    Some((cs, tree))
 }
 
 /// A prepared layer for distance queries.
@@ -104,6 +138,10 @@ pub struct DistanceIndex {
     tree: RTree<Seg3>,
     items: Vec<Item>,
     polygons: Option<PolygonIndex>,
+    /// For a layer of regional extent: the same pieces on a conformal
+    /// sphere fitted to it, ranked with a bound ~1,000 times tighter, for
+    /// the points it holds for.
+    conformal: Option<(ConformalSphere, RTree<Seg3>)>,
 }
 
 fn unit(c: Coord) -> [f64; 3] {
@@ -220,10 +258,12 @@ impl DistanceIndex {
                 .map(|(i, it)| seg3(i, it.ua, it.ub))
                 .collect(),
         );
+        let conformal = conformal_tree(&items);
         DistanceIndex {
             tree,
             items,
             polygons: has_polygons.then(|| PolygonIndex::new(layer)),
+            conformal,
         }
     }
 
@@ -271,12 +311,34 @@ impl DistanceIndex {
             }
             kth = kth_distance(&best, k);
         }
-        for (seg, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&up) {
-            let bound = chord2_to_m(d2) * (1.0 - PRUNE_REL) - PRUNE_ABS;
-            if bound > limit || bound > kth {
+        // On the conformal sphere where it holds for p, else on the sphere
+        // of geodetic latitudes; either way `stop` bounds every candidate
+        // still to come, `lb` this one.
+        let conformal = self.conformal.as_ref().filter(|(cs, _)| cs.holds_for(p));
+        let (tree, up) = match conformal {
+            Some((cs, t)) => (t, cs.unit(p)),
+            None => (&self.tree, up),
+        };
+        for (seg, d2) in tree.nearest_neighbor_iter_with_distance_2(&up) {
+            let it = &self.items[seg.item];
+            let (stop, bound) = match conformal {
+                Some((cs, _)) => {
+                    let sphere_m = cs.r * chord2_to_angle(d2) - cs.delta;
+                    let lo = p.y.min(it.a.y).min(it.b.y);
+                    let hi = p.y.max(it.a.y).max(it.b.y);
+                    (sphere_m / cs.k_zone, sphere_m / cs.k_max(lo, hi))
+                }
+                None => {
+                    let b = chord2_to_m(d2) * (1.0 - PRUNE_REL) - PRUNE_ABS;
+                    (b, b)
+                }
+            };
+            if stop > limit || stop > kth {
                 break;
             }
-            let it = &self.items[seg.item];
+            if bound > limit || bound > kth {
+                continue;
+            }
             let slot = best.iter().position(|h| h.feature == it.feature);
             if let Some(s) = slot
                 && bound > best[s].distance_m

@@ -2,6 +2,7 @@
 //! ([`Locator`]), and how far each is from the features of a layer
 //! ([`DistanceIndex`]).
 
+mod conformal;
 pub mod distance;
 
 pub use distance::{DistanceIndex, Hit};
