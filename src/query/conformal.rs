@@ -23,10 +23,14 @@
 //! towards the pole.
 //!
 //! # References
-//! - C. F. Gauss's conformal double projection, as in J. P. Snyder, *Map
-//!   Projections — A Working Manual* (1987), §21 (oblique stereographic, the
-//!   conformal sphere: equations 3-1 and 21-…); the "Swiss" form of the
-//!   constants c, K and R is from the EPSG Guidance Note 7-2, method 9809.
+//! - J. P. Snyder, *Map Projections — A Working Manual*, USGS Professional
+//!   Paper 1395 (1987), §3: conformal latitude, equation 3-1.
+//! - IOGP, *Coordinate Conversions and Transformations including Formulas*,
+//!   Geomatics Guidance Note 7 part 2, Oblique Stereographic (EPSG method
+//!   9809): Gauss's conformal sphere, its radius R = √(ρ₀ν₀) and exponent
+//!   n (here `c`); the constant K here fixes the sphere's latitude at φ₀
+//!   to χ₀ = asin(sin φ₀ / c), as in Schreiber's form used for the Swiss
+//!   federal projection.
 
 use geo::Coord;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
