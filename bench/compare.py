@@ -235,7 +235,7 @@ def proximity(n, rows, agree, pg):
             cmd, written = pg.query_to_csv(name, q[name], None)
             s, m = run(cmd)
             shutil.copyfile(written, out(f"postgis-{name}"))
-            rows.append((t, n, "PostGIS 3 geography (2 parallel workers)", s, m, ""))
+            rows.append((t, n, "PostGIS geography (psql \\copy of the query)", s, m, ""))
         pgd = {k: float(v) for k, v in column(out("postgis-near-all"), "id", "distance_km").items()}
         errs = sorted(abs(pgd[k] - t) * 1000 for k, t in truth.items())
         agree.append(
