@@ -232,10 +232,10 @@ def proximity(n, rows, agree, pg):
             ("nearest-crossings", task("3 nearest crossings")),
             ("nearest-cpec", task("3 nearest cpec")),
         ]:
-            cmd, written = pg.query_to_csv(name, q[name], None)
+            cmd, written = pg.query_to_csv(name, q[name], None, id_col)
             s, m = run(cmd)
             shutil.copyfile(written, out(f"postgis-{name}"))
-            rows.append((t, n, "PostGIS geography (psql \\copy of the query)", s, m, ""))
+            rows.append((t, n, "PostGIS geography (2 psql sessions, half the points each)", s, m, ""))
         pgd = {k: float(v) for k, v in column(out("postgis-near-all"), "id", "distance_km").items()}
         errs = sorted(abs(pgd[k] - t) * 1000 for k, t in truth.items())
         agree.append(

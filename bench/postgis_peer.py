@@ -12,6 +12,7 @@ import csv
 import glob
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import tempfile
@@ -106,11 +107,30 @@ class PostGIS:
             f"INSERT INTO {table} VALUES {', '.join(values)}; CREATE INDEX ON {table} USING gist (g); ANALYZE {table};"
         )
 
-    def query_to_csv(self, name, select, out_path):
-        """(psql command, output file it writes): `select` copied to a CSV."""
-        tmp_out = os.path.join(self.dir, f"{name}.csv")
-        sql = self.script(f"{name}.sql", f"\\copy ({select}) TO '{tmp_out}' CSV HEADER\n")
-        return self.psql_cmd(sql), tmp_out
+    def query_to_csv(self, name, select, out_path, id_col="id", sessions=2):
+        """(command, output file it writes): `select` copied to a CSV by
+        `sessions` psql sessions at once, each on its share of the points
+        (split by a hash of their id), so PostGIS uses every core as
+        frontier does (PostgreSQL plans no parallel workers for these
+        queries). The command is one shell line that waits for them all."""
+        parts = []
+        cmds = []
+        for i in range(sessions):
+            part = os.path.join(self.dir, f"{name}-{i}.csv")
+            share = f"mod(abs(hashtext(p.\"{id_col}\")), {sessions}) = {i}"
+            q = select.replace(" FROM pts p", f" FROM (SELECT * FROM pts p WHERE {share}) p", 1)
+            sql = self.script(f"{name}-{i}.sql", f"\\copy ({q}) TO '{part}' CSV HEADER\n")
+            cmds.append(" ".join(shlex.quote(a) for a in self.psql_cmd(sql)))
+            parts.append(part)
+        merged = os.path.join(self.dir, f"{name}.csv")
+        # Wait for every session; fail when any failed; then join the parts.
+        line = " ".join(f"{c} & p{i}=$!;" for i, c in enumerate(cmds)) + " " + " && ".join(
+            f"wait $p{i}" for i in range(sessions)
+        )
+        join = f"head -n 1 {shlex.quote(parts[0])} > {shlex.quote(merged)} && " + " && ".join(
+            f"tail -n +2 {shlex.quote(p)} >> {shlex.quote(merged)}" for p in parts
+        )
+        return ["bash", "-c", f"set -e; {line} && {join}"], merged
 
     def stop(self):
         try:
@@ -142,7 +162,7 @@ if __name__ == "__main__":
         with open(sys.argv[1], newline="") as f:
             id_col = next(csv.reader(f))[0]
         for name, select in queries(id_col).items():
-            cmd, out = pg.query_to_csv(name, select, None)
+            cmd, out = pg.query_to_csv(name, select, None, id_col)
             t = time.perf_counter()
             subprocess.run(cmd, check=True)
             with open(out) as f:
