@@ -135,7 +135,9 @@ fn conformal_tree(items: &[Item]) -> Option<(ConformalSphere, RTree<Seg3>)> {
 
 /// A prepared layer for distance queries.
 pub struct DistanceIndex {
-    tree: RTree<Seg3>,
+    /// The pieces on the sphere of geodetic latitudes, for points the
+    /// conformal sphere does not hold for; built on first need.
+    tree: std::sync::OnceLock<RTree<Seg3>>,
     items: Vec<Item>,
     polygons: Option<PolygonIndex>,
     /// For a layer of regional extent: the same pieces on a conformal
@@ -251,20 +253,26 @@ impl DistanceIndex {
                 segment: std::sync::OnceLock::new(),
             })
             .collect();
-        let tree = RTree::bulk_load(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, it)| seg3(i, it.ua, it.ub))
-                .collect(),
-        );
         let conformal = conformal_tree(&items);
         DistanceIndex {
-            tree,
+            tree: std::sync::OnceLock::new(),
             items,
             polygons: has_polygons.then(|| PolygonIndex::new(layer)),
             conformal,
         }
+    }
+
+    /// The pieces on the sphere of geodetic latitudes.
+    fn geodetic_tree(&self) -> &RTree<Seg3> {
+        self.tree.get_or_init(|| {
+            RTree::bulk_load(
+                self.items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, it)| seg3(i, it.ua, it.ub))
+                    .collect(),
+            )
+        })
     }
 
     /// The nearest feature to `p`, if one lies within `max_m` metres (or at
@@ -313,11 +321,11 @@ impl DistanceIndex {
         }
         // On the conformal sphere where it holds for p, else on the sphere
         // of geodetic latitudes; either way `stop` bounds every candidate
-        // still to come, `lb` this one.
+        // still to come, `bound` this one.
         let conformal = self.conformal.as_ref().filter(|(cs, _)| cs.holds_for(p));
         let (tree, up) = match conformal {
             Some((cs, t)) => (t, cs.unit(p)),
-            None => (&self.tree, up),
+            None => (self.geodetic_tree(), up),
         };
         for (seg, d2) in tree.nearest_neighbor_iter_with_distance_2(&up) {
             let it = &self.items[seg.item];
