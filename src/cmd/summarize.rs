@@ -104,13 +104,22 @@ pub struct Args {
     quiet: bool,
 }
 
+/// The layer `--by` names: a built-in or a file.
+fn grouping_layer(by: &str) -> &str {
+    match by {
+        "district" | "districts" => "districts",
+        "province" | "provinces" => "provinces",
+        other => other,
+    }
+}
+
 fn grouping(by: &str) -> Result<(Layer, String), CmdError> {
-    let (name, key) = match by {
-        "district" | "districts" => ("districts", "district".to_string()),
-        "province" | "provinces" => ("provinces", "province".to_string()),
-        other => (other, String::new()),
+    let key = match by {
+        "district" | "districts" => "district".to_string(),
+        "province" | "provinces" => "province".to_string(),
+        _ => String::new(),
     };
-    let layer = Catalogue::load(name)?;
+    let layer = Catalogue::load(grouping_layer(by))?;
     if !layer.geometry_type().contains("Polygon") {
         return Err(CmdError::Usage(format!(
             "--by {by}: the layer has no polygons ({})",
@@ -126,13 +135,9 @@ fn grouping(by: &str) -> Result<(Layer, String), CmdError> {
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
-    let by_layer = match args.by.as_str() {
-        "district" | "districts" | "province" | "provinces" => "districts",
-        other => other,
-    };
     let mut files = super::Files::default()
         .input("POINTS", &args.points)
-        .layer("--by", by_layer)
+        .layer("--by", grouping_layer(&args.by))
         .input_opt("--join", args.join.as_deref());
     if args.bands.is_some() {
         files = files.layer("--from-layer", &args.from_layer);
