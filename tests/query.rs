@@ -106,6 +106,15 @@ fn near_durand() -> impl Strategy<Value = Coord> {
     })
 }
 
+/// How closely the index agrees with brute force over GeographicLib. For
+/// points near a regional layer the index measures on Gauss's conformal
+/// sphere fitted to it (the ellipsoidal length of the path whose image is a
+/// great circle), which src/query/conformal.rs checks against
+/// GeographicLib's inverse problem to 1 mm; the nearest point it finds is
+/// the foot of the perpendicular on that sphere, where the distance is
+/// stationary.
+const INDEX_TOL_M: f64 = 0.002;
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(40))]
 
@@ -115,11 +124,13 @@ proptest! {
         let idx = index("durand-line");
         let truth = brute(layer, p)[0].1;
         let hit = idx.nearest(p, None).unwrap();
-        prop_assert!((hit.distance_m - truth).abs() < 1e-6, "index {} vs brute {truth}", hit.distance_m);
+        prop_assert!((hit.distance_m - truth).abs() < INDEX_TOL_M, "index {} vs brute {truth}", hit.distance_m);
         // The reported nearest point is on the line at that distance.
-        prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < 1e-3);
+        prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < INDEX_TOL_M);
         let w = within_km * 1000.0;
-        prop_assert_eq!(idx.nearest(p, Some(w)).is_some(), truth <= w);
+        if (truth - w).abs() > INDEX_TOL_M {
+            prop_assert_eq!(idx.nearest(p, Some(w)).is_some(), truth <= w);
+        }
     }
 
     #[test]
@@ -129,7 +140,7 @@ proptest! {
             let hits = index(name).k_nearest(p, k, None);
             prop_assert_eq!(hits.len(), k.min(truth.len()), "{}", name);
             for (h, t) in hits.iter().zip(&truth) {
-                prop_assert!((h.distance_m - t.1).abs() < 1e-6, "{name}: {} vs {}", h.distance_m, t.1);
+                prop_assert!((h.distance_m - t.1).abs() < INDEX_TOL_M, "{name}: {} vs {}", h.distance_m, t.1);
             }
         }
     }
@@ -255,7 +266,8 @@ proptest! {
         for name in ["durand-line", "cpec"] {
             let hit = index(name).nearest(p, None).unwrap();
             let truth = brute(builtin(name), p)[0].1;
-            prop_assert!((hit.distance_m - truth).abs() < 1e-6, "{name} {p:?}: index {} vs brute force {truth}", hit.distance_m);
+            prop_assert!((hit.distance_m - truth).abs() < INDEX_TOL_M, "{name} {p:?}: index {} vs brute force {truth}", hit.distance_m);
+            prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < INDEX_TOL_M);
         }
     }
 }

@@ -66,7 +66,24 @@ pub(crate) struct ConformalSphere {
     /// Bound on how far the image of a segment piece strays from the
     /// great-circle arc between its ends' images, metres.
     pub delta: f64,
+    /// k at latitudes `k_lat0 + i·K_STEP` degrees over the reach, for
+    /// [`ConformalSphere::k_max`] without transcendental functions.
+    k_lat0: f64,
+    k_tab: Vec<f64>,
+    /// 1/k (ellipsoid length per sphere length) at z = sin χ equal to
+    /// `w_z0 + i·w_dz` over the reach, for [`ConformalSphere::length`].
+    w_z0: f64,
+    w_dz: f64,
+    w_tab: Vec<f64>,
 }
+
+/// Latitude step (degrees) of the scale-factor table.
+const K_STEP: f64 = 0.01;
+/// Most pairs of Simpson intervals along an arc (the zone is at most
+/// 40° × 34°, so no arc within it spans more than 0.06 rad × 16).
+const MAX_HALF_STEPS: usize = 24;
+/// Entries of the table of 1/k against sin χ.
+const W_SIZE: usize = 4096;
 
 impl ConformalSphere {
     /// A sphere for a layer whose features lie in `bbox` (min lon, min lat,
@@ -75,7 +92,7 @@ impl ConformalSphere {
     /// or too near a pole for tight bounds.
     pub fn fitted(bbox: [f64; 4], piece_m: f64) -> Option<ConformalSphere> {
         let zone = [bbox[0] - 8.0, bbox[1] - 8.0, bbox[2] + 8.0, bbox[3] + 8.0];
-        if zone[2] - zone[0] > 40.0 || zone[3] - zone[1] > 30.0 || zone[1] < -70.0 || zone[3] > 70.0
+        if zone[2] - zone[0] > 40.0 || zone[3] - zone[1] > 34.0 || zone[1] < -70.0 || zone[3] > 70.0
         {
             return None;
         }
@@ -109,6 +126,11 @@ impl ConformalSphere {
             k_zone: 0.0,
             monotone: false,
             delta: 0.0,
+            k_lat0: reach.0,
+            k_tab: Vec::new(),
+            w_z0: 0.0,
+            w_dz: 0.0,
+            w_tab: Vec::new(),
         };
         // Sample k over the reach: its largest value (less the most it can
         // rise between samples), whether it is monotone, and its steepest
@@ -132,7 +154,102 @@ impl ConformalSphere {
         let m_min = A * (1.0 - e2);
         let kappa = 2.0 * slope / m_min;
         s.delta = kappa * piece_m * piece_m / 8.0 + 1e-3;
+        // Tables: k on a fine latitude grid (monotone, so its largest value
+        // on a cell of the grid is at one of the cell's ends), and 1/k
+        // against sin χ for integrating lengths along great circles.
+        let nk = ((reach.1 - reach.0) / K_STEP).ceil() as usize + 1;
+        s.k_tab = (0..=nk).map(|i| s.k(reach.0 + K_STEP * i as f64)).collect();
+        let z0 = s.chi(reach.0.to_radians()).sin();
+        let z1 = s.chi(reach.1.to_radians()).sin();
+        s.w_z0 = z0;
+        s.w_dz = (z1 - z0) / (W_SIZE - 1) as f64;
+        s.w_tab = (0..W_SIZE)
+            .map(|i| {
+                let chi = (z0 + s.w_dz * i as f64).clamp(-1.0, 1.0).asin();
+                1.0 / s.k(s.phi(chi).to_degrees())
+            })
+            .collect();
         Some(s)
+    }
+
+    /// Geodetic latitude (radians) of conformal latitude `chi` (radians):
+    /// the inverse of [`Self::chi`], by fixed-point iteration (each step
+    /// gains a factor of about e² ≈ 0.007).
+    fn phi(&self, chi: f64) -> f64 {
+        let big_s = ((FRAC_PI_4 + chi / 2.0).tan() / self.k_const).powf(1.0 / self.c);
+        let mut phi = chi;
+        for _ in 0..20 {
+            let es = self.e * phi.sin();
+            let next =
+                2.0 * (big_s * ((1.0 + es) / (1.0 - es)).powf(self.e / 2.0)).atan() - FRAC_PI_2;
+            let done = (next - phi).abs() < 1e-15;
+            phi = next;
+            if done {
+                break;
+            }
+        }
+        phi
+    }
+
+    /// The point (degrees) whose image is the unit vector `u`: the inverse
+    /// of [`Self::unit`].
+    pub fn geo(&self, u: [f64; 3]) -> Coord {
+        let chi = u[2].atan2(u[0].hypot(u[1]));
+        let lon = self.lon0 + (u[1].atan2(u[0]) / self.c).to_degrees();
+        Coord {
+            x: lon,
+            y: self.phi(chi).to_degrees(),
+        }
+    }
+
+    /// 1/k at sin χ = `z`, interpolated in the table.
+    fn w(&self, z: f64) -> f64 {
+        let x = ((z - self.w_z0) / self.w_dz).clamp(0.0, (W_SIZE - 1) as f64);
+        let i = (x as usize).min(W_SIZE - 2);
+        let f = x - i as f64;
+        self.w_tab[i] + f * (self.w_tab[i + 1] - self.w_tab[i])
+    }
+
+    /// The ellipsoidal length of the curve whose image is the great-circle
+    /// arc from `u` to `v` (unit vectors): R times the integral of 1/k along
+    /// the arc (composite Simpson's rule on five points; 1/k is smooth and
+    /// within 2e-5 of 1). The shortest path between the preimages is at most
+    /// this long, and shorter only by second-order terms (the great circle
+    /// is the shortest path for a metric that differs from the sphere's by
+    /// a factor within 2e-5 of 1): far below a millimetre over the zone,
+    /// checked against GeographicLib in the tests.
+    ///
+    /// # Units
+    /// Metres.
+    pub fn length(&self, u: [f64; 3], v: [f64; 3]) -> f64 {
+        let sigma = angle(u, v);
+        if sigma == 0.0 {
+            return 0.0;
+        }
+        // Simpson's rule on intervals of at most 0.03 rad (190 km), the
+        // points spaced evenly along the arc: z(t) = (sin((1−t)σ)·u_z +
+        // sin(tσ)·v_z) / sin σ, the sines by Chebyshev's recurrence.
+        let n = 2 * ((sigma / 0.06).ceil() as usize).clamp(1, MAX_HALF_STEPS);
+        let h = sigma / n as f64;
+        let two_cos = 2.0 * h.cos();
+        let mut sines = [0.0f64; 2 * MAX_HALF_STEPS + 1];
+        sines[1] = h.sin();
+        for i in 2..=n {
+            sines[i] = two_cos * sines[i - 1] - sines[i - 2];
+        }
+        let mut sum = 0.0;
+        for i in 0..=n {
+            let z = (sines[n - i] * u[2] + sines[i] * v[2]) / sines[n];
+            let wt = if i == 0 || i == n {
+                1.0
+            } else if i % 2 == 1 {
+                4.0
+            } else {
+                2.0
+            };
+            sum += wt * self.w(z);
+        }
+        self.r * sigma * sum / (3.0 * n as f64)
     }
 
     /// Conformal latitude on the sphere, radians, for geodetic `phi` (radians).
@@ -173,10 +290,26 @@ impl ConformalSphere {
             (lo - self.bulge).max(self.reach.0),
             (hi + self.bulge).min(self.reach.1),
         );
-        // Monotone: the largest value is at an end (plus the sampling slack
-        // already in k_zone, which also caps it).
-        (self.k(a).max(self.k(b)) * (1.0 + 1e-12)).min(self.k_zone)
+        // Monotone: the largest value is at an end of the interval, and no
+        // larger than the larger of the table's values around that end.
+        let around = |lat: f64| {
+            let i = (((lat - self.k_lat0) / K_STEP) as usize).min(self.k_tab.len() - 2);
+            self.k_tab[i].max(self.k_tab[i + 1])
+        };
+        (around(a).max(around(b)) * (1.0 + 1e-12)).min(self.k_zone)
     }
+}
+
+/// The angle between two unit vectors, radians.
+pub(crate) fn angle(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let c = [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ];
+    (c[0] * c[0] + c[1] * c[1] + c[2] * c[2])
+        .sqrt()
+        .atan2(a[0] * b[0] + a[1] * b[1] + a[2] * b[2])
 }
 
 /// tan(π/4 + φ/2)·((1 − e sin φ)/(1 + e sin φ))^(e/2).
@@ -235,6 +368,75 @@ mod tests {
             assert!(lb <= d + 1e-6, "{p:?} {q:?}: bound {lb} > {d}");
             // And tight: within 3e-5 of the distance.
             assert!(d - lb <= 3e-5 * d + 1e-6, "{p:?} {q:?}: {lb} vs {d}");
+        }
+    }
+
+    #[test]
+    fn points_come_back_from_the_sphere() {
+        let s = ConformalSphere::fitted([60.8, 29.4, 77.8, 37.1], 20_000.0).unwrap();
+        for (x, y) in [(61.0, 24.0), (69.3, 30.5), (85.0, 45.0), (52.9, 21.4)] {
+            let q = s.geo(s.unit(Coord { x, y }));
+            assert!(
+                (q.x - x).abs() < 1e-11 && (q.y - y).abs() < 1e-11,
+                "{x} {y}: {q:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lengths_on_the_sphere_match_geographiclib() {
+        // Pairs anywhere in the zone of a layer's box, from metres to the
+        // zone's whole width apart: the integrated length agrees with
+        // GeographicLib's inverse problem to 1 cm (measured: -0.4 to
+        // +1.0 mm in the Durand Line's zone, up to +4.3 mm in zones at
+        // 36-70° N or S; positive as it must be, the length of a path being
+        // no less than the geodesic's, but for the quadrature's own error).
+        // The Durand Line's box, the largest box a sphere is fitted to (at
+        // the highest latitudes allowed, north and south) and one on the
+        // equator.
+        for bbox in [
+            [60.8, 29.4, 77.8, 37.1],
+            [0.0, 44.0, 24.0, 62.0],
+            [-80.0, -62.0, -56.0, -44.0],
+            [100.0, -9.0, 124.0, 9.0],
+        ] {
+            let s = ConformalSphere::fitted(bbox, 20_000.0).unwrap();
+            let [x0, y0, x1, y1] = s.zone;
+            let mut x = 11u64;
+            let mut next = || {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (x >> 11) as f64 / (1u64 << 53) as f64
+            };
+            let (mut lo, mut hi) = (0.0f64, 0.0f64);
+            for i in 0..10_000 {
+                let p = Coord {
+                    x: x0 + (x1 - x0) * next(),
+                    y: y0 + (y1 - y0) * next(),
+                };
+                let q = if i % 2 == 0 {
+                    Coord {
+                        x: x0 + (x1 - x0) * next(),
+                        y: y0 + (y1 - y0) * next(),
+                    }
+                } else {
+                    let r = 10f64.powf(next() * 4.0 - 3.0);
+                    Coord {
+                        x: (p.x + r * (next() - 0.5)).clamp(x0, x1),
+                        y: (p.y + r * (next() - 0.5)).clamp(y0, y1),
+                    }
+                };
+                let d = crate::geodesy::distance_m(p, q);
+                let ours = s.length(s.unit(p), s.unit(q));
+                lo = lo.min(ours - d);
+                hi = hi.max(ours - d);
+                assert!(
+                    (ours - d).abs() < 1e-2,
+                    "{bbox:?}: {p:?} {q:?}: {ours} vs GeographicLib {d}"
+                );
+            }
+            eprintln!("{bbox:?}: differences from GeographicLib {lo:.2e} to {hi:.2e} m");
         }
     }
 }

@@ -1,17 +1,29 @@
 //! Geodesic distance from points to the features of a layer.
 //!
 //! Every segment (line or polygon boundary) and every point of the layer is
-//! put in an R-tree in three dimensions: its endpoints as unit vectors on
-//! the sphere, its box widened by the arc's bulge so that the box holds the
-//! whole great-circle arc. A query walks the tree nearest-first by chord
-//! length on the unit sphere (a Euclidean metric, the same for boxes and
-//! segments, so rstar's ordering is exact and nothing is ever skipped), and
-//! measures segments exactly on the ellipsoid
-//! ([`crate::geodesy::point_segment_distance`]) until the next segment's
-//! spherical distance, less a margin larger than the sphere's worst error
-//! against the ellipsoid, exceeds the best exact distance (or the radius
-//! asked). There is no longitude/latitude box to widen: the 3-D search has
-//! no trouble with latitude, poles or the antimeridian.
+//! cut into pieces of at most 20 km and put in an R-tree in three
+//! dimensions: its ends as unit vectors on a sphere, its box widened by the
+//! arc's bulge so that the box holds the whole great-circle arc. A box is
+//! never farther from a query than the arc it holds, so a branch-and-bound
+//! walk that skips boxes beyond the current reach skips nothing that could
+//! be nearer. There is no longitude/latitude box to widen: the 3-D search
+//! has no trouble with latitude, poles or the antimeridian.
+//!
+//! Two ways of measuring, chosen per query point:
+//!
+//! - **Near a layer of regional extent** (within 8° of its box, which is at
+//!   most 24° × 18°): on Gauss's conformal sphere fitted to the layer
+//!   ([`ConformalSphere`]). A piece's lower bound is its sphere distance
+//!   over the largest scale factor its path can meet (a proven bound, see
+//!   that module); its distance is the ellipsoidal length of the path from
+//!   the point to the foot of the perpendicular on the sphere
+//!   ([`ConformalSphere::length`]), which agrees with GeographicLib's
+//!   inverse problem to about a millimetre (measured in that module's
+//!   tests, and against brute force over GeographicLib in
+//!   tests/query.rs). About five pieces are looked at per query.
+//! - **Anywhere else**: on the sphere of geodetic latitudes, with a 1%
+//!   margin for its error, each candidate measured exactly by GeographicLib
+//!   ([`crate::geodesy::Segment::distance`]).
 //!
 //! Geodesic metres never enter the tree: it only orders candidates by chord.
 
@@ -20,7 +32,7 @@ use crate::geodesy::{Segment, distance_m, geodesic_cuts};
 use crate::index::PolygonIndex;
 use crate::layer::Layer;
 use geo::{Coord, CoordsIter, Geometry};
-use rstar::{AABB, PointDistance, RTree, RTreeObject};
+use rstar::{AABB, PointDistance, RTree, RTreeNode, RTreeObject};
 
 /// Mean Earth radius used by the spherical ranking (IUGG R1), metres.
 const R_MEAN: f64 = 6_371_008.8;
@@ -95,6 +107,64 @@ fn seg3(item: usize, ua: [f64; 3], ub: [f64; 3]) -> Seg3 {
     }
 }
 
+/// Visits the pieces of the tree that may lie within `reach()` (a squared
+/// chord on the unit sphere, which may shrink as pieces are visited) of
+/// `q`, by branch and bound: the children of a node in order of the squared
+/// chord to their boxes, skipping those farther than the reach (a box is
+/// never farther than the arcs it holds).
+fn branch_and_bound<'a>(
+    node: &'a rstar::ParentNode<Seg3>,
+    q: [f64; 3],
+    reach: &dyn Fn() -> f64,
+    visit: &mut dyn FnMut(&'a Seg3),
+) {
+    let children = node.children();
+    let mut keyed: Vec<(f64, &'a RTreeNode<Seg3>)> = Vec::new();
+    let mut small = [(0.0f64, 0usize); 16];
+    let order: &mut [(f64, usize)] = if children.len() <= small.len() {
+        for (i, c) in children.iter().enumerate() {
+            small[i] = (key(c, q), i);
+        }
+        &mut small[..children.len()]
+    } else {
+        keyed.extend(children.iter().map(|c| (key(c, q), c)));
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (k, c) in keyed {
+            if k > reach() {
+                break;
+            }
+            descend(c, q, reach, visit);
+        }
+        return;
+    };
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    for &(k, i) in order.iter() {
+        if k > reach() {
+            break;
+        }
+        descend(&children[i], q, reach, visit);
+    }
+}
+
+fn key(node: &RTreeNode<Seg3>, q: [f64; 3]) -> f64 {
+    match node {
+        RTreeNode::Parent(p) => p.envelope().distance_2(&q),
+        RTreeNode::Leaf(s) => s.envelope.distance_2(&q),
+    }
+}
+
+fn descend<'a>(
+    node: &'a RTreeNode<Seg3>,
+    q: [f64; 3],
+    reach: &dyn Fn() -> f64,
+    visit: &mut dyn FnMut(&'a Seg3),
+) {
+    match node {
+        RTreeNode::Parent(p) => branch_and_bound(p, q, reach, visit),
+        RTreeNode::Leaf(s) => visit(s),
+    }
+}
+
 /// Spherical distance in metres from a squared chord on the unit sphere.
 fn chord2_to_m(d2: f64) -> f64 {
     chord2_to_angle(d2) * R_MEAN
@@ -107,7 +177,7 @@ fn chord2_to_angle(d2: f64) -> f64 {
 
 /// The pieces on a conformal sphere fitted to them, when they are of
 /// regional extent (see [`ConformalSphere::fitted`]).
-fn conformal_tree(items: &[Item]) -> Option<(ConformalSphere, RTree<Seg3>)> {
+fn conformal_tree(items: &[Item]) -> Option<Conformal> {
     if items.is_empty() {
         return None;
     }
@@ -130,7 +200,11 @@ fn conformal_tree(items: &[Item]) -> Option<(ConformalSphere, RTree<Seg3>)> {
             .map(|(i, it)| seg3(i, cs.unit(it.a), cs.unit(it.b)))
             .collect(),
     );
-    Some((cs, tree))
+    Some(Conformal {
+        cs,
+        tree,
+        by_feature: std::sync::OnceLock::new(),
+    })
 }
 
 /// A prepared layer for distance queries.
@@ -143,7 +217,46 @@ pub struct DistanceIndex {
     /// For a layer of regional extent: the same pieces on a conformal
     /// sphere fitted to it, ranked with a bound ~1,000 times tighter, for
     /// the points it holds for.
-    conformal: Option<(ConformalSphere, RTree<Seg3>)>,
+    conformal: Option<Conformal>,
+    /// Features in the layer, and how many of them have something to
+    /// measure (a point or a segment).
+    features: usize,
+    measurable: usize,
+}
+
+/// A layer's pieces on its conformal sphere.
+struct Conformal {
+    cs: ConformalSphere,
+    tree: RTree<Seg3>,
+    /// One tree per feature, for k-nearest queries on layers of a few
+    /// features (so that the pieces of nearer features are not walked one
+    /// by one while the k-th is sought); built on first need.
+    by_feature: std::sync::OnceLock<Vec<RTree<Seg3>>>,
+}
+
+/// Layers of at most this many features answer k-nearest queries (k > 1)
+/// feature by feature.
+const FEW_FEATURES: usize = 64;
+
+/// Where a candidate's nearest point is, before it is measured.
+#[derive(Clone, Copy)]
+enum Foot {
+    /// The query point is inside (or on) a polygon of the feature.
+    Inside,
+    /// A vertex of the layer (exact coordinates).
+    Vertex(Coord),
+    /// Inside a piece: a point of the great-circle arc between the images
+    /// of the piece's ends on the conformal sphere.
+    Sphere([f64; 3]),
+}
+
+/// The best candidate of a feature so far: its estimated distance (metres,
+/// see [`ConformalSphere::length`]) and where its nearest point is.
+#[derive(Clone, Copy)]
+struct Candidate {
+    feature: usize,
+    estimate: f64,
+    foot: Foot,
 }
 
 fn unit(c: Coord) -> [f64; 3] {
@@ -254,11 +367,18 @@ impl DistanceIndex {
             })
             .collect();
         let conformal = conformal_tree(&items);
+        let mut seen = vec![false; layer.features.len()];
+        for it in &items {
+            seen[it.feature] = true;
+        }
+        let measurable = seen.iter().filter(|&&s| s).count();
         DistanceIndex {
             tree: std::sync::OnceLock::new(),
             items,
             polygons: has_polygons.then(|| PolygonIndex::new(layer)),
             conformal,
+            features: layer.features.len(),
+            measurable,
         }
     }
 
@@ -293,6 +413,8 @@ impl DistanceIndex {
         if k == 0 || self.items.is_empty() {
             return Vec::new();
         }
+        // No more hits than features to find (so that the walk can stop).
+        let k = k.min(self.measurable);
         let limit = max_m.unwrap_or(f64::INFINITY);
         let up = unit(p);
         // Best exact hit per feature so far, and the k-th best distance.
@@ -319,33 +441,18 @@ impl DistanceIndex {
             }
             kth = kth_distance(&best, k);
         }
-        // On the conformal sphere where it holds for p, else on the sphere
-        // of geodetic latitudes; either way `stop` bounds every candidate
-        // still to come, `bound` this one.
-        let conformal = self.conformal.as_ref().filter(|(cs, _)| cs.holds_for(p));
-        let (tree, up) = match conformal {
-            Some((cs, t)) => (t, cs.unit(p)),
-            None => (self.geodetic_tree(), up),
-        };
+        if let Some(c) = self.conformal.as_ref().filter(|c| c.cs.holds_for(p)) {
+            return self.k_nearest_conformal(c, p, k, limit, best);
+        }
+        // On the sphere of geodetic latitudes, each candidate measured
+        // exactly: `bound` is a lower bound for every candidate still to
+        // come.
+        let tree = self.geodetic_tree();
         for (seg, d2) in tree.nearest_neighbor_iter_with_distance_2(&up) {
             let it = &self.items[seg.item];
-            let (stop, bound) = match conformal {
-                Some((cs, _)) => {
-                    let sphere_m = cs.r * chord2_to_angle(d2) - cs.delta;
-                    let lo = p.y.min(it.a.y).min(it.b.y);
-                    let hi = p.y.max(it.a.y).max(it.b.y);
-                    (sphere_m / cs.k_zone, sphere_m / cs.k_max(lo, hi))
-                }
-                None => {
-                    let b = chord2_to_m(d2) * (1.0 - PRUNE_REL) - PRUNE_ABS;
-                    (b, b)
-                }
-            };
-            if stop > limit || stop > kth {
-                break;
-            }
+            let bound = chord2_to_m(d2) * (1.0 - PRUNE_REL) - PRUNE_ABS;
             if bound > limit || bound > kth {
-                continue;
+                break;
             }
             let slot = best.iter().position(|h| h.feature == it.feature);
             if let Some(s) = slot
@@ -382,6 +489,189 @@ impl DistanceIndex {
         });
         best.truncate(k);
         best
+    }
+
+    /// [`Self::k_nearest`] for a point the conformal sphere holds for.
+    ///
+    /// Candidates are ranked on the sphere and compared by their
+    /// integrated length ([`ConformalSphere::length`], within 2 mm of
+    /// GeographicLib over the zone): for each feature the piece of least
+    /// length wins, and its nearest point (a vertex, or the foot of the
+    /// perpendicular on the sphere taken back to the ellipsoid) is
+    /// measured by GeographicLib's inverse problem. No candidate is left
+    /// out that could be nearer: a piece is skipped only when its lower
+    /// bound (sphere distance over the largest scale factor on the way)
+    /// exceeds the length already found plus `slack`, which covers the
+    /// length's error and the stray of a piece from its arc.
+    fn k_nearest_conformal(
+        &self,
+        c: &Conformal,
+        p: Coord,
+        k: usize,
+        limit: f64,
+        inside: Vec<Hit>,
+    ) -> Vec<Hit> {
+        let cs = &c.cs;
+        let up = cs.unit(p);
+        let slack = 2.0 * cs.delta + 0.005;
+        if limit.is_finite() {
+            // Nothing within reach at all: the common case for a radius
+            // search far from the layer, answered without a walk.
+            let reach = (limit * cs.k_zone + cs.delta) / cs.r + 1e-9;
+            if reach < std::f64::consts::PI {
+                let chord = 2.0 * (reach / 2.0).sin();
+                if c.tree
+                    .locate_within_distance(up, chord * chord)
+                    .next()
+                    .is_none()
+                {
+                    return inside;
+                }
+            }
+        }
+        let mut best: Vec<Candidate> = inside
+            .iter()
+            .map(|h| Candidate {
+                feature: h.feature,
+                estimate: 0.0,
+                foot: Foot::Inside,
+            })
+            .collect();
+        let mut kth = kth_estimate(&best, k);
+        // `one_feature`: the tree holds the pieces of one feature, so the
+        // walk can stop short of anything farther than its best so far.
+        let walk =
+            |tree: &RTree<Seg3>, one_feature: bool, best: &mut Vec<Candidate>, kth: &mut f64| {
+                // Squared chord beyond which no piece can be within the limit or
+                // among the k nearest.
+                let chord2 = |m: f64| {
+                    let angle = (m * cs.k_zone + cs.delta) / cs.r + 1e-12;
+                    if angle >= std::f64::consts::PI {
+                        4.0
+                    } else {
+                        (2.0 * (angle / 2.0).sin()).powi(2)
+                    }
+                };
+                let reach = std::cell::Cell::new(chord2(limit.min(*kth + slack)));
+                let mut visit = |seg: &Seg3| {
+                    let it = &self.items[seg.item];
+                    let (sigma, foot, end) = arc_foot(up, seg.ua, seg.ub);
+                    let sphere_m = cs.r * sigma - cs.delta;
+                    let lo = p.y.min(it.a.y).min(it.b.y);
+                    let hi = p.y.max(it.a.y).max(it.b.y);
+                    let bound = sphere_m / cs.k_max(lo, hi);
+                    if bound > limit || bound > *kth + slack {
+                        return;
+                    }
+                    let slot = best.iter().position(|h| h.feature == it.feature);
+                    if let Some(s) = slot
+                        && bound > best[s].estimate + slack
+                    {
+                        return;
+                    }
+                    let estimate = cs.length(up, foot);
+                    let foot = match end {
+                        Some(false) => Foot::Vertex(it.a),
+                        Some(true) => Foot::Vertex(it.b),
+                        None => Foot::Sphere(foot),
+                    };
+                    match slot {
+                        Some(s) if estimate < best[s].estimate => {
+                            best[s].estimate = estimate;
+                            best[s].foot = foot;
+                        }
+                        Some(_) => return,
+                        None => best.push(Candidate {
+                            feature: it.feature,
+                            estimate,
+                            foot,
+                        }),
+                    }
+                    *kth = kth_estimate(best, k);
+                    let own = if one_feature {
+                        estimate + slack
+                    } else {
+                        f64::INFINITY
+                    };
+                    reach.set(chord2(limit.min(*kth + slack).min(own)));
+                };
+                branch_and_bound(tree.root(), up, &|| reach.get(), &mut visit);
+            };
+        if k > 1 && self.features > 1 && self.features <= FEW_FEATURES {
+            let trees = c.by_feature.get_or_init(|| self.feature_trees(cs));
+            for tree in trees {
+                walk(tree, true, &mut best, &mut kth);
+            }
+        } else {
+            walk(&c.tree, false, &mut best, &mut kth);
+        }
+        best.retain(|h| h.estimate <= limit);
+        best.sort_by(|a, b| {
+            a.estimate
+                .total_cmp(&b.estimate)
+                .then(a.feature.cmp(&b.feature))
+        });
+        best.truncate(k);
+        best.into_iter()
+            .map(|h| Hit {
+                feature: h.feature,
+                distance_m: h.estimate,
+                nearest: match h.foot {
+                    Foot::Inside => p,
+                    Foot::Vertex(v) => v,
+                    Foot::Sphere(u) => cs.geo(u),
+                },
+            })
+            .collect()
+    }
+
+    /// The pieces on the conformal sphere, one tree per feature.
+    fn feature_trees(&self, cs: &ConformalSphere) -> Vec<RTree<Seg3>> {
+        let mut groups: Vec<Vec<Seg3>> = (0..self.features).map(|_| Vec::new()).collect();
+        for (i, it) in self.items.iter().enumerate() {
+            groups[it.feature].push(seg3(i, cs.unit(it.a), cs.unit(it.b)));
+        }
+        groups.into_iter().map(RTree::bulk_load).collect()
+    }
+}
+
+/// The k-th smallest estimate among the candidates (infinite with fewer
+/// than k).
+fn kth_estimate(best: &[Candidate], k: usize) -> f64 {
+    if best.len() < k {
+        return f64::INFINITY;
+    }
+    let mut d: Vec<f64> = best.iter().map(|h| h.estimate).collect();
+    d.sort_by(f64::total_cmp);
+    d[k - 1]
+}
+
+/// The point of the great-circle arc `a`–`b` nearest to `p` (unit vectors),
+/// its angle from `p` (radians), and which end it is (`Some(false)` for
+/// `a`, `Some(true)` for `b`, `None` inside the arc).
+fn arc_foot(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> (f64, [f64; 3], Option<bool>) {
+    let ends = || {
+        let (da, db) = (angle(p, a), angle(p, b));
+        if da <= db {
+            (da, a, Some(false))
+        } else {
+            (db, b, Some(true))
+        }
+    };
+    let n = cross(a, b);
+    let nn = dot(n, n).sqrt();
+    if nn < 1e-15 {
+        return ends();
+    }
+    let n = [n[0] / nn, n[1] / nn, n[2] / nn];
+    let h = dot(p, n);
+    let c = [p[0] - h * n[0], p[1] - h * n[1], p[2] - h * n[2]];
+    let cn = dot(c, c).sqrt();
+    if cn > 1e-15 && dot(cross(a, c), n) >= 0.0 && dot(cross(c, b), n) >= 0.0 {
+        let foot = [c[0] / cn, c[1] / cn, c[2] / cn];
+        (h.abs().clamp(0.0, 1.0).asin(), foot, None)
+    } else {
+        ends()
     }
 }
 
