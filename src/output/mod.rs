@@ -171,6 +171,67 @@ impl Cell<'_> {
     }
 }
 
+/// Append `x` with `d` decimals, byte for byte as `format!("{x:.d$}")`
+/// writes it, without the general formatter's cost where that is certain:
+/// `x·10^d` is rounded to an integer unless it lies so near a half that the
+/// product's own rounding could decide (then the formatter does it).
+fn write_fixed(out: &mut Vec<u8>, x: f64, d: usize) {
+    const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+    let y = if d < POW10.len() {
+        (x * POW10[d]).abs()
+    } else {
+        f64::INFINITY
+    };
+    // Below 2^42 the product is within 2^-10 of x·10^d exactly.
+    if y.is_nan() || y >= 4.0e12 || ((y - y.floor()) - 0.5).abs() < 1e-3 {
+        let _ = write!(out, "{x:.d$}");
+        return;
+    }
+    let m = y.round() as u64;
+    let scale = 10u64.pow(d as u32);
+    if x.is_sign_negative() {
+        out.push(b'-');
+    }
+    let mut ib = itoa_buf(m / scale);
+    out.extend_from_slice(ib.as_slice());
+    if d > 0 {
+        out.push(b'.');
+        let frac = m % scale;
+        ib = itoa_buf(frac);
+        for _ in ib.len..d {
+            out.push(b'0');
+        }
+        out.extend_from_slice(ib.as_slice());
+    }
+}
+
+/// The decimal digits of `n`.
+struct Digits {
+    buf: [u8; 20],
+    len: usize,
+}
+
+impl Digits {
+    fn as_slice(&self) -> &[u8] {
+        &self.buf[20 - self.len..]
+    }
+}
+
+fn itoa_buf(mut n: u64) -> Digits {
+    let mut d = Digits {
+        buf: [0; 20],
+        len: 0,
+    };
+    loop {
+        d.len += 1;
+        d.buf[20 - d.len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return d;
+        }
+    }
+}
+
 /// Rows formatted ahead of writing (on any thread), in input order.
 #[derive(Debug, Default)]
 pub struct Block {
@@ -294,10 +355,12 @@ impl<'a> Formatter<'a> {
                         Cell::Text(t) => csv_field(out, t.as_bytes(), b','),
                         Cell::Number(x) if x.is_finite() => {
                             // Numbers hold no byte that needs quoting.
-                            let _ = match c.decimals {
-                                Some(d) => write!(out, "{x:.d$}"),
-                                None => write!(out, "{x}"),
-                            };
+                            match c.decimals {
+                                Some(d) => write_fixed(out, *x, d),
+                                None => {
+                                    let _ = write!(out, "{x}");
+                                }
+                            }
                         }
                         Cell::Number(_) | Cell::Empty => {}
                     }
@@ -481,5 +544,42 @@ mod tests {
         assert_eq!(o["km"], 2.0, "rounded as in the CSV");
         assert_eq!(o["none"], Value::Null);
         assert_eq!(o["empty"], Value::Null);
+    }
+
+    #[test]
+    fn fixed_decimals_are_written_as_the_formatter_writes_them() {
+        let mut x = 5u64;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            x
+        };
+        let mut cases: Vec<f64> = vec![
+            0.0, -0.0, 0.5, 1.5, 2.5, -0.0004, -0.0005, 0.0005, 0.0015, 1e-9, 123.4565, 999.9995,
+            4.0e12, 1e300, -1e300, 0.125, 0.375,
+        ];
+        for _ in 0..200_000 {
+            let r = next();
+            let scale = 10f64.powi((r % 14) as i32 - 4);
+            let v = ((next() >> 11) as f64 / (1u64 << 53) as f64 - 0.3) * scale;
+            cases.push(v);
+            // Values on and next to a decimal half.
+            let h = ((next() % 2_000_000) as f64 + 0.5) / 1000.0;
+            cases.push(h);
+            cases.push(f64::from_bits(h.to_bits() + 1));
+            cases.push(f64::from_bits(h.to_bits() - 1));
+        }
+        for v in cases {
+            for d in [0usize, 1, 3, 5, 6, 9, 12] {
+                let mut out = Vec::new();
+                write_fixed(&mut out, v, d);
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    format!("{v:.d$}"),
+                    "{v:e} with {d}"
+                );
+            }
+        }
     }
 }

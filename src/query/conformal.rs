@@ -32,6 +32,8 @@
 //!   to χ₀ = asin(sin φ₀ / c), as in Schreiber's form used for the Swiss
 //!   federal projection.
 
+#[cfg(test)]
+use super::distance::angle;
 use geo::Coord;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
 
@@ -74,7 +76,10 @@ pub(crate) struct ConformalSphere {
     /// `w_z0 + i·w_dz` over the reach, for [`ConformalSphere::length`].
     w_z0: f64,
     w_dz: f64,
+    w_per_dz: f64,
     w_tab: Vec<f64>,
+    /// φ − χ on the same grid, to start [`Self::geo`]'s iteration.
+    lift_tab: Vec<f64>,
 }
 
 /// Latitude step (degrees) of the scale-factor table.
@@ -130,7 +135,9 @@ impl ConformalSphere {
             k_tab: Vec::new(),
             w_z0: 0.0,
             w_dz: 0.0,
+            w_per_dz: 0.0,
             w_tab: Vec::new(),
+            lift_tab: Vec::new(),
         };
         // Sample k over the reach: its largest value (less the most it can
         // rise between samples), whether it is monotone, and its steepest
@@ -163,12 +170,16 @@ impl ConformalSphere {
         let z1 = s.chi(reach.1.to_radians()).sin();
         s.w_z0 = z0;
         s.w_dz = (z1 - z0) / (W_SIZE - 1) as f64;
-        s.w_tab = (0..W_SIZE)
+        s.w_per_dz = 1.0 / s.w_dz;
+        let (w_tab, lift_tab) = (0..W_SIZE)
             .map(|i| {
                 let chi = (z0 + s.w_dz * i as f64).clamp(-1.0, 1.0).asin();
-                1.0 / s.k(s.phi(chi).to_degrees())
+                let phi = s.phi(chi);
+                (1.0 / s.k(phi.to_degrees()), phi - chi)
             })
-            .collect();
+            .unzip();
+        s.w_tab = w_tab;
+        s.lift_tab = lift_tab;
         Some(s)
     }
 
@@ -176,8 +187,13 @@ impl ConformalSphere {
     /// the inverse of [`Self::chi`], by fixed-point iteration (each step
     /// gains a factor of about e² ≈ 0.007).
     fn phi(&self, chi: f64) -> f64 {
+        self.phi_from(chi, chi)
+    }
+
+    /// [`Self::phi`] iterated from `start`.
+    fn phi_from(&self, chi: f64, start: f64) -> f64 {
         let big_s = ((FRAC_PI_4 + chi / 2.0).tan() / self.k_const).powf(1.0 / self.c);
-        let mut phi = chi;
+        let mut phi = start;
         for _ in 0..20 {
             let es = self.e * phi.sin();
             let next =
@@ -196,24 +212,31 @@ impl ConformalSphere {
     pub fn geo(&self, u: [f64; 3]) -> Coord {
         let chi = u[2].atan2(u[0].hypot(u[1]));
         let lon = self.lon0 + (u[1].atan2(u[0]) / self.c).to_degrees();
+        // From the tabled φ − χ, a step or two of the iteration suffices.
+        let start = chi + self.interpolate(&self.lift_tab, u[2]);
         Coord {
             x: lon,
-            y: self.phi(chi).to_degrees(),
+            y: self.phi_from(chi, start).to_degrees(),
         }
     }
 
     /// 1/k at sin χ = `z`, interpolated in the table.
     fn w(&self, z: f64) -> f64 {
-        let x = ((z - self.w_z0) / self.w_dz).clamp(0.0, (W_SIZE - 1) as f64);
+        self.interpolate(&self.w_tab, z)
+    }
+
+    /// A table over sin χ, interpolated at `z`.
+    fn interpolate(&self, tab: &[f64], z: f64) -> f64 {
+        let x = ((z - self.w_z0) * self.w_per_dz).clamp(0.0, (W_SIZE - 1) as f64);
         let i = (x as usize).min(W_SIZE - 2);
         let f = x - i as f64;
-        self.w_tab[i] + f * (self.w_tab[i + 1] - self.w_tab[i])
+        tab[i] + f * (tab[i + 1] - tab[i])
     }
 
     /// The ellipsoidal length of the curve whose image is the great-circle
     /// arc from `u` to `v` (unit vectors): R times the integral of 1/k along
-    /// the arc (composite Simpson's rule on five points; 1/k is smooth and
-    /// within 2e-5 of 1). The shortest path between the preimages is at most
+    /// the arc (composite Simpson's rule on intervals of at most 0.03 rad;
+    /// 1/k is smooth and within 2e-5 of 1). The shortest path between the preimages is at most
     /// this long, and shorter only by second-order terms (the great circle
     /// is the shortest path for a metric that differs from the sphere's by
     /// a factor within 2e-5 of 1): far below a millimetre over the zone,
@@ -221,8 +244,16 @@ impl ConformalSphere {
     ///
     /// # Units
     /// Metres.
+    #[cfg(test)]
     pub fn length(&self, u: [f64; 3], v: [f64; 3]) -> f64 {
-        let sigma = angle(u, v);
+        self.length_over(u, v, angle(u, v))
+    }
+
+    /// [`Self::length`] when the angle `sigma` between `u` and `v` is known.
+    ///
+    /// # Units
+    /// Radians in, metres out.
+    pub fn length_over(&self, u: [f64; 3], v: [f64; 3], sigma: f64) -> f64 {
         if sigma == 0.0 {
             return 0.0;
         }
@@ -298,18 +329,6 @@ impl ConformalSphere {
         };
         (around(a).max(around(b)) * (1.0 + 1e-12)).min(self.k_zone)
     }
-}
-
-/// The angle between two unit vectors, radians.
-pub(crate) fn angle(a: [f64; 3], b: [f64; 3]) -> f64 {
-    let c = [
-        a[1] * b[2] - a[2] * b[1],
-        a[2] * b[0] - a[0] * b[2],
-        a[0] * b[1] - a[1] * b[0],
-    ];
-    (c[0] * c[0] + c[1] * c[1] + c[2] * c[2])
-        .sqrt()
-        .atan2(a[0] * b[0] + a[1] * b[1] + a[2] * b[2])
 }
 
 /// tan(π/4 + φ/2)·((1 − e sin φ)/(1 + e sin φ))^(e/2).

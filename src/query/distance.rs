@@ -146,11 +146,19 @@ fn branch_and_bound<'a>(
     }
 }
 
+/// Squared distance from `q` to a node's box (0 inside).
 fn key(node: &RTreeNode<Seg3>, q: [f64; 3]) -> f64 {
-    match node {
-        RTreeNode::Parent(p) => p.envelope().distance_2(&q),
-        RTreeNode::Leaf(s) => s.envelope.distance_2(&q),
+    let b = match node {
+        RTreeNode::Parent(p) => p.envelope(),
+        RTreeNode::Leaf(s) => s.envelope,
+    };
+    let (lo, hi) = (b.lower(), b.upper());
+    let mut d2 = 0.0;
+    for i in 0..3 {
+        let d = (lo[i] - q[i]).max(q[i] - hi[i]).max(0.0);
+        d2 += d * d;
     }
+    d2
 }
 
 fn descend<'a>(
@@ -277,7 +285,7 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     ]
 }
 
-fn angle(a: [f64; 3], b: [f64; 3]) -> f64 {
+pub(super) fn angle(a: [f64; 3], b: [f64; 3]) -> f64 {
     let c = cross(a, b);
     dot(c, c).sqrt().atan2(dot(a, b))
 }
@@ -569,7 +577,7 @@ impl DistanceIndex {
                     {
                         return;
                     }
-                    let estimate = cs.length(up, foot);
+                    let estimate = cs.length_over(up, foot, sigma);
                     let foot = match end {
                         Some(false) => Foot::Vertex(it.a),
                         Some(true) => Foot::Vertex(it.b),
@@ -641,6 +649,12 @@ fn kth_estimate(best: &[Candidate], k: usize) -> f64 {
     if best.len() < k {
         return f64::INFINITY;
     }
+    if k == 1 {
+        return best
+            .iter()
+            .map(|h| h.estimate)
+            .fold(f64::INFINITY, f64::min);
+    }
     let mut d: Vec<f64> = best.iter().map(|h| h.estimate).collect();
     d.sort_by(f64::total_cmp);
     d[k - 1]
@@ -650,12 +664,15 @@ fn kth_estimate(best: &[Candidate], k: usize) -> f64 {
 /// its angle from `p` (radians), and which end it is (`Some(false)` for
 /// `a`, `Some(true)` for `b`, `None` inside the arc).
 fn arc_foot(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> (f64, [f64; 3], Option<bool>) {
+    if a == b {
+        return (angle(p, a), a, Some(false));
+    }
+    // The nearer end: the one with the larger cosine.
     let ends = || {
-        let (da, db) = (angle(p, a), angle(p, b));
-        if da <= db {
-            (da, a, Some(false))
+        if dot(p, a) >= dot(p, b) {
+            (angle(p, a), a, Some(false))
         } else {
-            (db, b, Some(true))
+            (angle(p, b), b, Some(true))
         }
     };
     let n = cross(a, b);
