@@ -261,11 +261,17 @@ proptest! {
     /// beyond it (inside the conformal sphere's zone and outside it): the
     /// indexed nearest equals brute force over every segment.
     #[test]
-    fn spread_points_match_brute_force(lon in 40.0..100.0f64, lat in 5.0..60.0f64) {
+    fn spread_points_match_brute_force(lon in 40.0..100.0f64, lat in 5.0..60.0f64, within in 0.0..1.5f64) {
         let p = c(lon, lat);
         for name in ["durand-line", "cpec"] {
             let hit = index(name).nearest(p, None).unwrap();
             let truth = brute(builtin(name), p)[0].1;
+            // A radius search (answered without a walk when nothing is
+            // within reach) agrees: `within` times the true distance.
+            let w = within * truth;
+            if (truth - w).abs() > INDEX_TOL_M {
+                prop_assert_eq!(index(name).nearest(p, Some(w)).is_some(), truth <= w, "{} {:?} within {}", name, p, w);
+            }
             prop_assert!((hit.distance_m - truth).abs() < INDEX_TOL_M, "{name} {p:?}: index {} vs brute force {truth}", hit.distance_m);
             prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < INDEX_TOL_M);
         }

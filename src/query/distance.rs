@@ -456,6 +456,9 @@ impl DistanceIndex {
         // exactly: `bound` is a lower bound for every candidate still to
         // come.
         let tree = self.geodetic_tree();
+        if nothing_within(tree, up, ((limit + PRUNE_ABS) / (1.0 - PRUNE_REL)) / R_MEAN) {
+            return best;
+        }
         for (seg, d2) in tree.nearest_neighbor_iter_with_distance_2(&up) {
             let it = &self.items[seg.item];
             let bound = chord2_to_m(d2) * (1.0 - PRUNE_REL) - PRUNE_ABS;
@@ -501,16 +504,22 @@ impl DistanceIndex {
 
     /// [`Self::k_nearest`] for a point the conformal sphere holds for.
     ///
-    /// Candidates are ranked on the sphere and compared by their
-    /// integrated length ([`ConformalSphere::length`], within 2 mm of
-    /// GeographicLib over the zone): for each feature the piece of least
-    /// length wins, and its nearest point (a vertex, or the foot of the
-    /// perpendicular on the sphere taken back to the ellipsoid) is
-    /// measured by GeographicLib's inverse problem. No candidate is left
-    /// out that could be nearer: a piece is skipped only when its lower
-    /// bound (sphere distance over the largest scale factor on the way)
-    /// exceeds the length already found plus `slack`, which covers the
-    /// length's error and the stray of a piece from its arc.
+    /// Candidates come from the tree on the sphere; each is measured by its
+    /// integrated length ([`ConformalSphere::length_over`]: the ellipsoidal
+    /// length of the path to the foot of the perpendicular on the sphere,
+    /// within 5 mm of GeographicLib over any zone). For each feature the
+    /// piece of least length wins; its nearest point is a vertex of the
+    /// layer or that foot taken back to the ellipsoid.
+    ///
+    /// Nothing that could be nearer is left out. A piece is skipped only
+    /// when its lower bound L (sphere distance less the piece's stray from
+    /// its arc, over the largest scale factor on the way: a true lower bound
+    /// of its ellipsoidal distance, see [`ConformalSphere`]) exceeds the
+    /// best length found plus `slack`. The lengths never fall short of the
+    /// true distance by more than the quadrature's error and the stray δ,
+    /// both inside `slack`; so if the truly nearest piece were skipped, its
+    /// distance (≥ L) would exceed the best length plus `slack`, hence the
+    /// distance of the piece that length belongs to: a contradiction.
     fn k_nearest_conformal(
         &self,
         c: &Conformal,
@@ -522,20 +531,10 @@ impl DistanceIndex {
         let cs = &c.cs;
         let up = cs.unit(p);
         let slack = 2.0 * cs.delta + 0.005;
-        if limit.is_finite() {
-            // Nothing within reach at all: the common case for a radius
-            // search far from the layer, answered without a walk.
-            let reach = (limit * cs.k_zone + cs.delta) / cs.r + 1e-9;
-            if reach < std::f64::consts::PI {
-                let chord = 2.0 * (reach / 2.0).sin();
-                if c.tree
-                    .locate_within_distance(up, chord * chord)
-                    .next()
-                    .is_none()
-                {
-                    return inside;
-                }
-            }
+        // Nothing within reach at all: the common case for a radius search
+        // far from the layer, answered without a walk.
+        if nothing_within(&c.tree, up, (limit * cs.k_zone + cs.delta) / cs.r) {
+            return inside;
         }
         let mut best: Vec<Candidate> = inside
             .iter()
@@ -641,6 +640,20 @@ impl DistanceIndex {
         }
         groups.into_iter().map(RTree::bulk_load).collect()
     }
+}
+
+/// Whether no piece of the tree lies within `angle` (radians, on the
+/// tree's unit sphere) of `q`: a depth-first search that stops at the first
+/// piece found, and never enters a box beyond the angle.
+fn nothing_within(tree: &RTree<Seg3>, q: [f64; 3], angle: f64) -> bool {
+    let angle = angle + 1e-9;
+    if !angle.is_finite() || angle >= std::f64::consts::PI {
+        return false;
+    }
+    let chord = 2.0 * (angle / 2.0).sin();
+    tree.locate_within_distance(q, chord * chord)
+        .next()
+        .is_none()
 }
 
 /// The k-th smallest estimate among the candidates (infinite with fewer
