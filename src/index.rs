@@ -59,7 +59,11 @@ struct Grid {
     /// (each a subcell box within the cell, and its feature), and what is
     /// built from them on first use.
     marked: Vec<Marked>,
-    segments: Vec<([u8; 4], u32)>,
+    /// Per marked cell's segment: its subcell box within the cell, its
+    /// feature, and the segment itself (an index into `lines`).
+    segments: Vec<([u8; 4], u32, u32)>,
+    /// Every boundary segment of the layer: x₀, y₀, x₁, y₁.
+    lines: Vec<[f64; 4]>,
 }
 
 struct Marked {
@@ -91,6 +95,30 @@ const MARKED: u32 = 1 << 31;
 const MAX_CELLS: f64 = 250_000.0;
 
 impl Grid {
+    /// The first feature (in file order) with `c` on its boundary, for `c`
+    /// in subcell (`sx`, `sy`) of marked cell `m`: a segment through `c`
+    /// passes through that subcell (the same formula maps both), so only
+    /// the cell's segments marking it are tested, as geo's ring test does
+    /// (exactly collinear, within the segment's box).
+    fn on_boundary(&self, m: &Marked, sx: usize, sy: usize, c: Coord) -> Option<usize> {
+        use geo::kernels::{Kernel, Orientation};
+        let (sx, sy) = (sx as u8, sy as u8);
+        self.segments[m.segments.start as usize..m.segments.end as usize]
+            .iter()
+            .filter(|&&([x0, x1, y0, y1], _, _)| x0 <= sx && sx <= x1 && y0 <= sy && sy <= y1)
+            .filter(|&&(_, _, k)| {
+                let [ax, ay, bx, by] = self.lines[k as usize];
+                let (a, b) = (Coord { x: ax, y: ay }, Coord { x: bx, y: by });
+                c.x >= ax.min(bx)
+                    && c.x <= ax.max(bx)
+                    && c.y >= ay.min(by)
+                    && c.y <= ay.max(by)
+                    && <f64 as geo::GeoNum>::Ker::orient2d(a, b, c) == Orientation::Collinear
+            })
+            .map(|&(_, f, _)| f as usize)
+            .min()
+    }
+
     /// The subcell column and row of `c`, if inside the grid.
     fn subcell(&self, c: Coord) -> Option<(usize, usize)> {
         let fx = (c.x - self.x0) / self.step;
@@ -200,7 +228,7 @@ impl PolygonIndex {
 
     /// Every boundary segment of the layer, as subcell ranges `[x0, x1,
     /// y0, y1]` (worked out on every core).
-    fn segment_spans(&self, g: &Grid) -> Vec<([u32; 4], u32)> {
+    fn segment_spans(&self, g: &Grid) -> Vec<([u32; 4], u32, [f64; 4])> {
         use rayon::prelude::*;
         self.prepared
             .par_iter()
@@ -216,7 +244,11 @@ impl PolygonIndex {
             .map(|(i, l)| {
                 let (x0, x1) = g.span(l.start.x, l.end.x, g.x0, g.nx);
                 let (y0, y1) = g.span(l.start.y, l.end.y, g.y0, g.ny);
-                ([x0, x1, y0, y1].map(|v| v as u32), i)
+                (
+                    [x0, x1, y0, y1].map(|v| v as u32),
+                    i,
+                    [l.start.x, l.start.y, l.end.x, l.end.y],
+                )
             })
             .collect()
     }
@@ -242,6 +274,7 @@ impl PolygonIndex {
             cells: vec![OUTSIDE; nx * ny],
             marked: Vec::new(),
             segments: Vec::new(),
+            lines: Vec::new(),
         };
         // Count the segments crossing each cell (a cell with any is marked),
         // then file each segment's subcell box, clipped to the cell, under
@@ -253,7 +286,7 @@ impl PolygonIndex {
                 .flat_map(move |y| (x0 / sub..=x1 / sub).map(move |x| y as usize * nx + x as usize))
         };
         let mut count = vec![0u32; nx * ny];
-        for &(s, _) in &spans {
+        for &(s, _, _) in &spans {
             for i in cells_of(s) {
                 count[i] += 1;
             }
@@ -272,8 +305,8 @@ impl PolygonIndex {
                 total += n;
             }
         }
-        let mut segments = vec![([0u8; 4], 0); total as usize];
-        for &(s, feature) in &spans {
+        let mut segments = vec![([0u8; 4], 0, 0); total as usize];
+        for (k, &(s, feature, _)) in spans.iter().enumerate() {
             for i in cells_of(s) {
                 let (x, y) = ((i % nx) as u32, (i / nx) as u32);
                 let clip = |lo: u32, hi: u32, base: u32| {
@@ -282,11 +315,12 @@ impl PolygonIndex {
                 };
                 let (ax, bx) = clip(s[0], s[1], x);
                 let (ay, by) = clip(s[2], s[3], y);
-                segments[start[i] as usize] = ([ax, bx, ay, by], feature);
+                segments[start[i] as usize] = ([ax, bx, ay, by], feature, k as u32);
                 start[i] += 1;
             }
         }
         g.segments = segments;
+        g.lines = spans.into_iter().map(|(_, _, l)| l).collect();
         // Label each connected region of unmarked cells with the exact
         // answer at one of its cells' centres (on no boundary).
         let cell_step = step;
@@ -312,7 +346,7 @@ impl PolygonIndex {
             x: g.x0 + ((cx * SUB + i % SUB) as f64 + 0.5) * g.step,
             y: g.y0 + ((cy * SUB + i / SUB) as f64 + 0.5) * g.step,
         };
-        let mut candidates: Vec<u32> = segments.iter().map(|&(_, f)| f).collect();
+        let mut candidates: Vec<u32> = segments.iter().map(|&(_, f, _)| f).collect();
         // A feature holding the whole cell holds its middle inside (one
         // with the middle on its boundary crosses the cell).
         let middle = centre(SUB / 2 * SUB + SUB / 2);
@@ -324,7 +358,7 @@ impl PolygonIndex {
         candidates.sort_unstable();
         candidates.dedup();
         let mut labels = vec![OUTSIDE; SUB * SUB];
-        for &([x0, x1, y0, y1], _) in segments {
+        for &([x0, x1, y0, y1], _, _) in segments {
             for y in y0..=y1 {
                 for x in x0..=x1 {
                     labels[y as usize * SUB + x as usize] = BOUNDARY;
@@ -372,10 +406,12 @@ impl PolygonIndex {
             v => {
                 let m = &g.marked[(v & !MARKED) as usize];
                 let split = m.split.get_or_init(|| self.split(g, m));
-                match split.labels[(fy % SUB) * SUB + fx % SUB] {
+                let (sx, sy) = (fx % SUB, fy % SUB);
+                match split.labels[sy * SUB + sx] {
                     BOUNDARY => {
                         let candidates = || split.candidates.iter().map(|&f| f as usize);
-                        self.first_holding(c, candidates, true)
+                        self.first_holding(c, candidates, false)
+                            .or_else(|| g.on_boundary(m, sx, sy, c))
                     }
                     OUTSIDE => None,
                     f => Some(f as usize),
