@@ -258,27 +258,20 @@ impl ConformalSphere {
             return 0.0;
         }
         // Simpson's rule on intervals of at most 0.03 rad (190 km), the
-        // points spaced evenly along the arc: z(t) = (sin((1−t)σ)·u_z +
-        // sin(tσ)·v_z) / sin σ, the sines by Chebyshev's recurrence.
+        // points spaced evenly along the arc: the point at angle θ from u is
+        // cos θ·u + sin θ·t, with t the unit tangent at u towards v, so its
+        // z is cos θ·u_z + sin θ·t_z, turned step by step.
         let n = 2 * ((sigma / 0.06).ceil() as usize).clamp(1, MAX_HALF_STEPS);
         let h = sigma / n as f64;
-        let two_cos = 2.0 * h.cos();
-        let mut sines = [0.0f64; 2 * MAX_HALF_STEPS + 1];
-        sines[1] = h.sin();
-        for i in 2..=n {
-            sines[i] = two_cos * sines[i - 1] - sines[i - 2];
-        }
-        let mut sum = 0.0;
-        for i in 0..=n {
-            let z = (sines[n - i] * u[2] + sines[i] * v[2]) / sines[n];
-            let wt = if i == 0 || i == n {
-                1.0
-            } else if i % 2 == 1 {
-                4.0
-            } else {
-                2.0
-            };
-            sum += wt * self.w(z);
+        let (sh, ch) = h.sin_cos();
+        let (ss, cs) = sigma.sin_cos();
+        let tz = (v[2] - cs * u[2]) / ss;
+        let (mut c, mut s) = (1.0f64, 0.0f64);
+        let mut sum = self.w(u[2]) + self.w(v[2]);
+        for i in 1..n {
+            (c, s) = (c * ch - s * sh, s * ch + c * sh);
+            let wt = if i % 2 == 1 { 4.0 } else { 2.0 };
+            sum += wt * self.w(c * u[2] + s * tz);
         }
         self.r * sigma * sum / (3.0 * n as f64)
     }

@@ -668,8 +668,18 @@ fn kth_estimate(best: &[Candidate], k: usize) -> f64 {
             .map(|h| h.estimate)
             .fold(f64::INFINITY, f64::min);
     }
-    let mut d: Vec<f64> = best.iter().map(|h| h.estimate).collect();
-    d.sort_by(f64::total_cmp);
+    let mut small = [0.0f64; 16];
+    let mut large = Vec::new();
+    let d: &mut [f64] = if best.len() <= small.len() {
+        for (x, h) in small.iter_mut().zip(best) {
+            *x = h.estimate;
+        }
+        &mut small[..best.len()]
+    } else {
+        large.extend(best.iter().map(|h| h.estimate));
+        &mut large
+    };
+    d.sort_unstable_by(f64::total_cmp);
     d[k - 1]
 }
 
