@@ -89,7 +89,7 @@ impl RTreeObject for Seg3 {
 impl PointDistance for Seg3 {
     /// Squared chord, on the unit sphere, from the point to the arc.
     fn distance_2(&self, p: &[f64; 3]) -> f64 {
-        let chord = 2.0 * (sphere_point_arc(*p, self.ua, self.ub) / 2.0).sin();
+        let chord = 2.0 * (arc_foot(*p, self.ua, self.ub).0 / 2.0).sin();
         chord * chord
     }
 }
@@ -288,23 +288,6 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 pub(super) fn angle(a: [f64; 3], b: [f64; 3]) -> f64 {
     let c = cross(a, b);
     dot(c, c).sqrt().atan2(dot(a, b))
-}
-
-/// Angle (radians) from `p` to the great-circle arc `a`–`b` on the unit sphere.
-fn sphere_point_arc(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
-    let n = cross(a, b);
-    let nn = dot(n, n).sqrt();
-    if nn < 1e-15 {
-        return angle(p, a).min(angle(p, b));
-    }
-    let n = [n[0] / nn, n[1] / nn, n[2] / nn];
-    let h = dot(p, n);
-    let c = [p[0] - h * n[0], p[1] - h * n[1], p[2] - h * n[2]];
-    if dot(cross(a, c), n) >= 0.0 && dot(cross(c, b), n) >= 0.0 {
-        h.abs().clamp(0.0, 1.0).asin()
-    } else {
-        angle(p, a).min(angle(p, b))
-    }
 }
 
 impl DistanceIndex {
