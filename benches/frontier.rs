@@ -67,6 +67,28 @@ fn queries(c: &mut Criterion) {
             black_box(n)
         })
     });
+    // Issue 13: every point measured, however far from the line.
+    g.bench_function("near durand-line, every point", |b| {
+        b.iter(|| {
+            let d: f64 = pts
+                .par_iter()
+                .map(|p| durand.nearest(*p, None).map_or(0.0, |h| h.distance_m))
+                .sum();
+            black_box(d)
+        })
+    });
+    for layer in ["cpec", "crossings"] {
+        let index = DistanceIndex::new(&Catalogue::load(layer).unwrap());
+        g.bench_function(format!("3 nearest {layer}"), |b| {
+            b.iter(|| {
+                let n: usize = pts
+                    .par_iter()
+                    .map(|p| index.k_nearest(*p, 3, None).len())
+                    .sum();
+                black_box(n)
+            })
+        });
+    }
     g.finish();
 }
 

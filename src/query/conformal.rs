@@ -171,11 +171,14 @@ impl ConformalSphere {
         s.w_z0 = z0;
         s.w_dz = (z1 - z0) / (W_SIZE - 1) as f64;
         s.w_per_dz = 1.0 / s.w_dz;
+        // Each entry's iteration starts from its neighbour's φ − χ.
+        let mut lift = 0.0;
         let (w_tab, lift_tab) = (0..W_SIZE)
             .map(|i| {
                 let chi = (z0 + s.w_dz * i as f64).clamp(-1.0, 1.0).asin();
-                let phi = s.phi(chi);
-                (1.0 / s.k(phi.to_degrees()), phi - chi)
+                let phi = s.phi_from(chi, chi + lift);
+                lift = phi - chi;
+                (1.0 / s.k(phi.to_degrees()), lift)
             })
             .unzip();
         s.w_tab = w_tab;
@@ -184,13 +187,8 @@ impl ConformalSphere {
     }
 
     /// Geodetic latitude (radians) of conformal latitude `chi` (radians):
-    /// the inverse of [`Self::chi`], by fixed-point iteration (each step
-    /// gains a factor of about e² ≈ 0.007).
-    fn phi(&self, chi: f64) -> f64 {
-        self.phi_from(chi, chi)
-    }
-
-    /// [`Self::phi`] iterated from `start`.
+    /// the inverse of [`Self::chi`], by fixed-point iteration from `start`
+    /// (each step gains a factor of about e² ≈ 0.007).
     fn phi_from(&self, chi: f64, start: f64) -> f64 {
         let big_s = ((FRAC_PI_4 + chi / 2.0).tan() / self.k_const).powf(1.0 / self.c);
         let mut phi = start;

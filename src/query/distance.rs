@@ -201,11 +201,24 @@ fn conformal_tree(items: &[Item]) -> Option<Conformal> {
         }
     }
     let cs = ConformalSphere::fitted(bbox, PIECE_M)?;
+    // Consecutive pieces share a vertex: its image is worked out once.
+    let mut last: Option<(Coord, [f64; 3])> = None;
+    let mut image = |c: Coord| match last {
+        Some((at, u)) if at == c => u,
+        _ => {
+            let u = cs.unit(c);
+            last = Some((c, u));
+            u
+        }
+    };
     let tree = RTree::bulk_load(
         items
             .iter()
             .enumerate()
-            .map(|(i, it)| seg3(i, cs.unit(it.a), cs.unit(it.b)))
+            .map(|(i, it)| {
+                let ua = image(it.a);
+                seg3(i, ua, image(it.b))
+            })
             .collect(),
     );
     Some(Conformal {
