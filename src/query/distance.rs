@@ -12,7 +12,8 @@
 //! Two ways of measuring, chosen per query point:
 //!
 //! - **Near a layer of regional extent** (within 8° of its box, which is at
-//!   most 24° × 18°): on Gauss's conformal sphere fitted to the layer
+//!   most 24° × 18° and within 62° of the equator): on Gauss's conformal
+//!   sphere fitted to the layer
 //!   ([`ConformalSphere`]). A piece's lower bound is its sphere distance
 //!   over the largest scale factor its path can meet (a proven bound, see
 //!   that module); its distance is the ellipsoidal length of the path from
