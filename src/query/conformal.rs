@@ -332,6 +332,17 @@ fn iso(e: f64, phi: f64) -> f64 {
 mod tests {
     use super::*;
 
+    /// Seeded uniform numbers in [0, 1) (a 64-bit LCG's top 53 bits).
+    fn uniform(seed: u64) -> impl FnMut() -> f64 {
+        let mut x = seed;
+        move || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
     #[test]
     fn the_scale_factor_is_one_at_the_fitted_latitude_and_flat_there() {
         let s = ConformalSphere::fitted([60.0, 29.0, 75.0, 37.0], 20_000.0).unwrap();
@@ -347,13 +358,7 @@ mod tests {
     fn sphere_distances_bound_geodesic_ones() {
         // For points of the zone, R·σ/k_max ≤ the geodesic distance.
         let s = ConformalSphere::fitted([60.0, 29.0, 75.0, 37.0], 20_000.0).unwrap();
-        let mut x = 3u64;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (x >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = uniform(3);
         for _ in 0..2000 {
             let p = Coord {
                 x: 52.0 + 31.0 * next(),
@@ -412,13 +417,7 @@ mod tests {
         ] {
             let s = ConformalSphere::fitted(bbox, 20_000.0).unwrap();
             let [x0, y0, x1, y1] = s.zone;
-            let mut x = 11u64;
-            let mut next = || {
-                x = x
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (x >> 11) as f64 / (1u64 << 53) as f64
-            };
+            let mut next = uniform(11);
             let (mut lo, mut hi) = (0.0f64, 0.0f64);
             for i in 0..10_000 {
                 let p = Coord {

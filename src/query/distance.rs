@@ -421,7 +421,6 @@ impl DistanceIndex {
         // No more hits than features to find (so that the walk can stop).
         let k = k.min(self.measurable);
         let limit = max_m.unwrap_or(f64::INFINITY);
-        let up = unit(p);
         // Best exact hit per feature so far, and the k-th best distance.
         let mut best: Vec<Hit> = Vec::new();
         let mut kth = f64::INFINITY;
@@ -444,7 +443,7 @@ impl DistanceIndex {
                 best.truncate(k);
                 return best;
             }
-            kth = kth_distance(&best, k);
+            kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
         if let Some(c) = self.conformal.as_ref().filter(|c| c.cs.holds_for(p)) {
             return self.k_nearest_conformal(c, p, k, limit, best);
@@ -453,6 +452,7 @@ impl DistanceIndex {
         // exactly: `bound` is a lower bound for every candidate still to
         // come.
         let tree = self.geodetic_tree();
+        let up = unit(p);
         if nothing_within(tree, up, ((limit + PRUNE_ABS) / (1.0 - PRUNE_REL)) / R_MEAN) {
             return best;
         }
@@ -487,7 +487,7 @@ impl DistanceIndex {
                     nearest: at,
                 }),
             }
-            kth = kth_distance(&best, k);
+            kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
         best.retain(|h| h.distance_m <= limit);
         best.sort_by(|a, b| {
@@ -541,7 +541,7 @@ impl DistanceIndex {
                 foot: Foot::Inside,
             })
             .collect();
-        let mut kth = kth_estimate(&best, k);
+        let mut kth = kth_smallest(best.iter().map(|h| h.estimate), k);
         // `one_feature`: the tree holds the pieces of one feature, so the
         // walk can stop short of anything farther than its best so far.
         let walk =
@@ -591,7 +591,7 @@ impl DistanceIndex {
                             foot,
                         }),
                     }
-                    *kth = kth_estimate(best, k);
+                    *kth = kth_smallest(best.iter().map(|h| h.estimate), k);
                     let own = if one_feature {
                         estimate + slack
                     } else {
@@ -653,27 +653,25 @@ fn nothing_within(tree: &RTree<Seg3>, q: [f64; 3], angle: f64) -> bool {
         .is_none()
 }
 
-/// The k-th smallest estimate among the candidates (infinite with fewer
-/// than k).
-fn kth_estimate(best: &[Candidate], k: usize) -> f64 {
-    if best.len() < k {
+/// The k-th smallest of `values` (infinite with fewer than k), without
+/// allocating for up to 16 values.
+fn kth_smallest(values: impl ExactSizeIterator<Item = f64>, k: usize) -> f64 {
+    let n = values.len();
+    if n < k {
         return f64::INFINITY;
     }
     if k == 1 {
-        return best
-            .iter()
-            .map(|h| h.estimate)
-            .fold(f64::INFINITY, f64::min);
+        return values.fold(f64::INFINITY, f64::min);
     }
     let mut small = [0.0f64; 16];
     let mut large = Vec::new();
-    let d: &mut [f64] = if best.len() <= small.len() {
-        for (x, h) in small.iter_mut().zip(best) {
-            *x = h.estimate;
+    let d: &mut [f64] = if n <= small.len() {
+        for (x, v) in small.iter_mut().zip(values) {
+            *x = v;
         }
-        &mut small[..best.len()]
+        &mut small[..n]
     } else {
-        large.extend(best.iter().map(|h| h.estimate));
+        large.extend(values);
         &mut large
     };
     d.sort_unstable_by(f64::total_cmp);
@@ -710,16 +708,6 @@ fn arc_foot(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> (f64, [f64; 3], Option<boo
     } else {
         ends()
     }
-}
-
-/// The k-th smallest distance among the hits (infinite with fewer than k).
-fn kth_distance(best: &[Hit], k: usize) -> f64 {
-    if best.len() < k {
-        return f64::INFINITY;
-    }
-    let mut d: Vec<f64> = best.iter().map(|h| h.distance_m).collect();
-    d.sort_by(f64::total_cmp);
-    d[k - 1]
 }
 
 #[cfg(test)]
