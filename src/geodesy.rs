@@ -17,6 +17,22 @@ use geo::{Coord, GeodesicArea, LineString, MultiPolygon};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use std::sync::OnceLock;
 
+/// WGS84 equatorial radius.
+///
+/// # Units
+/// Metres.
+pub const WGS84_A: f64 = 6_378_137.0;
+/// WGS84 flattening.
+pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
+
+/// The smallest meridional radius of curvature of WGS84, a(1 − e²) at the
+/// equator: no path changes latitude by Δφ radians in less than this times
+/// Δφ.
+///
+/// # Units
+/// Metres.
+pub const WGS84_MERIDIAN_MIN: f64 = WGS84_A * (1.0 - WGS84_F) * (1.0 - WGS84_F);
+
 /// The WGS84 ellipsoid, built once.
 pub fn wgs84() -> &'static Geodesic {
     static G: OnceLock<Geodesic> = OnceLock::new();

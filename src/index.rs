@@ -15,13 +15,16 @@
 //! one that comes first in the layer's file order. So every point of the
 //! layer's union belongs to exactly one feature.
 
+use crate::geodesy::WGS84_MERIDIAN_MIN;
 use crate::layer::Layer;
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
 use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, Contains, Coord, Geometry, Intersects, MultiPolygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
+use std::f64::consts::FRAC_PI_2;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A prepared polygon layer.
 pub struct PolygonIndex {
@@ -69,22 +72,22 @@ struct Grid {
 struct Marked {
     cell: u32,
     segments: std::ops::Range<u32>,
-    split: OnceLock<Split>,
-}
-
-/// A marked cell, split into subcells.
-struct Split {
-    /// Per subcell: a feature index, [`OUTSIDE`], or [`BOUNDARY`].
-    labels: Box<[u32]>,
+    /// Points that fell in the cell while it was not split.
+    hits: AtomicU32,
     /// Every feature that can hold a point of the cell, in file order:
     /// those whose boundary crosses it and those holding its centre (a
     /// feature holding a point of the cell without a boundary in the cell
-    /// holds the whole cell).
-    candidates: Box<[u32]>,
+    /// holds the whole cell). Found on first use.
+    candidates: OnceLock<Box<[u32]>>,
+    /// Per subcell: a feature index, [`OUTSIDE`], or [`BOUNDARY`]; made
+    /// once the cell has had [`SPLIT_AFTER`] points.
+    labels: OnceLock<Box<[u32]>>,
 }
 
 /// Subcells across one cell.
 const SUB: usize = 16;
+/// Points a marked cell answers by the exact test before it is split.
+const SPLIT_AFTER: u32 = 32;
 /// No feature here.
 const OUTSIDE: u32 = u32::MAX;
 /// A subcell a boundary passes through.
@@ -117,6 +120,15 @@ impl Grid {
             })
             .map(|&(_, f, _)| f as usize)
             .min()
+    }
+
+    /// The centre of subcell `i` (row-major) of marked cell `m`.
+    fn subcell_centre(&self, m: &Marked, i: usize) -> Coord {
+        let (cx, cy) = (m.cell as usize % self.nx, m.cell as usize / self.nx);
+        Coord {
+            x: self.x0 + ((cx * SUB + i % SUB) as f64 + 0.5) * self.step,
+            y: self.y0 + ((cy * SUB + i / SUB) as f64 + 0.5) * self.step,
+        }
     }
 
     /// The subcell column and row of `c`, if inside the grid.
@@ -300,7 +312,9 @@ impl PolygonIndex {
                 g.marked.push(Marked {
                     cell: i as u32,
                     segments: total..total + n,
-                    split: OnceLock::new(),
+                    hits: AtomicU32::new(0),
+                    candidates: OnceLock::new(),
+                    labels: OnceLock::new(),
                 });
                 total += n;
             }
@@ -338,27 +352,33 @@ impl PolygonIndex {
         Some(g)
     }
 
+    /// The features that can hold a point of marked cell `m` (see
+    /// [`Marked::candidates`]).
+    fn candidates<'g>(&self, g: &'g Grid, m: &'g Marked) -> &'g [u32] {
+        m.candidates.get_or_init(|| {
+            let segments = &g.segments[m.segments.start as usize..m.segments.end as usize];
+            let mut candidates: Vec<u32> = segments.iter().map(|&(_, f, _)| f).collect();
+            // A feature holding the whole cell holds its middle inside (one
+            // with the middle on its boundary crosses the cell).
+            let middle = g.subcell_centre(m, SUB / 2 * SUB + SUB / 2);
+            candidates.extend(
+                self.near(middle)
+                    .filter(|&i| self.inside(i, middle))
+                    .map(|i| i as u32),
+            );
+            candidates.sort_unstable();
+            candidates.dedup();
+            candidates.into_boxed_slice()
+        })
+    }
+
     /// Split marked cell `m` into subcells and label them.
-    fn split(&self, g: &Grid, m: &Marked) -> Split {
-        let segments = &g.segments[m.segments.start as usize..m.segments.end as usize];
-        let (cx, cy) = (m.cell as usize % g.nx, m.cell as usize / g.nx);
-        let centre = |i: usize| Coord {
-            x: g.x0 + ((cx * SUB + i % SUB) as f64 + 0.5) * g.step,
-            y: g.y0 + ((cy * SUB + i / SUB) as f64 + 0.5) * g.step,
-        };
-        let mut candidates: Vec<u32> = segments.iter().map(|&(_, f, _)| f).collect();
-        // A feature holding the whole cell holds its middle inside (one
-        // with the middle on its boundary crosses the cell).
-        let middle = centre(SUB / 2 * SUB + SUB / 2);
-        candidates.extend(
-            self.near(middle)
-                .filter(|&i| self.inside(i, middle))
-                .map(|i| i as u32),
-        );
-        candidates.sort_unstable();
-        candidates.dedup();
+    fn split(&self, g: &Grid, m: &Marked) -> Box<[u32]> {
+        let candidates = self.candidates(g, m);
         let mut labels = vec![OUTSIDE; SUB * SUB];
-        for &([x0, x1, y0, y1], _, _) in segments {
+        for &([x0, x1, y0, y1], _, _) in
+            &g.segments[m.segments.start as usize..m.segments.end as usize]
+        {
             for y in y0..=y1 {
                 for x in x0..=x1 {
                     labels[y as usize * SUB + x as usize] = BOUNDARY;
@@ -367,14 +387,13 @@ impl PolygonIndex {
         }
         // (The centre of an unmarked subcell is on no boundary.)
         label_regions(&mut labels, SUB, |i| {
-            let candidates = || candidates.iter().map(|&f| f as usize);
-            self.first_holding(centre(i), candidates, false)
-                .map_or(OUTSIDE, |f| f as u32)
+            let c = g.subcell_centre(m, i);
+            candidates
+                .iter()
+                .find(|&&f| self.inside(f as usize, c))
+                .map_or(OUTSIDE, |&f| f)
         });
-        Split {
-            labels: labels.into_boxed_slice(),
-            candidates: candidates.into_boxed_slice(),
-        }
+        labels.into_boxed_slice()
     }
 
     /// Whether feature `i` contains `c` or has it on its boundary (false for
@@ -405,12 +424,25 @@ impl PolygonIndex {
             v if v & MARKED == 0 => Some(v as usize),
             v => {
                 let m = &g.marked[(v & !MARKED) as usize];
-                let split = m.split.get_or_init(|| self.split(g, m));
                 let (sx, sy) = (fx % SUB, fy % SUB);
-                match split.labels[sy * SUB + sx] {
+                // Before the split every subcell is treated as one a
+                // boundary crosses.
+                let label = match m.labels.get() {
+                    Some(labels) => labels[sy * SUB + sx],
+                    None if m.hits.fetch_add(1, Ordering::Relaxed) >= SPLIT_AFTER => {
+                        m.labels.get_or_init(|| self.split(g, m))[sy * SUB + sx]
+                    }
+                    None => BOUNDARY,
+                };
+                match label {
                     BOUNDARY => {
-                        let candidates = || split.candidates.iter().map(|&f| f as usize);
-                        self.first_holding(c, candidates, false)
+                        // (The candidates are in file order: the first
+                        // holding `c` inside is the one.)
+                        let candidates = self.candidates(g, m);
+                        candidates
+                            .iter()
+                            .map(|&f| f as usize)
+                            .find(|&f| self.inside(f, c))
                             .or_else(|| g.on_boundary(m, sx, sy, c))
                     }
                     OUTSIDE => None,
@@ -418,6 +450,68 @@ impl PolygonIndex {
                 }
             }
         }
+    }
+
+    /// A lower bound on the geodesic distance from `c` to every polygon
+    /// boundary of the layer, found from the grid alone: from the segments
+    /// filed in `c`'s cell and the eight around it, and the block's edge.
+    /// It is 0 where the grid cannot tell (off the grid, near ±180°
+    /// longitude where its longitudes do not wrap, near the poles). For a
+    /// point outside every feature, a clearance over `r` means no feature
+    /// is within `r`.
+    ///
+    /// Why it is a bound: every boundary point is at least `s` radians
+    /// from `c` in latitude or in longitude, with `s` the smaller of the
+    /// gap to the block's edge and the gaps to the subcell boxes of the
+    /// block's segments (less two subcells: one for the subcells' own
+    /// width, one for rounding in the subcell formula). A path shorter than
+    /// B = a(1 − e²)·s·cos(|φ| + s) changes latitude by less than `s`
+    /// (each radian of latitude costs at least a(1 − e²),
+    /// [`WGS84_MERIDIAN_MIN`]), so it stays below latitude |φ| + s, where a
+    /// parallel's radius N·cos φ is at least a·cos(|φ| + s), and it must
+    /// cover `s` of longitude instead, which takes at least B.
+    ///
+    /// # Units
+    /// `c` in degrees (lon/lat); metres out.
+    pub fn boundary_clearance(&self, c: Coord) -> f64 {
+        let Some(g) = &self.grid else {
+            return 0.0;
+        };
+        let Some((fx, fy)) = g.subcell(c) else {
+            return 0.0;
+        };
+        let cell_deg = g.step * SUB as f64;
+        if c.x.abs() + 2.0 * cell_deg >= 180.0 {
+            return 0.0;
+        }
+        // Gap in subcells; the block's edge is at least SUB away (cells
+        // beyond the grid hold no boundary: the grid covers the layer's box).
+        let (cx, cy) = (fx / SUB, fy / SUB);
+        let mut gap = SUB - 1;
+        for y in cy.saturating_sub(1)..=(cy + 1).min(g.ny - 1) {
+            for x in cx.saturating_sub(1)..=(cx + 1).min(g.nx - 1) {
+                let v = g.cells[y * g.nx + x];
+                if v == OUTSIDE || v & MARKED == 0 {
+                    continue;
+                }
+                let m = &g.marked[(v & !MARKED) as usize];
+                for &([x0, x1, y0, y1], _, _) in
+                    &g.segments[m.segments.start as usize..m.segments.end as usize]
+                {
+                    let (x0, x1) = (x * SUB + x0 as usize, x * SUB + x1 as usize);
+                    let (y0, y1) = (y * SUB + y0 as usize, y * SUB + y1 as usize);
+                    let dx = x0.saturating_sub(fx).max(fx.saturating_sub(x1));
+                    let dy = y0.saturating_sub(fy).max(fy.saturating_sub(y1));
+                    gap = gap.min(dx.max(dy).saturating_sub(2));
+                }
+            }
+        }
+        let s = (gap as f64 * g.step).to_radians();
+        let lat = c.y.abs().to_radians() + s;
+        if lat >= FRAC_PI_2 {
+            return 0.0;
+        }
+        WGS84_MERIDIAN_MIN * s * lat.cos()
     }
 
     /// Features whose envelope holds `c`, in no particular order.

@@ -453,6 +453,101 @@ proptest! {
     }
 }
 
+/// A marked cell answers its first points by the exact test and the rest
+/// from its subcells once split: many points close together take both
+/// paths. Every answer against brute force.
+#[test]
+fn crowded_cells_answer_the_same_before_and_after_they_are_split() {
+    let d = builtin("districts");
+    let idx = PolygonIndex::new(d);
+    let vertices: Vec<Coord> = d
+        .features
+        .iter()
+        .flat_map(|f| match &f.geometry {
+            Geometry::MultiPolygon(m) => m.0.clone(),
+            _ => unreachable!(),
+        })
+        .flat_map(|p| p.exterior().0.clone())
+        .collect();
+    let mut x = 99u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % 1_000_000) as f64 / 1e6
+    };
+    for k in 0..12 {
+        let v = vertices[(k * 7919) % vertices.len()];
+        for _ in 0..120 {
+            // Within about 1 km of a vertex: the vertex's cell and those
+            // around it, crowded.
+            let p = c(v.x + (next() - 0.5) * 0.02, v.y + (next() - 0.5) * 0.02);
+            assert_eq!(idx.locate(p), brute_district(d, p), "{p:?}");
+        }
+        assert_eq!(idx.locate(v), brute_district(d, v), "vertex {v:?}");
+    }
+    let layer = overlapping_layer();
+    let idx = PolygonIndex::new(&layer);
+    for _ in 0..3000 {
+        let p = c(69.0 + 2.0 * next(), 29.0 + 2.0 * next());
+        let p = if next() < 0.2 {
+            c((p.x * 20.0).round() / 20.0, (p.y * 20.0).round() / 20.0)
+        } else {
+            p
+        };
+        assert_eq!(idx.locate(p), brute_first(&layer, p), "{p:?}");
+    }
+}
+
+/// The grid's clearance is a lower bound on the distance to the nearest
+/// boundary (checked against the distance index, itself checked against
+/// GeographicLib above, for points outside every feature), and not a
+/// vacuous one: most points well away from every boundary are cleared of
+/// the 2 km snap.
+#[test]
+fn boundary_clearance_is_a_lower_bound() {
+    let mut x = 4242u64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % 1_000_000) as f64 / 1e6
+    };
+    for (name, lon, lat) in [
+        ("neighbours", (44.0, 98.0), (10.0, 47.0)),
+        ("districts", (61.0, 77.0), (24.1, 37.0)),
+    ] {
+        let layer = builtin(name);
+        let poly = PolygonIndex::new(layer);
+        let dist = DistanceIndex::new(layer);
+        let (mut outside, mut cleared, mut far) = (0, 0, 0);
+        for _ in 0..4000 {
+            let p = c(
+                lon.0 + (lon.1 - lon.0) * next(),
+                lat.0 + (lat.1 - lat.0) * next(),
+            );
+            if poly.locate(p).is_some() {
+                continue;
+            }
+            outside += 1;
+            let clearance = poly.boundary_clearance(p);
+            let truth = dist.nearest(p, None).unwrap().distance_m;
+            assert!(
+                clearance <= truth,
+                "{name} {p:?}: clearance {clearance} m, nearest boundary {truth} m"
+            );
+            if truth > 50_000.0 {
+                far += 1;
+                cleared += usize::from(clearance > 2_000.0);
+            }
+        }
+        assert!(
+            outside > 500 && cleared * 10 >= far * 9,
+            "{name}: {outside} points outside, {cleared} of {far} more than 50 km away cleared"
+        );
+    }
+}
+
 #[test]
 fn points_on_shared_boundaries_go_to_exactly_one_district() {
     let d = builtin("districts");

@@ -37,8 +37,7 @@ use super::distance::angle;
 use geo::Coord;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
 
-const A: f64 = 6_378_137.0;
-const F: f64 = 1.0 / 298.257_223_563;
+use crate::geodesy::{WGS84_A as A, WGS84_F as F};
 
 /// Latitude samples per degree for the scale-factor checks at build.
 const SAMPLES_PER_DEG: f64 = 200.0;

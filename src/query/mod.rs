@@ -104,6 +104,10 @@ impl Locator {
             };
         }
         let n = self.neighbour_index.locate(c).or_else(|| {
+            // Most points off every silhouette are far from all of them.
+            if self.neighbour_index.boundary_clearance(c) > COUNTRY_SNAP_M {
+                return None;
+            }
             self.neighbour_distance
                 .get_or_init(|| DistanceIndex::new(&self.neighbour_layer))
                 .nearest(c, Some(COUNTRY_SNAP_M))
