@@ -274,6 +274,61 @@ fn two_outputs_at_one_file_are_refused() {
     }
 }
 
+/// `-` as an output is standard output, as `-` as an input is standard
+/// input: the bytes are the same as the file's, and no file named `-`
+/// appears. Two outputs cannot both be standard output.
+#[test]
+fn an_output_named_dash_is_standard_output() {
+    let mut checked = 0;
+    for c in CASES {
+        for output in c.outputs {
+            let k = Kit::new();
+            std::fs::copy(EVENTS, k.path("events2.csv")).unwrap();
+            let to_file = run(&argv(&k, c, None));
+            assert!(to_file.status.success(), "{:?}: {}", c.args, err(&to_file));
+            let file = std::fs::read(k.path(output)).unwrap();
+            std::fs::remove_file(k.path(output)).unwrap();
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_frontier"));
+            let o = cmd
+                .args(argv(&k, c, Some((output, "-"))))
+                .current_dir(k.dir.path())
+                .output()
+                .unwrap();
+            let what = format!("{} with {output} at -", c.args[0]);
+            assert!(o.status.success(), "{what}: {}", err(&o));
+            assert_eq!(
+                o.stdout, file,
+                "{what}: standard output differs from the file"
+            );
+            assert!(!k.path("-").exists(), "{what}: wrote a file named -");
+            assert!(!k.path(output).exists(), "{what}: wrote {output} as well");
+            checked += 1;
+        }
+        if let [a, b, ..] = c.outputs {
+            let k = Kit::new();
+            std::fs::copy(EVENTS, k.path("events2.csv")).unwrap();
+            let mut args = argv(&k, c, Some((a, "-")));
+            let b_path = k.s(b);
+            for x in args.iter_mut().filter(|x| **x == b_path) {
+                *x = "-".into();
+            }
+            let o = run(&args);
+            assert_eq!(o.status.code(), Some(2), "{}: {}", c.args[0], err(&o));
+            assert!(
+                err(&o).contains("both write to standard output"),
+                "{}",
+                err(&o)
+            );
+            assert!(
+                o.stdout.is_empty(),
+                "{}: wrote to standard output",
+                c.args[0]
+            );
+        }
+    }
+    assert!(checked >= 10, "{checked} outputs");
+}
+
 /// A big input whose last row is bad, so a strict run fails late.
 fn failing_late(dir: &Path) -> PathBuf {
     let p = dir.join("late.csv");

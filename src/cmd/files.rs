@@ -3,6 +3,8 @@
 //! symlink to it or a hard link: compared by device and inode), and no two
 //! outputs may be one file. Outputs are written through
 //! [`frontier::output::AtomicFile`], so they appear whole or not at all.
+//! An output named `-` is standard output, as an input named `-` is
+//! standard input; two outputs cannot both be standard output.
 
 use super::CmdError;
 use frontier::Catalogue;
@@ -16,6 +18,12 @@ use std::path::{Path, PathBuf};
 enum Id {
     Inode(u64, u64),
     Path(PathBuf),
+    Stdout,
+}
+
+/// Whether `p` names standard input or output (`-`).
+pub fn is_stdio(p: &Path) -> bool {
+    p == Path::new("-")
 }
 
 /// The file `p` names, or `None` for what cannot be destroyed by writing
@@ -82,7 +90,7 @@ impl Files {
         }
     }
 
-    /// A file written, if given (`None` is standard output).
+    /// A file written, if given (`-` is standard output).
     pub fn output(mut self, what: &str, path: Option<&Path>) -> Self {
         if let Some(p) = path {
             self.outputs.push((what.to_string(), p.to_path_buf()));
@@ -90,12 +98,25 @@ impl Files {
         self
     }
 
+    /// The main output: a file, or standard output when not given.
+    pub fn main_output(self, what: &str, path: Option<&Path>) -> Self {
+        self.output(what, Some(path.unwrap_or(Path::new("-"))))
+    }
+
     /// Refuse when an output is an input or two outputs are one file.
     pub fn check(self) -> Result<Self, CmdError> {
-        let ids = |v: &[(String, PathBuf)]| -> Vec<Option<Id>> {
-            v.iter().map(|(_, p)| identify(p)).collect()
-        };
-        let (ins, outs) = (ids(&self.inputs), ids(&self.outputs));
+        let ins: Vec<Option<Id>> = self.inputs.iter().map(|(_, p)| identify(p)).collect();
+        let outs: Vec<Option<Id>> = self
+            .outputs
+            .iter()
+            .map(|(_, p)| {
+                if is_stdio(p) {
+                    Some(Id::Stdout)
+                } else {
+                    identify(p)
+                }
+            })
+            .collect();
         for (o, (oflag, opath)) in self.outputs.iter().enumerate() {
             let Some(oid) = &outs[o] else { continue };
             for (i, (iflag, ipath)) in self.inputs.iter().enumerate() {
@@ -108,6 +129,11 @@ impl Files {
                 }
             }
             for (p, (pflag, ppath)) in self.outputs[..o].iter().enumerate() {
+                if outs[p].as_ref() == Some(oid) && *oid == Id::Stdout {
+                    return Err(CmdError::Usage(format!(
+                        "{pflag} and {oflag} would both write to standard output; give one of them a file"
+                    )));
+                }
                 if outs[p].as_ref() == Some(oid) {
                     return Err(CmdError::Usage(format!(
                         "{pflag} {} and {oflag} {} are the same file: one would overwrite the other; give each output its own file",
@@ -131,11 +157,11 @@ pub enum Sink {
 }
 
 impl Sink {
-    /// The file at `path`, or standard output.
+    /// The file at `path`, or standard output (`None` or `-`).
     pub fn open(path: Option<&Path>) -> Result<Sink, CmdError> {
         Ok(match path {
-            Some(p) => Sink::File(AtomicFile::create(p)?),
-            None => Sink::Stdout(std::io::BufWriter::with_capacity(
+            Some(p) if !is_stdio(p) => Sink::File(AtomicFile::create(p)?),
+            _ => Sink::Stdout(std::io::BufWriter::with_capacity(
                 1 << 16,
                 std::io::stdout(),
             )),
@@ -179,10 +205,10 @@ impl Write for Sink {
     }
 }
 
-/// Write `bytes` to `path` whole or not at all.
+/// Write `bytes` to `path` whole or not at all (`-`: standard output).
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), CmdError> {
-    let mut f = AtomicFile::create(path)?;
-    f.write_all(bytes)
+    let mut out = Sink::open(Some(path))?;
+    out.write_all(bytes)
         .map_err(|e| frontier::Error::io(path, e))?;
-    Ok(f.commit()?)
+    out.finish()
 }

@@ -63,7 +63,7 @@ pub struct Input {
     pub points: String,
     #[command(flatten)]
     pub reading: Reading,
-    /// With --skip-invalid: write rejected rows, with line and reason, to this CSV.
+    /// With --skip-invalid: write rejected rows, with line and reason, to this CSV (`-`: standard output).
     #[arg(long, value_name = "FILE", requires = "skip_invalid")]
     pub rejects: Option<PathBuf>,
 }
@@ -73,7 +73,7 @@ pub struct Output {
     /// Output format.
     #[arg(long, value_parser = super::named::<Format>(), default_value = "csv")]
     pub format: Format,
-    /// Output file (default: standard output).
+    /// Output file (default, or `-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// No progress bar and no closing account on stderr.
@@ -117,7 +117,7 @@ where
 {
     input
         .files(files)
-        .output("-o", output.output.as_deref())
+        .main_output("-o", output.output.as_deref())
         .check()?;
     let opts = input.reading.options();
     // JSON formats write a CSV column as numbers when every value is one,

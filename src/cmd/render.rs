@@ -30,7 +30,7 @@ fn size_arg(s: &str) -> Result<(u32, u32), String> {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The PNG to write.
+    /// The PNG to write (`-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
     /// pakistan, kp, balochistan, waziristan, chaman, durand-line, cpec (or any layer), or bbox:minlon,minlat,maxlon,maxlat.

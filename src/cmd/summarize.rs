@@ -96,7 +96,7 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     format: TableFormat,
-    /// Output file (default: standard output).
+    /// Output file (default, or `-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// Say nothing on stderr unless something was left out.
@@ -143,7 +143,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         files = files.layer("--from-layer", &args.from_layer);
     }
     files
-        .output("-o", args.output.as_deref())
+        .main_output("-o", args.output.as_deref())
         .output("--rejects", args.rejects.as_deref())
         .check()?;
     let (layer, key) = grouping(&args.by)?;

@@ -15,7 +15,7 @@ pub struct Args {
     /// Seed: the same seed gives the same bytes.
     #[arg(long, default_value_t = 2021)]
     seed: u64,
-    /// Output file (default: standard output).
+    /// Output file (default, or `-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
     /// Events with ACLED's core columns only (id, date, type, coordinates, precision, fatalities, source).
@@ -57,7 +57,7 @@ fn parse_bbox(s: &str) -> Result<[f64; 4], String> {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     Files::default()
-        .output("-o", args.output.as_deref())
+        .main_output("-o", args.output.as_deref())
         .output("--refugees-output", args.refugees_output.as_deref())
         .check()?;
     let synth = Synth::new()?;
