@@ -213,13 +213,67 @@ fn the_same_input_gives_the_same_bytes() {
 
 #[test]
 fn the_map_is_in_the_right_place() {
-    // Quetta's pixel, unprojected, is Quetta again (within 100 m).
-    let map = render(&small("balochistan")).unwrap();
+    // A point drawn at Quetta lands on Quetta's pixel: the pixels that a
+    // marker changes are centred on the view's position for it (within a
+    // pixel), and that position maps back to Quetta (within a metre: the
+    // pixel is a float).
     let quetta = Coord { x: 67.0, y: 30.19 };
-    let (x, y) = map.view.px(quetta);
-    let back = map.view.lonlat(x as f64, y as f64);
-    assert!(geodesy::distance_m(quetta, back) < 100.0 * map.view.metres_per_px() / 100.0 + 100.0);
-    assert!(x > map.view.area[0] && y > map.view.area[1]);
+    let plain = small("balochistan");
+    let marked = MapSpec {
+        points: Some(PointsLayer {
+            points: vec![PointDatum {
+                at: quetta,
+                category: None,
+                size: None,
+            }],
+            ..Default::default()
+        }),
+        ..small("balochistan")
+    };
+    let (a, b) = (render(&plain).unwrap(), render(&marked).unwrap());
+    let w = a.pixmap.width() as usize;
+    let (px, py) = b.view.px(quetta);
+    let (mut n, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for (i, (p, q)) in a.pixmap.pixels().iter().zip(b.pixmap.pixels()).enumerate() {
+        // (Pixel centres; only pixels near the marker count.)
+        let (x, y) = ((i % w) as f64 + 0.5, (i / w) as f64 + 0.5);
+        if p != q && (x - px as f64).hypot(y - py as f64) < 12.0 {
+            n += 1.0;
+            sx += x;
+            sy += y;
+        }
+    }
+    assert!(n >= 20.0, "the marker changed {n} pixels");
+    let (cx, cy) = (sx / n, sy / n);
+    assert!(
+        (cx - px as f64).abs() < 1.0 && (cy - py as f64).abs() < 1.0,
+        "marker centred at ({cx:.1}, {cy:.1}), Quetta at ({px:.1}, {py:.1})"
+    );
+    let back = b.view.lonlat(px as f64, py as f64);
+    assert!(geodesy::distance_m(quetta, back) < 1.0, "{back:?}");
+    // The extent holds the whole province: its westmost, eastmost,
+    // northmost and southmost vertices are inside the map area, and the
+    // fit is tight (an edge within 10% of the area's size).
+    let provinces = Catalogue::load("provinces").unwrap();
+    let balochistan = provinces.feature("Balochistan").unwrap();
+    let area = b.view.area;
+    let mut slack = f32::MAX;
+    for c in geo::CoordsIter::coords_iter(&balochistan.geometry) {
+        let (x, y) = b.view.px(c);
+        assert!(
+            x >= area[0] && y >= area[1] && x <= area[0] + area[2] && y <= area[1] + area[3],
+            "{c:?} at ({x}, {y}) is outside the map area {area:?}"
+        );
+        slack = slack
+            .min(x - area[0])
+            .min(area[0] + area[2] - x)
+            .min(y - area[1])
+            .min(area[1] + area[3] - y);
+    }
+    assert!(
+        slack < 0.1 * area[2].min(area[3]),
+        "loose fit: {slack} px spare"
+    );
 }
 
 #[test]
