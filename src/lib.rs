@@ -32,6 +32,7 @@ pub mod query;
 pub mod render;
 pub mod summary;
 pub mod synth;
+pub mod units;
 
 pub use error::{Error, Result};
 

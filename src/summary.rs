@@ -11,7 +11,7 @@ use crate::geodesy;
 use crate::index::PolygonIndex;
 use crate::ingest::{PointSource, Record, Row, Schema, parse_date};
 use crate::layer::Layer;
-use crate::query::{DistanceIndex, feature_label};
+use crate::query::DistanceIndex;
 use chrono::NaiveDate;
 use geo::{Geometry, MultiPolygon};
 use rayon::prelude::*;
@@ -310,7 +310,7 @@ pub fn summarize(
         .iter()
         .enumerate()
         .map(|(i, f)| Group {
-            name: feature_label(layer, i),
+            name: layer.label(i),
             province: (key == "district").then(|| f.property_text("province").unwrap_or_default()),
             population: f.properties.get("population_2023").and_then(Value::as_f64),
             area_km2: f

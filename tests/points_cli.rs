@@ -94,6 +94,31 @@ fn near_on_the_afghan_side_says_afg() {
     assert_eq!(rows[1]["side"], "AFG");
 }
 
+/// The side comes with the Durand Line however it is given: by name, as
+/// its GeoJSON file, or as a copy of that file under another name; not
+/// with another line layer.
+#[test]
+fn the_side_comes_with_the_durand_line_however_it_is_named() {
+    let by_name = frontier(&["near", EVENTS, "--to", "durand-line"]);
+    assert!(by_name.status.success(), "{}", err(&by_name));
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/durand-line.geojson");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("border.geojson");
+    std::fs::copy(file, &copy).unwrap();
+    for path in [file, copy.to_str().unwrap()] {
+        let o = frontier(&["near", EVENTS, "--to", path]);
+        assert!(o.status.success(), "{}", err(&o));
+        assert_eq!(out(&o), out(&by_name), "--to {path}");
+    }
+    let rows = csv_rows(&out(&by_name));
+    assert!(
+        rows.iter()
+            .all(|r| ["PAK", "AFG"].contains(&r["side"].as_str()))
+    );
+    let cpec = frontier(&["near", EVENTS, "--to", "cpec"]);
+    assert!(!csv_rows(&out(&cpec))[0].contains_key("side"));
+}
+
 #[test]
 fn nearest_gives_k_features_per_row() {
     let o = frontier(&["nearest", EVENTS, "--layer", "crossings", "-k", "2"]);

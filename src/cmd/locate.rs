@@ -6,7 +6,7 @@ use super::points::{Input, Output, added_name};
 use frontier::Catalogue;
 use frontier::index::PolygonIndex;
 use frontier::output::{Cell, Column};
-use frontier::query::{Locator, feature_label};
+use frontier::query::Locator;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,9 +33,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 layer.geometry_type()
             )));
         }
-        let labels = (0..layer.features.len())
-            .map(|i| feature_label(&layer, i))
-            .collect();
+        let labels = layer.labels();
         names.push(layer.name.clone());
         extra.push((labels, idx));
     }

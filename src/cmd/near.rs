@@ -5,7 +5,8 @@ use super::CmdError;
 use super::points::{Input, Output, added_name};
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
-use frontier::query::{DistanceIndex, Locator, feature_label, parse_distance};
+use frontier::query::{DistanceIndex, Locator, Side, is_durand_line};
+use frontier::units::parse_distance;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,12 +26,12 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let layer = Catalogue::load(&args.to)?;
     super::refuse_empty("--to", &args.to, &layer)?;
     let index = DistanceIndex::new(&layer);
-    let durand = args.to == "durand-line";
+    // The side is reported for the Durand Line however it was given (the
+    // built-in name, its GeoJSON file, a copy).
+    let durand = is_durand_line(&layer);
     let locator = if durand { Some(Locator::new()?) } else { None };
     let within = args.within;
-    let labels: Vec<String> = (0..layer.features.len())
-        .map(|i| feature_label(&layer, i))
-        .collect();
+    let labels = layer.labels();
     super::points::run(
         &args.input,
         &args.output,
@@ -58,10 +59,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 Cell::from(hit.nearest.y),
             ]);
             if let Some(loc) = &locator {
-                cells.push(match loc.locate(r.coord).country {
-                    c @ ("PAK" | "AFG") => Cell::from(c),
-                    _ => Cell::from(""),
-                });
+                cells.push(Cell::from(loc.durand_side(r.coord).map_or("", Side::iso3)));
             }
             true
         },

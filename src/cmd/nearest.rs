@@ -4,7 +4,7 @@ use super::CmdError;
 use super::points::{Input, Output, added_name};
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
-use frontier::query::{DistanceIndex, feature_label};
+use frontier::query::DistanceIndex;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,9 +25,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     super::refuse_empty("--to", &args.layer, &layer)?;
     let index = DistanceIndex::new(&layer);
     let k = args.k as usize;
-    let labels: Vec<String> = (0..layer.features.len())
-        .map(|i| feature_label(&layer, i))
-        .collect();
+    let labels = layer.labels();
     super::points::run(
         &args.input,
         &args.output,

@@ -75,6 +75,21 @@ pub fn geometry_type_name(g: &Geometry) -> &'static str {
 }
 
 impl Layer {
+    /// The name of feature `i` for output: its `name` property, else its
+    /// `corridor` or `id`, else `#i`.
+    pub fn label(&self, i: usize) -> String {
+        let f = &self.features[i];
+        ["name", "corridor", "id"]
+            .iter()
+            .find_map(|k| f.property_text(k))
+            .unwrap_or_else(|| format!("#{i}"))
+    }
+
+    /// Every feature's [`Layer::label`], in file order.
+    pub fn labels(&self) -> Vec<String> {
+        (0..self.features.len()).map(|i| self.label(i)).collect()
+    }
+
     /// Read and validate a GeoJSON file. The layer is named after the file stem.
     pub fn from_path(path: &Path) -> Result<Layer> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

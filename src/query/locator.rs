@@ -1,0 +1,167 @@
+//! Country, province and district of a point, and its side of the Durand
+//! Line.
+
+use crate::error::Result;
+use crate::index::PolygonIndex;
+use crate::layer::{Catalogue, Layer};
+use crate::query::DistanceIndex;
+use geo::Coord;
+
+/// How far outside every neighbour silhouette a point not in Pakistan may lie
+/// and still be given the nearest neighbour's country: the silhouettes are
+/// quantized to about 0.5 km.
+pub const COUNTRY_SNAP_M: f64 = 2_000.0;
+
+/// Where a point is (names borrowed from the [`Locator`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Location<'a> {
+    /// ISO 3166-1 alpha-3 (`PAK`, `AFG`, `IRN`, `CHN`, `IND`), or empty.
+    pub country: &'a str,
+    /// Province or territory (Pakistan only), or empty.
+    pub province: &'a str,
+    /// District (Pakistan only), or empty.
+    pub district: &'a str,
+}
+
+/// Country, province and district of points, from the built-in districts
+/// and neighbours.
+///
+/// A point in a district is in Pakistan (`PAK`), whatever the coarser
+/// neighbour silhouettes say. Otherwise it takes the country of the
+/// neighbour silhouette containing it, or of the nearest one within
+/// [`COUNTRY_SNAP_M`]; otherwise (the sea, or far away) the country is empty.
+/// Points on a boundary shared by two districts go to the one first in file
+/// order (see [`crate::index`]).
+pub struct Locator {
+    /// (province, district) of each district feature.
+    districts: Vec<(String, String)>,
+    district_index: PolygonIndex,
+    /// ISO3 of each neighbour feature.
+    neighbours: Vec<String>,
+    neighbour_index: PolygonIndex,
+    /// Distances to the neighbours, built the first time a point lies
+    /// outside every silhouette.
+    neighbour_distance: std::sync::OnceLock<DistanceIndex>,
+    neighbour_layer: Layer,
+}
+
+impl Locator {
+    /// Build from the built-in layers.
+    pub fn new() -> Result<Self> {
+        // The two layers are read and indexed on two cores.
+        let (districts, neighbours) = rayon::join(
+            || -> Result<_> {
+                let layer = Catalogue::load("districts")?;
+                let index = PolygonIndex::new(&layer);
+                let names = layer
+                    .features
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.property_text("province").unwrap_or_default(),
+                            f.property_text("name").unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                Ok((names, index))
+            },
+            || -> Result<_> {
+                let layer = Catalogue::load("neighbours")?;
+                let index = PolygonIndex::new(&layer);
+                let names = layer
+                    .features
+                    .iter()
+                    .map(|f| f.property_text("iso3").unwrap_or_default())
+                    .collect();
+                Ok((names, index, layer))
+            },
+        );
+        let (districts, district_index) = districts?;
+        let (neighbours, neighbour_index, neighbour_layer) = neighbours?;
+        Ok(Locator {
+            districts,
+            district_index,
+            neighbours,
+            neighbour_index,
+            neighbour_distance: std::sync::OnceLock::new(),
+            neighbour_layer,
+        })
+    }
+
+    /// Locate one point (lon/lat degrees).
+    pub fn locate(&self, c: Coord) -> Location<'_> {
+        if let Some(i) = self.district_index.locate(c) {
+            let (province, district) = &self.districts[i];
+            return Location {
+                country: "PAK",
+                province,
+                district,
+            };
+        }
+        let n = self.neighbour_index.locate(c).or_else(|| {
+            // Most points off every silhouette are far from all of them.
+            if self.neighbour_index.boundary_clearance(c) > COUNTRY_SNAP_M {
+                return None;
+            }
+            self.neighbour_distance
+                .get_or_init(|| DistanceIndex::new(&self.neighbour_layer))
+                .nearest(c, Some(COUNTRY_SNAP_M))
+                .map(|h| h.feature)
+        });
+        Location {
+            country: n.map_or("", |i| self.neighbours[i].as_str()),
+            ..Default::default()
+        }
+    }
+}
+
+/// The side of the Durand Line a point is on: the country it is in, when
+/// that is Pakistan or Afghanistan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// In Pakistan.
+    Pakistan,
+    /// In Afghanistan.
+    Afghanistan,
+}
+
+impl Side {
+    /// ISO 3166-1 alpha-3 code: `PAK` or `AFG` (what the CLI writes).
+    pub fn iso3(self) -> &'static str {
+        match self {
+            Side::Pakistan => "PAK",
+            Side::Afghanistan => "AFG",
+        }
+    }
+}
+
+impl Locator {
+    /// The side of the Durand Line `c` is on: Pakistan or Afghanistan by
+    /// [`Locator::locate`]'s country, `None` for points in neither (Iran,
+    /// India, China, the sea, or far away).
+    pub fn durand_side(&self, c: Coord) -> Option<Side> {
+        match self.locate(c).country {
+            "PAK" => Some(Side::Pakistan),
+            "AFG" => Some(Side::Afghanistan),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `layer` is the built-in Durand Line, however it was named or
+/// loaded: by its built-in name, from `geodata/durand-line.geojson`, or
+/// from a copy of it (the features' geometries are the built-in ones).
+pub fn is_durand_line(layer: &Layer) -> bool {
+    let Some(b) = Catalogue::builtin("durand-line") else {
+        return false;
+    };
+    let Ok(durand) = Catalogue::load_builtin(b) else {
+        return false;
+    };
+    layer.features.len() == durand.features.len()
+        && layer
+            .features
+            .iter()
+            .zip(&durand.features)
+            .all(|(a, b)| a.geometry == b.geometry)
+}
