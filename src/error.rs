@@ -100,15 +100,176 @@ pub enum Error {
     #[error("geodata build: {0}")]
     Build(String),
 
-    /// A named layer or feature does not exist.
-    #[error("{0}")]
-    Unknown(String),
+    /// A column a task needs is missing: the one named for `param` is not
+    /// in the file, or (when none was named) none of the usual names is.
+    #[error("{}", self.render_with(&Param::describe))]
+    MissingColumn {
+        /// File name.
+        origin: String,
+        /// What the column is for.
+        param: Param,
+        /// The name given for it, if one was.
+        named: Option<String>,
+        /// The file's columns.
+        columns: Vec<String>,
+    },
+
+    /// More than one column could be the one for `param`: frontier never
+    /// guesses.
+    #[error("{}", self.render_with(&Param::describe))]
+    AmbiguousColumn {
+        /// File name.
+        origin: String,
+        /// What the column is for.
+        param: Param,
+        /// The candidates, e.g. `"lat" (column 2), "y" (column 5)`.
+        candidates: String,
+    },
+
+    /// No coordinate columns were found in a point file's header.
+    #[error("{}", self.render_with(&Param::describe))]
+    NoCoordinates {
+        /// File name.
+        origin: String,
+        /// How the header was split, e.g. `comma-separated`.
+        read_as: String,
+        /// The header's columns, as read.
+        columns: String,
+    },
+
+    /// A setting's value is outside what it accepts.
+    #[error("{}", self.render_with(&Param::describe))]
+    InvalidSetting {
+        /// The setting.
+        param: Param,
+        /// The value given.
+        value: String,
+        /// What it accepts.
+        expected: String,
+    },
+
+    /// A layer lacks a feature, or has none, where one is needed.
+    #[error("{layer}: {message}")]
+    Layer {
+        /// Built-in layer name or file.
+        layer: String,
+        /// What is missing.
+        message: String,
+    },
+}
+
+/// What a column or setting is for. Messages name it in the library's
+/// terms ([`Param::describe`]); a client words them in its own (the command
+/// line names its flags) with [`Error::render_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// The latitude column (`ReadOptions::lat`).
+    Latitude,
+    /// The longitude column (`ReadOptions::lon`).
+    Longitude,
+    /// The column to sum (`summary::Options::value`).
+    Value,
+    /// The weight column (`summary::Options::weight`).
+    Weight,
+    /// The date column, needed by date filters and splits.
+    Date,
+    /// The location-precision column, needed by a precision filter.
+    Precision,
+    /// The column a table is joined on.
+    JoinKey,
+    /// An image size in pixels (`MapSpec::size`).
+    ImageSize,
+    /// A colour palette's name (`Choropleth::palette`).
+    Palette,
+}
+
+impl Param {
+    /// The library's name for it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Param::Latitude => "ReadOptions::lat",
+            Param::Longitude => "ReadOptions::lon",
+            Param::Value => "summary::Options::value",
+            Param::Weight => "summary::Options::weight",
+            Param::Date => "a date filter or split",
+            Param::Precision => "a precision filter",
+            Param::JoinKey => "the join",
+            Param::ImageSize => "image size",
+            Param::Palette => "palette",
+        }
+    }
 }
 
 /// Shorthand for results in this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The message, with each [`Param`] worded by `name` (the command line
+    /// passes its flags; `Display` uses [`Param::describe`]).
+    pub fn render_with(&self, name: &dyn Fn(Param) -> &'static str) -> String {
+        match self {
+            Error::MissingColumn {
+                origin,
+                param,
+                named: Some(n),
+                columns,
+            } => format!(
+                "{origin}: no column named {n:?} for {} (columns: {})",
+                name(*param),
+                columns.join(", ")
+            ),
+            Error::MissingColumn {
+                origin,
+                param,
+                named: None,
+                columns,
+            } => {
+                let (what, usual) = match param {
+                    Param::Date => ("date", "event_date, date_start or date"),
+                    Param::Precision => ("precision", "geo_precision or where_prec"),
+                    Param::Latitude => ("latitude", "latitude, lat or y"),
+                    Param::Longitude => ("longitude", "longitude, lon, lng, long or x"),
+                    _ => ("such", "none by default"),
+                };
+                format!(
+                    "{origin}: {} needs a {what} column ({usual}); columns: {}",
+                    name(*param),
+                    columns.join(", ")
+                )
+            }
+            Error::AmbiguousColumn {
+                origin,
+                param,
+                candidates,
+            } => {
+                let what = match param {
+                    Param::Latitude => "latitude",
+                    Param::Longitude => "longitude",
+                    _ => "candidate",
+                };
+                format!(
+                    "{origin}: more than one {what} column: {candidates}; name the one to use with {}",
+                    name(*param)
+                )
+            }
+            Error::NoCoordinates {
+                origin,
+                read_as,
+                columns,
+            } => format!(
+                "{origin}: no coordinate columns found (looked for latitude/longitude, lat/lon, lat/lng, lat/long, y/x); name them with {} and {} (read as {read_as}; columns: {columns})",
+                name(Param::Latitude),
+                name(Param::Longitude)
+            ),
+            Error::InvalidSetting {
+                param,
+                value,
+                expected,
+            } => format!("{} {value}: {expected}", name(*param)),
+            other => other.to_string(),
+        }
+    }
+
     /// An [`Error::Io`] for `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

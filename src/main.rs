@@ -21,7 +21,11 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut msg = format!("frontier: error: {e}");
-            let mut src = e.source();
+            // (A library error's own causes, below its message in flags.)
+            let mut src = match &e {
+                cmd::CmdError::Lib(inner) => inner.source(),
+                other => other.source(),
+            };
             while let Some(s) = src {
                 // thiserror variants already print their source inline when
                 // it is part of the message; avoid saying it twice.

@@ -33,12 +33,13 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// A warning when many points look like swapped coordinates.
-    pub fn swap_warning(&self) -> Option<String> {
+    /// A warning when many points look like swapped coordinates; `how`
+    /// says how to name the columns (the command line gives its flags).
+    pub fn swap_warning(&self, how: &str) -> Option<String> {
         let readable = self.rows_in - self.rejected;
         (self.swap_suspects > 0 && self.swap_suspects * 20 >= readable).then(|| {
             format!(
-                "warning: {} of {} points lie far outside the region but would fall in Pakistan with latitude and longitude swapped; check the coordinate columns (--lat/--lon)",
+                "warning: {} of {} points lie far outside the region but would fall in Pakistan with latitude and longitude swapped; check the coordinate columns ({how})",
                 self.swap_suspects, readable
             )
         })

@@ -6,7 +6,7 @@
 //! fell; points in no feature get a row of their own (`(outside)`), so the
 //! counts always add up to the points read.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Param, Result};
 use crate::geodesy;
 use crate::index::PolygonIndex;
 use crate::ingest::{PointSource, Record, Row, Schema, parse_date};
@@ -89,12 +89,11 @@ impl Join {
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_string())
             .collect();
-        let key = crate::ingest::find_column(&headers, on).ok_or_else(|| Error::Input {
+        let key = crate::ingest::find_column(&headers, on).ok_or_else(|| Error::MissingColumn {
             origin: path.into(),
-            message: format!(
-                "no column named {on:?} to join on (columns: {})",
-                headers.join(", ")
-            ),
+            param: Param::JoinKey,
+            named: Some(on.to_string()),
+            columns: headers.clone(),
         })?;
         let records: Vec<(u64, csv::StringRecord)> = r
             .records()
@@ -257,17 +256,20 @@ fn number(
 fn column(
     schema: &Schema,
     name: &Option<String>,
-    flag: &str,
+    param: Param,
     origin: &str,
 ) -> Result<Option<usize>> {
     match name {
         None => Ok(None),
-        Some(n) => schema.find(n).map(Some).ok_or_else(|| {
-            Error::Unknown(format!(
-                "{origin}: no column named {n:?} for {flag} (columns: {})",
-                schema.columns.join(", ")
-            ))
-        }),
+        Some(n) => schema
+            .find(n)
+            .map(Some)
+            .ok_or_else(|| Error::MissingColumn {
+                origin: origin.to_string(),
+                param,
+                named: Some(n.clone()),
+                columns: schema.columns.clone(),
+            }),
     }
 }
 
@@ -281,19 +283,24 @@ pub fn summarize(
 ) -> Result<Summary> {
     let schema = source.schema().clone();
     let origin = source.origin().to_string();
-    let value_col = column(&schema, &opts.value, "--value", &origin)?;
-    let weight_col = column(&schema, &opts.weight, "--weight", &origin)?;
+    let value_col = column(&schema, &opts.value, Param::Value, &origin)?;
+    let weight_col = column(&schema, &opts.weight, Param::Weight, &origin)?;
     let needs_date = opts.from.is_some() || opts.to.is_some() || opts.split.is_some();
     if needs_date && schema.date.is_none() {
-        return Err(Error::Unknown(format!(
-            "{origin}: --from/--to/--split need a date column (event_date, date_start or date); columns: {}",
-            schema.columns.join(", ")
-        )));
+        return Err(Error::MissingColumn {
+            origin,
+            param: Param::Date,
+            named: None,
+            columns: schema.columns.clone(),
+        });
     }
     if opts.max_precision.is_some() && schema.precision.is_none() {
-        return Err(Error::Unknown(format!(
-            "{origin}: --max-precision needs a precision column (geo_precision or where_prec)"
-        )));
+        return Err(Error::MissingColumn {
+            origin,
+            param: Param::Precision,
+            named: None,
+            columns: schema.columns.clone(),
+        });
     }
     let index = PolygonIndex::new(layer);
     let bands = opts

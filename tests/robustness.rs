@@ -225,3 +225,82 @@ fn a_large_generated_input_keeps_every_row_in_order() {
         "{err}"
     );
 }
+
+/// The library's messages say what and where in its own terms, never a
+/// command-line flag (the command line words them as flags itself).
+#[test]
+fn library_errors_name_no_flags() {
+    use frontier::error::{Error, Param};
+    use frontier::ingest::FormatHint;
+    let read = |text: &'static str, opts: &ReadOptions| {
+        PointSource::from_reader(Box::new(text.as_bytes()), "in.csv", FormatHint::None, opts)
+    };
+    let mut errors = Vec::new();
+    errors.push(read("a,b\n1,2\n", &ReadOptions::default()).err().unwrap());
+    let named = ReadOptions {
+        lat: Some("north".into()),
+        ..Default::default()
+    };
+    errors.push(read("id,lat,lon\n1,2,3\n", &named).err().unwrap());
+    errors.push(
+        read(
+            "id,lat,y,latitude,lon\n1,2,3,4,5\n",
+            &ReadOptions::default(),
+        )
+        .err()
+        .unwrap_or_else(|| {
+            // Tiers: `lat` and `latitude` are both first-tier names.
+            panic!("two latitude columns must be refused")
+        }),
+    );
+    let mut src = read("id,lat,lon\n1,30,70\n", &ReadOptions::default()).unwrap();
+    let layer = frontier::Catalogue::load("provinces").unwrap();
+    let opts = frontier::summary::Options {
+        value: Some("deaths".into()),
+        ..Default::default()
+    };
+    errors.push(
+        frontier::summary::summarize(&mut src, &layer, "province", opts, false)
+            .err()
+            .unwrap(),
+    );
+    let spec = frontier::render::MapSpec {
+        size: (10, 10),
+        ..Default::default()
+    };
+    errors.push(frontier::render::render(&spec).err().unwrap());
+    errors.push(
+        frontier::render::classify::palette("rainbow")
+            .err()
+            .unwrap(),
+    );
+    let params = [
+        Param::Latitude,
+        Param::Latitude,
+        Param::Latitude,
+        Param::Value,
+        Param::ImageSize,
+        Param::Palette,
+    ];
+    for (e, p) in errors.iter().zip(params) {
+        let text = e.to_string();
+        assert!(!text.contains("--"), "{text}");
+        assert!(
+            text.contains(p.describe()),
+            "{text} should name {}",
+            p.describe()
+        );
+        let flagged = e.render_with(&|_| "--flag");
+        assert!(flagged.contains("--flag"), "{flagged}");
+        assert!(
+            matches!(
+                e,
+                Error::MissingColumn { .. }
+                    | Error::AmbiguousColumn { .. }
+                    | Error::NoCoordinates { .. }
+                    | Error::InvalidSetting { .. }
+            ),
+            "{e:?}"
+        );
+    }
+}

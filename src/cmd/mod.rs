@@ -49,15 +49,38 @@ enum Command {
 /// What a subcommand can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum CmdError {
-    /// A library error (already says what and where).
-    #[error(transparent)]
-    Lib(#[from] frontier::Error),
+    /// A library error (already says what and where), its settings worded
+    /// as this command line's flags.
+    #[error("{}", .0.render_with(&flag))]
+    Lib(frontier::Error),
     /// Writing the output failed (a closed pipe is handled by `main`).
     #[error("writing output: {0}")]
     Io(#[from] std::io::Error),
     /// Bad usage that clap cannot see.
     #[error("{0}")]
     Usage(String),
+}
+
+impl From<frontier::Error> for CmdError {
+    fn from(e: frontier::Error) -> Self {
+        CmdError::Lib(e)
+    }
+}
+
+/// The flag that sets a library [`frontier::error::Param`].
+pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
+    use frontier::error::Param;
+    match p {
+        Param::Latitude => "--lat",
+        Param::Longitude => "--lon",
+        Param::Value => "--value",
+        Param::Weight => "--weight",
+        Param::Date => "--from/--to/--split",
+        Param::Precision => "--max-precision",
+        Param::JoinKey => "--on",
+        Param::ImageSize => "--size",
+        Param::Palette => "--palette",
+    }
 }
 
 /// Run the parsed command line.

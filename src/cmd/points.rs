@@ -197,7 +197,7 @@ where
     if let Some(r) = rejects {
         r.finish()?.finish()?;
     }
-    if let Some(w) = stats.swap_warning() {
+    if let Some(w) = stats.swap_warning("--lat/--lon") {
         eprintln!("frontier: {w}");
     }
     if stats.rejected > 0 && input.rejects.is_none() {

@@ -22,9 +22,8 @@ fn size_arg(s: &str) -> Result<(u32, u32), String> {
         .trim()
         .parse::<u32>()
         .map_err(|_| format!("{s:?}: height is not a number"))?;
-    if !(200..=8000).contains(&w) || !(200..=8000).contains(&h) {
-        return Err(format!("{s:?}: each side must be 200 to 8000 pixels"));
-    }
+    // The range is the library's (checked again when drawing).
+    frontier::render::check_size((w, h)).map_err(|e| e.render_with(&super::flag))?;
     Ok((w, h))
 }
 
@@ -286,12 +285,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         labels: args.labels,
         ..Default::default()
     };
-    if frontier::render::classify::sequential(&args.palette).is_none() {
-        return Err(CmdError::Usage(format!(
-            "--palette {}: use ylorrd, blues, greens, purples or viridis",
-            args.palette
-        )));
-    }
+    // Before any input is read (the map uses it only with a choropleth).
+    frontier::render::classify::palette(&args.palette)?;
     if let Some(p) = &args.points {
         let (pts, credit) =
             read_points(p, &opts, args.color_by.as_deref(), args.size_by.as_deref())?;

@@ -2,7 +2,7 @@
 //! CRLF or LF, quoted fields with commas and newlines; `-` is standard input.
 
 use super::{Dialect, Fields, ReadOptions, Schema, find_column, parse_coord};
-use crate::error::{Error, Result};
+use crate::error::{Error, Param, Result};
 use std::io::Read;
 
 type RowResult = Result<super::RawRow>;
@@ -645,8 +645,7 @@ const LON_NAMES: [&[&str]; 2] = [&["longitude", "lon", "lng", "long"], &["x"]];
 fn coordinate_column(
     origin: &str,
     columns: &[String],
-    what: &str,
-    flag: &str,
+    param: Param,
     named: Option<&str>,
     tiers: [&[&str]; 2],
 ) -> Result<Option<usize>> {
@@ -657,12 +656,10 @@ fn coordinate_column(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let ambiguous = |found: &[usize]| Error::Input {
+    let ambiguous = |found: &[usize]| Error::AmbiguousColumn {
         origin: origin.to_string(),
-        message: format!(
-            "more than one {what} column: {}; name the one to use with {flag}",
-            listing(found)
-        ),
+        param,
+        candidates: listing(found),
     };
     let norm = |c: &str| c.trim().to_ascii_lowercase();
     if let Some(n) = named {
@@ -675,12 +672,11 @@ fn coordinate_column(
             exact
         };
         return match found.len() {
-            0 => Err(Error::Input {
+            0 => Err(Error::MissingColumn {
                 origin: origin.to_string(),
-                message: format!(
-                    "no column named {n:?} for {flag} (columns: {})",
-                    columns.join(", ")
-                ),
+                param,
+                named: Some(n.to_string()),
+                columns: columns.to_vec(),
             }),
             1 => Ok(Some(found[0])),
             _ => Err(ambiguous(&found)),
@@ -709,28 +705,23 @@ pub fn schema(
     let lat = coordinate_column(
         origin,
         &columns,
-        "latitude",
-        "--lat",
+        Param::Latitude,
         opts.lat.as_deref(),
         LAT_NAMES,
     )?;
     let lon = coordinate_column(
         origin,
         &columns,
-        "longitude",
-        "--lon",
+        Param::Longitude,
         opts.lon.as_deref(),
         LON_NAMES,
     )?;
     let (Some(lat), Some(lon)) = (lat, lon) else {
         let shown = String::from_utf8_lossy(&[delimiter]).into_owned();
-        return Err(Error::Input {
+        return Err(Error::NoCoordinates {
             origin: origin.to_string(),
-            message: format!(
-                "no coordinate columns found (looked for latitude/longitude, lat/lon, lat/lng, lat/long, y/x); name them with --lat and --lon (read as {}; columns: {})",
-                delimiter_name(delimiter),
-                columns.join(&format!("{shown} "))
-            ),
+            read_as: delimiter_name(delimiter).to_string(),
+            columns: columns.join(&format!("{shown} ")),
         });
     };
     let has = |n: &str| find_column(&columns, n);

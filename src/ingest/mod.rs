@@ -9,7 +9,7 @@ mod csv_points;
 pub mod dates;
 mod geojson_points;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Param, Result};
 use geo::Coord;
 use serde_json::Value;
 use std::io::Read as _;
@@ -599,9 +599,11 @@ fn finish(
     let mut coord = coord;
     if coord.is_ok() && opts.require_date {
         let Some(d) = schema.date else {
-            return Err(Error::GeoJson {
+            return Err(Error::MissingColumn {
                 origin: origin.to_string(),
-                message: "no date column (event_date, date_start or date)".into(),
+                param: Param::Date,
+                named: None,
+                columns: schema.columns.clone(),
             });
         };
         let text = fields.text(d);

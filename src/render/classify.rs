@@ -114,6 +114,16 @@ pub fn class_of(v: f64, breaks: &[f64]) -> usize {
 /// A sequential palette by name: `ylorrd` (default), `blues`, `greens`,
 /// `purples`, `viridis`. ColorBrewer schemes (Cynthia A. Brewer, Penn State,
 /// Apache-2.0) and viridis (van der Walt and Smith, CC0), all colour-blind safe.
+pub fn palette(name: &str) -> crate::Result<&'static [u32; 9]> {
+    sequential(name).ok_or_else(|| crate::Error::InvalidSetting {
+        param: crate::error::Param::Palette,
+        value: name.to_string(),
+        expected: "use ylorrd, blues, greens, purples or viridis".into(),
+    })
+}
+
+/// The nine colours of a sequential palette (ColorBrewer, and viridis), or
+/// `None` for an unknown name.
 pub fn sequential(name: &str) -> Option<&'static [u32; 9]> {
     Some(match name.to_ascii_lowercase().as_str() {
         "ylorrd" => &[

@@ -12,7 +12,7 @@ pub mod classify;
 pub mod projection;
 pub mod text;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Param, Result};
 use crate::geodesy;
 use crate::layer::{Catalogue, Layer};
 use classify::{CATEGORICAL, Method, breaks, class_of, human, ramp, sequential};
@@ -455,8 +455,10 @@ pub fn extent_box(e: &Extent) -> Result<Rect> {
         Extent::Named(n) => {
             let province = |name: &'static str| -> Result<Rect> {
                 let l = Catalogue::load("provinces")?;
-                bbox_of(&l, |f| f.name() == Some(name))
-                    .ok_or_else(|| Error::Unknown(format!("no province {name}")))
+                bbox_of(&l, |f| f.name() == Some(name)).ok_or_else(|| Error::Layer {
+                    layer: "provinces".into(),
+                    message: format!("no province named {name:?}"),
+                })
             };
             let r = match n.as_str() {
                 "pakistan" => bbox_of(&Catalogue::load("districts")?, |_| true),
@@ -465,7 +467,10 @@ pub fn extent_box(e: &Extent) -> Result<Rect> {
                 "chaman" => bbox_of(&Catalogue::load("chaman")?, |_| true),
                 other => bbox_of(&Catalogue::load(other)?, |_| true),
             }
-            .ok_or_else(|| Error::Unknown(format!("extent {n}: the layer is empty")))?;
+            .ok_or_else(|| Error::Layer {
+                layer: n.clone(),
+                message: "the layer is empty, so it gives no extent".into(),
+            })?;
             (r, 0.06)
         }
     };
@@ -598,17 +603,36 @@ fn hatched(pattern: &Pixmap) -> Paint<'_> {
     }
 }
 
+/// Width and height a map may have, pixels.
+pub const SIZES: std::ops::RangeInclusive<u32> = 200..=8000;
+
+/// Check a map's size (width, height in pixels) against [`SIZES`].
+pub fn check_size((w, h): (u32, u32)) -> Result<()> {
+    if SIZES.contains(&w) && SIZES.contains(&h) {
+        return Ok(());
+    }
+    Err(Error::InvalidSetting {
+        param: Param::ImageSize,
+        value: format!("{w}x{h}"),
+        expected: format!(
+            "each side must be {} to {} pixels",
+            SIZES.start(),
+            SIZES.end()
+        ),
+    })
+}
+
 /// Render a map.
 pub fn render(spec: &MapSpec) -> Result<Rendered> {
+    check_size(spec.size)?;
     let (w, h) = spec.size;
-    if !(200..=8000).contains(&w) || !(200..=8000).contains(&h) {
-        return Err(Error::Unknown(format!(
-            "--size {w}x{h}: each side must be 200 to 8000 pixels"
-        )));
-    }
     let extent = extent_box(&spec.extent)?;
     let view = fit(extent, spec.size);
-    let mut pm = Pixmap::new(w, h).ok_or_else(|| Error::Unknown("cannot allocate image".into()))?;
+    let mut pm = Pixmap::new(w, h).ok_or_else(|| Error::InvalidSetting {
+        param: Param::ImageSize,
+        value: format!("{w}x{h}"),
+        expected: "cannot allocate an image this large".into(),
+    })?;
     pm.fill(tiny_skia::Color::from_rgba8(
         (SEA >> 16) as u8,
         (SEA >> 8) as u8,
@@ -646,12 +670,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
             .breaks
             .clone()
             .unwrap_or_else(|| breaks(&vals, ch.classes, ch.method));
-        let pal = sequential(&ch.palette).ok_or_else(|| {
-            Error::Unknown(format!(
-                "--palette {}: use ylorrd, blues, greens, purples or viridis",
-                ch.palette
-            ))
-        })?;
+        let pal = classify::palette(&ch.palette)?;
         let k = b.len().saturating_sub(1).max(1);
         let colours = ramp(pal, k);
         let hatch_pm = hatch();
