@@ -10,10 +10,87 @@
 //! | module | what it does |
 //! |---|---|
 //! | [`layer`] | layers, the catalogue of built-in layers, GeoJSON loading and validation |
+//! | [`query`] | country/province/district of a point ([`query::Locator`]), the side of the Durand Line, distances and k nearest features ([`query::DistanceIndex`]) |
+//! | [`index`] | point-in-polygon over any polygon layer ([`index::PolygonIndex`]) |
 //! | [`geodesy`] | geodesic distance, length, area and point-to-segment distance (Karney 2013) |
-//! | [`index`] | R-tree + prepared polygons for point-in-polygon |
+//! | [`ingest`] | reading points: CSV (any delimiter, ACLED and UCDP columns) and GeoJSON, from a path or any reader |
+//! | [`pipeline`] | the streaming loop over a point file that accounts for every row |
+//! | [`summary`] | per-area counts, sums, rates per 100,000 people and per 1,000 km², before/after a date |
+//! | [`render`] | thematic maps to PNG: choropleths, points, density, user layers, labels |
+//! | [`output`] | CSV, JSON, NDJSON and GeoJSON writers; files that appear whole or not at all |
+//! | [`units`] | distances written as text (`25km`) |
 //! | [`geodata`] | regenerating the built-in layers from the raw inputs |
-//! | [`error`] | the one error type |
+//! | [`synth`] | synthetic events and settlements for tests and benchmarks (labelled synthetic) |
+//! | [`error`] | the one error type; [`error::Param`] names what a client sets |
+//!
+//! ## Examples
+//! Which district is Miranshah in?
+//! ```
+//! use frontier::query::Locator;
+//! use geo::Coord;
+//!
+//! let locator = Locator::new()?;
+//! let here = locator.locate(Coord { x: 70.0711, y: 33.0006 });
+//! assert_eq!(here.country, "PAK");
+//! assert_eq!(here.district, "North Waziristan");
+//! # Ok::<(), frontier::Error>(())
+//! ```
+//!
+//! How far is Spin Boldak from the Durand Line, and on which side?
+//! ```
+//! use frontier::Catalogue;
+//! use frontier::query::{DistanceIndex, Locator, Side};
+//! use geo::Coord;
+//!
+//! let line = Catalogue::load("durand-line")?;
+//! let index = DistanceIndex::new(&line);
+//! let spin_boldak = Coord { x: 66.397, y: 31.005 };
+//! let hit = index.nearest(spin_boldak, None).expect("the layer has a feature");
+//! assert!(hit.distance_m < 15_000.0); // geodesic metres on WGS84
+//! assert_eq!(Locator::new()?.durand_side(spin_boldak), Some(Side::Afghanistan));
+//! # Ok::<(), frontier::Error>(())
+//! ```
+//!
+//! Events per province, from CSV text (any reader, or a path with
+//! [`ingest::PointSource::open`]):
+//! ```
+//! use frontier::Catalogue;
+//! use frontier::ingest::{FormatHint, PointSource, ReadOptions};
+//! use frontier::summary::{Options, summarize};
+//!
+//! let csv = "id,latitude,longitude,fatalities\n\
+//!            1,34.01,71.58,2\n\
+//!            2,30.19,67.01,0\n\
+//!            3,33.72,73.06,1\n";
+//! let mut points = PointSource::from_reader(
+//!     Box::new(csv.as_bytes()),
+//!     "events.csv",
+//!     FormatHint::None,
+//!     &ReadOptions::default(),
+//! )?;
+//! let provinces = Catalogue::load("provinces")?;
+//! let options = Options { value: Some("fatalities".into()), ..Default::default() };
+//! let summary = summarize(&mut points, &provinces, "province", options, false)?;
+//! let kp = summary.groups.iter().find(|(g, _)| g.name == "Khyber Pakhtunkhwa").unwrap();
+//! assert_eq!((kp.1.count, kp.1.value), (1, 2.0)); // Peshawar
+//! assert_eq!(summary.account.rows_in, summary.account.counted);
+//! # Ok::<(), frontier::Error>(())
+//! ```
+//!
+//! A map of Khyber Pakhtunkhwa, as PNG bytes:
+//! ```
+//! use frontier::render::{Extent, MapSpec, render};
+//!
+//! let spec = MapSpec {
+//!     size: (480, 360),
+//!     extent: Extent::Named("kp".into()),
+//!     title: Some("Khyber Pakhtunkhwa".into()),
+//!     ..Default::default()
+//! };
+//! let png = render(&spec)?.pixmap.encode_png().expect("PNG encoding");
+//! assert_eq!(&png[1..4], b"PNG");
+//! # Ok::<(), frontier::Error>(())
+//! ```
 //!
 //! ## Data
 //! Boundaries © OpenStreetMap contributors (ODbL 1.0); population from the

@@ -21,9 +21,9 @@ pub struct Stats {
     pub rows_in: u64,
     /// Rows written to the output.
     pub rows_out: u64,
-    /// Readable rows left out on purpose (e.g. beyond `--within`).
+    /// Readable rows left out on purpose (e.g. beyond a search radius).
     pub filtered: u64,
-    /// Unreadable rows (with `--skip-invalid`), by reason.
+    /// Unreadable rows (when invalid rows are skipped).
     pub rejected: u64,
     /// Reasons for rejection, counted.
     pub reject_reasons: BTreeMap<String, u64>,

@@ -161,7 +161,7 @@ pub struct Tally {
     pub weight: f64,
     /// Points with a location precision code above 1.
     pub imprecise: u64,
-    /// Points left out by `--max-precision`.
+    /// Points left out by [`Options::max_precision`].
     pub left_out: u64,
     /// Points before / after the split date.
     pub before: u64,
@@ -202,7 +202,7 @@ pub struct Summary {
     pub split: Option<(NaiveDate, i64, i64)>,
     /// Band edges, km.
     pub bands: Option<Vec<f64>>,
-    /// Whether --max-precision was given.
+    /// The [`Options::max_precision`] applied, if any.
     pub max_precision: Option<u32>,
     /// Joined table.
     pub join: Option<Join>,
@@ -215,11 +215,11 @@ pub struct Summary {
 pub struct Account {
     /// Rows read.
     pub rows_in: u64,
-    /// Rows rejected (with --skip-invalid).
+    /// Rows rejected (when invalid rows are skipped).
     pub rejected: u64,
-    /// Rows outside --from/--to.
+    /// Rows outside the [`Options::from`]..[`Options::to`] window.
     pub outside_window: u64,
-    /// Rows left out by --max-precision.
+    /// Rows left out by [`Options::max_precision`].
     pub left_out_imprecise: u64,
     /// Rows counted in a group (including the outside row).
     pub counted: u64,

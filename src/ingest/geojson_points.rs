@@ -4,7 +4,7 @@
 //!
 //! Each feature is checked on its own: one with no geometry, a geometry
 //! that is not a Point, or a coordinate out of range is a bad row like a
-//! bad CSV row (an error in strict mode, a reject with `--skip-invalid`),
+//! bad CSV row (an error in strict mode, a reject when invalid rows are skipped),
 //! numbered from 1 in file order.
 
 use super::{Dialect, Fields, Schema};

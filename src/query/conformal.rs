@@ -246,7 +246,8 @@ impl ConformalSphere {
         self.length_over(u, v, angle(u, v))
     }
 
-    /// [`Self::length`] when the angle `sigma` between `u` and `v` is known.
+    /// The length of the path between `u` and `v` (see `length`), when
+    /// the angle `sigma` between them is known.
     ///
     /// # Units
     /// Radians in, metres out.

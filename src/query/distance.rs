@@ -13,12 +13,11 @@
 //!
 //! - **Near a layer of regional extent** (within 8° of its box, which is at
 //!   most 24° × 18° and within 62° of the equator): on Gauss's conformal
-//!   sphere fitted to the layer
-//!   ([`ConformalSphere`]). A piece's lower bound is its sphere distance
+//!   sphere fitted to the layer (the private `conformal` module). A piece's lower bound is its sphere distance
 //!   over the largest scale factor its path can meet (a proven bound, see
 //!   that module); its distance is the ellipsoidal length of the path from
-//!   the point to the foot of the perpendicular on the sphere
-//!   ([`ConformalSphere::length`]), which agrees with GeographicLib's
+//!   the point to the foot of the perpendicular on the sphere (R∫dσ/k
+//!   along it), which agrees with GeographicLib's
 //!   inverse problem to about a millimetre (measured in that module's
 //!   tests, and against brute force over GeographicLib in
 //!   tests/query.rs). About five pieces are looked at per query.
