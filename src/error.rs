@@ -148,6 +148,16 @@ pub enum Error {
         expected: String,
     },
 
+    /// A layer used to hold points (to locate them in, or to group them
+    /// by) has no polygons.
+    #[error("{layer}: the layer has no polygons ({found})")]
+    NoPolygons {
+        /// Built-in layer name or file.
+        layer: String,
+        /// The geometry types it has (`LineString`, `empty`, ...).
+        found: String,
+    },
+
     /// A layer lacks a feature, or has none, where one is needed.
     #[error("{layer}: {message}")]
     Layer {

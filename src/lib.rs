@@ -31,8 +31,8 @@
 //!
 //! let locator = Locator::new()?;
 //! let here = locator.locate(Coord { x: 70.0711, y: 33.0006 });
-//! assert_eq!(here.country, "PAK");
-//! assert_eq!(here.district, "North Waziristan");
+//! assert_eq!(here.country, Some("PAK"));
+//! assert_eq!(here.district, Some("North Waziristan"));
 //! # Ok::<(), frontier::Error>(())
 //! ```
 //!
@@ -54,9 +54,8 @@
 //! Events per province, from CSV text (any reader, or a path with
 //! [`ingest::PointSource::open`]):
 //! ```
-//! use frontier::Catalogue;
 //! use frontier::ingest::{FormatHint, PointSource, ReadOptions};
-//! use frontier::summary::{Options, summarize};
+//! use frontier::summary::{Grouping, Options, summarize};
 //!
 //! let csv = "id,latitude,longitude,fatalities\n\
 //!            1,34.01,71.58,2\n\
@@ -68,9 +67,8 @@
 //!     FormatHint::None,
 //!     &ReadOptions::default(),
 //! )?;
-//! let provinces = Catalogue::load("provinces")?;
 //! let options = Options { value: Some("fatalities".into()), ..Default::default() };
-//! let summary = summarize(&mut points, &provinces, "province", options, false)?;
+//! let summary = summarize(&mut points, Grouping::Provinces, options)?;
 //! let kp = summary.groups.iter().find(|(g, _)| g.name == "Khyber Pakhtunkhwa").unwrap();
 //! assert_eq!((kp.1.count, kp.1.value), (1, 2.0)); // Peshawar
 //! assert_eq!(summary.account.rows_in, summary.account.counted);

@@ -10,7 +10,7 @@ use crate::error::{Error, Param, Result};
 use crate::geodesy;
 use crate::index::PolygonIndex;
 use crate::ingest::{PointSource, Record, Row, Schema, parse_date};
-use crate::layer::Layer;
+use crate::layer::{Catalogue, Layer};
 use crate::query::DistanceIndex;
 use chrono::NaiveDate;
 use geo::{Geometry, MultiPolygon};
@@ -273,14 +273,39 @@ fn column(
     }
 }
 
-/// Summarise `source` over the polygon features of `layer`.
-pub fn summarize(
-    source: &mut PointSource,
-    layer: &Layer,
-    key: &str,
-    opts: Options,
-    skip_invalid: bool,
-) -> Result<Summary> {
+/// What points are grouped by.
+#[derive(Debug, Clone, Copy)]
+pub enum Grouping<'a> {
+    /// The built-in districts: each group has its province, Census 2023
+    /// population and area; the name column is `district`.
+    Districts,
+    /// The built-in provinces and territories; the name column is
+    /// `province`.
+    Provinces,
+    /// The polygon features of any layer; the name column is the layer's
+    /// name.
+    Layer(&'a Layer),
+}
+
+impl<'a> Grouping<'a> {
+    /// The layer and the name column's header.
+    pub fn resolve(self) -> Result<(&'a Layer, String)> {
+        Ok(match self {
+            Grouping::Districts => (Catalogue::shared("districts")?, "district".into()),
+            Grouping::Provinces => (Catalogue::shared("provinces")?, "province".into()),
+            Grouping::Layer(l) => (l, l.name.clone()),
+        })
+    }
+}
+
+/// Summarise `source` by `by` (whose layer must have polygons). Invalid
+/// rows are an error, or rejects counted in the [`Account`] when the
+/// source reads with [`crate::ingest::ReadOptions::skip_invalid`].
+pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Summary> {
+    let (layer, key) = by.resolve()?;
+    layer.require_polygons()?;
+    let key = key.as_str();
+    let skip_invalid = source.options().skip_invalid;
     let schema = source.schema().clone();
     let origin = source.origin().to_string();
     let value_col = column(&schema, &opts.value, Param::Value, &origin)?;

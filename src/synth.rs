@@ -276,12 +276,14 @@ impl Synth {
         let town_weight = weights.iter().sum::<f64>() / weights.len().max(1) as f64 * 2.0;
         for (name, at) in towns {
             let loc = locator.locate(at);
-            if in_scope(loc.province) {
+            if let (Some(province), Some(district)) = (loc.province, loc.district)
+                && in_scope(province)
+            {
                 centres.push(Centre {
                     at,
                     name,
-                    district: loc.district.to_string(),
-                    province: loc.province.to_string(),
+                    district: district.to_string(),
+                    province: province.to_string(),
                 });
                 weights.push(town_weight);
             }
@@ -292,12 +294,14 @@ impl Synth {
             let n = l.0.len() / 25;
             for c in l.0.iter().step_by(25) {
                 let loc = locator.locate(*c);
-                if in_scope(loc.province) {
+                if let (Some(province), Some(district)) = (loc.province, loc.district)
+                    && in_scope(province)
+                {
                     centres.push(Centre {
                         at: *c,
                         name: "Durand Line".into(),
-                        district: loc.district.to_string(),
-                        province: loc.province.to_string(),
+                        district: district.to_string(),
+                        province: province.to_string(),
                     });
                     weights.push(town_weight * 20.0 / n as f64);
                 }
@@ -369,8 +373,8 @@ impl Synth {
             let x = (c.at.x + rng.normal() * sd_km / (111.0 * c.at.y.to_radians().cos()))
                 .clamp(-180.0, 180.0);
             let loc = self.locator.locate(Coord { x, y });
-            if loc.country == "PAK" {
-                (lat, lon, admin1, admin2) = (y, x, loc.province, loc.district);
+            if let (Some(province), Some(district)) = (loc.province, loc.district) {
+                (lat, lon, admin1, admin2) = (y, x, province, district);
                 break;
             }
         }

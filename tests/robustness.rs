@@ -254,13 +254,12 @@ fn library_errors_name_no_flags() {
         }),
     );
     let mut src = read("id,lat,lon\n1,30,70\n", &ReadOptions::default()).unwrap();
-    let layer = frontier::Catalogue::load("provinces").unwrap();
     let opts = frontier::summary::Options {
         value: Some("deaths".into()),
         ..Default::default()
     };
     errors.push(
-        frontier::summary::summarize(&mut src, &layer, "province", opts, false)
+        frontier::summary::summarize(&mut src, frontier::summary::Grouping::Provinces, opts)
             .err()
             .unwrap(),
     );

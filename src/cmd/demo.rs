@@ -9,7 +9,7 @@ use frontier::ingest::{PointSource, ReadOptions};
 use frontier::query::DistanceIndex;
 use frontier::render::classify::{Method, breaks};
 use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
-use frontier::summary::{Options, summarize};
+use frontier::summary::{Grouping, Options, summarize};
 use frontier::synth::Synth;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -112,17 +112,15 @@ pub fn run(args: Args) -> Result<(), CmdError> {
 
     // 3. Events per 100,000 people by district, KP and Balochistan.
     let mut src = PointSource::open(&ev, &opts)?;
-    let districts = Catalogue::load("districts")?;
+    let districts = Catalogue::shared("districts")?;
     let summary = summarize(
         &mut src,
-        &districts,
-        "district",
+        Grouping::Districts,
         Options {
             value: Some("fatalities".into()),
             split: Some(frontier::synth::split_date()),
             ..Default::default()
         },
-        false,
     )?;
     let in_scope = |p: &Option<String>| {
         matches!(

@@ -4,7 +4,6 @@
 use super::CmdError;
 use super::points::{Input, Output, added_name};
 use frontier::Catalogue;
-use frontier::index::PolygonIndex;
 use frontier::output::{Cell, Column};
 use frontier::query::Locator;
 
@@ -19,24 +18,23 @@ pub struct Args {
     output: Output,
 }
 
+/// A name, or an empty cell.
+fn text(v: Option<&str>) -> Cell<'_> {
+    Cell::from(v.unwrap_or(""))
+}
+
 pub fn run(args: Args) -> Result<(), CmdError> {
-    let locator = Locator::new()?;
-    // Each extra layer's feature labels, and its index.
-    let mut extra: Vec<(Vec<String>, PolygonIndex)> = Vec::new();
-    let mut names: Vec<String> = Vec::new();
+    let mut locator = Locator::new()?;
     for name in &args.layers {
         let layer = Catalogue::load(name)?;
-        let idx = PolygonIndex::new(&layer);
-        if !layer.geometry_type().contains("Polygon") {
-            return Err(CmdError::Usage(format!(
-                "--layer {name}: the layer has no polygons ({}); locate needs polygons",
-                layer.geometry_type()
-            )));
-        }
-        let labels = layer.labels();
-        names.push(layer.name.clone());
-        extra.push((labels, idx));
+        locator = locator.with_layer(&layer).map_err(|e| match e {
+            frontier::Error::NoPolygons { found, .. } => CmdError::Usage(format!(
+                "--layer {name}: the layer has no polygons ({found}); locate needs polygons"
+            )),
+            e => e.into(),
+        })?;
     }
+    let names: Vec<String> = locator.layer_names().map(str::to_string).collect();
     let files = args
         .layers
         .iter()
@@ -56,13 +54,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         },
         |r, cells| {
             let loc = locator.locate(r.coord);
-            cells.extend([loc.country, loc.province, loc.district].map(Cell::from));
-            for (labels, idx) in &extra {
-                cells.push(match idx.locate(r.coord) {
-                    Some(i) => Cell::from(labels[i].as_str()),
-                    None => Cell::from(""),
-                });
-            }
+            cells.extend([loc.country, loc.province, loc.district].map(text));
+            cells.extend((0..names.len()).map(|k| text(locator.locate_in(k, r.coord))));
             true
         },
     )?;

@@ -3,7 +3,7 @@
 
 use super::CmdError;
 use frontier::ingest::{PointSource, parse_date, value_text};
-use frontier::summary::{Join, Options, summarize};
+use frontier::summary::{Grouping, Join, Options, summarize};
 use frontier::{Catalogue, Layer};
 use serde_json::{Map, Value};
 use std::io::Write;
@@ -113,25 +113,20 @@ fn grouping_layer(by: &str) -> &str {
     }
 }
 
-fn grouping(by: &str) -> Result<(Layer, String), CmdError> {
-    let key = match by {
-        "district" | "districts" => "district".to_string(),
-        "province" | "provinces" => "province".to_string(),
-        _ => String::new(),
+/// The grouping `--by` names; a layer file is read into `held`.
+fn grouping<'a>(by: &str, held: &'a mut Option<Layer>) -> Result<Grouping<'a>, CmdError> {
+    let g = match by {
+        "district" | "districts" => Grouping::Districts,
+        "province" | "provinces" => Grouping::Provinces,
+        other => Grouping::Layer(held.insert(Catalogue::load(other)?)),
     };
-    let layer = Catalogue::load(grouping_layer(by))?;
-    if !layer.geometry_type().contains("Polygon") {
-        return Err(CmdError::Usage(format!(
-            "--by {by}: the layer has no polygons ({})",
-            layer.geometry_type()
-        )));
-    }
-    let key = if key.is_empty() {
-        layer.name.clone()
-    } else {
-        key
-    };
-    Ok((layer, key))
+    g.resolve()?.0.require_polygons().map_err(|e| match e {
+        frontier::Error::NoPolygons { found, .. } => {
+            CmdError::Usage(format!("--by {by}: the layer has no polygons ({found})"))
+        }
+        e => e.into(),
+    })?;
+    Ok(g)
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
@@ -146,7 +141,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .main_output("-o", args.output.as_deref())
         .output("--rejects", args.rejects.as_deref())
         .check()?;
-    let (layer, key) = grouping(&args.by)?;
+    let mut held = None;
+    let by = grouping(&args.by, &mut held)?;
     let bands = match &args.bands {
         Some(edges) => Some((edges.0.clone(), Catalogue::load(&args.from_layer)?)),
         None => None,
@@ -168,7 +164,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         max_precision: args.max_precision,
         join,
     };
-    let summary = summarize(&mut source, &layer, &key, opts, args.reading.skip_invalid)?;
+    let summary = summarize(&mut source, by, opts)?;
+    let key = &summary.key;
     let (cols, rows) = summary.table();
 
     let mut out = super::Sink::open(args.output.as_deref())?;

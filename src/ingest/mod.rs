@@ -419,6 +419,11 @@ impl PointSource {
         })
     }
 
+    /// How the file is read.
+    pub fn options(&self) -> &ReadOptions {
+        &self.opts
+    }
+
     /// The file's columns and their roles.
     pub fn schema(&self) -> &Schema {
         &self.schema

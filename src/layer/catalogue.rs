@@ -4,6 +4,7 @@
 use super::Layer;
 use crate::error::{Error, Result};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// Attribution carried by every built-in layer.
 pub const ATTRIBUTION: &str = "Boundaries © OpenStreetMap contributors (ODbL 1.0); population: Pakistan Bureau of Statistics, Census 2023; CPEC alignments schematic, compiled from public route descriptions";
@@ -146,6 +147,25 @@ impl Catalogue {
         Layer::from_path(path)
     }
 
+    /// A built-in layer, parsed once per process and shared (the map and
+    /// the locator use the same few layers again and again).
+    pub fn shared(name: &str) -> Result<&'static Layer> {
+        static CACHE: OnceLock<Vec<OnceLock<Layer>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(|| BUILTINS.iter().map(|_| OnceLock::new()).collect());
+        let Some(i) = BUILTINS.iter().position(|b| b.name == name) else {
+            return Err(Error::NotFound {
+                path: name.into(),
+                builtins: Self::builtin_names(),
+            });
+        };
+        if let Some(layer) = cache[i].get() {
+            return Ok(layer);
+        }
+        let layer = Self::load_builtin(&BUILTINS[i])?;
+        // (Two threads may parse it at once; the first one kept wins.)
+        Ok(cache[i].get_or_init(|| layer))
+    }
+
     /// Parse an embedded built-in layer.
     pub fn load_builtin(b: &Builtin) -> Result<Layer> {
         let mut layer = Layer::from_geojson_str(b.name, b.file, b.text)?;
@@ -172,7 +192,7 @@ pub struct Town {
 /// then the crossings.
 pub fn towns() -> Result<Vec<Town>> {
     let mut out: Vec<Town> = Vec::new();
-    for f in &Catalogue::load("cpec")?.features {
+    for f in &Catalogue::shared("cpec")?.features {
         let names = f
             .properties
             .get("towns")
@@ -192,7 +212,7 @@ pub fn towns() -> Result<Vec<Town>> {
             }
         }
     }
-    for f in &Catalogue::load("crossings")?.features {
+    for f in &Catalogue::shared("crossings")?.features {
         if let geo::Geometry::Point(p) = f.geometry {
             out.push(Town {
                 name: f.name().unwrap_or("crossing").to_string(),

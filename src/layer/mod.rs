@@ -90,6 +90,19 @@ impl Layer {
         (0..self.features.len()).map(|i| self.label(i)).collect()
     }
 
+    /// An [`Error::NoPolygons`] unless some feature is a polygon.
+    pub fn require_polygons(&self) -> Result<()> {
+        let found = self.geometry_type();
+        if found.contains("Polygon") {
+            Ok(())
+        } else {
+            Err(Error::NoPolygons {
+                layer: self.name.clone(),
+                found,
+            })
+        }
+    }
+
     /// Read and validate a GeoJSON file. The layer is named after the file stem.
     pub fn from_path(path: &Path) -> Result<Layer> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

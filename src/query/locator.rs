@@ -15,16 +15,29 @@ pub const COUNTRY_SNAP_M: f64 = 2_000.0;
 /// Where a point is (names borrowed from the [`Locator`]).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Location<'a> {
-    /// ISO 3166-1 alpha-3 (`PAK`, `AFG`, `IRN`, `CHN`, `IND`), or empty.
-    pub country: &'a str,
-    /// Province or territory (Pakistan only), or empty.
-    pub province: &'a str,
-    /// District (Pakistan only), or empty.
-    pub district: &'a str,
+    /// ISO 3166-1 alpha-3 (`PAK`, `AFG`, `IRN`, `CHN`, `IND`); `None` at
+    /// sea or far away.
+    pub country: Option<&'a str>,
+    /// Province or territory (Pakistan only).
+    pub province: Option<&'a str>,
+    /// District (Pakistan only).
+    pub district: Option<&'a str>,
 }
 
 /// Country, province and district of points, from the built-in districts
-/// and neighbours.
+/// and neighbours, and the feature holding them in any further polygon
+/// layers ([`Locator::with_layer`]).
+///
+/// ```
+/// use frontier::{Catalogue, query::Locator};
+/// use geo::Coord;
+///
+/// let locator = Locator::new()?.with_layer(Catalogue::shared("waziristan")?)?;
+/// let miranshah = Coord { x: 70.0711, y: 33.0006 };
+/// assert_eq!(locator.locate(miranshah).province, Some("Khyber Pakhtunkhwa"));
+/// assert_eq!(locator.locate_in(0, miranshah), Some("North Waziristan"));
+/// # Ok::<(), frontier::Error>(())
+/// ```
 ///
 /// A point in a district is in Pakistan (`PAK`), whatever the coarser
 /// neighbour silhouettes say. Otherwise it takes the country of the
@@ -42,7 +55,9 @@ pub struct Locator {
     /// Distances to the neighbours, built the first time a point lies
     /// outside every silhouette.
     neighbour_distance: std::sync::OnceLock<DistanceIndex>,
-    neighbour_layer: Layer,
+    neighbour_layer: &'static Layer,
+    /// Further polygon layers: name, feature labels, index.
+    extra: Vec<(String, Vec<String>, PolygonIndex)>,
 }
 
 impl Locator {
@@ -51,8 +66,8 @@ impl Locator {
         // The two layers are read and indexed on two cores.
         let (districts, neighbours) = rayon::join(
             || -> Result<_> {
-                let layer = Catalogue::load("districts")?;
-                let index = PolygonIndex::new(&layer);
+                let layer = Catalogue::shared("districts")?;
+                let index = PolygonIndex::new(layer);
                 let names = layer
                     .features
                     .iter()
@@ -66,8 +81,8 @@ impl Locator {
                 Ok((names, index))
             },
             || -> Result<_> {
-                let layer = Catalogue::load("neighbours")?;
-                let index = PolygonIndex::new(&layer);
+                let layer = Catalogue::shared("neighbours")?;
+                let index = PolygonIndex::new(layer);
                 let names = layer
                     .features
                     .iter()
@@ -85,7 +100,30 @@ impl Locator {
             neighbour_index,
             neighbour_distance: std::sync::OnceLock::new(),
             neighbour_layer,
+            extra: Vec::new(),
         })
+    }
+
+    /// Also find which feature of `layer` holds each point
+    /// ([`Locator::locate_in`]), by the boundary rule of [`crate::index`].
+    /// The layer must have polygons ([`crate::Error::NoPolygons`]).
+    pub fn with_layer(mut self, layer: &Layer) -> Result<Self> {
+        layer.require_polygons()?;
+        self.extra
+            .push((layer.name.clone(), layer.labels(), PolygonIndex::new(layer)));
+        Ok(self)
+    }
+
+    /// The names of the layers added with [`Locator::with_layer`], in order.
+    pub fn layer_names(&self) -> impl Iterator<Item = &str> {
+        self.extra.iter().map(|(n, _, _)| n.as_str())
+    }
+
+    /// The label ([`Layer::label`]) of the feature of the `k`-th added
+    /// layer holding `c`, if any.
+    pub fn locate_in(&self, k: usize, c: Coord) -> Option<&str> {
+        let (_, labels, index) = &self.extra[k];
+        index.locate(c).map(|i| labels[i].as_str())
     }
 
     /// Locate one point (lon/lat degrees).
@@ -93,9 +131,9 @@ impl Locator {
         if let Some(i) = self.district_index.locate(c) {
             let (province, district) = &self.districts[i];
             return Location {
-                country: "PAK",
-                province,
-                district,
+                country: Some("PAK"),
+                province: Some(province),
+                district: Some(district),
             };
         }
         let n = self.neighbour_index.locate(c).or_else(|| {
@@ -104,12 +142,12 @@ impl Locator {
                 return None;
             }
             self.neighbour_distance
-                .get_or_init(|| DistanceIndex::new(&self.neighbour_layer))
+                .get_or_init(|| DistanceIndex::new(self.neighbour_layer))
                 .nearest(c, Some(COUNTRY_SNAP_M))
                 .map(|h| h.feature)
         });
         Location {
-            country: n.map_or("", |i| self.neighbours[i].as_str()),
+            country: n.map(|i| self.neighbours[i].as_str()),
             ..Default::default()
         }
     }
@@ -140,7 +178,7 @@ impl Locator {
     /// [`Locator::locate`]'s country, `None` for points in neither (Iran,
     /// India, China, the sea, or far away).
     pub fn durand_side(&self, c: Coord) -> Option<Side> {
-        match self.locate(c).country {
+        match self.locate(c).country? {
             "PAK" => Some(Side::Pakistan),
             "AFG" => Some(Side::Afghanistan),
             _ => None,

@@ -454,17 +454,17 @@ pub fn extent_box(e: &Extent) -> Result<Rect> {
         ),
         Extent::Named(n) => {
             let province = |name: &'static str| -> Result<Rect> {
-                let l = Catalogue::load("provinces")?;
-                bbox_of(&l, |f| f.name() == Some(name)).ok_or_else(|| Error::Layer {
+                let l = Catalogue::shared("provinces")?;
+                bbox_of(l, |f| f.name() == Some(name)).ok_or_else(|| Error::Layer {
                     layer: "provinces".into(),
                     message: format!("no province named {name:?}"),
                 })
             };
             let r = match n.as_str() {
-                "pakistan" => bbox_of(&Catalogue::load("districts")?, |_| true),
+                "pakistan" => bbox_of(Catalogue::shared("districts")?, |_| true),
                 "kp" => Some(province("Khyber Pakhtunkhwa")?),
                 "balochistan" => Some(province("Balochistan")?),
-                "chaman" => bbox_of(&Catalogue::load("chaman")?, |_| true),
+                "chaman" => bbox_of(Catalogue::shared("chaman")?, |_| true),
                 other => bbox_of(&Catalogue::load(other)?, |_| true),
             }
             .ok_or_else(|| Error::Layer {
@@ -643,7 +643,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     let mut legend: Vec<Entry> = Vec::new();
 
     // Neighbours, muted.
-    let neighbours = Catalogue::load("neighbours")?;
+    let neighbours = Catalogue::shared("neighbours")?;
     for f in &neighbours.features {
         if let Some(p) = geometry_path(&view, &f.geometry) {
             pm.fill_path(&p, &paint(NEIGHBOUR, 1.0), FillRule::EvenOdd, id, None);
@@ -657,7 +657,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
         }
     }
     // Pakistan's land.
-    let provinces = Catalogue::load("provinces")?;
+    let provinces = Catalogue::shared("provinces")?;
     for f in &provinces.features {
         if let Some(p) = geometry_path(&view, &f.geometry) {
             pm.fill_path(&p, &paint(LAND, 1.0), FillRule::EvenOdd, id, None);
@@ -714,7 +714,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
         density(&mut pm, &view, pts, title, &mut legend);
     }
     // District and province boundaries.
-    let districts = Catalogue::load("districts")?;
+    let districts = Catalogue::shared("districts")?;
     for f in &districts.features {
         if let Some(p) = geometry_path(&view, &f.geometry) {
             pm.stroke_path(&p, &paint(DISTRICT_LINE, 1.0), &stroke(0.6, None), id, None);
@@ -726,7 +726,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
         }
     }
     // CPEC corridors.
-    let cpec = Catalogue::load("cpec")?;
+    let cpec = Catalogue::shared("cpec")?;
     let visible = |g: &Geometry| {
         g.bounding_rect().is_some_and(|b| {
             b.max().x >= extent.min().x
@@ -758,7 +758,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
         }
     }
     // Durand Line.
-    let durand = Catalogue::load("durand-line")?;
+    let durand = Catalogue::shared("durand-line")?;
     if let Some(p) = geometry_path(&view, &durand.features[0].geometry) {
         pm.stroke_path(&p, &paint(0xffffff, 0.9), &stroke(5.0, None), id, None);
         pm.stroke_path(
@@ -814,7 +814,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     }
 
     // Crossings.
-    let crossings = Catalogue::load("crossings")?;
+    let crossings = Catalogue::shared("crossings")?;
     let mut crossing_visible = false;
     for f in &crossings.features {
         if let Geometry::Point(p) = f.geometry {
@@ -845,7 +845,7 @@ pub fn render(spec: &MapSpec) -> Result<Rendered> {
     furniture.extend([title_box, legend_box, bar_box, arrow_box, source_box]);
 
     // Labels, placed around the furniture.
-    let labels = place_labels(&mut pm, &view, spec.labels, &districts, &furniture)?;
+    let labels = place_labels(&mut pm, &view, spec.labels, districts, &furniture)?;
 
     // Title and source bands last, over everything.
     pm.fill_rect(
