@@ -132,6 +132,101 @@ fn golden_points_and_choropleth() {
     );
 }
 
+/// Each drawn thing on its own, without the base map: a golden per
+/// thing, so a change in one shows in its own picture.
+#[test]
+fn golden_each_drawn_thing_alone() {
+    let bare = |extent: &str| MapSpec {
+        base_map: false,
+        ..small(extent)
+    };
+    // Furniture only: title and source bands, scale bar, north arrow.
+    golden("alone-furniture.png", &bare("pakistan"));
+    // District labels.
+    golden(
+        "alone-labels.png",
+        &MapSpec {
+            labels: Labels::Districts,
+            ..bare("kp")
+        },
+    );
+    // A density surface of a fixed lattice of points (generated here).
+    let lattice: Vec<Coord> = (0..4000)
+        .map(|i| Coord {
+            x: 70.5 + (i % 80) as f64 * 0.01 + (i / 80 % 3) as f64 * 0.4,
+            y: 33.0 + (i / 80) as f64 * 0.02,
+        })
+        .collect();
+    golden(
+        "alone-density.png",
+        &MapSpec {
+            density: Some((lattice, "Test points".into())),
+            ..bare("kp")
+        },
+    );
+    // User layers: a dashed line, a filled polygon, points.
+    let user = frontier::Layer::from_geojson_str(
+        "test-layer",
+        "synthetic",
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[66.2,30.7],[66.6,31.1]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[66.3,30.9],[66.5,30.9],[66.5,31.0],[66.3,31.0],[66.3,30.9]]]}},
+          {"type":"Feature","properties":{},"geometry":{"type":"MultiPoint","coordinates":[[66.25,31.05],[66.55,30.8]]}}]}"#,
+    )
+    .unwrap();
+    let style =
+        frontier::render::Style::parse("color=#1b9e77,width=2,fill=#a6d854,dash=true").unwrap();
+    golden(
+        "alone-layers.png",
+        &MapSpec {
+            layers: vec![(user, style)],
+            ..bare("chaman")
+        },
+    );
+}
+
+/// Without the base map nothing of it is drawn: the map area is the plain
+/// background but for the furniture.
+#[test]
+fn the_base_map_can_be_left_out() {
+    let with = render(&small("waziristan")).unwrap();
+    let without = render(&MapSpec {
+        base_map: false,
+        ..small("waziristan")
+    })
+    .unwrap();
+    let sea = tiny_skia::PremultipliedColorU8::from_rgba(0xee, 0xf0, 0xf0, 255).unwrap();
+    let area = without.view.area;
+    let inside = |i: usize| {
+        let (x, y) = ((i % 480) as f32, (i / 480) as f32);
+        x > area[0] && y > area[1] && x < area[0] + area[2] && y < area[1] + area[3]
+    };
+    let covered = |fur: &[[f32; 4]], i: usize| {
+        let (x, y) = ((i % 480) as f32, (i / 480) as f32);
+        fur.iter().any(|b| {
+            x >= b[0] - 2.0 && y >= b[1] - 2.0 && x <= b[0] + b[2] + 2.0 && y <= b[1] + b[3] + 2.0
+        })
+    };
+    let (mut plain, mut base) = (0, 0);
+    for (i, (a, b)) in with
+        .pixmap
+        .pixels()
+        .iter()
+        .zip(without.pixmap.pixels())
+        .enumerate()
+    {
+        if inside(i) && !covered(&without.furniture, i) {
+            assert_eq!(*b, sea, "pixel {i} drawn without a base map");
+            plain += 1;
+            base += usize::from(*a != sea);
+        }
+    }
+    assert!(
+        plain > 10_000 && base > plain / 2,
+        "{plain} plain pixels, {base} drawn with the base map"
+    );
+}
+
 #[test]
 fn scale_bar_is_right_at_the_centre() {
     for (extent, size) in [

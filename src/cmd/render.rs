@@ -77,6 +77,9 @@ pub struct Args {
     /// Labels to place (never overlapping; what does not fit is left out).
     #[arg(long, value_parser = super::named::<Labels>(), default_value = "none")]
     pub labels: Labels,
+    /// Leave out the built-in base map (neighbours, land, boundaries, CPEC, the Durand Line, crossings): only your layers, points, density and choropleth.
+    #[arg(long)]
+    pub no_base_map: bool,
     #[command(flatten)]
     pub reading: super::points::Reading,
 }
@@ -283,6 +286,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         title: args.title.clone(),
         subtitle: args.subtitle.clone(),
         labels: args.labels,
+        base_map: !args.no_base_map,
         ..Default::default()
     };
     // Before any input is read (the map uses it only with a choropleth).

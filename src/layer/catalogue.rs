@@ -9,6 +9,12 @@ use std::sync::OnceLock;
 /// Attribution carried by every built-in layer.
 pub const ATTRIBUTION: &str = "Boundaries © OpenStreetMap contributors (ODbL 1.0); population: Pakistan Bureau of Statistics, Census 2023; CPEC alignments schematic, compiled from public route descriptions";
 
+/// [`ATTRIBUTION`] as a map's source line gives it, short.
+pub const CREDITS: [&str; 2] = [
+    "Boundaries © OpenStreetMap contributors (ODbL)",
+    "Population: PBS Census 2023",
+];
+
 /// One built-in layer.
 #[derive(Debug, Clone, Copy)]
 pub struct Builtin {

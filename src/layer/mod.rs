@@ -5,7 +5,7 @@ pub mod catalogue;
 mod fast;
 mod write;
 
-pub use catalogue::{BUILTINS, Builtin, Catalogue, Town, towns};
+pub use catalogue::{ATTRIBUTION, BUILTINS, Builtin, CREDITS, Catalogue, Town, towns};
 pub use write::{to_geojson, write_geometry};
 
 use crate::error::{Error, Result};

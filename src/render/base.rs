@@ -1,0 +1,117 @@
+//! The built-in base map, in three passes around the thematic layers: the
+//! land under everything (neighbours muted, Pakistan's provinces), the
+//! lines over the fills (district and province boundaries, CPEC corridors,
+//! the Durand Line), and the crossings over the points.
+
+use super::*;
+
+/// Neighbouring countries, muted, and Pakistan's land.
+pub(super) fn draw_land(pm: &mut Pixmap, view: &View) -> Result<()> {
+    let id = Transform::identity();
+    for f in &Catalogue::shared("neighbours")?.features {
+        if let Some(p) = geometry_path(view, &f.geometry) {
+            pm.fill_path(&p, &paint(NEIGHBOUR, 1.0), FillRule::EvenOdd, id, None);
+            pm.stroke_path(
+                &p,
+                &paint(NEIGHBOUR_LINE, 1.0),
+                &stroke(0.8, None),
+                id,
+                None,
+            );
+        }
+    }
+    for f in &Catalogue::shared("provinces")?.features {
+        if let Some(p) = geometry_path(view, &f.geometry) {
+            pm.fill_path(&p, &paint(LAND, 1.0), FillRule::EvenOdd, id, None);
+        }
+    }
+    Ok(())
+}
+
+/// Whether a geometry's box meets the extent.
+fn visible(g: &Geometry, extent: Rect) -> bool {
+    g.bounding_rect().is_some_and(|b| {
+        b.max().x >= extent.min().x
+            && b.min().x <= extent.max().x
+            && b.max().y >= extent.min().y
+            && b.min().y <= extent.max().y
+    })
+}
+
+/// District and province boundaries, CPEC corridors and the Durand Line;
+/// the legend entries of the corridors in view.
+pub(super) fn draw_lines(pm: &mut Pixmap, view: &View, extent: Rect) -> Result<Vec<Entry>> {
+    let id = Transform::identity();
+    for f in &Catalogue::shared("districts")?.features {
+        if let Some(p) = geometry_path(view, &f.geometry) {
+            pm.stroke_path(&p, &paint(DISTRICT_LINE, 1.0), &stroke(0.6, None), id, None);
+        }
+    }
+    for f in &Catalogue::shared("provinces")?.features {
+        if let Some(p) = geometry_path(view, &f.geometry) {
+            pm.stroke_path(&p, &paint(PROVINCE_LINE, 1.0), &stroke(1.6, None), id, None);
+        }
+    }
+    let mut legend = Vec::new();
+    for f in &Catalogue::shared("cpec")?.features {
+        let corridor = f.property_text("corridor").unwrap_or_default();
+        if let Some(p) = geometry_path(view, &f.geometry) {
+            pm.stroke_path(&p, &paint(0xffffff, 0.9), &stroke(4.2, None), id, None);
+            pm.stroke_path(
+                &p,
+                &paint(corridor_colour(&corridor), 1.0),
+                &stroke(2.4, None),
+                id,
+                None,
+            );
+            if visible(&f.geometry, extent) {
+                legend.push(Entry::Line(
+                    corridor_colour(&corridor),
+                    2.4,
+                    false,
+                    format!("CPEC {corridor} (schematic)"),
+                ));
+            }
+        }
+    }
+    let durand = Catalogue::shared("durand-line")?;
+    if let Some(p) = geometry_path(view, &durand.features[0].geometry) {
+        pm.stroke_path(&p, &paint(0xffffff, 0.9), &stroke(5.0, None), id, None);
+        pm.stroke_path(
+            &p,
+            &paint(DURAND, 1.0),
+            &stroke(2.4, Some(vec![10.0, 5.0])),
+            id,
+            None,
+        );
+    }
+    Ok(legend)
+}
+
+/// The border crossings; whether any is in view.
+pub(super) fn draw_crossings(pm: &mut Pixmap, view: &View, extent: Rect) -> Result<bool> {
+    let mut any = false;
+    for f in &Catalogue::shared("crossings")?.features {
+        if let Geometry::Point(p) = f.geometry {
+            let (x, y) = view.px(p.0);
+            any |= visible(&f.geometry, extent);
+            diamond(pm, x, y, 6.0, INK);
+        }
+    }
+    Ok(any)
+}
+
+/// The base map's legend entries, after the thematic ones.
+pub(super) fn legend(corridors: Vec<Entry>, crossings: bool) -> Vec<Entry> {
+    let mut legend = vec![
+        Entry::Header("Boundaries".into()),
+        Entry::Line(DURAND, 2.4, true, "Durand Line".into()),
+        Entry::Line(PROVINCE_LINE, 1.6, false, "Province".into()),
+        Entry::Line(DISTRICT_LINE, 1.0, false, "District".into()),
+    ];
+    legend.extend(corridors);
+    if crossings {
+        legend.push(Entry::Marker(INK, "Border crossing".into()));
+    }
+    legend
+}

@@ -1,0 +1,58 @@
+//! Choropleth fills: a value per feature, classed, with hatching for no
+//! data.
+
+use super::*;
+
+/// Fill the features of `ch` by class; add the legend's entries.
+pub(super) fn draw_choropleth(
+    pm: &mut Pixmap,
+    view: &View,
+    ch: &Choropleth,
+    legend: &mut Vec<Entry>,
+) -> Result<()> {
+    let id = Transform::identity();
+    let vals: Vec<f64> = ch.values.values().filter_map(|v| *v).collect();
+    let b = ch
+        .breaks
+        .clone()
+        .unwrap_or_else(|| breaks(&vals, ch.classes, ch.method));
+    let pal = classify::palette(&ch.palette)?;
+    let k = b.len().saturating_sub(1).max(1);
+    let colours = ramp(pal, k);
+    let hatch_pm = hatch();
+    let mut any_no_data = false;
+    for f in &ch.layer.features {
+        let Some(name) = f.name() else { continue };
+        let Some(v) = ch.values.get(name) else {
+            continue;
+        };
+        let Some(path) = geometry_path(view, &f.geometry) else {
+            continue;
+        };
+        match v {
+            Some(v) if !b.is_empty() => {
+                let c = colours[class_of(*v, &b).min(k - 1)];
+                pm.fill_path(&path, &paint(c, 1.0), FillRule::EvenOdd, id, None);
+            }
+            _ => {
+                any_no_data = true;
+                pm.fill_path(&path, &hatched(&hatch_pm), FillRule::EvenOdd, id, None);
+            }
+        }
+    }
+    legend.push(Entry::Header(ch.title.clone()));
+    for (i, colour) in colours.iter().enumerate() {
+        let (lo, hi) = (
+            b.get(i).copied().unwrap_or(0.0),
+            b.get(i + 1).copied().unwrap_or(0.0),
+        );
+        legend.push(Entry::Fill(
+            *colour,
+            format!("{} – {}", human(lo, ch.percent), human(hi, ch.percent)),
+        ));
+    }
+    if any_no_data {
+        legend.push(Entry::Hatched("No data".into()));
+    }
+    Ok(())
+}

@@ -1,0 +1,223 @@
+//! Map furniture: the scale bar and the north arrow (the title and source
+//! bands are drawn by [`super::render`] last).
+
+use super::*;
+
+/// Draw the scale bar for the map's centre: the geodesic from the centre
+/// eastwards is projected to find how many pixels a round number of km
+/// covers. Returns the bar and its box.
+pub(super) fn scale_bar(pm: &mut Pixmap, view: &View) -> (ScaleBar, [f32; 4]) {
+    let area = view.area;
+    let centre = view.lonlat(
+        (area[0] + area[2] / 2.0) as f64,
+        (area[1] + area[3] / 2.0) as f64,
+    );
+    // The map's scale at its centre: pixels for 1 km due east, in
+    // projected metres (f64), so it holds on maps of any scale. The
+    // projections are conformal, so it is the same in every direction.
+    let px_per_km = {
+        let (lat, lon): (f64, f64) = geodesy::wgs84().direct(centre.y, centre.x, 90.0, 1000.0);
+        let (x0, y0) = view.projection.forward(centre);
+        let (x1, y1) = view.projection.forward(Coord { x: lon, y: lat });
+        (x1 - x0).hypot(y1 - y0) * view.scale
+    };
+    // A round length near a fifth of the map's width.
+    let target_km = area[2] as f64 / 5.0 / px_per_km;
+    let km = nice_floor(target_km).max(0.001);
+    let px = px_per_km * km;
+    let x1 = area[0] + area[2] - 24.0;
+    let x0 = x1 - px as f32;
+    let y = area[1] + area[3] - 30.0;
+    let id = Transform::identity();
+    let bx = [x0 - 10.0, y - 26.0, px as f32 + 20.0, 40.0];
+    if let Some(r) = tiny_skia::Rect::from_xywh(bx[0], bx[1], bx[2], bx[3]) {
+        pm.fill_rect(r, &paint(0xffffff, 0.85), id, None);
+    }
+    let half = (px / 2.0) as f32;
+    for (i, c) in [(0, INK), (1, 0xffffff)] {
+        if let Some(r) = tiny_skia::Rect::from_xywh(x0 + i as f32 * half, y, half, 6.0) {
+            pm.fill_rect(r, &paint(c, 1.0), id, None);
+        }
+    }
+    if let Some(r) = tiny_skia::Rect::from_xywh(x0, y, px as f32, 6.0) {
+        pm.stroke_path(
+            &PathBuilder::from_rect(r),
+            &paint(INK, 1.0),
+            &stroke(1.0, None),
+            id,
+            None,
+        );
+    }
+    let label = scale_label(km);
+    let (lw, _) = text::measure(&label, 12.0, Weight::Regular);
+    text::draw(
+        pm,
+        "0",
+        x0 - 3.0,
+        y - 19.0,
+        12.0,
+        Weight::Regular,
+        INK,
+        None,
+    );
+    text::draw(
+        pm,
+        &label,
+        x1 - lw / 2.0 - 4.0,
+        y - 19.0,
+        12.0,
+        Weight::Regular,
+        INK,
+        None,
+    );
+    (ScaleBar { km, px }, bx)
+}
+
+/// A scale bar's length as a reader says it: `500 m`, `25 km`, `1,000 km`.
+pub(super) fn scale_label(km: f64) -> String {
+    if km < 1.0 {
+        return format!("{} m", (km * 1000.0).round());
+    }
+    let whole = km.round() as u64;
+    if (km - whole as f64).abs() > 1e-9 {
+        return format!("{km} km");
+    }
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out} km")
+}
+
+/// A north arrow pointing to true north at its own position.
+pub(super) fn north_arrow(pm: &mut Pixmap, view: &View) -> [f32; 4] {
+    let area = view.area;
+    let (cx, cy) = (area[0] + area[2] - 40.0, area[1] + 52.0);
+    let here = view.lonlat(cx as f64, cy as f64);
+    let (x1, y1) = view.px(Coord {
+        x: here.x,
+        y: here.y + 0.05,
+    });
+    let (dx, dy) = (x1 - cx, y1 - cy);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
+    let (ux, uy) = (dx / len, dy / len);
+    let (nx, ny) = (-uy, ux);
+    let tip = (cx + ux * 22.0, cy + uy * 22.0);
+    let tail = (cx - ux * 16.0, cy - uy * 16.0);
+    let id = Transform::identity();
+    if let Some(p) = PathBuilder::from_circle(cx, cy + 4.0, 30.0) {
+        pm.fill_path(&p, &paint(0xffffff, 0.85), FillRule::Winding, id, None);
+    }
+    let mut pb = PathBuilder::new();
+    pb.move_to(tip.0, tip.1);
+    pb.line_to(tail.0 + nx * 9.0, tail.1 + ny * 9.0);
+    pb.line_to(cx - ux * 8.0, cy - uy * 8.0);
+    pb.close();
+    if let Some(p) = pb.finish() {
+        pm.fill_path(&p, &paint(INK, 1.0), FillRule::Winding, id, None);
+    }
+    let mut pb = PathBuilder::new();
+    pb.move_to(tip.0, tip.1);
+    pb.line_to(tail.0 - nx * 9.0, tail.1 - ny * 9.0);
+    pb.line_to(cx - ux * 8.0, cy - uy * 8.0);
+    pb.close();
+    if let Some(p) = pb.finish() {
+        pm.fill_path(&p, &paint(0xffffff, 1.0), FillRule::Winding, id, None);
+        pm.stroke_path(&p, &paint(INK, 1.0), &stroke(1.2, None), id, None);
+    }
+    let (tw, _) = text::measure("N", 14.0, Weight::Bold);
+    text::draw(
+        pm,
+        "N",
+        tail.0 - ux * 12.0 - tw / 2.0,
+        tail.1 - uy * 12.0 - 6.0,
+        14.0,
+        Weight::Bold,
+        INK,
+        None,
+    );
+    [cx - 32.0, cy - 28.0, 64.0, 66.0]
+}
+
+/// The title band (title, subtitle) and the source band (credits, the
+/// projection), drawn last, over everything.
+pub(super) fn draw_bands(pm: &mut Pixmap, view: &View, spec: &MapSpec) {
+    let id = Transform::identity();
+    let (w, h) = spec.size;
+    let (title_band, source_band) = bands(spec.size);
+    pm.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, 0.0, w as f32, title_band).expect("rect"),
+        &paint(0xffffff, 1.0),
+        id,
+        None,
+    );
+    pm.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, title_band - 1.0, w as f32, 1.0).expect("rect"),
+        &paint(0xbbbbbb, 1.0),
+        id,
+        None,
+    );
+    if let Some(t) = &spec.title {
+        let ts = if view.compact { 17.0 } else { 24.0 };
+        text::draw(pm, t, 12.0, 6.0, ts, Weight::Bold, INK, None);
+    }
+    if let Some(s) = &spec.subtitle {
+        let (sy, ss) = if view.compact {
+            (27.0, 11.0)
+        } else {
+            (40.0, 14.0)
+        };
+        text::draw(pm, s, 13.0, sy, ss, Weight::Regular, MUTED, None);
+    }
+    pm.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, h as f32 - source_band, w as f32, source_band)
+            .expect("rect"),
+        &paint(0xffffff, 1.0),
+        id,
+        None,
+    );
+    pm.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, h as f32 - source_band, w as f32, 1.0).expect("rect"),
+        &paint(0xbbbbbb, 1.0),
+        id,
+        None,
+    );
+    let mut credits: Vec<String> = crate::layer::CREDITS
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    credits.extend(spec.sources.iter().cloned());
+    let credit = format!("Sources: {}", credits.join(" · "));
+    let proj = format!("frontier · {}, WGS84", view.projection.name());
+    let (pw, _) = text::measure(&proj, 11.0, Weight::Regular);
+    let mut size = if view.compact { 10.0 } else { 12.0 };
+    while size > 7.0 && text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 > w as f32 {
+        size -= 0.5;
+    }
+    text::draw(
+        pm,
+        &credit,
+        12.0,
+        h as f32 - source_band + (source_band - size * 1.2) / 2.0,
+        size,
+        Weight::Regular,
+        MUTED,
+        None,
+    );
+    if text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 <= w as f32 {
+        text::draw(
+            pm,
+            &proj,
+            w as f32 - pw - 12.0,
+            h as f32 - source_band + 7.0,
+            11.0,
+            Weight::Regular,
+            0x888888,
+            None,
+        );
+    }
+}

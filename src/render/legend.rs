@@ -1,0 +1,219 @@
+//! The legend: entries gathered while drawing, drawn where they cover
+//! least of the map.
+
+use super::*;
+
+/// A legend entry.
+pub(super) enum Entry {
+    Header(String),
+    Fill(u32, String),
+    Hatched(String),
+    Line(u32, f32, bool, String),
+    Marker(u32, String),
+    Circle(u32, f32, String),
+    Ramp(Vec<u32>, String, String),
+}
+
+pub(super) fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f32; 4] {
+    if entries.is_empty() {
+        return [0.0; 4]; // nothing to explain: no box
+    }
+    let (pad, row, size): (f32, f32, f32) = if view.compact {
+        (8.0, 16.0, 11.0)
+    } else {
+        (12.0, 20.0, 13.0)
+    };
+    // The thematic entries always; the base map's ("Boundaries" onwards)
+    // only if they fit in the map's height.
+    let base_from = entries
+        .iter()
+        .position(|e| matches!(e, Entry::Header(t) if t == "Boundaries"))
+        .unwrap_or(entries.len());
+    let full_height = legend_height(entries, pad, row);
+    let entries = if full_height > view.area[3] * 0.8 && base_from > 0 {
+        &entries[..base_from]
+    } else {
+        entries
+    };
+    let mut width: f32 = 120.0;
+    let mut height = pad;
+    for e in entries {
+        let (label, extra) = match e {
+            Entry::Header(t) => (t.as_str(), 0.0),
+            Entry::Fill(_, t)
+            | Entry::Hatched(t)
+            | Entry::Line(_, _, _, t)
+            | Entry::Marker(_, t) => (t.as_str(), 34.0),
+            Entry::Circle(_, r, t) => (t.as_str(), 14.0 + 2.0 * r.max(5.0)),
+            Entry::Ramp(_, a, b) => {
+                width = width.max(
+                    text::measure(a, 11.0, Weight::Regular).0
+                        + text::measure(b, 11.0, Weight::Regular).0
+                        + 40.0,
+                );
+                height += 34.0;
+                continue;
+            }
+        };
+        let wt = if matches!(e, Entry::Header(_)) {
+            Weight::Bold
+        } else {
+            Weight::Regular
+        };
+        width = width.max(text::measure(label, size, wt).0 + extra);
+        height += match e {
+            Entry::Header(_) => row + 4.0,
+            Entry::Circle(_, r, _) => row.max(2.0 * r + 4.0),
+            _ => row,
+        };
+    }
+    width += 2.0 * pad;
+    height += pad - 4.0;
+    // The corner where the legend hides the least of the map: count the
+    // pixels that are neither sea nor neighbour under each candidate box.
+    let a = view.area;
+    let candidates = [
+        (a[0] + 14.0, a[1] + a[3] - height - 14.0),
+        (a[0] + 14.0, a[1] + 14.0),
+        (a[0] + a[2] - width - 14.0, a[1] + a[3] - height - 60.0),
+        (a[0] + a[2] - width - 14.0, a[1] + 96.0),
+    ];
+    let busy = |x0: f32, y0: f32| -> usize {
+        let (pw, ph) = (pm.width() as i32, pm.height() as i32);
+        let px = pm.pixels();
+        let mut n = 0;
+        for y in (y0 as i32..(y0 + height) as i32).step_by(2) {
+            for x in (x0 as i32..(x0 + width) as i32).step_by(2) {
+                if x < 0 || y < 0 || x >= pw || y >= ph {
+                    n += 4;
+                    continue;
+                }
+                let c = px[(y * pw + x) as usize];
+                let rgb = ((c.red() as u32) << 16) | ((c.green() as u32) << 8) | c.blue() as u32;
+                if rgb != SEA && rgb != NEIGHBOUR {
+                    n += 1;
+                }
+            }
+        }
+        n
+    };
+    let (x0, y0) = candidates
+        .iter()
+        .copied()
+        .min_by_key(|&(x, y)| busy(x, y))
+        .expect("candidates");
+    let id = Transform::identity();
+    if let Some(r) = tiny_skia::Rect::from_xywh(x0, y0, width, height) {
+        pm.fill_rect(r, &paint(0xffffff, 0.92), id, None);
+        let p = PathBuilder::from_rect(r);
+        pm.stroke_path(&p, &paint(0x999999, 1.0), &stroke(1.0, None), id, None);
+    }
+    let mut y = y0 + pad;
+    let hatch_pm = hatch();
+    for (i, e) in entries.iter().enumerate() {
+        let x = x0 + pad;
+        match e {
+            Entry::Header(t) => {
+                if i > 0 {
+                    y += 4.0;
+                }
+                text::draw(pm, t, x, y, size, Weight::Bold, INK, None);
+                y += row;
+            }
+            Entry::Fill(_, t) | Entry::Hatched(t) => {
+                if let Some(r) = tiny_skia::Rect::from_xywh(x, y + 1.0, 24.0, 14.0) {
+                    match e {
+                        Entry::Fill(..) => pm.fill_rect(r, &paint(*c_of(e), 1.0), id, None),
+                        _ => {
+                            pm.fill_rect(r, &hatched(&hatch_pm), id, None);
+                        }
+                    }
+                    pm.stroke_path(
+                        &PathBuilder::from_rect(r),
+                        &paint(0x888888, 1.0),
+                        &stroke(0.6, None),
+                        id,
+                        None,
+                    );
+                }
+                text::draw(pm, t, x + 34.0, y, size, Weight::Regular, INK, None);
+                y += row;
+            }
+            Entry::Line(c, wd, dashed, t) => {
+                let mut pb = PathBuilder::new();
+                pb.move_to(x, y + 8.0);
+                pb.line_to(x + 24.0, y + 8.0);
+                if let Some(p) = pb.finish() {
+                    let dash = dashed.then(|| vec![7.0, 4.0]);
+                    pm.stroke_path(&p, &paint(*c, 1.0), &stroke(*wd, dash), id, None);
+                }
+                text::draw(pm, t, x + 34.0, y, size, Weight::Regular, INK, None);
+                y += row;
+            }
+            Entry::Marker(c, t) => {
+                diamond(pm, x + 12.0, y + 8.0, 6.0, *c);
+                text::draw(pm, t, x + 34.0, y, size, Weight::Regular, INK, None);
+                y += row;
+            }
+            Entry::Circle(c, r, t) => {
+                let hgt = row.max(2.0 * r + 4.0);
+                let cx = x + 2.0 + r.max(5.0);
+                circle(pm, cx, y + hgt / 2.0, *r, *c, 0.85, Some(0x666666));
+                text::draw(
+                    pm,
+                    t,
+                    x + 14.0 + 2.0 * r.max(5.0),
+                    y + hgt / 2.0 - 8.0,
+                    size,
+                    Weight::Regular,
+                    INK,
+                    None,
+                );
+                y += hgt;
+            }
+            Entry::Ramp(cs, a, b) => {
+                let n = cs.len() as f32;
+                let bw = 150.0 / n;
+                for (j, c) in cs.iter().enumerate() {
+                    if let Some(r) = tiny_skia::Rect::from_xywh(x + j as f32 * bw, y, bw, 12.0) {
+                        pm.fill_rect(r, &paint(*c, 0.85), id, None);
+                    }
+                }
+                text::draw(pm, a, x, y + 14.0, 11.0, Weight::Regular, MUTED, None);
+                let (bwid, _) = text::measure(b, 11.0, Weight::Regular);
+                text::draw(
+                    pm,
+                    b,
+                    (x + 150.0 - bwid).max(x + 40.0),
+                    y + 14.0,
+                    11.0,
+                    Weight::Regular,
+                    MUTED,
+                    None,
+                );
+                y += 34.0;
+            }
+        }
+    }
+    [x0, y0, width, height]
+}
+
+pub(super) fn c_of(e: &Entry) -> &u32 {
+    match e {
+        Entry::Fill(c, _) => c,
+        _ => &NO_DATA,
+    }
+}
+
+pub(super) fn legend_height(entries: &[Entry], pad: f32, row: f32) -> f32 {
+    let mut h = pad;
+    for e in entries {
+        h += match e {
+            Entry::Header(_) => row + 4.0,
+            Entry::Circle(_, r, _) => row.max(2.0 * r + 4.0),
+            Entry::Ramp(..) => 34.0,
+            _ => row,
+        };
+    }
+    h + pad - 4.0
+}

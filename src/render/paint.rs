@@ -1,0 +1,204 @@
+//! Colours, paints, strokes, hatching, markers, and geometries as paths
+//! in the view.
+
+use super::*;
+
+// ------------------------------------------------------------------ colours
+
+/// Outside the layers (sea, and countries not in the data): plain.
+pub(super) const SEA: u32 = 0xeef0f0;
+pub(super) const NEIGHBOUR: u32 = 0xe3dfd6;
+pub(super) const NEIGHBOUR_LINE: u32 = 0xb5afa3;
+pub(super) const LAND: u32 = 0xfbfaf5;
+pub(super) const DISTRICT_LINE: u32 = 0xb8b1a4;
+pub(super) const PROVINCE_LINE: u32 = 0x5f584d;
+pub(super) const DURAND: u32 = 0x1a1a1a;
+pub(super) const INK: u32 = 0x222222;
+pub(super) const MUTED: u32 = 0x555555;
+pub(super) const NO_DATA: u32 = 0xd9d9d9;
+
+pub(super) fn corridor_colour(name: &str) -> u32 {
+    match name {
+        "eastern" => 0x1b9e77,
+        "western" => 0xd95f02,
+        _ => 0x7570b3,
+    }
+}
+
+pub(super) fn paint(rgb: u32, alpha: f32) -> Paint<'static> {
+    let mut p = Paint::default();
+    p.set_color_rgba8(
+        (rgb >> 16) as u8,
+        (rgb >> 8) as u8,
+        rgb as u8,
+        (alpha.clamp(0.0, 1.0) * 255.0).round() as u8,
+    );
+    p.anti_alias = true;
+    p
+}
+
+pub(super) fn stroke(width: f32, dash: Option<Vec<f32>>) -> Stroke {
+    Stroke {
+        width,
+        line_cap: LineCap::Round,
+        line_join: LineJoin::Round,
+        dash: dash.and_then(|d| StrokeDash::new(d, 0.0)),
+        ..Stroke::default()
+    }
+}
+
+// ---------------------------------------------------------------- geometry
+
+pub(super) fn ring_path(pb: &mut PathBuilder, view: &View, ring: &LineString) {
+    let mut first = true;
+    let mut last = (f32::NAN, f32::NAN);
+    for c in &ring.0 {
+        let p = view.px(*c);
+        if first {
+            pb.move_to(p.0, p.1);
+            first = false;
+            last = p;
+        } else if (p.0 - last.0).abs() + (p.1 - last.1).abs() > 0.25 {
+            pb.line_to(p.0, p.1);
+            last = p;
+        }
+    }
+    pb.close();
+}
+
+pub(super) fn polygons_path(view: &View, polys: &[Polygon]) -> Option<Path> {
+    let mut pb = PathBuilder::new();
+    for p in polys {
+        ring_path(&mut pb, view, p.exterior());
+        for h in p.interiors() {
+            ring_path(&mut pb, view, h);
+        }
+    }
+    pb.finish()
+}
+
+pub(super) fn line_path(view: &View, lines: &[&LineString]) -> Option<Path> {
+    let mut pb = PathBuilder::new();
+    for l in lines {
+        for (i, c) in l.0.iter().enumerate() {
+            let p = view.px(*c);
+            if i == 0 {
+                pb.move_to(p.0, p.1);
+            } else {
+                pb.line_to(p.0, p.1);
+            }
+        }
+    }
+    pb.finish()
+}
+
+pub(super) fn polys_of(g: &Geometry) -> Vec<Polygon> {
+    match g {
+        Geometry::Polygon(p) => vec![p.clone()],
+        Geometry::MultiPolygon(m) => m.0.clone(),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn lines_of(g: &Geometry) -> Vec<&LineString> {
+    match g {
+        Geometry::LineString(l) => vec![l],
+        Geometry::MultiLineString(m) => m.0.iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn geometry_path(view: &View, g: &Geometry) -> Option<Path> {
+    let polys = polys_of(g);
+    if !polys.is_empty() {
+        return polygons_path(view, &polys);
+    }
+    line_path(view, &lines_of(g))
+}
+
+pub(super) fn hatch() -> Pixmap {
+    let mut pm = Pixmap::new(8, 8).expect("pixmap");
+    pm.fill(tiny_skia::Color::from_rgba8(0xe4, 0xe4, 0xe4, 255));
+    let mut pb = PathBuilder::new();
+    pb.move_to(0.0, 8.0);
+    pb.line_to(8.0, 0.0);
+    pb.move_to(-4.0, 4.0);
+    pb.line_to(4.0, -4.0);
+    pb.move_to(4.0, 12.0);
+    pb.line_to(12.0, 4.0);
+    if let Some(p) = pb.finish() {
+        pm.stroke_path(
+            &p,
+            &paint(0x9a9a9a, 1.0),
+            &stroke(1.0, None),
+            Transform::identity(),
+            None,
+        );
+    }
+    pm
+}
+
+/// A paint that fills with the no-data hatching.
+pub(super) fn hatched(pattern: &Pixmap) -> Paint<'_> {
+    Paint {
+        shader: Pattern::new(
+            pattern.as_ref(),
+            SpreadMode::Repeat,
+            FilterQuality::Nearest,
+            1.0,
+            Transform::identity(),
+        ),
+        ..Paint::default()
+    }
+}
+
+/// Fill a marker's path, then outline it (if an outline colour is given).
+pub(super) fn marker(
+    pm: &mut Pixmap,
+    path: Option<Path>,
+    fill: (u32, f32),
+    outline: Option<(u32, f32, f32)>,
+) {
+    let Some(p) = path else { return };
+    let id = Transform::identity();
+    pm.fill_path(&p, &paint(fill.0, fill.1), FillRule::Winding, id, None);
+    if let Some((rgb, alpha, width)) = outline {
+        pm.stroke_path(&p, &paint(rgb, alpha), &stroke(width, None), id, None);
+    }
+}
+
+pub(super) fn diamond(pm: &mut Pixmap, x: f32, y: f32, r: f32, rgb: u32) {
+    let mut pb = PathBuilder::new();
+    pb.move_to(x, y - r);
+    pb.line_to(x + r, y);
+    pb.line_to(x, y + r);
+    pb.line_to(x - r, y);
+    pb.close();
+    marker(pm, pb.finish(), (0xffffff, 1.0), Some((rgb, 1.0, 2.0)));
+}
+
+pub(super) fn circle(
+    pm: &mut Pixmap,
+    x: f32,
+    y: f32,
+    r: f32,
+    rgb: u32,
+    alpha: f32,
+    outline: Option<u32>,
+) {
+    marker(
+        pm,
+        PathBuilder::from_circle(x, y, r.max(0.5)),
+        (rgb, alpha),
+        outline.map(|o| (o, 0.9, 0.8)),
+    );
+}
+
+/// A circle sprite, drawn once per colour and radius and then copied.
+pub(super) fn sprite(r: f32, rgb: u32, alpha: f32) -> Pixmap {
+    let size = (2.0 * r + 4.0).ceil() as u32;
+    let mut pm = Pixmap::new(size, size).expect("sprite");
+    let c = size as f32 / 2.0;
+    circle(&mut pm, c, c, r, rgb, alpha, Some(0xffffff));
+    pm
+}

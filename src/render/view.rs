@@ -1,0 +1,173 @@
+//! The view: where the map's extent lands in the image, in the projection
+//! fitted to it, and the bands above and below the map.
+
+use super::*;
+
+/// Projection plus the affine map from projected metres to pixels.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// The projection.
+    pub projection: Projection,
+    pub(super) scale: f64,
+    xc: f64,
+    yc: f64,
+    cx: f64,
+    cy: f64,
+    /// The map area (x, y, w, h) in pixels.
+    pub area: [f32; 4],
+    /// Small image: smaller type and furniture.
+    pub compact: bool,
+}
+
+impl View {
+    /// Pixel position of a lon/lat.
+    pub fn px(&self, c: Coord) -> (f32, f32) {
+        let (x, y) = self.projection.forward(c);
+        (
+            (self.cx + (x - self.xc) * self.scale) as f32,
+            (self.cy - (y - self.yc) * self.scale) as f32,
+        )
+    }
+
+    /// Lon/lat at a pixel position.
+    pub fn lonlat(&self, px: f64, py: f64) -> Coord {
+        self.projection.inverse(
+            self.xc + (px - self.cx) / self.scale,
+            self.yc - (py - self.cy) / self.scale,
+        )
+    }
+
+    /// Projected metres per pixel.
+    pub fn metres_per_px(&self) -> f64 {
+        1.0 / self.scale
+    }
+}
+
+pub(super) fn bbox_of(layer: &Layer, filter: impl Fn(&crate::Feature) -> bool) -> Option<Rect> {
+    let mut r: Option<Rect> = None;
+    for f in layer.features.iter().filter(|f| filter(f)) {
+        if let Some(b) = f.geometry.bounding_rect() {
+            r = Some(match r {
+                None => b,
+                Some(a) => Rect::new(
+                    Coord {
+                        x: a.min().x.min(b.min().x),
+                        y: a.min().y.min(b.min().y),
+                    },
+                    Coord {
+                        x: a.max().x.max(b.max().x),
+                        y: a.max().y.max(b.max().y),
+                    },
+                ),
+            });
+        }
+    }
+    r
+}
+
+/// The lon/lat box of an extent, with its margin.
+pub fn extent_box(e: &Extent) -> Result<Rect> {
+    let (r, margin) = match e {
+        Extent::BBox(b) => (
+            Rect::new(Coord { x: b[0], y: b[1] }, Coord { x: b[2], y: b[3] }),
+            0.0,
+        ),
+        Extent::Named(n) => {
+            let province = |name: &'static str| -> Result<Rect> {
+                let l = Catalogue::shared("provinces")?;
+                bbox_of(l, |f| f.name() == Some(name)).ok_or_else(|| Error::Layer {
+                    layer: "provinces".into(),
+                    message: format!("no province named {name:?}"),
+                })
+            };
+            let r = match n.as_str() {
+                "pakistan" => bbox_of(Catalogue::shared("districts")?, |_| true),
+                "kp" => Some(province("Khyber Pakhtunkhwa")?),
+                "balochistan" => Some(province("Balochistan")?),
+                "chaman" => bbox_of(Catalogue::shared("chaman")?, |_| true),
+                other => bbox_of(&Catalogue::load(other)?, |_| true),
+            }
+            .ok_or_else(|| Error::Layer {
+                layer: n.clone(),
+                message: "the layer is empty, so it gives no extent".into(),
+            })?;
+            (r, 0.06)
+        }
+    };
+    // Margin: 6% each side, at least 0.05° (about 5 km).
+    let dx = (r.width() * margin).max(if margin > 0.0 { 0.05 } else { 0.0 });
+    let dy = (r.height() * margin).max(if margin > 0.0 { 0.05 } else { 0.0 });
+    Ok(Rect::new(
+        Coord {
+            x: (r.min().x - dx).max(-180.0),
+            y: (r.min().y - dy).max(-89.0),
+        },
+        Coord {
+            x: (r.max().x + dx).min(180.0),
+            y: (r.max().y + dy).min(89.0),
+        },
+    ))
+}
+
+/// Heights of the title and source bands: smaller on small images.
+pub(super) fn bands(size: (u32, u32)) -> (f32, f32) {
+    if compact(size) {
+        (44.0, 20.0)
+    } else {
+        (64.0, 26.0)
+    }
+}
+
+pub(super) fn compact(size: (u32, u32)) -> bool {
+    size.0 < 800 || size.1 < 650
+}
+
+pub(super) fn fit(extent: Rect, size: (u32, u32)) -> View {
+    let projection = Projection::for_extent(extent.min(), extent.max());
+    let (title_band, source_band) = bands(size);
+    let area = [
+        0.0,
+        title_band,
+        size.0 as f32,
+        size.1 as f32 - title_band - source_band,
+    ];
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for i in 0..=40 {
+        let t = i as f64 / 40.0;
+        for c in [
+            Coord {
+                x: extent.min().x + t * extent.width(),
+                y: extent.min().y,
+            },
+            Coord {
+                x: extent.min().x + t * extent.width(),
+                y: extent.max().y,
+            },
+            Coord {
+                x: extent.min().x,
+                y: extent.min().y + t * extent.height(),
+            },
+            Coord {
+                x: extent.max().x,
+                y: extent.min().y + t * extent.height(),
+            },
+        ] {
+            let (x, y) = projection.forward(c);
+            x0 = x0.min(x);
+            x1 = x1.max(x);
+            y0 = y0.min(y);
+            y1 = y1.max(y);
+        }
+    }
+    let scale = (area[2] as f64 / (x1 - x0)).min(area[3] as f64 / (y1 - y0));
+    View {
+        projection,
+        scale,
+        xc: (x0 + x1) / 2.0,
+        yc: (y0 + y1) / 2.0,
+        cx: (area[0] + area[2] / 2.0) as f64,
+        cy: (area[1] + area[3] / 2.0) as f64,
+        area,
+        compact: compact(size),
+    }
+}
