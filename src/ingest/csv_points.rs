@@ -1,8 +1,10 @@
 //! CSV point files: plain, ACLED and UCDP GED. UTF-8 with or without BOM,
 //! CRLF or LF, quoted fields with commas and newlines; `-` is standard input.
 
-use super::{Dialect, Fields, ReadOptions, Schema, find_column, parse_coord};
-use crate::error::{Error, Param, Result};
+use super::header::delimiter_name;
+use super::quoted::QuotedReader;
+use super::{Fields, Schema, parse_coord};
+use crate::error::{Error, Result};
 use std::io::Read;
 
 type RowResult = Result<super::RawRow>;
@@ -468,51 +470,6 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// How a delimiter reads in a message.
-pub fn delimiter_name(d: u8) -> &'static str {
-    match d {
-        b',' => "comma-separated",
-        b';' => "semicolon-separated",
-        b'\t' => "tab-separated",
-        b'|' => "pipe-separated",
-        _ => "separated by a custom delimiter",
-    }
-}
-
-/// The delimiter of a CSV file, from its first line: whichever of comma,
-/// semicolon, tab and pipe occurs most often outside quotes (comma when
-/// none does, or tab for a `.tsv` file: `tsv`).
-pub fn sniff_delimiter(head: &[u8], tsv: bool) -> u8 {
-    let head = head.strip_prefix("\u{feff}".as_bytes()).unwrap_or(head);
-    let start = head
-        .iter()
-        .position(|b| !matches!(b, b'\r' | b'\n'))
-        .unwrap_or(head.len());
-    let mut counts = [0usize; 4];
-    const CANDIDATES: [u8; 4] = [b',', b'\t', b';', b'|'];
-    let mut quoted = false;
-    for &c in &head[start..] {
-        match c {
-            b'"' => quoted = !quoted,
-            b'\n' if !quoted => break,
-            _ if !quoted => {
-                if let Some(k) = CANDIDATES.iter().position(|&d| d == c) {
-                    counts[k] += 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    let best = (0..4).max_by_key(|&k| (counts[k], 4 - k)).unwrap_or(0);
-    if counts[best] == 0 && tsv {
-        b'\t'
-    } else if counts[best] == 0 {
-        b','
-    } else {
-        CANDIDATES[best]
-    }
-}
-
 /// The number of fields of a line without quotes, and its fields `lat` and
 /// `lon` (empty when the line is shorter).
 fn split_line(line: &str, delim: u8, lat: usize, lon: usize) -> (usize, &str, &str) {
@@ -567,197 +524,10 @@ fn utf8_column(schema: &Schema, field: usize) -> (String, String) {
     (col, "not valid UTF-8".to_string())
 }
 
-/// The csv crate's own record parser, for records with quotes.
-struct QuotedReader {
-    core: csv_core::Reader,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl QuotedReader {
-    fn new(delimiter: u8) -> Self {
-        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
-        // A byte order mark is stripped only at the start of a file (the
-        // header's batch); say this parser has read already.
-        let _ = core.read_record(b"\n", &mut [0u8; 1], &mut [0usize; 1]);
-        QuotedReader {
-            core,
-            out: vec![0; 1024],
-            ends: vec![0; 64],
-        }
-    }
-
-    /// One record from the start of `input` and the bytes it used (`None`
-    /// when only line ends were left); the error is the index of a field
-    /// that is not UTF-8.
-    fn read(
-        &mut self,
-        input: &[u8],
-    ) -> (Option<std::result::Result<csv::StringRecord, usize>>, usize) {
-        use csv_core::ReadRecordResult as R;
-        let (mut nin, mut nout, mut nend) = (0, 0, 0);
-        // Batches end at record ends, so the batch running out inside a
-        // record means the file ended there.
-        let mut eof = false;
-        loop {
-            let rest = if eof { &[][..] } else { &input[nin..] };
-            let (res, i, o, e) =
-                self.core
-                    .read_record(rest, &mut self.out[nout..], &mut self.ends[nend..]);
-            nin += i;
-            nout += o;
-            nend += e;
-            match res {
-                R::OutputFull => {
-                    let n = self.out.len() * 2;
-                    self.out.resize(n, 0);
-                }
-                R::OutputEndsFull => {
-                    let n = self.ends.len() * 2;
-                    self.ends.resize(n, 0);
-                }
-                R::InputEmpty => eof = true,
-                R::Record | R::End => break,
-            }
-        }
-        if nend == 0 {
-            return (None, nin);
-        }
-        let mut rec = csv::ByteRecord::with_capacity(nout, nend);
-        let mut start = 0;
-        for &e in &self.ends[..nend] {
-            rec.push_field(&self.out[start..e]);
-            start = e;
-        }
-        let rec = csv::StringRecord::from_byte_record(rec).map_err(|e| e.utf8_error().field());
-        (Some(rec), nin)
-    }
-}
-
-/// Names looked for, in two tiers: the second only when the first finds
-/// nothing.
-const LAT_NAMES: [&[&str]; 2] = [&["latitude", "lat"], &["y"]];
-const LON_NAMES: [&[&str]; 2] = [&["longitude", "lon", "lng", "long"], &["x"]];
-
-/// The column for one coordinate: the one named (exactly, else ignoring
-/// case), or the one column whose name is a known name of it. More than
-/// one candidate is an error listing them: frontier never guesses.
-fn coordinate_column(
-    origin: &str,
-    columns: &[String],
-    param: Param,
-    named: Option<&str>,
-    tiers: [&[&str]; 2],
-) -> Result<Option<usize>> {
-    let listing = |found: &[usize]| {
-        found
-            .iter()
-            .map(|&i| format!("{:?} (column {})", columns[i], i + 1))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let ambiguous = |found: &[usize]| Error::AmbiguousColumn {
-        origin: origin.to_string(),
-        param,
-        candidates: listing(found),
-    };
-    let norm = |c: &str| c.trim().to_ascii_lowercase();
-    if let Some(n) = named {
-        let exact: Vec<usize> = (0..columns.len()).filter(|&i| columns[i] == n).collect();
-        let found = if exact.is_empty() {
-            (0..columns.len())
-                .filter(|&i| norm(&columns[i]) == norm(n))
-                .collect()
-        } else {
-            exact
-        };
-        return match found.len() {
-            0 => Err(Error::MissingColumn {
-                origin: origin.to_string(),
-                param,
-                named: Some(n.to_string()),
-                columns: columns.to_vec(),
-            }),
-            1 => Ok(Some(found[0])),
-            _ => Err(ambiguous(&found)),
-        };
-    }
-    for names in tiers {
-        let found: Vec<usize> = (0..columns.len())
-            .filter(|&i| names.contains(&norm(&columns[i]).as_str()))
-            .collect();
-        match found.len() {
-            0 => continue,
-            1 => return Ok(Some(found[0])),
-            _ => return Err(ambiguous(&found)),
-        }
-    }
-    Ok(None)
-}
-
-/// Work out the coordinate columns and the dialect from the header.
-pub fn schema(
-    origin: &str,
-    columns: Vec<String>,
-    opts: &ReadOptions,
-    delimiter: u8,
-) -> Result<Schema> {
-    let lat = coordinate_column(
-        origin,
-        &columns,
-        Param::Latitude,
-        opts.lat.as_deref(),
-        LAT_NAMES,
-    )?;
-    let lon = coordinate_column(
-        origin,
-        &columns,
-        Param::Longitude,
-        opts.lon.as_deref(),
-        LON_NAMES,
-    )?;
-    let (Some(lat), Some(lon)) = (lat, lon) else {
-        let shown = String::from_utf8_lossy(&[delimiter]).into_owned();
-        return Err(Error::NoCoordinates {
-            origin: origin.to_string(),
-            read_as: delimiter_name(delimiter).to_string(),
-            columns: columns.join(&format!("{shown} ")),
-        });
-    };
-    let has = |n: &str| find_column(&columns, n);
-    let dialect = if has("event_id_cnty").is_some() && has("event_date").is_some() {
-        Dialect::Acled
-    } else if has("date_start").is_some() && has("where_prec").is_some() {
-        Dialect::Ucdp
-    } else {
-        Dialect::Plain
-    };
-    let (date, precision, fatalities) = match dialect {
-        Dialect::Acled => (has("event_date"), has("geo_precision"), has("fatalities")),
-        Dialect::Ucdp => (has("date_start"), has("where_prec"), has("best")),
-        _ => (
-            has("event_date").or_else(|| has("date")),
-            has("geo_precision").or_else(|| has("precision")),
-            has("fatalities"),
-        ),
-    };
-    Ok(Schema {
-        columns,
-        dialect,
-        lat,
-        lon,
-        date,
-        precision,
-        fatalities,
-        synthetic_coords: false,
-        header_line: None,
-        delimiter,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ingest::Dialect;
     use proptest::prelude::*;
 
     /// Every record as the csv crate reads the whole text at once, with

@@ -8,6 +8,10 @@
 mod csv_points;
 pub mod dates;
 mod geojson_points;
+mod header;
+mod pieces;
+mod quoted;
+pub(crate) use pieces::{Piece, RowParser};
 
 use crate::error::{Error, Param, Result};
 use geo::Coord;
@@ -306,6 +310,16 @@ enum Inner {
     Features(std::vec::IntoIter<RawRow>),
 }
 
+/// Rows in file order: `for row in source { ... }` (see
+/// [`PointSource::next_row`]).
+impl Iterator for PointSource {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        self.next_row()
+    }
+}
+
 /// Check a latitude/longitude pair as text; the error is (column, reason).
 pub fn parse_coord(
     lat_col: &str,
@@ -404,11 +418,11 @@ impl PointSource {
         }
         let delimiter = match opts.delimiter {
             Some(d) => d,
-            None => csv_points::sniff_delimiter(&head, hint == FormatHint::Tsv),
+            None => header::sniff_delimiter(&head, hint == FormatHint::Tsv),
         };
         let (rows, columns, header_line) =
             csv_points::CsvRows::from_reader(input, &origin, delimiter, csv_points::BATCH_BYTES)?;
-        let mut schema = csv_points::schema(&origin, columns, opts, delimiter)?;
+        let mut schema = header::schema(&origin, columns, opts, delimiter)?;
         schema.header_line = Some(header_line);
         Ok(PointSource {
             origin,
@@ -439,15 +453,6 @@ impl PointSource {
         self.len
     }
 
-    /// Keep `buf` (a piece's buffer, done with, from
-    /// [`RowParser::for_each`]) for a later piece, so that a long read
-    /// reuses the same memory.
-    pub fn reuse(&mut self, buf: Vec<u8>) {
-        if let Inner::Csv(r) = &mut self.inner {
-            r.reuse(buf);
-        }
-    }
-
     /// Bytes consumed so far (CSV only; 0 otherwise).
     pub fn position_bytes(&self) -> u64 {
         match &self.inner {
@@ -467,129 +472,6 @@ impl PointSource {
             Inner::Features(it) => it.next()?,
         };
         Some(finish(&self.schema, &self.opts, &self.origin, raw))
-    }
-
-    /// The next piece of input: a batch of whole CSV records (about
-    /// 256 KB) or [`PIECE_ROWS`] features; `None` at
-    /// the end. A piece is turned into rows by [`RowParser::for_each`], on
-    /// any thread.
-    pub fn next_piece(&mut self) -> Result<Option<Piece>> {
-        Ok(match &mut self.inner {
-            Inner::Csv(r) => r.next_batch()?.map(|b| Piece(PieceKind::Csv(b))),
-            Inner::Features(it) => {
-                let rows: Vec<RawRow> = it.by_ref().take(PIECE_ROWS).collect();
-                (!rows.is_empty()).then(|| Piece(PieceKind::Rows(rows)))
-            }
-        })
-    }
-
-    /// The next pieces of input, together about `bytes` of CSV (or as many
-    /// pieces of features); empty at the end.
-    pub fn next_pieces(&mut self, bytes: usize) -> Result<Vec<Piece>> {
-        let mut pieces = Vec::new();
-        for _ in 0..bytes.div_ceil(csv_points::BATCH_BYTES) {
-            match self.next_piece()? {
-                Some(p) => pieces.push(p),
-                None => break,
-            }
-        }
-        Ok(pieces)
-    }
-
-    /// What turns pieces into rows (shareable between threads).
-    pub fn parser(&self) -> RowParser {
-        RowParser {
-            schema: self.schema.clone(),
-            opts: self.opts.clone(),
-            origin: self.origin.clone(),
-        }
-    }
-
-    /// Read about `n` rows into `out` (pieces parsed on every core); false
-    /// when the input is exhausted.
-    pub fn read_chunk(&mut self, n: usize, out: &mut Vec<Row>) -> Result<bool> {
-        use rayon::prelude::*;
-        out.clear();
-        // About 70 bytes a row in a slim export.
-        let pieces = self.next_pieces(n * 70)?;
-        if pieces.is_empty() {
-            return Ok(false);
-        }
-        let parser = self.parser();
-        let parsed: Vec<Result<Vec<Row>>> =
-            pieces.into_par_iter().map(|p| parser.rows(p)).collect();
-        for p in parsed {
-            out.extend(p?);
-        }
-        Ok(true)
-    }
-}
-
-/// Features per piece of GeoJSON input.
-pub const PIECE_ROWS: usize = 2048;
-
-/// A piece of input, turned into rows by [`RowParser::rows`].
-#[derive(Debug)]
-pub struct Piece(PieceKind);
-
-impl Piece {
-    /// Bytes of CSV in the piece (0 for features).
-    pub fn csv_bytes(&self) -> usize {
-        match &self.0 {
-            PieceKind::Csv(b) => b.bytes.len(),
-            PieceKind::Rows(_) => 0,
-        }
-    }
-}
-
-#[derive(Debug)]
-enum PieceKind {
-    Csv(csv_points::Batch),
-    Rows(Vec<RawRow>),
-}
-
-/// Turns pieces of input into rows, on any thread.
-#[derive(Debug, Clone)]
-pub struct RowParser {
-    schema: Schema,
-    opts: ReadOptions,
-    origin: String,
-}
-
-impl RowParser {
-    /// Hand each row of a piece to `f`, in order; in strict mode the first
-    /// bad row is an error naming file, line and column (and ends the piece).
-    /// Gives back the piece's buffer, when no row kept a share of it, for
-    /// [`PointSource::reuse`].
-    pub fn for_each(&self, piece: Piece, mut f: impl FnMut(Row)) -> Result<Option<Vec<u8>>> {
-        let (schema, opts, origin) = (&self.schema, &self.opts, self.origin.as_str());
-        match piece.0 {
-            PieceKind::Csv(b) => {
-                let mut failed = None;
-                let buf = csv_points::parse_batch(b, schema, |raw| {
-                    if failed.is_none() {
-                        match finish(schema, opts, origin, raw) {
-                            Ok(row) => f(row),
-                            Err(e) => failed = Some(e),
-                        }
-                    }
-                });
-                failed.map_or(Ok(buf), Err)
-            }
-            PieceKind::Rows(rows) => {
-                for raw in rows {
-                    f(finish(schema, opts, origin, raw)?);
-                }
-                Ok(None)
-            }
-        }
-    }
-
-    /// The rows of a piece, in order (see [`RowParser::for_each`]).
-    pub fn rows(&self, piece: Piece) -> Result<Vec<Row>> {
-        let mut rows = Vec::new();
-        self.for_each(piece, |r| rows.push(r))?;
-        Ok(rows)
     }
 }
 

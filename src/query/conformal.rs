@@ -33,7 +33,7 @@
 //!   federal projection.
 
 #[cfg(test)]
-use super::distance::angle;
+use super::sphere::angle;
 use geo::Coord;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
 

@@ -5,6 +5,7 @@
 mod conformal;
 pub mod distance;
 mod locator;
+mod sphere;
 
 pub use distance::{DistanceIndex, Hit};
 pub use locator::{COUNTRY_SNAP_M, Location, Locator, Side, is_durand_line};
