@@ -19,9 +19,12 @@
 //! | [`render`] | thematic maps to PNG: choropleths, points, density, user layers, labels |
 //! | [`output`] | CSV, JSON, NDJSON and GeoJSON writers; files that appear whole or not at all |
 //! | [`units`] | distances written as text (`25km`) |
-//! | [`geodata`] | regenerating the built-in layers from the raw inputs |
-//! | [`synth`] | synthetic events and settlements for tests and benchmarks (labelled synthetic) |
 //! | [`error`] | the one error type; [`error::Param`] names what a client sets |
+//!
+//! Project tooling outside the API, behind the `tools` feature (on with the
+//! default `cli`): `geodata` regenerates the built-in layers from the raw
+//! inputs, `synth` makes synthetic events and settlements (labelled so) for
+//! tests, benchmarks and the demo.
 //!
 //! ## Examples
 //! Which district is Miranshah in?
@@ -96,6 +99,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+#[cfg(feature = "tools")]
 pub mod geodata;
 pub mod geodesy;
 pub mod index;
@@ -106,6 +110,7 @@ pub mod pipeline;
 pub mod query;
 pub mod render;
 pub mod summary;
+#[cfg(feature = "tools")]
 pub mod synth;
 pub mod units;
 

@@ -583,10 +583,7 @@ fn ambiguous_coordinate_columns_are_refused_with_the_candidates() {
     assert_eq!(table(&o.stdout)[0]["district"], "Peshawar", "{}", err(&o));
 }
 
-const REFERENCE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/events-reference.csv"
-);
+const REFERENCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/events-reference.csv");
 
 #[test]
 fn a_join_carries_numbers_leaves_text_out_and_keeps_missing_missing() {

@@ -12,10 +12,7 @@ fn csv_rows(text: &str) -> Table {
     table(text.as_bytes())
 }
 
-const EVENTS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/events-reference.csv"
-);
+const EVENTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/events-reference.csv");
 
 #[test]
 fn locate_puts_the_reference_events_in_the_districts_the_press_reported() {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tiny_skia::{Pixmap, PixmapPaint, Transform};
 
-const REFERENCE: &str = include_str!("../../tests/fixtures/events-reference.csv");
+const REFERENCE: &str = include_str!("../../assets/events-reference.csv");
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -2,22 +2,11 @@
 //! any polygon layer.
 
 use super::CmdError;
-use frontier::ingest::{PointSource, parse_date, value_text};
+use frontier::ingest::{PointSource, parse_date};
+use frontier::output::{TableFormat, write_table};
 use frontier::summary::{Grouping, Join, Options, summarize};
 use frontier::{Catalogue, Layer};
-use serde_json::{Map, Value};
-use std::io::Write;
 use std::path::PathBuf;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum TableFormat {
-    /// CSV for R and pandas.
-    Csv,
-    /// A Markdown table for reports.
-    Md,
-    /// A JSON array of objects.
-    Json,
-}
 
 fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date (e.g. 2021-08-15 or 15 August 2021)"))
@@ -93,8 +82,8 @@ pub struct Args {
     /// With --skip-invalid: write rejected rows to this CSV.
     #[arg(long, value_name = "FILE", requires = "skip_invalid")]
     rejects: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    /// Output format: csv (for R and pandas), md (a Markdown table for reports), json (an array of objects).
+    #[arg(long, value_parser = super::named::<TableFormat>(), default_value = "csv")]
     format: TableFormat,
     /// Output file (default, or `-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -169,15 +158,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let (cols, rows) = summary.table();
 
     let mut out = super::Sink::open(args.output.as_deref())?;
-    match args.format {
-        TableFormat::Csv => write_csv(&mut out, &cols, &rows)?,
-        TableFormat::Json => {
-            let arr: Vec<Value> = rows.iter().map(|r| Value::Object(rounded(r))).collect();
-            serde_json::to_writer_pretty(&mut out, &arr).map_err(std::io::Error::other)?;
-            writeln!(out)?;
-        }
-        TableFormat::Md => write_md(&mut out, &cols, &rows)?,
-    }
+    write_table(&mut out, args.format, &cols, &rows)?;
     let a = &summary.account;
     let rejects = match &args.rejects {
         Some(p) => {
@@ -235,98 +216,6 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             summary.join.as_ref().map_or("", |j| j.origin.as_str()),
             unmatched.join(", ")
         );
-    }
-    Ok(())
-}
-
-/// Non-integer numbers rounded to 4 decimals (for CSV and JSON).
-fn rounded(r: &Map<String, Value>) -> Map<String, Value> {
-    r.iter()
-        .map(|(k, v)| {
-            let v = match v.as_f64() {
-                Some(x) if !v.is_u64() && !v.is_i64() => {
-                    if x.fract() == 0.0 && x.abs() < 1e15 {
-                        Value::from(x as i64)
-                    } else {
-                        Value::from((x * 1e4).round() / 1e4)
-                    }
-                }
-                _ => v.clone(),
-            };
-            (k.clone(), v)
-        })
-        .collect()
-}
-
-fn write_csv(
-    out: &mut dyn Write,
-    cols: &[String],
-    rows: &[Map<String, Value>],
-) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(cols).map_err(std::io::Error::other)?;
-    for r in rows {
-        let r = rounded(r);
-        w.write_record(cols.iter().map(|c| value_text(&r[c])))
-            .map_err(std::io::Error::other)?;
-    }
-    w.flush()
-}
-
-/// Thousands separators for people: 1234567 → 1,234,567.
-fn thousands(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
-fn human(col: &str, v: &Value) -> String {
-    match v {
-        Value::Null => "–".into(),
-        Value::String(s) => s.replace('|', "\\|"),
-        Value::Number(n) => {
-            let x = n.as_f64().unwrap_or(0.0);
-            if col.ends_with("share") {
-                format!("{:.1}%", x * 100.0)
-            } else if n.is_u64() || n.is_i64() || (x.fract() == 0.0 && x.abs() < 1e15) {
-                thousands(x as i64)
-            } else if x.abs() >= 100.0 {
-                thousands(x.round() as i64)
-            } else {
-                format!("{x:.2}")
-            }
-        }
-        other => other.to_string(),
-    }
-}
-
-fn write_md(
-    out: &mut dyn Write,
-    cols: &[String],
-    rows: &[Map<String, Value>],
-) -> std::io::Result<()> {
-    writeln!(out, "| {} |", cols.join(" | "))?;
-    let align: Vec<&str> = cols
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i == 0 || c == "province" {
-                "---"
-            } else {
-                "---:"
-            }
-        })
-        .collect();
-    writeln!(out, "|{}|", align.join("|"))?;
-    for r in rows {
-        let cells: Vec<String> = cols.iter().map(|c| human(c, &r[c])).collect();
-        writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
 }

@@ -2,8 +2,10 @@
 //! all streaming, all keeping the input order and the column order.
 
 mod file;
+mod table;
 
 pub use file::{AtomicFile, remove_pending};
+pub use table::{TableFormat, rounded, thousands, write_table};
 
 use crate::ingest::Fields;
 use geo::Coord;
