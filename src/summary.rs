@@ -528,15 +528,65 @@ pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Resul
     })
 }
 
-fn per(x: f64, base: Option<f64>, unit: f64) -> Value {
-    match base {
-        Some(b) if b > 0.0 => json!(x / b * unit),
-        _ => Value::Null,
+/// `x` per `unit` of `base` (none without a positive base).
+fn per(x: f64, base: Option<f64>, unit: f64) -> Option<f64> {
+    base.filter(|b| *b > 0.0).map(|b| x / b * unit)
+}
+
+/// `a / b` (none when `b` is not positive).
+fn ratio(a: f64, b: f64) -> Option<f64> {
+    (b > 0.0).then(|| a / b)
+}
+
+/// A number, or null.
+fn num(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, |x| json!(x))
+}
+
+impl Group {
+    /// `x` (a count or a sum) per 100,000 people, by the Census 2023
+    /// population; `None` without one.
+    pub fn per_100k(&self, x: f64) -> Option<f64> {
+        per(x, self.population, 1e5)
+    }
+
+    /// `x` per 1,000 km² of geodesic area; `None` without an area.
+    ///
+    /// # Units
+    /// Per 1,000 km².
+    pub fn per_1000km2(&self, x: f64) -> Option<f64> {
+        per(x, self.area_km2, 1e3)
     }
 }
 
-fn ratio(a: f64, b: f64) -> Value {
-    if b > 0.0 { json!(a / b) } else { Value::Null }
+impl Tally {
+    /// Points on or after the split date less points before it.
+    pub fn change(&self) -> i64 {
+        self.after as i64 - self.before as i64
+    }
+
+    /// Points after over points before the split; `None` when there were
+    /// none before.
+    pub fn ratio(&self) -> Option<f64> {
+        ratio(self.after as f64, self.before as f64)
+    }
+}
+
+impl Summary {
+    /// The group called `name` (as in the name column) and its figures.
+    pub fn group(&self, name: &str) -> Option<&(Group, Tally)> {
+        self.groups.iter().find(|(g, _)| g.name == name)
+    }
+
+    /// Points per 365 days before and after the split date (each `None`
+    /// when its window is empty); `None` without a split.
+    pub fn per_365d(&self, t: &Tally) -> Option<(Option<f64>, Option<f64>)> {
+        let (_, before_days, after_days) = self.split?;
+        Some((
+            per(t.before as f64, Some(before_days as f64), 365.0),
+            per(t.after as f64, Some(after_days as f64), 365.0),
+        ))
+    }
 }
 
 fn band_name(edges: &[f64], i: usize) -> String {
@@ -569,41 +619,38 @@ impl Summary {
                 g.area_km2.map_or(Value::Null, |a| json!(a)),
             );
             m.insert("count".into(), json!(t.count));
-            m.insert("share".into(), ratio(t.count as f64, total as f64));
-            m.insert("per_100k".into(), per(t.count as f64, g.population, 1e5));
-            m.insert("per_1000km2".into(), per(t.count as f64, g.area_km2, 1e3));
+            m.insert("share".into(), num(ratio(t.count as f64, total as f64)));
+            m.insert("per_100k".into(), num(g.per_100k(t.count as f64)));
+            m.insert("per_1000km2".into(), num(g.per_1000km2(t.count as f64)));
             if let Some(v) = &self.value {
                 m.insert(v.clone(), json!(t.value));
-                m.insert(format!("{v}_share"), ratio(t.value, total_value));
-                m.insert(format!("{v}_per_100k"), per(t.value, g.population, 1e5));
+                m.insert(format!("{v}_share"), num(ratio(t.value, total_value)));
+                m.insert(format!("{v}_per_100k"), num(g.per_100k(t.value)));
             }
             if let Some(w) = &self.weight {
                 m.insert(w.clone(), json!(t.weight));
-                m.insert(format!("{w}_per_100k"), per(t.weight, g.population, 1e5));
+                m.insert(format!("{w}_per_100k"), num(g.per_100k(t.weight)));
             }
             if self.max_precision.is_some() {
                 m.insert("left_out_imprecise".into(), json!(t.left_out));
             } else {
                 m.insert("imprecise".into(), json!(t.imprecise));
             }
-            if let Some((_, db, da)) = self.split {
+            if let Some((before, after)) = self.per_365d(t) {
                 m.insert("before".into(), json!(t.before));
                 m.insert("after".into(), json!(t.after));
-                m.insert("change".into(), json!(t.after as i64 - t.before as i64));
-                m.insert("ratio".into(), ratio(t.after as f64, t.before as f64));
-                m.insert(
-                    "before_per_365d".into(),
-                    per(t.before as f64, Some(db as f64), 365.0),
-                );
-                m.insert(
-                    "after_per_365d".into(),
-                    per(t.after as f64, Some(da as f64), 365.0),
-                );
+                m.insert("change".into(), json!(t.change()));
+                m.insert("ratio".into(), num(t.ratio()));
+                m.insert("before_per_365d".into(), num(before));
+                m.insert("after_per_365d".into(), num(after));
                 if let Some(v) = &self.value {
                     m.insert(format!("{v}_before"), json!(t.value_before));
                     m.insert(format!("{v}_after"), json!(t.value_after));
                     m.insert(format!("{v}_change"), json!(t.value_after - t.value_before));
-                    m.insert(format!("{v}_ratio"), ratio(t.value_after, t.value_before));
+                    m.insert(
+                        format!("{v}_ratio"),
+                        num(ratio(t.value_after, t.value_before)),
+                    );
                 }
             }
             if let Some(edges) = &self.bands {
@@ -616,10 +663,7 @@ impl Summary {
                 for (k, c) in j.columns.iter().enumerate() {
                     let v = vals.and_then(|v| v[k]);
                     m.insert(c.clone(), v.map_or(Value::Null, |x| json!(x)));
-                    m.insert(
-                        format!("{c}_per_100k"),
-                        v.map_or(Value::Null, |x| per(x, g.population, 1e5)),
-                    );
+                    m.insert(format!("{c}_per_100k"), num(v.and_then(|x| g.per_100k(x))));
                 }
             }
             rows.push(m);

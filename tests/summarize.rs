@@ -124,6 +124,55 @@ fn split_arithmetic_by_hand() {
     assert!(err(&o).contains("1 outside the date window"), "{}", err(&o));
 }
 
+/// The same arithmetic through the library's typed results: counts, rates
+/// per 100,000 and per 365 days, change and ratio as methods, no string
+/// keys.
+#[test]
+fn typed_results_by_hand() {
+    use frontier::ingest::{FormatHint, PointSource, ReadOptions};
+    use frontier::summary::{Grouping, Options, summarize};
+    let input = "event_date,latitude,longitude,fatalities\n\
+                 2021-01-05,34.005,71.547,1\n\
+                 10 March 2021,34.01,71.55,3\n\
+                 2021-08-15,34.0,71.5,0\n\
+                 2021-09-01,34.02,71.56,4\n\
+                 2021-12-31,34.0,71.54,6\n\
+                 2021-10-10,30.19,67.0,5\n\
+                 2020-06-01,30.19,67.0,9\n";
+    let mut src = PointSource::from_reader(
+        Box::new(input.as_bytes()),
+        "t.csv",
+        FormatHint::None,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let opts = Options {
+        value: Some("fatalities".into()),
+        split: Some(date("2021-08-15")),
+        from: Some(date("2021-01-01")),
+        to: Some(date("2021-12-31")),
+        ..Default::default()
+    };
+    let s = summarize(&mut src, Grouping::Districts, opts).unwrap();
+    let (g, t) = s.group("Peshawar").unwrap();
+    assert_eq!((t.count, t.before, t.after, t.change()), (5, 2, 3, 1));
+    assert_eq!(t.ratio(), Some(1.5));
+    assert_eq!((t.value_before, t.value_after), (4.0, 10.0));
+    assert_eq!(g.population, Some(4_758_762.0));
+    assert!((g.per_100k(t.count as f64).unwrap() - 5.0 / 47.58762).abs() < 1e-12);
+    let (before, after) = s.per_365d(t).unwrap();
+    assert!((before.unwrap() - 2.0 / 226.0 * 365.0).abs() < 1e-12);
+    assert!((after.unwrap() - 3.0 / 139.0 * 365.0).abs() < 1e-12);
+    let (_, q) = s.group("Quetta").unwrap();
+    assert_eq!((q.before, q.after, q.ratio()), (0, 1, None));
+    assert_eq!(s.account.outside_window, 1);
+    assert_eq!(
+        s.account.rows_in,
+        s.account.counted + s.account.outside_window
+    );
+}
+
 #[test]
 fn provinces_and_no_data_are_empty_not_zero() {
     let input = "lat,lon\n35.92,74.31\n34.0,71.5\n";

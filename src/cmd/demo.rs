@@ -8,12 +8,13 @@ use frontier::Catalogue;
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::query::DistanceIndex;
 use frontier::render::classify::{Method, breaks};
+use frontier::render::side_by_side;
 use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
-use frontier::summary::{Grouping, Options, summarize};
+use frontier::summary::{Group, Grouping, Options, Tally, summarize};
 use frontier::synth::Synth;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use tiny_skia::{Pixmap, PixmapPaint, Transform};
+use tiny_skia::Pixmap;
 
 const REFERENCE: &str = include_str!("../../assets/events-reference.csv");
 
@@ -128,14 +129,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             Some("Khyber Pakhtunkhwa") | Some("Balochistan")
         )
     };
-    let (_, rows) = summary.table();
-    let per = |key: &str| -> BTreeMap<String, Option<f64>> {
+    // One value per district in scope, from the typed summary.
+    let per = |value: &dyn Fn(&Group, &Tally) -> Option<f64>| -> BTreeMap<String, Option<f64>> {
         summary
             .groups
             .iter()
-            .zip(&rows)
-            .filter(|((g, _), _)| in_scope(&g.province))
-            .map(|((g, _), r)| (g.name.clone(), r.get(key).and_then(|v| v.as_f64())))
+            .filter(|(g, _)| in_scope(&g.province))
+            .map(|(g, t)| (g.name.clone(), value(g, t)))
             .collect()
     };
     let kp_bal = Extent::BBox([60.5, 24.5, 74.3, 36.6]);
@@ -147,7 +147,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         )),
         choropleth: Some(Choropleth {
             layer: districts.clone(),
-            values: per("per_100k"),
+            values: per(&|g, t| g.per_100k(t.count as f64)),
             title: "Events per 100,000".into(),
             classes: 5,
             method: Method::Quantile,
@@ -161,8 +161,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     save(&map.pixmap, &args.out.join("03-events-per-100k.png"))?;
 
     // 4. Before and after 15 August 2021: two panels, the same classes.
-    let before = per("before_per_365d");
-    let after = per("after_per_365d");
+    let before = per(&|_, t| summary.per_365d(t).and_then(|(b, _)| b));
+    let after = per(&|_, t| summary.per_365d(t).and_then(|(_, a)| a));
     let all: Vec<f64> = before
         .values()
         .chain(after.values())
@@ -193,27 +193,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         panel(before, "Before 15 August 2021")?,
         panel(after, "From 15 August 2021")?,
     );
-    let mut both = Pixmap::new(2000, 1100).expect("canvas");
-    both.draw_pixmap(
-        0,
-        0,
-        a.pixmap.as_ref(),
-        &PixmapPaint::default(),
-        Transform::identity(),
-        None,
-    );
-    both.draw_pixmap(
-        1000,
-        0,
-        b.pixmap.as_ref(),
-        &PixmapPaint::default(),
-        Transform::identity(),
-        None,
-    );
-    let sep = tiny_skia::Rect::from_xywh(999.0, 0.0, 2.0, 1100.0).expect("rect");
-    let mut grey = tiny_skia::Paint::default();
-    grey.set_color_rgba8(0x88, 0x88, 0x88, 255);
-    both.fill_rect(sep, &grey, Transform::identity(), None);
+    let both = side_by_side(&[a.pixmap, b.pixmap])?;
     save(&both, &args.out.join("04-before-after.png"))?;
 
     // 5. Waziristan close-up; 6. Chaman close-up.
@@ -285,12 +265,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         "{:<22} {:<20} {:>7} {:>9} {:>7} {:>7}",
         "district", "province", "events", "per 100k", "before", "after"
     );
-    let mut top: Vec<(&frontier::summary::Group, &frontier::summary::Tally, f64)> = summary
+    let mut top: Vec<(&Group, &Tally, f64)> = summary
         .groups
         .iter()
-        .zip(&rows)
-        .filter(|((g, _), _)| in_scope(&g.province))
-        .filter_map(|((g, t), r)| Some((g, t, r.get("per_100k")?.as_f64()?)))
+        .filter(|(g, _)| in_scope(&g.province))
+        .filter_map(|(g, t)| Some((g, t, g.per_100k(t.count as f64)?)))
         .collect();
     top.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.0.name.cmp(&b.0.name)));
     for (g, t, p) in top.iter().take(10) {

@@ -296,6 +296,36 @@ pub struct ScaleBar {
     pub px: f64,
 }
 
+/// Maps of one height side by side (small multiples), a 2-pixel grey rule
+/// between each pair.
+pub fn side_by_side(maps: &[Pixmap]) -> Result<Pixmap> {
+    let h = maps.iter().map(Pixmap::height).max().unwrap_or(0);
+    let w: u32 = maps.iter().map(Pixmap::width).sum();
+    let mut out = Pixmap::new(w, h).ok_or_else(|| Error::InvalidSetting {
+        param: Param::ImageSize,
+        value: format!("{w}x{h}"),
+        expected: "side by side, the maps must make an image of some size".into(),
+    })?;
+    let mut x = 0;
+    for (i, m) in maps.iter().enumerate() {
+        out.draw_pixmap(
+            x as i32,
+            0,
+            m.as_ref(),
+            &PixmapPaint::default(),
+            Transform::identity(),
+            None,
+        );
+        if i > 0 {
+            let rule =
+                tiny_skia::Rect::from_xywh(x as f32 - 1.0, 0.0, 2.0, h as f32).expect("rect");
+            out.fill_rect(rule, &paint(0x888888, 1.0), Transform::identity(), None);
+        }
+        x += m.width();
+    }
+    Ok(out)
+}
+
 /// Width and height a map may have, pixels.
 pub const SIZES: std::ops::RangeInclusive<u32> = 200..=8000;
 
