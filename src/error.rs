@@ -187,6 +187,12 @@ pub enum Param {
     Precision,
     /// The column a table is joined on.
     JoinKey,
+    /// The column points are coloured by (`PointsLayer::read`).
+    ColorBy,
+    /// The column points are sized by (`PointsLayer::read`).
+    SizeBy,
+    /// The column of a table a choropleth shows (`Choropleth::read`).
+    MapColumn,
     /// An image size in pixels (`MapSpec::size`).
     ImageSize,
     /// A colour palette's name (`Choropleth::palette`).
@@ -204,6 +210,9 @@ impl Param {
             Param::Date => "a date filter or split",
             Param::Precision => "a precision filter",
             Param::JoinKey => "the join",
+            Param::ColorBy => "the colour column",
+            Param::SizeBy => "the size column",
+            Param::MapColumn => "the mapped column",
             Param::ImageSize => "image size",
             Param::Palette => "palette",
         }

@@ -427,7 +427,7 @@ fn render_command_and_its_bad_inputs() {
                 "--color-by",
                 "colour",
             ],
-            "--color-by colour: no such column",
+            "no column named \"colour\" for --color-by",
         ),
         (
             vec![

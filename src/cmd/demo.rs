@@ -3,7 +3,6 @@
 //! short per-district summary on standard output.
 
 use super::CmdError;
-use super::render::read_points;
 use frontier::Catalogue;
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::query::DistanceIndex;
@@ -67,13 +66,18 @@ pub fn run(args: Args) -> Result<(), CmdError> {
 
     let opts = ReadOptions::default();
     let ev = events_path.to_string_lossy().into_owned();
-    let (typed, credit) = read_points(&ev, &opts, Some("event_type"), Some("fatalities"))?;
-    let (reference, ref_credit) = read_points(
-        &reference_path.to_string_lossy(),
-        &opts,
-        Some("event_type"),
-        Some("fatalities"),
-    )?;
+    let read = |path: &str, typed: bool| -> Result<(Vec<PointDatum>, String), CmdError> {
+        let mut src = PointSource::open(path, &opts)?;
+        let (c, s) = if typed {
+            (Some("event_type"), Some("fatalities"))
+        } else {
+            (None, None)
+        };
+        let r = PointsLayer::read(&mut src, c, s)?;
+        Ok((r.points, r.credit))
+    };
+    let (typed, credit) = read(&ev, true)?;
+    let (reference, ref_credit) = read(&reference_path.to_string_lossy(), true)?;
     let ref_credit = format!("{ref_credit} (press reports)");
     let n = args.events;
 
@@ -248,7 +252,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     save(&map.pixmap, &args.out.join("07-cpec-10km.png"))?;
 
     // 8. Refugee settlements as density.
-    let (settlements, _) = read_points(&refugees_path.to_string_lossy(), &opts, None, None)?;
+    let (settlements, _) = read(&refugees_path.to_string_lossy(), false)?;
     let map = render(&MapSpec {
         title: Some("Afghan refugee settlements (synthetic)".into()),
         subtitle: Some("3,000 synthetic settlements: half in KP, a quarter in Balochistan, spread by district population".into()),

@@ -78,6 +78,9 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::Date => "--from/--to/--split",
         Param::Precision => "--max-precision",
         Param::JoinKey => "--on",
+        Param::ColorBy => "--color-by",
+        Param::SizeBy => "--size-by",
+        Param::MapColumn => "--column",
         Param::ImageSize => "--size",
         Param::Palette => "--palette",
     }

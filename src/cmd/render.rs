@@ -1,13 +1,12 @@
 //! `frontier render`: a thematic map as PNG.
 
 use super::CmdError;
-use frontier::ingest::{PointSource, ReadOptions, Row};
+use frontier::ingest::{PointSource, ReadOptions};
 use frontier::render::classify::Method;
 use frontier::render::{
     Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, Style, render,
 };
 use frontier::{Catalogue, Layer};
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 fn size_arg(s: &str) -> Result<(u32, u32), String> {
@@ -84,7 +83,8 @@ pub struct Args {
     pub reading: super::points::Reading,
 }
 
-/// Points read from a file, plus the credit line for the map.
+/// Points read from a file, plus the credit line for the map; stderr says
+/// what was left off or drawn small.
 pub fn read_points(
     path: &str,
     opts: &ReadOptions,
@@ -92,76 +92,23 @@ pub fn read_points(
     size_by: Option<&str>,
 ) -> Result<(Vec<PointDatum>, String), CmdError> {
     let mut src = PointSource::open(path, opts)?;
-    let schema = src.schema().clone();
-    let col = |name: Option<&str>, flag: &str| -> Result<Option<usize>, CmdError> {
-        match name {
-            None => Ok(None),
-            Some(n) => schema.find(n).map(Some).ok_or_else(|| {
-                CmdError::Usage(format!(
-                    "{flag} {n}: no such column in {path} (columns: {})",
-                    schema.columns.join(", ")
-                ))
-            }),
-        }
-    };
-    let (ci, si) = (col(color_by, "--color-by")?, col(size_by, "--size-by")?);
-    let source_col = schema.find("source");
-    let mut all_synthetic = source_col.is_some();
-    let (mut out, mut rejected, mut odd_sizes) = (Vec::new(), 0u64, 0u64);
-    while let Some(row) = src.next_row() {
-        match row? {
-            Row::Reject(_) => rejected += 1,
-            Row::Record(r) => {
-                if let Some(s) = source_col {
-                    all_synthetic &= r.fields.text(s) == "synthetic";
-                }
-                let size = match si {
-                    None => None,
-                    Some(i) => {
-                        let t = r.fields.text(i);
-                        if t.trim().is_empty() {
-                            None
-                        } else {
-                            Some(t.trim().parse::<f64>().map_err(|_| frontier::Error::Row {
-                                origin: src.origin().to_string(),
-                                line: r.line,
-                                column: schema.columns[i].clone(),
-                                message: format!("not a number: {t:?}"),
-                            })?)
-                        }
-                    }
-                };
-                if si.is_some() && !size.is_some_and(|v| v.is_finite() && v >= 0.0) {
-                    odd_sizes += 1;
-                }
-                out.push(PointDatum {
-                    at: r.coord,
-                    category: ci.map(|i| r.fields.text(i).into_owned()),
-                    size,
-                });
-            }
-        }
-    }
-    if rejected > 0 {
-        eprintln!("frontier: {path}: {rejected} unreadable rows left off the map");
-    }
-    if let (Some(c), true) = (size_by, odd_sizes > 0) {
+    let read = PointsLayer::read(&mut src, color_by, size_by)?;
+    if read.rejected > 0 {
         eprintln!(
-            "frontier: {path}: {odd_sizes} points with an empty, non-finite or negative {c} drawn at the smallest size"
+            "frontier: {path}: {} unreadable rows left off the map",
+            read.rejected
         );
     }
-    let name = Path::new(path)
-        .file_name()
-        .map_or(path.to_string(), |n| n.to_string_lossy().into_owned());
-    let credit = if all_synthetic && !out.is_empty() {
-        "synthetic data (frontier synth)".to_string()
-    } else {
-        format!("Data: {name}")
-    };
-    Ok((out, credit))
+    if let (Some(c), true) = (size_by, read.odd_sizes > 0) {
+        eprintln!(
+            "frontier: {path}: {} points with an empty, non-finite or negative {c} drawn at the smallest size",
+            read.odd_sizes
+        );
+    }
+    Ok((read.points, read.credit))
 }
 
-/// Read a summary table for a choropleth.
+/// Read a summary table for a choropleth; stderr counts the no-data rows.
 pub fn read_choropleth(
     path: &Path,
     column: &str,
@@ -170,84 +117,14 @@ pub fn read_choropleth(
     palette: &str,
 ) -> Result<Choropleth, CmdError> {
     let origin = path.display().to_string();
-    let mut r = csv::Reader::from_path(path).map_err(|e| frontier::Error::Csv {
-        origin: origin.clone(),
-        source: e,
-    })?;
-    let headers: Vec<String> = r
-        .headers()
-        .map_err(|e| frontier::Error::Csv {
-            origin: origin.clone(),
-            source: e,
-        })?
-        .iter()
-        .map(String::from)
-        .collect();
-    let layer_name = match headers.first().map(String::as_str) {
-        Some("district") => "districts",
-        Some("province") => "provinces",
-        other => {
-            return Err(CmdError::Usage(format!(
-                "{origin}: the first column must be district or province (from `frontier summarize`), not {:?}",
-                other.unwrap_or_default()
-            )));
-        }
-    };
-    let ci = headers.iter().position(|h| h == column).ok_or_else(|| {
-        CmdError::Usage(format!(
-            "--column {column}: no such column in {origin} (columns: {})",
-            headers.join(", ")
-        ))
-    })?;
-    let layer: Layer = Catalogue::load(layer_name)?;
-    let mut values = BTreeMap::new();
-    let mut no_data = 0;
-    for rec in r.records() {
-        let rec = rec.map_err(|e| frontier::Error::Csv {
-            origin: origin.clone(),
-            source: e,
-        })?;
-        let name = rec.get(0).unwrap_or("").to_string();
-        if name == frontier::summary::OUTSIDE {
-            continue;
-        }
-        let t = rec.get(ci).unwrap_or("").trim();
-        let v = if t.is_empty() {
-            None
-        } else {
-            Some(t.parse::<f64>().map_err(|_| frontier::Error::Row {
-                origin: origin.clone(),
-                line: rec.position().map_or(0, |p| p.line()),
-                column: column.to_string(),
-                message: format!("not a number: {t:?}"),
-            })?)
-        };
-        if layer.feature(&name).is_none() {
-            return Err(CmdError::Usage(format!(
-                "{origin}: {name:?} is not a {} of the built-in layer",
-                &layer_name[..layer_name.len() - 1]
-            )));
-        }
-        // NaN and infinity are no data, never a class.
-        let v = v.filter(|x| x.is_finite());
-        no_data += usize::from(v.is_none());
-        values.insert(name, v);
-    }
+    let file = std::fs::File::open(path).map_err(|e| frontier::Error::io(path, e))?;
+    let (ch, no_data) = Choropleth::read(file, &origin, column, classes, method, palette)?;
     if no_data > 0 {
         eprintln!(
             "frontier: {origin}: {no_data} rows with an empty, NaN or infinite {column} shown as No data"
         );
     }
-    Ok(Choropleth {
-        layer,
-        values,
-        title: column.replace('_', " "),
-        classes,
-        method,
-        palette: palette.to_string(),
-        percent: column == "share" || column.ends_with("_share"),
-        breaks: None,
-    })
+    Ok(ch)
 }
 
 /// `NAME[:STYLE]` → layer and style.

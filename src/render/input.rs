@@ -1,0 +1,204 @@
+//! What a map reads: points from a point file (coloured and sized by
+//! columns) and a summary table for a choropleth.
+
+use super::*;
+use crate::error::Param;
+use crate::ingest::{PointSource, Row};
+
+/// Points read for a map, and what was left out or odd.
+#[derive(Debug, Clone)]
+pub struct PointsRead {
+    /// The points.
+    pub points: Vec<PointDatum>,
+    /// The credit for the map's source line: `synthetic data (frontier
+    /// synth)` when every row says so in a `source` column, else `Data:
+    /// FILE`.
+    pub credit: String,
+    /// Unreadable rows (when the source skips invalid rows) left off.
+    pub rejected: u64,
+    /// Points whose size value is empty, not finite or negative (drawn at
+    /// the smallest size).
+    pub odd_sizes: u64,
+}
+
+/// The column called `name`, if one is asked for.
+fn column(
+    origin: &str,
+    columns: &[String],
+    name: Option<&str>,
+    param: Param,
+) -> Result<Option<usize>> {
+    match name {
+        None => Ok(None),
+        Some(n) => crate::ingest::find_column(columns, n)
+            .map(Some)
+            .ok_or_else(|| Error::MissingColumn {
+                origin: origin.to_string(),
+                param,
+                named: Some(n.to_string()),
+                columns: columns.to_vec(),
+            }),
+    }
+}
+
+impl PointsLayer {
+    /// Read every point of `src`, its category from column `color_by` and
+    /// its size from `size_by` (a number; empty is no size).
+    pub fn read(
+        src: &mut PointSource,
+        color_by: Option<&str>,
+        size_by: Option<&str>,
+    ) -> Result<PointsRead> {
+        let schema = src.schema().clone();
+        let origin = src.origin().to_string();
+        let ci = column(&origin, &schema.columns, color_by, Param::ColorBy)?;
+        let si = column(&origin, &schema.columns, size_by, Param::SizeBy)?;
+        let source_col = schema.find("source");
+        let mut all_synthetic = source_col.is_some();
+        let (mut points, mut rejected, mut odd_sizes) = (Vec::new(), 0u64, 0u64);
+        while let Some(row) = src.next_row() {
+            match row? {
+                Row::Reject(_) => rejected += 1,
+                Row::Record(r) => {
+                    if let Some(s) = source_col {
+                        all_synthetic &= r.fields.text(s) == "synthetic";
+                    }
+                    let size = match si {
+                        None => None,
+                        Some(i) => {
+                            let t = r.fields.text(i);
+                            if t.trim().is_empty() {
+                                None
+                            } else {
+                                Some(t.trim().parse::<f64>().map_err(|_| Error::Row {
+                                    origin: origin.clone(),
+                                    line: r.line,
+                                    column: schema.columns[i].clone(),
+                                    message: format!("not a number: {t:?}"),
+                                })?)
+                            }
+                        }
+                    };
+                    if si.is_some() && !size.is_some_and(|v| v.is_finite() && v >= 0.0) {
+                        odd_sizes += 1;
+                    }
+                    points.push(PointDatum {
+                        at: r.coord,
+                        category: ci.map(|i| r.fields.text(i).into_owned()),
+                        size,
+                    });
+                }
+            }
+        }
+        let name = std::path::Path::new(&origin)
+            .file_name()
+            .map_or(origin.clone(), |n| n.to_string_lossy().into_owned());
+        let credit = if all_synthetic && !points.is_empty() {
+            "synthetic data (frontier synth)".to_string()
+        } else {
+            format!("Data: {name}")
+        };
+        Ok(PointsRead {
+            points,
+            credit,
+            rejected,
+            odd_sizes,
+        })
+    }
+}
+
+impl Choropleth {
+    /// A choropleth of `column` from a table that `frontier summarize`
+    /// wrote (its first column `district` or `province`), read from
+    /// `input` (`origin` names it in messages). Empty, NaN and infinite
+    /// values are no data; the number of them is returned beside.
+    pub fn read(
+        input: impl std::io::Read,
+        origin: &str,
+        column: &str,
+        classes: usize,
+        method: Method,
+        palette: &str,
+    ) -> Result<(Choropleth, usize)> {
+        let csv_err = |e| Error::Csv {
+            origin: origin.to_string(),
+            source: e,
+        };
+        let mut r = csv::Reader::from_reader(input);
+        let headers: Vec<String> = r
+            .headers()
+            .map_err(csv_err)?
+            .iter()
+            .map(String::from)
+            .collect();
+        let layer_name = match headers.first().map(String::as_str) {
+            Some("district") => "districts",
+            Some("province") => "provinces",
+            other => {
+                return Err(Error::Input {
+                    origin: origin.to_string(),
+                    message: format!(
+                        "the first column must be district or province (from `frontier summarize`), not {:?}",
+                        other.unwrap_or_default()
+                    ),
+                });
+            }
+        };
+        let ci = headers
+            .iter()
+            .position(|h| h == column)
+            .ok_or_else(|| Error::MissingColumn {
+                origin: origin.to_string(),
+                param: Param::MapColumn,
+                named: Some(column.to_string()),
+                columns: headers.clone(),
+            })?;
+        let layer = Catalogue::shared(layer_name)?.clone();
+        let mut values = BTreeMap::new();
+        let mut no_data = 0;
+        for rec in r.records() {
+            let rec = rec.map_err(csv_err)?;
+            let name = rec.get(0).unwrap_or("").to_string();
+            if name == crate::summary::OUTSIDE {
+                continue;
+            }
+            let t = rec.get(ci).unwrap_or("").trim();
+            let v = if t.is_empty() {
+                None
+            } else {
+                Some(t.parse::<f64>().map_err(|_| Error::Row {
+                    origin: origin.to_string(),
+                    line: rec.position().map_or(0, |p| p.line()),
+                    column: column.to_string(),
+                    message: format!("not a number: {t:?}"),
+                })?)
+            };
+            if layer.feature(&name).is_none() {
+                return Err(Error::Input {
+                    origin: origin.to_string(),
+                    message: format!(
+                        "{name:?} is not a {} of the built-in layer",
+                        &layer_name[..layer_name.len() - 1]
+                    ),
+                });
+            }
+            // NaN and infinity are no data, never a class.
+            let v = v.filter(|x| x.is_finite());
+            no_data += usize::from(v.is_none());
+            values.insert(name, v);
+        }
+        Ok((
+            Choropleth {
+                layer,
+                values,
+                title: column.replace('_', " "),
+                classes,
+                method,
+                palette: palette.to_string(),
+                percent: column == "share" || column.ends_with("_share"),
+                breaks: None,
+            },
+            no_data,
+        ))
+    }
+}
