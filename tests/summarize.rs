@@ -173,6 +173,61 @@ fn typed_results_by_hand() {
     );
 }
 
+/// Points given as figures (coordinates and values from arrays, no file)
+/// summarise to the same table as the file; a summary made in two parts
+/// and merged equals the one made at once (what a cluster relies on).
+#[test]
+fn figures_and_merged_parts_equal_the_file_summary() {
+    use frontier::ingest::{PointSource, ReadOptions, Row};
+    use frontier::summary::{Figures, Grouping, Options, Tallier, summarize, summarize_figures};
+    let opts = || Options {
+        value: Some("fatalities".into()),
+        split: Some(chrono::NaiveDate::from_ymd_opt(2021, 8, 15).unwrap()),
+        ..Default::default()
+    };
+    let mut src = PointSource::open(SYNTH, &ReadOptions::default()).unwrap();
+    let from_file = summarize(&mut src, Grouping::Districts, opts()).unwrap();
+    // The same points as arrays, read independently of the summary code.
+    let src = PointSource::open(SYNTH, &ReadOptions::default()).unwrap();
+    let schema = src.schema().clone();
+    let (fat, date) = (schema.find("fatalities").unwrap(), schema.date.unwrap());
+    let precision = schema.precision.unwrap();
+    let figures: Vec<Figures> = src
+        .map(|row| match row.unwrap() {
+            Row::Record(r) => Figures {
+                at: r.coord,
+                value: r.fields.text(fat).parse().unwrap(),
+                date: frontier::ingest::parse_date(&r.fields.text(date)),
+                precision: r.fields.text(precision).parse().ok(),
+                ..Default::default()
+            },
+            Row::Reject(_) => unreachable!("the fixture has no bad rows"),
+        })
+        .collect();
+    assert!(figures.len() > 100);
+    let from_figures = summarize_figures(&figures, Grouping::Districts, opts()).unwrap();
+    // Row by row, so that a failure names the group.
+    let same = |a: &frontier::summary::Summary, what: &str| {
+        let (ca, ra) = a.table();
+        let (cb, rb) = from_file.table();
+        assert_eq!(ca, cb, "{what}: columns");
+        assert_eq!(ra.len(), rb.len(), "{what}: rows");
+        for (x, y) in ra.iter().zip(&rb) {
+            assert_eq!(x, y, "{what}");
+        }
+    };
+    same(&from_figures, "figures");
+    let (a, b) = figures.split_at(figures.len() / 3);
+    let mut first = Tallier::new(Grouping::Districts, opts()).unwrap();
+    first.add(b);
+    let mut second = Tallier::new(Grouping::Districts, opts()).unwrap();
+    second.add(a);
+    first.merge(second);
+    let merged = first.finish();
+    same(&merged, "merged");
+    assert_eq!(merged.account, from_file.account);
+}
+
 #[test]
 fn provinces_and_no_data_are_empty_not_zero() {
     let input = "lat,lon\n35.92,74.31\n34.0,71.5\n";

@@ -6,14 +6,14 @@
 //! fell; points in no feature get a row of their own (`(outside)`), so the
 //! counts always add up to the points read.
 
+mod tally;
+
+pub use tally::{Figures, Tallier, summarize_figures};
+
 use crate::error::{Error, Param, Result};
-use crate::geodesy;
-use crate::index::PolygonIndex;
 use crate::ingest::{PointSource, Record, Row, Schema, parse_date};
 use crate::layer::{Catalogue, Layer};
-use crate::query::DistanceIndex;
 use chrono::NaiveDate;
-use geo::{Geometry, MultiPolygon};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -227,15 +227,10 @@ pub struct Account {
     pub rejects: Vec<crate::ingest::Reject>,
 }
 
-struct Answer {
-    group: Option<usize>,
-    band: Option<usize>,
-    value: f64,
-    weight: f64,
-    date: Option<NaiveDate>,
-    precision: Option<u32>,
-}
+/// A point's figures and its place (group, band).
+type Answered = (Figures, (Option<usize>, Option<usize>));
 
+/// A number from column `col` of a record (0 without the column).
 fn number(
     r: &Record,
     schema: &Schema,
@@ -251,6 +246,57 @@ fn number(
         .ok()
         .filter(|v| v.is_finite())
         .ok_or_else(|| (schema.columns[i].clone(), format!("not a number: {t:?}")))
+}
+
+/// The figures of one record; the error is (column, reason).
+fn figures(
+    r: &Record,
+    schema: &Schema,
+    value_col: Option<usize>,
+    weight_col: Option<usize>,
+    needs_date: bool,
+    max_precision: Option<u32>,
+) -> std::result::Result<Figures, (String, String)> {
+    let value = number(r, schema, value_col)?;
+    let weight = number(r, schema, weight_col)?;
+    let date = match schema.date {
+        Some(d) if needs_date => {
+            let t = r.fields.text(d);
+            Some(parse_date(&t).ok_or_else(|| {
+                (
+                    schema.columns[d].clone(),
+                    format!("not a date: {t:?} (expected e.g. 2021-08-15 or 15 August 2021)"),
+                )
+            })?)
+        }
+        _ => None,
+    };
+    let precision = match schema.precision {
+        // Leaving rows out by precision needs every code read: a code that
+        // is not a whole number is a bad row.
+        Some(p) if max_precision.is_some() => {
+            let t = r.fields.text(p);
+            let t = t.trim();
+            if t.is_empty() {
+                return Err((schema.columns[p].clone(), "empty precision code".into()));
+            }
+            Some(t.parse::<u32>().map_err(|_| {
+                (
+                    schema.columns[p].clone(),
+                    format!("precision code is not a whole number 0 or more: {t:?}"),
+                )
+            })?)
+        }
+        Some(p) => r.fields.text(p).trim().parse::<u32>().ok(),
+        None => None,
+    };
+    Ok(Figures {
+        at: r.coord,
+        value,
+        weight,
+        date,
+        precision,
+    })
 }
 
 fn column(
@@ -302,9 +348,7 @@ impl<'a> Grouping<'a> {
 /// rows are an error, or rejects counted in the [`Account`] when the
 /// source reads with [`crate::ingest::ReadOptions::skip_invalid`].
 pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Summary> {
-    let (layer, key) = by.resolve()?;
-    layer.require_polygons()?;
-    let key = key.as_str();
+    by.resolve()?.0.require_polygons()?;
     let skip_invalid = source.options().skip_invalid;
     let schema = source.schema().clone();
     let origin = source.origin().to_string();
@@ -327,115 +371,24 @@ pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Resul
             columns: schema.columns.clone(),
         });
     }
-    let index = PolygonIndex::new(layer);
-    let bands = opts
-        .bands
-        .as_ref()
-        .map(|(edges, l)| (edges.clone(), DistanceIndex::new(l)));
-    let max_band_m = bands
-        .as_ref()
-        .and_then(|(e, _)| e.last().copied())
-        .map(|km| km * 1000.0);
-
-    let groups: Vec<Group> = layer
-        .features
-        .iter()
-        .enumerate()
-        .map(|(i, f)| Group {
-            name: layer.label(i),
-            province: (key == "district").then(|| f.property_text("province").unwrap_or_default()),
-            population: f.properties.get("population_2023").and_then(Value::as_f64),
-            area_km2: f
-                .properties
-                .get("area_km2")
-                .and_then(Value::as_f64)
-                .or_else(|| match &f.geometry {
-                    Geometry::MultiPolygon(m) => Some(geodesy::area_m2(m) / 1e6),
-                    Geometry::Polygon(p) => {
-                        Some(geodesy::area_m2(&MultiPolygon::new(vec![p.clone()])) / 1e6)
-                    }
-                    _ => None,
-                }),
-        })
-        .collect();
-    let nb = bands.as_ref().map_or(0, |(e, _)| e.len());
-    let empty = Tally {
-        bands: vec![0; nb],
-        ..Default::default()
-    };
-    let mut tallies = vec![empty.clone(); groups.len() + 1];
-    let mut account = Account::default();
-    let (mut first, mut last): (Option<NaiveDate>, Option<NaiveDate>) = (None, None);
-
+    let mut tallier = Tallier::new(by, opts)?;
+    let max_precision = tallier.opts.max_precision;
     let mut chunk = Vec::new();
     loop {
         let more = source.read_chunk(crate::pipeline::CHUNK_ROWS, &mut chunk)?;
-        let answers: Vec<std::result::Result<Option<Answer>, (String, String)>> = chunk
+        let answers: Vec<std::result::Result<Option<Answered>, (String, String)>> = chunk
             .par_iter()
             .map(|row| {
                 let Row::Record(r) = row else { return Ok(None) };
-                let value = number(r, &schema, value_col)?;
-                let weight = number(r, &schema, weight_col)?;
-                let date = match schema.date {
-                    Some(d) if needs_date => {
-                        let t = r.fields.text(d);
-                        Some(parse_date(&t).ok_or_else(|| {
-                            (
-                                schema.columns[d].clone(),
-                                format!(
-                                    "not a date: {t:?} (expected e.g. 2021-08-15 or 15 August 2021)"
-                                ),
-                            )
-                        })?)
-                    }
-                    _ => None,
-                };
-                let precision = match schema.precision {
-                    // Leaving rows out by precision needs every code read:
-                    // a code that is not a whole number is a bad row.
-                    Some(p) if opts.max_precision.is_some() => {
-                        let t = r.fields.text(p);
-                        let t = t.trim();
-                        if t.is_empty() {
-                            return Err((schema.columns[p].clone(), "empty precision code".into()));
-                        }
-                        Some(t.parse::<u32>().map_err(|_| {
-                            (
-                                schema.columns[p].clone(),
-                                format!("precision code is not a whole number 0 or more: {t:?}"),
-                            )
-                        })?)
-                    }
-                    Some(p) => r.fields.text(p).trim().parse::<u32>().ok(),
-                    None => None,
-                };
-                let band = bands.as_ref().map(|(edges, idx)| {
-                    let d_km = idx
-                        .nearest(r.coord, max_band_m)
-                        .map_or(f64::INFINITY, |h| h.distance_m / 1000.0);
-                    edges
-                        .iter()
-                        .rposition(|&e| d_km >= e)
-                        .map_or(0, |i| i.min(edges.len() - 1))
-                });
-                Ok(Some(Answer {
-                    group: index.locate(r.coord),
-                    band,
-                    value,
-                    weight,
-                    date,
-                    precision,
-                }))
+                let figures =
+                    figures(r, &schema, value_col, weight_col, needs_date, max_precision)?;
+                let place = tallier.place(figures.at);
+                Ok(Some((figures, place)))
             })
             .collect();
         for (row, ans) in chunk.drain(..).zip(answers) {
-            account.rows_in += 1;
-            let a = match (row, ans) {
-                (Row::Reject(rj), _) => {
-                    account.rejected += 1;
-                    account.rejects.push(rj);
-                    continue;
-                }
+            match (row, ans) {
+                (Row::Reject(rj), _) => tallier.reject(rj),
                 (Row::Record(r), Err((column, message))) => {
                     if !skip_invalid {
                         return Err(Error::Row {
@@ -445,87 +398,24 @@ pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Resul
                             message,
                         });
                     }
-                    account.rejected += 1;
-                    account.rejects.push(crate::ingest::Reject {
+                    tallier.reject(crate::ingest::Reject {
                         line: r.line,
                         column,
                         reason: message,
                         fields: r.fields,
                     });
-                    continue;
                 }
-                (Row::Record(_), Ok(a)) => a.expect("records are answered"),
-            };
-            if let Some(d) = a.date {
-                if opts.from.is_some_and(|f| d < f) || opts.to.is_some_and(|t| d > t) {
-                    account.outside_window += 1;
-                    continue;
+                (Row::Record(_), Ok(a)) => {
+                    let (figures, place) = a.expect("records are answered");
+                    tallier.record(&figures, place);
                 }
-                first = Some(first.map_or(d, |x| x.min(d)));
-                last = Some(last.map_or(d, |x| x.max(d)));
-            }
-            let t = &mut tallies[a.group.unwrap_or(groups.len())];
-            if let (Some(max), Some(p)) = (opts.max_precision, a.precision)
-                && p > max
-            {
-                t.left_out += 1;
-                account.left_out_imprecise += 1;
-                continue;
-            }
-            account.counted += 1;
-            t.count += 1;
-            t.value += a.value;
-            t.weight += a.weight;
-            if a.precision.is_some_and(|p| p > 1) {
-                t.imprecise += 1;
-            }
-            if let (Some(s), Some(d)) = (opts.split, a.date) {
-                if d < s {
-                    t.before += 1;
-                    t.value_before += a.value;
-                } else {
-                    t.after += 1;
-                    t.value_after += a.value;
-                }
-            }
-            if let Some(b) = a.band {
-                t.bands[b] += 1;
             }
         }
         if !more {
             break;
         }
     }
-    let split = opts.split.map(|s| {
-        let start = opts.from.or(first).unwrap_or(s);
-        let end = opts.to.or(last).unwrap_or(s);
-        (
-            (s),
-            (s - start).num_days().max(0),
-            (end - s).num_days().max(-1) + 1,
-        )
-    });
-    let mut out: Vec<(Group, Tally)> = groups.into_iter().zip(tallies.iter().cloned()).collect();
-    out.push((
-        Group {
-            name: OUTSIDE.into(),
-            province: (key == "district").then(String::new),
-            population: None,
-            area_km2: None,
-        },
-        tallies.pop().expect("outside tally"),
-    ));
-    Ok(Summary {
-        key: key.to_string(),
-        groups: out,
-        value: opts.value,
-        weight: opts.weight,
-        split,
-        bands: opts.bands.map(|(e, _)| e),
-        max_precision: opts.max_precision,
-        join: opts.join,
-        account,
-    })
+    Ok(tallier.finish())
 }
 
 /// `x` per `unit` of `base` (none without a positive base).

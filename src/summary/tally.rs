@@ -1,0 +1,251 @@
+//! Adding points up per group: from a point file ([`super::summarize`]) or
+//! from any figures a client has ([`summarize_figures`]: coordinates and
+//! values from arrays, a data frame, a database). Tallies of parts of the
+//! same points merge exactly ([`Tallier::merge`]): counts and sums add, and
+//! rates are worked out only at the end, so a summary made in pieces (on
+//! several cores, or machines) equals the one made at once.
+
+use super::{Account, Group, Grouping, OUTSIDE, Options, Summary, Tally};
+use crate::error::Result;
+use crate::geodesy;
+use crate::index::PolygonIndex;
+use crate::query::DistanceIndex;
+use chrono::NaiveDate;
+use geo::{Coord, Geometry, MultiPolygon};
+use rayon::prelude::*;
+use serde_json::Value;
+
+/// What is known about one point.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Figures {
+    /// Where (lon/lat degrees).
+    pub at: Coord,
+    /// The value summed (e.g. fatalities); 0 without one.
+    pub value: f64,
+    /// The weight summed (e.g. refugee individuals); 0 without one.
+    pub weight: f64,
+    /// Its date, needed by the date window and the split.
+    pub date: Option<NaiveDate>,
+    /// Its location precision code, if known.
+    pub precision: Option<u32>,
+}
+
+/// Per-group tallies being added up.
+pub struct Tallier {
+    key: String,
+    groups: Vec<Group>,
+    index: PolygonIndex,
+    bands: Option<(Vec<f64>, DistanceIndex)>,
+    max_band_m: Option<f64>,
+    tallies: Vec<Tally>,
+    account: Account,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    pub(super) opts: Options,
+}
+
+impl Tallier {
+    /// Empty tallies for the groups of `by` (whose layer must have
+    /// polygons).
+    pub fn new(by: Grouping, opts: Options) -> Result<Tallier> {
+        let (layer, key) = by.resolve()?;
+        layer.require_polygons()?;
+        let index = PolygonIndex::new(layer);
+        let bands = opts
+            .bands
+            .as_ref()
+            .map(|(edges, l)| (edges.clone(), DistanceIndex::new(l)));
+        let max_band_m = bands
+            .as_ref()
+            .and_then(|(e, _)| e.last().copied())
+            .map(|km| km * 1000.0);
+        let groups: Vec<Group> = layer
+            .features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| Group {
+                name: layer.label(i),
+                province: (key == "district")
+                    .then(|| f.property_text("province").unwrap_or_default()),
+                population: f.properties.get("population_2023").and_then(Value::as_f64),
+                area_km2: f
+                    .properties
+                    .get("area_km2")
+                    .and_then(Value::as_f64)
+                    .or_else(|| match &f.geometry {
+                        Geometry::MultiPolygon(m) => Some(geodesy::area_m2(m) / 1e6),
+                        Geometry::Polygon(p) => {
+                            Some(geodesy::area_m2(&MultiPolygon::new(vec![p.clone()])) / 1e6)
+                        }
+                        _ => None,
+                    }),
+            })
+            .collect();
+        let nb = bands.as_ref().map_or(0, |(e, _)| e.len());
+        let empty = Tally {
+            bands: vec![0; nb],
+            ..Default::default()
+        };
+        Ok(Tallier {
+            key,
+            tallies: vec![empty; groups.len() + 1],
+            groups,
+            index,
+            bands,
+            max_band_m,
+            account: Account::default(),
+            first: None,
+            last: None,
+            opts,
+        })
+    }
+
+    /// Whether the options need each point's date.
+    pub fn needs_date(&self) -> bool {
+        self.opts.from.is_some() || self.opts.to.is_some() || self.opts.split.is_some()
+    }
+
+    /// The group holding `at` and its distance band, if any (no change to
+    /// the tallies: call it from any thread).
+    pub fn place(&self, at: Coord) -> (Option<usize>, Option<usize>) {
+        let band = self.bands.as_ref().map(|(edges, idx)| {
+            let d_km = idx
+                .nearest(at, self.max_band_m)
+                .map_or(f64::INFINITY, |h| h.distance_m / 1000.0);
+            edges
+                .iter()
+                .rposition(|&e| d_km >= e)
+                .map_or(0, |i| i.min(edges.len() - 1))
+        });
+        (self.index.locate(at), band)
+    }
+
+    /// Count a point whose place ([`Tallier::place`]) is known.
+    pub fn record(&mut self, f: &Figures, (group, band): (Option<usize>, Option<usize>)) {
+        let opts = &self.opts;
+        self.account.rows_in += 1;
+        if let Some(d) = f.date {
+            if opts.from.is_some_and(|x| d < x) || opts.to.is_some_and(|x| d > x) {
+                self.account.outside_window += 1;
+                return;
+            }
+            self.first = Some(self.first.map_or(d, |x| x.min(d)));
+            self.last = Some(self.last.map_or(d, |x| x.max(d)));
+        }
+        let t = &mut self.tallies[group.unwrap_or(self.groups.len())];
+        if let (Some(max), Some(p)) = (opts.max_precision, f.precision)
+            && p > max
+        {
+            t.left_out += 1;
+            self.account.left_out_imprecise += 1;
+            return;
+        }
+        self.account.counted += 1;
+        t.count += 1;
+        t.value += f.value;
+        t.weight += f.weight;
+        if f.precision.is_some_and(|p| p > 1) {
+            t.imprecise += 1;
+        }
+        if let (Some(s), Some(d)) = (opts.split, f.date) {
+            if d < s {
+                t.before += 1;
+                t.value_before += f.value;
+            } else {
+                t.after += 1;
+                t.value_after += f.value;
+            }
+        }
+        if let Some(b) = band {
+            t.bands[b] += 1;
+        }
+    }
+
+    /// Count every point of `figures` (placed on every core).
+    pub fn add(&mut self, figures: &[Figures]) {
+        let places: Vec<_> = figures.par_iter().map(|f| self.place(f.at)).collect();
+        for (f, p) in figures.iter().zip(places) {
+            self.record(f, p);
+        }
+    }
+
+    /// An unreadable row: counted in, and kept for the rejects file.
+    pub fn reject(&mut self, r: crate::ingest::Reject) {
+        self.account.rows_in += 1;
+        self.account.rejected += 1;
+        self.account.rejects.push(r);
+    }
+
+    /// Add the tallies of `other`, made with the same grouping and options
+    /// over other points.
+    pub fn merge(&mut self, other: Tallier) {
+        for (t, o) in self.tallies.iter_mut().zip(other.tallies) {
+            t.count += o.count;
+            t.value += o.value;
+            t.weight += o.weight;
+            t.imprecise += o.imprecise;
+            t.left_out += o.left_out;
+            t.before += o.before;
+            t.after += o.after;
+            t.value_before += o.value_before;
+            t.value_after += o.value_after;
+            for (b, ob) in t.bands.iter_mut().zip(o.bands) {
+                *b += ob;
+            }
+        }
+        let a = &mut self.account;
+        a.rows_in += other.account.rows_in;
+        a.rejected += other.account.rejected;
+        a.outside_window += other.account.outside_window;
+        a.left_out_imprecise += other.account.left_out_imprecise;
+        a.counted += other.account.counted;
+        a.rejects.extend(other.account.rejects);
+        self.first = self.first.into_iter().chain(other.first).min();
+        self.last = self.last.into_iter().chain(other.last).max();
+    }
+
+    /// The summary: the groups in the layer's order, then the points in
+    /// none of them.
+    pub fn finish(mut self) -> Summary {
+        let opts = self.opts;
+        let split = opts.split.map(|s| {
+            let start = opts.from.or(self.first).unwrap_or(s);
+            let end = opts.to.or(self.last).unwrap_or(s);
+            (
+                s,
+                (s - start).num_days().max(0),
+                (end - s).num_days().max(-1) + 1,
+            )
+        });
+        let outside = self.tallies.pop().expect("outside tally");
+        let mut groups: Vec<(Group, Tally)> = self.groups.into_iter().zip(self.tallies).collect();
+        groups.push((
+            Group {
+                name: OUTSIDE.into(),
+                province: (self.key == "district").then(String::new),
+                population: None,
+                area_km2: None,
+            },
+            outside,
+        ));
+        Summary {
+            key: self.key,
+            groups,
+            value: opts.value,
+            weight: opts.weight,
+            split,
+            bands: opts.bands.map(|(e, _)| e),
+            max_precision: opts.max_precision,
+            join: opts.join,
+            account: self.account,
+        }
+    }
+}
+
+/// Summarise points given as figures (no file): the same summary as
+/// [`super::summarize`] gives for a file of the same points.
+pub fn summarize_figures(figures: &[Figures], by: Grouping, opts: Options) -> Result<Summary> {
+    let mut t = Tallier::new(by, opts)?;
+    t.add(figures);
+    Ok(t.finish())
+}
