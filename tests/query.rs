@@ -14,6 +14,30 @@ fn c(x: f64, y: f64) -> Coord {
     Coord { x, y }
 }
 
+/// A seeded generator of numbers in [0, 1) (xorshift; test data only).
+fn uniform(seed: u64) -> impl FnMut() -> f64 {
+    let mut x = seed;
+    move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % 1_000_000) as f64 / 1e6
+    }
+}
+
+/// Every exterior vertex of the built-in districts.
+fn district_vertices() -> Vec<Coord> {
+    builtin("districts")
+        .features
+        .iter()
+        .flat_map(|f| match &f.geometry {
+            Geometry::MultiPolygon(m) => m.0.clone(),
+            _ => unreachable!(),
+        })
+        .flat_map(|p| p.exterior().0.clone())
+        .collect()
+}
+
 fn builtin(name: &str) -> &'static Layer {
     static L: OnceLock<Vec<Layer>> = OnceLock::new();
     let all = L.get_or_init(|| {
@@ -352,18 +376,7 @@ proptest! {
     ) {
         static IDX: OnceLock<(PolygonIndex, Vec<Coord>)> = OnceLock::new();
         let d = builtin("districts");
-        let (idx, vertices) = IDX.get_or_init(|| {
-            let vertices = d
-                .features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    Geometry::MultiPolygon(m) => m.0.clone(),
-                    _ => unreachable!(),
-                })
-                .flat_map(|p| p.exterior().0.clone())
-                .collect();
-            (PolygonIndex::new(d), vertices)
-        });
+        let (idx, vertices) = IDX.get_or_init(|| (PolygonIndex::new(d), district_vertices()));
         let v = vertices[which % vertices.len()];
         let p = if on_vertex { v } else { c(v.x + dx, v.y + dy) };
         prop_assert_eq!(idx.locate(p), brute_district(d, p));
@@ -460,22 +473,8 @@ proptest! {
 fn crowded_cells_answer_the_same_before_and_after_they_are_split() {
     let d = builtin("districts");
     let idx = PolygonIndex::new(d);
-    let vertices: Vec<Coord> = d
-        .features
-        .iter()
-        .flat_map(|f| match &f.geometry {
-            Geometry::MultiPolygon(m) => m.0.clone(),
-            _ => unreachable!(),
-        })
-        .flat_map(|p| p.exterior().0.clone())
-        .collect();
-    let mut x = 99u64;
-    let mut next = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % 1_000_000) as f64 / 1e6
-    };
+    let vertices = district_vertices();
+    let mut next = uniform(99);
     for k in 0..12 {
         let v = vertices[(k * 7919) % vertices.len()];
         for _ in 0..120 {
@@ -506,13 +505,7 @@ fn crowded_cells_answer_the_same_before_and_after_they_are_split() {
 /// the 2 km snap.
 #[test]
 fn boundary_clearance_is_a_lower_bound() {
-    let mut x = 4242u64;
-    let mut next = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % 1_000_000) as f64 / 1e6
-    };
+    let mut next = uniform(4242);
     for (name, lon, lat) in [
         ("neighbours", (44.0, 98.0), (10.0, 47.0)),
         ("districts", (61.0, 77.0), (24.1, 37.0)),
@@ -640,13 +633,7 @@ fn polygon_layers_measure_zero_inside() {
 fn user_point_layers_work_as_targets() {
     // A synthetic layer of 300 points (generated here, labelled synthetic).
     let mut features = Vec::new();
-    let mut x = 12345u64;
-    let mut rnd = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % 1_000_000) as f64 / 1_000_000.0
-    };
+    let mut rnd = uniform(12345);
     for i in 0..300 {
         let mut props = serde_json::Map::new();
         props.insert("name".into(), format!("synthetic-{i}").into());

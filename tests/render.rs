@@ -608,3 +608,21 @@ fn a_bbox_must_be_finite() {
     let o = frontier(&["render", "--extent", "bbox:NaN,30,75,35", "-o", "/dev/null"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A summary table saved with a byte order mark (as spreadsheet programs
+/// do) reads like one without: the first column is still `district`.
+#[test]
+fn a_choropleth_table_with_a_byte_order_mark_reads() {
+    let text = "\u{feff}district,count\nPeshawar,3\nQuetta,\n";
+    let (ch, no_data) = Choropleth::read(
+        text.as_bytes(),
+        "t.csv",
+        "count",
+        4,
+        Method::Quantile,
+        "blues",
+    )
+    .unwrap();
+    assert_eq!(ch.values.get("Peshawar"), Some(&Some(3.0)));
+    assert_eq!((ch.values.get("Quetta"), no_data), (Some(&None), 1));
+}

@@ -58,19 +58,22 @@ fn counts_match_geopandas() {
     assert_eq!(ours.last().unwrap()["district"], "(outside)");
 }
 
+/// Points for arithmetic by hand (see `split_arithmetic_by_hand`).
+const BY_HAND: &str = "event_date,latitude,longitude,fatalities\n\
+                       2021-01-05,34.005,71.547,1\n\
+                       10 March 2021,34.01,71.55,3\n\
+                       2021-08-15,34.0,71.5,0\n\
+                       2021-09-01,34.02,71.56,4\n\
+                       2021-12-31,34.0,71.54,6\n\
+                       2021-10-10,30.19,67.0,5\n\
+                       2020-06-01,30.19,67.0,9\n";
+
 #[test]
 fn split_arithmetic_by_hand() {
     // Peshawar: 2 events before (fatalities 1, 3), 3 after (0, 4, 6).
     // Quetta: 1 event after. Window: 2021-01-01 .. 2021-12-31 (--from/--to),
     // so before = 226 days (1 Jan to 14 Aug), after = 139 days (15 Aug to 31 Dec).
-    let input = "event_date,latitude,longitude,fatalities\n\
-                 2021-01-05,34.005,71.547,1\n\
-                 10 March 2021,34.01,71.55,3\n\
-                 2021-08-15,34.0,71.5,0\n\
-                 2021-09-01,34.02,71.56,4\n\
-                 2021-12-31,34.0,71.54,6\n\
-                 2021-10-10,30.19,67.0,5\n\
-                 2020-06-01,30.19,67.0,9\n";
+    let input = BY_HAND;
     let o = frontier_stdin(
         &[
             "summarize",
@@ -131,14 +134,7 @@ fn split_arithmetic_by_hand() {
 fn typed_results_by_hand() {
     use frontier::ingest::{FormatHint, PointSource, ReadOptions};
     use frontier::summary::{Grouping, Options, summarize};
-    let input = "event_date,latitude,longitude,fatalities\n\
-                 2021-01-05,34.005,71.547,1\n\
-                 10 March 2021,34.01,71.55,3\n\
-                 2021-08-15,34.0,71.5,0\n\
-                 2021-09-01,34.02,71.56,4\n\
-                 2021-12-31,34.0,71.54,6\n\
-                 2021-10-10,30.19,67.0,5\n\
-                 2020-06-01,30.19,67.0,9\n";
+    let input = BY_HAND;
     let mut src = PointSource::from_reader(
         Box::new(input.as_bytes()),
         "t.csv",

@@ -144,20 +144,13 @@ impl CsvRows {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(first.as_slice());
-        let headers = reader.headers().map_err(|e| Error::Csv {
-            origin: origin.to_string(),
-            source: e,
-        })?;
-        if headers.is_empty() || (headers.len() == 1 && headers[0].trim().is_empty()) {
+        let columns = super::csv_header(&mut reader, origin)?;
+        if columns.is_empty() || (columns.len() == 1 && columns[0].trim().is_empty()) {
             return Err(Error::Input {
                 origin: origin.to_string(),
                 message: "empty file: no header row".into(),
             });
         }
-        let columns: Vec<String> = headers
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_string())
-            .collect();
         let at = reader.position();
         let (offset, line) = (at.byte() as usize, at.line());
         let offset = offset.min(first.len());

@@ -78,6 +78,19 @@ impl Schema {
     }
 }
 
+/// The header of a CSV reader as column names, a byte order mark left
+/// out; `origin` names the file in errors.
+pub fn csv_header<R: std::io::Read>(r: &mut csv::Reader<R>, origin: &str) -> Result<Vec<String>> {
+    Ok(r.headers()
+        .map_err(|e| Error::Csv {
+            origin: origin.to_string(),
+            source: e,
+        })?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect())
+}
+
 /// Index of `name` among `columns`: exact match first, then
 /// case-insensitive, ignoring surrounding spaces.
 pub fn find_column(columns: &[String], name: &str) -> Option<usize> {

@@ -125,12 +125,7 @@ impl Choropleth {
             source: e,
         };
         let mut r = csv::Reader::from_reader(input);
-        let headers: Vec<String> = r
-            .headers()
-            .map_err(csv_err)?
-            .iter()
-            .map(String::from)
-            .collect();
+        let headers = crate::ingest::csv_header(&mut r, origin)?;
         let layer_name = match headers.first().map(String::as_str) {
             Some("district") => "districts",
             Some("province") => "provinces",

@@ -83,12 +83,7 @@ impl Join {
             source: e,
         };
         let mut r = csv::Reader::from_reader(input);
-        let headers: Vec<String> = r
-            .headers()
-            .map_err(csv_err)?
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_string())
-            .collect();
+        let headers = crate::ingest::csv_header(&mut r, path)?;
         let key = crate::ingest::find_column(&headers, on).ok_or_else(|| Error::MissingColumn {
             origin: path.into(),
             param: Param::JoinKey,
