@@ -38,7 +38,7 @@ pub struct Options {
     pub bands: Option<(Vec<f64>, Layer)>,
     /// Leave out points whose location precision code is above this.
     pub max_precision: Option<u32>,
-    /// Figures per group from the user's table: (column names, name → values).
+    /// A user table joined on the group names; its numeric columns come out per group and per 100,000 people.
     pub join: Option<Join>,
 }
 
@@ -158,7 +158,7 @@ pub struct Tally {
     pub imprecise: u64,
     /// Points left out by [`Options::max_precision`].
     pub left_out: u64,
-    /// Points before / after the split date.
+    /// Points before the split date.
     pub before: u64,
     /// Points on or after the split date.
     pub after: u64,
@@ -189,11 +189,11 @@ pub struct Summary {
     pub key: String,
     /// Groups, in the layer's order, then the outside row.
     pub groups: Vec<(Group, Tally)>,
-    /// The value and weight column names.
+    /// The value column's name (summed).
     pub value: Option<String>,
     /// The weight column name.
     pub weight: Option<String>,
-    /// Split date and the lengths of the two windows in days.
+    /// Split date, and the days before it and from it in the window.
     pub split: Option<(NaiveDate, i64, i64)>,
     /// Band edges, km.
     pub bands: Option<Vec<f64>>,
