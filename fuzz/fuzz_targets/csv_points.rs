@@ -4,6 +4,7 @@
 //! and a rejects file must be writable.
 #![no_main]
 
+use frontier::ingest::fuzzing::{next_piece, parser};
 use frontier::ingest::{FormatHint, PointSource, ReadOptions, Row};
 use libfuzzer_sys::fuzz_target;
 
@@ -17,9 +18,9 @@ fn count(data: &[u8], skip_invalid: bool) -> Option<(u64, u64)> {
     let schema = src.schema().clone();
     let mut rejects = frontier::pipeline::Rejects::new(Vec::new(), &schema).unwrap();
     let (mut records, mut rejected) = (0, 0);
-    let parser = src.parser();
+    let parser = parser(&src);
     loop {
-        let piece = match src.next_piece() {
+        let piece = match next_piece(&mut src) {
             Ok(Some(p)) => p,
             Ok(None) => break,
             Err(_) => return None,

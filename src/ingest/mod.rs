@@ -13,6 +13,25 @@ mod pieces;
 mod quoted;
 pub(crate) use pieces::{Piece, RowParser};
 
+/// The pipeline's piece-by-piece reading, for the fuzz targets only (the
+/// `fuzzing` feature); not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use super::pieces::{Piece, RowParser};
+    use super::{PointSource, Result};
+
+    /// What turns pieces into rows.
+    pub fn parser(src: &PointSource) -> RowParser {
+        src.parser()
+    }
+
+    /// The next piece of input.
+    pub fn next_piece(src: &mut PointSource) -> Result<Option<Piece>> {
+        src.next_piece()
+    }
+}
+
 use crate::error::{Error, Param, Result};
 use geo::Coord;
 use serde_json::Value;

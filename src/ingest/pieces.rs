@@ -76,11 +76,11 @@ pub(crate) const PIECE_ROWS: usize = 2048;
 
 /// A piece of input, turned into rows by [`RowParser::rows`].
 #[derive(Debug)]
-pub(crate) struct Piece(PieceKind);
+pub struct Piece(PieceKind);
 
 impl Piece {
     /// Bytes of CSV in the piece (0 for features).
-    pub(crate) fn csv_bytes(&self) -> usize {
+    pub fn csv_bytes(&self) -> usize {
         match &self.0 {
             PieceKind::Csv(b) => b.bytes.len(),
             PieceKind::Rows(_) => 0,
@@ -96,7 +96,7 @@ enum PieceKind {
 
 /// Turns pieces of input into rows, on any thread.
 #[derive(Debug, Clone)]
-pub(crate) struct RowParser {
+pub struct RowParser {
     schema: Schema,
     opts: ReadOptions,
     origin: String,
@@ -107,7 +107,7 @@ impl RowParser {
     /// bad row is an error naming file, line and column (and ends the piece).
     /// Gives back the piece's buffer, when no row kept a share of it, for
     /// [`PointSource::reuse`].
-    pub(crate) fn for_each(&self, piece: Piece, mut f: impl FnMut(Row)) -> Result<Option<Vec<u8>>> {
+    pub fn for_each(&self, piece: Piece, mut f: impl FnMut(Row)) -> Result<Option<Vec<u8>>> {
         let (schema, opts, origin) = (&self.schema, &self.opts, self.origin.as_str());
         match piece.0 {
             PieceKind::Csv(b) => {
@@ -132,7 +132,7 @@ impl RowParser {
     }
 
     /// The rows of a piece, in order (see [`RowParser::for_each`]).
-    pub(crate) fn rows(&self, piece: Piece) -> Result<Vec<Row>> {
+    pub fn rows(&self, piece: Piece) -> Result<Vec<Row>> {
         let mut rows = Vec::new();
         self.for_each(piece, |r| rows.push(r))?;
         Ok(rows)
