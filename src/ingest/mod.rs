@@ -110,6 +110,27 @@ pub fn csv_header<R: std::io::Read>(r: &mut csv::Reader<R>, origin: &str) -> Res
         .collect())
 }
 
+/// The column called `name`, if one is asked for ([`find_column`]); a
+/// name that is not among `columns` is an [`Error::MissingColumn`] for
+/// `param`, naming `origin`.
+pub fn named_column(
+    origin: &str,
+    columns: &[String],
+    name: Option<&str>,
+    param: crate::error::Param,
+) -> Result<Option<usize>> {
+    let Some(n) = name else { return Ok(None) };
+    match find_column(columns, n) {
+        Some(i) => Ok(Some(i)),
+        None => Err(Error::MissingColumn {
+            origin: origin.to_string(),
+            param,
+            named: Some(n.to_string()),
+            columns: columns.to_vec(),
+        }),
+    }
+}
+
 /// Index of `name` among `columns`: exact match first, then
 /// case-insensitive, ignoring surrounding spaces.
 pub fn find_column(columns: &[String], name: &str) -> Option<usize> {

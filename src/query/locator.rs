@@ -190,10 +190,7 @@ impl Locator {
 /// loaded: by its built-in name, from `geodata/durand-line.geojson`, or
 /// from a copy of it (the features' geometries are the built-in ones).
 pub fn is_durand_line(layer: &Layer) -> bool {
-    let Some(b) = Catalogue::builtin("durand-line") else {
-        return false;
-    };
-    let Ok(durand) = Catalogue::load_builtin(b) else {
+    let Ok(durand) = Catalogue::shared("durand-line") else {
         return false;
     };
     layer.features.len() == durand.features.len()

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::error::Param;
-use crate::ingest::{PointSource, Row};
+use crate::ingest::{PointSource, Row, named_column};
 
 /// Points read for a map, and what was left out or odd.
 #[derive(Debug, Clone)]
@@ -21,26 +21,6 @@ pub struct PointsRead {
     pub odd_sizes: u64,
 }
 
-/// The column called `name`, if one is asked for.
-fn column(
-    origin: &str,
-    columns: &[String],
-    name: Option<&str>,
-    param: Param,
-) -> Result<Option<usize>> {
-    match name {
-        None => Ok(None),
-        Some(n) => crate::ingest::find_column(columns, n)
-            .map(Some)
-            .ok_or_else(|| Error::MissingColumn {
-                origin: origin.to_string(),
-                param,
-                named: Some(n.to_string()),
-                columns: columns.to_vec(),
-            }),
-    }
-}
-
 impl PointsLayer {
     /// Read every point of `src`, its category from column `color_by` and
     /// its size from `size_by` (a number; empty is no size).
@@ -51,8 +31,8 @@ impl PointsLayer {
     ) -> Result<PointsRead> {
         let schema = src.schema().clone();
         let origin = src.origin().to_string();
-        let ci = column(&origin, &schema.columns, color_by, Param::ColorBy)?;
-        let si = column(&origin, &schema.columns, size_by, Param::SizeBy)?;
+        let ci = named_column(&origin, &schema.columns, color_by, Param::ColorBy)?;
+        let si = named_column(&origin, &schema.columns, size_by, Param::SizeBy)?;
         let source_col = schema.find("source");
         let mut all_synthetic = source_col.is_some();
         let (mut points, mut rejected, mut odd_sizes) = (Vec::new(), 0u64, 0u64);

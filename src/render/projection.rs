@@ -16,10 +16,7 @@
 use geo::Coord;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
 
-/// WGS84 semi-major axis, metres.
-pub const WGS84_A: f64 = 6_378_137.0;
-/// WGS84 flattening.
-pub const WGS84_F: f64 = 1.0 / 298.257_223_563;
+pub use crate::geodesy::{WGS84_A, WGS84_F};
 
 /// A Lambert conformal conic projection.
 #[derive(Debug, Clone, Copy)]

@@ -11,7 +11,7 @@ mod tally;
 pub use tally::{Figures, Tallier, summarize_figures};
 
 use crate::error::{Error, Param, Result};
-use crate::ingest::{PointSource, Record, Row, Schema, parse_date};
+use crate::ingest::{PointSource, Record, Row, Schema, named_column, parse_date};
 use crate::layer::{Catalogue, Layer};
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -84,12 +84,8 @@ impl Join {
         };
         let mut r = csv::Reader::from_reader(input);
         let headers = crate::ingest::csv_header(&mut r, path)?;
-        let key = crate::ingest::find_column(&headers, on).ok_or_else(|| Error::MissingColumn {
-            origin: path.into(),
-            param: Param::JoinKey,
-            named: Some(on.to_string()),
-            columns: headers.clone(),
-        })?;
+        let key =
+            named_column(path, &headers, Some(on), Param::JoinKey)?.expect("a name was given");
         let records: Vec<(u64, csv::StringRecord)> = r
             .records()
             .map(|rec| {
@@ -294,26 +290,6 @@ fn figures(
     })
 }
 
-fn column(
-    schema: &Schema,
-    name: &Option<String>,
-    param: Param,
-    origin: &str,
-) -> Result<Option<usize>> {
-    match name {
-        None => Ok(None),
-        Some(n) => schema
-            .find(n)
-            .map(Some)
-            .ok_or_else(|| Error::MissingColumn {
-                origin: origin.to_string(),
-                param,
-                named: Some(n.clone()),
-                columns: schema.columns.clone(),
-            }),
-    }
-}
-
 /// What points are grouped by.
 #[derive(Debug, Clone, Copy)]
 pub enum Grouping<'a> {
@@ -343,12 +319,25 @@ impl<'a> Grouping<'a> {
 /// rows are an error, or rejects counted in the [`Account`] when the
 /// source reads with [`crate::ingest::ReadOptions::skip_invalid`].
 pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Summary> {
-    by.resolve()?.0.require_polygons()?;
+    // The groups first: a layer without polygons is refused before the
+    // columns are looked at.
+    let mut tallier = Tallier::new(by, opts)?;
+    let opts = &tallier.opts;
     let skip_invalid = source.options().skip_invalid;
     let schema = source.schema().clone();
     let origin = source.origin().to_string();
-    let value_col = column(&schema, &opts.value, Param::Value, &origin)?;
-    let weight_col = column(&schema, &opts.weight, Param::Weight, &origin)?;
+    let value_col = named_column(
+        &origin,
+        &schema.columns,
+        opts.value.as_deref(),
+        Param::Value,
+    )?;
+    let weight_col = named_column(
+        &origin,
+        &schema.columns,
+        opts.weight.as_deref(),
+        Param::Weight,
+    )?;
     let needs_date = opts.from.is_some() || opts.to.is_some() || opts.split.is_some();
     if needs_date && schema.date.is_none() {
         return Err(Error::MissingColumn {
@@ -366,8 +355,7 @@ pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Resul
             columns: schema.columns.clone(),
         });
     }
-    let mut tallier = Tallier::new(by, opts)?;
-    let max_precision = tallier.opts.max_precision;
+    let max_precision = opts.max_precision;
     let mut chunk = Vec::new();
     loop {
         let more = source.read_chunk(crate::pipeline::CHUNK_ROWS, &mut chunk)?;
