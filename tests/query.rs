@@ -659,3 +659,35 @@ fn user_point_layers_work_as_targets() {
         assert_eq!(got, want, "{p:?}");
     }
 }
+
+/// The batch questions (a client's arrays of points, on every core) give,
+/// point by point and in order, the brute-force district and the
+/// brute-force nearest crossings.
+#[test]
+fn batch_questions_answer_each_point_in_order() {
+    let mut u = uniform(99);
+    let pts: Vec<Coord> = (0..600)
+        .map(|_| c(61.0 + 16.5 * u(), 24.0 + 13.0 * u()))
+        .collect();
+    let l = Locator::new().unwrap();
+    let districts = builtin("districts");
+    for (p, loc) in pts.iter().zip(l.locate_all(&pts)) {
+        let want = brute_district(districts, *p).map(|i| districts.label(i));
+        assert_eq!(loc.district.map(String::from), want, "{p:?}");
+    }
+    let crossings = builtin("crossings");
+    let all = index("crossings").k_nearest_all(&pts, 2, None);
+    assert_eq!(all.len(), pts.len());
+    for (p, hits) in pts.iter().zip(all) {
+        let b = brute(crossings, *p);
+        assert_eq!(hits.len(), 2);
+        for (h, (f, d)) in hits.iter().zip(b) {
+            assert_eq!(h.feature, f, "{p:?}");
+            assert!(
+                (h.distance_m - d).abs() < 1.0,
+                "{p:?}: {} vs {d}",
+                h.distance_m
+            );
+        }
+    }
+}

@@ -224,6 +224,115 @@ fn figures_and_merged_parts_equal_the_file_summary() {
     assert_eq!(merged.account, from_file.account);
 }
 
+/// The fixture's points as a client would hold them in columns (read with
+/// the csv crate and chrono, not frontier's reader), summarised through a
+/// `Batch`, give the file's table; a bad coordinate names its row.
+#[test]
+fn a_batch_of_arrays_equals_the_file_summary() {
+    use frontier::ingest::{Batch, Column, PointSource, ReadOptions};
+    use frontier::summary::{Grouping, Options, summarize, summarize_batch};
+    let opts = || Options {
+        value: Some("fatalities".into()),
+        split: Some(chrono::NaiveDate::from_ymd_opt(2021, 8, 15).unwrap()),
+        max_precision: Some(2),
+        ..Default::default()
+    };
+    let mut src = PointSource::open(SYNTH, &ReadOptions::default()).unwrap();
+    let from_file = summarize(&mut src, Grouping::Districts, opts()).unwrap();
+    let mut r = csv::Reader::from_path(SYNTH).unwrap();
+    let names: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let col = |n: &str| names.iter().position(|c| c == n).unwrap();
+    let (lat_i, lon_i, fat_i, date_i, prec_i) = (
+        col("latitude"),
+        col("longitude"),
+        col("fatalities"),
+        col("event_date"),
+        col("geo_precision"),
+    );
+    let (mut lat, mut lon, mut fat, mut date, mut prec) = (vec![], vec![], vec![], vec![], vec![]);
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        lat.push(rec[lat_i].parse::<f64>().unwrap());
+        lon.push(rec[lon_i].parse::<f64>().unwrap());
+        fat.push(Some(rec[fat_i].parse::<f64>().unwrap()));
+        date.push(chrono::NaiveDate::parse_from_str(&rec[date_i], "%Y-%m-%d").ok());
+        prec.push(Some(rec[prec_i].parse::<f64>().unwrap()));
+    }
+    let n = lat.len();
+    let batch = Batch::from_arrays("frame", names.clone(), &ReadOptions::default(), &lat, &lon)
+        .unwrap()
+        .with_column("fatalities", Column::Number(fat))
+        .unwrap()
+        .with_column("event_date", Column::Date(date))
+        .unwrap()
+        .with_column("geo_precision", Column::Number(prec))
+        .unwrap();
+    assert_eq!(batch.len(), n);
+    let from_batch = summarize_batch(&batch, Grouping::Districts, opts()).unwrap();
+    let ((ca, ra), (cb, rb)) = (from_batch.table(), from_file.table());
+    assert_eq!(ca, cb);
+    assert_eq!(ra.len(), rb.len());
+    for (x, y) in ra.iter().zip(&rb) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(from_batch.account, from_file.account);
+    assert!(
+        from_file.account.left_out_imprecise > 0,
+        "the filter must bite"
+    );
+
+    // A NaN latitude on row 3: an error naming row and column, or (skipping
+    // invalid rows) a reject, and every row accounted for.
+    let mut bad_lat = lat.clone();
+    bad_lat[2] = f64::NAN;
+    let e = Batch::from_arrays(
+        "frame",
+        names.clone(),
+        &ReadOptions::default(),
+        &bad_lat,
+        &lon,
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(
+        e,
+        "frame:3: latitude: latitude is not a finite number: \"NaN\""
+    );
+    let skip = ReadOptions {
+        skip_invalid: true,
+        ..Default::default()
+    };
+    let fat: Vec<Option<f64>> = (0..n).map(|i| Some(i as f64)).collect();
+    let batch = Batch::from_arrays("frame", names.clone(), &skip, &bad_lat, &lon)
+        .unwrap()
+        .with_column("fatalities", Column::Number(fat))
+        .unwrap();
+    assert_eq!((batch.len(), batch.rejects().len()), (n - 1, 1));
+    assert_eq!(batch.rejects()[0].line, 3);
+    let s = summarize_batch(
+        &batch,
+        Grouping::Provinces,
+        Options {
+            value: Some("fatalities".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(s.account.rows_in, n as u64);
+    assert_eq!(s.account.rejected, 1);
+    let total: f64 = s.groups.iter().map(|(_, t)| t.value).sum();
+    // Rows 1..n numbered 0..n-1, less row 3's value (2): the values kept
+    // line up with their rows.
+    assert_eq!(total, (n * (n - 1) / 2) as f64 - 2.0);
+    // A column of the wrong length names it.
+    let e = Batch::from_arrays("frame", names, &ReadOptions::default(), &lat, &lon)
+        .unwrap()
+        .with_column("fatalities", Column::Number(vec![Some(1.0)]))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("\"fatalities\" has 1 values for"), "{e}");
+}
+
 #[test]
 fn provinces_and_no_data_are_empty_not_zero() {
     let input = "lat,lon\n35.92,74.31\n34.0,71.5\n";

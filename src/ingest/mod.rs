@@ -5,6 +5,7 @@
 //! (with the file line, the column and the reason); with
 //! [`ReadOptions::skip_invalid`] off, the first bad row is an error instead.
 
+mod batch;
 mod csv_points;
 pub mod dates;
 mod geojson_points;
@@ -37,6 +38,7 @@ use geo::Coord;
 use serde_json::Value;
 use std::io::Read as _;
 
+pub use batch::{Batch, Cell, Column};
 pub use dates::parse_date;
 
 /// Which kind of export a file is, recognised from its header.
@@ -385,26 +387,54 @@ pub fn parse_coord(
         if t.is_empty() {
             return Err((col.to_string(), format!("empty {what}")));
         }
-        let v: f64 = t
-            .parse()
+        let v = t
+            .parse::<f64>()
             .map_err(|_| (col.to_string(), format!("{what} is not a number: {t:?}")))?;
-        if !v.is_finite() {
-            return Err((
-                col.to_string(),
-                format!("{what} is not a finite number: {t:?}"),
-            ));
-        }
-        if v.abs() > limit {
-            return Err((
-                col.to_string(),
-                format!("{what} {t} is out of range (must be within ±{limit})"),
-            ));
-        }
-        Ok(v)
+        in_range(col, v, t, limit, what)
     };
     let y = one(lat_col, lat, 90.0, "latitude")?;
     let x = one(lon_col, lon, 180.0, "longitude")?;
     Ok(Coord { x, y })
+}
+
+/// Check a latitude/longitude pair of numbers (finite, within ±90 and
+/// ±180); the error is (column, reason), worded as for text.
+pub fn check_coord(
+    lat_col: &str,
+    lat: f64,
+    lon_col: &str,
+    lon: f64,
+) -> std::result::Result<Coord, (String, String)> {
+    if lat.abs() <= 90.0 && lon.abs() <= 180.0 {
+        // Finite and in range (NaN fails both comparisons).
+        return Ok(Coord { x: lon, y: lat });
+    }
+    let y = in_range(lat_col, lat, &lat.to_string(), 90.0, "latitude")?;
+    let x = in_range(lon_col, lon, &lon.to_string(), 180.0, "longitude")?;
+    Ok(Coord { x, y })
+}
+
+/// `v` (written `t`) when finite and within ±`limit`.
+fn in_range(
+    col: &str,
+    v: f64,
+    t: &str,
+    limit: f64,
+    what: &str,
+) -> std::result::Result<f64, (String, String)> {
+    if !v.is_finite() {
+        return Err((
+            col.to_string(),
+            format!("{what} is not a finite number: {t:?}"),
+        ));
+    }
+    if v.abs() > limit {
+        return Err((
+            col.to_string(),
+            format!("{what} {t} is out of range (must be within ±{limit})"),
+        ));
+    }
+    Ok(v)
 }
 
 impl PointSource {

@@ -274,6 +274,20 @@ impl DistanceIndex {
         self.k_nearest(p, 1, max_m).into_iter().next()
     }
 
+    /// [`DistanceIndex::k_nearest`] for every point of `points` (e.g. a
+    /// [`crate::ingest::Batch::coords`]), on every core, in order.
+    ///
+    /// # Units
+    /// Degrees and metres in; distances in metres.
+    pub fn k_nearest_all(&self, points: &[Coord], k: usize, max_m: Option<f64>) -> Vec<Vec<Hit>> {
+        use rayon::prelude::*;
+        points
+            .par_iter()
+            .with_min_len(256)
+            .map(|&p| self.k_nearest(p, k, max_m))
+            .collect()
+    }
+
     /// The `k` nearest distinct features to `p`, nearest first, among those
     /// within `max_m` metres (all, when `None`). Ties keep file order.
     ///

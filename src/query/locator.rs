@@ -151,6 +151,17 @@ impl Locator {
             ..Default::default()
         }
     }
+
+    /// Locate every point of `points` (e.g. a
+    /// [`crate::ingest::Batch::coords`]), on every core, in order.
+    pub fn locate_all(&self, points: &[Coord]) -> Vec<Location<'_>> {
+        use rayon::prelude::*;
+        points
+            .par_iter()
+            .with_min_len(1024)
+            .map(|&c| self.locate(c))
+            .collect()
+    }
 }
 
 /// The side of the Durand Line a point is on: the country it is in, when

@@ -8,13 +8,12 @@
 
 mod tally;
 
-pub use tally::{Figures, Tallier, summarize_figures};
+pub use tally::{Figures, Tallier, summarize_batch, summarize_figures};
 
 use crate::error::{Error, Param, Result};
-use crate::ingest::{PointSource, Record, Row, Schema, named_column, parse_date};
+use crate::ingest::{PointSource, named_column};
 use crate::layer::{Catalogue, Layer};
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -218,78 +217,6 @@ pub struct Account {
     pub rejects: Vec<crate::ingest::Reject>,
 }
 
-/// A point's figures and its place (group, band).
-type Answered = (Figures, (Option<usize>, Option<usize>));
-
-/// A number from column `col` of a record (0 without the column).
-fn number(
-    r: &Record,
-    schema: &Schema,
-    col: Option<usize>,
-) -> std::result::Result<f64, (String, String)> {
-    let Some(i) = col else { return Ok(0.0) };
-    let t = r.fields.text(i);
-    let t = t.trim();
-    if t.is_empty() {
-        return Err((schema.columns[i].clone(), "empty value".into()));
-    }
-    t.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite())
-        .ok_or_else(|| (schema.columns[i].clone(), format!("not a number: {t:?}")))
-}
-
-/// The figures of one record; the error is (column, reason).
-fn figures(
-    r: &Record,
-    schema: &Schema,
-    value_col: Option<usize>,
-    weight_col: Option<usize>,
-    needs_date: bool,
-    max_precision: Option<u32>,
-) -> std::result::Result<Figures, (String, String)> {
-    let value = number(r, schema, value_col)?;
-    let weight = number(r, schema, weight_col)?;
-    let date = match schema.date {
-        Some(d) if needs_date => {
-            let t = r.fields.text(d);
-            Some(parse_date(&t).ok_or_else(|| {
-                (
-                    schema.columns[d].clone(),
-                    format!("not a date: {t:?} (expected e.g. 2021-08-15 or 15 August 2021)"),
-                )
-            })?)
-        }
-        _ => None,
-    };
-    let precision = match schema.precision {
-        // Leaving rows out by precision needs every code read: a code that
-        // is not a whole number is a bad row.
-        Some(p) if max_precision.is_some() => {
-            let t = r.fields.text(p);
-            let t = t.trim();
-            if t.is_empty() {
-                return Err((schema.columns[p].clone(), "empty precision code".into()));
-            }
-            Some(t.parse::<u32>().map_err(|_| {
-                (
-                    schema.columns[p].clone(),
-                    format!("precision code is not a whole number 0 or more: {t:?}"),
-                )
-            })?)
-        }
-        Some(p) => r.fields.text(p).trim().parse::<u32>().ok(),
-        None => None,
-    };
-    Ok(Figures {
-        at: r.coord,
-        value,
-        weight,
-        date,
-        precision,
-    })
-}
-
 /// What points are grouped by.
 #[derive(Debug, Clone, Copy)]
 pub enum Grouping<'a> {
@@ -322,81 +249,9 @@ pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Resul
     // The groups first: a layer without polygons is refused before the
     // columns are looked at.
     let mut tallier = Tallier::new(by, opts)?;
-    let opts = &tallier.opts;
-    let skip_invalid = source.options().skip_invalid;
-    let schema = source.schema().clone();
-    let origin = source.origin().to_string();
-    let value_col = named_column(
-        &origin,
-        &schema.columns,
-        opts.value.as_deref(),
-        Param::Value,
-    )?;
-    let weight_col = named_column(
-        &origin,
-        &schema.columns,
-        opts.weight.as_deref(),
-        Param::Weight,
-    )?;
-    let needs_date = opts.from.is_some() || opts.to.is_some() || opts.split.is_some();
-    if needs_date && schema.date.is_none() {
-        return Err(Error::MissingColumn {
-            origin,
-            param: Param::Date,
-            named: None,
-            columns: schema.columns.clone(),
-        });
-    }
-    if opts.max_precision.is_some() && schema.precision.is_none() {
-        return Err(Error::MissingColumn {
-            origin,
-            param: Param::Precision,
-            named: None,
-            columns: schema.columns.clone(),
-        });
-    }
-    let max_precision = opts.max_precision;
-    let mut chunk = Vec::new();
-    loop {
-        let more = source.read_chunk(crate::pipeline::CHUNK_ROWS, &mut chunk)?;
-        let answers: Vec<std::result::Result<Option<Answered>, (String, String)>> = chunk
-            .par_iter()
-            .map(|row| {
-                let Row::Record(r) = row else { return Ok(None) };
-                let figures =
-                    figures(r, &schema, value_col, weight_col, needs_date, max_precision)?;
-                let place = tallier.place(figures.at);
-                Ok(Some((figures, place)))
-            })
-            .collect();
-        for (row, ans) in chunk.drain(..).zip(answers) {
-            match (row, ans) {
-                (Row::Reject(rj), _) => tallier.reject(rj),
-                (Row::Record(r), Err((column, message))) => {
-                    if !skip_invalid {
-                        return Err(Error::Row {
-                            origin: origin.clone(),
-                            line: r.line,
-                            column,
-                            message,
-                        });
-                    }
-                    tallier.reject(crate::ingest::Reject {
-                        line: r.line,
-                        column,
-                        reason: message,
-                        fields: r.fields,
-                    });
-                }
-                (Row::Record(_), Ok(a)) => {
-                    let (figures, place) = a.expect("records are answered");
-                    tallier.record(&figures, place);
-                }
-            }
-        }
-        if !more {
-            break;
-        }
+    tallier.columns(source.origin(), source.schema())?;
+    while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+        tallier.add_batch(&batch)?;
     }
     Ok(tallier.finish())
 }

@@ -6,9 +6,10 @@
 //! several cores, or machines) equals the one made at once.
 
 use super::{Account, Group, Grouping, OUTSIDE, Options, Summary, Tally};
-use crate::error::Result;
+use crate::error::{Error, Param, Result};
 use crate::geodesy;
 use crate::index::PolygonIndex;
+use crate::ingest::{Batch, Cell, Reject, Schema, named_column, parse_date};
 use crate::query::DistanceIndex;
 use chrono::NaiveDate;
 use geo::{Coord, Geometry, MultiPolygon};
@@ -161,6 +162,85 @@ impl Tallier {
         }
     }
 
+    /// The columns the options need among `schema`'s: an error names
+    /// `origin` and the missing column.
+    pub(super) fn columns(&self, origin: &str, schema: &Schema) -> Result<Needed> {
+        let opts = &self.opts;
+        let value = named_column(origin, &schema.columns, opts.value.as_deref(), Param::Value)?;
+        let weight = named_column(
+            origin,
+            &schema.columns,
+            opts.weight.as_deref(),
+            Param::Weight,
+        )?;
+        let needs_date = self.needs_date();
+        let missing = |param| Error::MissingColumn {
+            origin: origin.to_string(),
+            param,
+            named: None,
+            columns: schema.columns.clone(),
+        };
+        if needs_date && schema.date.is_none() {
+            return Err(missing(Param::Date));
+        }
+        if opts.max_precision.is_some() && schema.precision.is_none() {
+            return Err(missing(Param::Precision));
+        }
+        Ok(Needed {
+            value,
+            weight,
+            date: schema.date.filter(|_| needs_date),
+            precision: schema.precision,
+            strict_precision: opts.max_precision.is_some(),
+        })
+    }
+
+    /// Count every point of `batch` (placed on every core) and keep its
+    /// rejects. A value that cannot be read (a sum's cell that is not a
+    /// number, a date that is not a date) is an [`Error::Row`] naming the
+    /// row and column, or a reject when the batch was read skipping
+    /// invalid rows ([`crate::ingest::ReadOptions::skip_invalid`]).
+    pub fn add_batch(&mut self, batch: &Batch) -> Result<()> {
+        let skip_invalid = batch.skips_invalid();
+        let needed = self.columns(batch.origin(), batch.schema())?;
+        let answers: Vec<_> = (0..batch.len())
+            .into_par_iter()
+            .map(|i| {
+                let f = needed.figures(batch, i)?;
+                Ok((f, self.place(f.at)))
+            })
+            .collect();
+        let mut rejects = batch.rejects().to_vec();
+        let unsorted = !rejects.is_empty();
+        for (i, ans) in answers.into_iter().enumerate() {
+            match ans {
+                Ok((f, place)) => self.record(&f, place),
+                Err((column, message)) if !skip_invalid => {
+                    return Err(Error::Row {
+                        origin: batch.origin().to_string(),
+                        line: batch.lines()[i],
+                        column,
+                        message,
+                    });
+                }
+                Err((column, reason)) => rejects.push(Reject {
+                    line: batch.lines()[i],
+                    column,
+                    reason,
+                    fields: batch.fields(i),
+                }),
+            }
+        }
+        if unsorted {
+            // The reader's rejects and the unreadable values, in input order.
+            rejects.sort_by_key(|r| r.line);
+        }
+        for r in rejects {
+            self.reject(r);
+        }
+        Ok(())
+    }
+
     /// Count every point of `figures` (placed on every core).
     pub fn add(&mut self, figures: &[Figures]) {
         let places: Vec<_> = figures.par_iter().map(|f| self.place(f.at)).collect();
@@ -240,6 +320,106 @@ impl Tallier {
             account: self.account,
         }
     }
+}
+
+/// The columns a summary reads, by schema index.
+pub(super) struct Needed {
+    value: Option<usize>,
+    weight: Option<usize>,
+    date: Option<usize>,
+    precision: Option<usize>,
+    /// Every precision code must be read (points are left out by it).
+    strict_precision: bool,
+}
+
+type Bad = (String, String);
+
+impl Needed {
+    /// The figures of point `i`; the error is (column, reason).
+    fn figures(&self, b: &Batch, i: usize) -> std::result::Result<Figures, Bad> {
+        let name = |c: usize| b.schema().columns[c].clone();
+        let number = |col: Option<usize>| -> std::result::Result<f64, Bad> {
+            let Some(c) = col else { return Ok(0.0) };
+            match b.cell(c, i) {
+                Cell::Number(Some(v)) if v.is_finite() => Ok(v),
+                Cell::Number(Some(v)) => Err((name(c), format!("not a number: {v}"))),
+                Cell::Text(t) if !t.trim().is_empty() => {
+                    let t = t.trim();
+                    t.parse::<f64>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .ok_or_else(|| (name(c), format!("not a number: {t:?}")))
+                }
+                Cell::Date(Some(d)) => Err((name(c), format!("not a number: {d}"))),
+                _ => Err((name(c), "empty value".into())),
+            }
+        };
+        let value = number(self.value)?;
+        let weight = number(self.weight)?;
+        let date = match self.date {
+            None => None,
+            Some(c) => Some(match b.cell(c, i) {
+                Cell::Date(Some(d)) => d,
+                Cell::Text(t) => parse_date(&t).ok_or_else(|| {
+                    (
+                        name(c),
+                        format!("not a date: {t:?} (expected e.g. 2021-08-15 or 15 August 2021)"),
+                    )
+                })?,
+                Cell::Number(Some(v)) => return Err((name(c), format!("not a date: {v}"))),
+                _ => return Err((name(c), "empty date".into())),
+            }),
+        };
+        let precision = match self.precision {
+            None => None,
+            Some(c) => {
+                let code = match b.cell(c, i) {
+                    Cell::Text(t) => {
+                        let t = t.trim();
+                        if t.is_empty() {
+                            Err("empty precision code".to_string())
+                        } else {
+                            t.parse::<u32>().map_err(|_| {
+                                format!("precision code is not a whole number 0 or more: {t:?}")
+                            })
+                        }
+                    }
+                    Cell::Number(Some(v))
+                        if v >= 0.0 && v.fract() == 0.0 && v <= u32::MAX as f64 =>
+                    {
+                        Ok(v as u32)
+                    }
+                    Cell::Number(Some(v)) => Err(format!(
+                        "precision code is not a whole number 0 or more: {v}"
+                    )),
+                    _ => Err("empty precision code".to_string()),
+                };
+                match code {
+                    Ok(p) => Some(p),
+                    // Leaving rows out by precision needs every code read:
+                    // a code that is not a whole number is a bad row.
+                    Err(e) if self.strict_precision => return Err((name(c), e)),
+                    Err(_) => None,
+                }
+            }
+        };
+        Ok(Figures {
+            at: b.coords()[i],
+            value,
+            weight,
+            date,
+            precision,
+        })
+    }
+}
+
+/// Summarise points in a [`Batch`] (from arrays, a data frame, a file):
+/// the same summary as [`super::summarize`] gives for a file of the same
+/// points.
+pub fn summarize_batch(batch: &Batch, by: Grouping, opts: Options) -> Result<Summary> {
+    let mut t = Tallier::new(by, opts)?;
+    t.add_batch(batch)?;
+    Ok(t.finish())
 }
 
 /// Summarise points given as figures (no file): the same summary as
