@@ -27,6 +27,7 @@
 //!
 //! Geodesic metres never enter the tree: it only orders candidates by chord.
 
+use super::clearance::Clearance;
 use super::conformal::ConformalSphere;
 use super::sphere::*;
 use crate::geodesy::{Segment, distance_m, geodesic_cuts};
@@ -128,6 +129,9 @@ pub struct DistanceIndex {
     /// sphere fitted to it, ranked with a bound ~1,000 times tighter, for
     /// the points it holds for.
     conformal: Option<Conformal>,
+    /// Lower bounds of the distance by cell, to send points far beyond a
+    /// search radius away at once.
+    clearance: Option<Clearance>,
     /// Features in the layer, and how many of them have something to
     /// measure (a point or a segment).
     features: usize,
@@ -242,7 +246,17 @@ impl DistanceIndex {
             seen[it.feature] = true;
         }
         let measurable = seen.iter().filter(|&&s| s).count();
+        let bbox = items.iter().flat_map(|it| [it.a, it.b]).fold(
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |[x0, y0, x1, y1], c| [x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y)],
+        );
         DistanceIndex {
+            clearance: (!items.is_empty()).then(|| Clearance::new(bbox)).flatten(),
             tree: std::sync::OnceLock::new(),
             items,
             polygons: has_polygons.then(|| PolygonIndex::new(layer)),
@@ -300,6 +314,15 @@ impl DistanceIndex {
         // No more hits than features to find (so that the walk can stop).
         let k = k.min(self.measurable);
         let limit = max_m.unwrap_or(f64::INFINITY);
+        if let Some(cl) = self.clearance.as_ref().filter(|_| limit.is_finite()) {
+            let far = |c| {
+                self.nearest(c, None)
+                    .map_or(f64::INFINITY, |h| h.distance_m)
+            };
+            if cl.lower_bound(p, far) > limit {
+                return Vec::new();
+            }
+        }
         // Best exact hit per feature so far, and the k-th best distance.
         let mut best: Vec<Hit> = Vec::new();
         let mut kth = f64::INFINITY;

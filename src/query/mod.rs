@@ -2,6 +2,7 @@
 //! ([`Locator`]), which side of the Durand Line ([`Locator::durand_side`]),
 //! and how far each is from the features of a layer ([`DistanceIndex`]).
 
+mod clearance;
 mod conformal;
 pub mod distance;
 mod locator;
