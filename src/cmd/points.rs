@@ -81,14 +81,7 @@ pub struct Output {
     pub quiet: bool,
 }
 
-/// A name for an added column that does not collide with the input's.
-pub fn added_name(columns: &[String], name: &str) -> String {
-    let mut n = name.to_string();
-    while columns.iter().any(|c| c.eq_ignore_ascii_case(&n)) {
-        n = format!("frontier_{n}");
-    }
-    n
-}
+pub use frontier::output::added_name;
 
 impl Input {
     /// The files this input names (the points, and the rejects file as an

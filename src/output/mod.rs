@@ -475,6 +475,17 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
+/// A name for a column frontier adds that does not collide with the
+/// input's (ignoring case): `name`, else `frontier_name`, and so on. The
+/// command line and the Python package name their columns by it.
+pub fn added_name(columns: &[String], name: &str) -> String {
+    let mut n = name.to_string();
+    while columns.iter().any(|c| c.eq_ignore_ascii_case(&n)) {
+        n = format!("frontier_{n}");
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The Python package's tests: builds and installs the package (maturin,
+# release) into a venv of its own (python/.venv, made on first use, from
+# PyPI), then runs pytest on python/tests.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install -q --disable-pip-version-check \
+  "maturin>=1.5,<2" pytest numpy pandas pyarrow geopandas geographiclib
+PATH="$PWD/.venv/bin:$PATH" .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps .
+.venv/bin/pytest -q -p no:cacheprovider --import-mode=importlib tests "$@"

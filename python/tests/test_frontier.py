@@ -1,0 +1,135 @@
+"""The Python package against the command line (the same library must give
+the same answers), against GeoPandas (an independent point-in-polygon), and
+on bad input."""
+
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import frontier
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "tests" / "fixtures" / "synthetic-events.csv"
+
+
+def cli(*args: str) -> pd.DataFrame:
+    """Run the command line (FRONTIER_BIN, or the debug build) and read its CSV."""
+    exe = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
+    out = subprocess.run([exe, *args], check=True, capture_output=True).stdout
+    return pd.read_csv(io.BytesIO(out), keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return pd.read_csv(EVENTS)
+
+
+def text(s: pd.Series) -> list:
+    """Values as text, missing as None (categorical and CSV columns alike)."""
+    return [None if pd.isna(v) else str(v) for v in s]
+
+
+def test_locate_equals_the_command_line(events):
+    got = frontier.locate(events)
+    want = cli("locate", str(EVENTS))
+    assert len(got) == len(events) == len(want)
+    # The file has a country column of its own: the new one is
+    # frontier_country, as on the command line; the input's is untouched.
+    for col in ["frontier_country", "province", "district"]:
+        assert text(got[col]) == text(want[col]), col
+    # The input's columns are kept as they were.
+    pd.testing.assert_frame_equal(got[events.columns], events)
+    assert (got["frontier_country"] == "PAK").sum() > 1000
+
+
+def test_locate_agrees_with_geopandas(events):
+    gpd = pytest.importorskip("geopandas")
+    pts = gpd.GeoDataFrame(events[["event_id_cnty"]], geometry=gpd.points_from_xy(events.longitude, events.latitude), crs=4326)
+    districts = frontier.layer("districts")
+    assert len(districts) == 156
+    joined = gpd.sjoin(pts, districts[["name", "geometry"]], predicate="intersects", how="left")
+    # Points on exactly one district (or none): the one GeoPandas finds.
+    once = joined.groupby(level=0).filter(lambda g: len(g) == 1)
+    got = frontier.locate(events).loc[once.index, "district"]
+    assert text(got) == text(once["name"])
+    assert len(once) > 1900
+
+
+def test_near_equals_the_command_line(events):
+    got = frontier.near(events)
+    want = cli("near", str(EVENTS), "--to", "durand-line")
+    assert np.allclose(got["distance_km"], want["distance_km"], atol=0.0006, rtol=0)
+    assert text(got["nearest_feature"]) == text(want["nearest_feature"])
+    assert text(got["side"]) == text(want["side"])
+    assert np.allclose(got["nearest_lon"], want["nearest_lon"], atol=1e-6)
+    within = frontier.near(events, within_km=25)
+    want25 = cli("near", str(EVENTS), "--to", "durand-line", "--within", "25km")
+    assert list(within["event_id_cnty"]) == list(want25["event_id_cnty"])
+    assert 0 < len(within) < len(events)
+
+
+def test_nearest_equals_the_command_line(events):
+    got = frontier.nearest(events, "crossings", k=2)
+    want = cli("nearest", str(EVENTS), "--layer", "crossings", "-k", "2")
+    for i in (1, 2):
+        assert text(got[f"nearest_{i}"]) == text(want[f"nearest_{i}"])
+        assert np.allclose(got[f"distance_{i}_km"], want[f"distance_{i}_km"], atol=0.0006, rtol=0)
+
+
+@pytest.mark.parametrize("by", ["district", "province", "waziristan"])
+def test_summarize_equals_the_command_line(events, by):
+    got = frontier.summarize(events, by=by, value="fatalities", split="2021-08-15")
+    want = cli("summarize", str(EVENTS), "--by", by, "--value", "fatalities", "--split", "2021-08-15")
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_summarize_by_precision(events):
+    got = frontier.summarize(events, by="province", max_precision=1)
+    want = cli("summarize", str(EVENTS), "--by", "province", "--max-precision", "1")
+    pd.testing.assert_frame_equal(got, want)
+    assert want["left_out_imprecise"].sum() > 0
+
+
+def test_summarize_date_window_with_timestamps(events):
+    got = frontier.summarize(events, by="province", date_from=pd.Timestamp("2020-01-01"), date_to="2022-12-31")
+    want = cli("summarize", str(EVENTS), "--by", "province", "--from", "2020-01-01", "--to", "2022-12-31")
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_a_bad_coordinate_names_the_row():
+    df = pd.DataFrame({"lat": [33.0, np.nan, 31.0], "lon": [70.0, 69.0, 66.0]}, index=["x", "y", "z"])
+    with pytest.raises(frontier.Error, match=r"row 'y' \(position 1\): lat: latitude is not a finite number"):
+        frontier.locate(df)
+    with pytest.raises(ValueError, match="out of range"):
+        frontier.near(pd.DataFrame({"latitude": [95.0], "longitude": [70.0]}))
+    with pytest.raises(frontier.Error, match="no coordinate columns"):
+        frontier.locate(pd.DataFrame({"a": [1.0], "b": [2.0]}))
+    with pytest.raises(frontier.Error, match=r"row 1: lon: not a number"):
+        frontier.locate(pd.DataFrame({"lat": [33.0, 34.0], "lon": ["70.1", "east"]}))
+
+
+def test_arrow_and_geopandas_come_back_as_they_went(events):
+    pa = pytest.importorskip("pyarrow")
+    gpd = pytest.importorskip("geopandas")
+    small = events.head(50)
+    table = frontier.locate(pa.Table.from_pandas(small, preserve_index=False))
+    assert isinstance(table, pa.Table)
+    assert table.column("district").to_pylist() == text(frontier.locate(small)["district"])
+    g = gpd.GeoDataFrame(small[["event_id_cnty"]], geometry=gpd.points_from_xy(small.longitude, small.latitude), crs=4326)
+    out = frontier.near(g)
+    assert isinstance(out, gpd.GeoDataFrame) and out.crs.to_epsg() == 4326
+    assert np.allclose(out["distance_km"], frontier.near(small)["distance_km"])
+    with pytest.raises(frontier.Error, match="not WGS84"):
+        frontier.locate(g.to_crs(32642))
+
+
+def test_layers_are_listed_with_their_licence():
+    names = frontier.layers()
+    assert {"durand-line", "districts", "cpec", "crossings"} <= set(names["name"])
+    assert (names["licence"] != "").all()
+    assert "OpenStreetMap" in frontier.CREDIT
