@@ -218,10 +218,26 @@ fn figures_and_merged_parts_equal_the_file_summary() {
     first.add(b);
     let mut second = Tallier::new(Grouping::Districts, opts()).unwrap();
     second.add(a);
+    // Parts sent as JSON (as from a worker) add up to the same.
+    let mut third = Tallier::new(Grouping::Districts, opts()).unwrap();
+    third.add(b);
+    let mut sent = Tallier::new(Grouping::Districts, opts()).unwrap();
+    sent.add(a);
+    let json = serde_json::to_string(&sent.parts()).unwrap();
+    third
+        .add_parts(serde_json::from_str(&json).unwrap())
+        .unwrap();
+    let via_json = third.finish();
+    same(&via_json, "parts as JSON");
+    assert_eq!(via_json.account, from_file.account);
     first.merge(second);
     let merged = first.finish();
     same(&merged, "merged");
     assert_eq!(merged.account, from_file.account);
+    // Parts of another grouping are refused.
+    let provinces = Tallier::new(Grouping::Provinces, opts()).unwrap();
+    let mut districts = Tallier::new(Grouping::Districts, opts()).unwrap();
+    assert!(districts.add_parts(provinces.parts()).is_err());
 }
 
 /// The fixture's points as a client would hold them in columns (read with

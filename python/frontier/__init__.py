@@ -224,31 +224,44 @@ def _days(col: pd.Series) -> bytes:
     return days.tobytes()
 
 
-def summarize(data, by: str = "district", value: Optional[str] = None, weight: Optional[str] = None,
-              split=None, date_from=None, date_to=None, max_precision: Optional[int] = None,
-              lat: Optional[str] = None, lon: Optional[str] = None):
-    """Per-group counts, sums, shares, rates per 100,000 people and per
-    1,000 km² and before/after ``split``: the table ``frontier summarize``
-    writes, one row per feature of ``by`` (``district``, ``province``, a
-    layer) plus ``(outside)``. ``max_precision`` leaves out points whose
-    location precision code (ACLED ``geo_precision``) is above it. Dates (``split``, ``date_from``,
-    ``date_to``) are anything pandas reads as a date."""
+def _summary_settings(by, value, weight, split, date_from, date_to, max_precision) -> dict:
+    iso = lambda d: None if d is None else pd.Timestamp(d).date().isoformat()
+    return dict(by=by, value=value, weight=weight, split=iso(split), date_from=iso(date_from),
+                date_to=iso(date_to), max_precision=max_precision)
+
+
+def _tally(data, settings: dict, lat: Optional[str], lon: Optional[str]) -> str:
+    """The additive tallies of a frame (JSON), for :func:`_finish`."""
     f = _Frame(data)
     p = f.coordinates(lat, lon)
     df = f.df
     columns = p.columns
     _, _, idate, iprec = _core.roles(columns, p.lat_name, p.lon_name)
-    named = [c for c in (value, weight) if c is not None]
+    named = [c for c in (settings["value"], settings["weight"]) if c is not None]
     if iprec is not None:
         named.append(columns[iprec])
     numbers = [(c, _floats(df[c], c).tobytes()) for c in dict.fromkeys(named) if c in df.columns]
     dates = []
-    if idate is not None and (split is not None or date_from is not None or date_to is not None):
+    if idate is not None and any(settings[k] is not None for k in ("split", "date_from", "date_to")):
         dates.append((columns[idate], _days(df.iloc[:, idate])))
-    iso = lambda d: None if d is None else pd.Timestamp(d).date().isoformat()
-    text = _call(
-        df, _core.summarize, columns, p.lat_name, p.lon_name, p.lat.tobytes(), p.lon.tobytes(),
-        by=by, value=value, weight=weight, split=iso(split), date_from=iso(date_from),
-        date_to=iso(date_to), max_precision=max_precision, numbers=numbers, dates=dates,
-    )
+    return _call(df, _core.tally, columns, p.lat_name, p.lon_name, p.lat.tobytes(), p.lon.tobytes(),
+                 numbers=numbers, dates=dates, **settings)
+
+
+def _finish(parts, settings: dict) -> pd.DataFrame:
+    text = _core.finish(list(parts), **settings)
     return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
+
+
+def summarize(data, by: str = "district", value: Optional[str] = None, weight: Optional[str] = None,
+              split=None, date_from=None, date_to=None, max_precision: Optional[int] = None,
+              lat: Optional[str] = None, lon: Optional[str] = None) -> pd.DataFrame:
+    """Per-group counts, sums, shares, rates per 100,000 people and per
+    1,000 km² and before/after ``split``: the table ``frontier summarize``
+    writes, one row per feature of ``by`` (``district``, ``province``, a
+    layer) plus ``(outside)``. ``max_precision`` leaves out points whose
+    location precision code (ACLED ``geo_precision``) is above it. Dates
+    (``split``, ``date_from``, ``date_to``) are anything pandas reads as a
+    date. ``value`` and ``weight`` name columns to sum."""
+    settings = _summary_settings(by, value, weight, split, date_from, date_to, max_precision)
+    return _finish([_tally(data, settings, lat, lon)], settings)

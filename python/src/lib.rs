@@ -9,7 +9,7 @@ use frontier::Catalogue;
 use frontier::error::Error as FError;
 use frontier::ingest::{Batch, Column, ReadOptions};
 use frontier::query::{DistanceIndex, Locator, Side, is_durand_line};
-use frontier::summary::{Grouping, Options, summarize_batch};
+use frontier::summary::{Grouping, Options, Parts, Tallier};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -305,13 +305,34 @@ fn date(text: Option<&str>, what: &str) -> PyResult<Option<chrono::NaiveDate>> {
     .transpose()
 }
 
-/// Per-group summary as CSV text, the same table `frontier summarize`
-/// writes. `numbers` and `dates` are extra columns: (name, bytes), dates
-/// as days since 1970-01-01 (`i64::MIN` for none).
+/// What a summary is asked for (the same in every part and at the end).
+fn summary_options(
+    value: Option<String>,
+    weight: Option<String>,
+    split: Option<&str>,
+    date_from: Option<&str>,
+    date_to: Option<&str>,
+    max_precision: Option<u32>,
+) -> PyResult<Options> {
+    Ok(Options {
+        value,
+        weight,
+        split: date(split, "split")?,
+        from: date(date_from, "date_from")?,
+        to: date(date_to, "date_to")?,
+        max_precision,
+        ..Default::default()
+    })
+}
+
+/// Per-group tallies of these points, as JSON (`summary::Parts`): counts
+/// and sums that add up exactly with other parts' in [`finish`].
+/// `numbers` and `dates` are extra columns: (name, bytes), dates as days
+/// since 1970-01-01 (`i64::MIN` for none).
 #[pyfunction]
 #[pyo3(signature = (columns, lat_name, lon_name, lat, lon, by="district", value=None, weight=None, split=None, date_from=None, date_to=None, max_precision=None, numbers=Vec::new(), dates=Vec::new()))]
 #[allow(clippy::too_many_arguments)]
-fn summarize(
+fn tally(
     py: Python<'_>,
     columns: Vec<String>,
     lat_name: Option<String>,
@@ -354,20 +375,34 @@ fn summarize(
             .collect();
         b = b.with_column(&name, Column::Date(v)).map_err(py_err)?;
     }
-    let opts = Options {
-        value,
-        weight,
-        split: date(split, "split")?,
-        from: date(date_from, "date_from")?,
-        to: date(date_to, "date_to")?,
-        max_precision,
-        ..Default::default()
-    };
-    let by = grouping(by)?;
-    let summary = py
-        .detach(|| summarize_batch(&b, by, opts))
-        .map_err(py_err)?;
-    let (cols, rows) = summary.table();
+    let opts = summary_options(value, weight, split, date_from, date_to, max_precision)?;
+    let mut t = Tallier::new(grouping(by)?, opts).map_err(py_err)?;
+    py.detach(|| t.add_batch(&b)).map_err(py_err)?;
+    serde_json::to_string(&t.parts()).map_err(|e| Error::new_err(e.to_string()))
+}
+
+/// The summary table (CSV text, as `frontier summarize` writes it) of the
+/// parts made by [`tally`] with the same settings, merged.
+#[pyfunction]
+#[pyo3(signature = (parts, by="district", value=None, weight=None, split=None, date_from=None, date_to=None, max_precision=None))]
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    parts: Vec<String>,
+    by: &str,
+    value: Option<String>,
+    weight: Option<String>,
+    split: Option<&str>,
+    date_from: Option<&str>,
+    date_to: Option<&str>,
+    max_precision: Option<u32>,
+) -> PyResult<String> {
+    let opts = summary_options(value, weight, split, date_from, date_to, max_precision)?;
+    let mut t = Tallier::new(grouping(by)?, opts).map_err(py_err)?;
+    for p in parts {
+        let p: Parts = serde_json::from_str(&p).map_err(|e| Error::new_err(e.to_string()))?;
+        t.add_parts(p).map_err(py_err)?;
+    }
+    let (cols, rows) = t.finish().table();
     let mut out = Vec::new();
     frontier::output::write_table(&mut out, frontier::output::TableFormat::Csv, &cols, &rows)
         .map_err(|e| Error::new_err(e.to_string()))?;
@@ -384,6 +419,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(layer_geojson, m)?)?;
     m.add_function(wrap_pyfunction!(locate, m)?)?;
     m.add_function(wrap_pyfunction!(nearest, m)?)?;
-    m.add_function(wrap_pyfunction!(summarize, m)?)?;
+    m.add_function(wrap_pyfunction!(tally, m)?)?;
+    m.add_function(wrap_pyfunction!(finish, m)?)?;
     Ok(())
 }

@@ -133,3 +133,33 @@ def test_layers_are_listed_with_their_licence():
     assert {"durand-line", "districts", "cpec", "crossings"} <= set(names["name"])
     assert (names["licence"] != "").all()
     assert "OpenStreetMap" in frontier.CREDIT
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A local dask cluster of two worker processes."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+        with distributed.Client(lc) as client:
+            yield client
+
+
+def test_dask_equals_one_machine(events, cluster):
+    dd = pytest.importorskip("dask.dataframe")
+    import frontier.dask as fd
+
+    ddf = dd.from_pandas(events, npartitions=5)
+    # Summaries combine exactly: counts and sums add, rates come after.
+    for by in ("district", "province"):
+        one = frontier.summarize(events, by=by, value="fatalities", split="2021-08-15")
+        many = fd.summarize(ddf, by=by, value="fatalities", split="2021-08-15")
+        pd.testing.assert_frame_equal(many, one)
+    located = fd.locate(ddf).compute()
+    single = frontier.locate(events)
+    for col in ("frontier_country", "province", "district"):
+        assert text(located[col]) == text(single[col])
+    near = fd.near(ddf, within_km=25).compute()
+    assert list(near["event_id_cnty"]) == list(frontier.near(events, within_km=25)["event_id_cnty"])
+    assert np.array_equal(near["distance_km"].to_numpy(), frontier.near(events, within_km=25)["distance_km"].to_numpy())
+    k2 = fd.nearest(ddf, "crossings", k=2).compute()
+    assert text(k2["nearest_2"]) == text(frontier.nearest(events, "crossings", k=2)["nearest_2"])

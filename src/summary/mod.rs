@@ -8,7 +8,7 @@
 
 mod tally;
 
-pub use tally::{Figures, Tallier, summarize_batch, summarize_figures};
+pub use tally::{Figures, Parts, Tallier, summarize_batch, summarize_figures};
 
 use crate::error::{Error, Param, Result};
 use crate::ingest::{PointSource, named_column};
@@ -141,7 +141,7 @@ impl Join {
 }
 
 /// Accumulated figures for one group.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Points.
     pub count: u64,

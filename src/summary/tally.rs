@@ -31,6 +31,29 @@ pub struct Figures {
     pub precision: Option<u32>,
 }
 
+/// The additive state of a [`Tallier`] ([`Tallier::parts`]): per-group
+/// tallies (the groups in the layer's order, then the outside row) and the
+/// row account, without the rejected rows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Parts {
+    /// Per group, then the points in none.
+    pub tallies: Vec<Tally>,
+    /// Rows read.
+    pub rows_in: u64,
+    /// Rows rejected.
+    pub rejected: u64,
+    /// Rows outside the date window.
+    pub outside_window: u64,
+    /// Rows left out by precision.
+    pub left_out_imprecise: u64,
+    /// Rows counted.
+    pub counted: u64,
+    /// The earliest and latest dates counted.
+    pub first: Option<NaiveDate>,
+    /// See `first`.
+    pub last: Option<NaiveDate>,
+}
+
 /// Per-group tallies being added up.
 pub struct Tallier {
     key: String,
@@ -257,9 +280,55 @@ impl Tallier {
     }
 
     /// Add the tallies of `other`, made with the same grouping and options
-    /// over other points.
-    pub fn merge(&mut self, other: Tallier) {
-        for (t, o) in self.tallies.iter_mut().zip(other.tallies) {
+    /// over other points (its rejects too).
+    pub fn merge(&mut self, mut other: Tallier) {
+        let rejects = std::mem::take(&mut other.account.rejects);
+        self.add_parts(other.parts())
+            .expect("tallies of the same grouping have the same groups");
+        self.account.rejects.extend(rejects);
+    }
+
+    /// What has been added up so far, without the rejected rows
+    /// themselves: plain numbers that a worker can send back (they
+    /// serialise with serde) to be merged with [`Tallier::add_parts`].
+    pub fn parts(&self) -> Parts {
+        let a = &self.account;
+        Parts {
+            tallies: self.tallies.clone(),
+            rows_in: a.rows_in,
+            rejected: a.rejected,
+            outside_window: a.outside_window,
+            left_out_imprecise: a.left_out_imprecise,
+            counted: a.counted,
+            first: self.first,
+            last: self.last,
+        }
+    }
+
+    /// Add the [`Tallier::parts`] of tallies made elsewhere with the same
+    /// grouping and options. Counts and sums add, the date range widens,
+    /// and rates are worked out only by [`Tallier::finish`], so parts
+    /// merged in any grouping give the summary made at once (sums of
+    /// whole numbers exactly; other sums up to rounding). Parts of another
+    /// grouping (a different number of groups or bands) are an
+    /// [`Error::Input`].
+    pub fn add_parts(&mut self, p: Parts) -> Result<()> {
+        let same_shape = p.tallies.len() == self.tallies.len()
+            && p.tallies
+                .iter()
+                .zip(&self.tallies)
+                .all(|(a, b)| a.bands.len() == b.bands.len());
+        if !same_shape {
+            return Err(Error::Input {
+                origin: "summary parts".into(),
+                message: format!(
+                    "made for {} groups, these tallies have {}",
+                    p.tallies.len(),
+                    self.tallies.len()
+                ),
+            });
+        }
+        for (t, o) in self.tallies.iter_mut().zip(p.tallies) {
             t.count += o.count;
             t.value += o.value;
             t.weight += o.weight;
@@ -274,14 +343,14 @@ impl Tallier {
             }
         }
         let a = &mut self.account;
-        a.rows_in += other.account.rows_in;
-        a.rejected += other.account.rejected;
-        a.outside_window += other.account.outside_window;
-        a.left_out_imprecise += other.account.left_out_imprecise;
-        a.counted += other.account.counted;
-        a.rejects.extend(other.account.rejects);
-        self.first = self.first.into_iter().chain(other.first).min();
-        self.last = self.last.into_iter().chain(other.last).max();
+        a.rows_in += p.rows_in;
+        a.rejected += p.rejected;
+        a.outside_window += p.outside_window;
+        a.left_out_imprecise += p.left_out_imprecise;
+        a.counted += p.counted;
+        self.first = self.first.into_iter().chain(p.first).min();
+        self.last = self.last.into_iter().chain(p.last).max();
+        Ok(())
     }
 
     /// The summary: the groups in the layer's order, then the points in
