@@ -26,7 +26,7 @@ import pandas as pd
 from . import _core
 from ._core import Error
 
-__all__ = ["Error", "layer", "layers", "locate", "near", "nearest", "summarize"]
+__all__ = ["Error", "Map", "layer", "layers", "locate", "near", "nearest", "render", "summarize"]
 
 #: Credit for the built-in layers, to print under a map or a table.
 CREDIT = "© OpenStreetMap contributors (ODbL); Pakistan Bureau of Statistics, Census 2023"
@@ -265,3 +265,68 @@ def summarize(data, by: str = "district", value: Optional[str] = None, weight: O
     date. ``value`` and ``weight`` name columns to sum."""
     settings = _summary_settings(by, value, weight, split, date_from, date_to, max_precision)
     return _finish([_tally(data, settings, lat, lon)], settings)
+
+
+class Map:
+    """A rendered map: PNG bytes (``.png``) that show themselves in Jupyter."""
+
+    def __init__(self, png: bytes):
+        self.png = png
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def save(self, path) -> None:
+        """Write the PNG to ``path``."""
+        from pathlib import Path
+
+        Path(path).write_bytes(self.png)
+
+    def __repr__(self) -> str:
+        return f"<frontier.Map: {len(self.png):,} bytes of PNG>"
+
+
+def _points_csv(data, lat, lon, keep=()) -> str:
+    """The coordinates (and the columns in ``keep``) as CSV for the map."""
+    f = _Frame(data)
+    p = f.coordinates(lat, lon)
+    out = pd.DataFrame({"latitude": p.lat, "longitude": p.lon})
+    for c in keep:
+        if c is not None and c in f.df.columns:
+            out[c] = f.df[c].to_numpy()
+    return out.to_csv(index=False)
+
+
+def render(points=None, color_by: Optional[str] = None, size_by: Optional[str] = None, density=None,
+           choropleth=None, column: Optional[str] = None, extent: str = "pakistan", size=(1600, 1200),
+           title: Optional[str] = None, subtitle: Optional[str] = None, classes: int = 5,
+           method: str = "quantile", palette: str = "ylorrd", labels: str = "none",
+           layers: Iterable[str] = (), base_map: bool = True, source: Optional[str] = None,
+           lat: Optional[str] = None, lon: Optional[str] = None) -> Map:
+    """A thematic map, as ``frontier render`` draws it, returned as a
+    :class:`Map` (PNG bytes that Jupyter shows).
+
+    ``points`` (a frame) are drawn coloured by ``color_by`` and sized by
+    ``size_by``; ``density`` (a frame) as a density surface; ``choropleth``
+    (a table from :func:`summarize`) colours its districts or provinces by
+    ``column``. ``extent`` is a name (``pakistan``, ``kp``, ``waziristan``,
+    ...) or ``bbox:minlon,minlat,maxlon,maxlat``; ``layers`` are built-in
+    names or GeoJSON paths, each optionally with a style
+    (``"cpec:color=#d95f02,width=3"``). ``source`` names the user's data
+    in the map's source line (``Data: ...``); points whose ``source``
+    column says ``synthetic`` on every row are credited as synthetic data.
+    """
+    kw = dict(
+        width=int(size[0]), height=int(size[1]), extent=extent, title=title, subtitle=subtitle,
+        classes=classes, method=method, palette=palette, labels=labels, layers=list(layers),
+        base_map=base_map, source=source,
+    )
+    if points is not None:
+        kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source")),
+                  color_by=color_by, size_by=size_by)
+    if density is not None:
+        kw["density_csv"] = _points_csv(density, lat, lon, ("source",))
+    if choropleth is not None:
+        table = choropleth if isinstance(choropleth, pd.DataFrame) else _Frame(choropleth).df
+        kw.update(choropleth_csv=table.to_csv(index=False), column=column)
+    return Map(_core.render(**kw))

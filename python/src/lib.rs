@@ -409,6 +409,111 @@ fn finish(
     String::from_utf8(out).map_err(|e| Error::new_err(e.to_string()))
 }
 
+fn points_from_csv(text: &str, origin: &str) -> PyResult<frontier::ingest::PointSource> {
+    frontier::ingest::PointSource::from_reader(
+        Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+        origin,
+        frontier::ingest::FormatHint::None,
+        &ReadOptions {
+            skip_invalid: true,
+            ..Default::default()
+        },
+    )
+    .map_err(py_err)
+}
+
+/// A map as PNG bytes: the command line's `render`, with the points, the
+/// density points and the choropleth table handed over as CSV text.
+#[pyfunction]
+#[pyo3(signature = (width=1600, height=1200, extent="pakistan", title=None, subtitle=None, points_csv=None, color_by=None, size_by=None, density_csv=None, choropleth_csv=None, column=None, classes=5, method="quantile", palette="ylorrd", labels="none", layers=Vec::new(), base_map=true, source=None))]
+#[allow(clippy::too_many_arguments)]
+fn render<'py>(
+    py: Python<'py>,
+    width: u32,
+    height: u32,
+    extent: &str,
+    title: Option<String>,
+    subtitle: Option<String>,
+    points_csv: Option<String>,
+    color_by: Option<String>,
+    size_by: Option<String>,
+    density_csv: Option<String>,
+    choropleth_csv: Option<String>,
+    column: Option<String>,
+    classes: usize,
+    method: &str,
+    palette: &str,
+    labels: &str,
+    layers: Vec<String>,
+    base_map: bool,
+    source: Option<String>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    use frontier::Named;
+    use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointsLayer, classify};
+    frontier::render::check_size((width, height)).map_err(py_err)?;
+    classify::palette(palette).map_err(py_err)?;
+    if !(2..=9).contains(&classes) {
+        return Err(Error::new_err(format!("classes: {classes} is not between 2 and 9")));
+    }
+    let setting = |what: &str, e: String| Error::new_err(format!("{what}: {e}"));
+    let mut spec = MapSpec {
+        size: (width, height),
+        extent: Extent::parse(extent).map_err(|e| setting("extent", e))?,
+        title,
+        subtitle,
+        labels: Labels::from_name(labels).map_err(|e| setting("labels", e))?,
+        base_map,
+        ..Default::default()
+    };
+    // The source line credits the user's data: as synthetic when every
+    // row says so (as on the command line), else as the caller names it.
+    let mut credit = |read: &frontier::render::PointsRead, sources: &mut Vec<String>| {
+        let c = if read.credit.starts_with("synthetic") {
+            Some(read.credit.clone())
+        } else {
+            source.as_ref().map(|s| format!("Data: {s}"))
+        };
+        if let Some(c) = c.filter(|c| !sources.contains(c)) {
+            sources.push(c);
+        }
+    };
+    if let Some(text) = points_csv {
+        let mut src = points_from_csv(&text, "points")?;
+        let read = PointsLayer::read(&mut src, color_by.as_deref(), size_by.as_deref())
+            .map_err(py_err)?;
+        credit(&read, &mut spec.sources);
+        spec.points = Some(PointsLayer {
+            points: read.points,
+            color_by,
+            size_by,
+        });
+    }
+    if let Some(text) = density_csv {
+        let mut src = points_from_csv(&text, "density")?;
+        let read = PointsLayer::read(&mut src, None, None).map_err(py_err)?;
+        credit(&read, &mut spec.sources);
+        spec.density = Some((
+            read.points.into_iter().map(|p| p.at).collect(),
+            "Density".into(),
+        ));
+    }
+    if let Some(text) = choropleth_csv {
+        let column = column.ok_or_else(|| Error::new_err("a choropleth needs a column"))?;
+        let method = classify::Method::from_name(method).map_err(|e| setting("method", e))?;
+        let (ch, _) = Choropleth::read(text.as_bytes(), "choropleth", &column, classes, method, palette)
+            .map_err(py_err)?;
+        spec.choropleth = Some(ch);
+    }
+    for l in &layers {
+        spec.layers.push(frontier::render::styled_layer(l).map_err(py_err)?);
+    }
+    let png = py
+        .detach(|| frontier::render::render(&spec).map(|m| m.pixmap.encode_png()))
+        .map_err(py_err)?
+        .map_err(|e| Error::new_err(format!("encoding PNG: {e}")))?;
+    Ok(PyBytes::new(py, &png))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("Error", m.py().get_type::<Error>())?;
@@ -421,5 +526,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(nearest, m)?)?;
     m.add_function(wrap_pyfunction!(tally, m)?)?;
     m.add_function(wrap_pyfunction!(finish, m)?)?;
+    m.add_function(wrap_pyfunction!(render, m)?)?;
     Ok(())
 }

@@ -163,3 +163,28 @@ def test_dask_equals_one_machine(events, cluster):
     assert np.array_equal(near["distance_km"].to_numpy(), frontier.near(events, within_km=25)["distance_km"].to_numpy())
     k2 = fd.nearest(ddf, "crossings", k=2).compute()
     assert text(k2["nearest_2"]) == text(frontier.nearest(events, "crossings", k=2)["nearest_2"])
+
+
+def test_render_draws_what_the_command_line_draws(events, tmp_path):
+    table = frontier.summarize(events, by="district")
+    m = frontier.render(choropleth=table, column="per_100k", extent="kp", size=(800, 600),
+                        title="Events per 100,000 people", labels="districts")
+    assert m.png[1:4] == b"PNG" and m._repr_png_() == m.png
+    csv = tmp_path / "table.csv"
+    table.to_csv(csv, index=False)
+    out = tmp_path / "cli.png"
+    exe = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
+    subprocess.run([exe, "render", "--choropleth", str(csv), "--column", "per_100k", "--extent", "kp",
+                    "--size", "800x600", "--title", "Events per 100,000 people", "--labels", "districts",
+                    "-o", str(out)], check=True)
+    assert m.png == out.read_bytes(), "the same map, byte for byte"
+    pts = frontier.render(points=events.head(300), color_by="event_type", size_by="fatalities", size=(800, 600))
+    assert len(pts.png) > 10_000
+    # The same points drawn by the command line (they are labelled synthetic).
+    sub = tmp_path / "pts.csv"
+    events.head(300).to_csv(sub, index=False)
+    subprocess.run([exe, "render", "--points", str(sub), "--color-by", "event_type", "--size-by", "fatalities",
+                    "--size", "800x600", "-o", str(out)], check=True)
+    assert pts.png == out.read_bytes()
+    with pytest.raises(frontier.Error, match="palette"):
+        frontier.render(choropleth=table, column="count", palette="rainbow")

@@ -4,9 +4,8 @@ use super::CmdError;
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::render::classify::Method;
 use frontier::render::{
-    Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, Style, render,
+    Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render,
 };
-use frontier::{Catalogue, Layer};
 use std::path::{Path, PathBuf};
 
 fn size_arg(s: &str) -> Result<(u32, u32), String> {
@@ -127,29 +126,11 @@ pub fn read_choropleth(
     Ok(ch)
 }
 
-/// `NAME[:STYLE]` → layer and style.
-pub fn read_layer(spec: &str) -> Result<(Layer, Style), CmdError> {
-    let name = layer_name(spec);
-    let style = match spec.rsplit_once(':') {
-        Some((_, s)) if s.contains('=') => Style::parse(s).map_err(CmdError::Usage)?,
-        _ => Style::default(),
-    };
-    Ok((Catalogue::load(name)?, style))
-}
-
-/// The layer name in `NAME[:STYLE]`.
-fn layer_name(spec: &str) -> &str {
-    match spec.rsplit_once(':') {
-        Some((n, s)) if s.contains('=') => n,
-        _ => spec,
-    }
-}
-
 pub fn run(args: Args) -> Result<(), CmdError> {
     args.layers
         .iter()
         .fold(super::Files::default(), |f, l| {
-            f.layer("--layer", layer_name(l))
+            f.layer("--layer", frontier::render::styled_layer_name(l))
         })
         .input_opt("--points", args.points.as_deref())
         .input_opt("--density", args.density.as_deref())
@@ -195,7 +176,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         )?);
     }
     for l in &args.layers {
-        spec.layers.push(read_layer(l)?);
+        spec.layers.push(frontier::render::styled_layer(l)?);
     }
     let map = render(&spec)?;
     let png = map

@@ -177,3 +177,28 @@ impl Choropleth {
         ))
     }
 }
+
+/// A layer with its style, written `NAME[:STYLE]` (a built-in name or a
+/// GeoJSON path, then `key=value` pairs, see [`Style::parse`]): what the
+/// command line's `--layer` and the Python package's `layers=` take.
+pub fn styled_layer(spec: &str) -> Result<(Layer, Style)> {
+    let (name, style) = match spec.rsplit_once(':') {
+        Some((n, s)) if s.contains('=') => (
+            n,
+            Style::parse(s).map_err(|message| Error::Input {
+                origin: n.to_string(),
+                message,
+            })?,
+        ),
+        _ => (spec, Style::default()),
+    };
+    Ok((Catalogue::load(name)?, style))
+}
+
+/// The layer name in `NAME[:STYLE]` ([`styled_layer`]).
+pub fn styled_layer_name(spec: &str) -> &str {
+    match spec.rsplit_once(':') {
+        Some((n, s)) if s.contains('=') => n,
+        _ => spec,
+    }
+}

@@ -26,7 +26,7 @@ mod view;
 use choropleth::*;
 use density::*;
 use furniture::*;
-pub use input::PointsRead;
+pub use input::{PointsRead, styled_layer, styled_layer_name};
 use labels::*;
 use layers::*;
 use legend::*;
