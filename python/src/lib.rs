@@ -202,9 +202,34 @@ fn locate<'py>(
     Ok(out)
 }
 
-fn distance_index(name: &str) -> PyResult<(DistanceIndex, frontier::Layer)> {
+/// A layer and its distance index.
+type Indexed = (DistanceIndex, frontier::Layer);
+
+/// The distance index of a layer: built once per process for a built-in
+/// layer (a worker answering many partitions keeps it), each time for a file.
+fn distance_index(name: &str) -> PyResult<std::sync::Arc<Indexed>> {
+    use std::sync::{Arc, Mutex};
+    static BUILT: OnceLock<Mutex<HashMap<String, Arc<Indexed>>>> = OnceLock::new();
+    let builtin = Catalogue::builtin(name).is_some();
+    if builtin
+        && let Some(hit) = BUILT
+            .get_or_init(Default::default)
+            .lock()
+            .expect("lock")
+            .get(name)
+    {
+        return Ok(hit.clone());
+    }
     let layer = Catalogue::load(name).map_err(py_err)?;
-    Ok((DistanceIndex::new(&layer), layer))
+    let built = Arc::new((DistanceIndex::new(&layer), layer));
+    if builtin {
+        BUILT
+            .get_or_init(Default::default)
+            .lock()
+            .expect("lock")
+            .insert(name.to_string(), built.clone());
+    }
+    Ok(built)
 }
 
 /// The `k` nearest features of `layer` to each point (within `within_m`
@@ -240,7 +265,8 @@ fn nearest<'py>(
         lat,
         lon,
     )?;
-    let (index, l) = distance_index(layer)?;
+    let built = distance_index(layer)?;
+    let (index, l) = (&built.0, &built.1);
     let coords = b.coords();
     let hits = py.detach(|| index.k_nearest_all(coords, k, within_m));
     let labels = l.labels();
@@ -267,7 +293,7 @@ fn nearest<'py>(
         );
         ranks.push((dist, codes, cats, nlon, nlat));
     }
-    let side = if is_durand_line(&l) {
+    let side = if is_durand_line(l) {
         let loc = locator()?;
         let sides: Vec<Option<&str>> = py.detach(|| {
             coords
@@ -453,7 +479,9 @@ fn render<'py>(
     frontier::render::check_size((width, height)).map_err(py_err)?;
     classify::palette(palette).map_err(py_err)?;
     if !(2..=9).contains(&classes) {
-        return Err(Error::new_err(format!("classes: {classes} is not between 2 and 9")));
+        return Err(Error::new_err(format!(
+            "classes: {classes} is not between 2 and 9"
+        )));
     }
     let setting = |what: &str, e: String| Error::new_err(format!("{what}: {e}"));
     let mut spec = MapSpec {
@@ -467,7 +495,7 @@ fn render<'py>(
     };
     // The source line credits the user's data: as synthetic when every
     // row says so (as on the command line), else as the caller names it.
-    let mut credit = |read: &frontier::render::PointsRead, sources: &mut Vec<String>| {
+    let credit = |read: &frontier::render::PointsRead, sources: &mut Vec<String>| {
         let c = if read.credit.starts_with("synthetic") {
             Some(read.credit.clone())
         } else {
@@ -479,8 +507,8 @@ fn render<'py>(
     };
     if let Some(text) = points_csv {
         let mut src = points_from_csv(&text, "points")?;
-        let read = PointsLayer::read(&mut src, color_by.as_deref(), size_by.as_deref())
-            .map_err(py_err)?;
+        let read =
+            PointsLayer::read(&mut src, color_by.as_deref(), size_by.as_deref()).map_err(py_err)?;
         credit(&read, &mut spec.sources);
         spec.points = Some(PointsLayer {
             points: read.points,
@@ -500,12 +528,20 @@ fn render<'py>(
     if let Some(text) = choropleth_csv {
         let column = column.ok_or_else(|| Error::new_err("a choropleth needs a column"))?;
         let method = classify::Method::from_name(method).map_err(|e| setting("method", e))?;
-        let (ch, _) = Choropleth::read(text.as_bytes(), "choropleth", &column, classes, method, palette)
-            .map_err(py_err)?;
+        let (ch, _) = Choropleth::read(
+            text.as_bytes(),
+            "choropleth",
+            &column,
+            classes,
+            method,
+            palette,
+        )
+        .map_err(py_err)?;
         spec.choropleth = Some(ch);
     }
     for l in &layers {
-        spec.layers.push(frontier::render::styled_layer(l).map_err(py_err)?);
+        spec.layers
+            .push(frontier::render::styled_layer(l).map_err(py_err)?);
     }
     let png = py
         .detach(|| frontier::render::render(&spec).map(|m| m.pixmap.encode_png()))

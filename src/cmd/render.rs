@@ -3,9 +3,7 @@
 use super::CmdError;
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::render::classify::Method;
-use frontier::render::{
-    Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render,
-};
+use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
 use std::path::{Path, PathBuf};
 
 fn size_arg(s: &str) -> Result<(u32, u32), String> {
