@@ -3,7 +3,7 @@
 # PostGIS, end to end from CSV file to CSV file, on the same machine, in
 # one run. Makes its own venv (bench/.venv), installs PostgreSQL and PostGIS
 # from Debian's packages when they are missing (as root; NO_POSTGIS=1 skips
-# them), builds frontier, generates synthetic inputs with `frontier synth`
+# them), builds frontier and its Python package, generates synthetic inputs with `frontier synth`
 # (clustered events, and points uniform over the region and over a box that
 # is mostly Afghanistan), and writes bench/RESULTS.md. PostGIS runs in a
 # throw-away cluster in a temporary folder, on a Unix socket only.
@@ -26,4 +26,8 @@ if [ -z "${NO_POSTGIS:-}" ] && ! ls /usr/share/postgresql/*/extension/postgis.co
 fi
 cargo build --release --quiet
 cargo build --release --quiet --example csv_copy
+# The Python package, for the in-memory comparison with geopandas.sjoin.
+bench/.venv/bin/pip install -q --disable-pip-version-check maturin
+PATH="$PWD/bench/.venv/bin:$PATH" bench/.venv/bin/pip install -q --disable-pip-version-check \
+  --no-build-isolation --force-reinstall --no-deps ./python
 exec bench/.venv/bin/python bench/compare.py "${SIZES:-1000000,10000000}"
