@@ -245,11 +245,11 @@ def _tally(data, settings: dict, lat: Optional[str], lon: Optional[str]) -> str:
     if idate is not None and any(settings[k] is not None for k in ("split", "date_from", "date_to")):
         dates.append((columns[idate], _days(df.iloc[:, idate])))
     return _call(df, _core.tally, columns, p.lat_name, p.lon_name, p.lat.tobytes(), p.lon.tobytes(),
-                 numbers=numbers, dates=dates, **settings)
+                 settings, numbers=numbers, dates=dates)
 
 
 def _finish(parts, settings: dict) -> pd.DataFrame:
-    text = _core.finish(list(parts), **settings)
+    text = _core.finish(list(parts), settings)
     return pd.read_csv(io.StringIO(text), keep_default_na=False, na_values=[""])
 
 

@@ -331,24 +331,34 @@ fn date(text: Option<&str>, what: &str) -> PyResult<Option<chrono::NaiveDate>> {
     .transpose()
 }
 
-/// What a summary is asked for (the same in every part and at the end).
-fn summary_options(
+/// What a summary is asked for, the same in every part and at the end: the
+/// Python side's settings dict.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Settings {
+    by: String,
     value: Option<String>,
     weight: Option<String>,
-    split: Option<&str>,
-    date_from: Option<&str>,
-    date_to: Option<&str>,
+    split: Option<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
     max_precision: Option<u32>,
-) -> PyResult<Options> {
-    Ok(Options {
-        value,
-        weight,
-        split: date(split, "split")?,
-        from: date(date_from, "date_from")?,
-        to: date(date_to, "date_to")?,
-        max_precision,
-        ..Default::default()
-    })
+}
+
+impl Settings {
+    /// Empty tallies for these settings.
+    fn tallier(&self) -> PyResult<Tallier> {
+        let opts = Options {
+            value: self.value.clone(),
+            weight: self.weight.clone(),
+            split: date(self.split.as_deref(), "split")?,
+            from: date(self.date_from.as_deref(), "date_from")?,
+            to: date(self.date_to.as_deref(), "date_to")?,
+            max_precision: self.max_precision,
+            ..Default::default()
+        };
+        Tallier::new(grouping(&self.by)?, opts).map_err(py_err)
+    }
 }
 
 /// Per-group tallies of these points, as JSON (`summary::Parts`): counts
@@ -356,7 +366,7 @@ fn summary_options(
 /// `numbers` and `dates` are extra columns: (name, bytes), dates as days
 /// since 1970-01-01 (`i64::MIN` for none).
 #[pyfunction]
-#[pyo3(signature = (columns, lat_name, lon_name, lat, lon, by="district", value=None, weight=None, split=None, date_from=None, date_to=None, max_precision=None, numbers=Vec::new(), dates=Vec::new()))]
+#[pyo3(signature = (columns, lat_name, lon_name, lat, lon, settings, numbers=Vec::new(), dates=Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn tally(
     py: Python<'_>,
@@ -365,13 +375,7 @@ fn tally(
     lon_name: Option<String>,
     lat: &[u8],
     lon: &[u8],
-    by: &str,
-    value: Option<String>,
-    weight: Option<String>,
-    split: Option<&str>,
-    date_from: Option<&str>,
-    date_to: Option<&str>,
-    max_precision: Option<u32>,
+    settings: Settings,
     numbers: Vec<(String, Vec<u8>)>,
     dates: Vec<(String, Vec<u8>)>,
 ) -> PyResult<String> {
@@ -401,8 +405,7 @@ fn tally(
             .collect();
         b = b.with_column(&name, Column::Date(v)).map_err(py_err)?;
     }
-    let opts = summary_options(value, weight, split, date_from, date_to, max_precision)?;
-    let mut t = Tallier::new(grouping(by)?, opts).map_err(py_err)?;
+    let mut t = settings.tallier()?;
     py.detach(|| t.add_batch(&b)).map_err(py_err)?;
     serde_json::to_string(&t.parts()).map_err(|e| Error::new_err(e.to_string()))
 }
@@ -410,20 +413,8 @@ fn tally(
 /// The summary table (CSV text, as `frontier summarize` writes it) of the
 /// parts made by [`tally`] with the same settings, merged.
 #[pyfunction]
-#[pyo3(signature = (parts, by="district", value=None, weight=None, split=None, date_from=None, date_to=None, max_precision=None))]
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    parts: Vec<String>,
-    by: &str,
-    value: Option<String>,
-    weight: Option<String>,
-    split: Option<&str>,
-    date_from: Option<&str>,
-    date_to: Option<&str>,
-    max_precision: Option<u32>,
-) -> PyResult<String> {
-    let opts = summary_options(value, weight, split, date_from, date_to, max_precision)?;
-    let mut t = Tallier::new(grouping(by)?, opts).map_err(py_err)?;
+fn finish(parts: Vec<String>, settings: Settings) -> PyResult<String> {
+    let mut t = settings.tallier()?;
     for p in parts {
         let p: Parts = serde_json::from_str(&p).map_err(|e| Error::new_err(e.to_string()))?;
         t.add_parts(p).map_err(py_err)?;

@@ -415,6 +415,7 @@ pub fn check_coord(
 }
 
 /// `v` (written `t`) when finite and within ±`limit`.
+#[inline]
 fn in_range(
     col: &str,
     v: f64,
@@ -422,19 +423,27 @@ fn in_range(
     limit: f64,
     what: &str,
 ) -> std::result::Result<f64, (String, String)> {
+    // (NaN fails the comparison.)
+    if v.abs() <= limit {
+        return Ok(v);
+    }
+    Err(out_of_range(col, v, t, limit, what))
+}
+
+/// Why `v` is not a usable coordinate.
+#[cold]
+fn out_of_range(col: &str, v: f64, t: &str, limit: f64, what: &str) -> (String, String) {
     if !v.is_finite() {
-        return Err((
+        (
             col.to_string(),
             format!("{what} is not a finite number: {t:?}"),
-        ));
-    }
-    if v.abs() > limit {
-        return Err((
+        )
+    } else {
+        (
             col.to_string(),
             format!("{what} {t} is out of range (must be within ±{limit})"),
-        ));
+        )
     }
-    Ok(v)
 }
 
 impl PointSource {

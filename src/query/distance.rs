@@ -130,8 +130,10 @@ pub struct DistanceIndex {
     /// the points it holds for.
     conformal: Option<Conformal>,
     /// Lower bounds of the distance by cell, to send points far beyond a
-    /// search radius away at once.
-    clearance: Option<Clearance>,
+    /// search radius away at once: the layer's box, and the grid made on
+    /// the first radius search.
+    bbox: [f64; 4],
+    clearance: std::sync::OnceLock<Option<Clearance>>,
     /// Features in the layer, and how many of them have something to
     /// measure (a point or a segment).
     features: usize,
@@ -256,7 +258,8 @@ impl DistanceIndex {
             |[x0, y0, x1, y1], c| [x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y)],
         );
         DistanceIndex {
-            clearance: (!items.is_empty()).then(|| Clearance::new(bbox)).flatten(),
+            bbox,
+            clearance: std::sync::OnceLock::new(),
             tree: std::sync::OnceLock::new(),
             items,
             polygons: has_polygons.then(|| PolygonIndex::new(layer)),
@@ -314,7 +317,12 @@ impl DistanceIndex {
         // No more hits than features to find (so that the walk can stop).
         let k = k.min(self.measurable);
         let limit = max_m.unwrap_or(f64::INFINITY);
-        if let Some(cl) = self.clearance.as_ref().filter(|_| limit.is_finite()) {
+        let clearance = || {
+            self.clearance
+                .get_or_init(|| Clearance::new(self.bbox))
+                .as_ref()
+        };
+        if let Some(cl) = limit.is_finite().then(clearance).flatten() {
             let far = |c| {
                 self.nearest(c, None)
                     .map_or(f64::INFINITY, |h| h.distance_m)
