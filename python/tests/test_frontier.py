@@ -47,6 +47,14 @@ def test_locate_equals_the_command_line(events):
     assert (got["frontier_country"] == "PAK").sum() > 1000
 
 
+def test_locate_in_extra_layers_equals_the_command_line(events):
+    got = frontier.locate(events, layers=["waziristan", "chaman"])
+    want = cli("locate", str(EVENTS), "--layer", "waziristan", "--layer", "chaman")
+    for col in ["waziristan", "chaman"]:
+        assert text(got[col]) == text(want[col]), col
+    assert got["waziristan"].notna().sum() > 10
+
+
 def test_locate_agrees_with_geopandas(events):
     gpd = pytest.importorskip("geopandas")
     pts = gpd.GeoDataFrame(events[["event_id_cnty"]], geometry=gpd.points_from_xy(events.longitude, events.latitude), crs=4326)
