@@ -3,6 +3,7 @@ the same answers), against GeoPandas (an independent point-in-polygon), and
 on bad input."""
 
 import io
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -87,6 +88,26 @@ def test_nearest_equals_the_command_line(events):
     for i in (1, 2):
         assert text(got[f"nearest_{i}"]) == text(want[f"nearest_{i}"])
         assert np.allclose(got[f"distance_{i}_km"], want[f"distance_{i}_km"], atol=0.0006, rtol=0)
+
+
+def test_nearest_crossings_are_geodesic(events):
+    """The crossings are points: each distance is one GeographicLib inverse
+    problem (an independent oracle), and the nearer one comes first."""
+    geodesic = pytest.importorskip("geographiclib.geodesic").Geodesic.WGS84
+    crossings = frontier.layer("crossings")
+    if not isinstance(crossings, dict):
+        crossings = json.loads(crossings.to_json())
+    where = {f["properties"]["name"]: f["geometry"]["coordinates"] for f in crossings["features"]}
+    sample = events.sample(300, random_state=1)
+    got = frontier.nearest(sample, "crossings", k=2)
+    for (_, row), (_, ans) in zip(sample.iterrows(), got.iterrows()):
+        truth = sorted(
+            (geodesic.Inverse(row.latitude, row.longitude, lat, lon)["s12"] / 1000.0, name)
+            for name, (lon, lat) in where.items()
+        )
+        for i, (km, name) in enumerate(truth, start=1):
+            assert ans[f"nearest_{i}"] == name
+            assert abs(ans[f"distance_{i}_km"] - km) < 0.001, (row.event_id_cnty, i)
 
 
 @pytest.mark.parametrize("by", ["district", "province", "waziristan"])
