@@ -277,10 +277,20 @@ class Map:
         return self.png
 
     def save(self, path) -> None:
-        """Write the PNG to ``path``."""
-        from pathlib import Path
+        """Write the PNG to ``path``, whole or not at all (a temporary file
+        beside it, renamed into place)."""
+        import os
+        import tempfile
 
-        Path(path).write_bytes(self.png)
+        path = os.fspath(path)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(self.png)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
 
     def __repr__(self) -> str:
         return f"<frontier.Map: {len(self.png):,} bytes of PNG>"

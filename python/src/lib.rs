@@ -143,13 +143,36 @@ fn layer_geojson(name: &str) -> PyResult<String> {
     std::fs::read_to_string(name).map_err(|e| Error::new_err(format!("{name}: {e}")))
 }
 
-fn locator() -> PyResult<&'static Locator> {
-    static L: OnceLock<Locator> = OnceLock::new();
-    if let Some(l) = L.get() {
-        return Ok(l);
+/// The locator for the built-in layers plus `extra` polygon layers: made
+/// once per process when every extra layer is built in (a worker answering
+/// many partitions keeps it), each time when one is a file.
+fn locator(extra: &[String]) -> PyResult<std::sync::Arc<Locator>> {
+    use std::sync::{Arc, Mutex};
+    static BUILT: OnceLock<Mutex<HashMap<Vec<String>, Arc<Locator>>>> = OnceLock::new();
+    let builtin = extra.iter().all(|n| Catalogue::builtin(n).is_some());
+    if builtin
+        && let Some(hit) = BUILT
+            .get_or_init(Default::default)
+            .lock()
+            .expect("lock")
+            .get(extra)
+    {
+        return Ok(hit.clone());
     }
-    let l = Locator::new().map_err(py_err)?;
-    Ok(L.get_or_init(|| l))
+    let mut l = Locator::new().map_err(py_err)?;
+    for name in extra {
+        let layer = Catalogue::load(name).map_err(py_err)?;
+        l = l.with_layer(&layer).map_err(py_err)?;
+    }
+    let l = Arc::new(l);
+    if builtin {
+        BUILT
+            .get_or_init(Default::default)
+            .lock()
+            .expect("lock")
+            .insert(extra.to_vec(), l.clone());
+    }
+    Ok(l)
 }
 
 /// Country, province, district (and the feature of each extra polygon
@@ -166,18 +189,7 @@ fn locate<'py>(
     extra: Vec<String>,
 ) -> PyResult<Vec<(String, Bound<'py, PyBytes>, Vec<String>)>> {
     let b = batch(columns, lat_name, lon_name, lat, lon)?;
-    let base = locator()?;
-    let mut with_layers;
-    let l: &Locator = if extra.is_empty() {
-        base
-    } else {
-        with_layers = Locator::new().map_err(py_err)?;
-        for name in &extra {
-            let layer = Catalogue::load(name).map_err(py_err)?;
-            with_layers = with_layers.with_layer(&layer).map_err(py_err)?;
-        }
-        &with_layers
-    };
+    let l = locator(&extra)?;
     let coords = b.coords();
     let found = py.detach(|| l.locate_all(coords));
     let mut out = Vec::new();
@@ -294,7 +306,7 @@ fn nearest<'py>(
         ranks.push((dist, codes, cats, nlon, nlat));
     }
     let side = if is_durand_line(l) {
-        let loc = locator()?;
+        let loc = locator(&[])?;
         let sides: Vec<Option<&str>> = py.detach(|| {
             coords
                 .iter()

@@ -199,6 +199,9 @@ def test_render_draws_what_the_command_line_draws(events, tmp_path):
     m = frontier.render(choropleth=table, column="per_100k", extent="kp", size=(800, 600),
                         title="Events per 100,000 people", labels="districts")
     assert m.png[1:4] == b"PNG" and m._repr_png_() == m.png
+    m.save(tmp_path / "saved.png")
+    assert (tmp_path / "saved.png").read_bytes() == m.png
+    assert [p.name for p in tmp_path.iterdir()] == ["saved.png"], "no temporary file left"
     csv = tmp_path / "table.csv"
     table.to_csv(csv, index=False)
     out = tmp_path / "cli.png"

@@ -48,7 +48,8 @@ impl Clearance {
             bbox[2] + MARGIN_DEG,
             bbox[3] + MARGIN_DEG,
         ];
-        if !(x0 > -180.0 && x1 < 180.0 && y0 > -80.0 && y1 < 80.0) {
+        // (An empty box, min above max, has no grid either.)
+        if !(x0 > -180.0 && x1 < 180.0 && y0 > -80.0 && y1 < 80.0 && x0 < x1 && y0 < y1) {
             return None;
         }
         let (w, h) = (x1 - x0, y1 - y0);
@@ -160,13 +161,7 @@ mod tests {
             d
         };
         let cl = Clearance::new([q.x, q.y, q.x, q.y]).unwrap();
-        let mut x = 0x9e3779b97f4a7c15u64;
-        let mut u = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % 1_000_000) as f64 / 1e6
-        };
+        let mut u = crate::query::test_uniform(0x9e3779b97f4a7c15);
         let mut tight = 0;
         for _ in 0..200_000 {
             // Up to 30° away: the grid (4° around the point) and beyond.

@@ -75,20 +75,9 @@ struct Item {
 
 /// The pieces on a conformal sphere fitted to them, when they are of
 /// regional extent (see [`ConformalSphere::fitted`]).
-fn conformal_tree(items: &[Item]) -> Option<Conformal> {
+fn conformal_tree(items: &[Item], bbox: [f64; 4]) -> Option<Conformal> {
     if items.is_empty() {
         return None;
-    }
-    let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-    for it in items {
-        for c in [it.a, it.b] {
-            bbox = [
-                bbox[0].min(c.x),
-                bbox[1].min(c.y),
-                bbox[2].max(c.x),
-                bbox[3].max(c.y),
-            ];
-        }
     }
     let cs = ConformalSphere::fitted(bbox, PIECE_M)?;
     // Consecutive pieces share a vertex: its image is worked out once.
@@ -242,21 +231,17 @@ impl DistanceIndex {
                 segment: std::sync::OnceLock::new(),
             })
             .collect();
-        let conformal = conformal_tree(&items);
+        // The pieces' box: min lon, min lat, max lon, max lat.
+        let bbox = items.iter().flat_map(|it| [it.a, it.b]).fold(
+            [f64::MAX, f64::MAX, f64::MIN, f64::MIN],
+            |[x0, y0, x1, y1], c| [x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y)],
+        );
+        let conformal = conformal_tree(&items, bbox);
         let mut seen = vec![false; layer.features.len()];
         for it in &items {
             seen[it.feature] = true;
         }
         let measurable = seen.iter().filter(|&&s| s).count();
-        let bbox = items.iter().flat_map(|it| [it.a, it.b]).fold(
-            [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ],
-            |[x0, y0, x1, y1], c| [x0.min(c.x), y0.min(c.y), x1.max(c.x), y1.max(c.y)],
-        );
         DistanceIndex {
             bbox,
             clearance: std::sync::OnceLock::new(),

@@ -222,13 +222,7 @@ mod tests {
     /// for arcs from 1 m to 2,000 km anywhere on the globe.
     #[test]
     fn envelopes_hold_their_arcs() {
-        let mut x = 7u64;
-        let mut rnd = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % 1_000_000) as f64 / 1_000_000.0
-        };
+        let mut rnd = crate::query::test_uniform(7);
         for _ in 0..2000 {
             let a = Coord {
                 x: rnd() * 360.0 - 180.0,
