@@ -225,9 +225,17 @@ def _days(col: pd.Series) -> bytes:
 
 
 def _summary_settings(by, value, weight, split, date_from, date_to, max_precision) -> dict:
-    iso = lambda d: None if d is None else pd.Timestamp(d).date().isoformat()
-    return dict(by=by, value=value, weight=weight, split=iso(split), date_from=iso(date_from),
-                date_to=iso(date_to), max_precision=max_precision)
+    def iso(d, name):
+        if d is None:
+            return None
+        try:
+            return pd.Timestamp(d).date().isoformat()
+        except (TypeError, ValueError):
+            raise Error(f"{name}: not a date: {d!r}") from None
+
+    return dict(by=by, value=value, weight=weight, split=iso(split, "split"),
+                date_from=iso(date_from, "date_from"), date_to=iso(date_to, "date_to"),
+                max_precision=max_precision)
 
 
 def _tally(data, settings: dict, lat: Optional[str], lon: Optional[str]) -> str:

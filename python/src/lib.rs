@@ -40,7 +40,26 @@ fn py_err(e: FError) -> PyErr {
             message,
             ..
         } => RowError::new_err((line.saturating_sub(1), column, message)),
-        other => Error::new_err(other.to_string()),
+        other => Error::new_err(other.render_with(&python_name)),
+    }
+}
+
+/// How the Python functions name what a library error is about.
+fn python_name(p: frontier::error::Param) -> &'static str {
+    use frontier::error::Param;
+    match p {
+        Param::Latitude => "lat=",
+        Param::Longitude => "lon=",
+        Param::Value => "value=",
+        Param::Weight => "weight=",
+        Param::Date => "split=/date_from=/date_to=",
+        Param::Precision => "max_precision=",
+        Param::JoinKey => "the join key",
+        Param::ColorBy => "color_by=",
+        Param::SizeBy => "size_by=",
+        Param::MapColumn => "column=",
+        Param::ImageSize => "size=",
+        Param::Palette => "palette=",
     }
 }
 

@@ -138,6 +138,10 @@ def test_a_bad_coordinate_names_the_row():
         frontier.near(pd.DataFrame({"latitude": [95.0], "longitude": [70.0]}))
     with pytest.raises(frontier.Error, match="no coordinate columns"):
         frontier.locate(pd.DataFrame({"a": [1.0], "b": [2.0]}))
+    with pytest.raises(frontier.Error, match=r"no column named \"fatalities\" for value="):
+        frontier.summarize(pd.DataFrame({"lat": [33.0], "lon": [70.0]}), value="fatalities")
+    with pytest.raises(frontier.Error, match=r"split: not a date: 'soon'"):
+        frontier.summarize(pd.DataFrame({"lat": [33.0], "lon": [70.0], "date": ["2021-01-01"]}), split="soon")
     with pytest.raises(frontier.Error, match=r"row 1: lon: not a number"):
         frontier.locate(pd.DataFrame({"lat": [33.0, 34.0], "lon": ["70.1", "east"]}))
 
