@@ -79,6 +79,7 @@ fn segments(layer: &Layer) -> Vec<(usize, Coord, Coord)> {
     for (fi, f) in layer.features.iter().enumerate() {
         match &f.geometry {
             Geometry::Point(p) => line(fi, &[p.0]),
+            Geometry::MultiPoint(m) => m.0.iter().for_each(|p| line(fi, &[p.0])),
             Geometry::LineString(l) => line(fi, &l.0),
             Geometry::MultiLineString(m) => m.0.iter().for_each(|l| line(fi, &l.0)),
             Geometry::MultiPolygon(m) => {
@@ -657,6 +658,56 @@ fn user_point_layers_work_as_targets() {
         let got: Vec<usize> = hits.iter().map(|h| h.feature).collect();
         let want: Vec<usize> = truth[..5].iter().map(|t| t.0).collect();
         assert_eq!(got, want, "{p:?}");
+    }
+}
+
+/// A layer of a few points (searched without a tree, as the built-in
+/// crossings are), some features holding several points: the k nearest
+/// features and their distances are the brute-force ones (GeographicLib's
+/// inverse problem), with and without a radius, for k beyond the number of
+/// features too.
+#[test]
+fn few_point_layers_match_brute_force() {
+    use geo::MultiPoint;
+    let mut rnd = uniform(4242);
+    let mut features = Vec::new();
+    for i in 0..6 {
+        let pts: Vec<Point> = (0..1 + i % 3)
+            .map(|_| Point::new(62.0 + 14.0 * rnd(), 25.0 + 11.0 * rnd()))
+            .collect();
+        let mut props = serde_json::Map::new();
+        props.insert("name".into(), format!("synthetic-{i}").into());
+        features.push(Feature::new(MultiPoint::new(pts), props));
+    }
+    let layer = Layer {
+        name: "synthetic".into(),
+        source: "test".into(),
+        attribution: String::new(),
+        licence: String::new(),
+        features,
+    };
+    let idx = DistanceIndex::new(&layer);
+    for i in 0..400 {
+        let p = c(58.0 + 22.0 * rnd(), 22.0 + 18.0 * rnd());
+        let truth = brute(&layer, p);
+        let k = 1 + i % 8;
+        let within = (i % 2 == 0).then(|| 200_000.0 + 400_000.0 * rnd());
+        let hits = idx.k_nearest(p, k, within);
+        let want: Vec<&(usize, f64)> = truth
+            .iter()
+            .filter(|t| within.is_none_or(|w| t.1 <= w))
+            .take(k)
+            .collect();
+        assert_eq!(hits.len(), want.len(), "{p:?} k={k} within={within:?}");
+        for (h, t) in hits.iter().zip(want) {
+            assert_eq!(h.feature, t.0, "{p:?}");
+            assert!(
+                (h.distance_m - t.1).abs() < 1.0,
+                "{p:?}: {} vs {}",
+                h.distance_m,
+                t.1
+            );
+        }
     }
 }
 

@@ -100,10 +100,21 @@ fn conformal_tree(items: &[Item], bbox: [f64; 4]) -> Option<Conformal> {
             })
             .collect(),
     );
+    let points = (items.len() <= FEW_POINTS && items.iter().all(|it| it.a == it.b)).then(|| {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let u = cs.unit(it.a);
+                seg3(i, u, u)
+            })
+            .collect()
+    });
     Some(Conformal {
         cs,
         tree,
         by_feature: std::sync::OnceLock::new(),
+        points,
     })
 }
 
@@ -137,11 +148,25 @@ struct Conformal {
     /// features (so that the pieces of nearer features are not walked one
     /// by one while the k-th is sought); built on first need.
     by_feature: std::sync::OnceLock<Vec<RTree<Seg3>>>,
+    /// When the layer is at most [`FEW_POINTS`] points (border crossings,
+    /// say): their images, measured in order of their chord without a
+    /// tree.
+    points: Option<Vec<Seg3>>,
 }
+
+/// Point layers of at most this many points are searched without a tree.
+const FEW_POINTS: usize = 16;
 
 /// Layers of at most this many features answer k-nearest queries (k > 1)
 /// feature by feature.
 const FEW_FEATURES: usize = 64;
+
+/// What a walk searches: a tree of pieces, or a few points.
+#[derive(Clone, Copy)]
+enum Pieces<'a> {
+    Tree(&'a RTree<Seg3>),
+    Points(&'a [Seg3]),
+}
 
 /// Where a candidate's nearest point is, before it is measured.
 #[derive(Clone, Copy)]
@@ -439,70 +464,90 @@ impl DistanceIndex {
         let mut kth = kth_smallest(best.iter().map(|h| h.estimate), k);
         // `one_feature`: the tree holds the pieces of one feature, so the
         // walk can stop short of anything farther than its best so far.
-        let walk =
-            |tree: &RTree<Seg3>, one_feature: bool, best: &mut Vec<Candidate>, kth: &mut f64| {
-                // Squared chord beyond which no piece can be within the limit or
-                // among the k nearest.
-                let chord2 = |m: f64| {
-                    let angle = (m * cs.k_zone + cs.delta) / cs.r + 1e-12;
-                    if angle >= std::f64::consts::PI {
-                        4.0
-                    } else {
-                        (2.0 * (angle / 2.0).sin()).powi(2)
-                    }
-                };
-                let reach = std::cell::Cell::new(chord2(limit.min(*kth + slack)));
-                let mut visit = |seg: &Seg3| {
-                    let it = &self.items[seg.item];
-                    let (sigma, foot, end) = arc_foot(up, seg.ua, seg.ub);
-                    let sphere_m = cs.r * sigma - cs.delta;
-                    let lo = p.y.min(it.a.y).min(it.b.y);
-                    let hi = p.y.max(it.a.y).max(it.b.y);
-                    let bound = sphere_m / cs.k_max(lo, hi);
-                    if bound > limit || bound > *kth + slack {
-                        return;
-                    }
-                    let slot = best.iter().position(|h| h.feature == it.feature);
-                    if let Some(s) = slot
-                        && bound > best[s].estimate + slack
-                    {
-                        return;
-                    }
-                    let estimate = cs.length_over(up, foot, sigma);
-                    let foot = match end {
-                        Some(false) => Foot::Vertex(it.a),
-                        Some(true) => Foot::Vertex(it.b),
-                        None => Foot::Sphere(foot),
-                    };
-                    match slot {
-                        Some(s) if estimate < best[s].estimate => {
-                            best[s].estimate = estimate;
-                            best[s].foot = foot;
-                        }
-                        Some(_) => return,
-                        None => best.push(Candidate {
-                            feature: it.feature,
-                            estimate,
-                            foot,
-                        }),
-                    }
-                    *kth = kth_smallest(best.iter().map(|h| h.estimate), k);
-                    let own = if one_feature {
-                        estimate + slack
-                    } else {
-                        f64::INFINITY
-                    };
-                    reach.set(chord2(limit.min(*kth + slack).min(own)));
-                };
-                branch_and_bound(tree.root(), up, &|| reach.get(), &mut visit);
+        let walk = |pieces: Pieces, one_feature: bool, best: &mut Vec<Candidate>, kth: &mut f64| {
+            // Squared chord beyond which no piece can be within the limit or
+            // among the k nearest.
+            let chord2 = |m: f64| {
+                let angle = (m * cs.k_zone + cs.delta) / cs.r + 1e-12;
+                if angle >= std::f64::consts::PI {
+                    4.0
+                } else {
+                    (2.0 * (angle / 2.0).sin()).powi(2)
+                }
             };
-        if k > 1 && self.features > 1 && self.features <= FEW_FEATURES {
+            let reach = std::cell::Cell::new(chord2(limit.min(*kth + slack)));
+            let mut visit = |seg: &Seg3| {
+                let it = &self.items[seg.item];
+                let (sigma, foot, end) = arc_foot(up, seg.ua, seg.ub);
+                let sphere_m = cs.r * sigma - cs.delta;
+                let lo = p.y.min(it.a.y).min(it.b.y);
+                let hi = p.y.max(it.a.y).max(it.b.y);
+                let bound = sphere_m / cs.k_max(lo, hi);
+                if bound > limit || bound > *kth + slack {
+                    return;
+                }
+                let slot = best.iter().position(|h| h.feature == it.feature);
+                if let Some(s) = slot
+                    && bound > best[s].estimate + slack
+                {
+                    return;
+                }
+                let estimate = cs.length_over(up, foot, sigma);
+                let foot = match end {
+                    Some(false) => Foot::Vertex(it.a),
+                    Some(true) => Foot::Vertex(it.b),
+                    None => Foot::Sphere(foot),
+                };
+                match slot {
+                    Some(s) if estimate < best[s].estimate => {
+                        best[s].estimate = estimate;
+                        best[s].foot = foot;
+                    }
+                    Some(_) => return,
+                    None => best.push(Candidate {
+                        feature: it.feature,
+                        estimate,
+                        foot,
+                    }),
+                }
+                *kth = kth_smallest(best.iter().map(|h| h.estimate), k);
+                let own = if one_feature {
+                    estimate + slack
+                } else {
+                    f64::INFINITY
+                };
+                reach.set(chord2(limit.min(*kth + slack).min(own)));
+            };
+            match pieces {
+                Pieces::Tree(tree) => {
+                    branch_and_bound(tree.root(), up, &|| reach.get(), &mut visit)
+                }
+                Pieces::Points(points) => {
+                    // Nearest chord first, as the tree would give them.
+                    let mut order = [(0.0f64, 0usize); FEW_POINTS];
+                    for (i, s) in points.iter().enumerate() {
+                        order[i] = ((0..3).map(|j| (up[j] - s.ua[j]).powi(2)).sum(), i);
+                    }
+                    let order = &mut order[..points.len()];
+                    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+                    for &(key, i) in order.iter() {
+                        if key > reach.get() {
+                            break;
+                        }
+                        visit(&points[i]);
+                    }
+                }
+            }
+        };
+        if let Some(points) = &c.points {
+            walk(Pieces::Points(points), false, &mut best, &mut kth);
+        } else if k > 1 && self.features > 1 && self.features <= FEW_FEATURES {
             let trees = c.by_feature.get_or_init(|| self.feature_trees(cs));
             for tree in trees {
-                walk(tree, true, &mut best, &mut kth);
+                walk(Pieces::Tree(tree), true, &mut best, &mut kth);
             }
         } else {
-            walk(&c.tree, false, &mut best, &mut kth);
+            walk(Pieces::Tree(&c.tree), false, &mut best, &mut kth);
         }
         best.retain(|h| h.estimate <= limit);
         best.sort_by(|a, b| {
