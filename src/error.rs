@@ -49,6 +49,15 @@ pub enum Error {
         message: String,
     },
 
+    /// A Parquet file frontier cannot read or write as asked.
+    #[error("{origin}: {message}")]
+    Parquet {
+        /// File name.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+
     /// One feature of a layer is unusable.
     #[error("{origin}: feature {}{name}: {message}", .index + 1)]
     Feature {

@@ -102,6 +102,8 @@ pub mod error;
 #[cfg(feature = "tools")]
 pub mod geodata;
 pub mod geodesy;
+#[cfg(feature = "geoparquet")]
+pub mod geoparquet;
 pub mod index;
 pub mod ingest;
 pub mod layer;

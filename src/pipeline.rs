@@ -96,8 +96,14 @@ impl<W: Write> Rejects<W> {
         let head = if geojson {
             "feature,column,reason,geojson\n".to_string()
         } else {
+            // Parquet rows are numbered; CSV rows are known by their line.
+            let at = if schema.dialect.numbers_rows() {
+                "row"
+            } else {
+                "line"
+            };
             format!(
-                "line{d}column{d}reason{d}{}\n",
+                "{at}{d}column{d}reason{d}{}\n",
                 schema.header_line.as_deref().unwrap_or_default()
             )
         };
@@ -164,7 +170,7 @@ pub fn run<'a, W, R, F>(
     mut progress: impl FnMut(u64),
 ) -> Result<Stats>
 where
-    W: Write,
+    W: Write + Send,
     R: Write,
     F: Fn(&Record, &mut Vec<Cell<'a>>) -> bool + Sync,
 {

@@ -1,35 +1,105 @@
 //! `frontier layers`: the catalogue, and `frontier layers show NAME`.
 
-use super::{CmdError, ListFormat, print_table};
+use super::{CmdError, ListFormat, Sink, print_table};
 use frontier::layer::geometry_type_name;
 use frontier::{Catalogue, layer::BUILTINS};
 use serde_json::{Value, json};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// `show NAME`: list the features of a layer (a built-in name or a GeoJSON file).
     #[arg(value_names = ["show", "NAME"], num_args = 0..=2)]
     action: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    format: ListFormat,
+    /// Output format: table, json; for `show` also geojson (the whole layer, with its credit) and geoparquet (GeoParquet 1.1, WKB, OGC:CRS84).
+    #[arg(long, value_enum, default_value_t = LayerFormat::Table)]
+    format: LayerFormat,
+    /// Output file (default, or `-`: standard output); written whole or not at all.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// What `layers` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LayerFormat {
+    /// Aligned text columns.
+    Table,
+    /// JSON.
+    Json,
+    /// The layer as a GeoJSON FeatureCollection (`show` only).
+    Geojson,
+    /// The layer as a GeoParquet file (`show` only).
+    Geoparquet,
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
-    let out = std::io::stdout();
-    let mut out = out.lock();
-    match args.action.as_slice() {
-        [] => list(&mut out, args.format),
-        [verb, name] if verb == "show" => show(&mut out, name, args.format),
-        [verb] if verb == "show" => Err(CmdError::Usage(
-            "layers show: give a layer name or a GeoJSON file, e.g. `frontier layers show districts`".into(),
-        )),
-        other => Err(CmdError::Usage(format!(
-            "layers: unknown action {:?}; use `frontier layers` or `frontier layers show NAME`",
-            other.join(" ")
-        ))),
+    let mut files = super::Files::default();
+    if let [_, name] = args.action.as_slice() {
+        files = files.layer("show", name);
     }
+    files.main_output("-o", args.output.as_deref()).check()?;
+    let to_stdout = args.output.as_deref().is_none_or(super::files::is_stdio);
+    if args.format == LayerFormat::Geoparquet && to_stdout && std::io::stdout().is_terminal() {
+        return Err(CmdError::Usage(
+            "--format geoparquet writes a binary file: give -o FILE (or redirect standard output)"
+                .into(),
+        ));
+    }
+    let mut out = Sink::open(args.output.as_deref())?;
+    match args.action.as_slice() {
+        [verb, name] if verb == "show" && args.format == LayerFormat::Geoparquet => {
+            return export_geoparquet(out, name);
+        }
+        [] => match args.format {
+            LayerFormat::Table => list(&mut out, ListFormat::Table)?,
+            LayerFormat::Json => list(&mut out, ListFormat::Json)?,
+            f => {
+                return Err(CmdError::Usage(format!(
+                    "--format {}: the catalogue is a table or JSON; `frontier layers show NAME --format {0}` exports one layer",
+                    if f == LayerFormat::Geojson {
+                        "geojson"
+                    } else {
+                        "geoparquet"
+                    }
+                )));
+            }
+        },
+        [verb, name] if verb == "show" => match args.format {
+            LayerFormat::Table => show(&mut out, name, ListFormat::Table)?,
+            LayerFormat::Json => show(&mut out, name, ListFormat::Json)?,
+            _ => {
+                let layer = Catalogue::load(name)?;
+                out.write_all(frontier::layer::to_geojson(&layer).as_bytes())?;
+            }
+        },
+        [verb] if verb == "show" => {
+            return Err(CmdError::Usage(
+                "layers show: give a layer name or a GeoJSON file, e.g. `frontier layers show districts`".into(),
+            ));
+        }
+        other => {
+            return Err(CmdError::Usage(format!(
+                "layers: unknown action {:?}; use `frontier layers` or `frontier layers show NAME`",
+                other.join(" ")
+            )));
+        }
+    }
+    out.finish()
+}
+
+/// The layer as GeoParquet, into `out` (whole or not at all).
+#[cfg(feature = "geoparquet")]
+fn export_geoparquet(out: Sink, name: &str) -> Result<(), CmdError> {
+    let layer = Catalogue::load(name)?;
+    frontier::geoparquet::write_layer(&layer, out)?.finish()
+}
+
+#[cfg(not(feature = "geoparquet"))]
+fn export_geoparquet(_: Sink, _: &str) -> Result<(), CmdError> {
+    Err(CmdError::Usage(
+        "this build of frontier writes no GeoParquet (built without the geoparquet feature)".into(),
+    ))
 }
 
 fn list(out: &mut impl Write, format: ListFormat) -> Result<(), CmdError> {

@@ -2,8 +2,8 @@
 //! input, the output writer, rejects, progress, and the closing account.
 
 use super::{CmdError, Files, Sink};
-use frontier::ingest::{Dialect, FormatHint, PointSource, ReadOptions, Record, numeric_columns};
-use frontier::output::{Cell, Column, Format, RowWriter};
+use frontier::ingest::{Dialect, FormatHint, PointSource, ReadOptions, Record, column_kinds};
+use frontier::output::{Cell, Column, Format, Kind, RowWriter};
 use frontier::pipeline::{self, Rejects, Stats};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -70,9 +70,9 @@ pub struct Input {
 
 #[derive(Debug, clap::Args)]
 pub struct Output {
-    /// Output format.
-    #[arg(long, value_parser = super::named::<Format>(), default_value = "csv")]
-    pub format: Format,
+    /// Output format: csv, geojson, json, ndjson or geoparquet (default: geoparquet for an -o file ending .parquet, else csv).
+    #[arg(long = "format", value_parser = super::named::<Format>())]
+    pub format_flag: Option<Format>,
     /// Output file (default, or `-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -82,6 +82,24 @@ pub struct Output {
 }
 
 pub use frontier::output::added_name;
+
+impl Output {
+    /// The format asked for, or the one the output file's name says.
+    pub fn format(&self) -> Format {
+        self.format_flag.unwrap_or_else(|| {
+            let parquet = self.output.as_deref().is_some_and(|p| {
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("geoparquet")
+                })
+            });
+            if parquet {
+                Format::GeoParquet
+            } else {
+                Format::Csv
+            }
+        })
+    }
+}
 
 impl Input {
     /// The files this input names (the points, and the rejects file as an
@@ -112,11 +130,24 @@ where
         .files(files)
         .main_output("-o", output.output.as_deref())
         .check()?;
+    let format = output.format();
+    if format.is_binary()
+        && output
+            .output
+            .as_deref()
+            .is_none_or(|p| p.as_os_str() == "-")
+        && std::io::stdout().is_terminal()
+    {
+        return Err(CmdError::Usage(
+            "--format geoparquet writes a binary file: give -o FILE (or redirect standard output)"
+                .into(),
+        ));
+    }
     let opts = input.reading.options();
     // JSON formats write a CSV column as numbers when every value is one,
     // which takes a first pass over the input (standard input is kept in a
     // temporary file for it).
-    let typed = output.format != Format::Csv;
+    let typed = format != Format::Csv;
     let spool = match (typed, input.points.as_str()) {
         (true, "-") => {
             let mut f =
@@ -138,14 +169,19 @@ where
     };
     let mut source = open(&opts)?;
     let schema = source.schema().clone();
-    let numeric = if typed && schema.dialect != Dialect::GeoJson {
-        let lenient = frontier::ingest::ReadOptions {
-            skip_invalid: true,
-            ..opts.clone()
-        };
-        numeric_columns(&mut open(&lenient)?)?
-    } else {
-        vec![false; schema.columns.len()]
+    // GeoJSON's values carry their own types into JSON; GeoParquet needs
+    // a type per column whatever the input.
+    let find_kinds = typed && (schema.dialect != Dialect::GeoJson || format == Format::GeoParquet);
+    let kinds = match source.known_kinds() {
+        Some(k) => k,
+        None if find_kinds => {
+            let lenient = frontier::ingest::ReadOptions {
+                skip_invalid: true,
+                ..opts.clone()
+            };
+            column_kinds(&mut open(&lenient)?)?
+        }
+        None => vec![Kind::Text; schema.columns.len()],
     };
     let mut columns: Vec<Column> = schema
         .columns
@@ -153,17 +189,13 @@ where
         .enumerate()
         .map(|(i, c)| Column {
             geometry_only: schema.synthetic_coords && (i == schema.lat || i == schema.lon),
-            numeric: numeric[i],
+            kind: kinds[i],
             ..Column::text(c.clone())
         })
         .collect();
     columns.extend(added(&schema.columns));
 
-    let mut writer = RowWriter::new(
-        Sink::open(output.output.as_deref())?,
-        output.format,
-        columns,
-    )?;
+    let mut writer = RowWriter::new(Sink::open(output.output.as_deref())?, format, columns)?;
     let mut rejects = match &input.rejects {
         Some(p) => Some(Rejects::new(Sink::file(p)?, &schema)?),
         None => None,

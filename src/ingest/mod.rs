@@ -10,6 +10,8 @@ mod csv_points;
 pub mod dates;
 mod geojson_points;
 mod header;
+#[cfg(feature = "geoparquet")]
+mod parquet_points;
 mod pieces;
 mod quoted;
 pub(crate) use pieces::{Piece, RowParser};
@@ -52,6 +54,10 @@ pub enum Dialect {
     Ucdp,
     /// GeoJSON FeatureCollection of points.
     GeoJson,
+    /// Parquet with latitude/longitude columns.
+    Parquet,
+    /// GeoParquet: Parquet with a point geometry column.
+    GeoParquet,
 }
 
 impl Dialect {
@@ -62,7 +68,14 @@ impl Dialect {
             Dialect::Acled => "ACLED",
             Dialect::Ucdp => "UCDP GED",
             Dialect::GeoJson => "GeoJSON",
+            Dialect::Parquet => "Parquet",
+            Dialect::GeoParquet => "GeoParquet",
         }
+    }
+
+    /// Whether rows are numbered (Parquet) rather than lines.
+    pub fn numbers_rows(self) -> bool {
+        matches!(self, Dialect::Parquet | Dialect::GeoParquet)
     }
 }
 
@@ -346,6 +359,32 @@ impl FormatHint {
     }
 }
 
+/// The first bytes of a Parquet file.
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+/// What a Parquet file is read from: a file, or bytes in memory.
+#[cfg(feature = "geoparquet")]
+trait ParquetInput {
+    type Chunks: parquet::file::reader::ChunkReader + 'static;
+    fn chunks(self) -> Self::Chunks;
+}
+
+#[cfg(feature = "geoparquet")]
+impl ParquetInput for std::fs::File {
+    type Chunks = std::fs::File;
+    fn chunks(self) -> std::fs::File {
+        self
+    }
+}
+
+#[cfg(feature = "geoparquet")]
+impl ParquetInput for Vec<u8> {
+    type Chunks = bytes::Bytes;
+    fn chunks(self) -> bytes::Bytes {
+        bytes::Bytes::from(self)
+    }
+}
+
 /// A stream of rows from a point file.
 pub struct PointSource {
     origin: String,
@@ -363,6 +402,8 @@ type RawRow = (u64, Fields, std::result::Result<Coord, (String, String)>);
 enum Inner {
     Csv(csv_points::CsvRows),
     Features(std::vec::IntoIter<RawRow>),
+    #[cfg(feature = "geoparquet")]
+    Parquet(parquet_points::ParquetRows),
 }
 
 /// Rows in file order: `for row in source { ... }` (see
@@ -459,8 +500,15 @@ impl PointSource {
         let (input, len): (Box<dyn std::io::Read + Send>, Option<u64>) = if path == "-" {
             (Box::new(std::io::stdin()), None)
         } else {
-            let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
             let len = f.metadata().ok().map(|m| m.len());
+            let mut magic = [0u8; 4];
+            let n = std::io::Read::read(&mut f, &mut magic).map_err(|e| Error::io(path, e))?;
+            if magic[..n].starts_with(PARQUET_MAGIC) && n == 4 {
+                // Parquet is read from its footer: the file itself, not a stream.
+                return PointSource::parquet(f, &origin, opts);
+            }
+            std::io::Seek::rewind(&mut f).map_err(|e| Error::io(path, e))?;
             (Box::new(f), len)
         };
         let hint = FormatHint::from_path(path);
@@ -488,6 +536,14 @@ impl PointSource {
             .map_err(|e| Error::io(&origin, e))?;
         let input: Box<dyn std::io::Read + Send> =
             Box::new(std::io::Cursor::new(head.clone()).chain(input));
+        if head.starts_with(PARQUET_MAGIC) {
+            // A stream of Parquet is held in memory: the reader starts
+            // from the footer.
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut { input }, &mut bytes)
+                .map_err(|e| Error::io(&origin, e))?;
+            return PointSource::parquet(bytes, &origin, opts);
+        }
         if hint == FormatHint::GeoJson || geojson_points::looks_like_json(&head) {
             let mut bytes = Vec::new();
             std::io::Read::read_to_end(&mut { input }, &mut bytes)
@@ -525,6 +581,37 @@ impl PointSource {
         })
     }
 
+    /// A Parquet file, from a file or bytes.
+    #[cfg(feature = "geoparquet")]
+    fn parquet<T: ParquetInput>(input: T, origin: &str, opts: &ReadOptions) -> Result<PointSource> {
+        let (rows, schema) = parquet_points::ParquetRows::open(input.chunks(), origin, opts)?;
+        Ok(PointSource {
+            origin: origin.to_string(),
+            schema,
+            opts: opts.clone(),
+            inner: Inner::Parquet(rows),
+            len: None,
+        })
+    }
+
+    #[cfg(not(feature = "geoparquet"))]
+    fn parquet<T>(_: T, origin: &str, _: &ReadOptions) -> Result<PointSource> {
+        Err(Error::Parquet {
+            origin: origin.to_string(),
+            message: "is a Parquet file, and this build of frontier reads none (built without the geoparquet feature)".into(),
+        })
+    }
+
+    /// The kind of values in each column, where the file says (Parquet);
+    /// otherwise they are found by reading ([`column_kinds`]).
+    pub fn known_kinds(&self) -> Option<Vec<crate::output::Kind>> {
+        match &self.inner {
+            #[cfg(feature = "geoparquet")]
+            Inner::Parquet(r) => Some(r.kinds().to_vec()),
+            _ => None,
+        }
+    }
+
     /// How the file is read.
     pub fn options(&self) -> &ReadOptions {
         &self.opts
@@ -550,6 +637,8 @@ impl PointSource {
         match &self.inner {
             Inner::Csv(r) => r.position(),
             Inner::Features(_) => 0,
+            #[cfg(feature = "geoparquet")]
+            Inner::Parquet(_) => 0,
         }
     }
 
@@ -562,6 +651,11 @@ impl PointSource {
                 Err(e) => return Some(Err(e)),
             },
             Inner::Features(it) => it.next()?,
+            #[cfg(feature = "geoparquet")]
+            Inner::Parquet(r) => match r.next_row()? {
+                Ok(x) => x,
+                Err(e) => return Some(Err(e)),
+            },
         };
         Some(finish(&self.schema, &self.opts, &self.origin, raw))
     }
@@ -605,6 +699,10 @@ fn finish(
             reason,
             fields,
         })),
+        Err((column, message)) if schema.dialect.numbers_rows() => Err(Error::Parquet {
+            origin: origin.to_string(),
+            message: format!("row {line}: {column}: {message}"),
+        }),
         Err((_, message)) if schema.dialect == Dialect::GeoJson => Err(Error::Feature {
             origin: origin.to_string(),
             index: line.saturating_sub(1) as usize,
@@ -636,12 +734,17 @@ fn feature_name(fields: &Fields) -> String {
         .unwrap_or_default()
 }
 
-/// Which columns of a CSV source hold numbers only: every value that is
-/// not empty is a JSON number as written ([`crate::output::json_number`]),
-/// and at least one is there. Reads the whole source (and its rejects).
-pub fn numeric_columns(source: &mut PointSource) -> Result<Vec<bool>> {
+/// What each column of a source holds (see [`crate::output::Kind`]):
+/// numbers when every value that is not empty is a JSON number as written
+/// ([`crate::output::json_number`]), whole numbers when every one is an
+/// integer that fits 64 bits, and at least one is there; `true`/`false`
+/// likewise; otherwise text. Reads the whole source (and its rejects).
+pub fn column_kinds(source: &mut PointSource) -> Result<Vec<crate::output::Kind>> {
+    use crate::output::Kind;
     let n = source.schema().columns.len();
-    let (mut numeric, mut seen) = (vec![true; n], vec![false; n]);
+    // Still possible per column: integer, number, boolean; and seen at all.
+    let (mut int, mut num, mut boolean, mut seen) =
+        (vec![true; n], vec![true; n], vec![true; n], vec![false; n]);
     let mut rows = Vec::new();
     while source.read_chunk(crate::pipeline::CHUNK_ROWS, &mut rows)? {
         for row in &rows {
@@ -653,7 +756,7 @@ pub fn numeric_columns(source: &mut PointSource) -> Result<Vec<bool>> {
                 continue;
             }
             for i in 0..n {
-                if !numeric[i] {
+                if !(num[i] || boolean[i]) {
                     continue;
                 }
                 let t = fields.text(i);
@@ -661,11 +764,25 @@ pub fn numeric_columns(source: &mut PointSource) -> Result<Vec<bool>> {
                     continue;
                 }
                 seen[i] = true;
-                numeric[i] = crate::output::json_number(&t).is_some();
+                boolean[i] = boolean[i] && (t == "true" || t == "false");
+                if num[i] {
+                    match crate::output::json_number(&t) {
+                        Some(x) => int[i] = int[i] && x.is_i64(),
+                        None => num[i] = false,
+                    }
+                }
             }
         }
     }
-    Ok(numeric.iter().zip(&seen).map(|(&a, &b)| a && b).collect())
+    Ok((0..n)
+        .map(|i| match (seen[i], num[i], int[i], boolean[i]) {
+            (false, ..) => Kind::Text,
+            (true, true, true, _) => Kind::Integer,
+            (true, true, false, _) => Kind::Float,
+            (true, false, _, true) => Kind::Boolean,
+            _ => Kind::Text,
+        })
+        .collect())
 }
 
 /// A value as plain text: strings without quotes, null as empty.

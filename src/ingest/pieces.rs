@@ -26,6 +26,8 @@ impl PointSource {
                 let rows: Vec<RawRow> = it.by_ref().take(PIECE_ROWS).collect();
                 (!rows.is_empty()).then(|| Piece(PieceKind::Rows(rows)))
             }
+            #[cfg(feature = "geoparquet")]
+            Inner::Parquet(r) => r.next_piece()?.map(|p| Piece(PieceKind::Arrow(p))),
         })
     }
 
@@ -84,6 +86,8 @@ impl Piece {
         match &self.0 {
             PieceKind::Csv(b) => b.bytes.len(),
             PieceKind::Rows(_) => 0,
+            #[cfg(feature = "geoparquet")]
+            PieceKind::Arrow(_) => 0,
         }
     }
 }
@@ -92,6 +96,8 @@ impl Piece {
 enum PieceKind {
     Csv(csv_points::Batch),
     Rows(Vec<RawRow>),
+    #[cfg(feature = "geoparquet")]
+    Arrow(super::parquet_points::Piece),
 }
 
 /// Turns pieces of input into rows, on any thread.
@@ -124,6 +130,13 @@ impl RowParser {
             }
             PieceKind::Rows(rows) => {
                 for raw in rows {
+                    f(finish(schema, opts, origin, raw)?);
+                }
+                Ok(None)
+            }
+            #[cfg(feature = "geoparquet")]
+            PieceKind::Arrow(p) => {
+                for raw in p.rows() {
                     f(finish(schema, opts, origin, raw)?);
                 }
                 Ok(None)

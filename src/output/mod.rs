@@ -2,6 +2,8 @@
 //! all streaming, all keeping the input order and the column order.
 
 mod file;
+#[cfg(feature = "geoparquet")]
+mod geoparquet;
 mod table;
 
 pub use file::{AtomicFile, remove_pending};
@@ -23,6 +25,31 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Ndjson,
+    /// GeoParquet 1.1: the columns with their kinds, and the points as WKB.
+    GeoParquet,
+}
+
+impl Format {
+    /// Whether the format is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        self == Format::GeoParquet
+    }
+}
+
+/// What a carried column holds, for formats that keep types (JSON,
+/// GeoParquet): found from a first pass over the input, or from a
+/// Parquet file's schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Kind {
+    /// Anything (CSV's text).
+    #[default]
+    Text,
+    /// Whole numbers that fit 64 bits.
+    Integer,
+    /// Numbers.
+    Float,
+    /// `true` or `false`.
+    Boolean,
 }
 
 impl crate::Named for Format {
@@ -31,6 +58,7 @@ impl crate::Named for Format {
         ("geojson", Format::Geojson),
         ("json", Format::Json),
         ("ndjson", Format::Ndjson),
+        ("geoparquet", Format::GeoParquet),
     ];
 }
 
@@ -44,10 +72,11 @@ pub struct Column {
     /// Leave out of GeoJSON properties (the coordinates frontier made up for
     /// GeoJSON input, which are in the geometry).
     pub geometry_only: bool,
-    /// A carried CSV column whose every value is a number (see
-    /// [`json_number`]): written as numbers in JSON formats, an empty cell
-    /// as `null`. CSV output is not affected.
-    pub numeric: bool,
+    /// What a carried column holds. A column of numbers (see
+    /// [`json_number`]) is written as numbers in JSON formats, an empty
+    /// cell as `null`; GeoParquet keeps every kind. CSV output is not
+    /// affected.
+    pub kind: Kind,
 }
 
 /// `text` as a JSON number, when it is one exactly as written (so nothing
@@ -114,7 +143,7 @@ impl Column {
             name: name.into(),
             decimals: None,
             geometry_only: false,
-            numeric: false,
+            kind: Kind::Text,
         }
     }
 
@@ -124,7 +153,7 @@ impl Column {
             name: name.into(),
             decimals: Some(d),
             geometry_only: false,
-            numeric: false,
+            kind: Kind::Float,
         }
     }
 }
@@ -317,7 +346,8 @@ impl<'a> Formatter<'a> {
             if geojson && c.geometry_only {
                 continue;
             }
-            let v = if i < carried && c.numeric {
+            // Numbers as numbers; booleans stay as they came in JSON.
+            let v = if i < carried && matches!(c.kind, Kind::Integer | Kind::Float) {
                 let t = fields.text(i);
                 match json_number(&t) {
                     Some(n) => Value::Number(n),
@@ -378,20 +408,31 @@ impl<'a> Formatter<'a> {
             Format::Json | Format::Ndjson => b
                 .json
                 .push(Value::Object(self.object(fields, added, false)).to_string()),
+            #[cfg(feature = "geoparquet")]
+            Format::GeoParquet => geoparquet::encode_row(&mut b.csv, self.columns, fields, added, coord),
+            #[cfg(not(feature = "geoparquet"))]
+            Format::GeoParquet => unreachable!("no GeoParquet writer without the feature"),
         }
         b.rows += 1;
     }
 }
 
 /// Writes rows in one format, in order.
-pub struct RowWriter<W: Write> {
-    out: W,
+pub struct RowWriter<W: Write + Send> {
+    out: Out<W>,
     format: Format,
     columns: Vec<Column>,
     rows: u64,
 }
 
-impl<W: Write> RowWriter<W> {
+/// Where rows go: straight to the output, or through the GeoParquet writer.
+enum Out<W: Write + Send> {
+    Plain(W),
+    #[cfg(feature = "geoparquet")]
+    Geo(Box<geoparquet::GeoOut<W>>),
+}
+
+impl<W: Write + Send> RowWriter<W> {
     /// Start writing: the header (CSV) or the opening of the collection.
     pub fn new(mut out: W, format: Format, columns: Vec<Column>) -> io::Result<Self> {
         match format {
@@ -406,9 +447,24 @@ impl<W: Write> RowWriter<W> {
             }
             Format::Json => out.write_all(b"[\n")?,
             Format::Ndjson => {}
+            #[cfg(feature = "geoparquet")]
+            Format::GeoParquet => {
+                return Ok(RowWriter {
+                    out: Out::Geo(Box::new(geoparquet::GeoOut::new(out, &columns)?)),
+                    format,
+                    columns,
+                    rows: 0,
+                });
+            }
+            #[cfg(not(feature = "geoparquet"))]
+            Format::GeoParquet => {
+                return Err(io::Error::other(
+                    "this build of frontier writes no GeoParquet (built without the geoparquet feature)",
+                ));
+            }
         }
         Ok(RowWriter {
-            out,
+            out: Out::Plain(out),
             format,
             columns,
             rows: 0,
@@ -434,23 +490,35 @@ impl<W: Write> RowWriter<W> {
     }
 
     /// Write a formatted block.
+    // Without the geoparquet feature `Out` has one variant.
+    #[allow(clippy::infallible_destructuring_match)]
     pub fn write_block(&mut self, b: &Block) -> io::Result<()> {
+        let out = match &mut self.out {
+            Out::Plain(out) => out,
+            #[cfg(feature = "geoparquet")]
+            Out::Geo(g) => {
+                g.write_block(&b.csv)?;
+                self.rows += b.rows;
+                return Ok(());
+            }
+        };
         match self.format {
-            Format::Csv => self.out.write_all(&b.csv)?,
+            Format::Csv => out.write_all(&b.csv)?,
             Format::Ndjson => {
                 for j in &b.json {
-                    self.out.write_all(j.as_bytes())?;
-                    self.out.write_all(b"\n")?;
+                    out.write_all(j.as_bytes())?;
+                    out.write_all(b"\n")?;
                 }
             }
             Format::Geojson | Format::Json => {
                 for (i, j) in b.json.iter().enumerate() {
                     if self.rows + i as u64 > 0 {
-                        self.out.write_all(b",\n")?;
+                        out.write_all(b",\n")?;
                     }
-                    self.out.write_all(j.as_bytes())?;
+                    out.write_all(j.as_bytes())?;
                 }
             }
+            Format::GeoParquet => unreachable!("GeoParquet goes through its writer"),
         }
         self.rows += b.rows;
         Ok(())
@@ -464,14 +532,24 @@ impl<W: Write> RowWriter<W> {
     }
 
     /// Close the collection, flush, and hand back the output.
-    pub fn finish(mut self) -> io::Result<W> {
+    #[allow(clippy::infallible_destructuring_match)]
+    pub fn finish(self) -> io::Result<W> {
+        let mut out = match self.out {
+            Out::Plain(out) => out,
+            #[cfg(feature = "geoparquet")]
+            Out::Geo(g) => {
+                let mut out = g.finish()?;
+                out.flush()?;
+                return Ok(out);
+            }
+        };
         match self.format {
-            Format::Geojson => self.out.write_all(b"\n]}\n")?,
-            Format::Json => self.out.write_all(b"\n]\n")?,
+            Format::Geojson => out.write_all(b"\n]}\n")?,
+            Format::Json => out.write_all(b"\n]\n")?,
             _ => {}
         }
-        self.out.flush()?;
-        Ok(self.out)
+        out.flush()?;
+        Ok(out)
     }
 }
 
