@@ -8,6 +8,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/pip install -q --disable-pip-version-check \
-  "maturin>=1.5,<2" pytest numpy pandas pyarrow geopandas geographiclib "dask[dataframe]" distributed
+  "maturin>=1.5,<2" pytest numpy pandas pyarrow geopandas geographiclib "dask[dataframe]" distributed \
+  duckdb duckdb-extension-spatial
 PATH="$PWD/.venv/bin:$PATH" .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps .
 .venv/bin/pytest -q -p no:cacheprovider --import-mode=importlib tests "$@"

@@ -110,6 +110,47 @@ def test_nearest_crossings_are_geodesic(events):
             assert abs(ans[f"distance_{i}_km"] - km) < 0.001, (row.event_id_cnty, i)
 
 
+def test_near_the_durand_line_is_geodesic(events):
+    """Distances to the Durand Line against GeographicLib alone: for each
+    point, the geodesic distance to every vertex, then, on every segment
+    that could hold a nearer point (its nearer end less its length is
+    below the best so far), a golden-section search along the segment's
+    geodesic (direct problem). An oracle independent of frontier's index."""
+    geodesic = pytest.importorskip("geographiclib.geodesic").Geodesic.WGS84
+    line = frontier.layer("durand-line")
+    if not isinstance(line, dict):
+        line = json.loads(line.to_json())
+    vertices = line["features"][0]["geometry"]["coordinates"]
+    segs = []
+    for (lon1, lat1), (lon2, lat2) in zip(vertices, vertices[1:]):
+        inv = geodesic.Inverse(lat1, lon1, lat2, lon2)
+        segs.append((lat1, lon1, inv["azi1"], inv["s12"]))
+    sample = events.sample(12, random_state=7)
+    got = frontier.near(sample, "durand-line")
+
+    def dist(lat, lon, la, lo):
+        return geodesic.Inverse(lat, lon, la, lo)["s12"]
+
+    for (_, row), (_, ans) in zip(sample.iterrows(), got.iterrows()):
+        lat, lon = row.latitude, row.longitude
+        to_vertex = [dist(lat, lon, la, lo) for lo, la in vertices]
+        best = min(to_vertex)
+        for i, (la1, lo1, azi, s12) in enumerate(segs):
+            if min(to_vertex[i], to_vertex[i + 1]) - s12 > best:
+                continue
+            along = lambda s: dist(lat, lon, *(lambda d: (d["lat2"], d["lon2"]))(geodesic.Direct(la1, lo1, azi, s)))
+            a, b = 0.0, s12
+            g = (5 ** 0.5 - 1) / 2
+            for _ in range(60):
+                m1, m2 = b - g * (b - a), a + g * (b - a)
+                if along(m1) < along(m2):
+                    b = m2
+                else:
+                    a = m1
+            best = min(best, along((a + b) / 2))
+        assert abs(ans.distance_km * 1000 - best) < 1.0, (row.event_id_cnty, ans.distance_km, best)
+
+
 @pytest.mark.parametrize("by", ["district", "province", "waziristan"])
 def test_summarize_equals_the_command_line(events, by):
     got = frontier.summarize(events, by=by, value="fatalities", split="2021-08-15")

@@ -1,0 +1,142 @@
+"""GeoParquet between frontier and its peers: every file the command line
+writes (locate, near, nearest, and the built-in layers) is read by GeoPandas
+and by DuckDB with its spatial extension, with the geometry recognised; and
+the files GeoPandas and DuckDB write are read by frontier, with the answers
+of the CSV."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "tests" / "fixtures" / "synthetic-events.csv"
+
+
+def run(*args: str) -> bytes:
+    exe = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
+    return subprocess.run([exe, *args], check=True, capture_output=True).stdout
+
+
+def duckdb_spatial():
+    """A DuckDB connection with the spatial extension from PyPI's
+    duckdb-extension-spatial (no download at run time)."""
+    duckdb = pytest.importorskip("duckdb")
+    ext = pytest.importorskip("duckdb_extension_spatial")
+    base = Path(ext.__file__).parent / "extensions"
+    found = sorted(base.rglob("*.duckdb_extension"))
+    assert found, f"no spatial extension under {base}"
+    con = duckdb.connect(config={"allow_unsigned_extensions": "true"})
+    con.load_extension(str(found[0]))
+    return con
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    d = tmp_path_factory.mktemp("geoparquet")
+    files = {}
+    for name, args in {
+        "locate": ["locate"],
+        "near": ["near", "--to", "durand-line", "--within", "100km"],
+        "nearest": ["nearest", "--to", "cpec", "-k", "2"],
+    }.items():
+        p = d / f"{name}.parquet"
+        run(*args, str(EVENTS), "-o", str(p))
+        files[name] = p
+    for layer in ["districts", "provinces", "durand-line", "crossings", "cpec"]:
+        p = d / f"layer-{layer}.parquet"
+        run("layers", "show", layer, "--format", "geoparquet", "-o", str(p))
+        files[layer] = p
+    return files
+
+
+def test_geopandas_reads_every_file(written):
+    crs84 = pyproj.CRS("OGC:CRS84")
+    for name, p in written.items():
+        g = gpd.read_parquet(p)
+        assert g.crs == crs84, name
+        assert len(g) > 0 and g.geometry.notna().all(), name
+    events = pd.read_csv(EVENTS)
+    g = gpd.read_parquet(written["locate"])
+    assert len(g) == len(events)
+    assert np.array_equal(g.geometry.x.to_numpy(), events.longitude.to_numpy())
+    assert np.array_equal(g.geometry.y.to_numpy(), events.latitude.to_numpy())
+    assert g.fatalities.dtype == np.int64
+    located = pd.read_csv(io_csv(run("locate", str(EVENTS))), keep_default_na=False)
+    assert list(g.district.fillna("")) == list(located.district)
+    near = gpd.read_parquet(written["near"])
+    assert (near.distance_km <= 100).all()
+
+
+def io_csv(b: bytes):
+    import io
+
+    return io.BytesIO(b)
+
+
+def test_layers_match_their_geojson(written):
+    for layer in ["districts", "durand-line", "crossings"]:
+        from_json = gpd.read_file(io_csv(run("layers", "show", layer, "--format", "geojson")))
+        # GeoJSON is OGC:CRS84 by definition (RFC 7946).
+        from_json = from_json.set_crs("OGC:CRS84", allow_override=True)
+        from_parquet = gpd.read_parquet(written[layer])
+        assert list(from_parquet["name"]) == list(from_json["name"]), layer
+        same = from_parquet.geometry.geom_equals_exact(from_json.geometry, tolerance=0)
+        assert same.all(), layer
+    # Whole numbers stay whole (GeoPandas shows them as float where some
+    # districts have none).
+    import pyarrow.parquet as pq
+
+    assert str(pq.read_schema(written["districts"]).field("population_2023").type) == "int64"
+
+
+def test_duckdb_reads_every_file(written):
+    con = duckdb_spatial()
+    for name, p in written.items():
+        n, kind = con.sql(
+            f"select count(*), any_value(typeof(geometry)) from read_parquet('{p}')"
+        ).fetchone()
+        assert n > 0 and kind.startswith("GEOMETRY"), (name, kind)
+    events = pd.read_csv(EVENTS)
+    xy = con.sql(
+        f"select ST_X(geometry) as x, ST_Y(geometry) as y, district from read_parquet('{written['locate']}')"
+    ).df()
+    assert np.array_equal(xy.x.to_numpy(), events.longitude.to_numpy())
+    assert np.array_equal(xy.y.to_numpy(), events.latitude.to_numpy())
+    kinds = con.sql(
+        f"select distinct ST_GeometryType(geometry)::varchar from read_parquet('{written['districts']}')"
+    ).fetchall()
+    assert kinds == [("MULTIPOLYGON",)]
+
+
+def test_frontier_reads_what_the_peers_write(tmp_path):
+    events = pd.read_csv(EVENTS)
+    want = pd.read_csv(io_csv(run("locate", str(EVENTS))), keep_default_na=False)
+    g = gpd.GeoDataFrame(
+        events.drop(columns=["latitude", "longitude"]),
+        geometry=gpd.points_from_xy(events.longitude, events.latitude),
+        crs="EPSG:4326",
+    )
+    g.to_parquet(tmp_path / "wkb.parquet")
+    g.to_parquet(tmp_path / "geoarrow.parquet", geometry_encoding="geoarrow")
+    con = duckdb_spatial()
+    con.sql(
+        f"copy (select event_id_cnty, ST_Point(longitude, latitude) as geom "
+        f"from read_csv('{EVENTS}')) to '{tmp_path / 'duck.parquet'}' (format parquet)"
+    )
+    for name in ["wkb.parquet", "geoarrow.parquet", "duck.parquet"]:
+        got = pd.read_csv(io_csv(run("locate", str(tmp_path / name))), keep_default_na=False)
+        assert list(got.event_id_cnty) == list(want.event_id_cnty), name
+        # The three columns locate adds come last (named country, or
+        # frontier_country where the input has a country column).
+        assert got.iloc[:, -3:].values.tolist() == want.iloc[:, -3:].values.tolist(), name
+    # In another CRS: refused, naming it.
+    g.to_crs(32642).to_parquet(tmp_path / "utm.parquet")
+    exe = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
+    r = subprocess.run([exe, "locate", str(tmp_path / "utm.parquet")], capture_output=True, text=True)
+    assert r.returncode == 2 and "EPSG:32642" in r.stderr
