@@ -368,11 +368,18 @@ pub(crate) struct ParquetSink<W: Write + Send> {
 }
 
 impl<W: Write + Send> ParquetSink<W> {
+    /// A writer of `schema`; its binary columns (the geometry, where
+    /// values rarely repeat) are written without a dictionary.
     pub fn new(out: W, schema: Arc<ArrowSchema>, origin: &str) -> Result<Self> {
-        let props = WriterProperties::builder()
+        let mut props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
-            .set_created_by(format!("frontier {}", env!("CARGO_PKG_VERSION")))
-            .build();
+            .set_created_by(format!("frontier {}", env!("CARGO_PKG_VERSION")));
+        for f in schema.fields() {
+            if f.data_type() == &DataType::Binary {
+                props = props.set_column_dictionary_enabled(f.name().as_str().into(), false);
+            }
+        }
+        let props = props.build();
         let writer =
             ArrowWriter::try_new(out, schema, Some(props)).map_err(|e| Error::Parquet {
                 origin: origin.to_string(),

@@ -258,6 +258,25 @@ impl Fields {
         }
     }
 
+    /// Each field's text in order, as [`Fields::text`] gives them (a line
+    /// is split once, not once per field).
+    pub fn each_text(&self, mut f: impl FnMut(usize, &str)) {
+        match self {
+            Fields::Line(l) => l
+                .as_str()
+                .split(l.shared.delimiter as char)
+                .enumerate()
+                .for_each(|(i, t)| f(i, t)),
+            Fields::Text(r, _) => r.iter().enumerate().for_each(|(i, t)| f(i, t)),
+            Fields::Raw(_) => {}
+            Fields::Json(v) => {
+                for i in 0..v.len() {
+                    f(i, &self.text(i));
+                }
+            }
+        }
+    }
+
     /// Field `i` as a JSON value (CSV fields are strings).
     pub fn value(&self, i: usize) -> Value {
         match self {
@@ -755,23 +774,19 @@ pub fn column_kinds(source: &mut PointSource) -> Result<Vec<crate::output::Kind>
             if matches!(fields, Fields::Raw(_)) {
                 continue;
             }
-            for i in 0..n {
-                if !(num[i] || boolean[i]) {
-                    continue;
-                }
-                let t = fields.text(i);
-                if t.is_empty() {
-                    continue;
+            fields.each_text(|i, t| {
+                if i >= n || !(num[i] || boolean[i]) || t.is_empty() {
+                    return;
                 }
                 seen[i] = true;
                 boolean[i] = boolean[i] && (t == "true" || t == "false");
                 if num[i] {
-                    match crate::output::json_number(&t) {
+                    match crate::output::json_number(t) {
                         Some(x) => int[i] = int[i] && x.is_i64(),
                         None => num[i] = false,
                     }
                 }
-            }
+            });
         }
     }
     Ok((0..n)

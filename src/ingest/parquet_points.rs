@@ -173,7 +173,7 @@ fn text_of(a: &dyn Array) -> TextFn<'_> {
             let p = a.as_primitive::<Date32Type>();
             Box::new(move |i, s| {
                 if let Some(d) = p.is_valid(i).then(|| p.value_as_date(i)).flatten() {
-                    let _ = write!(s, "{}", d.format("%Y-%m-%d"));
+                    push_date(s, d);
                 }
             })
         }
@@ -181,7 +181,7 @@ fn text_of(a: &dyn Array) -> TextFn<'_> {
             let p = a.as_primitive::<Date64Type>();
             Box::new(move |i, s| {
                 if let Some(d) = p.is_valid(i).then(|| p.value_as_date(i)).flatten() {
-                    let _ = write!(s, "{}", d.format("%Y-%m-%d"));
+                    push_date(s, d);
                 }
             })
         }
@@ -234,6 +234,28 @@ fn text_of(a: &dyn Array) -> TextFn<'_> {
         }
         _ => Box::new(|_, _| {}),
     }
+}
+
+/// A date as `YYYY-MM-DD` (years 0 to 9999; others as chrono writes them).
+fn push_date(s: &mut String, d: chrono::NaiveDate) {
+    use chrono::Datelike;
+    let y = d.year();
+    if !(0..=9999).contains(&y) {
+        let _ = write!(s, "{d}");
+        return;
+    }
+    let (m, day) = (d.month(), d.day());
+    let digit = |v: u32| char::from(b'0' + v as u8);
+    let y = y as u32;
+    for c in [y / 1000, y / 100 % 10, y / 10 % 10, y % 10] {
+        s.push(digit(c));
+    }
+    s.push('-');
+    s.push(digit(m / 10));
+    s.push(digit(m % 10));
+    s.push('-');
+    s.push(digit(day / 10));
+    s.push(digit(day % 10));
 }
 
 /// A timestamp column's values, whatever its unit.
@@ -433,6 +455,11 @@ fn csv_header_line(columns: &[String]) -> String {
 
 impl Piece {
     /// The piece's rows: values as text, and the position or why none.
+    ///
+    /// The rows' text is written as CSV lines into one buffer shared by
+    /// the piece's rows (as a CSV file's lines are), so that a row costs no
+    /// allocation of its own and goes to CSV output as a line; a row with a
+    /// value that would need quoting is kept as a record instead.
     pub fn rows(&self) -> Vec<RawRow> {
         let l = &*self.layout;
         let n = self.batch.num_rows();
@@ -445,45 +472,93 @@ impl Piece {
             .geometry
             .as_ref()
             .map(|(i, wkb, name)| (self.batch.column(*i), *wkb, name));
-        let mut out = Vec::with_capacity(n);
-        let mut cell = String::new();
+        let ncols = texts.len() + usize::from(geometry.is_some()) * 2;
+        // Each row: its span in the text (or its record), and its position.
+        type Coordinate = std::result::Result<Coord, (String, String)>;
+        let mut spans: Vec<(std::ops::Range<u32>, Option<csv::StringRecord>, Coordinate)> =
+            Vec::with_capacity(n);
+        let mut text = String::with_capacity(n * 16 * ncols);
+        let mut cells: Vec<std::ops::Range<usize>> = Vec::with_capacity(ncols);
         for r in 0..n {
-            let mut rec = csv::StringRecord::with_capacity(64, texts.len() + 2);
-            for t in &texts {
-                cell.clear();
-                t(r, &mut cell);
-                rec.push_field(&cell);
+            let start = text.len();
+            cells.clear();
+            for (k, t) in texts.iter().enumerate() {
+                if k > 0 {
+                    text.push(',');
+                }
+                let at = text.len();
+                t(r, &mut text);
+                cells.push(at..text.len());
             }
             let coord = match &geometry {
                 Some((col, wkb, name)) => {
                     let c = point_at(col, *wkb, r).map_err(|m| (name.to_string(), m));
                     let c = c.and_then(|c| check_coord(&l.lat_name, c.y, &l.lon_name, c.x));
-                    match &c {
-                        Ok(c) => {
-                            cell.clear();
-                            let _ = write!(cell, "{}", c.x);
-                            rec.push_field(&cell);
-                            cell.clear();
-                            let _ = write!(cell, "{}", c.y);
-                            rec.push_field(&cell);
-                        }
-                        Err(_) => {
-                            rec.push_field("");
-                            rec.push_field("");
-                        }
+                    if !texts.is_empty() {
+                        text.push(',');
+                    }
+                    if let Ok(c) = &c {
+                        let _ = write!(text, "{},{}", c.x, c.y);
+                    } else {
+                        text.push(',');
                     }
                     c
                 }
-                None => parse_coord(
-                    &l.lat_name,
-                    rec.get(l.lat).unwrap_or(""),
-                    &l.lon_name,
-                    rec.get(l.lon).unwrap_or(""),
-                ),
+                None => {
+                    let (lat, lon) = (&cells[l.lat], &cells[l.lon]);
+                    parse_coord(
+                        &l.lat_name,
+                        &text[lat.clone()],
+                        &l.lon_name,
+                        &text[lon.clone()],
+                    )
+                }
             };
-            out.push((self.first + r as u64 + 1, Fields::Text(rec, None), coord));
+            let needs_quotes = cells.iter().any(|c| {
+                text.as_bytes()[c.clone()]
+                    .iter()
+                    .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+            });
+            if needs_quotes {
+                // Split at the cells as written, then drop the line.
+                let mut rec = csv::StringRecord::with_capacity(text.len() - start, ncols);
+                for c in &cells {
+                    rec.push_field(&text[c.clone()]);
+                }
+                if geometry.is_some() {
+                    let tail = &text[cells.last().map_or(start, |c| c.end)..];
+                    let tail = tail.strip_prefix(',').unwrap_or(tail);
+                    let (x, y) = tail.split_once(',').unwrap_or(("", ""));
+                    rec.push_field(x);
+                    rec.push_field(y);
+                }
+                text.truncate(start);
+                spans.push((0..0, Some(rec), coord));
+            } else {
+                spans.push((start as u32..text.len() as u32, None, coord));
+            }
         }
-        out
+        let shared = Arc::new(super::LineText {
+            text,
+            delimiter: b',',
+        });
+        spans
+            .into_iter()
+            .enumerate()
+            .map(|(r, (span, rec, coord))| {
+                let fields = match rec {
+                    Some(rec) => Fields::Text(rec, None),
+                    None => Fields::Line(super::Line {
+                        shared: shared.clone(),
+                        span: super::LineSpan {
+                            text: span,
+                            fields: ncols as u32,
+                        },
+                    }),
+                };
+                (self.first + r as u64 + 1, fields, coord)
+            })
+            .collect()
     }
 }
 

@@ -37,15 +37,16 @@ pub(super) fn encode_row(
     out.extend_from_slice(&coord.x.to_le_bytes());
     out.extend_from_slice(&coord.y.to_le_bytes());
     let carried = columns.len() - added.len();
-    for (i, c) in columns[..carried].iter().enumerate() {
+    // Fields missing from a short row are empty.
+    let mut next = 0;
+    let cell = |i: usize, t: &str, out: &mut Vec<u8>| {
+        let c = &columns[i];
         if c.geometry_only {
-            continue;
+            return;
         }
-        let t = fields.text(i);
-        let t = t.as_ref();
         if t.is_empty() {
             out.push(NULL);
-            continue;
+            return;
         }
         match c.kind {
             Kind::Integer => match t.parse::<i64>() {
@@ -68,6 +69,15 @@ pub(super) fn encode_row(
             },
             Kind::Text => text(out, t),
         }
+    };
+    fields.each_text(|i, t| {
+        if i < carried {
+            cell(i, t, out);
+            next = i + 1;
+        }
+    });
+    for i in next..carried {
+        cell(i, "", out);
     }
     let mut digits = Vec::new();
     for (v, c) in added.iter().zip(&columns[carried..]) {
