@@ -158,6 +158,24 @@ def test_summarize_equals_the_command_line(events, by):
     pd.testing.assert_frame_equal(got, want)
 
 
+def test_summarize_agrees_with_geopandas(events):
+    """Counts and fatalities per district against a GeoPandas spatial join
+    and groupby, on the points that lie in exactly one district."""
+    gpd = pytest.importorskip("geopandas")
+    pts = gpd.GeoDataFrame(events[["fatalities"]], geometry=gpd.points_from_xy(events.longitude, events.latitude), crs=4326)
+    districts = frontier.layer("districts")
+    joined = gpd.sjoin(pts, districts[["name", "geometry"]], predicate="intersects", how="inner")
+    once = joined.groupby(level=0).filter(lambda g: len(g) == 1)
+    assert len(once) > 1800
+    want = once.groupby("name").agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    got = frontier.summarize(events.loc[once.index], by="district", value="fatalities").set_index("district")
+    got = got[got["count"] > 0].drop(index="(outside)", errors="ignore")
+    assert sorted(got.index) == sorted(want.index)
+    for name, row in want.iterrows():
+        assert got.loc[name, "count"] == row.events, name
+        assert got.loc[name, "fatalities"] == row.fatalities, name
+
+
 def test_summarize_by_precision(events):
     got = frontier.summarize(events, by="province", max_precision=1)
     want = cli("summarize", str(EVENTS), "--by", "province", "--max-precision", "1")
