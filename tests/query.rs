@@ -630,6 +630,17 @@ fn polygon_layers_measure_zero_inside() {
     assert_eq!(zero, ["North Waziristan", "Waziristan"]);
 }
 
+/// A layer of synthetic features made by a test (labelled synthetic).
+fn synthetic_layer(features: Vec<Feature>) -> Layer {
+    Layer {
+        name: "synthetic".into(),
+        source: "test".into(),
+        attribution: String::new(),
+        licence: String::new(),
+        features,
+    }
+}
+
 #[test]
 fn user_point_layers_work_as_targets() {
     // A synthetic layer of 300 points (generated here, labelled synthetic).
@@ -643,13 +654,7 @@ fn user_point_layers_work_as_targets() {
             props,
         ));
     }
-    let layer = Layer {
-        name: "synthetic".into(),
-        source: "test".into(),
-        attribution: String::new(),
-        licence: String::new(),
-        features,
-    };
+    let layer = synthetic_layer(features);
     let idx = DistanceIndex::new(&layer);
     for _ in 0..50 {
         let p = c(60.0 + 18.0 * rnd(), 23.0 + 15.0 * rnd());
@@ -679,13 +684,7 @@ fn few_point_layers_match_brute_force() {
         props.insert("name".into(), format!("synthetic-{i}").into());
         features.push(Feature::new(MultiPoint::new(pts), props));
     }
-    let layer = Layer {
-        name: "synthetic".into(),
-        source: "test".into(),
-        attribution: String::new(),
-        licence: String::new(),
-        features,
-    };
+    let layer = synthetic_layer(features);
     let idx = DistanceIndex::new(&layer);
     for i in 0..400 {
         let p = c(58.0 + 22.0 * rnd(), 22.0 + 18.0 * rnd());

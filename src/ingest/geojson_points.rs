@@ -35,18 +35,8 @@ pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
             }
         }
     }
-    let mut lon_name = "longitude".to_string();
-    while columns.contains(&lon_name) {
-        lon_name.insert(0, '_');
-    }
-    let mut lat_name = "latitude".to_string();
-    while columns.contains(&lat_name) {
-        lat_name.insert(0, '_');
-    }
-    let lon = columns.len();
-    columns.push(lon_name);
-    let lat = columns.len();
-    columns.push(lat_name);
+    let schema = super::geometry_schema(Dialect::GeoJson, columns, false);
+    let (columns, lon) = (&schema.columns, schema.lon);
     let rows = members
         .features
         .iter()
@@ -81,20 +71,5 @@ pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
             (number, Fields::Json(values), Ok(p.0))
         })
         .collect();
-    let has = |n: &str| super::find_column(&columns, n);
-    let schema = Schema {
-        dialect: Dialect::GeoJson,
-        lat,
-        lon,
-        date: has("event_date")
-            .or_else(|| has("date_start"))
-            .or_else(|| has("date")),
-        precision: has("geo_precision").or_else(|| has("where_prec")),
-        fatalities: has("fatalities").or_else(|| has("best")),
-        synthetic_coords: true,
-        header_line: None,
-        delimiter: b',',
-        columns,
-    };
     Ok((schema, rows))
 }

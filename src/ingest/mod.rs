@@ -404,6 +404,51 @@ impl ParquetInput for Vec<u8> {
     }
 }
 
+/// The schema of a file whose points come from a geometry (GeoJSON,
+/// GeoParquet): its `columns`, then the longitude and latitude frontier
+/// adds (`longitude`, or `_longitude` and so on when the file has one), and
+/// the date, precision and fatalities columns found by name.
+fn geometry_schema(dialect: Dialect, mut columns: Vec<String>, header_line: bool) -> Schema {
+    let fresh = |base: &str, cols: &[String]| {
+        let mut n = base.to_string();
+        while cols.contains(&n) {
+            n.insert(0, '_');
+        }
+        n
+    };
+    let lon_name = fresh("longitude", &columns);
+    columns.push(lon_name);
+    let lat_name = fresh("latitude", &columns);
+    columns.push(lat_name);
+    let has = |n: &str| find_column(&columns, n);
+    Schema {
+        dialect,
+        lat: columns.len() - 1,
+        lon: columns.len() - 2,
+        date: has("event_date")
+            .or_else(|| has("date_start"))
+            .or_else(|| has("date")),
+        precision: has("geo_precision").or_else(|| has("where_prec")),
+        fatalities: has("fatalities").or_else(|| has("best")),
+        synthetic_coords: true,
+        header_line: header_line.then(|| csv_header_line(&columns)),
+        delimiter: b',',
+        columns,
+    }
+}
+
+/// Columns as a CSV header line (for the rejects file).
+fn csv_header_line(columns: &[String]) -> String {
+    let mut out = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        crate::output::csv_field(&mut out, c.as_bytes(), b',');
+    }
+    String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
+}
+
 /// A stream of rows from a point file.
 pub struct PointSource {
     origin: String,

@@ -331,39 +331,14 @@ impl ParquetRows {
                 ));
             }
         }
-        let mut columns: Vec<String> = carried.iter().map(|&i| names[i].clone()).collect();
+        let columns: Vec<String> = carried.iter().map(|&i| names[i].clone()).collect();
         let mut kinds: Vec<Kind> = carried
             .iter()
             .map(|&i| kind_of(arrow.fields()[i].data_type()))
             .collect();
         let schema = if geometry.is_some() {
-            let fresh = |base: &str, cols: &[String]| {
-                let mut n = base.to_string();
-                while cols.contains(&n) {
-                    n.insert(0, '_');
-                }
-                n
-            };
-            let lon_name = fresh("longitude", &columns);
-            columns.push(lon_name);
-            let lat_name = fresh("latitude", &columns);
-            columns.push(lat_name);
             kinds.extend([Kind::Float, Kind::Float]);
-            let has = |n: &str| super::find_column(&columns, n);
-            Schema {
-                dialect: Dialect::GeoParquet,
-                lat: columns.len() - 1,
-                lon: columns.len() - 2,
-                date: has("event_date")
-                    .or_else(|| has("date_start"))
-                    .or_else(|| has("date")),
-                precision: has("geo_precision").or_else(|| has("where_prec")),
-                fatalities: has("fatalities").or_else(|| has("best")),
-                synthetic_coords: true,
-                header_line: Some(csv_header_line(&columns)),
-                delimiter: b',',
-                columns,
-            }
+            super::geometry_schema(Dialect::GeoParquet, columns, true)
         } else {
             let mut s =
                 header::schema(origin, columns.clone(), opts, b',').map_err(|e| match e {
@@ -377,7 +352,7 @@ impl ParquetRows {
                     e => e,
                 })?;
             s.dialect = Dialect::Parquet;
-            s.header_line = Some(csv_header_line(&columns));
+            s.header_line = Some(super::csv_header_line(&columns));
             s
         };
         let layout = Arc::new(Layout {
@@ -439,18 +414,6 @@ impl ParquetRows {
             }
         }
     }
-}
-
-/// The columns as a CSV header line (for the rejects file).
-fn csv_header_line(columns: &[String]) -> String {
-    let mut out = Vec::new();
-    for (i, c) in columns.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        crate::output::csv_field(&mut out, c.as_bytes(), b',');
-    }
-    String::from_utf8(out).expect("UTF-8 in, UTF-8 out")
 }
 
 impl Piece {
