@@ -206,6 +206,17 @@ pub enum Param {
     ImageSize,
     /// A colour palette's name (`Choropleth::palette`).
     Palette,
+    /// The periods of a time series (`trend::Options::period`), which
+    /// need each point's date.
+    Series,
+    /// The column a series is grouped by (`trend::Grouping::Column`).
+    GroupColumn,
+    /// The date a series or a map is split at (`Options::split`).
+    Split,
+    /// The areas of a hot-spot analysis (`hotspots::Areas`).
+    Areas,
+    /// The neighbours of a hot-spot analysis (`hotspots::Weights`).
+    Weights,
 }
 
 impl Param {
@@ -224,6 +235,11 @@ impl Param {
             Param::MapColumn => "the mapped column",
             Param::ImageSize => "image size",
             Param::Palette => "palette",
+            Param::Series => "a time series",
+            Param::GroupColumn => "trend::Grouping::Column",
+            Param::Split => "the split date",
+            Param::Areas => "hotspots::Areas",
+            Param::Weights => "hotspots::Weights",
         }
     }
 }
@@ -253,7 +269,7 @@ impl Error {
                 columns,
             } => {
                 let (what, usual) = match param {
-                    Param::Date => ("date", "event_date, date_start or date"),
+                    Param::Date | Param::Series => ("date", "event_date, date_start or date"),
                     Param::Precision => ("precision", "geo_precision or where_prec"),
                     Param::Latitude => ("latitude", "latitude, lat or y"),
                     Param::Longitude => ("longitude", "longitude, lon, lng, long or x"),

@@ -16,6 +16,8 @@
 //! | [`ingest`] | reading points: CSV (any delimiter, ACLED and UCDP columns) and GeoJSON, from a path or any reader; points in columns from a client's arrays ([`ingest::Batch`]) |
 //! | [`pipeline`] | the streaming loop over a point file that accounts for every row |
 //! | [`summary`] | per-area counts, sums, rates per 100,000 people and per 1,000 km², before/after a date, from a file, a [`ingest::Batch`] or tallies merged across machines |
+//! | [`trend`] | events per week, month, quarter or year, per area or category; before/after tests (exact rate ratio, interrupted time series) |
+//! | [`stats`] | the statistics: exact rate comparison, quasi-Poisson regression, Getis–Ord Gi*, Moran's I |
 //! | [`render`] | thematic maps to PNG: choropleths, points, density, user layers, labels |
 //! | [`output`] | CSV, JSON, NDJSON and GeoJSON writers; files that appear whole or not at all |
 //! | [`units`] | distances written as text (`25km`) |
@@ -111,7 +113,10 @@ pub mod output;
 pub mod pipeline;
 pub mod query;
 pub mod render;
+pub mod rng;
+pub mod stats;
 pub mod summary;
+pub mod trend;
 #[cfg(feature = "tools")]
 pub mod synth;
 pub mod units;

@@ -12,6 +12,7 @@ mod points;
 mod render;
 mod summarize;
 mod synth;
+mod trend;
 
 use clap::{Parser, Subcommand};
 pub use files::{Files, Sink, write_whole};
@@ -38,6 +39,8 @@ enum Command {
     Nearest(nearest::Args),
     /// Per-district (or province, or layer) counts, sums, shares and rates, before/after a date.
     Summarize(summarize::Args),
+    /// Events per week, month, quarter or year (per area or category), and whether they changed at a date.
+    Trend(trend::Args),
     /// A thematic map as PNG (base map, points, density, choropleth, labels, legend).
     Render(Box<render::Args>),
     /// Synthetic ACLED-shaped events and refugee settlements (labelled synthetic).
@@ -83,6 +86,11 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::MapColumn => "--column",
         Param::ImageSize => "--size",
         Param::Palette => "--palette",
+        Param::Series => "a time series (--by)",
+        Param::GroupColumn => "--group",
+        Param::Split => "--split",
+        Param::Areas => "--by",
+        Param::Weights => "--weights",
     }
 }
 
@@ -95,6 +103,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         Command::Near(a) => near::run(a),
         Command::Nearest(a) => nearest::run(a),
         Command::Summarize(a) => summarize::run(a),
+        Command::Trend(a) => trend::run(a),
         Command::Render(a) => render::run(*a),
         Command::Synth(a) => synth::run(a),
         Command::Geodata(a) => geodata::run(a),

@@ -8,7 +8,7 @@ use frontier::summary::{Grouping, Join, Options, summarize};
 use frontier::{Catalogue, Layer};
 use std::path::PathBuf;
 
-fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+pub(super) fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     parse_date(s).ok_or_else(|| format!("{s:?} is not a date (e.g. 2021-08-15 or 15 August 2021)"))
 }
 
@@ -94,7 +94,7 @@ pub struct Args {
 }
 
 /// The layer `--by` names: a built-in or a file.
-fn grouping_layer(by: &str) -> &str {
+pub(super) fn grouping_layer(by: &str) -> &str {
     match by {
         "district" | "districts" => "districts",
         "province" | "provinces" => "provinces",
@@ -103,7 +103,7 @@ fn grouping_layer(by: &str) -> &str {
 }
 
 /// The grouping `--by` names; a layer file is read into `held`.
-fn grouping<'a>(by: &str, held: &'a mut Option<Layer>) -> Result<Grouping<'a>, CmdError> {
+pub(super) fn grouping<'a>(by: &str, held: &'a mut Option<Layer>) -> Result<Grouping<'a>, CmdError> {
     let g = match by {
         "district" | "districts" => Grouping::Districts,
         "province" | "provinces" => Grouping::Provinces,
@@ -159,41 +159,15 @@ pub fn run(args: Args) -> Result<(), CmdError> {
 
     let mut out = super::Sink::open(args.output.as_deref())?;
     write_table(&mut out, args.format, &cols, &rows)?;
-    let a = &summary.account;
-    let rejects = match &args.rejects {
-        Some(p) => {
-            let mut w = frontier::pipeline::Rejects::new(super::Sink::file(p)?, &schema)?;
-            for r in &a.rejects {
-                w.write(r)?;
-            }
-            Some(w.finish()?)
-        }
-        None => None,
-    };
-    out.finish()?;
-    if let Some(r) = rejects {
-        r.finish()?;
-    }
     let outside = summary.groups.last().map_or(0, |(_, t)| t.count);
-    let note = format!(
-        "{} rows in: {} counted ({} outside every {}), {} rejected, {} outside the date window, {} left out by --max-precision",
-        a.rows_in, a.counted, outside, key, a.rejected, a.outside_window, a.left_out_imprecise
-    );
-    let excluded = a.rejected + a.outside_window + a.left_out_imprecise > 0;
-    if excluded || !args.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        eprintln!("frontier: {note}");
-    }
-    if a.rejected > 0 && args.rejects.is_none() {
-        let mut reasons: std::collections::BTreeMap<String, u64> = Default::default();
-        for r in &a.rejects {
-            *reasons
-                .entry(format!("{}: {}", r.column, r.reason))
-                .or_default() += 1;
-        }
-        for (r, n) in reasons.iter().take(5) {
-            eprintln!("frontier:   {n} × {r}");
-        }
-    }
+    close(
+        out,
+        &summary.account,
+        &schema,
+        args.rejects.as_deref(),
+        &format!("{outside} outside every {key}"),
+        args.quiet,
+    )?;
     if let Some(j) = &summary.join
         && !j.text_columns.is_empty()
     {
@@ -216,6 +190,53 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             summary.join.as_ref().map_or("", |j| j.origin.as_str()),
             unmatched.join(", ")
         );
+    }
+    Ok(())
+}
+
+/// Write the rejects file (if asked), then the output, and say on stderr
+/// where every row went (`counted_note` qualifies the counted rows); with
+/// rejects but no rejects file, the commonest reasons.
+pub(super) fn close(
+    out: super::Sink,
+    a: &frontier::summary::Account,
+    schema: &frontier::ingest::Schema,
+    rejects_to: Option<&std::path::Path>,
+    counted_note: &str,
+    quiet: bool,
+) -> Result<(), CmdError> {
+    let rejects = match rejects_to {
+        Some(p) => {
+            let mut w = frontier::pipeline::Rejects::new(super::Sink::file(p)?, schema)?;
+            for r in &a.rejects {
+                w.write(r)?;
+            }
+            Some(w.finish()?)
+        }
+        None => None,
+    };
+    out.finish()?;
+    if let Some(r) = rejects {
+        r.finish()?;
+    }
+    let note = format!(
+        "{} rows in: {} counted ({counted_note}), {} rejected, {} outside the date window, {} left out by --max-precision",
+        a.rows_in, a.counted, a.rejected, a.outside_window, a.left_out_imprecise
+    );
+    let excluded = a.rejected + a.outside_window + a.left_out_imprecise > 0;
+    if excluded || !quiet && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        eprintln!("frontier: {note}");
+    }
+    if a.rejected > 0 && rejects_to.is_none() {
+        let mut reasons: std::collections::BTreeMap<String, u64> = Default::default();
+        for r in &a.rejects {
+            *reasons
+                .entry(format!("{}: {}", r.column, r.reason))
+                .or_default() += 1;
+        }
+        for (r, n) in reasons.iter().take(5) {
+            eprintln!("frontier:   {n} × {r}");
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ mod geoparquet;
 mod table;
 
 pub use file::{AtomicFile, remove_pending};
-pub use table::{TableFormat, rounded, thousands, write_table};
+pub use table::{TableFormat, rounded, thousands, write_table, write_table_exact};
 
 use crate::ingest::Fields;
 use geo::Coord;

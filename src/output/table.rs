@@ -31,10 +31,31 @@ pub fn write_table(
     cols: &[String],
     rows: &[Map<String, Value>],
 ) -> std::io::Result<()> {
+    write_table_rounded(out, format, cols, rows, rounded)
+}
+
+/// [`write_table`] with every number as computed (shortest exact form):
+/// for statistics, whose p-values and intervals 4 decimals would blur.
+pub fn write_table_exact(
+    out: &mut dyn Write,
+    format: TableFormat,
+    cols: &[String],
+    rows: &[Map<String, Value>],
+) -> std::io::Result<()> {
+    write_table_rounded(out, format, cols, rows, |r| r.clone())
+}
+
+fn write_table_rounded(
+    out: &mut dyn Write,
+    format: TableFormat,
+    cols: &[String],
+    rows: &[Map<String, Value>],
+    round: fn(&Map<String, Value>) -> Map<String, Value>,
+) -> std::io::Result<()> {
     match format {
-        TableFormat::Csv => write_csv(out, cols, rows),
+        TableFormat::Csv => write_csv(out, cols, rows, round),
         TableFormat::Json => {
-            let arr: Vec<Value> = rows.iter().map(|r| Value::Object(rounded(r))).collect();
+            let arr: Vec<Value> = rows.iter().map(|r| Value::Object(round(r))).collect();
             serde_json::to_writer_pretty(&mut *out, &arr).map_err(std::io::Error::other)?;
             writeln!(out)
         }
@@ -65,11 +86,12 @@ fn write_csv(
     out: &mut dyn Write,
     cols: &[String],
     rows: &[Map<String, Value>],
+    round: fn(&Map<String, Value>) -> Map<String, Value>,
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(cols).map_err(std::io::Error::other)?;
     for r in rows {
-        let r = rounded(r);
+        let r = round(r);
         w.write_record(cols.iter().map(|c| value_text(&r[c])))
             .map_err(std::io::Error::other)?;
     }
@@ -101,6 +123,9 @@ fn human(col: &str, v: &Value) -> String {
                 thousands(x as i64)
             } else if x.abs() >= 100.0 {
                 thousands(x.round() as i64)
+            } else if x.abs() < 0.01 {
+                // Small p-values and rates: three significant digits.
+                format!("{x:.2e}")
             } else {
                 format!("{x:.2}")
             }

@@ -9,6 +9,7 @@
 mod tally;
 
 pub use tally::{Figures, Parts, Tallier, summarize_batch, summarize_figures};
+pub(crate) use tally::{Needed, walk_batch};
 
 use crate::error::{Error, Param, Result};
 use crate::ingest::{PointSource, named_column};

@@ -188,34 +188,7 @@ impl Tallier {
     /// The columns the options need among `schema`'s: an error names
     /// `origin` and the missing column.
     pub(super) fn columns(&self, origin: &str, schema: &Schema) -> Result<Needed> {
-        let opts = &self.opts;
-        let value = named_column(origin, &schema.columns, opts.value.as_deref(), Param::Value)?;
-        let weight = named_column(
-            origin,
-            &schema.columns,
-            opts.weight.as_deref(),
-            Param::Weight,
-        )?;
-        let needs_date = self.needs_date();
-        let missing = |param| Error::MissingColumn {
-            origin: origin.to_string(),
-            param,
-            named: None,
-            columns: schema.columns.clone(),
-        };
-        if needs_date && schema.date.is_none() {
-            return Err(missing(Param::Date));
-        }
-        if opts.max_precision.is_some() && schema.precision.is_none() {
-            return Err(missing(Param::Precision));
-        }
-        Ok(Needed {
-            value,
-            weight,
-            date: schema.date.filter(|_| needs_date),
-            precision: schema.precision,
-            strict_precision: opts.max_precision.is_some(),
-        })
+        Needed::new(origin, schema, &self.opts, self.needs_date())
     }
 
     /// Count every point of `batch` (placed on every core) and keep its
@@ -224,39 +197,11 @@ impl Tallier {
     /// row and column, or a reject when the batch was read skipping
     /// invalid rows ([`crate::ingest::ReadOptions::skip_invalid`]).
     pub fn add_batch(&mut self, batch: &Batch) -> Result<()> {
-        let skip_invalid = batch.skips_invalid();
         let needed = self.columns(batch.origin(), batch.schema())?;
-        let answers: Vec<_> = (0..batch.len())
-            .into_par_iter()
-            .map(|i| {
-                let f = needed.figures(batch, i)?;
-                Ok((f, self.place(f.at)))
-            })
-            .collect();
-        let mut rejects = batch.rejects().to_vec();
-        let unsorted = !rejects.is_empty();
-        for (i, ans) in answers.into_iter().enumerate() {
-            match ans {
-                Ok((f, place)) => self.record(&f, place),
-                Err((column, message)) if !skip_invalid => {
-                    return Err(Error::Row {
-                        origin: batch.origin().to_string(),
-                        line: batch.lines()[i],
-                        column,
-                        message,
-                    });
-                }
-                Err((column, reason)) => rejects.push(Reject {
-                    line: batch.lines()[i],
-                    column,
-                    reason,
-                    fields: batch.fields(i),
-                }),
-            }
-        }
-        if unsorted {
-            // The reader's rejects and the unreadable values, in input order.
-            rejects.sort_by_key(|r| r.line);
+        let mut rejects = Vec::new();
+        let places = walk_batch(batch, &needed, |f, _| self.place(f.at), &mut rejects)?;
+        for (f, place) in places {
+            self.record(&f, place);
         }
         for r in rejects {
             self.reject(r);
@@ -391,8 +336,58 @@ impl Tallier {
     }
 }
 
+/// Read every row of `batch`: its figures and its place (worked out on
+/// every core by `place`, given the figures and the row), in input order.
+/// A value that cannot be read is an [`Error::Row`] naming the row and
+/// column, or, when the batch was read skipping invalid rows, a reject
+/// added to `rejects` with the reader's own, in input order.
+pub(crate) fn walk_batch<P: Send>(
+    batch: &Batch,
+    needed: &Needed,
+    place: impl Fn(&Figures, usize) -> P + Sync,
+    rejects: &mut Vec<Reject>,
+) -> Result<Vec<(Figures, P)>> {
+    let skip_invalid = batch.skips_invalid();
+    let answers: Vec<_> = (0..batch.len())
+        .into_par_iter()
+        .map(|i| {
+            let f = needed.figures(batch, i)?;
+            let p = place(&f, i);
+            Ok((f, p))
+        })
+        .collect();
+    let first = rejects.len();
+    rejects.extend_from_slice(batch.rejects());
+    let unsorted = rejects.len() > first;
+    let mut read = Vec::with_capacity(answers.len());
+    for (i, ans) in answers.into_iter().enumerate() {
+        match ans {
+            Ok(x) => read.push(x),
+            Err((column, message)) if !skip_invalid => {
+                return Err(Error::Row {
+                    origin: batch.origin().to_string(),
+                    line: batch.lines()[i],
+                    column,
+                    message,
+                });
+            }
+            Err((column, reason)) => rejects.push(Reject {
+                line: batch.lines()[i],
+                column,
+                reason,
+                fields: batch.fields(i),
+            }),
+        }
+    }
+    if unsorted {
+        // The reader's rejects and the unreadable values, in input order.
+        rejects[first..].sort_by_key(|r| r.line);
+    }
+    Ok(read)
+}
+
 /// The columns a summary reads, by schema index.
-pub(super) struct Needed {
+pub(crate) struct Needed {
     value: Option<usize>,
     weight: Option<usize>,
     date: Option<usize>,
@@ -404,8 +399,44 @@ pub(super) struct Needed {
 type Bad = (String, String);
 
 impl Needed {
+    /// The columns `opts` needs among `schema`'s (the date when
+    /// `needs_date`): an error names `origin` and the missing column.
+    pub(crate) fn new(
+        origin: &str,
+        schema: &Schema,
+        opts: &Options,
+        needs_date: bool,
+    ) -> Result<Needed> {
+        let value = named_column(origin, &schema.columns, opts.value.as_deref(), Param::Value)?;
+        let weight = named_column(
+            origin,
+            &schema.columns,
+            opts.weight.as_deref(),
+            Param::Weight,
+        )?;
+        let missing = |param| Error::MissingColumn {
+            origin: origin.to_string(),
+            param,
+            named: None,
+            columns: schema.columns.clone(),
+        };
+        if needs_date && schema.date.is_none() {
+            return Err(missing(Param::Date));
+        }
+        if opts.max_precision.is_some() && schema.precision.is_none() {
+            return Err(missing(Param::Precision));
+        }
+        Ok(Needed {
+            value,
+            weight,
+            date: schema.date.filter(|_| needs_date),
+            precision: schema.precision,
+            strict_precision: opts.max_precision.is_some(),
+        })
+    }
+
     /// The figures of point `i`; the error is (column, reason).
-    fn figures(&self, b: &Batch, i: usize) -> std::result::Result<Figures, Bad> {
+    pub(crate) fn figures(&self, b: &Batch, i: usize) -> std::result::Result<Figures, Bad> {
         let name = |c: usize| b.schema().columns[c].clone();
         let number = |col: Option<usize>| -> std::result::Result<f64, Bad> {
             let Some(c) = col else { return Ok(0.0) };

@@ -1,0 +1,613 @@
+//! Event series over time: counts (and a value's sums) per week, month,
+//! quarter or year, per area or per category, and whether they changed at
+//! a date.
+//!
+//! Every period of the window is present, with 0 where nothing happened.
+//! The window runs from `--from` (or the start of the first event's
+//! period) to `--to` (or the end of the last event's period). With a split
+//! date, the period holding it is cut in two at the date, so nothing on
+//! either side is counted on the other; each part keeps its own number of
+//! days.
+//!
+//! The split tests, per group:
+//! - the rates before and after (events per 365 days) and their ratio,
+//!   with its exact interval and p-value ([`crate::stats::rate`]);
+//! - an interrupted time series: a segmented quasi-Poisson regression of
+//!   the counts per period ([`crate::stats::poisson`]), with the log of
+//!   each period's days as offset:
+//!   `log E[yₜ] = log daysₜ + β₀ + β₁·t + β₂·Dₜ + β₃·(t − t₀)·Dₜ`, where `t`
+//!   numbers the periods from 0 (both parts of a cut period share one),
+//!   `Dₜ` is 1 on and after the split, and `t₀` is the number of the
+//!   period holding the split. exp(β₂) is the jump at the split (a rate
+//!   ratio), exp(β₁) the change per period before it, exp(β₃) how much
+//!   that per-period change itself changed.
+
+mod period;
+
+pub use period::Period;
+
+use crate::error::{Error, Param, Result};
+use crate::index::PolygonIndex;
+use crate::ingest::{Batch, Cell, PointSource, Reject, Schema, named_column};
+use crate::stats::poisson::{self, Coefficient};
+use crate::stats::rate::{RateComparison, compare_rates};
+use crate::summary::{self, Account, Figures, Needed, OUTSIDE, walk_batch};
+use chrono::{Days, NaiveDate};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// What a series is grouped by.
+#[derive(Debug, Clone, Copy)]
+pub enum Grouping<'a> {
+    /// One series of every point.
+    All,
+    /// The areas of a polygon layer (districts, provinces, any layer):
+    /// every feature gets a series, and the points in none get one of
+    /// their own (`(outside)`).
+    Areas(summary::Grouping<'a>),
+    /// The values of a column of the points (e.g. `event_type`), in
+    /// alphabetical order; an empty cell is `(empty)`.
+    Column(&'a str),
+}
+
+/// What to count and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Period length.
+    pub period: Period,
+    /// Column to sum beside the counts (e.g. fatalities).
+    pub value: Option<String>,
+    /// Keep points on or after this date; the window starts here.
+    pub from: Option<NaiveDate>,
+    /// Keep points on or before this date; the window ends here.
+    pub to: Option<NaiveDate>,
+    /// Compare before (earlier than) and after (on or later than) this
+    /// date.
+    pub split: Option<NaiveDate>,
+    /// Leave out points whose location precision code is above this.
+    pub max_precision: Option<u32>,
+}
+
+/// One period of the window (or one part of the period cut by the split).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The period's label (`2021-08`, `2021-W32`, `2021-Q3`, `2021`).
+    pub label: String,
+    /// First day counted.
+    pub start: NaiveDate,
+    /// Last day counted.
+    pub end: NaiveDate,
+    /// Number of the period from 0 (the time in the regression).
+    pub t: usize,
+    /// With a split: whether the span is on or after it.
+    pub after: Option<bool>,
+}
+
+impl Span {
+    /// Days in the span.
+    ///
+    /// # Units
+    /// Days.
+    pub fn days(&self) -> i64 {
+        (self.end - self.start).num_days() + 1
+    }
+}
+
+/// The segmented regression of one series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Its {
+    /// β₀: log events per day at the first period.
+    pub level: Coefficient,
+    /// β₁: log change per period before the split.
+    pub trend: Coefficient,
+    /// β₂: log jump at the split.
+    pub level_change: Coefficient,
+    /// β₃: log change of the per-period change at the split.
+    pub trend_change: Coefficient,
+    /// Quasi-Poisson scale φ (1 means Poisson variation; above 1,
+    /// overdispersion, which widens the intervals by √φ).
+    pub scale: f64,
+    /// Spans fitted.
+    pub periods: usize,
+    /// Fitted events per span.
+    pub fitted: Vec<f64>,
+}
+
+/// The before/after comparison of one series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitTest {
+    /// The two rates compared exactly.
+    pub rates: RateComparison,
+    /// Value sums before and after the split.
+    pub value_before: f64,
+    /// See `value_before`.
+    pub value_after: f64,
+    /// The regression, or why it could not be fitted.
+    pub its: std::result::Result<Its, String>,
+}
+
+/// One group's series.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// The group's name (`all` when not grouped).
+    pub name: String,
+    /// Events per span.
+    pub counts: Vec<u64>,
+    /// Value sums per span.
+    pub values: Vec<f64>,
+    /// With a split.
+    pub test: Option<SplitTest>,
+}
+
+/// The result.
+#[derive(Debug, Clone)]
+pub struct Trend {
+    /// Header of the group column (`district`, the column's name, ...);
+    /// `None` when not grouped.
+    pub key: Option<String>,
+    /// The period length.
+    pub period: Period,
+    /// The spans of the window, in order.
+    pub spans: Vec<Span>,
+    /// One series per group.
+    pub series: Vec<Series>,
+    /// The value column's name.
+    pub value: Option<String>,
+    /// The split date.
+    pub split: Option<NaiveDate>,
+    /// Where every row went.
+    pub account: Account,
+}
+
+enum Placer {
+    All,
+    Areas(PolygonIndex),
+    Column(String),
+}
+
+/// A point's group, found on any thread.
+enum Place {
+    Index(usize),
+    Text(String),
+}
+
+/// Series being counted.
+pub struct Trender {
+    key: Option<String>,
+    placer: Placer,
+    /// Fixed groups (areas and the outside row, or `all`), or the column
+    /// values seen so far.
+    names: Vec<String>,
+    by_text: HashMap<String, usize>,
+    /// (group, day) → events and value sum.
+    days: HashMap<(usize, NaiveDate), (u64, f64)>,
+    account: Account,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    opts: Options,
+    needs: summary::Options,
+}
+
+impl Trender {
+    /// Empty series for `by` (whose layer, for areas, must have polygons).
+    pub fn new(by: Grouping, opts: Options) -> Result<Trender> {
+        let (key, placer, names) = match by {
+            Grouping::All => (None, Placer::All, vec!["all".to_string()]),
+            Grouping::Areas(g) => {
+                let (layer, key) = g.resolve()?;
+                layer.require_polygons()?;
+                let mut names = layer.labels();
+                names.push(OUTSIDE.into());
+                (Some(key), Placer::Areas(PolygonIndex::new(layer)), names)
+            }
+            Grouping::Column(c) => (Some(c.to_string()), Placer::Column(c.to_string()), vec![]),
+        };
+        if let (Some(f), Some(t)) = (opts.from, opts.to)
+            && f > t
+        {
+            return Err(Error::InvalidSetting {
+                param: Param::Date,
+                value: format!("{f}..{t}"),
+                expected: "the window's start must not be after its end".into(),
+            });
+        }
+        let needs = summary::Options {
+            value: opts.value.clone(),
+            from: opts.from,
+            to: opts.to,
+            max_precision: opts.max_precision,
+            ..Default::default()
+        };
+        Ok(Trender {
+            key,
+            placer,
+            names,
+            by_text: HashMap::new(),
+            days: HashMap::new(),
+            account: Account::default(),
+            first: None,
+            last: None,
+            opts,
+            needs,
+        })
+    }
+
+    fn needed(&self, origin: &str, schema: &Schema) -> Result<(Needed, Option<usize>)> {
+        if schema.date.is_none() {
+            return Err(Error::MissingColumn {
+                origin: origin.into(),
+                param: Param::Series,
+                named: None,
+                columns: schema.columns.clone(),
+            });
+        }
+        let needed = Needed::new(origin, schema, &self.needs, true)?;
+        let column = match &self.placer {
+            Placer::Column(c) => {
+                named_column(origin, &schema.columns, Some(c), Param::GroupColumn)?
+            }
+            _ => None,
+        };
+        Ok((needed, column))
+    }
+
+    /// Count every point of `batch`; unreadable rows are errors, or
+    /// rejects when the batch was read skipping invalid rows.
+    pub fn add_batch(&mut self, batch: &Batch) -> Result<()> {
+        let (needed, column) = self.needed(batch.origin(), batch.schema())?;
+        let mut rejects = Vec::new();
+        let placer = &self.placer;
+        let names = self.names.len();
+        let read = walk_batch(
+            batch,
+            &needed,
+            |f, i| match placer {
+                Placer::All => Place::Index(0),
+                Placer::Areas(index) => Place::Index(index.locate(f.at).unwrap_or(names - 1)),
+                Placer::Column(_) => Place::Text(match batch.cell(column.expect("a column"), i) {
+                    Cell::Text(t) => t.trim().to_string(),
+                    Cell::Number(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+                    Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+                    Cell::Missing => String::new(),
+                }),
+            },
+            &mut rejects,
+        )?;
+        for (f, place) in read {
+            self.record(&f, place);
+        }
+        for r in rejects {
+            self.reject(r);
+        }
+        Ok(())
+    }
+
+    fn record(&mut self, f: &Figures, place: Place) {
+        let opts = &self.opts;
+        self.account.rows_in += 1;
+        let d = f.date.expect("a series reads every date");
+        if opts.from.is_some_and(|x| d < x) || opts.to.is_some_and(|x| d > x) {
+            self.account.outside_window += 1;
+            return;
+        }
+        if let (Some(max), Some(p)) = (opts.max_precision, f.precision)
+            && p > max
+        {
+            self.account.left_out_imprecise += 1;
+            return;
+        }
+        self.account.counted += 1;
+        self.first = Some(self.first.map_or(d, |x| x.min(d)));
+        self.last = Some(self.last.map_or(d, |x| x.max(d)));
+        let g = match place {
+            Place::Index(i) => i,
+            Place::Text(t) => {
+                let t = if t.is_empty() { "(empty)".to_string() } else { t };
+                let next = self.names.len();
+                *self.by_text.entry(t.clone()).or_insert_with(|| {
+                    self.names.push(t);
+                    next
+                })
+            }
+        };
+        let e = self.days.entry((g, d)).or_default();
+        e.0 += 1;
+        e.1 += f.value;
+    }
+
+    /// An unreadable row: counted in, and kept for the rejects file.
+    pub fn reject(&mut self, r: Reject) {
+        self.account.rows_in += 1;
+        self.account.rejected += 1;
+        self.account.rejects.push(r);
+    }
+
+    /// The series, and the split tests. A split date outside the window
+    /// (no day before it or none from it) is an [`Error::InvalidSetting`].
+    pub fn finish(self) -> Result<Trend> {
+        let opts = &self.opts;
+        let p = opts.period;
+        let start = opts.from.or(self.first.map(|d| p.start_of(d)));
+        let end = opts
+            .to
+            .or(self.last.map(|d| p.next(p.start_of(d)) - Days::new(1)));
+        let spans = match (start, end) {
+            (Some(s), Some(e)) => spans(p, s, e, opts.split),
+            _ => Vec::new(),
+        };
+        if let (Some(split), Some(s), Some(e)) = (opts.split, start, end)
+            && (split <= s || split > e)
+        {
+            return Err(Error::InvalidSetting {
+                param: Param::Split,
+                value: split.to_string(),
+                expected: format!(
+                    "the split must leave days on both sides of it in the window {s} to {e}"
+                ),
+            });
+        }
+        // Groups from a column: alphabetical.
+        let mut order: Vec<usize> = (0..self.names.len()).collect();
+        if matches!(self.placer, Placer::Column(_)) {
+            order.sort_by(|&a, &b| self.names[a].cmp(&self.names[b]));
+        }
+        let mut rank = vec![0; self.names.len()];
+        for (r, &g) in order.iter().enumerate() {
+            rank[g] = r;
+        }
+        let mut series: Vec<Series> = order
+            .iter()
+            .map(|&g| Series {
+                name: self.names[g].clone(),
+                counts: vec![0; spans.len()],
+                values: vec![0.0; spans.len()],
+                test: None,
+            })
+            .collect();
+        for (&(g, d), &(n, v)) in &self.days {
+            let k = spans.partition_point(|s| s.start <= d) - 1;
+            let s = &mut series[rank[g]];
+            s.counts[k] += n;
+            s.values[k] += v;
+        }
+        if opts.split.is_some() && !spans.is_empty() {
+            for s in &mut series {
+                s.test = Some(split_test(&spans, s));
+            }
+        }
+        Ok(Trend {
+            key: self.key,
+            period: p,
+            spans,
+            series,
+            value: self.opts.value.clone(),
+            split: self.opts.split,
+            account: self.account,
+        })
+    }
+}
+
+/// The spans from `start` to `end`, the period holding `split` cut at it.
+fn spans(p: Period, start: NaiveDate, end: NaiveDate, split: Option<NaiveDate>) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = p.start_of(start);
+    let mut t = 0;
+    while at <= end {
+        let next = p.next(at);
+        let (s, e) = (at.max(start), (next - Days::new(1)).min(end));
+        let label = p.label(at);
+        match split {
+            Some(x) if x > s && x <= e => {
+                out.push(Span { label: label.clone(), start: s, end: x - Days::new(1), t, after: Some(false) });
+                out.push(Span { label, start: x, end: e, t, after: Some(true) });
+            }
+            _ => out.push(Span { label, start: s, end: e, t, after: split.map(|x| s >= x) }),
+        }
+        at = next;
+        t += 1;
+    }
+    out
+}
+
+/// The before/after tests of one series.
+fn split_test(spans: &[Span], s: &Series) -> SplitTest {
+    let mut n = [0u64; 2];
+    let mut days = [0i64; 2];
+    let mut value = [0.0; 2];
+    for (k, sp) in spans.iter().enumerate() {
+        let side = usize::from(sp.after == Some(true));
+        n[side] += s.counts[k];
+        days[side] += sp.days();
+        value[side] += s.values[k];
+    }
+    let rates = compare_rates(n[0], days[0] as f64, n[1], days[1] as f64);
+    SplitTest {
+        rates,
+        value_before: value[0],
+        value_after: value[1],
+        its: its(spans, &s.counts),
+    }
+}
+
+/// The segmented regression of `counts` over `spans`.
+fn its(spans: &[Span], counts: &[u64]) -> std::result::Result<Its, String> {
+    let t0 = spans
+        .iter()
+        .find(|s| s.after == Some(true))
+        .map_or(0, |s| s.t) as f64;
+    let x: Vec<Vec<f64>> = spans
+        .iter()
+        .map(|s| {
+            let t = s.t as f64;
+            let d = f64::from(u8::from(s.after == Some(true)));
+            vec![1.0, t, d, (t - t0) * d]
+        })
+        .collect();
+    let y: Vec<f64> = counts.iter().map(|&c| c as f64).collect();
+    let offset: Vec<f64> = spans.iter().map(|s| (s.days() as f64).ln()).collect();
+    let before = spans.iter().filter(|s| s.after == Some(false)).count();
+    if before < 2 || spans.len() - before < 2 {
+        return Err("needs at least 2 periods on each side of the split".into());
+    }
+    let events_before: u64 = counts[..before].iter().sum();
+    let events_after: u64 = counts[before..].iter().sum();
+    if events_before == 0 || events_after == 0 {
+        let side = if events_before == 0 { "before" } else { "on or after" };
+        return Err(format!(
+            "no events {side} the split, so the change at it is infinite"
+        ));
+    }
+    let f = poisson::fit(&x, &y, &offset).map_err(|e| e.to_string())?;
+    Ok(Its {
+        level: f.coefficients[0],
+        trend: f.coefficients[1],
+        level_change: f.coefficients[2],
+        trend_change: f.coefficients[3],
+        scale: f.scale,
+        periods: f.n,
+        fitted: f.fitted,
+    })
+}
+
+/// Count the points of `source` per period and group.
+pub fn trend(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Trend> {
+    let mut t = Trender::new(by, opts)?;
+    t.needed(source.origin(), source.schema())?;
+    while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+        t.add_batch(&batch)?;
+    }
+    t.finish()
+}
+
+/// A number, or null when not finite or absent.
+fn num(v: Option<f64>) -> Value {
+    v.filter(|x| x.is_finite()).map_or(Value::Null, |x| json!(x))
+}
+
+fn coefficient_json(c: &Coefficient) -> Value {
+    let (e, lo, hi) = c.exp();
+    json!({
+        "coef": c.coef, "se": c.se, "z": c.z, "p_value": c.p_value,
+        "ci_low": c.ci_low, "ci_high": c.ci_high,
+        "exp": e, "exp_ci_low": lo, "exp_ci_high": hi,
+    })
+}
+
+impl Its {
+    /// The regression as JSON: each term's coefficient (log scale), its
+    /// standard error, z, p-value and 95% interval, and exp of each.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "model": "segmented quasi-Poisson regression, log link, offset log(days), scale Pearson chi2/(n-p)",
+            "periods": self.periods,
+            "scale": self.scale,
+            "level": coefficient_json(&self.level),
+            "trend": coefficient_json(&self.trend),
+            "level_change": coefficient_json(&self.level_change),
+            "trend_change": coefficient_json(&self.trend_change),
+        })
+    }
+}
+
+impl Trend {
+    /// The series table: one row per span (and group), with `period`,
+    /// `start`, `end`, `days`, `side` (with a split), `count` and the value
+    /// sum.
+    pub fn series_table(&self) -> (Vec<String>, Vec<Map<String, Value>>) {
+        let mut rows = Vec::new();
+        for s in &self.series {
+            for (k, sp) in self.spans.iter().enumerate() {
+                let mut m = Map::new();
+                if let Some(key) = &self.key {
+                    m.insert(key.clone(), json!(s.name));
+                }
+                m.insert("period".into(), json!(sp.label));
+                m.insert("start".into(), json!(sp.start.to_string()));
+                m.insert("end".into(), json!(sp.end.to_string()));
+                m.insert("days".into(), json!(sp.days()));
+                if let Some(after) = sp.after {
+                    m.insert("side".into(), json!(if after { "after" } else { "before" }));
+                }
+                m.insert("count".into(), json!(s.counts[k]));
+                if let Some(v) = &self.value {
+                    m.insert(v.clone(), json!(s.values[k]));
+                }
+                rows.push(m);
+            }
+        }
+        let mut cols: Vec<String> = self.key.iter().cloned().collect();
+        cols.extend(["period", "start", "end", "days"].map(String::from));
+        if self.split.is_some() {
+            cols.push("side".into());
+        }
+        cols.push("count".into());
+        cols.extend(self.value.iter().cloned());
+        (cols, rows)
+    }
+
+    /// The split tests: one row per group. `nested` (for JSON) keeps the
+    /// regression as an `its` object and the series as `series`; otherwise
+    /// the regression's jump and trend change are flat `its_*` columns.
+    pub fn tests_table(&self, nested: bool) -> (Vec<String>, Vec<Map<String, Value>>) {
+        let mut rows = Vec::new();
+        let (_, series_rows) = self.series_table();
+        let per_group = self.spans.len();
+        for (gi, s) in self.series.iter().enumerate() {
+            let Some(t) = &s.test else { continue };
+            let r = &t.rates;
+            let mut m = Map::new();
+            m.insert(self.key.clone().unwrap_or("group".into()), json!(s.name));
+            m.insert("events_before".into(), json!(r.before));
+            m.insert("days_before".into(), json!(r.days_before));
+            m.insert("per_365d_before".into(), json!(r.before as f64 / r.days_before * 365.0));
+            m.insert("events_after".into(), json!(r.after));
+            m.insert("days_after".into(), json!(r.days_after));
+            m.insert("per_365d_after".into(), json!(r.after as f64 / r.days_after * 365.0));
+            if let Some(v) = &self.value {
+                m.insert(format!("{v}_before"), json!(t.value_before));
+                m.insert(format!("{v}_after"), json!(t.value_after));
+            }
+            m.insert("rate_ratio".into(), num(r.rate_ratio));
+            m.insert("rate_ratio_ci_low".into(), json!(r.ci_low));
+            m.insert("rate_ratio_ci_high".into(), num(r.ci_high));
+            m.insert("p_value".into(), json!(r.p_value));
+            if nested {
+                m.insert("its".into(), t.its.as_ref().map_or(Value::Null, Its::to_json));
+                m.insert("its_note".into(), t.its.as_ref().err().map_or(Value::Null, |e| json!(e)));
+                let rows = &series_rows[gi * per_group..(gi + 1) * per_group];
+                let series: Vec<Value> = rows
+                    .iter()
+                    .map(|r| {
+                        let mut r = r.clone();
+                        if let Some(k) = &self.key {
+                            r.remove(k);
+                        }
+                        Value::Object(r)
+                    })
+                    .collect();
+                m.insert("series".into(), Value::Array(series));
+            } else {
+                let its = t.its.as_ref().ok();
+                for (name, c) in [
+                    ("its_level_change", its.map(|i| i.level_change)),
+                    ("its_trend_before", its.map(|i| i.trend)),
+                    ("its_trend_change", its.map(|i| i.trend_change)),
+                ] {
+                    let e = c.map(|c| c.exp());
+                    m.insert(name.into(), num(e.map(|e| e.0)));
+                    m.insert(format!("{name}_ci_low"), num(e.map(|e| e.1)));
+                    m.insert(format!("{name}_ci_high"), num(e.map(|e| e.2)));
+                    m.insert(format!("{name}_p"), num(c.map(|c| c.p_value)));
+                }
+                m.insert("its_scale".into(), num(its.map(|i| i.scale)));
+                m.insert("its_note".into(), json!(t.its.as_ref().err().cloned().unwrap_or_default()));
+            }
+            rows.push(m);
+        }
+        let cols = rows
+            .first()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        (cols, rows)
+    }
+}
