@@ -17,6 +17,7 @@
 //! | [`pipeline`] | the streaming loop over a point file that accounts for every row |
 //! | [`summary`] | per-area counts, sums, rates per 100,000 people and per 1,000 km², before/after a date, from a file, a [`ingest::Batch`] or tallies merged across machines |
 //! | [`trend`] | events per week, month, quarter or year, per area or category; before/after tests (exact rate ratio, interrupted time series) |
+//! | [`hotspots`] | Getis–Ord Gi* hot and cold spots per district, layer or equal-area hexagon, Moran's I; before/after a date |
 //! | [`stats`] | the statistics: exact rate comparison, quasi-Poisson regression, Getis–Ord Gi*, Moran's I |
 //! | [`render`] | thematic maps to PNG: choropleths, points, density, user layers, labels |
 //! | [`output`] | CSV, JSON, NDJSON and GeoJSON writers; files that appear whole or not at all |
@@ -106,6 +107,7 @@ pub mod geodata;
 pub mod geodesy;
 #[cfg(feature = "geoparquet")]
 pub mod geoparquet;
+pub mod hotspots;
 pub mod index;
 pub mod ingest;
 pub mod layer;
@@ -116,9 +118,9 @@ pub mod render;
 pub mod rng;
 pub mod stats;
 pub mod summary;
-pub mod trend;
 #[cfg(feature = "tools")]
 pub mod synth;
+pub mod trend;
 pub mod units;
 
 pub use error::{Error, Result};

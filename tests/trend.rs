@@ -84,11 +84,20 @@ fn interrupted_time_series_match_statsmodels() {
         let ours = &runs[&(r["by"].clone(), r["group"].clone())];
         let its = &ours["its"];
         let what = format!("{} {} {}", r["by"], r["group"], r["term"]);
-        assert_eq!(its["periods"].as_u64().unwrap(), r["periods"].parse::<u64>().unwrap(), "{what}");
+        assert_eq!(
+            its["periods"].as_u64().unwrap(),
+            r["periods"].parse::<u64>().unwrap(),
+            "{what}"
+        );
         close(its["scale"].as_f64().unwrap(), f(&r["scale"]), 1e-6, &what);
         let term = &its[r["term"].as_str()];
         for k in ["coef", "se", "p_value", "ci_low", "ci_high"] {
-            close(term[k].as_f64().unwrap(), f(&r[k]), 1e-6, &format!("{what} {k}"));
+            close(
+                term[k].as_f64().unwrap(),
+                f(&r[k]),
+                1e-6,
+                &format!("{what} {k}"),
+            );
         }
         checked += 1;
     }
@@ -131,7 +140,10 @@ fn every_month_is_present_and_counted() {
         assert_eq!(f(&row["fatalities"]), fat, "{}", row["period"]);
         let start = NaiveDate::parse_from_str(&row["start"], "%Y-%m-%d").unwrap();
         let end = NaiveDate::parse_from_str(&row["end"], "%Y-%m-%d").unwrap();
-        assert_eq!(row["days"].parse::<i64>().unwrap(), (end - start).num_days() + 1);
+        assert_eq!(
+            row["days"].parse::<i64>().unwrap(),
+            (end - start).num_days() + 1
+        );
         total += n;
     }
     assert_eq!(total, 2000);
@@ -146,8 +158,14 @@ fn the_split_cuts_its_month_and_the_rates_are_the_counts_over_days() {
     let series = all["series"].as_array().unwrap();
     let august: Vec<&Value> = series.iter().filter(|s| s["period"] == "2021-08").collect();
     assert_eq!(august.len(), 2);
-    assert_eq!((august[0]["days"].as_i64(), august[1]["days"].as_i64()), (Some(14), Some(17)));
-    assert_eq!((august[0]["side"].as_str(), august[1]["side"].as_str()), (Some("before"), Some("after")));
+    assert_eq!(
+        (august[0]["days"].as_i64(), august[1]["days"].as_i64()),
+        (Some(14), Some(17))
+    );
+    assert_eq!(
+        (august[0]["side"].as_str(), august[1]["side"].as_str()),
+        (Some("before"), Some("after"))
+    );
     // By hand: events before 15 August 2021, and days from the first of
     // the first event's month to the last day of the last event's.
     let mut r = csv::Reader::from_path(SYNTH).unwrap();
@@ -166,14 +184,32 @@ fn the_split_cuts_its_month_and_the_rates_are_the_counts_over_days() {
     let rr = ((2000 - before) as f64 / days_after) / (before as f64 / days_before);
     close(all["rate_ratio"].as_f64().unwrap(), rr, 1e-12, "rate ratio");
     // The CSV of the same run: one row per group, the regression flattened.
-    let o = frontier(&["trend", SYNTH, "--split", "2021-08-15", "--group", "province"]);
+    let o = frontier(&[
+        "trend",
+        SYNTH,
+        "--split",
+        "2021-08-15",
+        "--group",
+        "province",
+    ]);
     let t = table(&o.stdout);
-    assert_eq!(t.len(), 8, "7 provinces and territories and the outside row");
-    let kp = t.iter().find(|r| r["province"] == "Khyber Pakhtunkhwa").unwrap();
+    assert_eq!(
+        t.len(),
+        8,
+        "7 provinces and territories and the outside row"
+    );
+    let kp = t
+        .iter()
+        .find(|r| r["province"] == "Khyber Pakhtunkhwa")
+        .unwrap();
     assert!(f(&kp["its_level_change"]) > 1.0 && f(&kp["p_value"]) < 1e-6);
     let punjab = t.iter().find(|r| r["province"] == "Punjab").unwrap();
     assert_eq!(punjab["rate_ratio"], "", "no events before: infinite");
-    assert!(punjab["its_note"].contains("no events before"), "{}", punjab["its_note"]);
+    assert!(
+        punjab["its_note"].contains("no events before"),
+        "{}",
+        punjab["its_note"]
+    );
 }
 
 #[test]
@@ -185,12 +221,21 @@ fn a_column_of_the_points_groups_the_series() {
     let mut hand: BTreeMap<(String, String), u64> = BTreeMap::new();
     for rec in r.records() {
         let rec = rec.unwrap();
-        *hand.entry((rec[5].to_string(), rec[1][..4].to_string())).or_default() += 1;
+        *hand
+            .entry((rec[5].to_string(), rec[1][..4].to_string()))
+            .or_default() += 1;
     }
     let types: std::collections::BTreeSet<&String> = hand.keys().map(|k| &k.0).collect();
-    assert_eq!(t.len(), types.len() * 7, "every type has every year 2019-2025");
+    assert_eq!(
+        t.len(),
+        types.len() * 7,
+        "every type has every year 2019-2025"
+    );
     for row in &t {
-        let n = hand.get(&(row["event_type"].clone(), row["period"].clone())).copied().unwrap_or(0);
+        let n = hand
+            .get(&(row["event_type"].clone(), row["period"].clone()))
+            .copied()
+            .unwrap_or(0);
         assert_eq!(row["count"].parse::<u64>().unwrap(), n);
     }
 }
@@ -200,7 +245,11 @@ fn bad_settings_and_rows_are_clear_errors() {
     let csv = "id,latitude,longitude,event_date\n1,34.0,71.5,2021-01-03\n2,34.0,71.5,someday\n3,30.2,67.0,2021-03-09\n";
     let o = frontier_stdin(&["trend", "-"], csv);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err(&o).contains("<stdin>:3: event_date: not a date"), "{}", err(&o));
+    assert!(
+        err(&o).contains("<stdin>:3: event_date: not a date"),
+        "{}",
+        err(&o)
+    );
     let o = frontier_stdin(&["trend", "-", "--skip-invalid", "--by", "week"], csv);
     assert!(o.status.success(), "{}", err(&o));
     assert!(err(&o).contains("3 rows in: 2 counted"), "{}", err(&o));
@@ -208,13 +257,19 @@ fn bad_settings_and_rows_are_clear_errors() {
     // 28 Dec 2020 (Monday of 3 Jan's week) to 14 Mar 2021: 11 weeks.
     assert_eq!(weeks.len(), 11);
     assert_eq!(weeks[0]["period"], "2020-W53");
-    let o = frontier_stdin(&["trend", "-", "--split", "2030-01-01"], "id,latitude,longitude,date\n1,34,71,2021-01-03\n");
+    let o = frontier_stdin(
+        &["trend", "-", "--split", "2030-01-01"],
+        "id,latitude,longitude,date\n1,34,71,2021-01-03\n",
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("--split 2030-01-01"), "{}", err(&o));
     let o = frontier_stdin(&["trend", "-"], "id,latitude,longitude\n1,34,71\n");
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("needs a date column"), "{}", err(&o));
-    let o = frontier_stdin(&["trend", "-", "--group", "no-such-layer"], "id,latitude,longitude,date\n1,34,71,2021-01-03\n");
+    let o = frontier_stdin(
+        &["trend", "-", "--group", "no-such-layer"],
+        "id,latitude,longitude,date\n1,34,71,2021-01-03\n",
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("no-such-layer"), "{}", err(&o));
 }

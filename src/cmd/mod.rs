@@ -4,6 +4,7 @@
 mod demo;
 mod files;
 mod geodata;
+mod hotspots;
 mod layers;
 mod locate;
 mod near;
@@ -41,6 +42,8 @@ enum Command {
     Summarize(summarize::Args),
     /// Events per week, month, quarter or year (per area or category), and whether they changed at a date.
     Trend(trend::Args),
+    /// Hot and cold spots (Getis-Ord Gi*) per district, layer or hexagon, and Moran's I; before/after a date.
+    Hotspots(hotspots::Args),
     /// A thematic map as PNG (base map, points, density, choropleth, labels, legend).
     Render(Box<render::Args>),
     /// Synthetic ACLED-shaped events and refugee settlements (labelled synthetic).
@@ -104,6 +107,7 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         Command::Nearest(a) => nearest::run(a),
         Command::Summarize(a) => summarize::run(a),
         Command::Trend(a) => trend::run(a),
+        Command::Hotspots(a) => hotspots::run(a),
         Command::Render(a) => render::run(*a),
         Command::Synth(a) => synth::run(a),
         Command::Geodata(a) => geodata::run(a),

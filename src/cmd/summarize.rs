@@ -103,7 +103,10 @@ pub(super) fn grouping_layer(by: &str) -> &str {
 }
 
 /// The grouping `--by` names; a layer file is read into `held`.
-pub(super) fn grouping<'a>(by: &str, held: &'a mut Option<Layer>) -> Result<Grouping<'a>, CmdError> {
+pub(super) fn grouping<'a>(
+    by: &str,
+    held: &'a mut Option<Layer>,
+) -> Result<Grouping<'a>, CmdError> {
     let g = match by {
         "district" | "districts" => Grouping::Districts,
         "province" | "provinces" => Grouping::Provinces,

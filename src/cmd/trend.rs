@@ -58,7 +58,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     // A column of the points, unless the name is a built-in grouping.
     let column = args.group.as_deref().filter(|g| {
         grouping_layer(g) == *g
-            && frontier::ingest::named_column("", &schema.columns, Some(g), frontier::error::Param::GroupColumn).is_ok()
+            && frontier::ingest::named_column(
+                "",
+                &schema.columns,
+                Some(g),
+                frontier::error::Param::GroupColumn,
+            )
+            .is_ok()
     });
     let mut files = super::Files::default().input("POINTS", &args.points);
     if let (Some(g), None) = (&args.group, column) {
@@ -94,9 +100,19 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         "{} periods of a {}{}",
         t.spans.last().map_or(0, |s| s.t + 1),
         t.period.name(),
-        t.key.as_ref().map_or(String::new(), |k| format!(", {} groups by {k}", t.series.len()))
+        t.key.as_ref().map_or(String::new(), |k| format!(
+            ", {} groups by {k}",
+            t.series.len()
+        ))
     );
-    close(out, &t.account, &schema, args.rejects.as_deref(), &counted, args.quiet)?;
+    close(
+        out,
+        &t.account,
+        &schema,
+        args.rejects.as_deref(),
+        &counted,
+        args.quiet,
+    )?;
     let unfitted: Vec<String> = t
         .series
         .iter()
@@ -112,7 +128,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             unfitted.len(),
             t.series.len(),
             unfitted[..unfitted.len().min(3)].join("; "),
-            if more > 0 { format!("; and {more} more") } else { String::new() }
+            if more > 0 {
+                format!("; and {more} more")
+            } else {
+                String::new()
+            }
         );
     }
     Ok(())

@@ -153,11 +153,7 @@ pub fn fit(x: &[Vec<f64>], y: &[f64], offset: &[f64]) -> Result<Fit, FitError> {
         }
     }
     let cov = cholesky_inverse(&xtwx).ok_or(FitError::Singular)?;
-    let pearson: f64 = y
-        .iter()
-        .zip(&mu)
-        .map(|(y, m)| (y - m) * (y - m) / m)
-        .sum();
+    let pearson: f64 = y.iter().zip(&mu).map(|(y, m)| (y - m) * (y - m) / m).sum();
     let scale = pearson / (n - p) as f64;
     // A coefficient driven to infinity (e.g. no events on one side) shows
     // as a huge standard error: not an estimate.
@@ -251,7 +247,11 @@ fn cholesky_inverse(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
             solve_with(&l, &e)
         })
         .collect();
-    Some((0..p).map(|i| (0..p).map(|j| cols[j][i]).collect()).collect())
+    Some(
+        (0..p)
+            .map(|i| (0..p).map(|j| cols[j][i]).collect())
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -270,16 +270,27 @@ mod tests {
         assert!((f.coefficients[0].coef - rate.ln()).abs() < 1e-12);
         // Poisson information is Σμ = Σy, so se = sqrt(φ / Σy).
         let mu: Vec<f64> = days.iter().map(|d| d * rate).collect();
-        let phi: f64 = y.iter().zip(&mu).map(|(y, m)| (y - m).powi(2) / m).sum::<f64>() / 4.0;
+        let phi: f64 = y
+            .iter()
+            .zip(&mu)
+            .map(|(y, m)| (y - m).powi(2) / m)
+            .sum::<f64>()
+            / 4.0;
         let se = (phi / y.iter().sum::<f64>()).sqrt();
-        assert!((f.coefficients[0].se - se).abs() < 1e-12 * se.max(1.0), "{}", f.coefficients[0].se);
+        assert!(
+            (f.coefficients[0].se - se).abs() < 1e-12 * se.max(1.0),
+            "{}",
+            f.coefficients[0].se
+        );
         assert!((f.scale - phi).abs() < 1e-12);
     }
 
     #[test]
     fn collinear_columns_are_refused() {
         let y = [1.0, 2.0, 3.0, 4.0];
-        let x: Vec<Vec<f64>> = (0..4).map(|i| vec![1.0, i as f64, 2.0 * i as f64]).collect();
+        let x: Vec<Vec<f64>> = (0..4)
+            .map(|i| vec![1.0, i as f64, 2.0 * i as f64])
+            .collect();
         assert_eq!(fit(&x, &y, &[0.0; 4]), Err(FitError::Singular));
     }
 }

@@ -110,7 +110,11 @@ pub fn binomial_two_sided(k: u64, n: u64, p: f64) -> f64 {
         let (mut lo, mut hi) = (mean.ceil() as u64, n + 1);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if b.pmf(mid) <= d { hi = mid } else { lo = mid + 1 }
+            if b.pmf(mid) <= d {
+                hi = mid
+            } else {
+                lo = mid + 1
+            }
         }
         cdf(k as i64) + sf(lo as i64 - 1)
     } else {
@@ -118,7 +122,11 @@ pub fn binomial_two_sided(k: u64, n: u64, p: f64) -> f64 {
         let (mut lo, mut hi) = (0i64, mean.floor() as i64 + 1);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if b.pmf(mid as u64) <= d { lo = mid + 1 } else { hi = mid }
+            if b.pmf(mid as u64) <= d {
+                lo = mid + 1
+            } else {
+                hi = mid
+            }
         }
         cdf(lo - 1) + sf(k as i64 - 1)
     };

@@ -28,9 +28,10 @@ pub struct LocalG {
     pub z: f64,
     /// Two-sided normal p-value of `z`.
     pub p: f64,
-    /// Pseudo p-value from conditional permutations (one-sided toward the
-    /// observed side, `(extreme + 1)/(permutations + 1)`); `None` without
-    /// permutations.
+    /// Pseudo p-value from conditional permutations, one-sided toward the
+    /// observed side: `(min(draws ≥ G, draws ≤ G) + 1)/(permutations + 1)`;
+    /// `None` without permutations. esda counts ties on one side only, so
+    /// it calls an area among equal values extreme; this does not.
     pub p_sim: Option<f64>,
 }
 
@@ -68,7 +69,7 @@ pub fn local_g_star(
                 let mut others: Vec<f64> = (0..n).filter(|&j| j != i).map(|j| y[j]).collect();
                 let k = nb.len().min(others.len());
                 let m = others.len() as u64;
-                let mut larger = 0usize;
+                let (mut above, mut below) = (0usize, 0usize);
                 for _ in 0..permutations {
                     let mut s = y[i];
                     for t in 0..k {
@@ -76,12 +77,14 @@ pub fn local_g_star(
                         others.swap(t, j);
                         s += others[t];
                     }
-                    if s / total >= g {
-                        larger += 1;
-                    }
+                    let r = s / total;
+                    above += usize::from(r >= g);
+                    below += usize::from(r <= g);
                 }
-                let extreme = larger.min(permutations - larger);
-                (extreme + 1) as f64 / (permutations + 1) as f64
+                // The side the statistic lies on; a draw equal to it
+                // counts on both sides, so an area whose neighbourhood
+                // every draw matches (zeros among zeros) is not extreme.
+                (above.min(below) + 1) as f64 / (permutations + 1) as f64
             });
             LocalG {
                 g,
@@ -182,13 +185,12 @@ pub fn moran(y: &[f64], neighbours: &[Vec<usize>]) -> Option<Moran> {
     let expected = -1.0 / (nf - 1.0);
     let s02 = s0 * s0;
     let n2 = nf * nf;
-    let var_norm = (n2 * s1 - nf * s2 + 3.0 * s02) / ((nf - 1.0) * (nf + 1.0) * s02)
-        - expected * expected;
+    let var_norm =
+        (n2 * s1 - nf * s2 + 3.0 * s02) / ((nf - 1.0) * (nf + 1.0) * s02) - expected * expected;
     let k = (z.iter().map(|v| v.powi(4)).sum::<f64>() / nf) / (m2 / nf).powi(2);
     let a = nf * ((n2 - 3.0 * nf + 3.0) * s1 - nf * s2 + 3.0 * s02);
     let b = k * ((n2 - nf) * s1 - 2.0 * nf * s2 + 6.0 * s02);
-    let var_rand =
-        (a - b) / ((nf - 1.0) * (nf - 2.0) * (nf - 3.0) * s02) - expected * expected;
+    let var_rand = (a - b) / ((nf - 1.0) * (nf - 2.0) * (nf - 3.0) * s02) - expected * expected;
     let z_rand = (i_stat - expected) / var_rand.sqrt();
     let z_norm = (i_stat - expected) / var_norm.sqrt();
     Some(Moran {

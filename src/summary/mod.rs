@@ -8,8 +8,8 @@
 
 mod tally;
 
+pub(crate) use tally::{Admit, Needed, admit, walk_batch};
 pub use tally::{Figures, Parts, Tallier, summarize_batch, summarize_figures};
-pub(crate) use tally::{Needed, walk_batch};
 
 use crate::error::{Error, Param, Result};
 use crate::ingest::{PointSource, named_column};
@@ -40,6 +40,14 @@ pub struct Options {
     pub max_precision: Option<u32>,
     /// A user table joined on the group names; its numeric columns come out per group and per 100,000 people.
     pub join: Option<Join>,
+}
+
+impl Options {
+    /// Whether these options need each point's date (a window or a
+    /// split).
+    pub fn needs_date(&self) -> bool {
+        self.from.is_some() || self.to.is_some() || self.split.is_some()
+    }
 }
 
 /// A user table joined on group names.

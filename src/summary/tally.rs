@@ -126,7 +126,7 @@ impl Tallier {
 
     /// Whether the options need each point's date.
     pub fn needs_date(&self) -> bool {
-        self.opts.from.is_some() || self.opts.to.is_some() || self.opts.split.is_some()
+        self.opts.needs_date()
     }
 
     /// The group holding `at` and its distance band, if any (no change to
@@ -146,40 +146,20 @@ impl Tallier {
 
     /// Count a point whose place ([`Tallier::place`]) is known.
     pub fn record(&mut self, f: &Figures, (group, band): (Option<usize>, Option<usize>)) {
-        let opts = &self.opts;
-        self.account.rows_in += 1;
+        let admitted = admit(&self.opts, &mut self.account, f);
+        if admitted == Admit::OutsideWindow {
+            return;
+        }
         if let Some(d) = f.date {
-            if opts.from.is_some_and(|x| d < x) || opts.to.is_some_and(|x| d > x) {
-                self.account.outside_window += 1;
-                return;
-            }
             self.first = Some(self.first.map_or(d, |x| x.min(d)));
             self.last = Some(self.last.map_or(d, |x| x.max(d)));
         }
         let t = &mut self.tallies[group.unwrap_or(self.groups.len())];
-        if let (Some(max), Some(p)) = (opts.max_precision, f.precision)
-            && p > max
-        {
+        if admitted == Admit::Imprecise {
             t.left_out += 1;
-            self.account.left_out_imprecise += 1;
             return;
         }
-        self.account.counted += 1;
-        t.count += 1;
-        t.value += f.value;
-        t.weight += f.weight;
-        if f.precision.is_some_and(|p| p > 1) {
-            t.imprecise += 1;
-        }
-        if let (Some(s), Some(d)) = (opts.split, f.date) {
-            if d < s {
-                t.before += 1;
-                t.value_before += f.value;
-            } else {
-                t.after += 1;
-                t.value_after += f.value;
-            }
-        }
+        t.add(f, self.opts.split);
         if let Some(b) = band {
             t.bands[b] += 1;
         }
@@ -332,6 +312,59 @@ impl Tallier {
             max_precision: opts.max_precision,
             join: opts.join,
             account: self.account,
+        }
+    }
+}
+
+/// What the date window and the precision filter make of a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Admit {
+    /// Outside the [`Options::from`]..[`Options::to`] window.
+    OutsideWindow,
+    /// Left out by [`Options::max_precision`].
+    Imprecise,
+    /// Counted.
+    Counted,
+}
+
+/// Put a point read into `account` (read, and outside the window, left
+/// out by precision or counted) and say which.
+pub(crate) fn admit(opts: &Options, account: &mut Account, f: &Figures) -> Admit {
+    account.rows_in += 1;
+    if let Some(d) = f.date
+        && (opts.from.is_some_and(|x| d < x) || opts.to.is_some_and(|x| d > x))
+    {
+        account.outside_window += 1;
+        return Admit::OutsideWindow;
+    }
+    if let (Some(max), Some(p)) = (opts.max_precision, f.precision)
+        && p > max
+    {
+        account.left_out_imprecise += 1;
+        return Admit::Imprecise;
+    }
+    account.counted += 1;
+    Admit::Counted
+}
+
+impl Tally {
+    /// Count a point that passed the filters; `split` divides it into
+    /// before and after by its date.
+    pub(crate) fn add(&mut self, f: &Figures, split: Option<NaiveDate>) {
+        self.count += 1;
+        self.value += f.value;
+        self.weight += f.weight;
+        if f.precision.is_some_and(|p| p > 1) {
+            self.imprecise += 1;
+        }
+        if let (Some(s), Some(d)) = (split, f.date) {
+            if d < s {
+                self.before += 1;
+                self.value_before += f.value;
+            } else {
+                self.after += 1;
+                self.value_after += f.value;
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ use crate::index::PolygonIndex;
 use crate::ingest::{Batch, Cell, PointSource, Reject, Schema, named_column};
 use crate::stats::poisson::{self, Coefficient};
 use crate::stats::rate::{RateComparison, compare_rates};
-use crate::summary::{self, Account, Figures, Needed, OUTSIDE, walk_batch};
+use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, admit, walk_batch};
 use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -283,26 +283,20 @@ impl Trender {
     }
 
     fn record(&mut self, f: &Figures, place: Place) {
-        let opts = &self.opts;
-        self.account.rows_in += 1;
+        if admit(&self.needs, &mut self.account, f) != Admit::Counted {
+            return;
+        }
         let d = f.date.expect("a series reads every date");
-        if opts.from.is_some_and(|x| d < x) || opts.to.is_some_and(|x| d > x) {
-            self.account.outside_window += 1;
-            return;
-        }
-        if let (Some(max), Some(p)) = (opts.max_precision, f.precision)
-            && p > max
-        {
-            self.account.left_out_imprecise += 1;
-            return;
-        }
-        self.account.counted += 1;
         self.first = Some(self.first.map_or(d, |x| x.min(d)));
         self.last = Some(self.last.map_or(d, |x| x.max(d)));
         let g = match place {
             Place::Index(i) => i,
             Place::Text(t) => {
-                let t = if t.is_empty() { "(empty)".to_string() } else { t };
+                let t = if t.is_empty() {
+                    "(empty)".to_string()
+                } else {
+                    t
+                };
                 let next = self.names.len();
                 *self.by_text.entry(t.clone()).or_insert_with(|| {
                     self.names.push(t);
@@ -398,10 +392,28 @@ fn spans(p: Period, start: NaiveDate, end: NaiveDate, split: Option<NaiveDate>) 
         let label = p.label(at);
         match split {
             Some(x) if x > s && x <= e => {
-                out.push(Span { label: label.clone(), start: s, end: x - Days::new(1), t, after: Some(false) });
-                out.push(Span { label, start: x, end: e, t, after: Some(true) });
+                out.push(Span {
+                    label: label.clone(),
+                    start: s,
+                    end: x - Days::new(1),
+                    t,
+                    after: Some(false),
+                });
+                out.push(Span {
+                    label,
+                    start: x,
+                    end: e,
+                    t,
+                    after: Some(true),
+                });
             }
-            _ => out.push(Span { label, start: s, end: e, t, after: split.map(|x| s >= x) }),
+            _ => out.push(Span {
+                label,
+                start: s,
+                end: e,
+                t,
+                after: split.map(|x| s >= x),
+            }),
         }
         at = next;
         t += 1;
@@ -452,7 +464,11 @@ fn its(spans: &[Span], counts: &[u64]) -> std::result::Result<Its, String> {
     let events_before: u64 = counts[..before].iter().sum();
     let events_after: u64 = counts[before..].iter().sum();
     if events_before == 0 || events_after == 0 {
-        let side = if events_before == 0 { "before" } else { "on or after" };
+        let side = if events_before == 0 {
+            "before"
+        } else {
+            "on or after"
+        };
         return Err(format!(
             "no events {side} the split, so the change at it is infinite"
         ));
@@ -481,7 +497,8 @@ pub fn trend(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Tr
 
 /// A number, or null when not finite or absent.
 fn num(v: Option<f64>) -> Value {
-    v.filter(|x| x.is_finite()).map_or(Value::Null, |x| json!(x))
+    v.filter(|x| x.is_finite())
+        .map_or(Value::Null, |x| json!(x))
 }
 
 fn coefficient_json(c: &Coefficient) -> Value {
@@ -559,10 +576,16 @@ impl Trend {
             m.insert(self.key.clone().unwrap_or("group".into()), json!(s.name));
             m.insert("events_before".into(), json!(r.before));
             m.insert("days_before".into(), json!(r.days_before));
-            m.insert("per_365d_before".into(), json!(r.before as f64 / r.days_before * 365.0));
+            m.insert(
+                "per_365d_before".into(),
+                json!(r.before as f64 / r.days_before * 365.0),
+            );
             m.insert("events_after".into(), json!(r.after));
             m.insert("days_after".into(), json!(r.days_after));
-            m.insert("per_365d_after".into(), json!(r.after as f64 / r.days_after * 365.0));
+            m.insert(
+                "per_365d_after".into(),
+                json!(r.after as f64 / r.days_after * 365.0),
+            );
             if let Some(v) = &self.value {
                 m.insert(format!("{v}_before"), json!(t.value_before));
                 m.insert(format!("{v}_after"), json!(t.value_after));
@@ -572,8 +595,14 @@ impl Trend {
             m.insert("rate_ratio_ci_high".into(), num(r.ci_high));
             m.insert("p_value".into(), json!(r.p_value));
             if nested {
-                m.insert("its".into(), t.its.as_ref().map_or(Value::Null, Its::to_json));
-                m.insert("its_note".into(), t.its.as_ref().err().map_or(Value::Null, |e| json!(e)));
+                m.insert(
+                    "its".into(),
+                    t.its.as_ref().map_or(Value::Null, Its::to_json),
+                );
+                m.insert(
+                    "its_note".into(),
+                    t.its.as_ref().err().map_or(Value::Null, |e| json!(e)),
+                );
                 let rows = &series_rows[gi * per_group..(gi + 1) * per_group];
                 let series: Vec<Value> = rows
                     .iter()
@@ -600,7 +629,10 @@ impl Trend {
                     m.insert(format!("{name}_p"), num(c.map(|c| c.p_value)));
                 }
                 m.insert("its_scale".into(), num(its.map(|i| i.scale)));
-                m.insert("its_note".into(), json!(t.its.as_ref().err().cloned().unwrap_or_default()));
+                m.insert(
+                    "its_note".into(),
+                    json!(t.its.as_ref().err().cloned().unwrap_or_default()),
+                );
             }
             rows.push(m);
         }

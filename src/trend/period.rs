@@ -85,7 +85,10 @@ mod tests {
         assert_eq!(Period::Week.start_of(d("2021-08-15")), d("2021-08-09"));
         assert_eq!(Period::Week.label(d("2021-08-09")), "2021-W32");
         // 1 January 2021 (a Friday) belongs to ISO week 53 of 2020.
-        assert_eq!(Period::Week.label(Period::Week.start_of(d("2021-01-01"))), "2020-W53");
+        assert_eq!(
+            Period::Week.label(Period::Week.start_of(d("2021-01-01"))),
+            "2020-W53"
+        );
         assert_eq!(Period::Month.start_of(d("2021-08-15")), d("2021-08-01"));
         assert_eq!(Period::Month.next(d("2024-01-01")), d("2024-02-01"));
         assert_eq!(Period::Quarter.start_of(d("2021-08-15")), d("2021-07-01"));

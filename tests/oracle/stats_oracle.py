@@ -116,3 +116,57 @@ for freq, by in [("M", "month"), ("W-SUN", "week"), ("Q", "quarter")]:
             ))
 pd.DataFrame(rows).to_csv(f"{OUT}/its-statsmodels.csv", index=False)
 print(f"wrote {OUT}/rates-scipy.csv and {OUT}/its-statsmodels.csv")
+
+# ---- Hot spots and Moran's I -----------------------------------------------
+import warnings
+
+import esda
+import libpysal
+from geographiclib.geodesic import Geodesic
+
+warnings.filterwarnings("ignore")
+districts = gpd.read_file("geodata/districts.geojson")[["name", "geometry"]]
+counts = pd.read_csv("tests/fixtures/summarize-geopandas.csv").set_index("district")["count"]
+y = counts.reindex(districts.name).to_numpy(float)
+# Centroids of the lon/lat polygons (as frontier takes them), distances on
+# the ellipsoid.
+cent = districts.geometry.centroid
+n = len(districts)
+geod = Geodesic.WGS84
+dist = np.zeros((n, n))
+for i in range(n):
+    for j in range(i + 1, n):
+        dist[i, j] = dist[j, i] = geod.Inverse(cent.y[i], cent.x[i], cent.y[j], cent.x[j])["s12"] / 1000.0
+
+
+def knn(k):
+    nb = {}
+    for i in range(n):
+        order = sorted((dist[i, j], j) for j in range(n) if j != i)
+        nb[i] = sorted(j for _, j in order[:k])
+    return libpysal.weights.W(nb, silence_warnings=True)
+
+
+def band(km):
+    return libpysal.weights.W({i: [j for j in range(n) if j != i and dist[i, j] <= km] for i in range(n)},
+                              silence_warnings=True)
+
+
+weights = {
+    "queen": libpysal.weights.Queen.from_dataframe(districts, use_index=False, silence_warnings=True),
+    "rook": libpysal.weights.Rook.from_dataframe(districts, use_index=False, silence_warnings=True),
+    "knn:6": knn(6),
+    "distance:150km": band(150.0),
+}
+rows, mrows = [], []
+for name, w in weights.items():
+    g = esda.G_Local(y, w, transform="B", star=True, permutations=0)
+    m = esda.Moran(y, w, transformation="r", permutations=0)
+    for i in range(n):
+        rows.append(dict(weights=name, district=districts.name[i], neighbours=len(w.neighbors[i]),
+                         gi=float(g.Gs[i]), gi_z=float(g.Zs[i]), gi_p_two_sided=float(2 * g.p_norm[i])))
+    mrows.append(dict(weights=name, i=float(m.I), expected=float(m.EI), z=float(m.z_rand), p=float(m.p_rand),
+                      z_norm=float(m.z_norm), p_norm=float(m.p_norm)))
+pd.DataFrame(rows).to_csv(f"{OUT}/hotspots-esda.csv", index=False)
+pd.DataFrame(mrows).to_csv(f"{OUT}/moran-esda.csv", index=False)
+print(f"wrote {OUT}/hotspots-esda.csv and {OUT}/moran-esda.csv")

@@ -1,0 +1,178 @@
+//! `frontier hotspots`: Getis–Ord Gi* hot and cold spots per area, and
+//! Moran's I, before and after a date if asked.
+
+use super::CmdError;
+use super::summarize::{close, date_arg, grouping, grouping_layer};
+use frontier::Layer;
+use frontier::hotspots::{Analysis, Areas, Options, Weights, hotspots};
+use frontier::ingest::PointSource;
+use frontier::output::{TableFormat, write_table_exact};
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Point file: CSV (plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points; `-` reads standard input.
+    #[arg(value_name = "POINTS")]
+    points: String,
+    /// The areas: `district`, `province`, any polygon layer (built-in name or GeoJSON file), or `hex:KM`, equal-area hexagons with edges of KM over the points' extent.
+    #[arg(
+        long,
+        default_value = "district",
+        value_name = "district|province|LAYER|hex:KM"
+    )]
+    by: String,
+    /// Neighbours: `queen` (a shared boundary point), `rook` (a shared edge), `knn:K` (the K nearest centres), `distance:KM` (centres within KM); distances are geodesic.
+    #[arg(
+        long,
+        default_value = "queen",
+        value_name = "queen|rook|knn:K|distance:KM"
+    )]
+    weights: Weights,
+    /// Sum this column (e.g. fatalities) instead of counting events.
+    #[arg(long, value_name = "COL")]
+    value: Option<String>,
+    /// Keep points on or after this date.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    from: Option<chrono::NaiveDate>,
+    /// Keep points on or before this date.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    to: Option<chrono::NaiveDate>,
+    /// Hot spots before (earlier than) and after (on or later than) this date, side by side, and which areas became or stopped being hot.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    split: Option<chrono::NaiveDate>,
+    /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
+    #[arg(long, value_name = "N")]
+    max_precision: Option<u32>,
+    /// Conditional permutations for the pseudo p-value gi_p_sim (0: none).
+    #[arg(long, default_value_t = 999, value_name = "N")]
+    permutations: usize,
+    /// Seed of the permutations (the same seed gives the same gi_p_sim).
+    #[arg(long, default_value_t = 12345, value_name = "N")]
+    seed: u64,
+    #[command(flatten)]
+    reading: super::points::Reading,
+    /// With --skip-invalid: write rejected rows to this CSV.
+    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
+    rejects: Option<PathBuf>,
+    /// Output format: csv, md or json (an object with Moran's I and the rows).
+    #[arg(long, value_parser = super::named::<TableFormat>(), default_value = "csv")]
+    format: TableFormat,
+    /// Output file (default, or `-`: standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write the areas (polygons or hexagons) with the results as GeoJSON, for a GIS.
+    #[arg(long, value_name = "FILE.geojson")]
+    geojson: Option<PathBuf>,
+    /// Say nothing on stderr unless something was left out.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// `hex:KM`, if `by` is one.
+fn hex_km(by: &str) -> Option<Result<f64, CmdError>> {
+    let km = by.strip_prefix("hex:")?;
+    Some(
+        km.trim()
+            .trim_end_matches("km")
+            .parse::<f64>()
+            .ok()
+            .filter(|k| *k > 0.0 && k.is_finite())
+            .ok_or_else(|| {
+                CmdError::Usage(format!(
+                    "--by {by}: give the hexagons' edge in km, e.g. hex:10"
+                ))
+            }),
+    )
+}
+
+fn moran_line(label: &str, a: &Analysis) -> String {
+    match &a.moran {
+        Some(m) => format!(
+            "Moran's I{label} = {:.4} (expected {:.4}), z = {:.2}, p = {:.3e} under randomisation",
+            m.i, m.expected, m.z, m.p
+        ),
+        None => format!("Moran's I{label}: undefined (every area has the same value)"),
+    }
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    let hex = hex_km(&args.by).transpose()?;
+    let mut files = super::Files::default().input("POINTS", &args.points);
+    if hex.is_none() {
+        files = files.layer("--by", grouping_layer(&args.by));
+    }
+    files
+        .main_output("-o", args.output.as_deref())
+        .output("--rejects", args.rejects.as_deref())
+        .output("--geojson", args.geojson.as_deref())
+        .check()?;
+    let mut held: Option<Layer> = None;
+    let areas = match hex {
+        Some(km) => Areas::Hex(km),
+        None => Areas::Polygons(grouping(&args.by, &mut held)?),
+    };
+    let layer = match areas {
+        Areas::Polygons(g) => Some(g.resolve()?.0.clone()),
+        Areas::Hex(_) => None,
+    };
+    let read = args.reading.options();
+    let mut source = PointSource::open(&args.points, &read)?;
+    let schema = source.schema().clone();
+    let opts = Options {
+        weights: args.weights,
+        value: args.value.clone(),
+        from: args.from,
+        to: args.to,
+        split: args.split,
+        max_precision: args.max_precision,
+        permutations: args.permutations,
+        seed: args.seed,
+    };
+    let h = hotspots(&mut source, areas, opts)?;
+    let (cols, rows) = h.table();
+    let geojson = match &args.geojson {
+        Some(p) => {
+            let mut s = super::Sink::file(p)?;
+            serde_json::to_writer(&mut s, &h.features(layer.as_ref(), &rows))
+                .map_err(std::io::Error::other)?;
+            Some(s)
+        }
+        None => None,
+    };
+    let mut out = super::Sink::open(args.output.as_deref())?;
+    if args.format == TableFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &h.to_json(rows)).map_err(std::io::Error::other)?;
+        std::io::Write::write_all(&mut out, b"\n")?;
+    } else {
+        write_table_exact(&mut out, args.format, &cols, &rows)?;
+    }
+    if let Some(g) = geojson {
+        g.finish()?;
+    }
+    close(
+        out,
+        &h.account,
+        &schema,
+        args.rejects.as_deref(),
+        &format!("{} in no {}", h.outside, h.key),
+        args.quiet,
+    )?;
+    if !args.quiet {
+        let lines = match (&h.whole, &h.split) {
+            (Some(w), _) => vec![moran_line("", w)],
+            (_, Some((_, b, a))) => vec![moran_line(" before", b), moran_line(" after", a)],
+            _ => vec![],
+        };
+        for l in lines {
+            eprintln!("frontier: {l} ({} weights, row-standardised)", h.weights);
+        }
+        let islands = h.neighbours.iter().filter(|n| n.is_empty()).count();
+        if islands > 0 {
+            eprintln!(
+                "frontier: note: {islands} area(s) have no neighbours by {} weights: their Gi* is their own value alone",
+                h.weights
+            );
+        }
+    }
+    Ok(())
+}

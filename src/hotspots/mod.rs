@@ -1,0 +1,506 @@
+//! Where events cluster: Getis–Ord Gi* hot and cold spots per area, and
+//! Moran's I over all of them ([`crate::stats::spatial`]).
+//!
+//! The areas are the polygons of a layer (districts, provinces, any
+//! polygon layer) or equal-area hexagons over the points' extent
+//! ([`HexGrid`]); their values are the events in each (or a column's sum),
+//! counted with the same readers, filters and row account as
+//! [`crate::summary`]. Points in no area are counted in the account, not
+//! in the analysis. With a split date, the analysis is made before and
+//! after it on the same areas and neighbours.
+//!
+//! What it shows: where values are higher (hot) or lower (cold) than the
+//! whole map's, taking each area together with its neighbours, so one
+//! busy district alone is not a hot spot unless its neighbourhood is busy
+//! too. What it does not show: why, or whether the cluster would survive
+//! other area boundaries or neighbour definitions (try hexagons and other
+//! weights); counts are not rates, so populous areas can be hot because
+//! more people live there.
+
+mod hex;
+mod weights;
+
+pub use hex::HexGrid;
+pub use weights::{Weights, by_distance, contiguity};
+
+use crate::error::{Error, Param, Result};
+use crate::ingest::{Batch, PointSource};
+use crate::stats::spatial::{LocalG, Moran, classes, local_g_star, moran};
+use crate::summary::{self, Account, Admit, Needed, Tallier, Tally, admit, walk_batch};
+use chrono::NaiveDate;
+use geo::{Centroid, Coord, Geometry};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// The areas analysed.
+#[derive(Debug, Clone, Copy)]
+pub enum Areas<'a> {
+    /// The polygons of a layer.
+    Polygons(summary::Grouping<'a>),
+    /// Hexagons with edges of this many km over the points' extent.
+    Hex(f64),
+}
+
+/// What to analyse and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Neighbours.
+    pub weights: Weights,
+    /// Sum this column instead of counting events.
+    pub value: Option<String>,
+    /// Keep points on or after this date.
+    pub from: Option<NaiveDate>,
+    /// Keep points on or before this date.
+    pub to: Option<NaiveDate>,
+    /// Analyse before (earlier than) and after (on or later than) this date.
+    pub split: Option<NaiveDate>,
+    /// Leave out points whose location precision code is above this.
+    pub max_precision: Option<u32>,
+    /// Conditional permutations for the pseudo p-values (0: none).
+    pub permutations: usize,
+    /// Seed of the permutations.
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            weights: Weights::Queen,
+            value: None,
+            from: None,
+            to: None,
+            split: None,
+            max_precision: None,
+            permutations: 999,
+            seed: 12345,
+        }
+    }
+}
+
+/// One area.
+#[derive(Debug, Clone)]
+pub struct Area {
+    /// Its name (a hexagon's is `q,r`, its axial coordinates).
+    pub name: String,
+    /// Its province, for districts.
+    pub province: Option<String>,
+    /// Its centre: the centroid of the polygon in longitude/latitude, or
+    /// the hexagon's centre.
+    pub centre: Coord,
+    /// The hexagon, for hexagon grids.
+    pub polygon: Option<geo::Polygon>,
+}
+
+/// The statistics of one set of values.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// Per area: the events (or value sums).
+    pub y: Vec<f64>,
+    /// Per area: Gi*.
+    pub local: Vec<LocalG>,
+    /// Per area: `hot 99%` ... `cold 99%` or `not significant`, after
+    /// Benjamini–Hochberg over all areas at each level.
+    pub classes: Vec<String>,
+    /// Moran's I (row-standardised weights), when defined.
+    pub moran: Option<Moran>,
+}
+
+/// The result.
+#[derive(Debug, Clone)]
+pub struct Hotspots {
+    /// Header of the name column (`district`, `province`, the layer's
+    /// name, or `hex`).
+    pub key: String,
+    /// The areas, in layer order (hexagons row by row).
+    pub areas: Vec<Area>,
+    /// Each area's neighbours (without itself).
+    pub neighbours: Vec<Vec<usize>>,
+    /// The weights used.
+    pub weights: Weights,
+    /// The value column summed, if any.
+    pub value: Option<String>,
+    /// Without a split: all points counted.
+    pub whole: Option<Analysis>,
+    /// With a split: before it and on or after it.
+    pub split: Option<(NaiveDate, Analysis, Analysis)>,
+    /// Points counted in no area.
+    pub outside: u64,
+    /// Where every row went.
+    pub account: Account,
+    /// The hexagons' edge, km.
+    pub hex_km: Option<f64>,
+}
+
+fn summary_options(o: &Options) -> summary::Options {
+    summary::Options {
+        value: o.value.clone(),
+        from: o.from,
+        to: o.to,
+        split: o.split,
+        max_precision: o.max_precision,
+        ..Default::default()
+    }
+}
+
+/// Events per hexagon, in one pass.
+struct HexCounter {
+    grid: HexGrid,
+    opts: summary::Options,
+    cells: HashMap<(i32, i32), Tally>,
+    min: (f64, f64),
+    max: (f64, f64),
+    account: Account,
+}
+
+impl HexCounter {
+    fn add_batch(&mut self, batch: &Batch) -> Result<()> {
+        let needed = Needed::new(
+            batch.origin(),
+            batch.schema(),
+            &self.opts,
+            self.opts.needs_date(),
+        )?;
+        let grid = self.grid;
+        let mut rejects = Vec::new();
+        let read = walk_batch(batch, &needed, |f, _| grid.project(f.at), &mut rejects)?;
+        for (f, xy) in read {
+            if admit(&self.opts, &mut self.account, &f) != Admit::Counted {
+                continue;
+            }
+            self.min = (self.min.0.min(xy.0), self.min.1.min(xy.1));
+            self.max = (self.max.0.max(xy.0), self.max.1.max(xy.1));
+            self.cells
+                .entry(grid.cell_at(xy))
+                .or_default()
+                .add(&f, self.opts.split);
+        }
+        for r in rejects {
+            self.account.rows_in += 1;
+            self.account.rejected += 1;
+            self.account.rejects.push(r);
+        }
+        Ok(())
+    }
+}
+
+/// Find the hot and cold spots of the points of `source`.
+pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result<Hotspots> {
+    let sopts = summary_options(&opts);
+    let (key, list, tallies, geometries, outside, account, hex_km) = match areas {
+        Areas::Polygons(g) => {
+            let mut t = Tallier::new(g, sopts)?;
+            while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+                t.add_batch(&batch)?;
+            }
+            let s = t.finish();
+            let (layer, _) = g.resolve()?;
+            let mut list = Vec::new();
+            let mut tallies = Vec::new();
+            let mut geoms = Vec::new();
+            let outside = s.groups.last().map_or(0, |(_, t)| t.count);
+            for (i, (grp, tally)) in s.groups.into_iter().take(layer.features.len()).enumerate() {
+                let geom = layer.features[i].geometry.clone();
+                let centre = match &geom {
+                    Geometry::Polygon(p) => p.centroid(),
+                    Geometry::MultiPolygon(m) => m.centroid(),
+                    _ => None,
+                };
+                // Features that are not polygons hold no points: left out.
+                let Some(centre) = centre else { continue };
+                list.push(Area {
+                    name: grp.name,
+                    province: grp.province,
+                    centre: centre.0,
+                    polygon: None,
+                });
+                tallies.push(tally);
+                geoms.push(geom);
+            }
+            (s.key, list, tallies, geoms, outside, s.account, None)
+        }
+        Areas::Hex(km) => {
+            if !(km > 0.0 && km.is_finite()) {
+                return Err(Error::InvalidSetting {
+                    param: Param::Areas,
+                    value: format!("hex:{km}"),
+                    expected: "a hexagon edge above 0 km, e.g. hex:10".into(),
+                });
+            }
+            let mut c = HexCounter {
+                grid: HexGrid::new(km),
+                opts: sopts,
+                cells: HashMap::new(),
+                min: (f64::INFINITY, f64::INFINITY),
+                max: (f64::NEG_INFINITY, f64::NEG_INFINITY),
+                account: Account::default(),
+            };
+            while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+                c.add_batch(&batch)?;
+            }
+            if !c.cells.is_empty() && c.grid.count_over(c.min, c.max) > 200_000.0 {
+                return Err(Error::InvalidSetting {
+                    param: Param::Areas,
+                    value: format!("hex:{km}"),
+                    expected: format!(
+                        "about {:.0} hexagons over the points' extent, more than 200,000: choose a longer edge",
+                        c.grid.count_over(c.min, c.max)
+                    ),
+                });
+            }
+            let cells = if c.cells.is_empty() {
+                Vec::new()
+            } else {
+                c.grid.cells_over(c.min, c.max)
+            };
+            let mut list = Vec::new();
+            let mut tallies = Vec::new();
+            let mut geoms = Vec::new();
+            for cell in &cells {
+                let poly = c.grid.polygon(*cell);
+                list.push(Area {
+                    name: format!("{},{}", cell.0, cell.1),
+                    province: None,
+                    centre: c.grid.centre(*cell),
+                    polygon: Some(poly.clone()),
+                });
+                tallies.push(c.cells.remove(cell).unwrap_or_default());
+                geoms.push(Geometry::Polygon(poly));
+            }
+            debug_assert!(c.cells.is_empty(), "every counted cell is in the extent");
+            (
+                "hex".to_string(),
+                list,
+                tallies,
+                geoms,
+                0,
+                c.account,
+                Some(km),
+            )
+        }
+    };
+    if list.len() < 3 {
+        return Err(Error::InvalidSetting {
+            param: Param::Areas,
+            value: key,
+            expected: format!("hot spots need at least 3 areas; there are {}", list.len()),
+        });
+    }
+    let neighbours = match (opts.weights, hex_km) {
+        (Weights::Queen | Weights::Rook, Some(km)) => {
+            let grid = HexGrid::new(km);
+            let at: HashMap<&str, usize> = list
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.name.as_str(), i))
+                .collect();
+            list.iter()
+                .map(|a| {
+                    let (q, r) = a
+                        .name
+                        .split_once(',')
+                        .map(|(q, r)| (q.parse().unwrap(), r.parse().unwrap()))
+                        .unwrap();
+                    let mut v: Vec<usize> = grid
+                        .adjacent((q, r))
+                        .iter()
+                        .filter_map(|c| at.get(format!("{},{}", c.0, c.1).as_str()).copied())
+                        .collect();
+                    v.sort_unstable();
+                    v
+                })
+                .collect()
+        }
+        (Weights::Queen, None) => contiguity(&geometries.iter().collect::<Vec<_>>(), false),
+        (Weights::Rook, None) => contiguity(&geometries.iter().collect::<Vec<_>>(), true),
+        (w, _) => by_distance(&list.iter().map(|a| a.centre).collect::<Vec<_>>(), w),
+    };
+    let values = |f: &dyn Fn(&Tally) -> f64| -> Vec<f64> { tallies.iter().map(f).collect() };
+    let use_value = opts.value.is_some();
+    let analyse = |y: Vec<f64>, seed: u64| -> Analysis {
+        let local = local_g_star(&y, &neighbours, opts.permutations, seed);
+        let z: Vec<f64> = local.iter().map(|l| l.z).collect();
+        let p: Vec<f64> = local.iter().map(|l| l.p).collect();
+        Analysis {
+            classes: classes(&z, &p),
+            moran: moran(&y, &neighbours),
+            local,
+            y,
+        }
+    };
+    let (whole, split) = match opts.split {
+        None => (
+            Some(analyse(
+                values(&|t| if use_value { t.value } else { t.count as f64 }),
+                opts.seed,
+            )),
+            None,
+        ),
+        Some(s) => {
+            let before = analyse(
+                values(&|t| {
+                    if use_value {
+                        t.value_before
+                    } else {
+                        t.before as f64
+                    }
+                }),
+                opts.seed,
+            );
+            let after = analyse(
+                values(&|t| {
+                    if use_value {
+                        t.value_after
+                    } else {
+                        t.after as f64
+                    }
+                }),
+                opts.seed ^ 0x5EED,
+            );
+            (None, Some((s, before, after)))
+        }
+    };
+    Ok(Hotspots {
+        key,
+        areas: list,
+        neighbours,
+        weights: opts.weights,
+        value: opts.value,
+        whole,
+        split,
+        outside,
+        account,
+        hex_km,
+    })
+}
+
+/// A number, or null when not finite.
+fn num(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+/// How an area's class changed from before to after.
+fn change(before: &str, after: &str) -> &'static str {
+    fn side(c: &str) -> Option<&str> {
+        c.split(' ').next().filter(|s| *s == "hot" || *s == "cold")
+    }
+    match (side(before), side(after)) {
+        (None, Some("hot")) => "became hot",
+        (None, Some(_)) => "became cold",
+        (Some("hot"), None) => "no longer hot",
+        (Some(_), None) => "no longer cold",
+        (Some(a), Some(b)) if a == b && a == "hot" => "stayed hot",
+        (Some(a), Some(b)) if a == b => "stayed cold",
+        (Some(_), Some("hot")) => "cold to hot",
+        (Some(_), Some(_)) => "hot to cold",
+        (None, None) => "",
+    }
+}
+
+impl Moran {
+    /// As JSON.
+    pub fn to_json(&self) -> Value {
+        json!({"i": self.i, "expected": self.expected, "z": num(self.z), "p_value": num(self.p), "z_normal": num(self.z_norm), "p_value_normal": num(self.p_norm)})
+    }
+}
+
+impl Hotspots {
+    /// The table: one row per area.
+    pub fn table(&self) -> (Vec<String>, Vec<Map<String, Value>>) {
+        let measure = self.value.clone().unwrap_or("count".into());
+        let mut rows = Vec::new();
+        let put = |m: &mut Map<String, Value>, a: &Analysis, i: usize, suffix: &str| {
+            let l = &a.local[i];
+            m.insert(
+                format!("{measure}{suffix}"),
+                if self.value.is_some() {
+                    num(a.y[i])
+                } else {
+                    json!(a.y[i] as u64)
+                },
+            );
+            m.insert(format!("gi_z{suffix}"), num(l.z));
+            m.insert(format!("gi_p{suffix}"), num(l.p));
+            m.insert(
+                format!("gi_p_sim{suffix}"),
+                l.p_sim.map_or(Value::Null, num),
+            );
+            m.insert(format!("gi_class{suffix}"), json!(a.classes[i]));
+        };
+        for (i, a) in self.areas.iter().enumerate() {
+            let mut m = Map::new();
+            m.insert(self.key.clone(), json!(a.name));
+            if self.key == "district" {
+                m.insert(
+                    "province".into(),
+                    json!(a.province.clone().unwrap_or_default()),
+                );
+            }
+            m.insert("longitude".into(), json!(a.centre.x));
+            m.insert("latitude".into(), json!(a.centre.y));
+            m.insert("neighbours".into(), json!(self.neighbours[i].len()));
+            if let Some(w) = &self.whole {
+                put(&mut m, w, i, "");
+            }
+            if let Some((_, b, af)) = &self.split {
+                put(&mut m, b, i, "_before");
+                put(&mut m, af, i, "_after");
+                m.insert(
+                    "change".into(),
+                    json!(change(&b.classes[i], &af.classes[i])),
+                );
+            }
+            rows.push(m);
+        }
+        let cols = rows
+            .first()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        (cols, rows)
+    }
+
+    /// Moran's I as JSON (`before`/`after` with a split).
+    pub fn moran_json(&self) -> Value {
+        let m = |a: &Analysis| a.moran.as_ref().map_or(Value::Null, Moran::to_json);
+        match (&self.whole, &self.split) {
+            (Some(w), _) => m(w),
+            (_, Some((_, b, a))) => json!({"before": m(b), "after": m(a)}),
+            _ => Value::Null,
+        }
+    }
+
+    /// The result as one JSON object: the settings, Moran's I and the
+    /// areas' rows.
+    pub fn to_json(&self, rows: Vec<Map<String, Value>>) -> Value {
+        json!({
+            "areas": self.key,
+            "hex_km": self.hex_km,
+            "weights": self.weights.to_string(),
+            "classes": "Benjamini-Hochberg false discovery rate over all areas at 10%, 5% and 1%, on the two-sided normal p-values of Gi*",
+            "moran": self.moran_json(),
+            "rows": rows.into_iter().map(Value::Object).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The areas as GeoJSON features (the layer's polygons or the
+    /// hexagons) with the table's columns as properties.
+    pub fn features(&self, layer: Option<&crate::Layer>, rows: &[Map<String, Value>]) -> Value {
+        let features: Vec<Value> = self
+            .areas
+            .iter()
+            .zip(rows)
+            .map(|(a, props)| {
+                let geom: Option<Geometry> = match (&a.polygon, layer) {
+                    (Some(p), _) => Some(Geometry::Polygon(p.clone())),
+                    (None, Some(l)) => l.features.iter().enumerate().find(|(i, _)| l.label(*i) == a.name).map(|(_, f)| f.geometry.clone()),
+                    _ => None,
+                };
+                json!({
+                    "type": "Feature",
+                    "geometry": geom.map_or(Value::Null, |g| serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null)),
+                    "properties": Value::Object(props.clone()),
+                })
+            })
+            .collect();
+        json!({"type": "FeatureCollection", "features": features})
+    }
+}
