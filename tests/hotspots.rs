@@ -304,3 +304,36 @@ fn erfc(x: f64) -> f64 {
             .exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
+
+/// The classes map with their own palette and legend order.
+#[test]
+fn the_classes_map_as_a_diverging_choropleth() {
+    let dir = tempfile::tempdir().unwrap();
+    let table_path = dir.path().join("hot.csv");
+    let png = dir.path().join("hot.png");
+    let o = frontier(&["hotspots", SYNTH, "-q", "-o", table_path.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let t = table(&std::fs::read(&table_path).unwrap());
+    let hot99 = t.iter().filter(|r| r["gi_class"] == "hot 99%").count();
+    assert!(hot99 > 0, "the synthetic events have a 99% hot spot");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        table_path.to_str().unwrap(),
+        "--column",
+        "gi_class",
+        "-o",
+        png.to_str().unwrap(),
+        "--size",
+        "800x700",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let img = tiny_skia::Pixmap::load_png(&png).unwrap();
+    let has = |rgb: [u8; 3]| {
+        img.pixels()
+            .iter()
+            .any(|p| [p.red(), p.green(), p.blue()] == rgb && p.alpha() == 255)
+    };
+    assert!(has([0xb2, 0x18, 0x2b]), "hot 99% fill");
+    assert!(has([0xee, 0xee, 0xee]), "not significant fill");
+}

@@ -103,6 +103,7 @@ fn golden_points_and_choropleth() {
                 palette: "blues".into(),
                 percent: false,
                 breaks: None,
+                categories: None,
             }),
             ..small("balochistan")
         },

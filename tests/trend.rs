@@ -273,3 +273,56 @@ fn bad_settings_and_rows_are_clear_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("no-such-layer"), "{}", err(&o));
 }
+
+/// The chart: its size, the bars' colour, the split's dashed line at the
+/// date's place between the first and last bar, and the fitted line.
+#[test]
+fn the_chart_marks_the_split_and_the_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("trend.png");
+    let o = frontier(&[
+        "trend",
+        SYNTH,
+        "--split",
+        "2021-08-15",
+        "--chart",
+        png.to_str().unwrap(),
+        "--chart-size",
+        "1200x700",
+        "-o",
+        dir.path().join("t.csv").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let pm = tiny_skia::Pixmap::load_png(&png).unwrap();
+    assert_eq!((pm.width(), pm.height()), (1200, 700));
+    let px = |x: u32, y: u32| {
+        let p = pm.pixel(x, y).unwrap();
+        [p.red(), p.green(), p.blue()]
+    };
+    let count = |rgb: [u8; 3]| {
+        pm.pixels()
+            .iter()
+            .filter(|p| [p.red(), p.green(), p.blue()] == rgb)
+            .count()
+    };
+    assert!(count([0x9f, 0xb7, 0xcc]) > 10_000, "bars");
+    assert!(count([0xc0, 0x39, 0x2b]) > 500, "fitted lines");
+    // The split: a column of dark dashes; its place between the plot's
+    // ends matches the date's between 1 Jan 2019 and 1 Jan 2026.
+    let dark_in = |x: u32| {
+        (100..650)
+            .filter(|&y| px(x, y) == [0x22, 0x22, 0x22])
+            .count()
+    };
+    let split_x = (0..1200).max_by_key(|&x| dark_in(x)).unwrap();
+    assert!(dark_in(split_x) > 150, "a dashed line");
+    let bars: Vec<u32> = (0..1200)
+        .filter(|&x| (100..650).any(|y| px(x, y) == [0x9f, 0xb7, 0xcc]))
+        .collect();
+    let (first, last) = (*bars.first().unwrap() as f64, *bars.last().unwrap() as f64);
+    let want = (957.0 / 2557.0) * (last - first) + first;
+    assert!(
+        (split_x as f64 - want).abs() < 6.0,
+        "split at x = {split_x}, expected about {want}"
+    );
+}

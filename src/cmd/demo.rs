@@ -4,13 +4,17 @@
 
 use super::CmdError;
 use frontier::Catalogue;
+use frontier::hotspots::{Areas, Options as HotspotOptions, hotspots};
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::query::DistanceIndex;
+use frontier::render::HOTSPOT_CLASSES;
+use frontier::render::chart::{self, ChartSpec, chart};
 use frontier::render::classify::{Method, breaks};
 use frontier::render::side_by_side;
 use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
 use frontier::summary::{Group, Grouping, Options, Tally, summarize};
 use frontier::synth::Synth;
+use frontier::trend::{Grouping as TrendGrouping, Options as TrendOptions, trend};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tiny_skia::Pixmap;
@@ -158,6 +162,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             palette: "ylorrd".into(),
             percent: false,
             breaks: None,
+            categories: None,
         }),
         sources: vec![credit.clone()],
         ..Default::default()
@@ -188,6 +193,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 palette: "ylorrd".into(),
                 percent: false,
                 breaks: Some(shared.clone()),
+                categories: None,
             }),
             sources: vec!["synthetic data".into()],
             ..Default::default()
@@ -261,6 +267,93 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         ..Default::default()
     })?;
     save(&map.pixmap, &args.out.join("08-refugees-density.png"))?;
+
+    // 9. The monthly trend in KP and Balochistan, split at 15 August 2021.
+    let split = frontier::synth::split_date();
+    let mut src = PointSource::open(&ev, &opts)?;
+    let t = trend(
+        &mut src,
+        TrendGrouping::Areas(Grouping::Provinces),
+        TrendOptions {
+            split: Some(split),
+            ..Default::default()
+        },
+    )?;
+    let only = ["Khyber Pakhtunkhwa".to_string(), "Balochistan".to_string()];
+    let pm = chart(&ChartSpec {
+        size: (1600, 800),
+        title: "Synthetic events per month: Khyber Pakhtunkhwa and Balochistan".into(),
+        subtitle: Some(format!(
+            "{} synthetic events; split at 15 August 2021, fitted by a segmented quasi-Poisson regression (frontier trend)",
+            frontier::output::thousands(n as i64)
+        )),
+        y_label: "events per month".into(),
+        period: t.period,
+        panels: chart::panels(&t, 12, &only),
+        split: Some(split),
+        sources: vec!["synthetic data (frontier synth)".into()],
+    })?;
+    save(&pm, &args.out.join("09-trend-kp-balochistan.png"))?;
+
+    // 10. Hot spots before and after, side by side.
+    let mut src = PointSource::open(&ev, &opts)?;
+    let h = hotspots(
+        &mut src,
+        Areas::Polygons(Grouping::Districts),
+        HotspotOptions {
+            split: Some(split),
+            ..Default::default()
+        },
+    )?;
+    let Some((_, before, after)) = &h.split else {
+        unreachable!("a split was asked for")
+    };
+    let classes = |a: &frontier::hotspots::Analysis| -> BTreeMap<String, Option<f64>> {
+        h.areas
+            .iter()
+            .zip(&a.classes)
+            .map(|(area, c)| {
+                let i = HOTSPOT_CLASSES.iter().position(|(n, _)| n == c);
+                (area.name.clone(), i.map(|i| i as f64))
+            })
+            .collect()
+    };
+    let panel = |values: BTreeMap<String, Option<f64>>, title: &str| {
+        render(&MapSpec {
+            size: (1000, 1100),
+            extent: kp_bal.clone(),
+            title: Some(title.into()),
+            subtitle: Some(
+                "Getis–Ord Gi* of synthetic events per district, queen neighbours".into(),
+            ),
+            choropleth: Some(Choropleth {
+                layer: districts.clone(),
+                values,
+                title: "Hot and cold spots (FDR)".into(),
+                classes: 7,
+                method: Method::Quantile,
+                palette: "ylorrd".into(),
+                percent: false,
+                breaks: None,
+                categories: Some(
+                    HOTSPOT_CLASSES
+                        .iter()
+                        .map(|(n, c)| (n.to_string(), *c))
+                        .collect(),
+                ),
+            }),
+            sources: vec!["synthetic data".into()],
+            ..Default::default()
+        })
+    };
+    let (a, b) = (
+        panel(classes(before), "Hot spots before 15 August 2021")?,
+        panel(classes(after), "Hot spots from 15 August 2021")?,
+    );
+    save(
+        &side_by_side(&[a.pixmap, b.pixmap])?,
+        &args.out.join("10-hotspots-before-after.png"),
+    )?;
 
     // The per-district summary.
     println!();

@@ -6,7 +6,7 @@ use frontier::render::classify::Method;
 use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
 use std::path::{Path, PathBuf};
 
-fn size_arg(s: &str) -> Result<(u32, u32), String> {
+pub(super) fn size_arg(s: &str) -> Result<(u32, u32), String> {
     let (a, b) = s
         .split_once(['x', 'X'])
         .ok_or_else(|| format!("{s:?}: give WIDTHxHEIGHT, e.g. 1600x1200"))?;

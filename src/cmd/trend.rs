@@ -46,6 +46,18 @@ pub struct Args {
     /// Output file (default, or `-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also draw the series as a chart (PNG): bars per period, the split and the fitted segments marked; small multiples when grouped (the 12 groups with the most events).
+    #[arg(long, value_name = "FILE.png")]
+    chart: Option<PathBuf>,
+    /// The chart's size in pixels.
+    #[arg(long, default_value = "1600x1000", value_parser = super::render::size_arg, value_name = "WxH")]
+    chart_size: (u32, u32),
+    /// The groups to chart, in this order (default: those with events, at most 12).
+    #[arg(long, value_name = "NAME,NAME,...", value_delimiter = ',')]
+    chart_groups: Vec<String>,
+    /// The chart's title (default: what is counted, per what period, by what).
+    #[arg(long, value_name = "TEXT")]
+    title: Option<String>,
     /// Say nothing on stderr unless something was left out.
     #[arg(short, long)]
     quiet: bool,
@@ -73,6 +85,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     files
         .main_output("-o", args.output.as_deref())
         .output("--rejects", args.rejects.as_deref())
+        .output("--chart", args.chart.as_deref())
         .check()?;
     let mut held: Option<Layer> = None;
     let by = match (&args.group, column) {
@@ -94,6 +107,9 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     } else {
         t.series_table()
     };
+    if let Some(path) = &args.chart {
+        draw_chart(&t, &args, path)?;
+    }
     let mut out = super::Sink::open(args.output.as_deref())?;
     write_table_exact(&mut out, args.format, &cols, &rows)?;
     let counted = format!(
@@ -136,4 +152,70 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         );
     }
     Ok(())
+}
+
+/// The chart of the series (at most 12 panels: the groups with the most
+/// events).
+fn draw_chart(
+    t: &frontier::trend::Trend,
+    args: &Args,
+    path: &std::path::Path,
+) -> Result<(), CmdError> {
+    use frontier::render::chart::{ChartSpec, chart, panels};
+    let max = 12;
+    for g in &args.chart_groups {
+        if !t.series.iter().any(|s| &s.name == g) {
+            return Err(CmdError::Usage(format!(
+                "--chart-groups: no group {g:?} (groups: {})",
+                t.series
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let panels = panels(t, max, &args.chart_groups);
+    let period = t.period.name();
+    let by = t.key.as_ref().map_or(String::new(), |k| format!(" by {k}"));
+    let window = match (t.spans.first(), t.spans.last()) {
+        (Some(a), Some(b)) => format!(", {} to {}", a.start, b.end),
+        _ => String::new(),
+    };
+    let mut subtitle = vec![format!("Events per {period}{window}")];
+    if args.chart_groups.is_empty() && panels.len() < t.series.len() {
+        subtitle.push(format!(
+            "the {} of {} groups with the most events",
+            panels.len(),
+            t.series.len()
+        ));
+    }
+    if let Some(s) = t.split {
+        subtitle.push(format!("split at {s}; fitted: segmented quasi-Poisson regression with 95% intervals in the table"));
+    }
+    let source = if args.points == "-" {
+        "standard input".to_string()
+    } else {
+        std::path::Path::new(&args.points)
+            .file_name()
+            .map_or(args.points.clone(), |f| f.to_string_lossy().into_owned())
+    };
+    let spec = ChartSpec {
+        size: args.chart_size,
+        title: args
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Events per {period}{by}")),
+        subtitle: Some(subtitle.join(" · ")),
+        y_label: format!("events per {period}"),
+        period: t.period,
+        panels,
+        split: t.split,
+        sources: vec![source],
+    };
+    let pm = chart(&spec)?;
+    let png = pm
+        .encode_png()
+        .map_err(|e| CmdError::Usage(format!("encoding PNG: {e}")))?;
+    super::write_whole(path, &png)
 }

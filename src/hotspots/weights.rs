@@ -63,7 +63,10 @@ impl std::fmt::Display for Weights {
     }
 }
 
-fn key(c: Coord) -> (u64, u64) {
+/// A point's exact bits.
+type Key = (u64, u64);
+
+fn key(c: Coord) -> Key {
     // -0.0 and 0.0 are the same point.
     ((c.x + 0.0).to_bits(), (c.y + 0.0).to_bits())
 }
@@ -82,7 +85,7 @@ fn rings(g: &Geometry) -> Vec<&geo::LineString> {
 /// Neighbours by shared boundaries: a shared vertex (queen) or a shared
 /// edge, its two ends in either order (rook).
 pub fn contiguity(areas: &[&Geometry], rook: bool) -> Vec<Vec<usize>> {
-    let mut at: HashMap<((u64, u64), (u64, u64)), Vec<usize>> = HashMap::new();
+    let mut at: HashMap<(Key, Key), Vec<usize>> = HashMap::new();
     for (i, g) in areas.iter().enumerate() {
         for ring in rings(g) {
             if rook {

@@ -11,6 +11,9 @@ pub(super) fn draw_choropleth(
     legend: &mut Vec<Entry>,
 ) -> Result<()> {
     let id = Transform::identity();
+    if let Some(cats) = &ch.categories {
+        return draw_categories(pm, view, ch, cats, legend);
+    }
     let vals: Vec<f64> = ch.values.values().filter_map(|v| *v).collect();
     let b = ch
         .breaks
@@ -50,6 +53,44 @@ pub(super) fn draw_choropleth(
             *colour,
             format!("{} – {}", human(lo, ch.percent), human(hi, ch.percent)),
         ));
+    }
+    if any_no_data {
+        legend.push(Entry::Hatched("No data".into()));
+    }
+    Ok(())
+}
+
+/// Fill the features of `ch` by category; the legend lists every category
+/// in order (so panels side by side share one).
+fn draw_categories(
+    pm: &mut Pixmap,
+    view: &View,
+    ch: &Choropleth,
+    cats: &[(String, u32)],
+    legend: &mut Vec<Entry>,
+) -> Result<()> {
+    let id = Transform::identity();
+    let hatch_pm = hatch();
+    let mut any_no_data = false;
+    for f in &ch.layer.features {
+        let Some(name) = f.name() else { continue };
+        let Some(v) = ch.values.get(name) else {
+            continue;
+        };
+        let Some(path) = geometry_path(view, &f.geometry) else {
+            continue;
+        };
+        match v.and_then(|i| cats.get(i as usize)) {
+            Some((_, c)) => pm.fill_path(&path, &paint(*c, 1.0), FillRule::EvenOdd, id, None),
+            None => {
+                any_no_data = true;
+                pm.fill_path(&path, &hatched(&hatch_pm), FillRule::EvenOdd, id, None);
+            }
+        }
+    }
+    legend.push(Entry::Header(ch.title.clone()));
+    for (name, colour) in cats {
+        legend.push(Entry::Fill(*colour, name.clone()));
     }
     if any_no_data {
         legend.push(Entry::Hatched("No data".into()));

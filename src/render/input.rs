@@ -129,25 +129,13 @@ impl Choropleth {
                 columns: headers.clone(),
             })?;
         let layer = Catalogue::shared(layer_name)?.clone();
-        let mut values = BTreeMap::new();
-        let mut no_data = 0;
+        let mut cells: Vec<(String, u64, String)> = Vec::new();
         for rec in r.records() {
             let rec = rec.map_err(csv_err)?;
             let name = rec.get(0).unwrap_or("").to_string();
             if name == crate::summary::OUTSIDE {
                 continue;
             }
-            let t = rec.get(ci).unwrap_or("").trim();
-            let v = if t.is_empty() {
-                None
-            } else {
-                Some(t.parse::<f64>().map_err(|_| Error::Row {
-                    origin: origin.to_string(),
-                    line: rec.position().map_or(0, |p| p.line()),
-                    column: column.to_string(),
-                    message: format!("not a number: {t:?}"),
-                })?)
-            };
             if layer.feature(&name).is_none() {
                 return Err(Error::Input {
                     origin: origin.to_string(),
@@ -157,6 +145,49 @@ impl Choropleth {
                     ),
                 });
             }
+            let line = rec.position().map_or(0, |p| p.line());
+            cells.push((name, line, rec.get(ci).unwrap_or("").trim().to_string()));
+        }
+        // Categories when some cell is text that is not a number: the
+        // hot-spot classes in their own order and palette, other text in
+        // alphabetical order and the categorical palette.
+        let is_text = |t: &str| !t.is_empty() && t.parse::<f64>().is_err();
+        let categories: Option<Vec<(String, u32)>> =
+            cells.iter().any(|c| is_text(&c.2)).then(|| {
+                let present: std::collections::BTreeSet<&str> = cells
+                    .iter()
+                    .map(|c| c.2.as_str())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                if present
+                    .iter()
+                    .all(|t| super::HOTSPOT_CLASSES.iter().any(|(n, _)| n == t))
+                {
+                    super::HOTSPOT_CLASSES
+                        .iter()
+                        .map(|(n, c)| (n.to_string(), *c))
+                        .collect()
+                } else {
+                    present
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (t.to_string(), CATEGORICAL[i % CATEGORICAL.len()]))
+                        .collect()
+                }
+            });
+        let mut values = BTreeMap::new();
+        let mut no_data = 0;
+        for (name, line, t) in cells {
+            let v = match &categories {
+                _ if t.is_empty() => None,
+                Some(cats) => cats.iter().position(|(n, _)| *n == t).map(|i| i as f64),
+                None => Some(t.parse::<f64>().map_err(|_| Error::Row {
+                    origin: origin.to_string(),
+                    line,
+                    column: column.to_string(),
+                    message: format!("not a number: {t:?}"),
+                })?),
+            };
             // NaN and infinity are no data, never a class.
             let v = v.filter(|x| x.is_finite());
             no_data += usize::from(v.is_none());
@@ -166,12 +197,23 @@ impl Choropleth {
             Choropleth {
                 layer,
                 values,
-                title: column.replace('_', " "),
+                title: if categories.as_ref().is_some_and(|c| {
+                    c.len() == super::HOTSPOT_CLASSES.len() && c[0].0 == super::HOTSPOT_CLASSES[0].0
+                }) {
+                    let when = column
+                        .strip_prefix("gi_class")
+                        .unwrap_or("")
+                        .replace('_', " ");
+                    format!("Hot and cold spots{when} (Gi*, FDR)")
+                } else {
+                    column.replace('_', " ")
+                },
                 classes,
                 method,
                 palette: palette.to_string(),
                 percent: column == "share" || column.ends_with("_share"),
                 breaks: None,
+                categories,
             },
             no_data,
         ))

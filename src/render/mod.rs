@@ -9,6 +9,7 @@
 //! equator); the same input gives the same bytes.
 
 mod base;
+pub mod chart;
 mod choropleth;
 pub mod classify;
 mod density;
@@ -226,7 +227,24 @@ pub struct Choropleth {
     pub percent: bool,
     /// Fixed breaks (to compare panels); otherwise computed by `method`.
     pub breaks: Option<Vec<f64>>,
+    /// A column of categories instead of numbers: each category's name
+    /// and colour, in legend order; [`Choropleth::values`] then hold each
+    /// feature's category as an index into this list.
+    pub categories: Option<Vec<(String, u32)>>,
 }
+
+/// The classes of `frontier hotspots` (`gi_class`), hot to cold, in a
+/// diverging red–blue palette (ColorBrewer RdBu) with a neutral grey for
+/// areas that are not significant.
+pub const HOTSPOT_CLASSES: [(&str, u32); 7] = [
+    ("hot 99%", 0xb2182b),
+    ("hot 95%", 0xef8a62),
+    ("hot 90%", 0xfddbc7),
+    ("not significant", 0xeeeeee),
+    ("cold 90%", 0xd1e5f0),
+    ("cold 95%", 0x67a9cf),
+    ("cold 99%", 0x2166ac),
+];
 
 /// Everything a map shows.
 #[derive(Debug, Clone)]

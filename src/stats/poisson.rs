@@ -131,7 +131,7 @@ pub fn fit(x: &[Vec<f64>], y: &[f64], offset: &[f64]) -> Result<Fit, FitError> {
             eta[i] = offset[i] + x[i].iter().zip(&beta).map(|(a, b)| a * b).sum::<f64>();
             mu[i] = eta[i].exp();
         }
-        if beta.iter().any(|b| !b.is_finite()) || mu.iter().any(|m| !(*m > 0.0)) {
+        if beta.iter().any(|b| !b.is_finite()) || mu.iter().any(|m| m.is_nan() || *m <= 0.0) {
             return Err(FitError::Singular);
         }
         let next = deviance(y, &mu);
@@ -204,7 +204,7 @@ fn cholesky(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
             if i == j {
                 // Relative to the diagonal, so a column that is (nearly) a
                 // combination of the others is refused.
-                if !(s > 1e-12 * a[i][i].abs()) {
+                if s.is_nan() || s <= 1e-12 * a[i][i].abs() {
                     return None;
                 }
                 l[i][i] = s.sqrt();

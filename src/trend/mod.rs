@@ -109,6 +109,8 @@ pub struct Its {
     pub scale: f64,
     /// Spans fitted.
     pub periods: usize,
+    /// Number of the period holding the split (t₀).
+    pub t0: usize,
     /// Fitted events per span.
     pub fitted: Vec<f64>,
 }
@@ -481,6 +483,7 @@ fn its(spans: &[Span], counts: &[u64]) -> std::result::Result<Its, String> {
         trend_change: f.coefficients[3],
         scale: f.scale,
         periods: f.n,
+        t0: t0 as usize,
         fitted: f.fitted,
     })
 }
