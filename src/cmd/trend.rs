@@ -53,7 +53,12 @@ pub struct Args {
     #[arg(long, default_value = "1600x1000", value_parser = super::render::size_arg, value_name = "WxH")]
     chart_size: (u32, u32),
     /// The groups to chart, in this order (default: those with events, at most 12).
-    #[arg(long, value_name = "NAME,NAME,...", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "NAME,NAME,...",
+        value_delimiter = ',',
+        requires = "chart"
+    )]
     chart_groups: Vec<String>,
     /// The chart's title (default: what is counted, per what period, by what).
     #[arg(long, value_name = "TEXT")]

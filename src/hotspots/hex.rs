@@ -66,13 +66,28 @@ impl Laea {
         (self.q(phi) / self.qp).clamp(-1.0, 1.0).asin()
     }
 
-    /// Geodetic latitude from authalic (series 3-18).
+    /// Geodetic latitude from authalic: the series (3-18), then Newton's
+    /// steps on q (3-16) to full precision.
     fn phi(&self, beta: f64) -> f64 {
-        let (e2, e4) = (self.e2, self.e2 * self.e2);
+        let (e, e2) = (self.e, self.e2);
+        let e4 = e2 * e2;
         let e6 = e4 * e2;
-        beta + (e2 / 3.0 + 31.0 * e4 / 180.0 + 517.0 * e6 / 5040.0) * (2.0 * beta).sin()
+        let mut phi = beta
+            + (e2 / 3.0 + 31.0 * e4 / 180.0 + 517.0 * e6 / 5040.0) * (2.0 * beta).sin()
             + (23.0 * e4 / 360.0 + 251.0 * e6 / 3780.0) * (4.0 * beta).sin()
-            + (761.0 * e6 / 45360.0) * (6.0 * beta).sin()
+            + (761.0 * e6 / 45360.0) * (6.0 * beta).sin();
+        let q = self.qp * beta.sin();
+        for _ in 0..2 {
+            let (s, c) = phi.sin_cos();
+            if c.abs() < 1e-12 {
+                break;
+            }
+            let w = 1.0 - e2 * s * s;
+            phi += w * w / (2.0 * c)
+                * (q / (1.0 - e2) - s / w
+                    + (1.0 / (2.0 * e)) * ((1.0 - e * s) / (1.0 + e * s)).ln());
+        }
+        phi
     }
 
     /// Projected metres.

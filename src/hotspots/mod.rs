@@ -242,8 +242,8 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
                     param: Param::Areas,
                     value: format!("hex:{km}"),
                     expected: format!(
-                        "about {:.0} hexagons over the points' extent, more than 200,000: choose a longer edge",
-                        c.grid.count_over(c.min, c.max)
+                        "about {} hexagons over the points' extent, more than 200,000: choose a longer edge",
+                        crate::output::thousands(c.grid.count_over(c.min, c.max) as i64)
                     ),
                 });
             }

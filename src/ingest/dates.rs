@@ -7,6 +7,23 @@ use chrono::NaiveDate;
 /// or `15/08/2021` (day first). `None` if it is none of these.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
+    // The common case first, without a format parser: `YYYY-MM-DD`,
+    // alone or followed by a time.
+    let b = t.as_bytes();
+    if b.len() >= 10
+        && (b.len() == 10 || matches!(b[10], b'T' | b' '))
+        && b[4] == b'-'
+        && b[7] == b'-'
+    {
+        let num = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |a, &c| {
+                c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
     if t.len() >= 10
         && let Some(head) = t.get(..10)
         && let Ok(d) = NaiveDate::parse_from_str(head, "%Y-%m-%d")

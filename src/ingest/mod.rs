@@ -214,7 +214,18 @@ impl Line {
 
     /// Field `i`, if there is one.
     pub fn get(&self, i: usize) -> Option<&str> {
-        self.as_str().split(self.shared.delimiter as char).nth(i)
+        // The delimiter is ASCII, so its positions are character
+        // boundaries.
+        let s = self.as_str();
+        let ends = memchr::memchr_iter(self.shared.delimiter, s.as_bytes()).chain([s.len()]);
+        let mut start = 0;
+        for (k, end) in ends.enumerate() {
+            if k == i {
+                return Some(&s[start..end]);
+            }
+            start = end + 1;
+        }
+        None
     }
 }
 

@@ -42,7 +42,23 @@ pub fn write_table_exact(
     cols: &[String],
     rows: &[Map<String, Value>],
 ) -> std::io::Result<()> {
-    write_table_rounded(out, format, cols, rows, |r| r.clone())
+    write_table_rounded(out, format, cols, rows, whole_numbers)
+}
+
+/// Whole numbers held as floats written as integers (`25`, not `25.0`);
+/// every other number as it is.
+fn whole_numbers(r: &Map<String, Value>) -> Map<String, Value> {
+    r.iter()
+        .map(|(k, v)| {
+            let v = match v.as_f64() {
+                Some(x) if v.is_f64() && x.fract() == 0.0 && x.abs() < 1e15 => {
+                    Value::from(x as i64)
+                }
+                _ => v.clone(),
+            };
+            (k.clone(), v)
+        })
+        .collect()
 }
 
 fn write_table_rounded(

@@ -35,7 +35,8 @@ pub struct LocalG {
     pub p_sim: Option<f64>,
 }
 
-/// Gi* for every area: `y` per area (counts or sums, not all equal),
+/// Gi* for every area: `y` per area (counts or sums; when all are equal,
+/// z, p and the pseudo p-value are undefined: NaN and `None`),
 /// `neighbours` binary and without the area itself. With `permutations`
 /// above 0, each area's value is held while the others are drawn at
 /// random (without replacement) into its neighbourhood that many times;
@@ -52,9 +53,19 @@ pub fn local_g_star(
     let total: f64 = y.iter().sum();
     let mean = total / nf;
     let variance = y.iter().map(|v| v * v).sum::<f64>() / nf - mean * mean;
+    // Equal values everywhere (no events at all, say): nothing stands out.
+    let constant = variance.is_nan() || variance <= 1e-12 * mean * mean || total == 0.0;
     (0..n)
         .into_par_iter()
         .map(|i| {
+            if constant {
+                return LocalG {
+                    g: if total == 0.0 { f64::NAN } else { y[i] / total },
+                    z: f64::NAN,
+                    p: f64::NAN,
+                    p_sim: None,
+                };
+            }
             let nb = &neighbours[i];
             let g = (y[i] + nb.iter().map(|&j| y[j]).sum::<f64>()) / total;
             let c = (nb.len() + 1) as f64;

@@ -612,7 +612,7 @@ impl Trend {
                     .map(|r| {
                         let mut r = r.clone();
                         if let Some(k) = &self.key {
-                            r.remove(k);
+                            r.shift_remove(k);
                         }
                         Value::Object(r)
                     })
