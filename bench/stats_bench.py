@@ -88,7 +88,7 @@ def main():
     with open(ROOT / "bench" / "STATS-RESULTS.md", "w") as f:
         f.write(f"# `trend` and `hotspots` on {N:,} events\n\n")
         f.write(
-            "Synthetic events (`frontier synth --slim`, 5 columns), best of three, "
+            f"Synthetic events (`frontier synth --slim`, {len(open(csv).readline().split(','))} columns), best of three, "
             "this 2-core machine, written by `bench/stats_bench.py`. Peak memory is the "
             "frontier process's.\n\n"
         )

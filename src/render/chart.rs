@@ -31,7 +31,8 @@ pub struct ChartSpec {
     pub title: String,
     /// Subtitle.
     pub subtitle: Option<String>,
-    /// Y axis label, e.g. `Events per month`.
+    /// The y axis's quantity and unit, e.g. `events per month` (over each
+    /// panel, and in the legend).
     pub y_label: String,
     /// Period length, for the fitted lines' time scale.
     pub period: crate::trend::Period,
@@ -257,7 +258,7 @@ pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
         let (c, r) = (k % cols, k / cols);
         let cx = 8.0 + c as f32 * cell_w;
         let cy = top + r as f32 * cell_h;
-        let title_h = if n > 1 { tick_size * 1.6 } else { 0.0 };
+        let title_h = tick_size * 1.6;
         let left = cx + label_w + 14.0;
         let right = cx + cell_w - 12.0;
         let plot_top = cy + title_h + 8.0;
@@ -277,6 +278,18 @@ pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
                 None,
             );
         }
+        // The y axis's quantity and unit, over the plot's right end.
+        let (uw, _) = text::measure(&spec.y_label, tick_size, Weight::Regular);
+        text::draw(
+            &mut pm,
+            &spec.y_label,
+            right - uw,
+            cy + 4.0,
+            tick_size,
+            Weight::Regular,
+            MUTED,
+            None,
+        );
         let xp = |d: NaiveDate| left + (right - left) * (d - x0).num_days() as f32 / span_days;
         let yp = |v: f64| plot_bottom - (plot_bottom - plot_top) * (v / ytop) as f32;
         // Grid lines and y labels.
@@ -336,7 +349,7 @@ pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
                 let (tw, _) = text::measure(&s, tick_size, Weight::Regular);
                 // Years label the year's middle when it is shown whole.
                 let lx = if years { x + 4.0 } else { x - tw / 2.0 };
-                if lx > last_label_end + 6.0 && lx + tw <= right + 30.0 {
+                if lx > last_label_end + 6.0 && lx + tw <= right {
                     text::draw(
                         &mut pm,
                         &s,

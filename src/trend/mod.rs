@@ -32,9 +32,10 @@ use crate::ingest::{Batch, Cell, PointSource, Reject, Schema, named_column};
 use crate::stats::poisson::{self, Coefficient};
 use crate::stats::rate::{RateComparison, compare_rates};
 use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, admit, walk_batch};
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// What a series is grouped by.
 #[derive(Debug, Clone, Copy)]
@@ -161,6 +162,45 @@ pub struct Trend {
     pub account: Account,
 }
 
+/// A group and a day in one word, for the per-day tallies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct DayKey(u64);
+
+impl DayKey {
+    fn new(group: usize, day: NaiveDate) -> DayKey {
+        DayKey(((group as u64) << 32) | u64::from(day.num_days_from_ce() as u32))
+    }
+
+    fn get(self) -> (usize, NaiveDate) {
+        let day =
+            NaiveDate::from_num_days_from_ce_opt(self.0 as u32 as i32).expect("a day made by new");
+        ((self.0 >> 32) as usize, day)
+    }
+}
+
+/// A hasher for [`DayKey`]s: one multiplication (Fibonacci hashing); the
+/// keys are not chosen by an adversary, so SipHash's cost buys nothing.
+#[derive(Default)]
+struct DayHasher(u64);
+
+impl std::hash::Hasher for DayHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0 ^ x)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
+    }
+}
+
 enum Placer {
     All,
     Areas(PolygonIndex),
@@ -182,7 +222,7 @@ pub struct Trender {
     names: Vec<String>,
     by_text: HashMap<String, usize>,
     /// (group, day) → events and value sum.
-    days: HashMap<(usize, NaiveDate), (u64, f64)>,
+    days: HashMap<DayKey, (u64, f64), BuildHasherDefault<DayHasher>>,
     account: Account,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
@@ -225,7 +265,7 @@ impl Trender {
             placer,
             names,
             by_text: HashMap::new(),
-            days: HashMap::new(),
+            days: HashMap::default(),
             account: Account::default(),
             first: None,
             last: None,
@@ -306,7 +346,7 @@ impl Trender {
                 })
             }
         };
-        let e = self.days.entry((g, d)).or_default();
+        let e = self.days.entry(DayKey::new(g, d)).or_default();
         e.0 += 1;
         e.1 += f.value;
     }
@@ -360,7 +400,8 @@ impl Trender {
                 test: None,
             })
             .collect();
-        for (&(g, d), &(n, v)) in &self.days {
+        for (key, &(n, v)) in &self.days {
+            let (g, d) = key.get();
             let k = spans.partition_point(|s| s.start <= d) - 1;
             let s = &mut series[rank[g]];
             s.counts[k] += n;
