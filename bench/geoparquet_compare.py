@@ -17,8 +17,9 @@ Run after bench/compare.sh (which builds frontier and bench/.venv):
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from timing import timed
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "work"
@@ -34,19 +35,6 @@ def duckdb_spatial():
     con = duckdb.connect(config={"allow_unsigned_extensions": "true"})
     con.load_extension(str(sorted(base.rglob("*.duckdb_extension"))[0]))
     return con
-
-
-def timed(cmd):
-    """Best of three: (seconds, peak RSS MB)."""
-    best = (float("inf"), 0.0)
-    for _ in range(3):
-        t = time.perf_counter()
-        r = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True, check=True)
-        s = time.perf_counter() - t
-        rss = int(r.stderr.strip().splitlines()[-1]) / 1024
-        if s < best[0]:
-            best = (s, rss)
-    return best
 
 
 def main():

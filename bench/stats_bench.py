@@ -17,27 +17,12 @@ import sys
 import time
 from pathlib import Path
 
+from timing import timed
+
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "work"
 FRONTIER = str(ROOT / "target" / "release" / "frontier")
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000_000
-
-
-def timed(cmd, shell=False):
-    """Best of three: (seconds, peak RSS MB of the frontier process)."""
-    best = (float("inf"), 0.0)
-    for _ in range(3):
-        t = time.perf_counter()
-        if shell:
-            full = ["/bin/sh", "-c", cmd.replace("FRONTIER", f"/usr/bin/time -f %M {FRONTIER}")]
-        else:
-            full = ["/usr/bin/time", "-f", "%M", *cmd]
-        r = subprocess.run(full, capture_output=True, text=True, check=True)
-        s = time.perf_counter() - t
-        rss = int(r.stderr.strip().splitlines()[-1]) / 1024
-        if s < best[0]:
-            best = (s, rss)
-    return best
 
 
 def main():
@@ -66,7 +51,7 @@ def main():
     ]
     rows = []
     for name, cmd in runs:
-        s, rss = timed(cmd, shell=isinstance(cmd, str))
+        s, rss = timed(cmd, FRONTIER)
         rows.append((name, s, rss))
         print(f"{name}: {s:.2f} s, {rss:.0f} MB", flush=True)
     hexes = sum(1 for _ in open(out)) - 1

@@ -31,18 +31,9 @@ pub struct Args {
     /// Sum this column (e.g. fatalities) instead of counting events.
     #[arg(long, value_name = "COL")]
     value: Option<String>,
-    /// Keep points on or after this date.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    from: Option<chrono::NaiveDate>,
-    /// Keep points on or before this date.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    to: Option<chrono::NaiveDate>,
     /// Hot spots before (earlier than) and after (on or later than) this date, side by side, and which areas became or stopped being hot.
     #[arg(long, value_parser = date_arg, value_name = "DATE")]
     split: Option<chrono::NaiveDate>,
-    /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
-    #[arg(long, value_name = "N")]
-    max_precision: Option<u32>,
     /// Conditional permutations for the pseudo p-value gi_p_sim (0: none).
     #[arg(long, default_value_t = 999, value_name = "N")]
     permutations: usize,
@@ -50,22 +41,14 @@ pub struct Args {
     #[arg(long, default_value_t = 12345, value_name = "N")]
     seed: u64,
     #[command(flatten)]
+    window: super::summarize::Window,
+    #[command(flatten)]
     reading: super::points::Reading,
-    /// With --skip-invalid: write rejected rows to this CSV.
-    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
-    rejects: Option<PathBuf>,
-    /// Output format: csv, md or json (an object with Moran's I and the rows).
-    #[arg(long, value_parser = super::named::<TableFormat>(), default_value = "csv")]
-    format: TableFormat,
-    /// Output file (default, or `-`: standard output).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: super::summarize::TableOut,
     /// Also write the areas (polygons or hexagons) with the results as GeoJSON, for a GIS.
     #[arg(long, value_name = "FILE.geojson")]
     geojson: Option<PathBuf>,
-    /// Say nothing on stderr unless something was left out.
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 /// `hex:KM`, if `by` is one.
@@ -102,8 +85,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         files = files.layer("--by", grouping_layer(&args.by));
     }
     files
-        .main_output("-o", args.output.as_deref())
-        .output("--rejects", args.rejects.as_deref())
+        .main_output("-o", args.out.output.as_deref())
+        .output("--rejects", args.out.rejects.as_deref())
         .output("--geojson", args.geojson.as_deref())
         .check()?;
     let mut held: Option<Layer> = None;
@@ -121,10 +104,10 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let opts = Options {
         weights: args.weights,
         value: args.value.clone(),
-        from: args.from,
-        to: args.to,
+        from: args.window.from,
+        to: args.window.to,
         split: args.split,
-        max_precision: args.max_precision,
+        max_precision: args.window.max_precision,
         permutations: args.permutations,
         seed: args.seed,
     };
@@ -139,12 +122,12 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         }
         None => None,
     };
-    let mut out = super::Sink::open(args.output.as_deref())?;
-    if args.format == TableFormat::Json {
+    let mut out = super::Sink::open(args.out.output.as_deref())?;
+    if args.out.format == TableFormat::Json {
         serde_json::to_writer_pretty(&mut out, &h.to_json(rows)).map_err(std::io::Error::other)?;
         std::io::Write::write_all(&mut out, b"\n")?;
     } else {
-        write_table_exact(&mut out, args.format, &cols, &rows)?;
+        write_table_exact(&mut out, args.out.format, &cols, &rows)?;
     }
     if let Some(g) = geojson {
         g.finish()?;
@@ -153,11 +136,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         out,
         &h.account,
         &schema,
-        args.rejects.as_deref(),
+        args.out.rejects.as_deref(),
         &format!("{} in no {}", h.outside, h.key),
-        args.quiet,
+        args.out.quiet,
     )?;
-    if !args.quiet {
+    if !args.out.quiet {
         let lines = match (&h.whole, &h.split) {
             (Some(w), _) => vec![moran_line("", w)],
             (_, Some((_, b, a))) => vec![moran_line(" before", b), moran_line(" after", a)],

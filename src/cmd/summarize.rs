@@ -35,6 +35,37 @@ fn bands_arg(s: &str) -> Result<Bands, String> {
     Ok(Bands(v))
 }
 
+/// The date window and the precision filter the table commands share.
+#[derive(Debug, clap::Args)]
+pub struct Window {
+    /// Keep points on or after this date.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Keep points on or before this date.
+    #[arg(long, value_parser = date_arg, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
+    #[arg(long, value_name = "N")]
+    pub max_precision: Option<u32>,
+}
+
+/// Where a table command writes: the table, the rejects, the account.
+#[derive(Debug, clap::Args)]
+pub struct TableOut {
+    /// With --skip-invalid: write rejected rows to this CSV.
+    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
+    pub rejects: Option<PathBuf>,
+    /// Output format: csv (for R and pandas), md (a Markdown table for reports), json.
+    #[arg(long, value_parser = super::named::<TableFormat>(), default_value = "csv")]
+    pub format: TableFormat,
+    /// Output file (default, or `-`: standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Say nothing on stderr unless something was left out.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Point file: CSV (plain, ACLED, UCDP GED) or GeoJSON points; `-` reads standard input.
@@ -53,12 +84,6 @@ pub struct Args {
     /// Column to sum as a weight, e.g. individuals.
     #[arg(long, value_name = "COL")]
     weight: Option<String>,
-    /// Keep points on or after this date.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    from: Option<chrono::NaiveDate>,
-    /// Keep points on or before this date.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    to: Option<chrono::NaiveDate>,
     /// Before (earlier) and after (on or later) this date, e.g. 2021-08-15.
     #[arg(long, value_parser = date_arg, value_name = "DATE")]
     split: Option<chrono::NaiveDate>,
@@ -68,9 +93,6 @@ pub struct Args {
     /// Line layer the bands are measured from.
     #[arg(long, default_value = "durand-line", value_name = "LAYER")]
     from_layer: String,
-    /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
-    #[arg(long, value_name = "N")]
-    max_precision: Option<u32>,
     /// A CSV of your own figures per group (e.g. refugees by district) to sum and rate the same way.
     #[arg(long, value_name = "CSV", requires = "on")]
     join: Option<String>,
@@ -78,19 +100,11 @@ pub struct Args {
     #[arg(long, value_name = "COL")]
     on: Option<String>,
     #[command(flatten)]
+    window: super::summarize::Window,
+    #[command(flatten)]
     reading: super::points::Reading,
-    /// With --skip-invalid: write rejected rows to this CSV.
-    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
-    rejects: Option<PathBuf>,
-    /// Output format: csv (for R and pandas), md (a Markdown table for reports), json (an array of objects).
-    #[arg(long, value_parser = super::named::<TableFormat>(), default_value = "csv")]
-    format: TableFormat,
-    /// Output file (default, or `-`: standard output).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
-    /// Say nothing on stderr unless something was left out.
-    #[arg(short, long)]
-    quiet: bool,
+    #[command(flatten)]
+    out: super::summarize::TableOut,
 }
 
 /// The layer `--by` names: a built-in or a file.
@@ -130,8 +144,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         files = files.layer("--from-layer", &args.from_layer);
     }
     files
-        .main_output("-o", args.output.as_deref())
-        .output("--rejects", args.rejects.as_deref())
+        .main_output("-o", args.out.output.as_deref())
+        .output("--rejects", args.out.rejects.as_deref())
         .check()?;
     let mut held = None;
     let by = grouping(&args.by, &mut held)?;
@@ -149,27 +163,27 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let opts = Options {
         value: args.value.clone(),
         weight: args.weight.clone(),
-        from: args.from,
-        to: args.to,
+        from: args.window.from,
+        to: args.window.to,
         split: args.split,
         bands,
-        max_precision: args.max_precision,
+        max_precision: args.window.max_precision,
         join,
     };
     let summary = summarize(&mut source, by, opts)?;
     let key = &summary.key;
     let (cols, rows) = summary.table();
 
-    let mut out = super::Sink::open(args.output.as_deref())?;
-    write_table(&mut out, args.format, &cols, &rows)?;
+    let mut out = super::Sink::open(args.out.output.as_deref())?;
+    write_table(&mut out, args.out.format, &cols, &rows)?;
     let outside = summary.groups.last().map_or(0, |(_, t)| t.count);
     close(
         out,
         &summary.account,
         &schema,
-        args.rejects.as_deref(),
+        args.out.rejects.as_deref(),
         &format!("{outside} outside every {key}"),
-        args.quiet,
+        args.out.quiet,
     )?;
     if let Some(j) = &summary.join
         && !j.text_columns.is_empty()

@@ -23,29 +23,15 @@ pub struct Args {
     /// Column to sum beside the counts, e.g. fatalities.
     #[arg(long, value_name = "COL")]
     value: Option<String>,
-    /// Start of the window (default: the start of the first event's period).
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    from: Option<chrono::NaiveDate>,
-    /// End of the window (default: the end of the last event's period).
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    to: Option<chrono::NaiveDate>,
     /// Test for a change at this date (e.g. 2021-08-15): rate ratio with exact interval and p-value, and a segmented quasi-Poisson regression. The output becomes one row per group (JSON: with the series).
     #[arg(long, value_parser = date_arg, value_name = "DATE")]
     split: Option<chrono::NaiveDate>,
-    /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
-    #[arg(long, value_name = "N")]
-    max_precision: Option<u32>,
+    #[command(flatten)]
+    window: super::summarize::Window,
     #[command(flatten)]
     reading: super::points::Reading,
-    /// With --skip-invalid: write rejected rows to this CSV.
-    #[arg(long, value_name = "FILE", requires = "skip_invalid")]
-    rejects: Option<PathBuf>,
-    /// Output format: csv, md or json.
-    #[arg(long, value_parser = super::named::<TableFormat>(), default_value = "csv")]
-    format: TableFormat,
-    /// Output file (default, or `-`: standard output).
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    out: super::summarize::TableOut,
     /// Also draw the series as a chart (PNG): bars per period, the split and the fitted segments marked; small multiples when grouped (the 12 groups with the most events).
     #[arg(long, value_name = "FILE.png")]
     chart: Option<PathBuf>,
@@ -63,9 +49,6 @@ pub struct Args {
     /// The chart's title (default: what is counted, per what period, by what).
     #[arg(long, value_name = "TEXT")]
     title: Option<String>,
-    /// Say nothing on stderr unless something was left out.
-    #[arg(short, long)]
-    quiet: bool,
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
@@ -88,8 +71,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         files = files.layer("--group", grouping_layer(g));
     }
     files
-        .main_output("-o", args.output.as_deref())
-        .output("--rejects", args.rejects.as_deref())
+        .main_output("-o", args.out.output.as_deref())
+        .output("--rejects", args.out.rejects.as_deref())
         .output("--chart", args.chart.as_deref())
         .check()?;
     let mut held: Option<Layer> = None;
@@ -101,22 +84,22 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let opts = Options {
         period: args.by,
         value: args.value.clone(),
-        from: args.from,
-        to: args.to,
+        from: args.window.from,
+        to: args.window.to,
         split: args.split,
-        max_precision: args.max_precision,
+        max_precision: args.window.max_precision,
     };
     let t = trend(&mut source, by, opts)?;
     let (cols, rows) = if t.split.is_some() {
-        t.tests_table(args.format == TableFormat::Json)
+        t.tests_table(args.out.format == TableFormat::Json)
     } else {
         t.series_table()
     };
     if let Some(path) = &args.chart {
         draw_chart(&t, &args, path)?;
     }
-    let mut out = super::Sink::open(args.output.as_deref())?;
-    write_table_exact(&mut out, args.format, &cols, &rows)?;
+    let mut out = super::Sink::open(args.out.output.as_deref())?;
+    write_table_exact(&mut out, args.out.format, &cols, &rows)?;
     let counted = format!(
         "{} periods of a {}{}",
         t.spans.last().map_or(0, |s| s.t + 1),
@@ -130,9 +113,9 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         out,
         &t.account,
         &schema,
-        args.rejects.as_deref(),
+        args.out.rejects.as_deref(),
         &counted,
-        args.quiet,
+        args.out.quiet,
     )?;
     let unfitted: Vec<String> = t
         .series
@@ -142,7 +125,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             _ => None,
         })
         .collect();
-    if !unfitted.is_empty() && !args.quiet {
+    if !unfitted.is_empty() && !args.out.quiet {
         let more = unfitted.len().saturating_sub(3);
         eprintln!(
             "frontier: no interrupted time series for {} of {} groups: {}{}",

@@ -314,8 +314,20 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
         (Weights::Rook, None) => contiguity(&geometries.iter().collect::<Vec<_>>(), true),
         (w, _) => by_distance(&list.iter().map(|a| a.centre).collect::<Vec<_>>(), w),
     };
-    let values = |f: &dyn Fn(&Tally) -> f64| -> Vec<f64> { tallies.iter().map(f).collect() };
-    let use_value = opts.value.is_some();
+    // Per area: all points (`None`), or those before or after the split.
+    let values = |after: Option<bool>| -> Vec<f64> {
+        tallies
+            .iter()
+            .map(|t| match (opts.value.is_some(), after) {
+                (false, None) => t.count as f64,
+                (true, None) => t.value,
+                (false, Some(false)) => t.before as f64,
+                (true, Some(false)) => t.value_before,
+                (false, Some(true)) => t.after as f64,
+                (true, Some(true)) => t.value_after,
+            })
+            .collect()
+    };
     let analyse = |y: Vec<f64>, seed: u64| -> Analysis {
         let local = local_g_star(&y, &neighbours, opts.permutations, seed);
         let z: Vec<f64> = local.iter().map(|l| l.z).collect();
@@ -328,34 +340,10 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
         }
     };
     let (whole, split) = match opts.split {
-        None => (
-            Some(analyse(
-                values(&|t| if use_value { t.value } else { t.count as f64 }),
-                opts.seed,
-            )),
-            None,
-        ),
+        None => (Some(analyse(values(None), opts.seed)), None),
         Some(s) => {
-            let before = analyse(
-                values(&|t| {
-                    if use_value {
-                        t.value_before
-                    } else {
-                        t.before as f64
-                    }
-                }),
-                opts.seed,
-            );
-            let after = analyse(
-                values(&|t| {
-                    if use_value {
-                        t.value_after
-                    } else {
-                        t.after as f64
-                    }
-                }),
-                opts.seed ^ 0x5EED,
-            );
+            let before = analyse(values(Some(false)), opts.seed);
+            let after = analyse(values(Some(true)), opts.seed ^ 0x5EED);
             (None, Some((s, before, after)))
         }
     };

@@ -10,7 +10,6 @@ pub(super) fn draw_choropleth(
     ch: &Choropleth,
     legend: &mut Vec<Entry>,
 ) -> Result<()> {
-    let id = Transform::identity();
     if let Some(cats) = &ch.categories {
         return draw_categories(pm, view, ch, cats, legend);
     }
@@ -22,27 +21,9 @@ pub(super) fn draw_choropleth(
     let pal = classify::palette(&ch.palette)?;
     let k = b.len().saturating_sub(1).max(1);
     let colours = ramp(pal, k);
-    let hatch_pm = hatch();
-    let mut any_no_data = false;
-    for f in &ch.layer.features {
-        let Some(name) = f.name() else { continue };
-        let Some(v) = ch.values.get(name) else {
-            continue;
-        };
-        let Some(path) = geometry_path(view, &f.geometry) else {
-            continue;
-        };
-        match v {
-            Some(v) if !b.is_empty() => {
-                let c = colours[class_of(*v, &b).min(k - 1)];
-                pm.fill_path(&path, &paint(c, 1.0), FillRule::EvenOdd, id, None);
-            }
-            _ => {
-                any_no_data = true;
-                pm.fill_path(&path, &hatched(&hatch_pm), FillRule::EvenOdd, id, None);
-            }
-        }
-    }
+    let any_no_data = fill_features(pm, view, ch, |v| {
+        (!b.is_empty()).then(|| colours[class_of(v, &b).min(k - 1)])
+    });
     legend.push(Entry::Header(ch.title.clone()));
     for (i, colour) in colours.iter().enumerate() {
         let (lo, hi) = (
@@ -69,6 +50,25 @@ fn draw_categories(
     cats: &[(String, u32)],
     legend: &mut Vec<Entry>,
 ) -> Result<()> {
+    let any_no_data = fill_features(pm, view, ch, |i| cats.get(i as usize).map(|c| c.1));
+    legend.push(Entry::Header(ch.title.clone()));
+    for (name, colour) in cats {
+        legend.push(Entry::Fill(*colour, name.clone()));
+    }
+    if any_no_data {
+        legend.push(Entry::Hatched("No data".into()));
+    }
+    Ok(())
+}
+
+/// Fill each feature of `ch` in the table with `colour` of its value, or
+/// hatch it as no data (no value, or no colour for it); whether any was.
+fn fill_features(
+    pm: &mut Pixmap,
+    view: &View,
+    ch: &Choropleth,
+    colour: impl Fn(f64) -> Option<u32>,
+) -> bool {
     let id = Transform::identity();
     let hatch_pm = hatch();
     let mut any_no_data = false;
@@ -80,20 +80,13 @@ fn draw_categories(
         let Some(path) = geometry_path(view, &f.geometry) else {
             continue;
         };
-        match v.and_then(|i| cats.get(i as usize)) {
-            Some((_, c)) => pm.fill_path(&path, &paint(*c, 1.0), FillRule::EvenOdd, id, None),
+        match v.and_then(&colour) {
+            Some(c) => pm.fill_path(&path, &paint(c, 1.0), FillRule::EvenOdd, id, None),
             None => {
                 any_no_data = true;
                 pm.fill_path(&path, &hatched(&hatch_pm), FillRule::EvenOdd, id, None);
             }
         }
     }
-    legend.push(Entry::Header(ch.title.clone()));
-    for (name, colour) in cats {
-        legend.push(Entry::Fill(*colour, name.clone()));
-    }
-    if any_no_data {
-        legend.push(Entry::Hatched("No data".into()));
-    }
-    Ok(())
+    any_no_data
 }
