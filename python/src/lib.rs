@@ -60,6 +60,12 @@ fn python_name(p: frontier::error::Param) -> &'static str {
         Param::MapColumn => "column=",
         Param::ImageSize => "size=",
         Param::Palette => "palette=",
+        // Not in the Python API (the command line's trend and hotspots).
+        Param::Series => "a time series",
+        Param::GroupColumn => "the grouping column",
+        Param::Split => "split=",
+        Param::Areas => "the areas",
+        Param::Weights => "the weights",
     }
 }
 

@@ -16,7 +16,11 @@ Writes tests/fixtures/stats/:
   star=True, binary weights) and Moran's I (esda Moran, row-standardised)
   of the events per district, with libpysal Queen and Rook weights from
   geodata/districts.geojson, and KNN and distance-band weights from
-  geodesic distances between the districts' centroids (GeographicLib).
+  geodesic distances between the districts' centroids (GeographicLib),
+  given to libpysal as neighbour lists: libpysal's own KNN and
+  DistanceBand measure on a sphere (distance_metric="arc") or the plane,
+  and with arc distances pick other neighbours for 2 (knn:6) and 6
+  (150 km) of the 156 districts.
 
 The series and the periods are built here from the raw events with pandas,
 independently of frontier. Run from the repository root in a venv with
