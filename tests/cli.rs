@@ -20,7 +20,7 @@ fn layers_lists_every_builtin() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 11, "header + 10 layers:\n{out}");
+    assert_eq!(lines.len(), 12, "header + 11 layers:\n{out}");
     assert!(lines[0].starts_with("name"));
     for (name, geom, n) in [
         ("durand-line", "LineString", "1"),
@@ -33,6 +33,7 @@ fn layers_lists_every_builtin() {
         ("cpec", "LineString", "3"),
         ("crossings", "Point", "2"),
         ("neighbours", "MultiPolygon", "4"),
+        ("places", "Point", "1676"),
     ] {
         let row = lines
             .iter()
@@ -40,7 +41,12 @@ fn layers_lists_every_builtin() {
             .unwrap_or_else(|| panic!("{name} missing:\n{out}"));
         let cols: Vec<&str> = row.split_whitespace().collect();
         assert_eq!((cols[1], cols[2]), (geom, n), "{row}");
-        assert!(row.contains("ODbL-1.0"), "{row}");
+        let licence = if name == "places" {
+            "CC-BY-4.0"
+        } else {
+            "ODbL-1.0"
+        };
+        assert!(row.contains(licence), "{row}");
     }
 }
 
@@ -50,7 +56,7 @@ fn layers_json_is_machine_readable() {
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let arr = v.as_array().unwrap();
-    assert_eq!(arr.len(), 10);
+    assert_eq!(arr.len(), 11);
     let d = arr.iter().find(|x| x["name"] == "districts").unwrap();
     assert_eq!(d["features"], 156);
     assert_eq!(d["geometry"], "MultiPolygon");

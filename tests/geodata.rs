@@ -367,7 +367,14 @@ fn every_layer_is_valid_and_wound_per_rfc7946() {
     for b in frontier::layer::BUILTINS {
         let l = Catalogue::load_builtin(b).unwrap();
         assert!(!l.features.is_empty(), "{}", b.name);
-        assert!(l.attribution.contains("OpenStreetMap"), "{}", b.name);
+        // Every layer credits its source: OpenStreetMap, or GeoNames for
+        // the gazetteer.
+        let credit = if b.name == "places" {
+            "GeoNames"
+        } else {
+            "OpenStreetMap"
+        };
+        assert!(l.attribution.contains(credit), "{}", b.name);
         for f in &l.features {
             if let Err(e) = f.geometry.check_validation() {
                 panic!("{} / {:?}: {e}", b.name, f.name());
@@ -513,4 +520,44 @@ fn regeneration_reproduces_geodata_byte_for_byte() {
             b.file
         );
     }
+}
+
+// ------------------------------------------------------------ places
+
+/// The gazetteer layer holds every row of GeoNames' extract, as it came:
+/// the raw CSV read here with the csv crate is the oracle. GeoNames'
+/// credit travels with the layer.
+#[test]
+fn places_are_the_geonames_rows() {
+    let places = cached("places");
+    assert_eq!(places.features.len(), 1676, "SOURCES.md: 1,676 places");
+    assert_eq!(places.licence, "CC-BY-4.0");
+    assert!(places.attribution.contains("GeoNames"));
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/geonames-cities15000-region.csv");
+    if !data.exists() {
+        assert!(std::env::var_os("FRONTIER_REQUIRE_RAW_DATA").is_none());
+        return;
+    }
+    let mut r = csv::Reader::from_path(&data).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), places.features.len());
+    for (row, f) in rows.iter().zip(&places.features) {
+        assert_eq!(f.property_text("name").as_deref(), Some(&row[1]));
+        assert_eq!(num(f, "population"), Some(row[4].parse().unwrap()));
+        let Geometry::Point(p) = f.geometry else {
+            panic!("not a point")
+        };
+        assert_eq!(
+            (p.x(), p.y()),
+            (row[6].parse().unwrap(), row[5].parse().unwrap())
+        );
+    }
+    // Pakistan's 370 places (SOURCES.md).
+    let pk = places
+        .features
+        .iter()
+        .filter(|f| f.property_text("country").as_deref() == Some("PK"))
+        .count();
+    assert_eq!(pk, 370);
 }

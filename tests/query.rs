@@ -741,3 +741,41 @@ fn batch_questions_answer_each_point_in_order() {
         }
     }
 }
+
+/// `nearest --to places`: the nearest populated place by brute force over
+/// every GeoNames place with GeographicLib, for a few points.
+#[test]
+fn the_nearest_place_is_the_brute_force_one() {
+    use geographiclib_rs::{Geodesic, InverseGeodesic};
+    let places = builtin("places");
+    let index = DistanceIndex::new(places);
+    let g = Geodesic::wgs84();
+    for (lon, lat) in [
+        (71.55, 34.02),
+        (66.99, 30.18),
+        (70.07, 33.0),
+        (62.3, 25.2),
+        (75.0, 38.5),
+    ] {
+        let (best, d) = places
+            .features
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let geo::Geometry::Point(p) = f.geometry else {
+                    panic!()
+                };
+                let s12: f64 = g.inverse(lat, lon, p.y(), p.x());
+                (i, s12)
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .unwrap();
+        let hit = index.nearest(c(lon, lat), None).unwrap();
+        assert_eq!(hit.feature, best, "({lon}, {lat})");
+        assert!(
+            (hit.distance_m - d).abs() < 1e-6,
+            "({lon}, {lat}): {} against {d}",
+            hit.distance_m
+        );
+    }
+}

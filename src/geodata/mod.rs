@@ -67,6 +67,64 @@ struct CrossingRow {
     note: String,
 }
 
+#[derive(Debug, serde::Deserialize)]
+struct PlaceRow {
+    geonameid: u64,
+    name: String,
+    country: String,
+    admin1: String,
+    population: u64,
+    latitude: f64,
+    longitude: f64,
+}
+
+/// The credit GeoNames asks for, carried by the `places` layer.
+pub const PLACES_ATTRIBUTION: &str = "GeoNames (geonames.org), CC BY 4.0";
+
+/// The populated places of the gazetteer as a point layer, in the file's
+/// order (by population, largest first): every row kept, checked for a
+/// position on the globe and a unique GeoNames id.
+fn places(rows: &[PlaceRow], report: &mut Report) -> Result<Layer> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut features = Vec::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        let line = i + 2;
+        if !(r.latitude.abs() <= 90.0 && r.longitude.abs() <= 180.0) {
+            return Err(Error::Build(format!(
+                "geonames-cities15000-region.csv:{line}: {} is not on the globe ({}, {})",
+                r.name, r.latitude, r.longitude
+            )));
+        }
+        if r.name.trim().is_empty() || !seen.insert(r.geonameid) {
+            return Err(Error::Build(format!(
+                "geonames-cities15000-region.csv:{line}: empty name or repeated geonameid {}",
+                r.geonameid
+            )));
+        }
+        features.push(Feature::new(
+            geo::Point::new(r.longitude, r.latitude),
+            props(vec![
+                ("name", json!(r.name)),
+                ("geonameid", json!(r.geonameid)),
+                ("country", json!(r.country)),
+                ("admin1", json!(r.admin1)),
+                ("population", json!(r.population)),
+            ]),
+        ));
+    }
+    report.lines.push(format!(
+        "places: {} GeoNames places of 15,000 people or more",
+        features.len()
+    ));
+    Ok(Layer {
+        name: "places".into(),
+        source: "built-in".into(),
+        attribution: PLACES_ATTRIBUTION.into(),
+        licence: "CC-BY-4.0".into(),
+        features,
+    })
+}
+
 /// What a build did, for the person running it.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -177,6 +235,8 @@ pub fn derive(data: &Path, report: &mut Report) -> Result<Vec<(&'static str, Lay
     let census: Vec<CensusRow> = csv_rows(data, "census-2023-districts.csv")?;
     let cpec: Vec<CpecRow> = csv_rows(data, "cpec-alignments.csv")?;
     let crossings_in: Vec<CrossingRow> = csv_rows(data, "crossings.csv")?;
+    let places_in: Vec<PlaceRow> = csv_rows(data, "geonames-cities15000-region.csv")?;
+    let places = places(&places_in, report)?;
 
     // Districts.
     let topo_districts = admin.geometries("districts")?;
@@ -514,5 +574,6 @@ pub fn derive(data: &Path, report: &mut Report) -> Result<Vec<(&'static str, Lay
         ("cpec-corridors.geojson", layer("cpec", corridors)),
         ("crossings.geojson", layer("crossings", crossings)),
         ("neighbours.geojson", layer("neighbours", neighbours)),
+        ("places.geojson", places),
     ])
 }

@@ -117,6 +117,13 @@ pub const BUILTINS: &[Builtin] = &[
         "OpenStreetMap",
         "ODbL-1.0"
     ),
+    builtin!(
+        "places",
+        "places.geojson",
+        "1,676 populated places of 15,000 people or more (lon 58-80, lat 22-40)",
+        "GeoNames",
+        "CC-BY-4.0"
+    ),
 ];
 
 /// Finds layers by built-in name or file path.
