@@ -94,10 +94,6 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         Some(km) => Areas::Hex(km),
         None => Areas::Polygons(grouping(&args.by, &mut held)?),
     };
-    let layer = match areas {
-        Areas::Polygons(g) => Some(g.resolve()?.0.clone()),
-        Areas::Hex(_) => None,
-    };
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
@@ -116,8 +112,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let geojson = match &args.geojson {
         Some(p) => {
             let mut s = super::Sink::file(p)?;
-            serde_json::to_writer(&mut s, &h.features(layer.as_ref(), &rows))
-                .map_err(std::io::Error::other)?;
+            serde_json::to_writer(&mut s, &h.features(&rows)).map_err(std::io::Error::other)?;
             Some(s)
         }
         None => None,

@@ -87,8 +87,10 @@ pub struct Area {
     /// Its centre: the centroid of the polygon in longitude/latitude, or
     /// the hexagon's centre.
     pub centre: Coord,
-    /// The hexagon, for hexagon grids.
-    pub polygon: Option<geo::Polygon>,
+    /// Its shape: the layer's polygons, or the hexagon.
+    pub geometry: Geometry,
+    /// The hexagon's axial coordinates, for hexagon grids.
+    pub cell: Option<(i32, i32)>,
 }
 
 /// The statistics of one set of values.
@@ -186,7 +188,7 @@ impl HexCounter {
 /// Find the hot and cold spots of the points of `source`.
 pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result<Hotspots> {
     let sopts = summary_options(&opts);
-    let (key, list, tallies, geometries, outside, account, hex_km) = match areas {
+    let (key, list, tallies, outside, account, hex_km) = match areas {
         Areas::Polygons(g) => {
             let mut t = Tallier::new(g, sopts)?;
             while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
@@ -196,11 +198,10 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
             let (layer, _) = g.resolve()?;
             let mut list = Vec::new();
             let mut tallies = Vec::new();
-            let mut geoms = Vec::new();
             let outside = s.groups.last().map_or(0, |(_, t)| t.count);
             for (i, (grp, tally)) in s.groups.into_iter().take(layer.features.len()).enumerate() {
-                let geom = layer.features[i].geometry.clone();
-                let centre = match &geom {
+                let geometry = layer.features[i].geometry.clone();
+                let centre = match &geometry {
                     Geometry::Polygon(p) => p.centroid(),
                     Geometry::MultiPolygon(m) => m.centroid(),
                     _ => None,
@@ -211,12 +212,12 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
                     name: grp.name,
                     province: grp.province,
                     centre: centre.0,
-                    polygon: None,
+                    geometry,
+                    cell: None,
                 });
                 tallies.push(tally);
-                geoms.push(geom);
             }
-            (s.key, list, tallies, geoms, outside, s.account, None)
+            (s.key, list, tallies, outside, s.account, None)
         }
         Areas::Hex(km) => {
             if !(km > 0.0 && km.is_finite()) {
@@ -254,28 +255,18 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
             };
             let mut list = Vec::new();
             let mut tallies = Vec::new();
-            let mut geoms = Vec::new();
             for cell in &cells {
-                let poly = c.grid.polygon(*cell);
                 list.push(Area {
                     name: format!("{},{}", cell.0, cell.1),
                     province: None,
                     centre: c.grid.centre(*cell),
-                    polygon: Some(poly.clone()),
+                    geometry: Geometry::Polygon(c.grid.polygon(*cell)),
+                    cell: Some(*cell),
                 });
                 tallies.push(c.cells.remove(cell).unwrap_or_default());
-                geoms.push(Geometry::Polygon(poly));
             }
             debug_assert!(c.cells.is_empty(), "every counted cell is in the extent");
-            (
-                "hex".to_string(),
-                list,
-                tallies,
-                geoms,
-                0,
-                c.account,
-                Some(km),
-            )
+            ("hex".to_string(), list, tallies, 0, c.account, Some(km))
         }
     };
     if list.len() < 3 {
@@ -287,31 +278,30 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
     }
     let neighbours = match (opts.weights, hex_km) {
         (Weights::Queen | Weights::Rook, Some(km)) => {
+            // A hexagon's neighbours are the six around it.
             let grid = HexGrid::new(km);
-            let at: HashMap<&str, usize> = list
+            let at: HashMap<(i32, i32), usize> = list
                 .iter()
                 .enumerate()
-                .map(|(i, a)| (a.name.as_str(), i))
+                .filter_map(|(i, a)| Some((a.cell?, i)))
                 .collect();
             list.iter()
                 .map(|a| {
-                    let (q, r) = a
-                        .name
-                        .split_once(',')
-                        .map(|(q, r)| (q.parse().unwrap(), r.parse().unwrap()))
-                        .unwrap();
+                    let cell = a.cell.expect("a hexagon");
                     let mut v: Vec<usize> = grid
-                        .adjacent((q, r))
+                        .adjacent(cell)
                         .iter()
-                        .filter_map(|c| at.get(format!("{},{}", c.0, c.1).as_str()).copied())
+                        .filter_map(|c| at.get(c).copied())
                         .collect();
                     v.sort_unstable();
                     v
                 })
                 .collect()
         }
-        (Weights::Queen, None) => contiguity(&geometries.iter().collect::<Vec<_>>(), false),
-        (Weights::Rook, None) => contiguity(&geometries.iter().collect::<Vec<_>>(), true),
+        (w @ (Weights::Queen | Weights::Rook), None) => contiguity(
+            &list.iter().map(|a| &a.geometry).collect::<Vec<_>>(),
+            w == Weights::Rook,
+        ),
         (w, _) => by_distance(&list.iter().map(|a| a.centre).collect::<Vec<_>>(), w),
     };
     // Per area: all points (`None`), or those before or after the split.
@@ -471,20 +461,15 @@ impl Hotspots {
 
     /// The areas as GeoJSON features (the layer's polygons or the
     /// hexagons) with the table's columns as properties.
-    pub fn features(&self, layer: Option<&crate::Layer>, rows: &[Map<String, Value>]) -> Value {
+    pub fn features(&self, rows: &[Map<String, Value>]) -> Value {
         let features: Vec<Value> = self
             .areas
             .iter()
             .zip(rows)
             .map(|(a, props)| {
-                let geom: Option<Geometry> = match (&a.polygon, layer) {
-                    (Some(p), _) => Some(Geometry::Polygon(p.clone())),
-                    (None, Some(l)) => l.features.iter().enumerate().find(|(i, _)| l.label(*i) == a.name).map(|(_, f)| f.geometry.clone()),
-                    _ => None,
-                };
                 json!({
                     "type": "Feature",
-                    "geometry": geom.map_or(Value::Null, |g| serde_json::to_value(geojson::Geometry::from(&g)).unwrap_or(Value::Null)),
+                    "geometry": serde_json::to_value(geojson::Geometry::from(&a.geometry)).unwrap_or(Value::Null),
                     "properties": Value::Object(props.clone()),
                 })
             })
