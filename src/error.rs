@@ -204,6 +204,10 @@ pub enum Param {
     MapColumn,
     /// An image size in pixels (`MapSpec::size`).
     ImageSize,
+    /// A map's resolution in dots per inch (`MapSpec::dpi`).
+    Dpi,
+    /// A map's file format (`render::Format`).
+    Format,
     /// A colour palette's name (`Choropleth::palette`).
     Palette,
     /// The periods of a time series (`trend::Options::period`), which
@@ -234,6 +238,8 @@ impl Param {
             Param::SizeBy => "the size column",
             Param::MapColumn => "the mapped column",
             Param::ImageSize => "image size",
+            Param::Dpi => "MapSpec::dpi",
+            Param::Format => "render::Format",
             Param::Palette => "palette",
             Param::Series => "a time series",
             Param::GroupColumn => "trend::Grouping::Column",

@@ -59,6 +59,8 @@ fn python_name(p: frontier::error::Param) -> &'static str {
         Param::SizeBy => "size_by=",
         Param::MapColumn => "column=",
         Param::ImageSize => "size=",
+        Param::Dpi => "dpi=",
+        Param::Format => "format=",
         Param::Palette => "palette=",
         // Not in the Python API (the command line's trend and hotspots).
         Param::Series => "a time series",

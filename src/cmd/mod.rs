@@ -88,6 +88,8 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::SizeBy => "--size-by",
         Param::MapColumn => "--column",
         Param::ImageSize => "--size",
+        Param::Dpi => "--dpi",
+        Param::Format => "--format",
         Param::Palette => "--palette",
         Param::Series => "a time series (--by)",
         Param::GroupColumn => "--group",

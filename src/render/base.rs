@@ -6,23 +6,16 @@
 use super::*;
 
 /// Neighbouring countries, muted, and Pakistan's land.
-pub(super) fn draw_land(pm: &mut Pixmap, view: &View) -> Result<()> {
-    let id = Transform::identity();
+pub(super) fn draw_land(cv: &mut Canvas, view: &View) -> Result<()> {
     for f in &Catalogue::shared("neighbours")?.features {
         if let Some(p) = geometry_path(view, &f.geometry) {
-            pm.fill_path(&p, &paint(NEIGHBOUR, 1.0), FillRule::EvenOdd, id, None);
-            pm.stroke_path(
-                &p,
-                &paint(NEIGHBOUR_LINE, 1.0),
-                &stroke(0.8, None),
-                id,
-                None,
-            );
+            cv.fill(&p, Ink::Solid(NEIGHBOUR, 1.0), FillRule::EvenOdd);
+            cv.stroke(&p, pen(NEIGHBOUR_LINE, 1.0, 0.8, None));
         }
     }
     for f in &Catalogue::shared("provinces")?.features {
         if let Some(p) = geometry_path(view, &f.geometry) {
-            pm.fill_path(&p, &paint(LAND, 1.0), FillRule::EvenOdd, id, None);
+            cv.fill(&p, Ink::Solid(LAND, 1.0), FillRule::EvenOdd);
         }
     }
     Ok(())
@@ -40,30 +33,23 @@ fn visible(g: &Geometry, extent: Rect) -> bool {
 
 /// District and province boundaries, CPEC corridors and the Durand Line;
 /// the legend entries of the corridors in view.
-pub(super) fn draw_lines(pm: &mut Pixmap, view: &View, extent: Rect) -> Result<Vec<Entry>> {
-    let id = Transform::identity();
+pub(super) fn draw_lines(cv: &mut Canvas, view: &View, extent: Rect) -> Result<Vec<Entry>> {
     for f in &Catalogue::shared("districts")?.features {
         if let Some(p) = geometry_path(view, &f.geometry) {
-            pm.stroke_path(&p, &paint(DISTRICT_LINE, 1.0), &stroke(0.6, None), id, None);
+            cv.stroke(&p, pen(DISTRICT_LINE, 1.0, 0.6, None));
         }
     }
     for f in &Catalogue::shared("provinces")?.features {
         if let Some(p) = geometry_path(view, &f.geometry) {
-            pm.stroke_path(&p, &paint(PROVINCE_LINE, 1.0), &stroke(1.6, None), id, None);
+            cv.stroke(&p, pen(PROVINCE_LINE, 1.0, 1.6, None));
         }
     }
     let mut legend = Vec::new();
     for f in &Catalogue::shared("cpec")?.features {
         let corridor = f.property_text("corridor").unwrap_or_default();
         if let Some(p) = geometry_path(view, &f.geometry) {
-            pm.stroke_path(&p, &paint(0xffffff, 0.9), &stroke(4.2, None), id, None);
-            pm.stroke_path(
-                &p,
-                &paint(corridor_colour(&corridor), 1.0),
-                &stroke(2.4, None),
-                id,
-                None,
-            );
+            cv.stroke(&p, pen(0xffffff, 0.9, 4.2, None));
+            cv.stroke(&p, pen(corridor_colour(&corridor), 1.0, 2.4, None));
             if visible(&f.geometry, extent) {
                 legend.push(Entry::Line(
                     corridor_colour(&corridor),
@@ -76,26 +62,20 @@ pub(super) fn draw_lines(pm: &mut Pixmap, view: &View, extent: Rect) -> Result<V
     }
     let durand = Catalogue::shared("durand-line")?;
     if let Some(p) = geometry_path(view, &durand.features[0].geometry) {
-        pm.stroke_path(&p, &paint(0xffffff, 0.9), &stroke(5.0, None), id, None);
-        pm.stroke_path(
-            &p,
-            &paint(DURAND, 1.0),
-            &stroke(2.4, Some(vec![10.0, 5.0])),
-            id,
-            None,
-        );
+        cv.stroke(&p, pen(0xffffff, 0.9, 5.0, None));
+        cv.stroke(&p, pen(DURAND, 1.0, 2.4, Some(vec![10.0, 5.0])));
     }
     Ok(legend)
 }
 
 /// The border crossings; whether any is in view.
-pub(super) fn draw_crossings(pm: &mut Pixmap, view: &View, extent: Rect) -> Result<bool> {
+pub(super) fn draw_crossings(cv: &mut Canvas, view: &View, extent: Rect) -> Result<bool> {
     let mut any = false;
     for f in &Catalogue::shared("crossings")?.features {
         if let Geometry::Point(p) = f.geometry {
             let (x, y) = view.px(p.0);
             any |= visible(&f.geometry, extent);
-            diamond(pm, x, y, 6.0, INK);
+            diamond(cv, x, y, 6.0, INK);
         }
     }
     Ok(any)

@@ -131,8 +131,8 @@ pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
     })?;
     pm.fill(tiny_skia::Color::WHITE);
     let id = Transform::identity();
-    let compact = view::compact(spec.size);
-    let (title_band, source_band) = bands(spec.size);
+    let compact = view::compact((w as f32, h as f32));
+    let (title_band, source_band) = bands((w as f32, h as f32));
     // Title and subtitle.
     let ts = if compact { 17.0 } else { 24.0 };
     text::draw(&mut pm, &spec.title, 12.0, 6.0, ts, Weight::Bold, INK, None);

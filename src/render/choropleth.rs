@@ -5,13 +5,13 @@ use super::*;
 
 /// Fill the features of `ch` by class; add the legend's entries.
 pub(super) fn draw_choropleth(
-    pm: &mut Pixmap,
+    cv: &mut Canvas,
     view: &View,
     ch: &Choropleth,
     legend: &mut Vec<Entry>,
 ) -> Result<()> {
     if let Some(cats) = &ch.categories {
-        return draw_categories(pm, view, ch, cats, legend);
+        return draw_categories(cv, view, ch, cats, legend);
     }
     let vals: Vec<f64> = ch.values.values().filter_map(|v| *v).collect();
     let b = ch
@@ -21,7 +21,7 @@ pub(super) fn draw_choropleth(
     let pal = classify::palette(&ch.palette)?;
     let k = b.len().saturating_sub(1).max(1);
     let colours = ramp(pal, k);
-    let any_no_data = fill_features(pm, view, ch, |v| {
+    let any_no_data = fill_features(cv, view, ch, |v| {
         (!b.is_empty()).then(|| colours[class_of(v, &b).min(k - 1)])
     });
     legend.push(Entry::Header(ch.title.clone()));
@@ -44,13 +44,13 @@ pub(super) fn draw_choropleth(
 /// Fill the features of `ch` by category; the legend lists every category
 /// in order (so panels side by side share one).
 fn draw_categories(
-    pm: &mut Pixmap,
+    cv: &mut Canvas,
     view: &View,
     ch: &Choropleth,
     cats: &[(String, u32)],
     legend: &mut Vec<Entry>,
 ) -> Result<()> {
-    let any_no_data = fill_features(pm, view, ch, |i| cats.get(i as usize).map(|c| c.1));
+    let any_no_data = fill_features(cv, view, ch, |i| cats.get(i as usize).map(|c| c.1));
     legend.push(Entry::Header(ch.title.clone()));
     for (name, colour) in cats {
         legend.push(Entry::Fill(*colour, name.clone()));
@@ -64,13 +64,11 @@ fn draw_categories(
 /// Fill each feature of `ch` in the table with `colour` of its value, or
 /// hatch it as no data (no value, or no colour for it); whether any was.
 fn fill_features(
-    pm: &mut Pixmap,
+    cv: &mut Canvas,
     view: &View,
     ch: &Choropleth,
     colour: impl Fn(f64) -> Option<u32>,
 ) -> bool {
-    let id = Transform::identity();
-    let hatch_pm = hatch();
     let mut any_no_data = false;
     for f in &ch.layer.features {
         let Some(name) = f.name() else { continue };
@@ -81,10 +79,10 @@ fn fill_features(
             continue;
         };
         match v.and_then(&colour) {
-            Some(c) => pm.fill_path(&path, &paint(c, 1.0), FillRule::EvenOdd, id, None),
+            Some(c) => cv.fill(&path, Ink::Solid(c, 1.0), FillRule::EvenOdd),
             None => {
                 any_no_data = true;
-                pm.fill_path(&path, &hatched(&hatch_pm), FillRule::EvenOdd, id, None);
+                cv.fill(&path, Ink::Hatch, FillRule::EvenOdd);
             }
         }
     }

@@ -16,7 +16,7 @@ pub(super) fn nice_floor(v: f64) -> f64 {
 }
 
 pub(super) fn density(
-    pm: &mut Pixmap,
+    cv: &mut Canvas,
     view: &View,
     pts: &[Coord],
     title: &str,
@@ -64,7 +64,7 @@ pub(super) fn density(
             let t = ((v / floor).ln() / (max / floor).ln()).clamp(0.0, 1.0);
             let c = colours[((t * 6.999) as usize).min(6)];
             let alpha = 0.35 + 0.5 * t;
-            pm.fill_rect(
+            cv.fill_rect(
                 tiny_skia::Rect::from_xywh(
                     area[0] + x as f32 * CELL,
                     area[1] + y as f32 * CELL,
@@ -72,9 +72,7 @@ pub(super) fn density(
                     CELL,
                 )
                 .expect("cell"),
-                &paint(c, alpha),
-                Transform::identity(),
-                None,
+                Ink::Solid(c, alpha),
             );
         }
     }

@@ -6,7 +6,7 @@ use super::*;
 /// Draw the scale bar for the map's centre: the geodesic from the centre
 /// eastwards is projected to find how many pixels a round number of km
 /// covers. Returns the bar and its box.
-pub(super) fn scale_bar(pm: &mut Pixmap, view: &View) -> (ScaleBar, [f32; 4]) {
+pub(super) fn scale_bar(cv: &mut Canvas, view: &View) -> (ScaleBar, [f32; 4]) {
     let area = view.area;
     let centre = view.lonlat(
         (area[0] + area[2] / 2.0) as f64,
@@ -28,40 +28,23 @@ pub(super) fn scale_bar(pm: &mut Pixmap, view: &View) -> (ScaleBar, [f32; 4]) {
     let x1 = area[0] + area[2] - 24.0;
     let x0 = x1 - px as f32;
     let y = area[1] + area[3] - 30.0;
-    let id = Transform::identity();
     let bx = [x0 - 10.0, y - 26.0, px as f32 + 20.0, 40.0];
     if let Some(r) = tiny_skia::Rect::from_xywh(bx[0], bx[1], bx[2], bx[3]) {
-        pm.fill_rect(r, &paint(0xffffff, 0.85), id, None);
+        cv.fill_rect(r, Ink::Solid(0xffffff, 0.85));
     }
     let half = (px / 2.0) as f32;
     for (i, c) in [(0, INK), (1, 0xffffff)] {
         if let Some(r) = tiny_skia::Rect::from_xywh(x0 + i as f32 * half, y, half, 6.0) {
-            pm.fill_rect(r, &paint(c, 1.0), id, None);
+            cv.fill_rect(r, Ink::Solid(c, 1.0));
         }
     }
     if let Some(r) = tiny_skia::Rect::from_xywh(x0, y, px as f32, 6.0) {
-        pm.stroke_path(
-            &PathBuilder::from_rect(r),
-            &paint(INK, 1.0),
-            &stroke(1.0, None),
-            id,
-            None,
-        );
+        cv.stroke(&PathBuilder::from_rect(r), pen(INK, 1.0, 1.0, None));
     }
     let label = scale_label(km);
     let (lw, _) = text::measure(&label, 12.0, Weight::Regular);
-    text::draw(
-        pm,
-        "0",
-        x0 - 3.0,
-        y - 19.0,
-        12.0,
-        Weight::Regular,
-        INK,
-        None,
-    );
-    text::draw(
-        pm,
+    cv.text("0", x0 - 3.0, y - 19.0, 12.0, Weight::Regular, INK, None);
+    cv.text(
         &label,
         x1 - lw / 2.0 - 4.0,
         y - 19.0,
@@ -94,7 +77,7 @@ pub(super) fn scale_label(km: f64) -> String {
 }
 
 /// A north arrow pointing to true north at its own position.
-pub(super) fn north_arrow(pm: &mut Pixmap, view: &View) -> [f32; 4] {
+pub(super) fn north_arrow(cv: &mut Canvas, view: &View) -> [f32; 4] {
     let area = view.area;
     let (cx, cy) = (area[0] + area[2] - 40.0, area[1] + 52.0);
     let here = view.lonlat(cx as f64, cy as f64);
@@ -108,9 +91,8 @@ pub(super) fn north_arrow(pm: &mut Pixmap, view: &View) -> [f32; 4] {
     let (nx, ny) = (-uy, ux);
     let tip = (cx + ux * 22.0, cy + uy * 22.0);
     let tail = (cx - ux * 16.0, cy - uy * 16.0);
-    let id = Transform::identity();
     if let Some(p) = PathBuilder::from_circle(cx, cy + 4.0, 30.0) {
-        pm.fill_path(&p, &paint(0xffffff, 0.85), FillRule::Winding, id, None);
+        cv.fill(&p, Ink::Solid(0xffffff, 0.85), FillRule::Winding);
     }
     let mut pb = PathBuilder::new();
     pb.move_to(tip.0, tip.1);
@@ -118,7 +100,7 @@ pub(super) fn north_arrow(pm: &mut Pixmap, view: &View) -> [f32; 4] {
     pb.line_to(cx - ux * 8.0, cy - uy * 8.0);
     pb.close();
     if let Some(p) = pb.finish() {
-        pm.fill_path(&p, &paint(INK, 1.0), FillRule::Winding, id, None);
+        cv.fill(&p, Ink::Solid(INK, 1.0), FillRule::Winding);
     }
     let mut pb = PathBuilder::new();
     pb.move_to(tip.0, tip.1);
@@ -126,12 +108,11 @@ pub(super) fn north_arrow(pm: &mut Pixmap, view: &View) -> [f32; 4] {
     pb.line_to(cx - ux * 8.0, cy - uy * 8.0);
     pb.close();
     if let Some(p) = pb.finish() {
-        pm.fill_path(&p, &paint(0xffffff, 1.0), FillRule::Winding, id, None);
-        pm.stroke_path(&p, &paint(INK, 1.0), &stroke(1.2, None), id, None);
+        cv.fill(&p, Ink::Solid(0xffffff, 1.0), FillRule::Winding);
+        cv.stroke(&p, pen(INK, 1.0, 1.2, None));
     }
     let (tw, _) = text::measure("N", 14.0, Weight::Bold);
-    text::draw(
-        pm,
+    cv.text(
         "N",
         tail.0 - ux * 12.0 - tw / 2.0,
         tail.1 - uy * 12.0 - 6.0,
@@ -145,25 +126,20 @@ pub(super) fn north_arrow(pm: &mut Pixmap, view: &View) -> [f32; 4] {
 
 /// The title band (title, subtitle) and the source band (credits, the
 /// projection), drawn last, over everything.
-pub(super) fn draw_bands(pm: &mut Pixmap, view: &View, spec: &MapSpec) {
-    let id = Transform::identity();
-    let (w, h) = spec.size;
-    let (title_band, source_band) = bands(spec.size);
-    pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, 0.0, w as f32, title_band).expect("rect"),
-        &paint(0xffffff, 1.0),
-        id,
-        None,
+pub(super) fn draw_bands(cv: &mut Canvas, view: &View, spec: &MapSpec) {
+    let (w, h) = cv.page;
+    let (title_band, source_band) = bands(cv.page);
+    cv.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, 0.0, w, title_band).expect("rect"),
+        Ink::Solid(0xffffff, 1.0),
     );
-    pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, title_band - 1.0, w as f32, 1.0).expect("rect"),
-        &paint(0xbbbbbb, 1.0),
-        id,
-        None,
+    cv.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, title_band - 1.0, w, 1.0).expect("rect"),
+        Ink::Solid(0xbbbbbb, 1.0),
     );
     if let Some(t) = &spec.title {
         let ts = if view.compact { 17.0 } else { 24.0 };
-        text::draw(pm, t, 12.0, 6.0, ts, Weight::Bold, INK, None);
+        cv.text(t, 12.0, 6.0, ts, Weight::Bold, INK, None);
     }
     if let Some(s) = &spec.subtitle {
         let (sy, ss) = if view.compact {
@@ -171,20 +147,15 @@ pub(super) fn draw_bands(pm: &mut Pixmap, view: &View, spec: &MapSpec) {
         } else {
             (40.0, 14.0)
         };
-        text::draw(pm, s, 13.0, sy, ss, Weight::Regular, MUTED, None);
+        cv.text(s, 13.0, sy, ss, Weight::Regular, MUTED, None);
     }
-    pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, h as f32 - source_band, w as f32, source_band)
-            .expect("rect"),
-        &paint(0xffffff, 1.0),
-        id,
-        None,
+    cv.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, h - source_band, w, source_band).expect("rect"),
+        Ink::Solid(0xffffff, 1.0),
     );
-    pm.fill_rect(
-        tiny_skia::Rect::from_xywh(0.0, h as f32 - source_band, w as f32, 1.0).expect("rect"),
-        &paint(0xbbbbbb, 1.0),
-        id,
-        None,
+    cv.fill_rect(
+        tiny_skia::Rect::from_xywh(0.0, h - source_band, w, 1.0).expect("rect"),
+        Ink::Solid(0xbbbbbb, 1.0),
     );
     let mut credits: Vec<String> = crate::layer::CREDITS
         .iter()
@@ -195,25 +166,23 @@ pub(super) fn draw_bands(pm: &mut Pixmap, view: &View, spec: &MapSpec) {
     let proj = format!("frontier · {}, WGS84", view.projection.name());
     let (pw, _) = text::measure(&proj, 11.0, Weight::Regular);
     let mut size = if view.compact { 10.0 } else { 12.0 };
-    while size > 7.0 && text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 > w as f32 {
+    while size > 7.0 && text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 > w {
         size -= 0.5;
     }
-    text::draw(
-        pm,
+    cv.text(
         &credit,
         12.0,
-        h as f32 - source_band + (source_band - size * 1.2) / 2.0,
+        h - source_band + (source_band - size * 1.2) / 2.0,
         size,
         Weight::Regular,
         MUTED,
         None,
     );
-    if text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 <= w as f32 {
-        text::draw(
-            pm,
+    if text::measure(&credit, size, Weight::Regular).0 + pw + 48.0 <= w {
+        cv.text(
             &proj,
-            w as f32 - pw - 12.0,
-            h as f32 - source_band + 7.0,
+            w - pw - 12.0,
+            h - source_band + 7.0,
             11.0,
             Weight::Regular,
             0x888888,

@@ -7,7 +7,7 @@ pub(super) fn overlaps(a: &[f32; 4], b: &[f32; 4]) -> bool {
 }
 
 pub(super) fn place_labels(
-    pm: &mut Pixmap,
+    cv: &mut Canvas,
     view: &View,
     which: Labels,
     districts: &Layer,
@@ -30,10 +30,10 @@ pub(super) fn place_labels(
         Labels::None => {}
         Labels::All => {
             // Towns (with markers) first, then district names around them.
-            let mut v = place_labels(pm, view, Labels::Towns, districts, furniture)?;
+            let mut v = place_labels(cv, view, Labels::Towns, districts, furniture)?;
             let mut busy = furniture.to_vec();
             busy.extend(v.iter().copied());
-            v.extend(place_labels(pm, view, Labels::Districts, districts, &busy)?);
+            v.extend(place_labels(cv, view, Labels::Districts, districts, &busy)?);
             return Ok(v);
         }
         Labels::Districts => {
@@ -53,8 +53,7 @@ pub(super) fn place_labels(
                 let (tw, th) = text::measure(&name, 12.0, Weight::Regular);
                 let b = [x - tw / 2.0 - 2.0, y - th / 2.0 - 1.0, tw + 4.0, th + 2.0];
                 if free(&b, &placed) {
-                    text::draw(
-                        pm,
+                    cv.text(
                         &name,
                         b[0] + 2.0,
                         b[1] + 1.0,
@@ -91,9 +90,8 @@ pub(super) fn place_labels(
                     .iter()
                     .find(|b| free(b, &placed) && !overlaps(b, &dot))
                 {
-                    circle(pm, x, y, 3.0, INK, 1.0, Some(0xffffff));
-                    text::draw(
-                        pm,
+                    circle(cv, x, y, 3.0, INK, 1.0, Some(0xffffff));
+                    cv.text(
                         &name,
                         b[0] + 2.0,
                         b[1],

@@ -14,7 +14,7 @@ pub(super) enum Entry {
     Ramp(Vec<u32>, String, String),
 }
 
-pub(super) fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f32; 4] {
+pub(super) fn draw_legend(cv: &mut Canvas, view: &View, entries: &[Entry]) -> [f32; 4] {
     if entries.is_empty() {
         return [0.0; 4]; // nothing to explain: no box
     }
@@ -79,19 +79,13 @@ pub(super) fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f
         (a[0] + a[2] - width - 14.0, a[1] + 96.0),
     ];
     let busy = |x0: f32, y0: f32| -> usize {
-        let (pw, ph) = (pm.width() as i32, pm.height() as i32);
-        let px = pm.pixels();
         let mut n = 0;
         for y in (y0 as i32..(y0 + height) as i32).step_by(2) {
             for x in (x0 as i32..(x0 + width) as i32).step_by(2) {
-                if x < 0 || y < 0 || x >= pw || y >= ph {
-                    n += 4;
-                    continue;
-                }
-                let c = px[(y * pw + x) as usize];
-                let rgb = ((c.red() as u32) << 16) | ((c.green() as u32) << 8) | c.blue() as u32;
-                if rgb != SEA && rgb != NEIGHBOUR {
-                    n += 1;
+                match cv.colour_at(x as f32, y as f32) {
+                    None => n += 4,
+                    Some(rgb) if rgb != SEA && rgb != NEIGHBOUR => n += 1,
+                    Some(_) => {}
                 }
             }
         }
@@ -102,14 +96,12 @@ pub(super) fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f
         .copied()
         .min_by_key(|&(x, y)| busy(x, y))
         .expect("candidates");
-    let id = Transform::identity();
     if let Some(r) = tiny_skia::Rect::from_xywh(x0, y0, width, height) {
-        pm.fill_rect(r, &paint(0xffffff, 0.92), id, None);
+        cv.fill_rect(r, Ink::Solid(0xffffff, 0.92));
         let p = PathBuilder::from_rect(r);
-        pm.stroke_path(&p, &paint(0x999999, 1.0), &stroke(1.0, None), id, None);
+        cv.stroke(&p, pen(0x999999, 1.0, 1.0, None));
     }
     let mut y = y0 + pad;
-    let hatch_pm = hatch();
     for (i, e) in entries.iter().enumerate() {
         let x = x0 + pad;
         match e {
@@ -117,26 +109,20 @@ pub(super) fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f
                 if i > 0 {
                     y += 4.0;
                 }
-                text::draw(pm, t, x, y, size, Weight::Bold, INK, None);
+                cv.text(t, x, y, size, Weight::Bold, INK, None);
                 y += row;
             }
             Entry::Fill(_, t) | Entry::Hatched(t) => {
                 if let Some(r) = tiny_skia::Rect::from_xywh(x, y + 1.0, 24.0, 14.0) {
                     match e {
-                        Entry::Fill(..) => pm.fill_rect(r, &paint(*c_of(e), 1.0), id, None),
+                        Entry::Fill(..) => cv.fill_rect(r, Ink::Solid(*c_of(e), 1.0)),
                         _ => {
-                            pm.fill_rect(r, &hatched(&hatch_pm), id, None);
+                            cv.fill_rect(r, Ink::Hatch);
                         }
                     }
-                    pm.stroke_path(
-                        &PathBuilder::from_rect(r),
-                        &paint(0x888888, 1.0),
-                        &stroke(0.6, None),
-                        id,
-                        None,
-                    );
+                    cv.stroke(&PathBuilder::from_rect(r), pen(0x888888, 1.0, 0.6, None));
                 }
-                text::draw(pm, t, x + 34.0, y, size, Weight::Regular, INK, None);
+                cv.text(t, x + 34.0, y, size, Weight::Regular, INK, None);
                 y += row;
             }
             Entry::Line(c, wd, dashed, t) => {
@@ -145,22 +131,21 @@ pub(super) fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f
                 pb.line_to(x + 24.0, y + 8.0);
                 if let Some(p) = pb.finish() {
                     let dash = dashed.then(|| vec![7.0, 4.0]);
-                    pm.stroke_path(&p, &paint(*c, 1.0), &stroke(*wd, dash), id, None);
+                    cv.stroke(&p, pen(*c, 1.0, *wd, dash));
                 }
-                text::draw(pm, t, x + 34.0, y, size, Weight::Regular, INK, None);
+                cv.text(t, x + 34.0, y, size, Weight::Regular, INK, None);
                 y += row;
             }
             Entry::Marker(c, t) => {
-                diamond(pm, x + 12.0, y + 8.0, 6.0, *c);
-                text::draw(pm, t, x + 34.0, y, size, Weight::Regular, INK, None);
+                diamond(cv, x + 12.0, y + 8.0, 6.0, *c);
+                cv.text(t, x + 34.0, y, size, Weight::Regular, INK, None);
                 y += row;
             }
             Entry::Circle(c, r, t) => {
                 let hgt = row.max(2.0 * r + 4.0);
                 let cx = x + 2.0 + r.max(5.0);
-                circle(pm, cx, y + hgt / 2.0, *r, *c, 0.85, Some(0x666666));
-                text::draw(
-                    pm,
+                circle(cv, cx, y + hgt / 2.0, *r, *c, 0.85, Some(0x666666));
+                cv.text(
                     t,
                     x + 14.0 + 2.0 * r.max(5.0),
                     y + hgt / 2.0 - 8.0,
@@ -176,13 +161,12 @@ pub(super) fn draw_legend(pm: &mut Pixmap, view: &View, entries: &[Entry]) -> [f
                 let bw = 150.0 / n;
                 for (j, c) in cs.iter().enumerate() {
                     if let Some(r) = tiny_skia::Rect::from_xywh(x + j as f32 * bw, y, bw, 12.0) {
-                        pm.fill_rect(r, &paint(*c, 0.85), id, None);
+                        cv.fill_rect(r, Ink::Solid(*c, 0.85));
                     }
                 }
-                text::draw(pm, a, x, y + 14.0, 11.0, Weight::Regular, MUTED, None);
+                cv.text(a, x, y + 14.0, 11.0, Weight::Regular, MUTED, None);
                 let (bwid, _) = text::measure(b, 11.0, Weight::Regular);
-                text::draw(
-                    pm,
+                cv.text(
                     b,
                     (x + 150.0 - bwid).max(x + 40.0),
                     y + 14.0,

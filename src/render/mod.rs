@@ -9,6 +9,7 @@
 //! equator); the same input gives the same bytes.
 
 mod base;
+mod canvas;
 pub mod chart;
 mod choropleth;
 pub mod classify;
@@ -24,6 +25,8 @@ pub mod projection;
 pub mod text;
 mod view;
 
+use canvas::*;
+pub use canvas::{Ink, Op, Pen, Scene};
 use choropleth::*;
 use density::*;
 use furniture::*;
@@ -251,6 +254,10 @@ pub const HOTSPOT_CLASSES: [(&str, u32); 7] = [
 pub struct MapSpec {
     /// Image size in pixels.
     pub size: (u32, u32),
+    /// Pixels per inch: the page is `size` at this resolution, and line
+    /// widths and type sizes are in points (1/72 inch), so a map looks the
+    /// same at any resolution. At 72 (the default) one point is one pixel.
+    pub dpi: f32,
     /// Extent.
     pub extent: Extent,
     /// Title.
@@ -279,6 +286,7 @@ impl Default for MapSpec {
     fn default() -> Self {
         MapSpec {
             size: (1600, 1200),
+            dpi: 72.0,
             extent: Extent::Named("pakistan".into()),
             title: None,
             subtitle: None,
@@ -297,6 +305,9 @@ impl Default for MapSpec {
 pub struct Rendered {
     /// The image.
     pub pixmap: Pixmap,
+    /// The same map as drawing operations on a page in points, for SVG
+    /// and PDF ([`render_scene`] keeps it; [`render`] does not).
+    pub scene: Option<Scene>,
     /// Scale bar: its length in km and in pixels, and where it was drawn.
     pub scale_bar: ScaleBar,
     /// Boxes of the labels drawn (x, y, w, h).
@@ -365,62 +376,75 @@ pub fn check_size((w, h): (u32, u32)) -> Result<()> {
     })
 }
 
-/// Render a map.
+/// Render a map as an image.
 pub fn render(spec: &MapSpec) -> Result<Rendered> {
+    draw(spec, false)
+}
+
+/// Render a map as an image and keep its drawing as a [`Scene`] for the
+/// vector writers ([`Scene::to_svg`], [`Scene::to_pdf`]).
+pub fn render_scene(spec: &MapSpec) -> Result<Rendered> {
+    draw(spec, true)
+}
+
+/// Resolutions a map may have, dots per inch.
+pub const DPIS: std::ops::RangeInclusive<f32> = 36.0..=1200.0;
+
+fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
     check_size(spec.size)?;
-    let (w, h) = spec.size;
+    if !DPIS.contains(&spec.dpi) {
+        return Err(Error::InvalidSetting {
+            param: Param::Dpi,
+            value: spec.dpi.to_string(),
+            expected: format!("{} to {} dots per inch", DPIS.start(), DPIS.end()),
+        });
+    }
+    let scale = spec.dpi / 72.0;
+    let mut cv = Canvas::new(spec.size, scale, SEA, record)?;
+    let page = cv.page;
     let extent = extent_box(&spec.extent)?;
-    let view = fit(extent, spec.size);
-    let mut pm = Pixmap::new(w, h).ok_or_else(|| Error::InvalidSetting {
-        param: Param::ImageSize,
-        value: format!("{w}x{h}"),
-        expected: "cannot allocate an image this large".into(),
-    })?;
-    pm.fill(tiny_skia::Color::from_rgba8(
-        (SEA >> 16) as u8,
-        (SEA >> 8) as u8,
-        SEA as u8,
-        255,
-    ));
+    let view = fit(extent, page);
     // Bottom to top: land, fills, lines, the user's layers, points,
     // crossings; then the furniture, the labels around it, and the bands.
     let mut legend: Vec<Entry> = Vec::new();
     if spec.base_map {
-        base::draw_land(&mut pm, &view)?;
+        base::draw_land(&mut cv, &view)?;
     }
     if let Some(ch) = &spec.choropleth {
-        draw_choropleth(&mut pm, &view, ch, &mut legend)?;
+        draw_choropleth(&mut cv, &view, ch, &mut legend)?;
     }
     if let Some((pts, title)) = &spec.density {
-        density(&mut pm, &view, pts, title, &mut legend);
+        density(&mut cv, &view, pts, title, &mut legend);
     }
     let corridors = if spec.base_map {
-        base::draw_lines(&mut pm, &view, extent)?
+        base::draw_lines(&mut cv, &view, extent)?
     } else {
         Vec::new()
     };
-    let user_legend = draw_layers(&mut pm, &view, &spec.layers);
+    let user_legend = draw_layers(&mut cv, &view, &spec.layers);
     if let Some(pl) = &spec.points {
-        draw_points(&mut pm, &view, pl, &mut legend);
+        draw_points(&mut cv, &view, pl, &mut legend);
     }
     if spec.base_map {
-        let crossings = base::draw_crossings(&mut pm, &view, extent)?;
+        let crossings = base::draw_crossings(&mut cv, &view, extent)?;
         legend.extend(base::legend(corridors, crossings));
     }
     legend.extend(user_legend);
 
-    let (title_band, source_band) = bands(spec.size);
-    let title_box = [0.0, 0.0, w as f32, title_band];
-    let source_box = [0.0, h as f32 - source_band, w as f32, source_band];
-    let legend_box = draw_legend(&mut pm, &view, &legend);
-    let (bar, bar_box) = scale_bar(&mut pm, &view);
-    let arrow_box = north_arrow(&mut pm, &view);
+    let (title_band, source_band) = bands(page);
+    let title_box = [0.0, 0.0, page.0, title_band];
+    let source_box = [0.0, page.1 - source_band, page.0, source_band];
+    let legend_box = draw_legend(&mut cv, &view, &legend);
+    let (bar, bar_box) = scale_bar(&mut cv, &view);
+    let arrow_box = north_arrow(&mut cv, &view);
     let furniture = vec![title_box, legend_box, bar_box, arrow_box, source_box];
     let districts = Catalogue::shared("districts")?;
-    let labels = place_labels(&mut pm, &view, spec.labels, districts, &furniture)?;
-    draw_bands(&mut pm, &view, spec);
+    let labels = place_labels(&mut cv, &view, spec.labels, districts, &furniture)?;
+    draw_bands(&mut cv, &view, spec);
+    let (pixmap, scene) = cv.finish();
     Ok(Rendered {
-        pixmap: pm,
+        pixmap,
+        scene,
         scale_bar: bar,
         labels,
         furniture,

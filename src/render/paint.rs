@@ -154,31 +154,30 @@ pub(super) fn hatched(pattern: &Pixmap) -> Paint<'_> {
 
 /// Fill a marker's path, then outline it (if an outline colour is given).
 pub(super) fn marker(
-    pm: &mut Pixmap,
+    cv: &mut Canvas,
     path: Option<Path>,
     fill: (u32, f32),
     outline: Option<(u32, f32, f32)>,
 ) {
     let Some(p) = path else { return };
-    let id = Transform::identity();
-    pm.fill_path(&p, &paint(fill.0, fill.1), FillRule::Winding, id, None);
+    cv.fill(&p, Ink::Solid(fill.0, fill.1), FillRule::Winding);
     if let Some((rgb, alpha, width)) = outline {
-        pm.stroke_path(&p, &paint(rgb, alpha), &stroke(width, None), id, None);
+        cv.stroke(&p, pen(rgb, alpha, width, None));
     }
 }
 
-pub(super) fn diamond(pm: &mut Pixmap, x: f32, y: f32, r: f32, rgb: u32) {
+pub(super) fn diamond(cv: &mut Canvas, x: f32, y: f32, r: f32, rgb: u32) {
     let mut pb = PathBuilder::new();
     pb.move_to(x, y - r);
     pb.line_to(x + r, y);
     pb.line_to(x, y + r);
     pb.line_to(x - r, y);
     pb.close();
-    marker(pm, pb.finish(), (0xffffff, 1.0), Some((rgb, 1.0, 2.0)));
+    marker(cv, pb.finish(), (0xffffff, 1.0), Some((rgb, 1.0, 2.0)));
 }
 
 pub(super) fn circle(
-    pm: &mut Pixmap,
+    cv: &mut Canvas,
     x: f32,
     y: f32,
     r: f32,
@@ -187,18 +186,25 @@ pub(super) fn circle(
     outline: Option<u32>,
 ) {
     marker(
-        pm,
+        cv,
         PathBuilder::from_circle(x, y, r.max(0.5)),
         (rgb, alpha),
         outline.map(|o| (o, 0.9, 0.8)),
     );
 }
 
-/// A circle sprite, drawn once per colour and radius and then copied.
-pub(super) fn sprite(r: f32, rgb: u32, alpha: f32) -> Pixmap {
+/// A circle sprite of radius `r` pixels, drawn once per colour and radius
+/// and then copied.
+pub(super) fn sprite(r: f32, rgb: u32, alpha: f32, outline: Option<u32>) -> Pixmap {
     let size = (2.0 * r + 4.0).ceil() as u32;
     let mut pm = Pixmap::new(size, size).expect("sprite");
     let c = size as f32 / 2.0;
-    circle(&mut pm, c, c, r, rgb, alpha, Some(0xffffff));
+    if let Some(p) = PathBuilder::from_circle(c, c, r.max(0.5)) {
+        let id = Transform::identity();
+        pm.fill_path(&p, &paint(rgb, alpha), FillRule::Winding, id, None);
+        if let Some(o) = outline {
+            pm.stroke_path(&p, &paint(o, 0.9), &stroke(0.8, None), id, None);
+        }
+    }
     pm
 }

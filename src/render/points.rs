@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn draw_points(pm: &mut Pixmap, view: &View, pl: &PointsLayer, legend: &mut Vec<Entry>) {
+pub(super) fn draw_points(cv: &mut Canvas, view: &View, pl: &PointsLayer, legend: &mut Vec<Entry>) {
     // Categories by frequency; beyond seven, "other".
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &pl.points {
@@ -52,7 +52,6 @@ pub(super) fn draw_points(pm: &mut Pixmap, view: &View, pl: &PointsLayer, legend
             .then(a.cmp(&b))
     });
     let alpha = if pl.points.len() > 5_000 { 0.45 } else { 0.78 };
-    let mut cache: BTreeMap<(u32, u32), Pixmap> = BTreeMap::new();
     let area = view.area;
     for i in order {
         let p = &pl.points[i];
@@ -65,19 +64,7 @@ pub(super) fn draw_points(pm: &mut Pixmap, view: &View, pl: &PointsLayer, legend
             continue;
         }
         let r = radius(p.size);
-        let key = (colour_of(&p.category), (r * 4.0).round() as u32);
-        let sp = cache
-            .entry(key)
-            .or_insert_with(|| sprite(key.1 as f32 / 4.0, key.0, alpha));
-        let half = sp.width() as f32 / 2.0;
-        pm.draw_pixmap(
-            (x - half).round() as i32,
-            (y - half).round() as i32,
-            sp.as_ref(),
-            &PixmapPaint::default(),
-            Transform::identity(),
-            None,
-        );
+        cv.dot(x, y, r, colour_of(&p.category), alpha, Some(0xffffff));
     }
     if let Some(title) = &pl.color_by {
         legend.push(Entry::Header(title.clone()));

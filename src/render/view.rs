@@ -109,8 +109,8 @@ pub fn extent_box(e: &Extent) -> Result<Rect> {
     ))
 }
 
-/// Heights of the title and source bands: smaller on small images.
-pub(super) fn bands(size: (u32, u32)) -> (f32, f32) {
+/// Heights of the title and source bands (points): smaller on small pages.
+pub(super) fn bands(size: (f32, f32)) -> (f32, f32) {
     if compact(size) {
         (44.0, 20.0)
     } else {
@@ -118,19 +118,15 @@ pub(super) fn bands(size: (u32, u32)) -> (f32, f32) {
     }
 }
 
-pub(super) fn compact(size: (u32, u32)) -> bool {
-    size.0 < 800 || size.1 < 650
+pub(super) fn compact(size: (f32, f32)) -> bool {
+    size.0 < 800.0 || size.1 < 650.0
 }
 
-pub(super) fn fit(extent: Rect, size: (u32, u32)) -> View {
+/// The view of `extent` on a page of `size` points.
+pub(super) fn fit(extent: Rect, size: (f32, f32)) -> View {
     let projection = Projection::for_extent(extent.min(), extent.max());
     let (title_band, source_band) = bands(size);
-    let area = [
-        0.0,
-        title_band,
-        size.0 as f32,
-        size.1 as f32 - title_band - source_band,
-    ];
+    let area = [0.0, title_band, size.0, size.1 - title_band - source_band];
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for i in 0..=40 {
         let t = i as f64 / 40.0;
