@@ -134,7 +134,7 @@ fn rendering(c: &mut Criterion) {
             |p| {
                 let m = render(&MapSpec {
                     extent: Extent::Named("pakistan".into()),
-                    density: Some((p, "Density".into())),
+                    density: Some(frontier::render::Density::new(p, "Density")),
                     ..Default::default()
                 })
                 .unwrap();

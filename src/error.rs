@@ -208,6 +208,8 @@ pub enum Param {
     Dpi,
     /// A map's file format (`render::Format`).
     Format,
+    /// A density surface's kernel bandwidth (`Density::bandwidth_km`).
+    Bandwidth,
     /// A colour palette's name (`Choropleth::palette`).
     Palette,
     /// The periods of a time series (`trend::Options::period`), which
@@ -240,6 +242,7 @@ impl Param {
             Param::ImageSize => "image size",
             Param::Dpi => "MapSpec::dpi",
             Param::Format => "render::Format",
+            Param::Bandwidth => "Density::bandwidth_km",
             Param::Palette => "palette",
             Param::Series => "a time series",
             Param::GroupColumn => "trend::Grouping::Column",

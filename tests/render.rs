@@ -161,7 +161,7 @@ fn golden_each_drawn_thing_alone() {
     golden(
         "alone-density.png",
         &MapSpec {
-            density: Some((lattice, "Test points".into())),
+            density: Some(frontier::render::Density::new(lattice, "Test points")),
             ..bare("kp")
         },
     );
@@ -626,4 +626,49 @@ fn a_choropleth_table_with_a_byte_order_mark_reads() {
     .unwrap();
     assert_eq!(ch.values.get("Peshawar"), Some(&Some(3.0)));
     assert_eq!((ch.values.get("Quetta"), no_data), (Some(&None), 1));
+}
+
+/// The density surface is in points per km² on the ground: one point with
+/// a 5 km bandwidth peaks at 1/(2π·25 km²), 0.64 per 100 km², which the
+/// legend states; at 30 km, 0.018 (the legend rounds it).
+#[test]
+fn kernel_density_peaks_at_the_gaussian_of_the_bandwidth() {
+    for (bw, want) in [
+        (5.0, 100.0 / (2.0 * std::f64::consts::PI * 25.0)),
+        (30.0, 100.0 / (2.0 * std::f64::consts::PI * 900.0)),
+    ] {
+        let spec = MapSpec {
+            size: (1200, 900),
+            extent: Extent::Named("balochistan".into()),
+            density: Some(frontier::render::Density {
+                points: vec![Coord { x: 67.0, y: 30.2 }],
+                title: "One point".into(),
+                bandwidth_km: bw,
+            }),
+            ..Default::default()
+        };
+        let scene = frontier::render::render_scene(&spec)
+            .unwrap()
+            .scene
+            .unwrap();
+        let label = scene
+            .ops
+            .iter()
+            .find_map(|op| match op {
+                frontier::render::Op::Text { text, .. } => {
+                    text.strip_suffix(" per 100 km²").map(str::to_string)
+                }
+                _ => None,
+            })
+            .expect("the legend states the peak");
+        let got: f64 = label.parse().unwrap();
+        // 8% for the pixel grid and the box filters, plus the legend's rounding.
+        let decimals = label.split_once('.').map_or(0, |(_, d)| d.len()) as i32;
+        let slack = 0.08 * want + 0.5 * 10f64.powi(-decimals);
+        assert!(
+            (got - want).abs() <= slack,
+            "{bw} km: legend says {got}, the Gaussian's peak is {want:.4}"
+        );
+        assert!(scene.ops.iter().any(|op| matches!(op, frontier::render::Op::Text { text, .. } if text == &format!("Gaussian kernel, σ = {bw} km; log scale"))));
+    }
 }

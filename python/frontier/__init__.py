@@ -316,7 +316,7 @@ def _points_csv(data, lat, lon, keep=()) -> str:
 
 
 def render(points=None, color_by: Optional[str] = None, size_by: Optional[str] = None, density=None,
-           choropleth=None, column: Optional[str] = None, extent: str = "pakistan", size=(1600, 1200),
+           bandwidth_km: float = 15.0, choropleth=None, column: Optional[str] = None, extent: str = "pakistan", size=(1600, 1200),
            title: Optional[str] = None, subtitle: Optional[str] = None, classes: int = 5,
            method: str = "quantile", palette: str = "ylorrd", labels: str = "none",
            layers: Iterable[str] = (), base_map: bool = True, source: Optional[str] = None,
@@ -325,7 +325,8 @@ def render(points=None, color_by: Optional[str] = None, size_by: Optional[str] =
     :class:`Map` (PNG bytes that Jupyter shows).
 
     ``points`` (a frame) are drawn coloured by ``color_by`` and sized by
-    ``size_by``; ``density`` (a frame) as a density surface; ``choropleth``
+    ``size_by``; ``density`` (a frame) as a kernel density surface (a
+    Gaussian of standard deviation ``bandwidth_km`` on the ground); ``choropleth``
     (a table from :func:`summarize`) colours its districts or provinces by
     ``column``. ``extent`` is a name (``pakistan``, ``kp``, ``waziristan``,
     ...) or ``bbox:minlon,minlat,maxlon,maxlat``; ``layers`` are built-in
@@ -343,7 +344,7 @@ def render(points=None, color_by: Optional[str] = None, size_by: Optional[str] =
         kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source")),
                   color_by=color_by, size_by=size_by)
     if density is not None:
-        kw["density_csv"] = _points_csv(density, lat, lon, ("source",))
+        kw.update(density_csv=_points_csv(density, lat, lon, ("source",)), bandwidth_km=bandwidth_km)
     if choropleth is not None:
         table = choropleth if isinstance(choropleth, pd.DataFrame) else _Frame(choropleth).df
         kw.update(choropleth_csv=table.to_csv(index=False), column=column)

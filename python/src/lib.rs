@@ -61,6 +61,7 @@ fn python_name(p: frontier::error::Param) -> &'static str {
         Param::ImageSize => "size=",
         Param::Dpi => "dpi=",
         Param::Format => "format=",
+        Param::Bandwidth => "bandwidth_km=",
         Param::Palette => "palette=",
         // Not in the Python API (the command line's trend and hotspots).
         Param::Series => "a time series",
@@ -481,7 +482,7 @@ fn points_from_csv(text: &str, origin: &str) -> PyResult<frontier::ingest::Point
 /// A map as PNG bytes: the command line's `render`, with the points, the
 /// density points and the choropleth table handed over as CSV text.
 #[pyfunction]
-#[pyo3(signature = (width=1600, height=1200, extent="pakistan", title=None, subtitle=None, points_csv=None, color_by=None, size_by=None, density_csv=None, choropleth_csv=None, column=None, classes=5, method="quantile", palette="ylorrd", labels="none", layers=Vec::new(), base_map=true, source=None))]
+#[pyo3(signature = (width=1600, height=1200, extent="pakistan", title=None, subtitle=None, points_csv=None, color_by=None, size_by=None, density_csv=None, bandwidth_km=15.0, choropleth_csv=None, column=None, classes=5, method="quantile", palette="ylorrd", labels="none", layers=Vec::new(), base_map=true, source=None))]
 #[allow(clippy::too_many_arguments)]
 fn render<'py>(
     py: Python<'py>,
@@ -494,6 +495,7 @@ fn render<'py>(
     color_by: Option<String>,
     size_by: Option<String>,
     density_csv: Option<String>,
+    bandwidth_km: f64,
     choropleth_csv: Option<String>,
     column: Option<String>,
     classes: usize,
@@ -550,10 +552,11 @@ fn render<'py>(
         let mut src = points_from_csv(&text, "density")?;
         let read = PointsLayer::read(&mut src, None, None).map_err(py_err)?;
         credit(&read, &mut spec.sources);
-        spec.density = Some((
-            read.points.into_iter().map(|p| p.at).collect(),
-            "Density".into(),
-        ));
+        spec.density = Some(frontier::render::Density {
+            points: read.points.into_iter().map(|p| p.at).collect(),
+            title: "Density".into(),
+            bandwidth_km,
+        });
     }
     if let Some(text) = choropleth_csv {
         let column = column.ok_or_else(|| Error::new_err("a choropleth needs a column"))?;

@@ -10,8 +10,8 @@ use frontier::query::DistanceIndex;
 use frontier::render::HOTSPOT_CLASSES;
 use frontier::render::chart::{self, ChartSpec, chart};
 use frontier::render::classify::{Method, breaks};
-use frontier::render::side_by_side;
 use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
+use frontier::render::{Density, side_by_side};
 use frontier::summary::{Group, Grouping, Options, Tally, summarize};
 use frontier::synth::Synth;
 use frontier::trend::{Grouping as TrendGrouping, Options as TrendOptions, trend};
@@ -262,7 +262,10 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let map = render(&MapSpec {
         title: Some("Afghan refugee settlements (synthetic)".into()),
         subtitle: Some("3,000 synthetic settlements: half in KP, a quarter in Balochistan, spread by district population".into()),
-        density: Some((settlements.iter().map(|p| p.at).collect(), "Settlements".into())),
+        density: Some(Density::new(
+            settlements.iter().map(|p| p.at).collect(),
+            "Settlements",
+        )),
         sources: vec!["synthetic data (frontier synth)".into()],
         ..Default::default()
     })?;

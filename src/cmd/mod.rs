@@ -90,6 +90,7 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::ImageSize => "--size",
         Param::Dpi => "--dpi",
         Param::Format => "--format",
+        Param::Bandwidth => "--bandwidth",
         Param::Palette => "--palette",
         Param::Series => "a time series (--by)",
         Param::GroupColumn => "--group",

@@ -1,9 +1,11 @@
-//! `frontier render`: a thematic map as PNG.
+//! `frontier render`: a thematic map as PNG, SVG or PDF.
 
 use super::CmdError;
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::render::classify::Method;
-use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
+use frontier::render::{
+    Choropleth, Extent, Format, Labels, MapSpec, PageSize, PointDatum, PointsLayer, render_to,
+};
 use std::path::{Path, PathBuf};
 
 pub(super) fn size_arg(s: &str) -> Result<(u32, u32), String> {
@@ -25,15 +27,21 @@ pub(super) fn size_arg(s: &str) -> Result<(u32, u32), String> {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The PNG to write (`-`: standard output).
+    /// The map to write: .png, .svg or .pdf (`-`: a PNG on standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
+    /// The file format, when the name's extension does not say it.
+    #[arg(long, value_parser = super::named::<Format>())]
+    pub format: Option<Format>,
     /// pakistan, kp, balochistan, waziristan, chaman, durand-line, cpec (or any layer), or bbox:minlon,minlat,maxlon,maxlat.
     #[arg(long, default_value = "pakistan", value_parser = Extent::parse)]
     pub extent: Extent,
-    /// Image size.
-    #[arg(long, default_value = "1600x1200", value_parser = size_arg, value_name = "WxH")]
-    pub size: (u32, u32),
+    /// Map size: pixels (1600x1200), or a print size in mm, cm or in (180x120mm). Line widths and type are in points, so a print size looks the same at any --dpi.
+    #[arg(long, default_value = "1600x1200", value_parser = PageSize::parse, value_name = "WxH[mm|cm|in]")]
+    pub size: PageSize,
+    /// Resolution in dots per inch [default: 300 for print sizes, 72 for pixel sizes, where a point is a pixel].
+    #[arg(long, value_name = "DPI")]
+    pub dpi: Option<f32>,
     /// Title.
     #[arg(long)]
     pub title: Option<String>,
@@ -49,9 +57,12 @@ pub struct Args {
     /// Size points by this numeric column (area proportional).
     #[arg(long, value_name = "COL", requires = "points")]
     pub size_by: Option<String>,
-    /// Points to show as a density surface (binned; fast for millions).
+    /// Points to show as a kernel density surface (at pixel resolution; fast for millions).
     #[arg(long, value_name = "FILE")]
     pub density: Option<String>,
+    /// The density kernel's bandwidth: a Gaussian's standard deviation on the ground (15km, 500m).
+    #[arg(long, value_parser = frontier::render::parse_bandwidth, value_name = "KM", default_value = "15km", requires = "density")]
+    pub bandwidth: f64,
     /// A table from `frontier summarize` (first column district or province).
     #[arg(long, value_name = "SUMMARY.csv", requires = "column")]
     pub choropleth: Option<PathBuf>,
@@ -135,9 +146,28 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .input_opt("--choropleth", args.choropleth.as_deref())
         .output("-o", Some(&args.output))
         .check()?;
+    let format = output_format(&args.output, args.format)?;
+    let dpi = args.dpi.unwrap_or_else(|| args.size.default_dpi());
+    if !frontier::render::DPIS.contains(&dpi) {
+        return Err(CmdError::Usage(format!(
+            "--dpi {dpi}: give {} to {} dots per inch",
+            frontier::render::DPIS.start(),
+            frontier::render::DPIS.end()
+        )));
+    }
+    let size = args.size.pixels(dpi);
+    frontier::render::check_size(size).map_err(|e| {
+        CmdError::Usage(format!(
+            "--size {}x{} pixels at {dpi} dpi: {}",
+            size.0,
+            size.1,
+            e.render_with(&super::flag)
+        ))
+    })?;
     let opts = args.reading.options();
     let mut spec = MapSpec {
-        size: args.size,
+        size,
+        dpi,
         extent: args.extent.clone(),
         title: args.title.clone(),
         subtitle: args.subtitle.clone(),
@@ -162,7 +192,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         if !spec.sources.contains(&credit) {
             spec.sources.push(credit);
         }
-        spec.density = Some((pts.into_iter().map(|p| p.at).collect(), "Density".into()));
+        spec.density = Some(frontier::render::Density {
+            points: pts.into_iter().map(|p| p.at).collect(),
+            title: "Density".into(),
+            bandwidth_km: args.bandwidth,
+        });
     }
     if let (Some(c), Some(col)) = (&args.choropleth, &args.column) {
         spec.choropleth = Some(read_choropleth(
@@ -176,10 +210,34 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     for l in &args.layers {
         spec.layers.push(frontier::render::styled_layer(l)?);
     }
-    let map = render(&spec)?;
-    let png = map
-        .pixmap
-        .encode_png()
-        .map_err(|e| CmdError::Usage(format!("encoding PNG: {e}")))?;
-    super::write_whole(&args.output, &png)
+    let bytes = render_to(&spec, format)?;
+    super::write_whole(&args.output, &bytes)
+}
+
+/// The format `--format` names, or the output's extension says (a PNG on
+/// standard output); an error when neither says or they disagree.
+fn output_format(output: &Path, flag: Option<Format>) -> Result<Format, CmdError> {
+    use frontier::Named;
+    let name = |f: Format| {
+        Format::ALL
+            .iter()
+            .find(|(_, v)| *v == f)
+            .map_or("?", |(n, _)| *n)
+    };
+    let stdout = output.as_os_str() == "-";
+    match (flag, Format::from_path(output)) {
+        (Some(f), Some(e)) if f != e => Err(CmdError::Usage(format!(
+            "-o {}: the name says {} but --format is {}",
+            output.display(),
+            name(e),
+            name(f)
+        ))),
+        (Some(f), _) => Ok(f),
+        (None, Some(e)) => Ok(e),
+        (None, None) if stdout => Ok(Format::Png),
+        (None, None) => Err(CmdError::Usage(format!(
+            "-o {}: name the file .png, .svg or .pdf, or give --format png|svg|pdf",
+            output.display()
+        ))),
+    }
 }

@@ -9,7 +9,6 @@
 //! the identity.
 
 use super::*;
-use tiny_skia::PremultipliedColorU8;
 
 /// How an area is filled.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,12 +88,8 @@ pub enum Op {
     Image {
         /// Box, points.
         rect: [f32; 4],
-        /// Pixels, straight (not premultiplied) RGBA rows.
-        rgba: Vec<u8>,
-        /// Width, pixels.
-        width: u32,
-        /// Height, pixels.
-        height: u32,
+        /// The pixels.
+        image: Pixmap,
     },
 }
 
@@ -235,7 +230,9 @@ impl Canvas {
         halo: Option<u32>,
     ) -> (f32, f32, f32, f32) {
         let s = self.scale;
-        let (_, _, w, h) = text::draw(
+        // The halo is about a point wide at any resolution.
+        let ring = halo.map(|c| (c, s.round().max(1.0) as i32));
+        let (_, _, w, h) = text::draw_with_halo(
             &mut self.pm,
             text,
             x * s,
@@ -243,7 +240,7 @@ impl Canvas {
             size * s,
             weight,
             rgb,
-            halo,
+            ring,
         );
         self.record(|| Op::Text {
             text: text.to_string(),
@@ -273,7 +270,7 @@ impl Canvas {
         let sp = self
             .sprites
             .entry(key)
-            .or_insert_with(|| sprite(key.1 as f32 / 4.0, rgb, alpha, outline));
+            .or_insert_with(|| sprite(key.1 as f32 / 4.0, rgb, alpha, outline, 0.8 * s));
         let half = sp.width() as f32 / 2.0;
         self.pm.draw_pixmap(
             (x * s - half).round() as i32,
@@ -308,9 +305,7 @@ impl Canvas {
         );
         self.record(|| Op::Image {
             rect: [x, y, img.width() as f32 / s, img.height() as f32 / s],
-            rgba: straight_rgba(img.pixels()),
-            width: img.width(),
-            height: img.height(),
+            image: img.clone(),
         });
     }
 
@@ -331,16 +326,6 @@ impl Canvas {
         let page = self.page;
         (self.pm, self.rec.map(|ops| Scene { page, ops }))
     }
-}
-
-/// Premultiplied pixels as straight RGBA bytes.
-fn straight_rgba(px: &[PremultipliedColorU8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(px.len() * 4);
-    for p in px {
-        let c = p.demultiply();
-        out.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
-    }
-    out
 }
 
 /// A pen of `width` points, solid or dashed.

@@ -12,6 +12,8 @@ pub(super) enum Entry {
     Marker(u32, String),
     Circle(u32, f32, String),
     Ramp(Vec<u32>, String, String),
+    /// A line of small, muted text under an entry (how it was made).
+    Note(String),
 }
 
 pub(super) fn draw_legend(cv: &mut Canvas, view: &View, entries: &[Entry]) -> [f32; 4] {
@@ -45,6 +47,11 @@ pub(super) fn draw_legend(cv: &mut Canvas, view: &View, entries: &[Entry]) -> [f
             | Entry::Line(_, _, _, t)
             | Entry::Marker(_, t) => (t.as_str(), 34.0),
             Entry::Circle(_, r, t) => (t.as_str(), 14.0 + 2.0 * r.max(5.0)),
+            Entry::Note(t) => {
+                width = width.max(text::measure(t, 11.0, Weight::Regular).0);
+                height += row;
+                continue;
+            }
             Entry::Ramp(_, a, b) => {
                 width = width.max(
                     text::measure(a, 11.0, Weight::Regular).0
@@ -155,6 +162,10 @@ pub(super) fn draw_legend(cv: &mut Canvas, view: &View, entries: &[Entry]) -> [f
                     None,
                 );
                 y += hgt;
+            }
+            Entry::Note(t) => {
+                cv.text(t, x, y, 11.0, Weight::Regular, MUTED, None);
+                y += row;
             }
             Entry::Ramp(cs, a, b) => {
                 let n = cs.len() as f32;

@@ -20,8 +20,10 @@ mod labels;
 mod layers;
 mod legend;
 mod paint;
+mod pdf;
 mod points;
 pub mod projection;
+mod svg;
 pub mod text;
 mod view;
 
@@ -29,6 +31,7 @@ use canvas::*;
 pub use canvas::{Ink, Op, Pen, Scene};
 use choropleth::*;
 use density::*;
+pub use density::{DEFAULT_BANDWIDTH_KM, Density, parse_bandwidth};
 use furniture::*;
 pub use input::{PointsRead, styled_layer, styled_layer_name};
 use labels::*;
@@ -266,8 +269,8 @@ pub struct MapSpec {
     pub subtitle: Option<String>,
     /// Points.
     pub points: Option<PointsLayer>,
-    /// Points as a density surface, with a legend title.
-    pub density: Option<(Vec<Coord>, String)>,
+    /// Points as a kernel density surface.
+    pub density: Option<Density>,
     /// Choropleth.
     pub choropleth: Option<Choropleth>,
     /// User layers with styles.
@@ -357,6 +360,86 @@ pub fn side_by_side(maps: &[Pixmap]) -> Result<Pixmap> {
     Ok(out)
 }
 
+/// A map's size: pixels, or a print size (mm, cm or inches) that becomes
+/// pixels at a resolution.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PageSize {
+    /// Width and height, pixels.
+    Pixels(u32, u32),
+    /// Width and height, inches.
+    Inches(f64, f64),
+}
+
+impl PageSize {
+    /// Parse `1600x1200` (pixels), `180x120mm`, `18x12cm`, `7x5in` (a unit
+    /// after the height is the unit of both; `px` may be written).
+    pub fn parse(s: &str) -> std::result::Result<PageSize, String> {
+        let t = s.trim().to_ascii_lowercase();
+        let (body, per_inch) = if let Some(b) = t.strip_suffix("mm") {
+            (b, Some(25.4))
+        } else if let Some(b) = t.strip_suffix("cm") {
+            (b, Some(2.54))
+        } else if let Some(b) = t.strip_suffix("in") {
+            (b, Some(1.0))
+        } else {
+            (t.strip_suffix("px").unwrap_or(&t), None)
+        };
+        let (a, b) = body.split_once('x').ok_or_else(|| {
+            format!("{s:?}: give WIDTHxHEIGHT in pixels (1600x1200) or with a unit (180x120mm, 18x12cm, 7x5in)")
+        })?;
+        match per_inch {
+            None => {
+                let w = a.trim().parse::<u32>();
+                let h = b.trim().parse::<u32>();
+                match (w, h) {
+                    (Ok(w), Ok(h)) => Ok(PageSize::Pixels(w, h)),
+                    _ => Err(format!(
+                        "{s:?}: pixel sizes are whole numbers, e.g. 1600x1200 (or give a unit: 180x120mm)"
+                    )),
+                }
+            }
+            Some(k) => {
+                let w = a
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v > 0.0);
+                let h = b
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite() && *v > 0.0);
+                match (w, h) {
+                    (Some(w), Some(h)) => Ok(PageSize::Inches(w / k, h / k)),
+                    _ => Err(format!("{s:?}: width and height must be positive numbers")),
+                }
+            }
+        }
+    }
+
+    /// The resolution used when none is given: 72 dpi for sizes in pixels
+    /// (one point is one pixel, as maps have always been drawn), 300 dpi
+    /// for print sizes.
+    pub fn default_dpi(&self) -> f32 {
+        match self {
+            PageSize::Pixels(..) => 72.0,
+            PageSize::Inches(..) => 300.0,
+        }
+    }
+
+    /// Width and height in pixels at `dpi` (print sizes rounded to the
+    /// nearest pixel: 180 × 120 mm at 300 dpi is 2126 × 1417).
+    pub fn pixels(&self, dpi: f32) -> (u32, u32) {
+        match *self {
+            PageSize::Pixels(w, h) => (w, h),
+            PageSize::Inches(w, h) => (
+                (w * dpi as f64).round().clamp(0.0, u32::MAX as f64) as u32,
+                (h * dpi as f64).round().clamp(0.0, u32::MAX as f64) as u32,
+            ),
+        }
+    }
+}
+
 /// Width and height a map may have, pixels.
 pub const SIZES: std::ops::RangeInclusive<u32> = 200..=8000;
 
@@ -387,6 +470,51 @@ pub fn render_scene(spec: &MapSpec) -> Result<Rendered> {
     draw(spec, true)
 }
 
+/// A map's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A PNG image (the same bytes for the same input).
+    Png,
+    /// SVG: paths, text as text, the density surface as an embedded PNG.
+    Svg,
+    /// PDF: one page of the map's size, fonts embedded as subsets.
+    Pdf,
+}
+
+impl crate::Named for Format {
+    const ALL: &'static [(&'static str, Format)] = &[
+        ("png", Format::Png),
+        ("svg", Format::Svg),
+        ("pdf", Format::Pdf),
+    ];
+}
+
+impl Format {
+    /// The format a file name's extension says (`.png`, `.svg`, `.pdf`,
+    /// any case), if any.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        <Format as crate::Named>::ALL
+            .iter()
+            .find(|(n, _)| *n == ext)
+            .map(|(_, f)| *f)
+    }
+}
+
+/// Render a map and encode it in `format`.
+pub fn render_to(spec: &MapSpec, format: Format) -> Result<Vec<u8>> {
+    let map = draw(spec, format != Format::Png)?;
+    Ok(match (format, map.scene) {
+        (Format::Svg, Some(scene)) => scene.to_svg().into_bytes(),
+        (Format::Pdf, Some(scene)) => scene.to_pdf(),
+        _ => map.pixmap.encode_png().map_err(|e| Error::InvalidSetting {
+            param: Param::Format,
+            value: "png".into(),
+            expected: format!("an image that can be encoded ({e})"),
+        })?,
+    })
+}
+
 /// Resolutions a map may have, dots per inch.
 pub const DPIS: std::ops::RangeInclusive<f32> = 36.0..=1200.0;
 
@@ -397,6 +525,15 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
             param: Param::Dpi,
             value: spec.dpi.to_string(),
             expected: format!("{} to {} dots per inch", DPIS.start(), DPIS.end()),
+        });
+    }
+    if let Some(d) = &spec.density
+        && !(0.1..=2000.0).contains(&d.bandwidth_km)
+    {
+        return Err(Error::InvalidSetting {
+            param: Param::Bandwidth,
+            value: d.bandwidth_km.to_string(),
+            expected: "a bandwidth from 0.1 to 2000 km".into(),
         });
     }
     let scale = spec.dpi / 72.0;
@@ -413,8 +550,8 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
     if let Some(ch) = &spec.choropleth {
         draw_choropleth(&mut cv, &view, ch, &mut legend)?;
     }
-    if let Some((pts, title)) = &spec.density {
-        density(&mut cv, &view, pts, title, &mut legend);
+    if let Some(d) = &spec.density {
+        density(&mut cv, &view, d, &mut legend);
     }
     let corridors = if spec.base_map {
         base::draw_lines(&mut cv, &view, extent)?

@@ -193,9 +193,9 @@ pub(super) fn circle(
     );
 }
 
-/// A circle sprite of radius `r` pixels, drawn once per colour and radius
-/// and then copied.
-pub(super) fn sprite(r: f32, rgb: u32, alpha: f32, outline: Option<u32>) -> Pixmap {
+/// A circle sprite of radius `r` pixels with an outline `line` pixels wide,
+/// drawn once per colour and radius and then copied.
+pub(super) fn sprite(r: f32, rgb: u32, alpha: f32, outline: Option<u32>, line: f32) -> Pixmap {
     let size = (2.0 * r + 4.0).ceil() as u32;
     let mut pm = Pixmap::new(size, size).expect("sprite");
     let c = size as f32 / 2.0;
@@ -203,7 +203,7 @@ pub(super) fn sprite(r: f32, rgb: u32, alpha: f32, outline: Option<u32>) -> Pixm
         let id = Transform::identity();
         pm.fill_path(&p, &paint(rgb, alpha), FillRule::Winding, id, None);
         if let Some(o) = outline {
-            pm.stroke_path(&p, &paint(o, 0.9), &stroke(0.8, None), id, None);
+            pm.stroke_path(&p, &paint(o, 0.9), &stroke(line, None), id, None);
         }
     }
     pm

@@ -17,7 +17,16 @@ pub enum Weight {
     Bold,
 }
 
-fn font(w: Weight) -> &'static FontRef<'static> {
+/// The font file of a weight (TrueType), for embedding in a PDF.
+pub(super) fn font_data(w: Weight) -> &'static [u8] {
+    match w {
+        Weight::Regular => REGULAR,
+        Weight::Bold => BOLD,
+    }
+}
+
+/// The parsed font of a weight.
+pub(super) fn font(w: Weight) -> &'static FontRef<'static> {
     static R: OnceLock<FontRef<'static>> = OnceLock::new();
     static B: OnceLock<FontRef<'static>> = OnceLock::new();
     match w {
@@ -42,6 +51,13 @@ pub fn measure(text: &str, size: f32, w: Weight) -> (f32, f32) {
         prev = Some(id);
     }
     (x, f.ascent() - f.descent())
+}
+
+/// The em size (a font size as CSS, SVG and PDF mean it) of text drawn
+/// at `size`: sizes here are the font's height, ascent plus descent.
+pub fn em(size: f32, w: Weight) -> f32 {
+    let f = font(w);
+    size * f.units_per_em().unwrap_or(2048.0) / f.height_unscaled()
 }
 
 /// Ascent of the font at `size` (baseline below the top of the text box).
@@ -81,6 +97,21 @@ pub fn draw(
     rgb: u32,
     halo: Option<u32>,
 ) -> (f32, f32, f32, f32) {
+    draw_with_halo(pm, text, x, y, size, w, rgb, halo.map(|c| (c, 1)))
+}
+
+/// [`draw`] with a halo of colour and radius (pixels).
+#[allow(clippy::too_many_arguments)] // as draw
+pub fn draw_with_halo(
+    pm: &mut Pixmap,
+    text: &str,
+    x: f32,
+    y: f32,
+    size: f32,
+    w: Weight,
+    rgb: u32,
+    halo: Option<(u32, i32)>,
+) -> (f32, f32, f32, f32) {
     let f = font(w);
     let sf = f.as_scaled(PxScale::from(size));
     let base = y + sf.ascent();
@@ -98,22 +129,19 @@ pub fn draw(
         prev = Some(id);
     }
     let passes: Vec<(u32, Vec<(i32, i32)>)> = match halo {
-        Some(h) => vec![
-            (
-                h,
-                vec![
-                    (-1, -1),
-                    (0, -1),
-                    (1, -1),
-                    (-1, 0),
-                    (1, 0),
-                    (-1, 1),
-                    (0, 1),
-                    (1, 1),
-                ],
-            ),
-            (rgb, vec![(0, 0)]),
-        ],
+        // Radius 1: the 8 neighbours; wider: every offset within the radius.
+        Some((h, r)) => {
+            let r = r.max(1);
+            let mut ring = Vec::new();
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    if (dx, dy) != (0, 0) && (r == 1 || dx * dx + dy * dy <= r * r) {
+                        ring.push((dx, dy));
+                    }
+                }
+            }
+            vec![(h, ring), (rgb, vec![(0, 0)])]
+        }
         None => vec![(rgb, vec![(0, 0)])],
     };
     for (colour, offsets) in passes {

@@ -1,0 +1,293 @@
+//! Maps for print: PNG, SVG and PDF of one layout, print sizes in mm, cm
+//! and inches at a resolution, the PDF rasterised by poppler's pdftoppm
+//! against the PNG, the SVG parsed as XML with its words as text.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+mod common;
+
+use common::{err, frontier};
+
+fn fixture() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/synthetic-events.csv")
+        .display()
+        .to_string()
+}
+
+/// Width and height from a PNG's header.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+/// `frontier render` of one busy map (points by category, all labels,
+/// title, legend) into `dir/name`, with extra arguments.
+fn render(dir: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(name);
+    let fx = fixture();
+    let mut args = vec![
+        "render",
+        "-o",
+        out.to_str().unwrap(),
+        "--extent",
+        "kp",
+        "--title",
+        "Events in Khyber Pakhtunkhwa",
+        "--subtitle",
+        "synthetic & labelled so",
+        "--points",
+        &fx,
+        "--color-by",
+        "event_type",
+        "--labels",
+        "all",
+    ];
+    args.extend_from_slice(extra);
+    let o = frontier(&args);
+    assert!(o.status.success(), "render {name}: {}", err(&o));
+    out
+}
+
+/// Whether poppler's tools are here; on CI they must be.
+fn poppler() -> bool {
+    let ok = Command::new("pdftoppm").arg("-v").output().is_ok();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftoppm (poppler-utils) is needed on CI"
+        );
+        eprintln!("skipped: pdftoppm (Debian's poppler-utils) is not installed");
+    }
+    ok
+}
+
+#[test]
+fn print_sizes_give_exact_pixels() {
+    let dir = tempfile::tempdir().unwrap();
+    for (size, dpi, want) in [
+        ("180x120mm", Some("300"), (2126, 1417)),
+        ("180x120mm", None, (2126, 1417)),
+        ("18x12cm", Some("150"), (1063, 709)),
+        ("7x5in", Some("200"), (1400, 1000)),
+        ("1000x700", None, (1000, 700)),
+        ("1000x700px", Some("144"), (1000, 700)),
+    ] {
+        let mut extra = vec!["--size", size];
+        if let Some(d) = dpi {
+            extra.extend(["--dpi", d]);
+        }
+        let p = render(dir.path(), "s.png", &extra);
+        assert_eq!(
+            png_size(&std::fs::read(p).unwrap()),
+            want,
+            "{size} at {dpi:?} dpi"
+        );
+    }
+}
+
+#[test]
+fn svg_is_xml_with_the_words_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = render(dir.path(), "m.svg", &["--size", "180x120mm"]);
+    let svg = std::fs::read_to_string(&p).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG parses as XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    // 180 × 120 mm in points (2126 × 1417 px at 300 dpi).
+    let pt = |a: &str| {
+        root.attribute(a)
+            .unwrap()
+            .strip_suffix("pt")
+            .unwrap()
+            .parse::<f64>()
+            .unwrap()
+    };
+    assert!((pt("width") - 2126.0 * 72.0 / 300.0).abs() < 0.01);
+    assert!((pt("height") - 1417.0 * 72.0 / 300.0).abs() < 0.01);
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect();
+    for want in [
+        "Events in Khyber Pakhtunkhwa",
+        "synthetic & labelled so",
+        "event_type",
+        "Kohat",
+        "Torkham",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == want),
+            "{want:?} is a text element: {texts:?}"
+        );
+    }
+    assert!(texts.iter().any(|t| t.starts_with("Sources: ")));
+    assert!(doc.descendants().filter(|n| n.has_tag_name("path")).count() > 100);
+}
+
+#[test]
+fn pdf_rasterised_by_poppler_matches_the_png() {
+    if !poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let extra = ["--size", "180x120mm", "--dpi", "150"];
+    let png = render(dir.path(), "m.png", &extra);
+    let pdf = render(dir.path(), "m.pdf", &extra);
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let want = tiny_skia::Pixmap::load_png(&png).unwrap();
+    let (w, h) = (want.width(), want.height());
+    assert_eq!((w, h), (1063, 709));
+    let prefix = dir.path().join("poppler");
+    let o = Command::new("pdftoppm")
+        .args(["-r", "150", "-png", "-singlefile", "-scale-to-x"])
+        .arg(w.to_string())
+        .arg("-scale-to-y")
+        .arg(h.to_string())
+        .arg(&pdf)
+        .arg(&prefix)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = tiny_skia::Pixmap::load_png(prefix.with_extension("png")).unwrap();
+    assert_eq!((got.width(), got.height()), (w, h));
+    // Per pixel, the largest channel difference between the PNG and the
+    // PDF's raster shifted by (dx, dy) pixels.
+    let compare = |dx: i64, dy: i64| {
+        let (mut sum, mut far, mut n) = (0u64, 0usize, 0usize);
+        for y in 4..h as i64 - 4 {
+            for x in 4..w as i64 - 4 {
+                let a = want.pixels()[(y * w as i64 + x) as usize];
+                let b = got.pixels()[((y + dy) * w as i64 + x + dx) as usize];
+                let d = |p: u8, q: u8| (p as i32 - q as i32).unsigned_abs();
+                let m = d(a.red(), b.red())
+                    .max(d(a.green(), b.green()))
+                    .max(d(a.blue(), b.blue()));
+                sum += m as u64;
+                far += (m > 64) as usize;
+                n += 1;
+            }
+        }
+        (sum as f64 / n as f64, far as f64 / n as f64)
+    };
+    let (mean, share) = compare(0, 0);
+    eprintln!(
+        "PDF against PNG: mean difference {mean:.2} levels, {:.2}% of pixels beyond 64",
+        share * 100.0
+    );
+    // Anti-aliasing and glyph rasterising differ; the layout may not.
+    assert!(mean < 5.0, "mean difference {mean:.2}");
+    assert!(
+        share < 0.03,
+        "{:.2}% of pixels differ by more than 64",
+        share * 100.0
+    );
+    // And everything is in the same place: shifting the PDF's raster by
+    // two pixels makes it clearly worse.
+    for (dx, dy) in [(2, 0), (-2, 0), (0, 2), (0, -2)] {
+        let (shifted, _) = compare(dx, dy);
+        assert!(
+            shifted > 2.0 * mean,
+            "shifted by ({dx}, {dy}): {shifted:.2} against {mean:.2}"
+        );
+    }
+
+    // Fonts embedded as subsets, and the words extractable.
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("DejaVuSans "), "{fonts}");
+    for line in fonts.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            ["yes", "yes", "yes"],
+            "embedded, subset, unicode: {line}"
+        );
+    }
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    for want in [
+        "Events in Khyber Pakhtunkhwa",
+        "Kohat",
+        "Torkham",
+        "OpenStreetMap",
+    ] {
+        assert!(text.contains(want), "{want:?} in the PDF's text: {text}");
+    }
+}
+
+#[test]
+fn every_format_gives_the_same_bytes_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a.png", "a.svg", "a.pdf"] {
+        let a = std::fs::read(render(dir.path(), name, &["--size", "120x90mm"])).unwrap();
+        let b = std::fs::read(render(dir.path(), name, &["--size", "120x90mm"])).unwrap();
+        assert!(a == b, "{name}: two runs differ");
+    }
+}
+
+#[test]
+fn formats_and_sizes_that_cannot_be_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).display().to_string();
+    for (args, says) in [
+        (
+            vec!["-o", &path("m.jpg")],
+            "name the file .png, .svg or .pdf",
+        ),
+        (
+            vec!["-o", &path("m.png"), "--format", "pdf"],
+            "the name says png but --format is pdf",
+        ),
+        (vec!["-o", &path("m.png"), "--size", "180x120"], ""),
+        (
+            vec!["-o", &path("m.png"), "--size", "180.5x120"],
+            "pixel sizes are whole numbers",
+        ),
+        (
+            vec!["-o", &path("m.png"), "--size", "0x120mm"],
+            "positive numbers",
+        ),
+        (
+            vec!["-o", &path("m.png"), "--size", "2000x2000mm"],
+            "pixels at 300 dpi",
+        ),
+        (vec!["-o", &path("m.png"), "--dpi", "5000"], "--dpi 5000"),
+    ] {
+        let mut a = vec!["render"];
+        a.extend(args.iter().copied());
+        let o = frontier(&a);
+        if says.is_empty() {
+            // 180x120 pixels is too small: the library's range.
+            assert_eq!(o.status.code(), Some(2), "{a:?}");
+            assert!(err(&o).contains("200 to 8000"), "{a:?}: {}", err(&o));
+            continue;
+        }
+        assert_eq!(o.status.code(), Some(2), "{a:?}: {}", err(&o));
+        assert!(err(&o).contains(says), "{a:?}: {}", err(&o));
+    }
+    // --format names a file without an extension.
+    let o = frontier(&[
+        "render",
+        "-o",
+        &path("plain"),
+        "--format",
+        "svg",
+        "--size",
+        "400x300",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        std::fs::read_to_string(path("plain"))
+            .unwrap()
+            .contains("<svg")
+    );
+}
