@@ -116,7 +116,9 @@ fn svg_is_xml_with_the_words_as_text() {
         "synthetic & labelled so",
         "event_type",
         "Kohat",
-        "Torkham",
+        "Peshawar",
+        "AFGHANISTAN",
+        "PUNJAB",
     ] {
         assert!(
             texts.iter().any(|t| t == want),
@@ -217,7 +219,8 @@ fn pdf_rasterised_by_poppler_matches_the_png() {
     for want in [
         "Events in Khyber Pakhtunkhwa",
         "Kohat",
-        "Torkham",
+        "Peshawar",
+        "AFGHANISTAN",
         "OpenStreetMap",
     ] {
         assert!(text.contains(want), "{want:?} in the PDF's text: {text}");

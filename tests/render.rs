@@ -672,3 +672,98 @@ fn kernel_density_peaks_at_the_gaussian_of_the_bandwidth() {
         assert!(scene.ops.iter().any(|op| matches!(op, frontier::render::Op::Text { text, .. } if text == &format!("Gaussian kernel, σ = {bw} km; log scale"))));
     }
 }
+
+/// The base map names what it shows (the four neighbours, the Arabian
+/// Sea, the provinces), with a graticule and a locator inset: a golden,
+/// and the names checked as text in the drawing, each inside the area it
+/// names, none on another or on the furniture.
+#[test]
+fn golden_names_graticule_and_inset() {
+    let spec = MapSpec {
+        size: (900, 700),
+        title: Some("Golden: names, graticule, inset".into()),
+        graticule: true,
+        inset: true,
+        ..Default::default()
+    };
+    golden("names-graticule-inset.png", &spec);
+    let map = frontier::render::render_scene(&spec).unwrap();
+    let texts: Vec<(String, f32, f32)> = map
+        .scene
+        .as_ref()
+        .unwrap()
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            frontier::render::Op::Text {
+                text, x, y, size, ..
+            } => {
+                let (w, h) = frontier::render::text::measure(
+                    text,
+                    *size,
+                    frontier::render::text::Weight::Regular,
+                );
+                Some((text.clone(), x + w / 2.0, y + h / 2.0))
+            }
+            _ => None,
+        })
+        .collect();
+    let at = |name: &str| {
+        texts
+            .iter()
+            .find(|t| t.0 == name)
+            .map(|t| map.view.lonlat(t.1 as f64, t.2 as f64))
+            .unwrap_or_else(|| panic!("{name} is named: {texts:?}"))
+    };
+    // Each name's centre lies in its country or province (the layers'
+    // polygons), and the sea's on no land.
+    use geo::Contains;
+    for (layer, name, label) in [
+        ("neighbours", "Afghanistan", "AFGHANISTAN"),
+        ("neighbours", "Iran", "IRAN"),
+        ("neighbours", "India", "INDIA"),
+        ("neighbours", "China", "CHINA"),
+        ("provinces", "Balochistan", "BALOCHISTAN"),
+        ("provinces", "Punjab", "PUNJAB"),
+        ("provinces", "Sindh", "SINDH"),
+    ] {
+        let c = at(label);
+        let f = Catalogue::shared(layer)
+            .unwrap()
+            .features
+            .iter()
+            .find(|f| f.name() == Some(name))
+            .unwrap();
+        assert!(
+            f.geometry.contains(&geo::Point(c)),
+            "{label} at {c:?} is in {name}"
+        );
+    }
+    let sea = at("Arabian Sea");
+    for layer in ["neighbours", "provinces"] {
+        for f in &Catalogue::shared(layer).unwrap().features {
+            assert!(
+                !f.geometry.contains(&geo::Point(sea)),
+                "the sea's name at {sea:?} is on {:?}",
+                f.name()
+            );
+        }
+    }
+    assert!(sea.y < 25.5 && sea.x > 60.5, "{sea:?}");
+    // Graticule labels at round degrees.
+    assert!(texts.iter().any(|t| t.0 == "30°N"), "{texts:?}");
+    assert!(texts.iter().any(|t| t.0 == "70°E"), "{texts:?}");
+    // Nothing placed overlaps: names, graticule labels and the inset.
+    let boxes: Vec<[f32; 4]> = map.labels.iter().chain(&map.furniture).copied().collect();
+    for (i, a) in map.labels.iter().enumerate() {
+        for (j, b) in boxes.iter().enumerate() {
+            if i != j && b[2] > 0.0 {
+                let overlap = a[0] < b[0] + b[2]
+                    && b[0] < a[0] + a[2]
+                    && a[1] < b[1] + b[3]
+                    && b[1] < a[1] + a[3];
+                assert!(!overlap, "label {a:?} overlaps {b:?}");
+            }
+        }
+    }
+}

@@ -84,6 +84,12 @@ pub struct Args {
     /// Labels to place (never overlapping; what does not fit is left out).
     #[arg(long, value_parser = super::named::<Labels>(), default_value = "none")]
     pub labels: Labels,
+    /// Meridians and parallels, labelled at the map's edges.
+    #[arg(long)]
+    pub graticule: bool,
+    /// A locator inset: the map's extent on a small overview of Pakistan and Afghanistan.
+    #[arg(long)]
+    pub inset: bool,
     /// Leave out the built-in base map (neighbours, land, boundaries, CPEC, the Durand Line, crossings): only your layers, points, density and choropleth.
     #[arg(long)]
     pub no_base_map: bool,
@@ -172,6 +178,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         title: args.title.clone(),
         subtitle: args.subtitle.clone(),
         labels: args.labels,
+        graticule: args.graticule,
+        inset: args.inset,
         base_map: !args.no_base_map,
         ..Default::default()
     };

@@ -84,6 +84,9 @@ pub enum Op {
         /// Outline colour (opacity 0.9, width 0.8 pt).
         outline: Option<u32>,
     },
+    /// From here on, draw only inside the box (x, y, w, h), or (None)
+    /// everywhere again.
+    Clip(Option<[f32; 4]>),
     /// An image (a density surface) covering the box (`x`, `y`, `w`, `h`).
     Image {
         /// Box, points.
@@ -112,6 +115,7 @@ pub(super) struct Canvas {
     rec: Option<Vec<Op>>,
     sprites: BTreeMap<(u32, u32, u32, Option<u32>), Pixmap>,
     hatch: Pixmap,
+    mask: Option<tiny_skia::Mask>,
 }
 
 impl Canvas {
@@ -143,6 +147,7 @@ impl Canvas {
             rec: record.then(Vec::new),
             sprites: BTreeMap::new(),
             hatch: hatch(),
+            mask: None,
         };
         if let Some(rec) = &mut c.rec {
             rec.push(Op::Fill {
@@ -175,10 +180,14 @@ impl Canvas {
     pub(super) fn fill(&mut self, path: &Path, ink: Ink, rule: FillRule) {
         let t = self.transform();
         match ink {
-            Ink::Solid(rgb, a) => self.pm.fill_path(path, &paint(rgb, a), rule, t, None),
-            Ink::Hatch => self
-                .pm
-                .fill_path(path, &hatched(&self.hatch), rule, t, None),
+            Ink::Solid(rgb, a) => {
+                self.pm
+                    .fill_path(path, &paint(rgb, a), rule, t, self.mask.as_ref())
+            }
+            Ink::Hatch => {
+                self.pm
+                    .fill_path(path, &hatched(&self.hatch), rule, t, self.mask.as_ref())
+            }
         }
         self.record(|| Op::Fill {
             path: path.clone(),
@@ -191,8 +200,10 @@ impl Canvas {
     pub(super) fn fill_rect(&mut self, r: tiny_skia::Rect, ink: Ink) {
         let t = self.transform();
         match ink {
-            Ink::Solid(rgb, a) => self.pm.fill_rect(r, &paint(rgb, a), t, None),
-            Ink::Hatch => self.pm.fill_rect(r, &hatched(&self.hatch), t, None),
+            Ink::Solid(rgb, a) => self.pm.fill_rect(r, &paint(rgb, a), t, self.mask.as_ref()),
+            Ink::Hatch => self
+                .pm
+                .fill_rect(r, &hatched(&self.hatch), t, self.mask.as_ref()),
         }
         self.record(|| Op::Fill {
             path: PathBuilder::from_rect(r),
@@ -209,7 +220,7 @@ impl Canvas {
             &paint(pen.rgb, pen.alpha),
             &stroke(pen.width, pen.dash.clone()),
             t,
-            None,
+            self.mask.as_ref(),
         );
         self.record(|| Op::Stroke {
             path: path.clone(),
@@ -278,7 +289,7 @@ impl Canvas {
             sp.as_ref(),
             &PixmapPaint::default(),
             Transform::identity(),
-            None,
+            self.mask.as_ref(),
         );
         self.record(|| Op::Dot {
             x,
@@ -301,12 +312,24 @@ impl Canvas {
             img.as_ref(),
             &PixmapPaint::default(),
             Transform::identity(),
-            None,
+            self.mask.as_ref(),
         );
         self.record(|| Op::Image {
             rect: [x, y, img.width() as f32 / s, img.height() as f32 / s],
             image: img.clone(),
         });
+    }
+
+    /// Draw only inside `rect` (x, y, w, h, points) from here on, or
+    /// everywhere again (None). Text is not clipped.
+    pub(super) fn clip(&mut self, rect: Option<[f32; 4]>) {
+        self.mask = rect.and_then(|r| {
+            let mut m = tiny_skia::Mask::new(self.pm.width(), self.pm.height())?;
+            let p = PathBuilder::from_rect(tiny_skia::Rect::from_xywh(r[0], r[1], r[2], r[3])?);
+            m.fill_path(&p, FillRule::Winding, true, self.transform());
+            Some(m)
+        });
+        self.record(|| Op::Clip(rect));
     }
 
     /// The colour (0xRRGGBB) of the raster under the point (`x`, `y`),

@@ -29,12 +29,54 @@ pub(super) fn place_labels(
     match which {
         Labels::None => {}
         Labels::All => {
-            // Towns (with markers) first, then district names around them.
-            let mut v = place_labels(cv, view, Labels::Towns, districts, furniture)?;
+            // Cities and towns (with markers) first, then district names
+            // around them.
             let mut busy = furniture.to_vec();
-            busy.extend(v.iter().copied());
-            v.extend(place_labels(cv, view, Labels::Districts, districts, &busy)?);
+            let mut v = Vec::new();
+            for which in [Labels::Cities, Labels::Towns, Labels::Districts] {
+                let got = place_labels(cv, view, which, districts, &busy)?;
+                busy.extend(got.iter().copied());
+                v.extend(got);
+            }
             return Ok(v);
+        }
+        Labels::Cities => {
+            let width_km = map_width_km(view);
+            let near = if width_km > 800.0 {
+                250_000.0
+            } else if width_km > 300.0 {
+                50_000.0
+            } else {
+                0.0
+            };
+            let mut cities: Vec<(f64, String, Coord)> = Catalogue::shared("places")?
+                .features
+                .iter()
+                .filter_map(|f| {
+                    let Geometry::Point(p) = f.geometry else {
+                        return None;
+                    };
+                    let pop = f.properties.get("population")?.as_f64()?;
+                    let country = f.property_text("country").unwrap_or_default();
+                    let least = if country == "PK" || country == "AF" {
+                        near
+                    } else if width_km > 800.0 {
+                        2_000_000.0
+                    } else {
+                        1_000_000.0
+                    };
+                    let name = f.name()?.to_string();
+                    (pop >= least).then_some((pop, name, p.0))
+                })
+                .collect();
+            cities.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (_, name, at) in cities {
+                if let Some(b) =
+                    place_point_label(cv, view, &name, at, &inside, &|b| free(b, &placed))
+                {
+                    placed.extend(b);
+                }
+            }
         }
         Labels::Districts => {
             // Largest districts first.
@@ -71,40 +113,62 @@ pub(super) fn place_labels(
             let mut towns = crate::layer::towns()?;
             towns.sort_by_key(|t| !t.crossing);
             for crate::layer::Town { name, at, .. } in towns {
-                let (x, y) = view.px(at);
-                if !inside(&[x - 3.0, y - 3.0, 6.0, 6.0]) {
-                    continue;
-                }
-                let (tw, th) = text::measure(&name, 12.0, Weight::Regular);
-                let candidates = [
-                    [x + 6.0, y - th / 2.0, tw + 4.0, th],
-                    [x - tw - 10.0, y - th / 2.0, tw + 4.0, th],
-                    [x - tw / 2.0, y - th - 6.0, tw + 4.0, th],
-                    [x - tw / 2.0, y + 5.0, tw + 4.0, th],
-                ];
-                let dot = [x - 3.0, y - 3.0, 6.0, 6.0];
-                if !free(&dot, &placed) {
-                    continue;
-                }
-                if let Some(b) = candidates
-                    .iter()
-                    .find(|b| free(b, &placed) && !overlaps(b, &dot))
+                if let Some(b) =
+                    place_point_label(cv, view, &name, at, &inside, &|b| free(b, &placed))
                 {
-                    circle(cv, x, y, 3.0, INK, 1.0, Some(0xffffff));
-                    cv.text(
-                        &name,
-                        b[0] + 2.0,
-                        b[1],
-                        12.0,
-                        Weight::Regular,
-                        INK,
-                        Some(0xffffff),
-                    );
-                    placed.push(*b);
-                    placed.push(dot);
+                    placed.extend(b);
                 }
             }
         }
     }
     Ok(placed)
+}
+
+/// A place's dot and name: the name to the right, left, above or below
+/// the dot, the first that is free; nothing when neither fits. Returns the
+/// name's and the dot's boxes.
+fn place_point_label(
+    cv: &mut Canvas,
+    view: &View,
+    name: &str,
+    at: Coord,
+    inside: &dyn Fn(&[f32; 4]) -> bool,
+    free: &dyn Fn(&[f32; 4]) -> bool,
+) -> Option<[[f32; 4]; 2]> {
+    let (x, y) = view.px(at);
+    if !inside(&[x - 3.0, y - 3.0, 6.0, 6.0]) {
+        return None;
+    }
+    let (tw, th) = text::measure(name, 12.0, Weight::Regular);
+    let candidates = [
+        [x + 6.0, y - th / 2.0, tw + 4.0, th],
+        [x - tw - 10.0, y - th / 2.0, tw + 4.0, th],
+        [x - tw / 2.0, y - th - 6.0, tw + 4.0, th],
+        [x - tw / 2.0, y + 5.0, tw + 4.0, th],
+    ];
+    let dot = [x - 3.0, y - 3.0, 6.0, 6.0];
+    if !free(&dot) {
+        return None;
+    }
+    let b = candidates.iter().find(|b| free(b) && !overlaps(b, &dot))?;
+    circle(cv, x, y, 3.0, INK, 1.0, Some(0xffffff));
+    cv.text(
+        name,
+        b[0] + 2.0,
+        b[1],
+        12.0,
+        Weight::Regular,
+        INK,
+        Some(0xffffff),
+    );
+    Some([*b, dot])
+}
+
+/// The map's width on the ground at its centre, km.
+fn map_width_km(view: &View) -> f64 {
+    let a = view.area;
+    let y = (a[1] + a[3] / 2.0) as f64;
+    let west = view.lonlat(a[0] as f64, y);
+    let east = view.lonlat((a[0] + a[2]) as f64, y);
+    geodesy::distance_m(west, east) / 1000.0
 }

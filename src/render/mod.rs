@@ -15,10 +15,12 @@ mod choropleth;
 pub mod classify;
 mod density;
 mod furniture;
+mod graticule;
 mod input;
 mod labels;
 mod layers;
 mod legend;
+mod names;
 mod paint;
 mod pdf;
 mod points;
@@ -33,10 +35,13 @@ use choropleth::*;
 use density::*;
 pub use density::{DEFAULT_BANDWIDTH_KM, Density, parse_bandwidth};
 use furniture::*;
+pub use graticule::INSET_REGION;
+use graticule::*;
 pub use input::{PointsRead, styled_layer, styled_layer_name};
 use labels::*;
 use layers::*;
 use legend::*;
+use names::*;
 use paint::*;
 use points::*;
 use view::*;
@@ -107,7 +112,14 @@ pub enum Labels {
     Districts,
     /// Towns on the CPEC routes and the crossings.
     Towns,
-    /// District names, then towns where they still fit.
+    /// Major cities and towns from the built-in `places` layer (GeoNames),
+    /// largest first: in Pakistan and Afghanistan, those of 250,000
+    /// people or more on a map over 800 km wide, 50,000 over 300 km,
+    /// all (15,000+) closer in; elsewhere, those of 2 million or more
+    /// (1 million on maps under 800 km wide).
+    Cities,
+    /// Cities, then the CPEC towns and crossings, then district names,
+    /// each where it still fits.
     All,
     /// No labels.
     None,
@@ -117,6 +129,7 @@ impl crate::Named for Labels {
     const ALL: &'static [(&'static str, Labels)] = &[
         ("districts", Labels::Districts),
         ("towns", Labels::Towns),
+        ("cities", Labels::Cities),
         ("all", Labels::All),
         ("none", Labels::None),
     ];
@@ -279,6 +292,12 @@ pub struct MapSpec {
     pub labels: Labels,
     /// Extra source credits (the user's data files, or "synthetic data").
     pub sources: Vec<String>,
+    /// Meridians and parallels every round number of degrees, labelled
+    /// at the map's left and bottom edges.
+    pub graticule: bool,
+    /// A locator inset: the map's extent on a small overview of the
+    /// region ([`INSET_REGION`]), in the corner where it hides least.
+    pub inset: bool,
     /// Draw the built-in base map (neighbours, land, boundaries, CPEC,
     /// the Durand Line, crossings) and its legend; off, only the thematic
     /// layers on a plain background.
@@ -299,6 +318,8 @@ impl Default for MapSpec {
             layers: Vec::new(),
             labels: Labels::None,
             sources: Vec::new(),
+            graticule: false,
+            inset: false,
             base_map: true,
         }
     }
@@ -313,7 +334,7 @@ pub struct Rendered {
     pub scene: Option<Scene>,
     /// Scale bar: its length in km and in pixels, and where it was drawn.
     pub scale_bar: ScaleBar,
-    /// Boxes of the labels drawn (x, y, w, h).
+    /// Boxes of the names and labels drawn (x, y, w, h), points.
     pub labels: Vec<[f32; 4]>,
     /// Boxes of the furniture (title band, legend, scale bar, north arrow, source band).
     pub furniture: Vec<[f32; 4]>,
@@ -558,6 +579,9 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
     } else {
         Vec::new()
     };
+    if spec.graticule {
+        graticule_lines(&mut cv, &view, visible_box(&view));
+    }
     let user_legend = draw_layers(&mut cv, &view, &spec.layers);
     if let Some(pl) = &spec.points {
         draw_points(&mut cv, &view, pl, &mut legend);
@@ -574,9 +598,27 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
     let legend_box = draw_legend(&mut cv, &view, &legend);
     let (bar, bar_box) = scale_bar(&mut cv, &view);
     let arrow_box = north_arrow(&mut cv, &view);
-    let furniture = vec![title_box, legend_box, bar_box, arrow_box, source_box];
+    let mut furniture = vec![title_box, legend_box, bar_box, arrow_box, source_box];
+    if spec.inset {
+        let b = inset(&mut cv, &view, extent, &furniture)?;
+        furniture.push(b);
+    }
     let districts = Catalogue::shared("districts")?;
-    let labels = place_labels(&mut cv, &view, spec.labels, districts, &furniture)?;
+    // The base map's names first (countries, sea, provinces), then the
+    // labels asked for around them.
+    let mut labels = if spec.base_map {
+        place_names(&mut cv, &view, &furniture)?
+    } else {
+        Vec::new()
+    };
+    if spec.graticule {
+        let mut busy = furniture.clone();
+        busy.extend(labels.iter().copied());
+        labels.extend(graticule_labels(&mut cv, &view, visible_box(&view), &busy));
+    }
+    let mut busy = furniture.clone();
+    busy.extend(labels.iter().copied());
+    labels.extend(place_labels(&mut cv, &view, spec.labels, districts, &busy)?);
     draw_bands(&mut cv, &view, spec);
     let (pixmap, scene) = cv.finish();
     Ok(Rendered {

@@ -141,8 +141,24 @@ impl Scene {
         let mut glyphs: [Glyphs; 2] = Default::default();
         let mut images: Vec<(Ref, Ref, &tiny_skia::Pixmap)> = Vec::new();
         let mut uses_hatch = false;
+        let mut clipped = false;
         for op in &self.ops {
             match op {
+                Op::Clip(rect) => {
+                    if clipped {
+                        c.restore_state();
+                        clipped = false;
+                        // The saved state had other opacities.
+                        alpha.current = None;
+                    }
+                    if let Some(r) = rect {
+                        c.save_state();
+                        c.rect(r[0], r[1], r[2], r[3]);
+                        c.clip_nonzero();
+                        c.end_path();
+                        clipped = true;
+                    }
+                }
                 Op::Fill {
                     path: p,
                     ink,
@@ -275,6 +291,9 @@ impl Scene {
                     c.restore_state();
                 }
             }
+        }
+        if clipped {
+            c.restore_state();
         }
         let content = deflate(&c.finish());
 

@@ -126,8 +126,29 @@ impl Scene {
                  </pattern></defs>\n",
             );
         }
+        let mut clips = 0;
+        let mut clipped = false;
         for op in &self.ops {
             match op {
+                Op::Clip(rect) => {
+                    if clipped {
+                        out.push_str("</g>\n");
+                        clipped = false;
+                    }
+                    if let Some(r) = rect {
+                        let _ = write!(out, "<clipPath id=\"clip{clips}\"><rect x=\"");
+                        num(&mut out, r[0]);
+                        out.push_str("\" y=\"");
+                        num(&mut out, r[1]);
+                        out.push_str("\" width=\"");
+                        num(&mut out, r[2]);
+                        out.push_str("\" height=\"");
+                        num(&mut out, r[3]);
+                        let _ = writeln!(out, "\"/></clipPath><g clip-path=\"url(#clip{clips})\">");
+                        clips += 1;
+                        clipped = true;
+                    }
+                }
                 Op::Fill {
                     path,
                     ink,
@@ -218,6 +239,9 @@ impl Scene {
                     );
                 }
             }
+        }
+        if clipped {
+            out.push_str("</g>\n");
         }
         out.push_str("</svg>\n");
         out

@@ -122,11 +122,17 @@ pub(super) fn compact(size: (f32, f32)) -> bool {
     size.0 < 800.0 || size.1 < 650.0
 }
 
-/// The view of `extent` on a page of `size` points.
+/// The view of `extent` on a page of `size` points, under the title band
+/// and above the source band.
 pub(super) fn fit(extent: Rect, size: (f32, f32)) -> View {
-    let projection = Projection::for_extent(extent.min(), extent.max());
     let (title_band, source_band) = bands(size);
     let area = [0.0, title_band, size.0, size.1 - title_band - source_band];
+    fit_in(extent, area, compact(size))
+}
+
+/// The view of `extent` centred in the box `area` (x, y, w, h, points).
+pub(super) fn fit_in(extent: Rect, area: [f32; 4], compact: bool) -> View {
+    let projection = Projection::for_extent(extent.min(), extent.max());
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for i in 0..=40 {
         let t = i as f64 / 40.0;
@@ -164,6 +170,38 @@ pub(super) fn fit(extent: Rect, size: (f32, f32)) -> View {
         cx: (area[0] + area[2] / 2.0) as f64,
         cy: (area[1] + area[3] / 2.0) as f64,
         area,
-        compact: compact(size),
+        compact,
     }
+}
+
+/// The lon/lat box of everything the map area shows (its edges sampled),
+/// wider than the extent when the page's shape differs from it.
+pub(super) fn visible_box(view: &View) -> Rect {
+    let a = view.area;
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for i in 0..=40 {
+        let t = i as f32 / 40.0;
+        for (px, py) in [
+            (a[0] + t * a[2], a[1]),
+            (a[0] + t * a[2], a[1] + a[3]),
+            (a[0], a[1] + t * a[3]),
+            (a[0] + a[2], a[1] + t * a[3]),
+        ] {
+            let c = view.lonlat(px as f64, py as f64);
+            x0 = x0.min(c.x);
+            x1 = x1.max(c.x);
+            y0 = y0.min(c.y);
+            y1 = y1.max(c.y);
+        }
+    }
+    Rect::new(
+        Coord {
+            x: x0.max(-180.0),
+            y: y0.max(-89.0),
+        },
+        Coord {
+            x: x1.min(180.0),
+            y: y1.min(89.0),
+        },
+    )
 }
