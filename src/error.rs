@@ -167,6 +167,20 @@ pub enum Error {
         found: String,
     },
 
+    /// A map file (`render --spec`) is not TOML, has a key frontier does
+    /// not know, or a value it cannot use.
+    #[error("{origin}:{line}:{column}: {message}")]
+    Spec {
+        /// The file.
+        origin: String,
+        /// Line, from 1.
+        line: usize,
+        /// Column, from 1.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+
     /// A layer lacks a feature, or has none, where one is needed.
     #[error("{layer}: {message}")]
     Layer {

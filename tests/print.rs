@@ -294,3 +294,111 @@ fn formats_and_sizes_that_cannot_be_are_refused() {
             .contains("<svg")
     );
 }
+
+#[test]
+fn spec_files_render_and_flags_override_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::copy(fixture(), data.join("events.csv")).unwrap();
+    let spec = dir.path().join("map.toml");
+    std::fs::write(
+        &spec,
+        r##"# A map kept as a file.
+output = "out/map.svg"
+extent = "kp"
+size = "120x90mm"
+dpi = 150
+title = "From the spec"
+labels = "cities"
+inset = true
+
+[points]
+file = "data/events.csv"
+color_by = "event_type"
+color_title = "Kind of event"
+
+[[layers]]
+name = "cpec"
+color = "#7b3294"
+width = 3
+"##,
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join("out")).unwrap();
+    let o = frontier(&["render", "--spec", spec.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let svg = std::fs::read_to_string(dir.path().join("out/map.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(texts.contains(&"From the spec"), "{texts:?}");
+    assert!(texts.contains(&"Kind of event"), "{texts:?}");
+    assert!(svg.contains("stroke=\"#7b3294\""));
+    // Flags win: another title, a PNG elsewhere at another size.
+    let png = dir.path().join("flag.png");
+    let o = frontier(&[
+        "render",
+        "--spec",
+        spec.to_str().unwrap(),
+        "-o",
+        png.to_str().unwrap(),
+        "--title",
+        "From the flag",
+        "--dpi",
+        "100",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    // 120 × 90 mm at 100 dpi.
+    assert_eq!(png_size(&std::fs::read(&png).unwrap()), (472, 354));
+    // Unknown keys and bad values: the file, line and column.
+    for (text, says) in [
+        (
+            "title = \"x\"\ncolour = \"red\"\n",
+            "map.toml:2:1: unknown field `colour`",
+        ),
+        (
+            "[points]\nfile = \"data/events.csv\"\ncolor = \"x\"\n",
+            "map.toml:3:1: unknown field `color`",
+        ),
+        ("extent = \"bbox:1,2\"\n", "map.toml:1:10: extent: "),
+        ("title = \"unclosed\n", "map.toml:1:"),
+    ] {
+        std::fs::write(&spec, text).unwrap();
+        let o = frontier(&[
+            "render",
+            "--spec",
+            spec.to_str().unwrap(),
+            "-o",
+            png.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        assert!(err(&o).contains(says), "{text:?}: {}", err(&o));
+    }
+    // A spec may not name its own file, or a points file, as the output.
+    std::fs::write(&spec, "output = \"map.toml\"\n").unwrap();
+    let o = frontier(&["render", "--spec", spec.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&spec).unwrap(),
+        "output = \"map.toml\"\n"
+    );
+    std::fs::write(
+        &spec,
+        "output = \"data/events.csv\"\n[points]\nfile = \"data/events.csv\"\n",
+    )
+    .unwrap();
+    let before = std::fs::read(data.join("events.csv")).unwrap();
+    let o = frontier(&[
+        "render",
+        "--spec",
+        spec.to_str().unwrap(),
+        "--format",
+        "png",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", err(&o));
+    assert_eq!(std::fs::read(data.join("events.csv")).unwrap(), before);
+}

@@ -516,6 +516,46 @@ fn demo_writes_the_gallery_and_a_summary() {
         assert!(pm.width() >= 1000, "{f}");
         assert!(out.contains(f), "{f} not reported");
     }
+    for (f, magic) in [
+        ("05-waziristan.svg", &b"<?xml"[..]),
+        ("05-waziristan.pdf", &b"%PDF-"[..]),
+    ] {
+        let bytes = std::fs::read(dir.path().join(f)).unwrap();
+        assert!(bytes.starts_with(magic), "{f}");
+        assert!(out.contains(f), "{f} not reported");
+    }
+    // The specs written beside the gallery are the repository's, and
+    // `frontier render --spec` of one gives the demo's map byte for byte.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("renders/specs");
+    let mut n = 0;
+    for e in std::fs::read_dir(&repo).unwrap() {
+        let e = e.unwrap();
+        let written =
+            std::fs::read_to_string(dir.path().join("specs").join(e.file_name())).unwrap();
+        assert_eq!(
+            written,
+            std::fs::read_to_string(e.path()).unwrap(),
+            "{:?}",
+            e.file_name()
+        );
+        n += 1;
+    }
+    assert!(n >= 7);
+    let again = dir.path().join("again.png");
+    let spec = dir.path().join("specs/02-durand-50km.toml");
+    let o = frontier(&[
+        "render",
+        "--spec",
+        spec.to_str().unwrap(),
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        std::fs::read(&again).unwrap()
+            == std::fs::read(dir.path().join("02-durand-50km.png")).unwrap(),
+        "the spec renders the demo's map"
+    );
     assert!(out.contains("per 100k"), "{out}");
     assert!(
         out.lines()

@@ -10,8 +10,8 @@ use frontier::query::DistanceIndex;
 use frontier::render::HOTSPOT_CLASSES;
 use frontier::render::chart::{self, ChartSpec, chart};
 use frontier::render::classify::{Method, breaks};
-use frontier::render::{Choropleth, Extent, Labels, MapSpec, PointDatum, PointsLayer, render};
-use frontier::render::{Density, side_by_side};
+use frontier::render::side_by_side;
+use frontier::render::{Choropleth, Extent, MapSpec, PointDatum, PointsLayer, render};
 use frontier::summary::{Group, Grouping, Options, Tally, summarize};
 use frontier::synth::Synth;
 use frontier::trend::{Grouping as TrendGrouping, Options as TrendOptions, trend};
@@ -53,9 +53,13 @@ fn within(points: &[PointDatum], layer: &str, km: f64) -> Result<Vec<PointDatum>
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
-    std::fs::create_dir_all(&args.out).map_err(|e| frontier::Error::io(&args.out, e))?;
-    let work = std::env::temp_dir().join(format!("frontier-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(|e| frontier::Error::io(&work, e))?;
+    // The data the maps draw (synthetic, regenerated every run) and the
+    // maps' spec files beside the gallery.
+    let work = args.out.join("data");
+    let specs = args.out.join("specs");
+    for d in [&args.out, &work, &specs] {
+        std::fs::create_dir_all(d).map_err(|e| frontier::Error::io(d, e))?;
+    }
     let events_path = work.join("synthetic-events.csv");
     let refugees_path = work.join("synthetic-refugees.csv");
     let reference_path = work.join("events-reference.csv");
@@ -70,54 +74,17 @@ pub fn run(args: Args) -> Result<(), CmdError> {
 
     let opts = ReadOptions::default();
     let ev = events_path.to_string_lossy().into_owned();
-    let read = |path: &str, typed: bool| -> Result<(Vec<PointDatum>, String), CmdError> {
-        let mut src = PointSource::open(path, &opts)?;
-        let (c, s) = if typed {
-            (Some("event_type"), Some("fatalities"))
-        } else {
-            (None, None)
-        };
-        let r = PointsLayer::read(&mut src, c, s)?;
-        Ok((r.points, r.credit))
+    let typed = {
+        let mut src = PointSource::open(&ev, &opts)?;
+        PointsLayer::read(&mut src, Some("event_type"), Some("fatalities"))?.points
     };
-    let (typed, credit) = read(&ev, true)?;
-    let (reference, ref_credit) = read(&reference_path.to_string_lossy(), true)?;
-    let ref_credit = format!("{ref_credit} (press reports)");
     let n = args.events;
 
-    // 1. Overview: every built-in layer, and the reference events.
-    let map = render(&MapSpec {
-        title: Some("The Pakistan–Afghanistan border region".into()),
-        subtitle: Some("Durand Line, provinces and districts, CPEC corridors, crossings; eight widely reported attacks 2021–2024".into()),
-        points: Some(PointsLayer {
-            points: reference.clone(),
-            color_by: Some("Reported attack (event type)".into()),
-            size_by: Some("Fatalities".into()),
-        }),
-        labels: Labels::Towns,
-        sources: vec![ref_credit.clone()],
-        ..Default::default()
-    })?;
-    save(&map.pixmap, &args.out.join("01-overview.png"))?;
-
-    // 2. Incidents within 50 km of the Durand Line.
+    // Points within a distance of a layer, for maps 2 and 7.
     let near = within(&typed, "durand-line", 50.0)?;
-    let map = render(&MapSpec {
-        extent: Extent::Named("durand-line".into()),
-        title: Some("Incidents within 50 km of the Durand Line".into()),
-        subtitle: Some(format!(
-            "{} of {n} synthetic events, coloured by event type, sized by fatalities",
-            near.len()
-        )),
-        points: Some(PointsLayer {
-            points: near,
-            color_by: Some("Event type".into()),
-            size_by: Some("Fatalities".into()),
-        }),
-        sources: vec![credit.clone()],
-        ..Default::default()
-    })?;
-    save(&map.pixmap, &args.out.join("02-durand-50km.png"))?;
+    write_points(&work.join("events-near-durand-50km.csv"), &near)?;
+    let near = within(&typed, "cpec", 10.0)?;
+    write_points(&work.join("events-near-cpec-10km.csv"), &near)?;
 
     // 3. Events per 100,000 people by district, KP and Balochistan.
     let mut src = PointSource::open(&ev, &opts)?;
@@ -147,27 +114,36 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             .collect()
     };
     let kp_bal = Extent::BBox([60.5, 24.5, 74.3, 36.6]);
-    let map = render(&MapSpec {
-        extent: kp_bal.clone(),
-        title: Some("Events per 100,000 people, Khyber Pakhtunkhwa and Balochistan".into()),
-        subtitle: Some(format!(
-            "{n} synthetic events 2019–2025 by district; Census 2023 population; quantile classes"
-        )),
-        choropleth: Some(Choropleth {
-            layer: districts.clone(),
-            values: per(&|g, t| g.per_100k(t.count as f64)),
-            title: "Events per 100,000".into(),
-            classes: 5,
-            method: Method::Quantile,
-            palette: "ylorrd".into(),
-            percent: false,
-            breaks: None,
-            categories: None,
-        }),
-        sources: vec![credit.clone()],
-        ..Default::default()
-    })?;
-    save(&map.pixmap, &args.out.join("03-events-per-100k.png"))?;
+    write_table(
+        &work.join("summary-kp-balochistan.csv"),
+        "events_per_100k",
+        &per(&|g, t| g.per_100k(t.count as f64)),
+    )?;
+
+    // Maps 1–3 and 5–8: the spec files, rendered as `frontier render
+    // --spec` does; map 5 also as SVG and PDF.
+    for (name, text) in SPECS {
+        let spec_path = specs.join(format!("{name}.toml"));
+        if std::fs::read_to_string(&spec_path).ok().as_deref() != Some(*text) {
+            super::write_whole(&spec_path, text.as_bytes())?;
+        }
+        let formats: &[&str] = if *name == "05-waziristan" {
+            &["png", "svg", "pdf"]
+        } else {
+            &["png"]
+        };
+        for ext in formats {
+            let out = args.out.join(format!("{name}.{ext}"));
+            let plan = super::render::plan(super::render::Args {
+                spec: Some(spec_path.clone()),
+                output: Some(out.clone()),
+                ..Default::default()
+            })?;
+            let bytes = frontier::render::render_to(&plan.spec, plan.format)?;
+            super::write_whole(&out, &bytes)?;
+            println!("wrote {}", out.display());
+        }
+    }
 
     // 4. Before and after 15 August 2021: two panels, the same classes.
     let before = per(&|_, t| summary.per_365d(t).and_then(|(b, _)| b));
@@ -205,71 +181,6 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     );
     let both = side_by_side(&[a.pixmap, b.pixmap])?;
     save(&both, &args.out.join("04-before-after.png"))?;
-
-    // 5. Waziristan close-up; 6. Chaman close-up.
-    for (file, extent, title, labels) in [
-        (
-            "05-waziristan.png",
-            "waziristan",
-            "Waziristan",
-            Labels::Districts,
-        ),
-        (
-            "06-chaman.png",
-            "chaman",
-            "Chaman and the Chaman–Spin Boldak crossing",
-            Labels::All,
-        ),
-    ] {
-        let map = render(&MapSpec {
-            extent: Extent::Named(extent.into()),
-            title: Some(title.into()),
-            subtitle: Some("Synthetic events, coloured by event type, sized by fatalities".into()),
-            points: Some(PointsLayer {
-                points: typed.clone(),
-                color_by: Some("Event type".into()),
-                size_by: Some("Fatalities".into()),
-            }),
-            labels,
-            sources: vec![credit.clone()],
-            ..Default::default()
-        })?;
-        save(&map.pixmap, &args.out.join(file))?;
-    }
-
-    // 7. CPEC corridors with incidents within 10 km.
-    let near_cpec = within(&typed, "cpec", 10.0)?;
-    let map = render(&MapSpec {
-        extent: Extent::Named("cpec".into()),
-        title: Some("CPEC corridors: incidents within 10 km".into()),
-        subtitle: Some(format!(
-            "{} of {n} synthetic events within 10 km of a (schematic) alignment",
-            near_cpec.len()
-        )),
-        points: Some(PointsLayer {
-            points: near_cpec,
-            color_by: Some("Event type".into()),
-            size_by: Some("Fatalities".into()),
-        }),
-        labels: Labels::Towns,
-        sources: vec![credit.clone()],
-        ..Default::default()
-    })?;
-    save(&map.pixmap, &args.out.join("07-cpec-10km.png"))?;
-
-    // 8. Refugee settlements as density.
-    let (settlements, _) = read(&refugees_path.to_string_lossy(), false)?;
-    let map = render(&MapSpec {
-        title: Some("Afghan refugee settlements (synthetic)".into()),
-        subtitle: Some("3,000 synthetic settlements: half in KP, a quarter in Balochistan, spread by district population".into()),
-        density: Some(Density::new(
-            settlements.iter().map(|p| p.at).collect(),
-            "Settlements",
-        )),
-        sources: vec!["synthetic data (frontier synth)".into()],
-        ..Default::default()
-    })?;
-    save(&map.pixmap, &args.out.join("08-refugees-density.png"))?;
 
     // 9. The monthly trend in KP and Balochistan, split at 15 August 2021.
     let split = frontier::synth::split_date();
@@ -383,6 +294,85 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             t.after
         );
     }
-    let _ = std::fs::remove_dir_all(&work);
     Ok(())
+}
+
+/// The gallery's maps kept as spec files (renders/specs/), rendered by the
+/// demo and written beside the gallery.
+const SPECS: &[(&str, &str)] = &[
+    (
+        "01-overview",
+        include_str!("../../renders/specs/01-overview.toml"),
+    ),
+    (
+        "02-durand-50km",
+        include_str!("../../renders/specs/02-durand-50km.toml"),
+    ),
+    (
+        "03-events-per-100k",
+        include_str!("../../renders/specs/03-events-per-100k.toml"),
+    ),
+    (
+        "05-waziristan",
+        include_str!("../../renders/specs/05-waziristan.toml"),
+    ),
+    (
+        "06-chaman",
+        include_str!("../../renders/specs/06-chaman.toml"),
+    ),
+    (
+        "07-cpec-10km",
+        include_str!("../../renders/specs/07-cpec-10km.toml"),
+    ),
+    (
+        "08-refugees-density",
+        include_str!("../../renders/specs/08-refugees-density.toml"),
+    ),
+];
+
+/// Points as a small CSV (position, event type, fatalities), labelled
+/// synthetic.
+fn write_points(path: &Path, points: &[PointDatum]) -> Result<(), CmdError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| CmdError::Usage(format!("{}: {e}", path.display()));
+    w.write_record([
+        "latitude",
+        "longitude",
+        "event_type",
+        "fatalities",
+        "source",
+    ])
+    .map_err(csv_err)?;
+    for p in points {
+        w.write_record([
+            format!("{:.5}", p.at.y),
+            format!("{:.5}", p.at.x),
+            p.category.clone().unwrap_or_default(),
+            p.size.map(|v| v.to_string()).unwrap_or_default(),
+            "synthetic".to_string(),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| CmdError::Usage(e.to_string()))?;
+    super::write_whole(path, &bytes)
+}
+
+/// A district table with one value column (empty where there is none).
+fn write_table(
+    path: &Path,
+    column: &str,
+    values: &BTreeMap<String, Option<f64>>,
+) -> Result<(), CmdError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| CmdError::Usage(format!("{}: {e}", path.display()));
+    w.write_record(["district", column]).map_err(csv_err)?;
+    for (name, v) in values {
+        w.write_record([
+            name.clone(),
+            v.map(|v| format!("{v:.3}")).unwrap_or_default(),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| CmdError::Usage(e.to_string()))?;
+    super::write_whole(path, &bytes)
 }

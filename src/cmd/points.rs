@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 /// Which columns hold the coordinates, and what to do with bad rows: the
 /// options every command that reads points shares.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct Reading {
     /// Latitude column (default: found by name: latitude, lat, y).
     #[arg(long, value_name = "COL")]

@@ -3,6 +3,7 @@
 use super::CmdError;
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::render::classify::Method;
+use frontier::render::mapfile::MapFile;
 use frontier::render::{
     Choropleth, Extent, Format, Labels, MapSpec, PageSize, PointDatum, PointsLayer, render_to,
 };
@@ -25,20 +26,23 @@ pub(super) fn size_arg(s: &str) -> Result<(u32, u32), String> {
     Ok((w, h))
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct Args {
+    /// A map file (TOML) saying any of what the flags below say; flags given beside it win.
+    #[arg(long, value_name = "MAP.toml")]
+    pub spec: Option<PathBuf>,
     /// The map to write: .png, .svg or .pdf (`-`: a PNG on standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: PathBuf,
+    pub output: Option<PathBuf>,
     /// The file format, when the name's extension does not say it.
     #[arg(long, value_parser = super::named::<Format>())]
     pub format: Option<Format>,
-    /// pakistan, kp, balochistan, waziristan, chaman, durand-line, cpec (or any layer), or bbox:minlon,minlat,maxlon,maxlat.
-    #[arg(long, default_value = "pakistan", value_parser = Extent::parse)]
-    pub extent: Extent,
-    /// Map size: pixels (1600x1200), or a print size in mm, cm or in (180x120mm). Line widths and type are in points, so a print size looks the same at any --dpi.
-    #[arg(long, default_value = "1600x1200", value_parser = PageSize::parse, value_name = "WxH[mm|cm|in]")]
-    pub size: PageSize,
+    /// pakistan, kp, balochistan, waziristan, chaman, durand-line, cpec (or any layer), or bbox:minlon,minlat,maxlon,maxlat [default: pakistan].
+    #[arg(long, value_parser = Extent::parse)]
+    pub extent: Option<Extent>,
+    /// Map size: pixels (1600x1200), or a print size in mm, cm or in (180x120mm). Line widths and type are in points, so a print size looks the same at any --dpi [default: 1600x1200].
+    #[arg(long, value_parser = PageSize::parse, value_name = "WxH[mm|cm|in]")]
+    pub size: Option<PageSize>,
     /// Resolution in dots per inch [default: 300 for print sizes, 72 for pixel sizes, where a point is a pixel].
     #[arg(long, value_name = "DPI")]
     pub dpi: Option<f32>,
@@ -52,45 +56,54 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub points: Option<String>,
     /// Colour points by this column (a legend lists the categories).
-    #[arg(long, value_name = "COL", requires = "points")]
+    #[arg(long, value_name = "COL")]
     pub color_by: Option<String>,
     /// Size points by this numeric column (area proportional).
-    #[arg(long, value_name = "COL", requires = "points")]
+    #[arg(long, value_name = "COL")]
     pub size_by: Option<String>,
+    /// The colour legend's title [default: the column's name].
+    #[arg(long, value_name = "TEXT")]
+    pub color_title: Option<String>,
+    /// The size legend's title [default: the column's name].
+    #[arg(long, value_name = "TEXT")]
+    pub size_title: Option<String>,
     /// Points to show as a kernel density surface (at pixel resolution; fast for millions).
     #[arg(long, value_name = "FILE")]
     pub density: Option<String>,
-    /// The density kernel's bandwidth: a Gaussian's standard deviation on the ground (15km, 500m).
-    #[arg(long, value_parser = frontier::render::parse_bandwidth, value_name = "KM", default_value = "15km", requires = "density")]
-    pub bandwidth: f64,
+    /// The density kernel's bandwidth: a Gaussian's standard deviation on the ground (15km, 500m) [default: 15km].
+    #[arg(long, value_parser = frontier::render::parse_bandwidth, value_name = "KM")]
+    pub bandwidth: Option<f64>,
     /// A table from `frontier summarize` (first column district or province).
-    #[arg(long, value_name = "SUMMARY.csv", requires = "column")]
+    #[arg(long, value_name = "SUMMARY.csv")]
     pub choropleth: Option<PathBuf>,
     /// The column of the table to map.
     #[arg(long, value_name = "COL")]
     pub column: Option<String>,
-    /// Number of classes.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u8).range(2..=9))]
-    pub classes: u8,
-    /// How class breaks are chosen.
-    #[arg(long, value_parser = super::named::<Method>(), default_value = "quantile")]
-    pub method: Method,
-    /// Sequential palette: ylorrd, blues, greens, purples, viridis.
-    #[arg(long, default_value = "ylorrd")]
-    pub palette: String,
-    /// Extra layer (built-in name or GeoJSON file), optionally styled: NAME:color=#d95f02,width=2,fill=none. Repeatable.
+    /// Number of classes [default: 5].
+    #[arg(long, value_parser = clap::value_parser!(u8).range(2..=9))]
+    pub classes: Option<u8>,
+    /// How class breaks are chosen [default: quantile].
+    #[arg(long, value_parser = super::named::<Method>())]
+    pub method: Option<Method>,
+    /// Sequential palette: ylorrd, blues, greens, purples, viridis [default: ylorrd].
+    #[arg(long)]
+    pub palette: Option<String>,
+    /// The choropleth legend's title [default: the column's name].
+    #[arg(long, value_name = "TEXT")]
+    pub legend_title: Option<String>,
+    /// Extra layer (built-in name or GeoJSON file), optionally styled: NAME:color=#d95f02,width=2,fill=none. Repeatable; after the spec's layers.
     #[arg(long = "layer", value_name = "NAME[:STYLE]")]
     pub layers: Vec<String>,
-    /// Labels to place (never overlapping; what does not fit is left out).
-    #[arg(long, value_parser = super::named::<Labels>(), default_value = "none")]
-    pub labels: Labels,
+    /// Labels to place (never overlapping; what does not fit is left out) [default: none].
+    #[arg(long, value_parser = super::named::<Labels>())]
+    pub labels: Option<Labels>,
     /// Meridians and parallels, labelled at the map's edges.
     #[arg(long)]
     pub graticule: bool,
     /// A locator inset: the map's extent on a small overview of Pakistan and Afghanistan.
     #[arg(long)]
     pub inset: bool,
-    /// Leave out the built-in base map (neighbours, land, boundaries, CPEC, the Durand Line, crossings): only your layers, points, density and choropleth.
+    /// Leave out the built-in base map (neighbours, land, boundaries, names, CPEC, the Durand Line, crossings): only your layers, points, density and choropleth.
     #[arg(long)]
     pub no_base_map: bool,
     #[command(flatten)]
@@ -141,19 +154,67 @@ pub fn read_choropleth(
     Ok(ch)
 }
 
+/// A map to draw and where: the flags over the spec file over the defaults.
+pub struct Plan {
+    /// The map.
+    pub spec: MapSpec,
+    /// The file to write.
+    pub output: PathBuf,
+    /// Its format.
+    pub format: Format,
+}
+
 pub fn run(args: Args) -> Result<(), CmdError> {
-    args.layers
+    let plan = plan(args)?;
+    let bytes = render_to(&plan.spec, plan.format)?;
+    super::write_whole(&plan.output, &bytes)
+}
+
+/// Merge the flags with the spec file (flags win) and read the inputs.
+pub fn plan(args: Args) -> Result<Plan, CmdError> {
+    let file = match &args.spec {
+        Some(p) => MapFile::read(p)?,
+        None => MapFile::default(),
+    };
+    let output = args.output.clone().or(file.output.clone()).ok_or_else(|| {
+        CmdError::Usage("no output: give -o FILE (or output = \"...\" in the spec)".into())
+    })?;
+    let points = args
+        .points
+        .clone()
+        .or(file.points.as_ref().map(|p| p.file.display().to_string()));
+    let density = args
+        .density
+        .clone()
+        .or(file.density.as_ref().map(|d| d.file.display().to_string()));
+    let choropleth = args
+        .choropleth
+        .clone()
+        .or(file.choropleth.as_ref().map(|c| c.file.clone()));
+    let mut layers: Vec<String> = Vec::new();
+    for (name, _) in &file.layers {
+        layers.push(name.clone());
+    }
+    layers.extend(
+        args.layers
+            .iter()
+            .map(|l| frontier::render::styled_layer_name(l).to_string()),
+    );
+    layers
         .iter()
-        .fold(super::Files::default(), |f, l| {
-            f.layer("--layer", frontier::render::styled_layer_name(l))
-        })
-        .input_opt("--points", args.points.as_deref())
-        .input_opt("--density", args.density.as_deref())
-        .input_opt("--choropleth", args.choropleth.as_deref())
-        .output("-o", Some(&args.output))
+        .fold(super::Files::default(), |f, l| f.layer("--layer", l))
+        .input_opt("--spec", args.spec.as_deref())
+        .input_opt("--points", points.as_deref())
+        .input_opt("--density", density.as_deref())
+        .input_opt("--choropleth", choropleth.as_deref())
+        .output("-o", Some(&output))
         .check()?;
-    let format = output_format(&args.output, args.format)?;
-    let dpi = args.dpi.unwrap_or_else(|| args.size.default_dpi());
+    let format = output_format(&output, args.format.or(file.format))?;
+    let size = args
+        .size
+        .or(file.size)
+        .unwrap_or(PageSize::Pixels(1600, 1200));
+    let dpi = args.dpi.or(file.dpi).unwrap_or_else(|| size.default_dpi());
     if !frontier::render::DPIS.contains(&dpi) {
         return Err(CmdError::Usage(format!(
             "--dpi {dpi}: give {} to {} dots per inch",
@@ -161,65 +222,132 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             frontier::render::DPIS.end()
         )));
     }
-    let size = args.size.pixels(dpi);
-    frontier::render::check_size(size).map_err(|e| {
+    let pixels = size.pixels(dpi);
+    frontier::render::check_size(pixels).map_err(|e| {
         CmdError::Usage(format!(
             "--size {}x{} pixels at {dpi} dpi: {}",
-            size.0,
-            size.1,
+            pixels.0,
+            pixels.1,
             e.render_with(&super::flag)
         ))
     })?;
-    let opts = args.reading.options();
+    let fp = file.points.clone().unwrap_or_default();
+    let color_by = args.color_by.clone().or(fp.color_by.clone());
+    let size_by = args.size_by.clone().or(fp.size_by.clone());
+    if points.is_none() && (color_by.is_some() || size_by.is_some()) {
+        return Err(CmdError::Usage(
+            "--color-by and --size-by need points: --points FILE (or [points] in the spec)".into(),
+        ));
+    }
+    let fc = file.choropleth.clone();
+    let column = args
+        .column
+        .clone()
+        .or(fc.as_ref().map(|c| c.column.clone()));
+    if choropleth.is_some() != column.is_some() {
+        return Err(CmdError::Usage(
+            "a choropleth needs both --choropleth SUMMARY.csv and --column COL".into(),
+        ));
+    }
+    let bandwidth = args
+        .bandwidth
+        .or(file.density.as_ref().and_then(|d| d.bandwidth_km));
+    if density.is_none() && bandwidth.is_some() {
+        return Err(CmdError::Usage(
+            "--bandwidth needs --density FILE (or [density] in the spec)".into(),
+        ));
+    }
+    let palette = args
+        .palette
+        .clone()
+        .or(fc.as_ref().and_then(|c| c.palette.clone()))
+        .unwrap_or_else(|| "ylorrd".into());
+    // Before any input is read (the map uses it only with a choropleth).
+    frontier::render::classify::palette(&palette)?;
     let mut spec = MapSpec {
-        size,
+        size: pixels,
         dpi,
-        extent: args.extent.clone(),
-        title: args.title.clone(),
-        subtitle: args.subtitle.clone(),
-        labels: args.labels,
-        graticule: args.graticule,
-        inset: args.inset,
-        base_map: !args.no_base_map,
+        extent: args
+            .extent
+            .clone()
+            .or(file.extent.clone())
+            .unwrap_or(Extent::Named("pakistan".into())),
+        title: args.title.clone().or(file.title.clone()),
+        subtitle: args.subtitle.clone().or(file.subtitle.clone()),
+        labels: args.labels.or(file.labels).unwrap_or(Labels::None),
+        graticule: args.graticule || file.graticule.unwrap_or(false),
+        inset: args.inset || file.inset.unwrap_or(false),
+        base_map: !args.no_base_map && file.base_map.unwrap_or(true),
+        sources: file.sources.clone(),
         ..Default::default()
     };
-    // Before any input is read (the map uses it only with a choropleth).
-    frontier::render::classify::palette(&args.palette)?;
-    if let Some(p) = &args.points {
-        let (pts, credit) =
-            read_points(p, &opts, args.color_by.as_deref(), args.size_by.as_deref())?;
+    let opts = args.reading.options();
+    if let Some(p) = &points {
+        let (pts, credit) = read_points(p, &opts, color_by.as_deref(), size_by.as_deref())?;
         spec.sources.push(credit);
         spec.points = Some(PointsLayer {
             points: pts,
-            color_by: args.color_by.clone(),
-            size_by: args.size_by.clone(),
+            color_by: args
+                .color_title
+                .clone()
+                .or(fp.color_title.clone())
+                .or(color_by.clone())
+                .filter(|_| color_by.is_some()),
+            size_by: args
+                .size_title
+                .clone()
+                .or(fp.size_title.clone())
+                .or(size_by.clone())
+                .filter(|_| size_by.is_some()),
         });
     }
-    if let Some(p) = &args.density {
+    if let Some(p) = &density {
         let (pts, credit) = read_points(p, &opts, None, None)?;
         if !spec.sources.contains(&credit) {
             spec.sources.push(credit);
         }
         spec.density = Some(frontier::render::Density {
             points: pts.into_iter().map(|p| p.at).collect(),
-            title: "Density".into(),
-            bandwidth_km: args.bandwidth,
+            title: file
+                .density
+                .as_ref()
+                .and_then(|d| d.title.clone())
+                .unwrap_or_else(|| "Density".into()),
+            bandwidth_km: bandwidth.unwrap_or(frontier::render::DEFAULT_BANDWIDTH_KM),
         });
     }
-    if let (Some(c), Some(col)) = (&args.choropleth, &args.column) {
-        spec.choropleth = Some(read_choropleth(
-            c,
-            col,
-            args.classes as usize,
-            args.method,
-            &args.palette,
-        )?);
+    if let (Some(c), Some(col)) = (&choropleth, &column) {
+        let classes = args
+            .classes
+            .map(|k| k as usize)
+            .or(fc.as_ref().and_then(|c| c.classes))
+            .unwrap_or(5);
+        let method = args
+            .method
+            .or(fc.as_ref().and_then(|c| c.method))
+            .unwrap_or(Method::Quantile);
+        let mut ch = read_choropleth(c, col, classes, method, &palette)?;
+        if let Some(t) = args
+            .legend_title
+            .clone()
+            .or(fc.as_ref().and_then(|c| c.title.clone()))
+        {
+            ch.title = t;
+        }
+        spec.choropleth = Some(ch);
+    }
+    for (name, style) in &file.layers {
+        spec.layers
+            .push((frontier::Catalogue::load(name)?, style.clone()));
     }
     for l in &args.layers {
         spec.layers.push(frontier::render::styled_layer(l)?);
     }
-    let bytes = render_to(&spec, format)?;
-    super::write_whole(&args.output, &bytes)
+    Ok(Plan {
+        spec,
+        output,
+        format,
+    })
 }
 
 /// The format `--format` names, or the output's extension says (a PNG on

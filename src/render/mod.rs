@@ -20,6 +20,7 @@ mod input;
 mod labels;
 mod layers;
 mod legend;
+pub mod mapfile;
 mod names;
 mod paint;
 mod pdf;

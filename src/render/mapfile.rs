@@ -1,0 +1,458 @@
+//! Maps kept as files: a TOML file says everything `frontier render`'s
+//! flags can (extent, size, dpi, titles, points, density, choropleth,
+//! layers and their styles, labels, graticule, inset), so a map can be
+//! reviewed and rendered again. Unknown keys and bad values are errors
+//! naming the file, line and column.
+//!
+//! ```toml
+//! output = "waziristan.pdf"        # optional; -o overrides
+//! extent = "waziristan"
+//! size = "180x120mm"
+//! dpi = 300
+//! title = "Waziristan"
+//! labels = "all"
+//! graticule = true
+//! inset = true
+//!
+//! [points]
+//! file = "events.csv"              # relative to this file
+//! color_by = "event_type"
+//! color_title = "Event type"
+//!
+//! [[layers]]
+//! name = "cpec"                    # a built-in layer or a GeoJSON file
+//! color = "#d95f02"
+//! width = 2
+//! ```
+
+use super::classify::{self, Method};
+use super::{Extent, Format, Labels, PageSize, Style, parse_bandwidth};
+use crate::Named;
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// A map file as read: every setting optional (flags and defaults fill in
+/// the rest), files resolved against the map file's folder.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MapFile {
+    /// The file to write.
+    pub output: Option<PathBuf>,
+    /// Its format.
+    pub format: Option<Format>,
+    /// What part of the world.
+    pub extent: Option<Extent>,
+    /// Size in pixels or a print size.
+    pub size: Option<PageSize>,
+    /// Dots per inch.
+    pub dpi: Option<f32>,
+    /// Title.
+    pub title: Option<String>,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Labels.
+    pub labels: Option<Labels>,
+    /// Draw a graticule.
+    pub graticule: Option<bool>,
+    /// Draw a locator inset.
+    pub inset: Option<bool>,
+    /// Draw the built-in base map.
+    pub base_map: Option<bool>,
+    /// Extra credits for the source line.
+    pub sources: Vec<String>,
+    /// Points.
+    pub points: Option<PointsPart>,
+    /// A density surface.
+    pub density: Option<DensityPart>,
+    /// A choropleth.
+    pub choropleth: Option<ChoroplethPart>,
+    /// Extra layers, each with its style.
+    pub layers: Vec<(String, Style)>,
+}
+
+/// `[points]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PointsPart {
+    /// The points' file.
+    pub file: PathBuf,
+    /// Colour by this column.
+    pub color_by: Option<String>,
+    /// Size by this column.
+    pub size_by: Option<String>,
+    /// The colour legend's title (the column's name if none).
+    pub color_title: Option<String>,
+    /// The size legend's title (the column's name if none).
+    pub size_title: Option<String>,
+}
+
+/// `[density]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DensityPart {
+    /// The points' file.
+    pub file: PathBuf,
+    /// The kernel's bandwidth, km.
+    pub bandwidth_km: Option<f64>,
+    /// The legend's title.
+    pub title: Option<String>,
+}
+
+/// `[choropleth]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoroplethPart {
+    /// A table from `frontier summarize`.
+    pub file: PathBuf,
+    /// The column to map.
+    pub column: String,
+    /// Number of classes.
+    pub classes: Option<usize>,
+    /// How breaks are chosen.
+    pub method: Option<Method>,
+    /// Palette.
+    pub palette: Option<String>,
+    /// The legend's title (the column's name if none).
+    pub title: Option<String>,
+}
+
+type S = Spanned<String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    output: Option<S>,
+    format: Option<S>,
+    extent: Option<S>,
+    size: Option<S>,
+    dpi: Option<Spanned<f64>>,
+    title: Option<String>,
+    subtitle: Option<String>,
+    labels: Option<S>,
+    graticule: Option<bool>,
+    inset: Option<bool>,
+    base_map: Option<bool>,
+    #[serde(default)]
+    sources: Vec<String>,
+    points: Option<RawPoints>,
+    density: Option<RawDensity>,
+    choropleth: Option<RawChoropleth>,
+    #[serde(default)]
+    layers: Vec<RawLayer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPoints {
+    file: S,
+    color_by: Option<String>,
+    size_by: Option<String>,
+    color_title: Option<String>,
+    size_title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDensity {
+    file: S,
+    bandwidth: Option<S>,
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChoropleth {
+    file: S,
+    column: String,
+    classes: Option<Spanned<i64>>,
+    method: Option<S>,
+    palette: Option<S>,
+    title: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLayer {
+    name: S,
+    color: Option<S>,
+    width: Option<Spanned<f64>>,
+    fill: Option<S>,
+    dash: Option<bool>,
+}
+
+/// Line and column (from 1) of a byte offset.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before
+        .rfind('\n')
+        .map_or(before.len(), |i| before.len() - i - 1);
+    (line, before[before.len() - col..].chars().count() + 1)
+}
+
+impl MapFile {
+    /// Read a map file; relative paths in it are resolved against its
+    /// folder.
+    pub fn read(path: &Path) -> Result<MapFile> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        MapFile::parse(&text, &path.display().to_string(), base)
+    }
+
+    /// Parse a map file's text; `origin` names it in errors, `base` is the
+    /// folder its relative paths start from.
+    pub fn parse(text: &str, origin: &str, base: &Path) -> Result<MapFile> {
+        let err = |span: std::ops::Range<usize>, message: String| {
+            let (line, column) = line_col(text, span.start);
+            Error::Spec {
+                origin: origin.to_string(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            err(span, e.message().trim().to_string())
+        })?;
+        // The value, or an error at its place in the file.
+        fn typed<T>(
+            err: &dyn Fn(std::ops::Range<usize>, String) -> Error,
+            s: &S,
+            what: &str,
+            r: std::result::Result<T, String>,
+        ) -> Result<T> {
+            r.map_err(|m| err(s.span(), format!("{what}: {m}")))
+        }
+        let file = |s: &S| {
+            let p = Path::new(s.get_ref());
+            if p.is_absolute() || s.get_ref() == "-" {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            }
+        };
+        let mut out = MapFile {
+            output: raw.output.as_ref().map(file),
+            title: raw.title,
+            subtitle: raw.subtitle,
+            graticule: raw.graticule,
+            inset: raw.inset,
+            base_map: raw.base_map,
+            sources: raw.sources,
+            ..Default::default()
+        };
+        if let Some(f) = &raw.format {
+            out.format = Some(typed(&err, f, "format", Format::from_name(f.get_ref()))?);
+        }
+        if let Some(e) = &raw.extent {
+            out.extent = Some(typed(&err, e, "extent", Extent::parse(e.get_ref()))?);
+        }
+        if let Some(s) = &raw.size {
+            out.size = Some(typed(&err, s, "size", PageSize::parse(s.get_ref()))?);
+        }
+        if let Some(d) = &raw.dpi {
+            let v = *d.get_ref() as f32;
+            if !super::DPIS.contains(&v) {
+                return Err(err(
+                    d.span(),
+                    format!(
+                        "dpi {v}: give {} to {} dots per inch",
+                        super::DPIS.start(),
+                        super::DPIS.end()
+                    ),
+                ));
+            }
+            out.dpi = Some(v);
+        }
+        if let Some(l) = &raw.labels {
+            out.labels = Some(typed(&err, l, "labels", Labels::from_name(l.get_ref()))?);
+        }
+        if let Some(p) = raw.points {
+            out.points = Some(PointsPart {
+                file: file(&p.file),
+                color_by: p.color_by,
+                size_by: p.size_by,
+                color_title: p.color_title,
+                size_title: p.size_title,
+            });
+        }
+        if let Some(d) = raw.density {
+            let bandwidth_km = match &d.bandwidth {
+                Some(b) => Some(typed(&err, b, "bandwidth", parse_bandwidth(b.get_ref()))?),
+                None => None,
+            };
+            out.density = Some(DensityPart {
+                file: file(&d.file),
+                bandwidth_km,
+                title: d.title,
+            });
+        }
+        if let Some(c) = raw.choropleth {
+            let method = match &c.method {
+                Some(m) => Some(typed(&err, m, "method", Method::from_name(m.get_ref()))?),
+                None => None,
+            };
+            if let Some(p) = &c.palette {
+                typed(
+                    &err,
+                    p,
+                    "palette",
+                    classify::palette(p.get_ref()).map_err(|e| e.to_string()),
+                )?;
+            }
+            let classes = match &c.classes {
+                Some(k) if (2..=9).contains(k.get_ref()) => Some(*k.get_ref() as usize),
+                Some(k) => {
+                    return Err(err(
+                        k.span(),
+                        format!("classes {}: give 2 to 9", k.get_ref()),
+                    ));
+                }
+                None => None,
+            };
+            out.choropleth = Some(ChoroplethPart {
+                file: file(&c.file),
+                column: c.column,
+                classes,
+                method,
+                palette: c.palette.map(|p| p.into_inner()),
+                title: c.title,
+            });
+        }
+        for l in raw.layers {
+            let mut st = Style::default();
+            if let Some(c) = &l.color {
+                st.color = typed(
+                    &err,
+                    c,
+                    "color",
+                    Style::parse(&format!("color={}", c.get_ref())),
+                )?
+                .color;
+            }
+            if let Some(f) = &l.fill {
+                st.fill = typed(
+                    &err,
+                    f,
+                    "fill",
+                    Style::parse(&format!("fill={}", f.get_ref())),
+                )?
+                .fill;
+            }
+            if let Some(w) = &l.width {
+                let v = *w.get_ref();
+                if !(v > 0.0 && v < 50.0) {
+                    return Err(err(
+                        w.span(),
+                        format!("width {v}: a line width in points, above 0 and below 50"),
+                    ));
+                }
+                st.width = v as f32;
+            }
+            st.dashed = l.dash.unwrap_or(false);
+            let name = l.name.get_ref();
+            let is_file =
+                name.ends_with(".geojson") || name.ends_with(".json") || name.contains('/');
+            let name = if is_file {
+                file(&l.name).display().to_string()
+            } else {
+                name.clone()
+            };
+            out.layers.push((name, st));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_line() {
+        let base = Path::new("maps");
+        let e = MapFile::parse("title = \"x\"\ncolour = \"red\"\n", "m.toml", base).unwrap_err();
+        let m = e.to_string();
+        assert!(m.starts_with("m.toml:2:1: unknown field `colour`"), "{m}");
+        let e = MapFile::parse("[points]\nfile = \"a.csv\"\nsize = \"f\"\n", "m.toml", base)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.toml:3:1: unknown field `size`"), "{e}");
+        let e = MapFile::parse("\nsize = \"12x\"\n", "m.toml", base)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.toml:2:8: size: "), "{e}");
+        let e = MapFile::parse("labels = \"some\"\n", "m.toml", base)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.toml:1:10: labels: "), "{e}");
+        let e = MapFile::parse("dpi = \"high\"\n", "m.toml", base)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.toml:1:7: "), "{e}");
+        let e = MapFile::parse("[[layers]]\nname = \"cpec\"\nwidth = 90\n", "m.toml", base)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.toml:3:9: width 90"), "{e}");
+    }
+
+    #[test]
+    fn a_full_file_reads_with_paths_from_its_folder() {
+        let text = r##"
+output = "out/map.pdf"
+extent = "bbox:60,24,75,37"
+size = "180x120mm"
+dpi = 300
+title = "T"
+labels = "cities"
+graticule = true
+inset = true
+sources = ["synthetic data"]
+[points]
+file = "data/e.csv"
+color_by = "event_type"
+color_title = "Event type"
+[density]
+file = "/abs/r.csv"
+bandwidth = "500m"
+[choropleth]
+file = "s.csv"
+column = "events"
+classes = 4
+method = "jenks"
+palette = "blues"
+[[layers]]
+name = "cpec"
+color = "#112233"
+width = 3
+dash = true
+[[layers]]
+name = "my/roads.geojson"
+"##;
+        let m = MapFile::parse(text, "m.toml", Path::new("maps")).unwrap();
+        assert_eq!(m.output, Some(PathBuf::from("maps/out/map.pdf")));
+        assert_eq!(m.format, None);
+        assert_eq!(m.extent, Some(Extent::BBox([60.0, 24.0, 75.0, 37.0])));
+        assert_eq!(m.size, Some(PageSize::Inches(180.0 / 25.4, 120.0 / 25.4)));
+        assert_eq!(m.dpi, Some(300.0));
+        assert_eq!(m.labels, Some(Labels::Cities));
+        assert_eq!(
+            m.points.as_ref().unwrap().file,
+            PathBuf::from("maps/data/e.csv")
+        );
+        assert_eq!(
+            m.points.as_ref().unwrap().color_title.as_deref(),
+            Some("Event type")
+        );
+        assert_eq!(
+            m.density.as_ref().unwrap().file,
+            PathBuf::from("/abs/r.csv")
+        );
+        assert_eq!(m.density.as_ref().unwrap().bandwidth_km, Some(0.5));
+        let c = m.choropleth.as_ref().unwrap();
+        assert_eq!((c.classes, c.method), (Some(4), Some(Method::Jenks)));
+        assert_eq!(m.layers[0].0, "cpec");
+        assert_eq!(m.layers[0].1.color, 0x112233);
+        assert!(m.layers[0].1.dashed);
+        assert_eq!(m.layers[1].0, "maps/my/roads.geojson");
+    }
+}
