@@ -402,3 +402,29 @@ width = 3
     assert_eq!(o.status.code(), Some(2), "{}", err(&o));
     assert_eq!(std::fs::read(data.join("events.csv")).unwrap(), before);
 }
+
+/// Naming the gazetteer's places credits it (GeoNames, CC BY 4.0) on the
+/// map; a map without them does not.
+#[test]
+fn maps_naming_places_credit_geonames() {
+    let dir = tempfile::tempdir().unwrap();
+    for (labels, credited) in [("cities", true), ("all", true), ("districts", false)] {
+        let out = dir.path().join(format!("{labels}.svg"));
+        let o = frontier(&[
+            "render",
+            "-o",
+            out.to_str().unwrap(),
+            "--labels",
+            labels,
+            "--size",
+            "800x600",
+        ]);
+        assert!(o.status.success(), "{}", err(&o));
+        let svg = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(
+            svg.contains("Places: GeoNames (geonames.org), CC BY 4.0"),
+            credited,
+            "{labels}"
+        );
+    }
+}

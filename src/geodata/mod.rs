@@ -79,7 +79,7 @@ struct PlaceRow {
 }
 
 /// The credit GeoNames asks for, carried by the `places` layer.
-pub const PLACES_ATTRIBUTION: &str = "GeoNames (geonames.org), CC BY 4.0";
+pub const PLACES_ATTRIBUTION: &str = crate::layer::PLACES_CREDIT;
 
 /// The populated places of the gazetteer as a point layer, in the file's
 /// order (by population, largest first): every row kept, checked for a

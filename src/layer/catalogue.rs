@@ -15,6 +15,10 @@ pub const CREDITS: [&str; 2] = [
     "Population: PBS Census 2023",
 ];
 
+/// The credit the `places` layer's data (GeoNames, CC BY 4.0) asks for,
+/// on every map that names its places.
+pub const PLACES_CREDIT: &str = "GeoNames (geonames.org), CC BY 4.0";
+
 /// One built-in layer.
 #[derive(Debug, Clone, Copy)]
 pub struct Builtin {

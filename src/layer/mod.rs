@@ -5,7 +5,9 @@ pub mod catalogue;
 mod fast;
 mod write;
 
-pub use catalogue::{ATTRIBUTION, BUILTINS, Builtin, CREDITS, Catalogue, Town, towns};
+pub use catalogue::{
+    ATTRIBUTION, BUILTINS, Builtin, CREDITS, Catalogue, PLACES_CREDIT, Town, towns,
+};
 pub use write::{to_geojson, write_geometry};
 
 use crate::error::{Error, Result};

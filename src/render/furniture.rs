@@ -161,6 +161,10 @@ pub(super) fn draw_bands(cv: &mut Canvas, view: &View, spec: &MapSpec) {
         .iter()
         .map(|c| c.to_string())
         .collect();
+    // The gazetteer's credit (CC BY 4.0) when its places are named.
+    if matches!(spec.labels, Labels::Cities | Labels::All) {
+        credits.push(format!("Places: {}", crate::layer::PLACES_CREDIT));
+    }
     credits.extend(spec.sources.iter().cloned());
     let credit = format!("Sources: {}", credits.join(" · "));
     let proj = format!("frontier · {}, WGS84", view.projection.name());
