@@ -428,3 +428,79 @@ fn maps_naming_places_credit_geonames() {
         );
     }
 }
+
+/// A journal column (85 × 70 mm): the page has that size in the SVG and
+/// the PDF, and the layout is drawn smaller so everything fits: the source
+/// line (wrapped to two lines) stays on the page.
+#[test]
+fn a_journal_column_keeps_its_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = ["--size", "85x70mm"];
+    let png = render(dir.path(), "c.png", &extra);
+    assert_eq!(png_size(&std::fs::read(png).unwrap()), (1004, 827));
+    let svg = std::fs::read_to_string(render(dir.path(), "c.svg", &extra)).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let root = doc.root_element();
+    let pt = |a: &str| {
+        root.attribute(a)
+            .unwrap()
+            .trim_end_matches("pt")
+            .parse::<f64>()
+            .unwrap()
+    };
+    assert!(
+        (pt("width") - 85.0 / 25.4 * 72.0).abs() < 0.1,
+        "{}",
+        pt("width")
+    );
+    assert!(
+        (pt("height") - 70.0 / 25.4 * 72.0).abs() < 0.1,
+        "{}",
+        pt("height")
+    );
+    // The layout's own units: every word starts and ends on the page.
+    let vb: Vec<f64> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let sources: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter(|n| {
+            n.text()
+                .is_some_and(|t| t.contains("OpenStreetMap") || t.contains("GeoNames"))
+        })
+        .collect();
+    assert_eq!(sources.len(), 2, "the source line wraps to two lines");
+    for n in sources {
+        let x: f64 = n.attribute("x").unwrap().parse().unwrap();
+        let em: f32 = n.attribute("font-size").unwrap().parse().unwrap();
+        // The width as the PNG lays it out (sizes there are the font's
+        // height; the SVG's are em sizes).
+        use frontier::render::text::{Weight, em as em_of, measure};
+        let size = em / em_of(1.0, Weight::Regular);
+        let (w, _) = measure(n.text().unwrap(), size, Weight::Regular);
+        assert!(
+            x + w as f64 <= vb[2] - 4.0,
+            "{:?} runs off the page ({x} + {w} > {})",
+            n.text(),
+            vb[2]
+        );
+    }
+    if poppler() {
+        let pdf = render(dir.path(), "c.pdf", &extra);
+        let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        let line = info.lines().find(|l| l.starts_with("Page size:")).unwrap();
+        let nums: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        assert!(
+            (nums[0] - 240.94).abs() < 0.1 && (nums[1] - 198.43).abs() < 0.1,
+            "{line}"
+        );
+    }
+}

@@ -807,3 +807,53 @@ fn golden_names_graticule_and_inset() {
         }
     }
 }
+
+/// The scale bar's words stay inside its white box, and the legend keeps
+/// clear of the scale bar and the north arrow, on pages from a small print
+/// size to a large screen map.
+#[test]
+fn furniture_keeps_its_words_in_its_boxes() {
+    use frontier::render::text::{Weight, measure};
+    for (size, dpi) in [
+        ((394, 315), 100.0),
+        ((1063, 709), 150.0),
+        ((1600, 1200), 72.0),
+    ] {
+        let spec = MapSpec {
+            size,
+            dpi,
+            ..Default::default()
+        };
+        let map = frontier::render::render_scene(&spec).unwrap();
+        let [_, legend, bar, arrow, _] = map.furniture[..5] else {
+            panic!("five furniture boxes")
+        };
+        for t in &map.scene.as_ref().unwrap().ops {
+            if let frontier::render::Op::Text {
+                text, x, y, size, ..
+            } = t
+                && (text.ends_with(" km") || text == "0")
+                && *y > bar[1] - 1.0
+            {
+                let (w, h) = measure(text, *size, Weight::Regular);
+                assert!(
+                    *x >= bar[0]
+                        && x + w <= bar[0] + bar[2]
+                        && *y >= bar[1]
+                        && y + h <= bar[1] + bar[3],
+                    "{text:?} at {x},{y} outside the bar's box {bar:?} ({size:?})"
+                );
+            }
+        }
+        let overlap = |a: [f32; 4], b: [f32; 4]| {
+            a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]
+        };
+        if legend[3] < map.view.area[3] * 0.6 {
+            assert!(
+                !overlap(legend, bar),
+                "{size:?}: legend {legend:?} on the bar {bar:?}"
+            );
+            assert!(!overlap(legend, arrow), "{size:?}: legend on the arrow");
+        }
+    }
+}

@@ -267,6 +267,7 @@ pub fn plan(args: Args) -> Result<Plan, CmdError> {
     let mut spec = MapSpec {
         size: pixels,
         dpi,
+        type_scale: size.type_scale(),
         extent: args
             .extent
             .clone()
@@ -281,7 +282,12 @@ pub fn plan(args: Args) -> Result<Plan, CmdError> {
         sources: file.sources.clone(),
         ..Default::default()
     };
-    let opts = args.reading.options();
+    // Reading: the flags, then the spec's [reading].
+    let mut opts = args.reading.options();
+    opts.lat = opts.lat.or(file.reading.lat.clone());
+    opts.lon = opts.lon.or(file.reading.lon.clone());
+    opts.delimiter = opts.delimiter.or(file.reading.delimiter);
+    opts.skip_invalid |= file.reading.skip_invalid.unwrap_or(false);
     if let Some(p) = &points {
         let (pts, credit) = read_points(p, &opts, color_by.as_deref(), size_by.as_deref())?;
         spec.sources.push(credit);

@@ -99,8 +99,11 @@ pub enum Op {
 /// A map as drawing operations on a page, for the vector writers.
 #[derive(Debug, Clone)]
 pub struct Scene {
-    /// Page width and height, points.
+    /// Page width and height in layout units (the operations' units).
     pub page: (f32, f32),
+    /// Points on paper per layout unit: 1, or less where a small print
+    /// page is laid out larger and drawn smaller ([`MapSpec::type_scale`]).
+    pub unit: f32,
     /// Operations, bottom to top.
     pub ops: Vec<Op>,
 }
@@ -108,8 +111,10 @@ pub struct Scene {
 /// The raster image with its scale, and the recorded scene if asked for.
 pub(super) struct Canvas {
     pub(super) pm: Pixmap,
-    /// Pixels per point.
+    /// Pixels per layout unit.
     pub(super) scale: f32,
+    /// Points on paper per layout unit.
+    pub(super) unit: f32,
     /// Page size, points.
     pub(super) page: (f32, f32),
     rec: Option<Vec<Op>>,
@@ -119,11 +124,13 @@ pub(super) struct Canvas {
 }
 
 impl Canvas {
-    /// A canvas of `pixels`, with `scale` pixels per point, filled with
-    /// `background`; `record` keeps the operations for a vector file.
+    /// A canvas of `pixels`, with `scale` pixels per layout unit and `unit`
+    /// points on paper per layout unit, filled with `background`; `record`
+    /// keeps the operations for a vector file.
     pub(super) fn new(
         pixels: (u32, u32),
         scale: f32,
+        unit: f32,
         background: u32,
         record: bool,
     ) -> Result<Canvas> {
@@ -143,6 +150,7 @@ impl Canvas {
         let mut c = Canvas {
             pm,
             scale,
+            unit,
             page,
             rec: record.then(Vec::new),
             sprites: BTreeMap::new(),
@@ -344,10 +352,41 @@ impl Canvas {
         Some(((c.red() as u32) << 16) | ((c.green() as u32) << 8) | c.blue() as u32)
     }
 
+    /// Of the candidate top-left corners, the one where a `w` × `h` box
+    /// hides least of the map: the fewest pixels (sampled every `step`
+    /// points) that are neither sea nor a neighbouring country, a pixel
+    /// off the image counting four; `None` if every candidate is refused.
+    pub(super) fn least_busy(
+        &self,
+        candidates: &[(f32, f32)],
+        (w, h): (f32, f32),
+        step: usize,
+        refuse: impl Fn(&[f32; 4]) -> bool,
+    ) -> Option<(f32, f32)> {
+        let cost = |x0: f32, y0: f32| -> usize {
+            let mut n = 0;
+            for y in (y0 as i32..(y0 + h) as i32).step_by(step) {
+                for x in (x0 as i32..(x0 + w) as i32).step_by(step) {
+                    match self.colour_at(x as f32, y as f32) {
+                        None => n += 4,
+                        Some(rgb) if rgb != SEA && rgb != NEIGHBOUR => n += 1,
+                        Some(_) => {}
+                    }
+                }
+            }
+            n
+        };
+        candidates
+            .iter()
+            .copied()
+            .filter(|&(x, y)| !refuse(&[x, y, w, h]))
+            .min_by_key(|&(x, y)| cost(x, y))
+    }
+
     /// The raster, and the scene if it was recorded.
     pub(super) fn finish(self) -> (Pixmap, Option<Scene>) {
-        let page = self.page;
-        (self.pm, self.rec.map(|ops| Scene { page, ops }))
+        let (page, unit) = (self.page, self.unit);
+        (self.pm, self.rec.map(|ops| Scene { page, unit, ops }))
     }
 }
 

@@ -48,27 +48,27 @@ pub(super) fn graticule_lines(cv: &mut Canvas, view: &View, extent: Rect) {
     // Each line sampled finely, so it curves as the projection does.
     let n = 120;
     let mut pb = PathBuilder::new();
-    for &lon in &lons {
+    let mut trace = |at: &dyn Fn(f64) -> Coord| {
         for i in 0..=n {
-            let lat = extent.min().y + extent.height() * i as f64 / n as f64;
-            let (px, py) = view.px(Coord { x: lon, y: lat });
+            let (px, py) = view.px(at(i as f64 / n as f64));
             if i == 0 {
                 pb.move_to(px, py);
             } else {
                 pb.line_to(px, py);
             }
         }
+    };
+    for &lon in &lons {
+        trace(&|t| Coord {
+            x: lon,
+            y: extent.min().y + extent.height() * t,
+        });
     }
     for &lat in &lats {
-        for i in 0..=n {
-            let lon = extent.min().x + extent.width() * i as f64 / n as f64;
-            let (px, py) = view.px(Coord { x: lon, y: lat });
-            if i == 0 {
-                pb.move_to(px, py);
-            } else {
-                pb.line_to(px, py);
-            }
-        }
+        trace(&|t| Coord {
+            x: extent.min().x + extent.width() * t,
+            y: lat,
+        });
     }
     if let Some(p) = pb.finish() {
         cv.stroke(&p, pen(0x7d8a94, 0.55, 0.5, None));
@@ -202,27 +202,13 @@ pub(super) fn inset(
         (a[0] + m, a[1] + m),
         (a[0] + a[2] - w - m, a[1] + 96.0),
     ];
-    let cost = |x0: f32, y0: f32| -> usize {
-        let b = [x0, y0, w, h];
-        if busy.iter().any(|f| overlaps(&b, f)) {
-            return usize::MAX;
-        }
-        let mut n = 0;
-        for y in (y0 as i32..(y0 + h) as i32).step_by(3) {
-            for x in (x0 as i32..(x0 + w) as i32).step_by(3) {
-                match cv.colour_at(x as f32, y as f32) {
-                    None => n += 4,
-                    Some(rgb) if rgb != SEA && rgb != NEIGHBOUR => n += 1,
-                    Some(_) => {}
-                }
-            }
-        }
-        n
-    };
-    let (x0, y0) = candidates
-        .iter()
-        .copied()
-        .min_by_key(|&(x, y)| cost(x, y))
+    // Anywhere but on the furniture; if every corner has some, the
+    // emptiest corner regardless.
+    let (x0, y0) = cv
+        .least_busy(&candidates, (w, h), 3, |b| {
+            busy.iter().any(|f| overlaps(b, f))
+        })
+        .or_else(|| cv.least_busy(&candidates, (w, h), 3, |_| false))
         .expect("candidates");
     let b = [x0, y0, w, h];
     let r = tiny_skia::Rect::from_xywh(x0, y0, w, h).expect("inset box");

@@ -16,7 +16,15 @@ pub(super) enum Entry {
     Note(String),
 }
 
-pub(super) fn draw_legend(cv: &mut Canvas, view: &View, entries: &[Entry]) -> [f32; 4] {
+/// Draw the legend in the corner where it hides least of the map, clear of
+/// the `furniture` already drawn (the scale bar, the north arrow) where any
+/// corner is; returns its box.
+pub(super) fn draw_legend(
+    cv: &mut Canvas,
+    view: &View,
+    entries: &[Entry],
+    furniture: &[[f32; 4]],
+) -> [f32; 4] {
     if entries.is_empty() {
         return [0.0; 4]; // nothing to explain: no box
     }
@@ -85,23 +93,11 @@ pub(super) fn draw_legend(cv: &mut Canvas, view: &View, entries: &[Entry]) -> [f
         (a[0] + a[2] - width - 14.0, a[1] + a[3] - height - 60.0),
         (a[0] + a[2] - width - 14.0, a[1] + 96.0),
     ];
-    let busy = |x0: f32, y0: f32| -> usize {
-        let mut n = 0;
-        for y in (y0 as i32..(y0 + height) as i32).step_by(2) {
-            for x in (x0 as i32..(x0 + width) as i32).step_by(2) {
-                match cv.colour_at(x as f32, y as f32) {
-                    None => n += 4,
-                    Some(rgb) if rgb != SEA && rgb != NEIGHBOUR => n += 1,
-                    Some(_) => {}
-                }
-            }
-        }
-        n
-    };
-    let (x0, y0) = candidates
-        .iter()
-        .copied()
-        .min_by_key(|&(x, y)| busy(x, y))
+    let (x0, y0) = cv
+        .least_busy(&candidates, (width, height), 2, |b| {
+            furniture.iter().any(|f| overlaps(b, f))
+        })
+        .or_else(|| cv.least_busy(&candidates, (width, height), 2, |_| false))
         .expect("candidates");
     if let Some(r) = tiny_skia::Rect::from_xywh(x0, y0, width, height) {
         cv.fill_rect(r, Ink::Solid(0xffffff, 0.92));

@@ -69,6 +69,21 @@ pub struct MapFile {
     pub choropleth: Option<ChoroplethPart>,
     /// Extra layers, each with its style.
     pub layers: Vec<(String, Style)>,
+    /// How the points' files are read.
+    pub reading: ReadingPart,
+}
+
+/// `[reading]`: how point files are read, as the readers' flags say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadingPart {
+    /// The latitude column.
+    pub lat: Option<String>,
+    /// The longitude column.
+    pub lon: Option<String>,
+    /// The CSV delimiter (one ASCII character; `tab` in the file).
+    pub delimiter: Option<u8>,
+    /// Go on past bad rows.
+    pub skip_invalid: Option<bool>,
 }
 
 /// `[points]`.
@@ -137,6 +152,16 @@ struct Raw {
     choropleth: Option<RawChoropleth>,
     #[serde(default)]
     layers: Vec<RawLayer>,
+    reading: Option<RawReading>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReading {
+    lat: Option<String>,
+    lon: Option<String>,
+    delimiter: Option<S>,
+    skip_invalid: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -318,6 +343,31 @@ impl MapFile {
                 title: c.title,
             });
         }
+        if let Some(r) = raw.reading {
+            let delimiter = match &r.delimiter {
+                Some(d) => Some(typed(
+                    &err,
+                    d,
+                    "delimiter",
+                    match d.get_ref().as_str() {
+                        "tab" | "\\t" | "\t" => Ok(b'\t'),
+                        c if c.len() == 1 && c.is_ascii() && !matches!(c, "\"" | "\n" | "\r") => {
+                            Ok(c.as_bytes()[0])
+                        }
+                        c => Err(format!(
+                            "{c:?} is not a delimiter: give one character such as , ; | or the word tab"
+                        )),
+                    },
+                )?),
+                None => None,
+            };
+            out.reading = ReadingPart {
+                lat: r.lat,
+                lon: r.lon,
+                delimiter,
+                skip_invalid: r.skip_invalid,
+            };
+        }
         for l in raw.layers {
             let mut st = Style::default();
             if let Some(c) = &l.color {
@@ -427,6 +477,10 @@ width = 3
 dash = true
 [[layers]]
 name = "my/roads.geojson"
+[reading]
+lat = "y_deg"
+delimiter = "tab"
+skip_invalid = true
 "##;
         let m = MapFile::parse(text, "m.toml", Path::new("maps")).unwrap();
         assert_eq!(m.output, Some(PathBuf::from("maps/out/map.pdf")));
@@ -454,5 +508,12 @@ name = "my/roads.geojson"
         assert_eq!(m.layers[0].1.color, 0x112233);
         assert!(m.layers[0].1.dashed);
         assert_eq!(m.layers[1].0, "maps/my/roads.geojson");
+        assert_eq!(m.reading.lat.as_deref(), Some("y_deg"));
+        assert_eq!(m.reading.delimiter, Some(b'\t'));
+        assert_eq!(m.reading.skip_invalid, Some(true));
+        let e = MapFile::parse("[reading]\ndelimiter = \";;\"\n", "m.toml", Path::new(""))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("m.toml:2:13: delimiter: "), "{e}");
     }
 }

@@ -275,6 +275,13 @@ pub struct MapSpec {
     /// widths and type sizes are in points (1/72 inch), so a map looks the
     /// same at any resolution. At 72 (the default) one point is one pixel.
     pub dpi: f32,
+    /// How large type, lines and furniture are drawn, relative to their
+    /// sizes in points: 1 by default; below 1 the map is laid out on a page
+    /// `1/type_scale` times larger and drawn smaller, so a small print page
+    /// (a journal column) keeps the layout of a larger one. The command
+    /// line sets it for print sizes under 480 × 400 points
+    /// ([`PageSize::type_scale`]).
+    pub type_scale: f32,
     /// Extent.
     pub extent: Extent,
     /// Title.
@@ -310,6 +317,7 @@ impl Default for MapSpec {
         MapSpec {
             size: (1600, 1200),
             dpi: 72.0,
+            type_scale: 1.0,
             extent: Extent::Named("pakistan".into()),
             title: None,
             subtitle: None,
@@ -449,6 +457,18 @@ impl PageSize {
         }
     }
 
+    /// The [`MapSpec::type_scale`] for this size: for print sizes under
+    /// 480 × 400 points (about 170 × 140 mm), the ratio to that, but not
+    /// below 0.55 (labels of about 5.5 points); 1 otherwise.
+    pub fn type_scale(&self) -> f32 {
+        match *self {
+            PageSize::Pixels(..) => 1.0,
+            PageSize::Inches(w, h) => {
+                ((w * 72.0 / 480.0).min(h * 72.0 / 400.0) as f32).clamp(0.55, 1.0)
+            }
+        }
+    }
+
     /// Width and height in pixels at `dpi` (print sizes rounded to the
     /// nearest pixel: 180 × 120 mm at 300 dpi is 2126 × 1417).
     pub fn pixels(&self, dpi: f32) -> (u32, u32) {
@@ -558,11 +578,23 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
             expected: "a bandwidth from 0.1 to 2000 km".into(),
         });
     }
-    let scale = spec.dpi / 72.0;
-    let mut cv = Canvas::new(spec.size, scale, SEA, record)?;
+    if !(0.25..=4.0).contains(&spec.type_scale) {
+        return Err(Error::InvalidSetting {
+            param: Param::Dpi,
+            value: format!("type scale {}", spec.type_scale),
+            expected: "a type scale from 0.25 to 4".into(),
+        });
+    }
+    let scale = spec.dpi / 72.0 * spec.type_scale;
+    let mut cv = Canvas::new(spec.size, scale, spec.type_scale, SEA, record)?;
     let page = cv.page;
     let extent = extent_box(&spec.extent)?;
-    let view = fit(extent, page);
+    let source = source_lines(
+        spec,
+        page,
+        Projection::for_extent(extent.min(), extent.max()).name(),
+    );
+    let view = fit(extent, page, source.height);
     // Bottom to top: land, fills, lines, the user's layers, points,
     // crossings; then the furniture, the labels around it, and the bands.
     let mut legend: Vec<Entry> = Vec::new();
@@ -593,12 +625,15 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
     }
     legend.extend(user_legend);
 
-    let (title_band, source_band) = bands(page);
+    let (title_band, _) = bands(page);
+    let source_band = source.height;
     let title_box = [0.0, 0.0, page.0, title_band];
     let source_box = [0.0, page.1 - source_band, page.0, source_band];
-    let legend_box = draw_legend(&mut cv, &view, &legend);
+    // The scale bar and north arrow stand in fixed places; the legend
+    // keeps clear of them.
     let (bar, bar_box) = scale_bar(&mut cv, &view);
     let arrow_box = north_arrow(&mut cv, &view);
+    let legend_box = draw_legend(&mut cv, &view, &legend, &[bar_box, arrow_box]);
     let mut furniture = vec![title_box, legend_box, bar_box, arrow_box, source_box];
     if spec.inset {
         let b = inset(&mut cv, &view, extent, &furniture)?;
@@ -620,7 +655,7 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
     let mut busy = furniture.clone();
     busy.extend(labels.iter().copied());
     labels.extend(place_labels(&mut cv, &view, spec.labels, districts, &busy)?);
-    draw_bands(&mut cv, &view, spec);
+    draw_bands(&mut cv, &view, spec, &source);
     let (pixmap, scene) = cv.finish();
     Ok(Rendered {
         pixmap,

@@ -134,7 +134,8 @@ impl Scene {
         let mut c = Content::new();
         // Page space is y-up from the bottom-left; the scene is y-down
         // from the top-left.
-        c.transform([1.0, 0.0, 0.0, -1.0, 0.0, h]);
+        let u = self.unit;
+        c.transform([u, 0.0, 0.0, -u, 0.0, h * u]);
         c.set_line_cap(LineCapStyle::RoundCap);
         c.set_line_join(LineJoinStyle::RoundJoin);
         let mut alpha = Opacities::default();
@@ -463,7 +464,7 @@ impl Scene {
             .collect();
         {
             let mut pg = pdf.page(page);
-            pg.media_box(Rect::new(0.0, 0.0, w, h))
+            pg.media_box(Rect::new(0.0, 0.0, w * u, h * u))
                 .parent(pages)
                 .contents(contents);
             let mut res = pg.resources();

@@ -101,9 +101,9 @@ impl Scene {
         let mut out = String::with_capacity(1 << 20);
         out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
         out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"");
-        num(&mut out, w);
+        num(&mut out, w * self.unit);
         out.push_str("pt\" height=\"");
-        num(&mut out, h);
+        num(&mut out, h * self.unit);
         out.push_str("pt\" viewBox=\"0 0 ");
         num(&mut out, w);
         out.push(' ');

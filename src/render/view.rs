@@ -123,9 +123,9 @@ pub(super) fn compact(size: (f32, f32)) -> bool {
 }
 
 /// The view of `extent` on a page of `size` points, under the title band
-/// and above the source band.
-pub(super) fn fit(extent: Rect, size: (f32, f32)) -> View {
-    let (title_band, source_band) = bands(size);
+/// and above a source band `source_band` points high.
+pub(super) fn fit(extent: Rect, size: (f32, f32), source_band: f32) -> View {
+    let (title_band, _) = bands(size);
     let area = [0.0, title_band, size.0, size.1 - title_band - source_band];
     fit_in(extent, area, compact(size))
 }
