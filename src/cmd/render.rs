@@ -360,19 +360,13 @@ pub fn plan(args: Args) -> Result<Plan, CmdError> {
 /// standard output); an error when neither says or they disagree.
 fn output_format(output: &Path, flag: Option<Format>) -> Result<Format, CmdError> {
     use frontier::Named;
-    let name = |f: Format| {
-        Format::ALL
-            .iter()
-            .find(|(_, v)| *v == f)
-            .map_or("?", |(n, _)| *n)
-    };
     let stdout = output.as_os_str() == "-";
     match (flag, Format::from_path(output)) {
         (Some(f), Some(e)) if f != e => Err(CmdError::Usage(format!(
             "-o {}: the name says {} but --format is {}",
             output.display(),
-            name(e),
-            name(f)
+            e.name(),
+            f.name()
         ))),
         (Some(f), _) => Ok(f),
         (None, Some(e)) => Ok(e),

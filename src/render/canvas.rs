@@ -187,16 +187,8 @@ impl Canvas {
     /// Fill `path` with `ink`.
     pub(super) fn fill(&mut self, path: &Path, ink: Ink, rule: FillRule) {
         let t = self.transform();
-        match ink {
-            Ink::Solid(rgb, a) => {
-                self.pm
-                    .fill_path(path, &paint(rgb, a), rule, t, self.mask.as_ref())
-            }
-            Ink::Hatch => {
-                self.pm
-                    .fill_path(path, &hatched(&self.hatch), rule, t, self.mask.as_ref())
-            }
-        }
+        let paint = paint_of(&self.hatch, ink);
+        self.pm.fill_path(path, &paint, rule, t, self.mask.as_ref());
         self.record(|| Op::Fill {
             path: path.clone(),
             ink,
@@ -207,12 +199,8 @@ impl Canvas {
     /// Fill a rectangle with `ink`.
     pub(super) fn fill_rect(&mut self, r: tiny_skia::Rect, ink: Ink) {
         let t = self.transform();
-        match ink {
-            Ink::Solid(rgb, a) => self.pm.fill_rect(r, &paint(rgb, a), t, self.mask.as_ref()),
-            Ink::Hatch => self
-                .pm
-                .fill_rect(r, &hatched(&self.hatch), t, self.mask.as_ref()),
-        }
+        let paint = paint_of(&self.hatch, ink);
+        self.pm.fill_rect(r, &paint, t, self.mask.as_ref());
         self.record(|| Op::Fill {
             path: PathBuilder::from_rect(r),
             ink,
@@ -387,6 +375,14 @@ impl Canvas {
     pub(super) fn finish(self) -> (Pixmap, Option<Scene>) {
         let (page, unit) = (self.page, self.unit);
         (self.pm, self.rec.map(|ops| Scene { page, unit, ops }))
+    }
+}
+
+/// The raster paint of an ink (`hatch`: the no-data pattern's tile).
+fn paint_of(hatch: &Pixmap, ink: Ink) -> Paint<'_> {
+    match ink {
+        Ink::Solid(rgb, a) => paint(rgb, a),
+        Ink::Hatch => hatched(hatch),
     }
 }
 

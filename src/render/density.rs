@@ -183,19 +183,6 @@ pub(super) fn smooth(grid: &mut [f32], w: usize, h: usize, sigma: f64) {
     }
 }
 
-/// Kilometres on the ground per point of the page at the map's centre.
-fn km_per_pt(view: &View) -> f64 {
-    let area = view.area;
-    let centre = view.lonlat(
-        (area[0] + area[2] / 2.0) as f64,
-        (area[1] + area[3] / 2.0) as f64,
-    );
-    let (lat, lon): (f64, f64) = geodesy::wgs84().direct(centre.y, centre.x, 90.0, 1000.0);
-    let (x0, y0) = view.px(centre);
-    let (x1, y1) = view.px(Coord { x: lon, y: lat });
-    1.0 / ((x1 - x0) as f64).hypot((y1 - y0) as f64)
-}
-
 /// Colour of `t` (0–1) along the ramp, interpolated.
 fn along(colours: &[u32], t: f32) -> u32 {
     let x = t.clamp(0.0, 1.0) * (colours.len() - 1) as f32;
@@ -224,7 +211,7 @@ pub(super) fn density(cv: &mut Canvas, view: &View, d: &Density, legend: &mut Ve
             grid[gy as usize * gw + gx as usize] += 1.0;
         }
     }
-    let km_per_px = km_per_pt(view) / s;
+    let km_per_px = 1.0 / (view.pt_per_km() * s);
     smooth(&mut grid, gw, gh, d.bandwidth_km / km_per_px);
     let max = grid.iter().copied().fold(0.0f32, f32::max);
     if max <= 0.0 {

@@ -8,19 +8,8 @@ use super::*;
 /// covers. Returns the bar and its box.
 pub(super) fn scale_bar(cv: &mut Canvas, view: &View) -> (ScaleBar, [f32; 4]) {
     let area = view.area;
-    let centre = view.lonlat(
-        (area[0] + area[2] / 2.0) as f64,
-        (area[1] + area[3] / 2.0) as f64,
-    );
-    // The map's scale at its centre: pixels for 1 km due east, in
-    // projected metres (f64), so it holds on maps of any scale. The
-    // projections are conformal, so it is the same in every direction.
-    let px_per_km = {
-        let (lat, lon): (f64, f64) = geodesy::wgs84().direct(centre.y, centre.x, 90.0, 1000.0);
-        let (x0, y0) = view.projection.forward(centre);
-        let (x1, y1) = view.projection.forward(Coord { x: lon, y: lat });
-        (x1 - x0).hypot(y1 - y0) * view.scale
-    };
+    // The map's scale at its centre.
+    let px_per_km = view.pt_per_km();
     // A round length near a fifth of the map's width.
     let target_km = area[2] as f64 / 5.0 / px_per_km;
     let km = nice_floor(target_km).max(0.001);

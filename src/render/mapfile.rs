@@ -399,13 +399,13 @@ impl MapFile {
                 st.width = v as f32;
             }
             st.dashed = l.dash.unwrap_or(false);
+            // A built-in layer by name; anything else is a file, relative
+            // to the map file like every other.
             let name = l.name.get_ref();
-            let is_file =
-                name.ends_with(".geojson") || name.ends_with(".json") || name.contains('/');
-            let name = if is_file {
-                file(&l.name).display().to_string()
-            } else {
+            let name = if crate::Catalogue::builtin(name).is_some() {
                 name.clone()
+            } else {
+                file(&l.name).display().to_string()
             };
             out.layers.push((name, st));
         }

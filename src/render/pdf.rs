@@ -102,6 +102,14 @@ struct Glyphs {
     used: BTreeMap<u16, char>,
 }
 
+/// The page's resource name of a weight's font.
+fn font_name(w: Weight) -> Name<'static> {
+    match w {
+        Weight::Regular => Name(b"F0"),
+        Weight::Bold => Name(b"F1"),
+    }
+}
+
 fn stroke_setup(c: &mut Content, pen: &Pen) {
     let (r, g, b) = rgb_f(pen.rgb);
     c.set_stroke_rgb(r, g, b);
@@ -227,10 +235,7 @@ impl Scene {
                     let em = size * upem / f.height_unscaled();
                     let base = y + size * f.ascent_unscaled() / f.height_unscaled();
                     let set = &mut glyphs[*weight as usize];
-                    let name = match weight {
-                        Weight::Regular => Name(b"F0"),
-                        Weight::Bold => Name(b"F1"),
-                    };
+                    let name = font_name(*weight);
                     // Glyph ids (2 bytes each) with the font's kerning.
                     let mut runs: Vec<(Vec<u8>, f32)> = vec![(Vec::new(), 0.0)];
                     let mut prev: Option<GlyphId> = None;
@@ -384,13 +389,7 @@ impl Scene {
             }
             let map = map.finish();
             pdf.cmap(cmap, &map);
-            font_refs.push((
-                match weight {
-                    Weight::Regular => Name(b"F0"),
-                    Weight::Bold => Name(b"F1"),
-                },
-                type0,
-            ));
+            font_refs.push((font_name(weight), type0));
         }
 
         // The hatching, 8 pt tiles as on the PNG.

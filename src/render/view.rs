@@ -37,6 +37,20 @@ impl View {
         )
     }
 
+    /// Points on the page per km on the ground at the map area's centre:
+    /// the geodesic from the centre 1 km due east, projected (in f64, so
+    /// it holds on maps of any scale; the projections are conformal, so
+    /// it is the same in every direction).
+    pub fn pt_per_km(&self) -> f64 {
+        let a = self.area;
+        let centre = self.lonlat((a[0] + a[2] / 2.0) as f64, (a[1] + a[3] / 2.0) as f64);
+        let (lat, lon): (f64, f64) =
+            crate::geodesy::wgs84().direct(centre.y, centre.x, 90.0, 1000.0);
+        let (x0, y0) = self.projection.forward(centre);
+        let (x1, y1) = self.projection.forward(Coord { x: lon, y: lat });
+        (x1 - x0).hypot(y1 - y0) * self.scale
+    }
+
     /// Projected metres per pixel.
     pub fn metres_per_px(&self) -> f64 {
         1.0 / self.scale
