@@ -499,6 +499,9 @@ pub fn parse_coord(
     lon: &str,
 ) -> std::result::Result<Coord, (String, String)> {
     let one = |col: &str, text: &str, limit: f64, what: &str| {
+        if let Some(v) = plain_decimal(text) {
+            return in_range(col, v, text, limit, what);
+        }
         let t = text.trim();
         if t.is_empty() {
             return Err((col.to_string(), format!("empty {what}")));
@@ -511,6 +514,45 @@ pub fn parse_coord(
     let y = one(lat_col, lat, 90.0, "latitude")?;
     let x = one(lon_col, lon, 180.0, "longitude")?;
     Ok(Coord { x, y })
+}
+
+/// The value of a plain decimal such as `-33.61234` (an optional minus,
+/// digits, an optional point and digits; at most 15 digits in all), or
+/// None for anything else (which `str::parse` then reads).
+///
+/// Exact: the digits make an integer below 2^53 and the power of ten is at
+/// most 10^15, both exactly representable, so the one division is rounded
+/// once, correctly, as `str::parse` rounds (Clinger's fast path).
+#[inline]
+pub fn plain_decimal(text: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let b = text.as_bytes();
+    let (neg, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let (mut m, mut digits, mut frac, mut point) = (0u64, 0usize, 0usize, false);
+    for &c in b {
+        match c {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(c - b'0');
+                digits += 1;
+                frac += usize::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    if digits == 0 || digits > 15 {
+        return None;
+    }
+    let v = m as f64 / POW10[frac];
+    Some(if neg { -v } else { v })
 }
 
 /// Check a latitude/longitude pair of numbers (finite, within ±90 and
@@ -862,5 +904,72 @@ pub fn value_text(v: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_decimal;
+    use proptest::prelude::*;
+
+    #[test]
+    fn plain_decimals_read_as_std_reads_them() {
+        for t in [
+            "0",
+            "-0",
+            "-0.0",
+            "33.61234",
+            "-33.61234",
+            "1.",
+            ".5",
+            "-.5",
+            "180",
+            "90.000000000001",
+            "123456789012345",
+            "0.00000000000001",
+            "69.1234567890123",
+        ] {
+            let v = plain_decimal(t).unwrap_or_else(|| panic!("{t}"));
+            let std: f64 = t.parse().unwrap();
+            assert_eq!(v.to_bits(), std.to_bits(), "{t}");
+        }
+        // Left to `str::parse` (or refused by it).
+        for t in [
+            "",
+            "-",
+            ".",
+            "..",
+            "1.2.3",
+            "+1",
+            "1e5",
+            " 1",
+            "1 ",
+            "nan",
+            "inf",
+            "1,5",
+            "1234567890123456",
+            "0.1234567890123456",
+            "--1",
+        ] {
+            assert_eq!(plain_decimal(t), None, "{t:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn plain_decimal_is_std_parse(
+            neg in any::<bool>(),
+            int in "[0-9]{0,8}",
+            frac in proptest::option::of("[0-9]{0,12}"),
+        ) {
+            let t = format!("{}{}{}", if neg { "-" } else { "" }, int, frac.map(|f| format!(".{f}")).unwrap_or_default());
+            if let Some(v) = plain_decimal(&t) {
+                let std: f64 = t.parse().unwrap();
+                prop_assert_eq!(v.to_bits(), std.to_bits(), "{}", t);
+            } else {
+                let digits = t.bytes().filter(u8::is_ascii_digit).count();
+                prop_assert!(digits == 0 || digits > 15, "{} refused", t);
+            }
+        }
     }
 }

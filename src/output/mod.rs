@@ -213,54 +213,40 @@ fn write_fixed(out: &mut Vec<u8>, x: f64, d: usize) {
     } else {
         f64::INFINITY
     };
-    // Below 2^42 the product is within 2^-10 of x·10^d exactly.
-    if y.is_nan() || y >= 4.0e12 || ((y - y.floor()) - 0.5).abs() < 1e-3 {
+    // Below 2^42 the product is within 2^-10 of x·10^d exactly. (The
+    // integer part by conversion: `floor` and `round` are library calls.)
+    let whole = if y < 4.0e12 { y as u64 } else { 0 };
+    let frac = y - whole as f64;
+    if y.is_nan() || y >= 4.0e12 || (frac - 0.5).abs() < 1e-3 {
         let _ = write!(out, "{x:.d$}");
         return;
     }
-    let m = y.round() as u64;
-    let scale = 10u64.pow(d as u32);
+    // The digits of round(x·10^d), written from the last, with the point
+    // d digits from the end (and zeros before it as needed).
+    let mut m = whole + u64::from(frac > 0.5);
+    let mut buf = [0u8; 32];
+    let mut i = buf.len();
+    for _ in 0..d {
+        i -= 1;
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+    }
+    if d > 0 {
+        i -= 1;
+        buf[i] = b'.';
+    }
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
     if x.is_sign_negative() {
         out.push(b'-');
     }
-    let mut ib = itoa_buf(m / scale);
-    out.extend_from_slice(ib.as_slice());
-    if d > 0 {
-        out.push(b'.');
-        let frac = m % scale;
-        ib = itoa_buf(frac);
-        for _ in ib.len..d {
-            out.push(b'0');
-        }
-        out.extend_from_slice(ib.as_slice());
-    }
-}
-
-/// The decimal digits of `n`.
-struct Digits {
-    buf: [u8; 20],
-    len: usize,
-}
-
-impl Digits {
-    fn as_slice(&self) -> &[u8] {
-        &self.buf[20 - self.len..]
-    }
-}
-
-fn itoa_buf(mut n: u64) -> Digits {
-    let mut d = Digits {
-        buf: [0; 20],
-        len: 0,
-    };
-    loop {
-        d.len += 1;
-        d.buf[20 - d.len] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return d;
-        }
-    }
+    out.extend_from_slice(&buf[i..]);
 }
 
 /// Rows formatted ahead of writing (on any thread), in input order.
@@ -317,9 +303,22 @@ fn csv_io(e: csv::Error) -> io::Error {
 /// Append one CSV field, quoted when it holds the delimiter `d`, a quote or
 /// a line end (as the csv crate's writer does; a quote inside is doubled).
 pub(crate) fn csv_field(out: &mut Vec<u8>, f: &[u8], d: u8) {
-    if f.iter()
-        .any(|&c| c == d || matches!(c, b'"' | b'\r' | b'\n'))
-    {
+    // One table lookup a byte for the usual comma.
+    const COMMA: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b',' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\r' as usize] = true;
+        t[b'\n' as usize] = true;
+        t
+    };
+    let special = if d == b',' {
+        f.iter().any(|&c| COMMA[c as usize])
+    } else {
+        f.iter()
+            .any(|&c| c == d || matches!(c, b'"' | b'\r' | b'\n'))
+    };
+    if special {
         out.push(b'"');
         for &c in f {
             if c == b'"' {
