@@ -393,6 +393,8 @@ mod tests {
     #[test]
     fn quick_reader_agrees_with_the_general_one() {
         for b in BUILTINS {
+            // (The quick reader takes every built-in layer.)
+            assert!(serde_json::from_str::<fast::Collection>(b.text).is_ok(), "{}", b.name);
             let quick = Layer::from_geojson_str(b.name, b.name, b.text).unwrap();
             let general = Layer::from_geojson_general(b.name, b.name, b.text).unwrap();
             assert_eq!(quick.features, general.features, "{}", b.name);
@@ -406,6 +408,14 @@ mod tests {
             r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"a"},"geometry":{"coordinates":[[[60,30],[61,30],[61,31],[60,30]]],"type":"Polygon"}}]}"#,
             r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":null,"geometry":{"type":"LineString","coordinates":[[60,30,5],[61,30,5]]}}]}"#,
             r#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[69.2,34.5]}}"#,
+            // Taken by the quick reader: exponents, white space, every type.
+            r#"{"type":"FeatureCollection","features":[
+              {"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates": [ 6.92e1 , -3.45E+1 ] }},
+              {"type":"Feature","properties":{},"geometry":{"type":"MultiPoint","coordinates":[[60,30],[61.5,-0.0]]}},
+              {"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[60,30],[61.123456789012345678,30.1]]}},
+              {"type":"Feature","properties":{},"geometry":{"type":"MultiLineString","coordinates":[[[60,30],[61,30]],[[62,31],[63,32]]]}},
+              {"type":"Feature","properties":{},"geometry":{"type":"MultiPolygon","coordinates":[[[[60,30],[64,30],[64,34],[60,30]],[[61,31],[62,32],[63,31],[61,31]]],[[[70,30],[71,30],[71,31],[70,30]]]]}}
+            ]}"#,
         ] {
             assert_eq!(
                 Layer::from_geojson_str("t", "t", text).unwrap().features,
