@@ -533,22 +533,28 @@ pub fn plain_decimal(text: &str) -> Option<f64> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, b),
     };
-    if b.is_empty() || b.len() > 16 {
+    if b.len() > 16 {
         return None;
     }
-    let (mut m, mut digits, mut frac, mut point) = (0u64, 0usize, 0usize, false);
-    for &c in b {
-        match c {
-            b'0'..=b'9' => {
-                m = m * 10 + u64::from(c - b'0');
-                digits += 1;
-                frac += usize::from(point);
-            }
-            b'.' if !point => point = true,
-            _ => return None,
-        }
+    // The digits before the point, then those after it.
+    let (mut m, mut i) = (0u64, 0);
+    while i < b.len() && b[i].is_ascii_digit() {
+        m = m * 10 + u64::from(b[i] - b'0');
+        i += 1;
     }
-    if digits == 0 || digits > 15 {
+    let mut digits = i;
+    let mut frac = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            m = m * 10 + u64::from(b[i] - b'0');
+            i += 1;
+        }
+        frac = i - start;
+        digits += frac;
+    }
+    if i != b.len() || digits == 0 || digits > 15 {
         return None;
     }
     let v = m as f64 / POW10[frac];

@@ -394,7 +394,11 @@ mod tests {
     fn quick_reader_agrees_with_the_general_one() {
         for b in BUILTINS {
             // (The quick reader takes every built-in layer.)
-            assert!(serde_json::from_str::<fast::Collection>(b.text).is_ok(), "{}", b.name);
+            assert!(
+                serde_json::from_str::<fast::Collection>(b.text).is_ok(),
+                "{}",
+                b.name
+            );
             let quick = Layer::from_geojson_str(b.name, b.name, b.text).unwrap();
             let general = Layer::from_geojson_general(b.name, b.name, b.text).unwrap();
             assert_eq!(quick.features, general.features, "{}", b.name);
