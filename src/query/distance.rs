@@ -539,7 +539,28 @@ impl DistanceIndex {
                 }
             }
         };
-        if let Some(points) = &c.points {
+        if let Some(points) = &c.points
+            && k >= self.measurable
+        {
+            // Every feature is among the k nearest: each point is measured
+            // (as the walk would measure it), without ranking or bounds.
+            for s in points {
+                let it = &self.items[s.item];
+                let estimate = cs.length_over(up, s.ua, angle(up, s.ua));
+                match best.iter_mut().find(|h| h.feature == it.feature) {
+                    Some(h) if estimate < h.estimate => {
+                        h.estimate = estimate;
+                        h.foot = Foot::Vertex(it.a);
+                    }
+                    Some(_) => {}
+                    None => best.push(Candidate {
+                        feature: it.feature,
+                        estimate,
+                        foot: Foot::Vertex(it.a),
+                    }),
+                }
+            }
+        } else if let Some(points) = &c.points {
             walk(Pieces::Points(points), false, &mut best, &mut kth);
         } else if k > 1 && self.features > 1 && self.features <= FEW_FEATURES {
             let trees = c.by_feature.get_or_init(|| self.feature_trees(cs));
