@@ -226,7 +226,26 @@ fn write_fixed(out: &mut Vec<u8>, x: f64, d: usize) {
     let mut m = whole + u64::from(frac > 0.5);
     let mut buf = [0u8; 32];
     let mut i = buf.len();
-    for _ in 0..d {
+    // Two digits at a time from a table of 00..99.
+    const PAIRS: [u8; 200] = {
+        let mut t = [0u8; 200];
+        let mut k = 0;
+        while k < 100 {
+            t[2 * k] = b'0' + (k / 10) as u8;
+            t[2 * k + 1] = b'0' + (k % 10) as u8;
+            k += 1;
+        }
+        t
+    };
+    let mut left = d;
+    while left >= 2 {
+        let r = (m % 100) as usize;
+        m /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[2 * r..2 * r + 2]);
+        left -= 2;
+    }
+    if left == 1 {
         i -= 1;
         buf[i] = b'0' + (m % 10) as u8;
         m /= 10;
@@ -235,13 +254,17 @@ fn write_fixed(out: &mut Vec<u8>, x: f64, d: usize) {
         i -= 1;
         buf[i] = b'.';
     }
-    loop {
+    while m >= 10 {
+        let r = (m % 100) as usize;
+        m /= 100;
+        i -= 2;
+        buf[i..i + 2].copy_from_slice(&PAIRS[2 * r..2 * r + 2]);
+    }
+    // One digit left, or two of which the first is 0 (dropped unless it is
+    // the only digit before the point).
+    if m > 0 || i == buf.len() - d - usize::from(d > 0) {
         i -= 1;
-        buf[i] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
+        buf[i] = b'0' + m as u8;
     }
     if x.is_sign_negative() {
         out.push(b'-');

@@ -330,7 +330,10 @@ impl ConformalSphere {
         // points spaced evenly along the arc: the point at angle θ from u is
         // cos θ·u + sin θ·t, with t the unit tangent at u towards v, so its
         // z is cos θ·u_z + sin θ·t_z, turned step by step.
-        let n = 2 * ((sigma / 0.06).ceil() as usize).clamp(1, MAX_HALF_STEPS);
+        // (⌈σ/0.06⌉ without a call to `ceil`.)
+        let q = sigma / 0.06;
+        let whole = q as usize;
+        let n = 2 * (whole + usize::from((whole as f64) < q)).clamp(1, MAX_HALF_STEPS);
         let h = sigma / n as f64;
         let (sh, ch) = small_sin_cos(h);
         // sin σ and cos σ from the vectors (|u × v| and u·v).
