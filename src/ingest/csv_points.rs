@@ -224,12 +224,18 @@ impl CsvRows {
             }
             // Read up to another batch's worth, in as few reads as the
             // input allows.
-            // (Into the buffer's spare room, which is not zeroed first.)
-            self.buf.reserve(self.batch);
-            let got = Read::by_ref(&mut self.input)
-                .take(self.batch as u64)
-                .read_to_end(&mut self.buf)
-                .map_err(|e| Error::io(&self.origin, e))?;
+            let have = self.buf.len();
+            self.buf.resize(have + self.batch, 0);
+            let mut got = 0;
+            while got < self.batch {
+                match self.input.read(&mut self.buf[have + got..]) {
+                    Ok(0) => break,
+                    Ok(n) => got += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(Error::io(&self.origin, e)),
+                }
+            }
+            self.buf.truncate(have + got);
             if got == 0 {
                 self.eof = true;
             } else {
