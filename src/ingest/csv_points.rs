@@ -304,7 +304,8 @@ pub fn parse_batch(
     let b = t.as_bytes();
     // Mostly there is no quote or carriage return in the whole batch.
     let plain = memchr::memchr2(b'"', b'\r', b).is_none();
-    let mut quoted = QuotedReader::new(delim);
+    // Made on the first record with quotes (its tables take a while).
+    let mut quoted: Option<QuotedReader> = None;
     let check = |fields: usize, lat: &str, lon: &str| {
         if fields != ncols {
             Err((
@@ -363,7 +364,9 @@ pub fn parse_batch(
         // Quotes or a carriage return: the csv crate's parser reads one
         // record (which may run over several lines) from the bytes as read.
         let input = &raw.as_deref().unwrap_or(b)[p..];
-        let (record, used) = quoted.read(input);
+        let (record, used) = quoted
+            .get_or_insert_with(|| QuotedReader::new(delim))
+            .read(input);
         // The record as it came, without its line end.
         let mut rec_end = p + used;
         while rec_end > p && matches!(b[rec_end - 1], b'\n' | b'\r') {

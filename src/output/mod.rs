@@ -325,6 +325,7 @@ fn csv_io(e: csv::Error) -> io::Error {
 
 /// Append one CSV field, quoted when it holds the delimiter `d`, a quote or
 /// a line end (as the csv crate's writer does; a quote inside is doubled).
+#[inline]
 pub(crate) fn csv_field(out: &mut Vec<u8>, f: &[u8], d: u8) {
     // One table lookup a byte for the usual comma.
     const COMMA: [bool; 256] = {
