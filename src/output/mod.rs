@@ -221,12 +221,28 @@ fn write_fixed(out: &mut Vec<u8>, x: f64, d: usize) {
         let _ = write!(out, "{x:.d$}");
         return;
     }
-    // The digits of round(x·10^d), written from the last, with the point
-    // d digits from the end (and zeros before it as needed).
+    // The digits of round(x·10^d), written from the last: d after the
+    // point, then the whole part (at least one digit).
     let mut m = whole + u64::from(frac > 0.5);
     let mut buf = [0u8; 32];
     let mut i = buf.len();
-    // Two digits at a time from a table of 00..99.
+    take_digits(&mut buf, &mut i, &mut m, d);
+    if d > 0 {
+        i -= 1;
+        buf[i] = b'.';
+    }
+    let n = m.checked_ilog10().map_or(1, |l| l as usize + 1);
+    take_digits(&mut buf, &mut i, &mut m, n);
+    if x.is_sign_negative() {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&buf[i..]);
+}
+
+/// Write the last `n` decimal digits of `*m` (with leading zeros) into
+/// `buf` before index `*i`, two at a time from a table of 00..99, and drop
+/// them from `*m`.
+fn take_digits(buf: &mut [u8], i: &mut usize, m: &mut u64, n: usize) {
     const PAIRS: [u8; 200] = {
         let mut t = [0u8; 200];
         let mut k = 0;
@@ -237,39 +253,17 @@ fn write_fixed(out: &mut Vec<u8>, x: f64, d: usize) {
         }
         t
     };
-    let mut left = d;
-    while left >= 2 {
-        let r = (m % 100) as usize;
-        m /= 100;
-        i -= 2;
-        buf[i..i + 2].copy_from_slice(&PAIRS[2 * r..2 * r + 2]);
-        left -= 2;
+    for _ in 0..n / 2 {
+        let r = (*m % 100) as usize;
+        *m /= 100;
+        *i -= 2;
+        buf[*i..*i + 2].copy_from_slice(&PAIRS[2 * r..2 * r + 2]);
     }
-    if left == 1 {
-        i -= 1;
-        buf[i] = b'0' + (m % 10) as u8;
-        m /= 10;
+    if n % 2 == 1 {
+        *i -= 1;
+        buf[*i] = b'0' + (*m % 10) as u8;
+        *m /= 10;
     }
-    if d > 0 {
-        i -= 1;
-        buf[i] = b'.';
-    }
-    while m >= 10 {
-        let r = (m % 100) as usize;
-        m /= 100;
-        i -= 2;
-        buf[i..i + 2].copy_from_slice(&PAIRS[2 * r..2 * r + 2]);
-    }
-    // One digit left, or two of which the first is 0 (dropped unless it is
-    // the only digit before the point).
-    if m > 0 || i == buf.len() - d - usize::from(d > 0) {
-        i -= 1;
-        buf[i] = b'0' + m as u8;
-    }
-    if x.is_sign_negative() {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&buf[i..]);
 }
 
 /// Rows formatted ahead of writing (on any thread), in input order.

@@ -189,6 +189,22 @@ struct Candidate {
     foot: Foot,
 }
 
+/// Keep `c` as its feature's best (its place in `best` is `slot`, if it
+/// has one); false when the feature already has one at least as near.
+fn keep_best(best: &mut Vec<Candidate>, slot: Option<usize>, c: Candidate) -> bool {
+    match slot {
+        Some(s) if c.estimate < best[s].estimate => {
+            best[s] = c;
+            true
+        }
+        Some(_) => false,
+        None => {
+            best.push(c);
+            true
+        }
+    }
+}
+
 impl DistanceIndex {
     /// Index every segment and point of `layer`.
     pub fn new(layer: &Layer) -> Self {
@@ -498,17 +514,13 @@ impl DistanceIndex {
                     Some(true) => Foot::Vertex(it.b),
                     None => Foot::Sphere(foot),
                 };
-                match slot {
-                    Some(s) if estimate < best[s].estimate => {
-                        best[s].estimate = estimate;
-                        best[s].foot = foot;
-                    }
-                    Some(_) => return,
-                    None => best.push(Candidate {
-                        feature: it.feature,
-                        estimate,
-                        foot,
-                    }),
+                let candidate = Candidate {
+                    feature: it.feature,
+                    estimate,
+                    foot,
+                };
+                if !keep_best(best, slot, candidate) {
+                    return;
                 }
                 *kth = kth_smallest(best.iter().map(|h| h.estimate), k);
                 let own = if one_feature {
@@ -546,19 +558,13 @@ impl DistanceIndex {
             // (as the walk would measure it), without ranking or bounds.
             for s in points {
                 let it = &self.items[s.item];
-                let estimate = cs.length_over(up, s.ua, angle(up, s.ua));
-                match best.iter_mut().find(|h| h.feature == it.feature) {
-                    Some(h) if estimate < h.estimate => {
-                        h.estimate = estimate;
-                        h.foot = Foot::Vertex(it.a);
-                    }
-                    Some(_) => {}
-                    None => best.push(Candidate {
-                        feature: it.feature,
-                        estimate,
-                        foot: Foot::Vertex(it.a),
-                    }),
-                }
+                let slot = best.iter().position(|h| h.feature == it.feature);
+                let candidate = Candidate {
+                    feature: it.feature,
+                    estimate: cs.length_over(up, s.ua, angle(up, s.ua)),
+                    foot: Foot::Vertex(it.a),
+                };
+                keep_best(&mut best, slot, candidate);
             }
         } else if let Some(points) = &c.points {
             walk(Pieces::Points(points), false, &mut best, &mut kth);
