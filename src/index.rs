@@ -58,6 +58,19 @@ struct Grid {
     /// Per cell: a feature index, [`OUTSIDE`], or `MARKED | k` for the
     /// `k`-th marked cell.
     cells: Vec<u32>,
+    /// Per block of [`BLOCK`] × [`BLOCK`] cells: the value all its cells
+    /// share when none is marked, otherwise [`MIXED`]. Small enough to stay
+    /// in a core's cache, so the points of large uniform areas (a country's
+    /// interior, the open land between districts) are answered without
+    /// reaching for the cell array, which is not.
+    blocks: Vec<u32>,
+    /// Blocks across.
+    bx: usize,
+    /// Whether every region of unmarked cells lies in at most one feature,
+    /// with winding number 1 (true of a layer of valid polygons that do not
+    /// overlap), so that the features holding a point can be told from the
+    /// segments between it and an unmarked cell ([`Grid::ray`]).
+    walkable: bool,
     /// Per marked cell: the segments crossing it, as `segments[from..to]`
     /// (each a subcell box within the cell, and its feature), and what is
     /// built from them on first use.
@@ -94,6 +107,11 @@ const OUTSIDE: u32 = u32::MAX;
 const BOUNDARY: u32 = u32::MAX - 1;
 /// Flag on a cell value: the cell is marked; the rest is its number.
 const MARKED: u32 = 1 << 31;
+/// Cells across one block (see [`Grid::blocks`]).
+const BLOCK: usize = 8;
+/// A block whose cells differ (or include a marked one). No cell holds this
+/// value once the grid is built ([`BOUNDARY`] cells become `MARKED | k`).
+const MIXED: u32 = BOUNDARY;
 /// Largest number of cells a grid may have.
 const MAX_CELLS: f64 = 250_000.0;
 
@@ -120,6 +138,75 @@ impl Grid {
             })
             .map(|&(_, f, _)| f as usize)
             .min()
+    }
+
+    /// Call `add(feature, ±1)` for every boundary segment crossing the
+    /// horizontal segment from `from` rightwards to `to` (same latitude, in
+    /// cell row `cy`; each point with its cell column), with the sign of
+    /// geo's winding-number test (+1 upward with `from` to its left, −1
+    /// downward with `from` to its right; lower end counted, upper end
+    /// not). `to` is `None` past the grid's right edge. So a feature's
+    /// winding number at `from` is the one at `to` plus its sum. `None`
+    /// when `from` or `to` is on a segment's line.
+    ///
+    /// Why every crossing is seen once: a segment crossing between the two
+    /// points has a box holding the crossing, so by the monotone subcell
+    /// formula it is filed in row `cy` in a column from `from`'s to `to`'s,
+    /// and its columns are consecutive; it is counted in the first of them
+    /// at or after `from`'s.
+    fn crossings(
+        &self,
+        cy: usize,
+        (cx, from): (usize, Coord),
+        to: Option<(usize, Coord)>,
+        mut add: impl FnMut(u32, i32),
+    ) -> Option<()> {
+        use geo::kernels::{Kernel, Orientation};
+        let orient = <f64 as geo::GeoNum>::Ker::orient2d;
+        let end = to.map_or(self.nx - 1, |(x, _)| x);
+        let row = &self.cells[cy * self.nx..(cy + 1) * self.nx];
+        for (x, &v) in row.iter().enumerate().take(end + 1).skip(cx) {
+            if v == OUTSIDE || v & MARKED == 0 {
+                continue;
+            }
+            let m = &self.marked[(v & !MARKED) as usize];
+            for &(_, f, k) in &self.segments[m.segments.start as usize..m.segments.end as usize] {
+                let [ax, ay, bx, by] = self.lines[k as usize];
+                if (ay > from.y) == (by > from.y) {
+                    continue; // does not cross the line
+                }
+                if (self.span(ax, bx, self.x0, self.nx).0 / SUB).max(cx) != x {
+                    continue; // counted in an earlier cell
+                }
+                let (a, b) = (Coord { x: ax, y: ay }, Coord { x: bx, y: by });
+                let up = by > ay;
+                // Whether the crossing is right of `p`: `p` left of an
+                // upward segment, right of a downward one.
+                let right_of = |p: Coord| match orient(a, b, p) {
+                    Orientation::Collinear => None,
+                    Orientation::CounterClockwise => Some(up),
+                    Orientation::Clockwise => Some(!up),
+                };
+                if !right_of(from)? {
+                    continue;
+                }
+                if let Some((_, to)) = to
+                    && right_of(to)?
+                {
+                    continue; // beyond `to`
+                }
+                add(f, if up { 1 } else { -1 });
+            }
+        }
+        Some(())
+    }
+
+    /// The point at the middle of cell column `x`, at latitude `lat`.
+    fn cell_point(&self, x: usize, lat: f64) -> Coord {
+        Coord {
+            x: self.x0 + (x as f64 + 0.5) * self.step * SUB as f64,
+            y: lat,
+        }
     }
 
     /// The centre of subcell `i` (row-major) of marked cell `m`.
@@ -163,9 +250,10 @@ fn as_multipolygon(g: &Geometry) -> Option<MultiPolygon> {
 }
 
 /// Label the connected regions of unmarked cells of an `nx` × `ny` grid
-/// (`cells[i] == BOUNDARY` for marked ones), each with `label(i)` of one of
-/// its cells.
-fn label_regions(cells: &mut [u32], nx: usize, label: impl Fn(usize) -> u32) {
+/// (`cells[i] == BOUNDARY` for marked ones), each with `label(i, cells)` of
+/// its first cell `i` in row order (every unmarked cell before it is
+/// labelled by then).
+fn label_regions(cells: &mut [u32], nx: usize, mut label: impl FnMut(usize, &[u32]) -> u32) {
     let ny = cells.len() / nx;
     let mut seen = vec![false; cells.len()];
     let mut stack = Vec::new();
@@ -173,7 +261,7 @@ fn label_regions(cells: &mut [u32], nx: usize, label: impl Fn(usize) -> u32) {
         if seen[start] || cells[start] == BOUNDARY {
             continue;
         }
-        let value = label(start);
+        let value = label(start, cells);
         stack.push(start);
         seen[start] = true;
         while let Some(i) = stack.pop() {
@@ -199,6 +287,25 @@ fn label_regions(cells: &mut [u32], nx: usize, label: impl Fn(usize) -> u32) {
             }
         }
     }
+}
+
+/// The value shared by every cell of each [`BLOCK`] × [`BLOCK`] block of an
+/// `nx`-wide grid (`bx` blocks across), or [`MIXED`] when they differ or one
+/// is marked.
+fn block_values(cells: &[u32], nx: usize, bx: usize) -> Vec<u32> {
+    let by = (cells.len() / nx).div_ceil(BLOCK);
+    let mut blocks = vec![MIXED; bx * by];
+    for (b, value) in blocks.iter_mut().enumerate() {
+        let (x0, y0) = ((b % bx) * BLOCK, (b / bx) * BLOCK);
+        let rows = cells.chunks(nx).skip(y0).take(BLOCK);
+        let mut within = rows.flat_map(|row| &row[x0..(x0 + BLOCK).min(nx)]);
+        let first = *within.next().expect("a block holds a cell");
+        let unmarked = first == OUTSIDE || first & MARKED == 0;
+        if unmarked && within.all(|&v| v == first) {
+            *value = first;
+        }
+    }
+    blocks
 }
 
 impl PolygonIndex {
@@ -284,6 +391,9 @@ impl PolygonIndex {
             nx,
             ny,
             cells: vec![OUTSIDE; nx * ny],
+            blocks: Vec::new(),
+            bx: nx.div_ceil(BLOCK),
+            walkable: false,
             marked: Vec::new(),
             segments: Vec::new(),
             lines: Vec::new(),
@@ -335,20 +445,79 @@ impl PolygonIndex {
         }
         g.segments = segments;
         g.lines = spans.into_iter().map(|(_, _, l)| l).collect();
-        // Label each connected region of unmarked cells with the exact
-        // answer at one of its cells' centres (on no boundary).
-        let cell_step = step;
-        label_regions(&mut g.cells, nx, |i| {
-            let centre = Coord {
-                x: g.x0 + ((i % nx) as f64 + 0.5) * cell_step,
-                y: g.y0 + ((i / nx) as f64 + 0.5) * cell_step,
-            };
-            self.first_holding(centre, || self.near(centre), false)
-                .map_or(OUTSIDE, |f| f as u32)
-        });
+        // (Marked cells are BOUNDARY in this copy.)
+        let mut cells = g.cells.clone();
         for (k, m) in g.marked.iter().enumerate() {
             g.cells[m.cell as usize] = MARKED | k as u32;
         }
+        // Label each connected region of unmarked cells with the exact
+        // answer at one of its cells' centres (on no boundary): the winding
+        // numbers there, from the segments a ray from it crosses (the same
+        // test as geo's, over the grid's own filing of the segments).
+        let cell_step = step;
+        let mut walkable = true;
+        label_regions(&mut cells, nx, |i, labelled| {
+            let (x, y) = (i % nx, i / nx);
+            let centre = Coord {
+                x: g.x0 + (x as f64 + 0.5) * cell_step,
+                y: g.y0 + (y as f64 + 0.5) * cell_step,
+            };
+            // The winding numbers here are those at the nearest unmarked
+            // cell to the left (labelled already: regions are found in
+            // row order), or 0 left of the grid, less the crossings
+            // between. That cell's are known while the layer is walkable.
+            let left = (0..x).rev().find(|&k| labelled[y * nx + k] != BOUNDARY);
+            let (from, known) = match left {
+                Some(k) => ((k, g.cell_point(k, centre.y)), labelled[y * nx + k]),
+                None => (
+                    (
+                        0,
+                        Coord {
+                            x: g.x0 - 1.0,
+                            ..centre
+                        },
+                    ),
+                    OUTSIDE,
+                ),
+            };
+            let mut windings: Vec<(u32, i32)> = Vec::new();
+            let mut add = |f, w| match windings.iter_mut().find(|(g, _)| *g == f) {
+                Some((_, sum)) => *sum += w,
+                None => windings.push((f, w)),
+            };
+            if known != OUTSIDE {
+                add(known, 1);
+            }
+            let ray = walkable
+                .then(|| g.crossings(y, from, Some((x, centre)), |f, w| add(f, -w)))
+                .flatten();
+            windings.retain(|&(_, w)| w != 0);
+            let label = match (ray, windings.as_slice()) {
+                (Some(()), []) if walkable => OUTSIDE,
+                (Some(()), &[(f, 1)]) if walkable => f,
+                // Overlapping features, or a winding number other than 1:
+                // the walk in `locate` cannot be used on this layer.
+                _ => {
+                    walkable = false;
+                    self.first_holding(centre, || self.near(centre), false)
+                        .map_or(OUTSIDE, |f| f as u32)
+                }
+            };
+            debug_assert_eq!(
+                label,
+                self.first_holding(centre, || self.near(centre), false)
+                    .map_or(OUTSIDE, |f| f as u32),
+                "the ray's answer at {centre:?} is not geo's"
+            );
+            label
+        });
+        for (cell, label) in g.cells.iter_mut().zip(cells) {
+            if *cell == OUTSIDE {
+                *cell = label;
+            }
+        }
+        g.walkable = walkable;
+        g.blocks = block_values(&g.cells, nx, g.bx);
         Some(g)
     }
 
@@ -372,6 +541,83 @@ impl PolygonIndex {
         })
     }
 
+    /// The feature holding `c` (in subcell `sx`, `sy` of marked cell `m`),
+    /// by the exact test of the cell's candidates.
+    fn exact(&self, g: &Grid, m: &Marked, (sx, sy): (usize, usize), c: Coord) -> Option<usize> {
+        // (The candidates are in file order: the first holding `c` inside
+        // is the one.)
+        self.candidates(g, m)
+            .iter()
+            .map(|&f| f as usize)
+            .find(|&f| self.inside(f, c))
+            .or_else(|| g.on_boundary(m, sx, sy, c))
+    }
+
+    /// The feature holding `c` (in subcell `fx`, `fy` of marked cell `m`)
+    /// found from the segments between `c` and the first unmarked cell to
+    /// its right ([`Grid::ray`]), without the exact test; `None` when that
+    /// cannot tell (the layer is not [`Grid::walkable`], `c` is on a
+    /// boundary, the walk is long or crosses many features).
+    ///
+    /// Why: the end cell's features are known (its label, winding number
+    /// 1, and no other), and a feature's winding number at `c` is the one
+    /// at the end plus the crossings between. A point on no boundary is
+    /// inside a feature when its winding number is not 0, as geo's test
+    /// has it; the answer is the first such feature in file order.
+    #[allow(clippy::option_option)]
+    fn walk(
+        &self,
+        g: &Grid,
+        m: &Marked,
+        (fx, fy): (usize, usize),
+        c: Coord,
+    ) -> Option<Option<usize>> {
+        /// Marked cells a walk may pass, and features it may cross.
+        const MAX_MARKED: usize = 16;
+        const MAX_FEATURES: usize = 8;
+        if !g.walkable || g.on_boundary(m, fx % SUB, fy % SUB, c).is_some() {
+            return None;
+        }
+        let (cx, cy) = (fx / SUB, fy / SUB);
+        // The first unmarked cell to the right, or the grid's edge.
+        let row = &g.cells[cy * g.nx..(cy + 1) * g.nx];
+        let end = row
+            .iter()
+            .enumerate()
+            .skip(cx)
+            .take(MAX_MARKED + 1)
+            .find(|&(_, &v)| v == OUTSIDE || v & MARKED == 0);
+        let (to, end) = match end {
+            Some((x, &v)) => (Some((x, g.cell_point(x, c.y))), v),
+            None if cx + MAX_MARKED + 1 >= g.nx => (None, OUTSIDE),
+            None => return None,
+        };
+        let mut sums = [(0u32, 0i32); MAX_FEATURES];
+        let (mut n, mut full) = (0, false);
+        g.crossings(cy, (cx, c), to, |f, w| {
+            match sums[..n].iter_mut().find(|(g, _)| *g == f) {
+                Some((_, sum)) => *sum += w,
+                None if n < MAX_FEATURES => {
+                    sums[n] = (f, w);
+                    n += 1;
+                }
+                None => full = true,
+            }
+        })?;
+        if full {
+            return None;
+        }
+        let winding = |f: u32| sums[..n].iter().find(|(g, _)| *g == f).map_or(0, |s| s.1);
+        let at_end = (end != OUTSIDE).then_some(end);
+        let holding = sums[..n]
+            .iter()
+            .map(|&(f, _)| f)
+            .chain(at_end)
+            .filter(|&f| winding(f) + i32::from(Some(f) == at_end) != 0)
+            .min();
+        Some(holding.map(|f| f as usize))
+    }
+
     /// Split marked cell `m` into subcells and label them.
     fn split(&self, g: &Grid, m: &Marked) -> Box<[u32]> {
         let candidates = self.candidates(g, m);
@@ -386,7 +632,7 @@ impl PolygonIndex {
             }
         }
         // (The centre of an unmarked subcell is on no boundary.)
-        label_regions(&mut labels, SUB, |i| {
+        label_regions(&mut labels, SUB, |i, _| {
             let c = g.subcell_centre(m, i);
             candidates
                 .iter()
@@ -419,7 +665,14 @@ impl PolygonIndex {
         let Some((fx, fy)) = g.subcell(c) else {
             return None; // outside the layer's box (or not a number)
         };
-        match g.cells[(fy / SUB) * g.nx + fx / SUB] {
+        let (cx, cy) = (fx / SUB, fy / SUB);
+        let block = g.blocks[(cy / BLOCK) * g.bx + cx / BLOCK];
+        let value = if block != MIXED {
+            block
+        } else {
+            g.cells[cy * g.nx + cx]
+        };
+        match value {
             OUTSIDE => None,
             v if v & MARKED == 0 => Some(v as usize),
             v => {
@@ -435,16 +688,13 @@ impl PolygonIndex {
                     None => BOUNDARY,
                 };
                 match label {
-                    BOUNDARY => {
-                        // (The candidates are in file order: the first
-                        // holding `c` inside is the one.)
-                        let candidates = self.candidates(g, m);
-                        candidates
-                            .iter()
-                            .map(|&f| f as usize)
-                            .find(|&f| self.inside(f, c))
-                            .or_else(|| g.on_boundary(m, sx, sy, c))
-                    }
+                    BOUNDARY => match self.walk(g, m, (fx, fy), c) {
+                        Some(found) => {
+                            debug_assert_eq!(found, self.exact(g, m, (sx, sy), c), "at {c:?}");
+                            found
+                        }
+                        None => self.exact(g, m, (sx, sy), c),
+                    },
                     OUTSIDE => None,
                     f => Some(f as usize),
                 }
@@ -543,5 +793,92 @@ impl PolygonIndex {
             return inside;
         }
         candidates().filter(|&i| self.contains(i, c)).min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Catalogue;
+    use geo::CoordsIter;
+
+    /// The walk from a point to the next unmarked cell answers nearly
+    /// every point of a marked cell on the built-in polygon layers (so the
+    /// exact test is the exception), and answers as the exact test does.
+    #[test]
+    fn the_walk_answers_boundary_points_as_the_exact_test_does() {
+        for name in ["districts", "neighbours", "provinces"] {
+            let layer = Catalogue::shared(name).unwrap();
+            let index = PolygonIndex::new(layer);
+            let g = index.grid.as_ref().unwrap();
+            assert!(g.walkable, "{name}");
+            let (mut marked, mut walked) = (0, 0);
+            let vertices = layer.features.iter().flat_map(|f| f.geometry.coords_iter());
+            for (k, v) in vertices.step_by(5).enumerate() {
+                // Near a vertex (not on it): in a marked cell, on either side.
+                let (dx, dy) = (
+                    (k % 7) as f64 * 1e-3 - 3.5e-3,
+                    (k % 5) as f64 * 1e-3 - 2.5e-3,
+                );
+                let c = Coord {
+                    x: v.x + dx,
+                    y: v.y + dy,
+                };
+                let Some((fx, fy)) = g.subcell(c) else {
+                    continue;
+                };
+                let v = g.cells[(fy / SUB) * g.nx + fx / SUB];
+                if v == OUTSIDE || v & MARKED == 0 {
+                    continue;
+                }
+                marked += 1;
+                let m = &g.marked[(v & !MARKED) as usize];
+                if let Some(found) = index.walk(g, m, (fx, fy), c) {
+                    walked += 1;
+                    assert_eq!(
+                        found,
+                        index.exact(g, m, (fx % SUB, fy % SUB), c),
+                        "{name} {c:?}"
+                    );
+                }
+            }
+            assert!(marked > 1000, "{name}: {marked}");
+            assert!(walked * 100 >= marked * 95, "{name}: {walked} of {marked}");
+        }
+    }
+
+    /// Overlapping features (a region held by two) leave the walk unused:
+    /// the winding numbers at an unmarked cell are not all known.
+    #[test]
+    fn overlapping_features_are_not_walked() {
+        let square = |x: f64, r: f64| {
+            let (a, b, c, d) = (x - r, 30.0 - r, x + r, 30.0 + r);
+            format!(
+                r#"{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{a},{b}],[{c},{b}],[{c},{d}],[{a},{d}],[{a},{b}]]]}}}}"#
+            )
+        };
+        let text = |features: &[String]| {
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+                features.join(",")
+            )
+        };
+        let apart = Layer::from_geojson_str(
+            "t",
+            "synthetic",
+            &text(&[square(70.0, 1.0), square(73.0, 1.0)]),
+        )
+        .unwrap();
+        assert!(PolygonIndex::new(&apart).grid.unwrap().walkable);
+        let overlapping = Layer::from_geojson_str(
+            "t",
+            "synthetic",
+            &text(&[square(70.0, 1.0), square(70.5, 1.0)]),
+        )
+        .unwrap();
+        let index = PolygonIndex::new(&overlapping);
+        assert!(!index.grid.as_ref().unwrap().walkable);
+        assert_eq!(index.locate(Coord { x: 70.6, y: 30.2 }), Some(0));
+        assert_eq!(index.locate(Coord { x: 71.3, y: 30.2 }), Some(1));
     }
 }

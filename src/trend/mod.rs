@@ -203,7 +203,7 @@ impl std::hash::Hasher for DayHasher {
 
 enum Placer {
     All,
-    Areas(PolygonIndex),
+    Areas(Box<PolygonIndex>),
     Column(String),
 }
 
@@ -240,7 +240,11 @@ impl Trender {
                 layer.require_polygons()?;
                 let mut names = layer.labels();
                 names.push(OUTSIDE.into());
-                (Some(key), Placer::Areas(PolygonIndex::new(layer)), names)
+                (
+                    Some(key),
+                    Placer::Areas(Box::new(PolygonIndex::new(layer))),
+                    names,
+                )
             }
             Grouping::Column(c) => (Some(c.to_string()), Placer::Column(c.to_string()), vec![]),
         };
