@@ -1,13 +1,15 @@
 //! Spatial index over a polygon layer for point-in-polygon queries.
 //!
 //! A two-level grid answers most points with one or two lookups (see
-//! `Grid`); the rest are tested exactly. For the exact test an R-tree of
-//! feature envelopes (or a grid cell's short list) gives the candidates,
-//! each prepared once as geo's
+//! `Grid`); most of the rest from the few boundary segments between the
+//! point and the next cell no boundary crosses (`Grid::crossings`); the
+//! rest are tested exactly. For the exact test an R-tree of feature
+//! envelopes (or a grid cell's short list) gives the candidates, each
+//! prepared (on first use) as geo's
 //! [`geo::algorithm::indexed::IntervalTreeMultiPolygon`], so the cost of a
-//! test does not grow with the polygon's vertex count. That structure counts
-//! winding numbers, so polygons are oriented first (exterior
-//! counter-clockwise, holes clockwise) whatever the file's winding.
+//! test does not grow with the polygon's vertex count. Both count winding
+//! numbers, so polygons are oriented first (exterior counter-clockwise,
+//! holes clockwise) whatever the file's winding.
 //!
 //! # Boundary rule
 //! A point strictly inside a feature belongs to it. A point exactly on a
@@ -29,7 +31,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// A prepared polygon layer.
 pub struct PolygonIndex {
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
-    prepared: Vec<Option<(IntervalTreeMultiPolygon<f64>, MultiPolygon)>>,
+    /// Each feature's polygons (oriented), and their interval tree, made
+    /// the first time the exact test needs it.
+    prepared: Vec<Option<(OnceLock<IntervalTreeMultiPolygon<f64>>, MultiPolygon)>>,
     grid: Option<Grid>,
 }
 
@@ -312,16 +316,15 @@ impl PolygonIndex {
     /// Index the polygon features of `layer` (other geometries are skipped).
     pub fn new(layer: &Layer) -> Self {
         use rayon::prelude::*;
-        // Each polygon is prepared on any core.
         let prepared: Vec<_> = layer
             .features
             .par_iter()
             .map(|f| {
-                // The interval tree counts winding numbers, so a hole must
-                // wind against its exterior (as RFC 7946 asks, and as not
-                // every file does).
+                // Winding numbers are counted, so a hole must wind against
+                // its exterior (as RFC 7946 asks, and as not every file
+                // does).
                 let m = as_multipolygon(&f.geometry)?.orient(Direction::Default);
-                Some((IntervalTreeMultiPolygon::new(&m), m))
+                Some((OnceLock::new(), m))
             })
             .collect();
         let entries = prepared
@@ -498,7 +501,12 @@ impl PolygonIndex {
                 // Overlapping features, or a winding number other than 1:
                 // the walk in `locate` cannot be used on this layer.
                 _ => {
-                    walkable = false;
+                    if walkable {
+                        // The exact test labels the rest: its trees made on
+                        // every core first.
+                        walkable = false;
+                        self.prepare_trees();
+                    }
                     self.first_holding(centre, || self.near(centre), false)
                         .map_or(OUTSIDE, |f| f as u32)
                 }
@@ -620,7 +628,6 @@ impl PolygonIndex {
 
     /// Split marked cell `m` into subcells and label them.
     fn split(&self, g: &Grid, m: &Marked) -> Box<[u32]> {
-        let candidates = self.candidates(g, m);
         let mut labels = vec![OUTSIDE; SUB * SUB];
         for &([x0, x1, y0, y1], _, _) in
             &g.segments[m.segments.start as usize..m.segments.end as usize]
@@ -632,12 +639,17 @@ impl PolygonIndex {
             }
         }
         // (The centre of an unmarked subcell is on no boundary.)
+        let (cx, cy) = (m.cell as usize % g.nx, m.cell as usize / g.nx);
         label_regions(&mut labels, SUB, |i, _| {
             let c = g.subcell_centre(m, i);
-            candidates
-                .iter()
-                .find(|&&f| self.inside(f as usize, c))
-                .map_or(OUTSIDE, |&f| f)
+            let subcell = (cx * SUB + i % SUB, cy * SUB + i / SUB);
+            let found = self.walk(g, m, subcell, c).unwrap_or_else(|| {
+                self.candidates(g, m)
+                    .iter()
+                    .map(|&f| f as usize)
+                    .find(|&f| self.inside(f, c))
+            });
+            found.map_or(OUTSIDE, |f| f as u32)
         });
         labels.into_boxed_slice()
     }
@@ -771,10 +783,19 @@ impl PolygonIndex {
             .map(|e| e.data)
     }
 
+    /// Make every feature's interval tree now, on every core.
+    fn prepare_trees(&self) {
+        use rayon::prelude::*;
+        self.prepared.par_iter().flatten().for_each(|(it, mp)| {
+            it.get_or_init(|| IntervalTreeMultiPolygon::new(mp));
+        });
+    }
+
     /// Whether feature `i` holds `c` strictly inside (a cheap test on the
     /// prepared polygon).
     fn inside(&self, i: usize, c: Coord) -> bool {
-        matches!(self.prepared.get(i), Some(Some((it, _))) if it.contains(&c))
+        matches!(self.prepared.get(i), Some(Some((it, mp)))
+            if it.get_or_init(|| IntervalTreeMultiPolygon::new(mp)).contains(&c))
     }
 
     /// The feature holding `c` among `candidates` (called twice at most),
