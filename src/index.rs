@@ -254,10 +254,9 @@ fn as_multipolygon(g: &Geometry) -> Option<MultiPolygon> {
 }
 
 /// Label the connected regions of unmarked cells of an `nx` × `ny` grid
-/// (`cells[i] == BOUNDARY` for marked ones), each with `label(i, cells)` of
-/// its first cell `i` in row order (every unmarked cell before it is
-/// labelled by then).
-fn label_regions(cells: &mut [u32], nx: usize, mut label: impl FnMut(usize, &[u32]) -> u32) {
+/// (`cells[i] == BOUNDARY` for marked ones), each with `label(i)` of one of
+/// its cells.
+fn label_regions(cells: &mut [u32], nx: usize, mut label: impl FnMut(usize) -> u32) {
     let ny = cells.len() / nx;
     let mut seen = vec![false; cells.len()];
     let mut stack = Vec::new();
@@ -265,7 +264,7 @@ fn label_regions(cells: &mut [u32], nx: usize, mut label: impl FnMut(usize, &[u3
         if seen[start] || cells[start] == BOUNDARY {
             continue;
         }
-        let value = label(start, cells);
+        let value = label(start);
         stack.push(start);
         seen[start] = true;
         while let Some(i) = stack.pop() {
@@ -448,85 +447,94 @@ impl PolygonIndex {
         }
         g.segments = segments;
         g.lines = spans.into_iter().map(|(_, _, l)| l).collect();
-        // (Marked cells are BOUNDARY in this copy.)
-        let mut cells = g.cells.clone();
         for (k, m) in g.marked.iter().enumerate() {
             g.cells[m.cell as usize] = MARKED | k as u32;
         }
-        // Label each connected region of unmarked cells with the exact
-        // answer at one of its cells' centres (on no boundary): the winding
-        // numbers there, from the segments a ray from it crosses (the same
-        // test as geo's, over the grid's own filing of the segments).
-        let cell_step = step;
-        let mut walkable = true;
-        label_regions(&mut cells, nx, |i, labelled| {
-            let (x, y) = (i % nx, i / nx);
-            let centre = Coord {
-                x: g.x0 + (x as f64 + 0.5) * cell_step,
-                y: g.y0 + (y as f64 + 0.5) * cell_step,
-            };
-            // The winding numbers here are those at the nearest unmarked
-            // cell to the left (labelled already: regions are found in
-            // row order), or 0 left of the grid, less the crossings
-            // between. That cell's are known while the layer is walkable.
-            let left = (0..x).rev().find(|&k| labelled[y * nx + k] != BOUNDARY);
-            let (from, known) = match left {
-                Some(k) => ((k, g.cell_point(k, centre.y)), labelled[y * nx + k]),
-                None => (
-                    (
-                        0,
-                        Coord {
-                            x: g.x0 - 1.0,
-                            ..centre
-                        },
-                    ),
-                    OUTSIDE,
-                ),
-            };
-            let mut windings: Vec<(u32, i32)> = Vec::new();
-            let mut add = |f, w| match windings.iter_mut().find(|(g, _)| *g == f) {
-                Some((_, sum)) => *sum += w,
-                None => windings.push((f, w)),
-            };
-            if known != OUTSIDE {
-                add(known, 1);
-            }
-            let ray = walkable
-                .then(|| g.crossings(y, from, Some((x, centre)), |f, w| add(f, -w)))
-                .flatten();
-            windings.retain(|&(_, w)| w != 0);
-            let label = match (ray, windings.as_slice()) {
-                (Some(()), []) if walkable => OUTSIDE,
-                (Some(()), &[(f, 1)]) if walkable => f,
-                // Overlapping features, or a winding number other than 1:
-                // the walk in `locate` cannot be used on this layer.
-                _ => {
-                    if walkable {
-                        // The exact test labels the rest: its trees made on
-                        // every core first.
-                        walkable = false;
-                        self.prepare_trees();
-                    }
-                    self.first_holding(centre, || self.near(centre), false)
-                        .map_or(OUTSIDE, |f| f as u32)
-                }
-            };
-            debug_assert_eq!(
-                label,
-                self.first_holding(centre, || self.near(centre), false)
-                    .map_or(OUTSIDE, |f| f as u32),
-                "the ray's answer at {centre:?} is not geo's"
-            );
-            label
-        });
-        for (cell, label) in g.cells.iter_mut().zip(cells) {
+        let (labels, walkable) = self.label_rows(&g, step);
+        for (cell, label) in g.cells.iter_mut().zip(labels) {
             if *cell == OUTSIDE {
                 *cell = label;
             }
         }
         g.walkable = walkable;
+        if !walkable {
+            // Points in marked cells take the exact test: its trees made
+            // now, on every core.
+            self.prepare_trees();
+        }
         g.blocks = block_values(&g.cells, nx, g.bx);
         Some(g)
+    }
+
+    /// The label of every unmarked cell of `g` (a feature index or
+    /// [`OUTSIDE`]; marked cells get [`OUTSIDE`] here), and whether the
+    /// layer is [`Grid::walkable`]. `cell_step` is a cell's width, degrees.
+    ///
+    /// Each row is scanned from the left, where no feature lies, keeping
+    /// every feature's winding number at the last unmarked cell (at its
+    /// centre's latitude, on no boundary) and updating it across each run
+    /// of marked cells by the segments crossed ([`Grid::crossings`]): the
+    /// same count as geo's test, so a cell's label is the first feature
+    /// whose winding number is not 0, as the exact test would say. Rows
+    /// are labelled on every core.
+    fn label_rows(&self, g: &Grid, cell_step: f64) -> (Vec<u32>, bool) {
+        use rayon::prelude::*;
+        let mut labels = vec![OUTSIDE; g.cells.len()];
+        let walkable = labels
+            .par_chunks_mut(g.nx)
+            .enumerate()
+            .map(|(y, row)| {
+                let lat = g.y0 + (y as f64 + 0.5) * cell_step;
+                let mut from = (
+                    0,
+                    Coord {
+                        x: g.x0 - 1.0,
+                        y: lat,
+                    },
+                );
+                let mut windings: Vec<(u32, i32)> = Vec::new();
+                let (mut label, mut walkable, mut crossed) = (OUTSIDE, true, false);
+                for (x, out) in row.iter_mut().enumerate() {
+                    let v = g.cells[y * g.nx + x];
+                    if v != OUTSIDE && v & MARKED != 0 {
+                        crossed = true;
+                        continue;
+                    }
+                    let here = g.cell_point(x, lat);
+                    if crossed {
+                        let ray = g.crossings(y, from, Some((x, here)), |f, w| {
+                            match windings.iter_mut().find(|(g, _)| *g == f) {
+                                Some((_, sum)) => *sum -= w,
+                                None => windings.push((f, -w)),
+                            }
+                        });
+                        windings.retain(|&(_, w)| w != 0);
+                        label = match ray {
+                            Some(()) => windings.iter().map(|&(f, _)| f).min().unwrap_or(OUTSIDE),
+                            // (Cannot happen: `here` and `from` are on no
+                            // boundary.) The exact test, and no walks.
+                            None => {
+                                walkable = false;
+                                self.first_holding(here, || self.near(here), false)
+                                    .map_or(OUTSIDE, |f| f as u32)
+                            }
+                        };
+                        walkable &= matches!(windings.as_slice(), [] | [(_, 1)]);
+                        debug_assert_eq!(
+                            label,
+                            self.first_holding(here, || self.near(here), false)
+                                .map_or(OUTSIDE, |f| f as u32),
+                            "the crossings' answer at {here:?} is not geo's"
+                        );
+                        crossed = false;
+                    }
+                    *out = label;
+                    from = (x, here);
+                }
+                walkable
+            })
+            .reduce(|| true, |a, b| a && b);
+        (labels, walkable)
     }
 
     /// The features that can hold a point of marked cell `m` (see
@@ -640,7 +648,7 @@ impl PolygonIndex {
         }
         // (The centre of an unmarked subcell is on no boundary.)
         let (cx, cy) = (m.cell as usize % g.nx, m.cell as usize / g.nx);
-        label_regions(&mut labels, SUB, |i, _| {
+        label_regions(&mut labels, SUB, |i| {
             let c = g.subcell_centre(m, i);
             let subcell = (cx * SUB + i % SUB, cy * SUB + i / SUB);
             let found = self.walk(g, m, subcell, c).unwrap_or_else(|| {
