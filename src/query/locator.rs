@@ -143,8 +143,7 @@ impl Locator {
             }
             self.neighbour_distance
                 .get_or_init(|| DistanceIndex::new(self.neighbour_layer))
-                .nearest(c, Some(COUNTRY_SNAP_M))
-                .map(|h| h.feature)
+                .nearest_feature(c, COUNTRY_SNAP_M)
         });
         Location {
             country: n.map(|i| self.neighbours[i].as_str()),
