@@ -295,6 +295,20 @@ impl DistanceIndex {
         }
     }
 
+    /// [`DistanceIndex::new`] with what queries would otherwise build on
+    /// first need built now.
+    pub fn prepared(layer: &Layer) -> Self {
+        let index = DistanceIndex::new(layer);
+        index.geodetic_tree();
+        index
+    }
+
+    /// The index of the layer's polygons (which one holds a point), when
+    /// it has any.
+    pub fn polygons(&self) -> Option<&PolygonIndex> {
+        self.polygons.as_ref()
+    }
+
     /// The pieces on the sphere of geodetic latitudes.
     fn geodetic_tree(&self) -> &RTree<Seg3> {
         self.tree.get_or_init(|| {

@@ -51,11 +51,8 @@ pub struct Locator {
     district_index: PolygonIndex,
     /// ISO3 of each neighbour feature.
     neighbours: Vec<String>,
-    neighbour_index: PolygonIndex,
-    /// Distances to the neighbours, built the first time a point lies
-    /// outside every silhouette.
-    neighbour_distance: std::sync::OnceLock<DistanceIndex>,
-    neighbour_layer: &'static Layer,
+    /// Distances to the neighbours, and their polygon index.
+    neighbour_distance: DistanceIndex,
     /// Further polygon layers: name, feature labels, index.
     extra: Vec<(String, Vec<String>, PolygonIndex)>,
 }
@@ -82,24 +79,27 @@ impl Locator {
             },
             || -> Result<_> {
                 let layer = Catalogue::shared("neighbours")?;
-                let index = PolygonIndex::new(layer);
+                layer.require_polygons()?;
+                // Its polygon index answers which silhouette holds a point;
+                // the distances, for the 2 km snap, are made now rather
+                // than by the first point that needs them (which would hold
+                // up every core while they are made).
+                let distance = DistanceIndex::prepared(layer);
                 let names = layer
                     .features
                     .iter()
                     .map(|f| f.property_text("iso3").unwrap_or_default())
                     .collect();
-                Ok((names, index, layer))
+                Ok((names, distance))
             },
         );
         let (districts, district_index) = districts?;
-        let (neighbours, neighbour_index, neighbour_layer) = neighbours?;
+        let (neighbours, neighbour_distance) = neighbours?;
         Ok(Locator {
             districts,
             district_index,
             neighbours,
-            neighbour_index,
-            neighbour_distance: std::sync::OnceLock::new(),
-            neighbour_layer,
+            neighbour_distance,
             extra: Vec::new(),
         })
     }
@@ -136,14 +136,14 @@ impl Locator {
                 district: Some(district),
             };
         }
-        let n = self.neighbour_index.locate(c).or_else(|| {
+        let distance = &self.neighbour_distance;
+        let polygons = distance.polygons().expect("checked in Locator::new");
+        let n = polygons.locate(c).or_else(|| {
             // Most points off every silhouette are far from all of them.
-            if self.neighbour_index.boundary_clearance(c) > COUNTRY_SNAP_M {
+            if polygons.boundary_clearance(c) > COUNTRY_SNAP_M {
                 return None;
             }
-            self.neighbour_distance
-                .get_or_init(|| DistanceIndex::new(self.neighbour_layer))
-                .nearest_feature(c, COUNTRY_SNAP_M)
+            distance.nearest_feature(c, COUNTRY_SNAP_M)
         });
         Location {
             country: n.map(|i| self.neighbours[i].as_str()),
