@@ -38,14 +38,17 @@ pub struct PolygonIndex {
 }
 
 /// A two-level grid over the layer: cells no boundary passes through are
-/// answered by one lookup, the rest by the exact test.
+/// answered by one lookup, the rest from the segments filed in the cells
+/// (or by the exact test).
 ///
-/// Every cell whose box meets the box of a boundary segment is marked; the
-/// unmarked cells fall into connected regions that no boundary crosses, so
-/// every point of a region has the same answer, found once with the exact
-/// test at one cell's centre. A marked cell is split into [`SUB`] × [`SUB`]
-/// subcells, labelled the same way (within the cell) the first time a point
-/// falls in it, so only points in marked subcells need the exact test.
+/// Every cell whose box meets the box of a boundary segment is marked; no
+/// boundary crosses an unmarked cell, so every point of it has the same
+/// answer, found when the grid is built from the winding numbers carried
+/// along its row ([`PolygonIndex::label_rows`]). A marked cell is split into
+/// [`SUB`] × [`SUB`] subcells, labelled (within the cell) the first time
+/// [`SPLIT_AFTER`] points have fallen in it; a point in a marked subcell, or
+/// in a cell not split yet, is answered from the segments between it and
+/// the next unmarked cell ([`PolygonIndex::walk`]), or by the exact test.
 ///
 /// Points map to subcells by one monotone formula (`floor((x - x0) /
 /// step)` in subcell units; a cell is [`SUB`] subcells across), used both
@@ -73,7 +76,7 @@ struct Grid {
     /// Whether every region of unmarked cells lies in at most one feature,
     /// with winding number 1 (true of a layer of valid polygons that do not
     /// overlap), so that the features holding a point can be told from the
-    /// segments between it and an unmarked cell ([`Grid::ray`]).
+    /// segments between it and an unmarked cell ([`Grid::crossings`]).
     walkable: bool,
     /// Per marked cell: the segments crossing it, as `segments[from..to]`
     /// (each a subcell box within the cell, and its feature), and what is
@@ -571,7 +574,7 @@ impl PolygonIndex {
 
     /// The feature holding `c` (in subcell `fx`, `fy` of marked cell `m`)
     /// found from the segments between `c` and the first unmarked cell to
-    /// its right ([`Grid::ray`]), without the exact test; `None` when that
+    /// its right ([`Grid::crossings`]), without the exact test; `None` when that
     /// cannot tell (the layer is not [`Grid::walkable`], `c` is on a
     /// boundary, the walk is long or crosses many features).
     ///
