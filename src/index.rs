@@ -114,6 +114,12 @@ const OUTSIDE: u32 = u32::MAX;
 const BOUNDARY: u32 = u32::MAX - 1;
 /// Flag on a cell value: the cell is marked; the rest is its number.
 const MARKED: u32 = 1 << 31;
+/// Whether a cell value is a label (a feature or [`OUTSIDE`]) rather than
+/// `MARKED | k`.
+fn is_label(v: u32) -> bool {
+    v == OUTSIDE || v & MARKED == 0
+}
+
 /// Cells across one block (see [`Grid::blocks`]).
 const BLOCK: usize = 8;
 /// A block whose cells differ (or include a marked one). No cell holds this
@@ -173,7 +179,7 @@ impl Grid {
         let end = to.map_or(self.nx - 1, |(x, _)| x);
         let row = &self.cells[cy * self.nx..(cy + 1) * self.nx];
         for (x, &v) in row.iter().enumerate().take(end + 1).skip(cx) {
-            if v == OUTSIDE || v & MARKED == 0 {
+            if is_label(v) {
                 continue;
             }
             let m = &self.marked[(v & !MARKED) as usize];
@@ -306,8 +312,7 @@ fn block_values(cells: &[u32], nx: usize, bx: usize) -> Vec<u32> {
         let rows = cells.chunks(nx).skip(y0).take(BLOCK);
         let mut within = rows.flat_map(|row| &row[x0..(x0 + BLOCK).min(nx)]);
         let first = *within.next().expect("a block holds a cell");
-        let unmarked = first == OUTSIDE || first & MARKED == 0;
-        if unmarked && within.all(|&v| v == first) {
+        if is_label(first) && within.all(|&v| v == first) {
             *value = first;
         }
     }
@@ -499,7 +504,7 @@ impl PolygonIndex {
                 let (mut label, mut walkable, mut crossed) = (OUTSIDE, true, false);
                 for (x, out) in row.iter_mut().enumerate() {
                     let v = g.cells[y * g.nx + x];
-                    if v != OUTSIDE && v & MARKED != 0 {
+                    if !is_label(v) {
                         crossed = true;
                         continue;
                     }
@@ -605,7 +610,7 @@ impl PolygonIndex {
             .enumerate()
             .skip(cx)
             .take(MAX_MARKED + 1)
-            .find(|&(_, &v)| v == OUTSIDE || v & MARKED == 0);
+            .find(|&(_, &v)| is_label(v));
         let (to, end) = match end {
             Some((x, &v)) => (Some((x, g.cell_point(x, c.y))), v),
             None if cx + MAX_MARKED + 1 >= g.nx => (None, OUTSIDE),
@@ -764,7 +769,7 @@ impl PolygonIndex {
         for y in cy.saturating_sub(1)..=(cy + 1).min(g.ny - 1) {
             for x in cx.saturating_sub(1)..=(cx + 1).min(g.nx - 1) {
                 let v = g.cells[y * g.nx + x];
-                if v == OUTSIDE || v & MARKED == 0 {
+                if is_label(v) {
                     continue;
                 }
                 let m = &g.marked[(v & !MARKED) as usize];
@@ -860,7 +865,7 @@ mod tests {
                     continue;
                 };
                 let v = g.cells[(fy / SUB) * g.nx + fx / SUB];
-                if v == OUTSIDE || v & MARKED == 0 {
+                if is_label(v) {
                     continue;
                 }
                 marked += 1;
