@@ -4,7 +4,8 @@ use super::CmdError;
 use super::points::{Input, Output, added_name};
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
-use frontier::query::DistanceIndex;
+use frontier::query::{DistanceIndex, Hit};
+use std::cell::RefCell;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -41,16 +42,20 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 .collect()
         },
         |r, cells| {
-            let hits = index.k_nearest(r.coord, k, None);
-            for i in 0..k {
-                match hits.get(i) {
-                    Some(h) => cells.extend([
-                        Cell::from(labels[h.feature].as_str()),
-                        Cell::from(h.distance_m / 1000.0),
-                    ]),
-                    None => cells.extend([Cell::Empty, Cell::Empty]),
+            // One buffer of hits per core, not one per row.
+            thread_local!(static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) });
+            HITS.with_borrow_mut(|hits| {
+                index.k_nearest_into(r.coord, k, None, hits);
+                for i in 0..k {
+                    match hits.get(i) {
+                        Some(h) => cells.extend([
+                            Cell::from(labels[h.feature].as_str()),
+                            Cell::from(h.distance_m / 1000.0),
+                        ]),
+                        None => cells.extend([Cell::Empty, Cell::Empty]),
+                    }
                 }
-            }
+            });
             true
         },
     )?;

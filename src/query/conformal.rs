@@ -130,9 +130,48 @@ fn trig_at(tab: &[Trig], x: f64) -> Option<(f64, f64)> {
 
 /// Latitude step (degrees) of the scale-factor table.
 const K_STEP: f64 = 0.01;
-/// Most pairs of Simpson intervals along an arc (the zone is at most
-/// 40° × 34°, so no arc within it spans more than 0.06 rad × 16).
-const MAX_HALF_STEPS: usize = 24;
+/// A Gauss–Legendre rule on [−1, 1]: the weight of its node at 0 (0 for
+/// rules with an even number of points) and its positive nodes with their
+/// weights (the negative nodes mirror them). Abramowitz and Stegun,
+/// *Handbook of Mathematical Functions* (1964), table 25.4.
+struct Rule<const N: usize> {
+    centre: f64,
+    pairs: [(f64, f64); N],
+}
+
+const GAUSS_2: Rule<1> = Rule {
+    centre: 0.0,
+    pairs: [(0.577_350_269_189_625_8, 1.0)],
+};
+const GAUSS_3: Rule<1> = Rule {
+    centre: 8.0 / 9.0,
+    pairs: [(0.774_596_669_241_483_4, 5.0 / 9.0)],
+};
+const GAUSS_4: Rule<2> = Rule {
+    centre: 0.0,
+    pairs: [
+        (0.339_981_043_584_856_3, 0.652_145_154_862_546_1),
+        (0.861_136_311_594_052_6, 0.347_854_845_137_453_9),
+    ],
+};
+const GAUSS_5: Rule<2> = Rule {
+    centre: 0.568_888_888_888_888_9,
+    pairs: [
+        (0.538_469_310_105_683_1, 0.478_628_670_499_366_5),
+        (0.906_179_845_938_664, 0.236_926_885_056_189_1),
+    ],
+};
+const GAUSS_6: Rule<3> = Rule {
+    centre: 0.0,
+    pairs: [
+        (0.238_619_186_083_196_9, 0.467_913_934_572_691),
+        (0.661_209_386_466_264_5, 0.360_761_573_048_138_6),
+        (0.932_469_514_203_152, 0.171_324_492_379_170_3),
+    ],
+};
+/// The longest arc (radians) the rules with 2, 3, 4, 5 and 6 points
+/// integrate.
+const GAUSS_REACH: [f64; 5] = [0.05, 0.12, 0.25, 0.45, 0.90];
 /// Entries of the table of 1/k against sin χ.
 const W_SIZE: usize = 4096;
 /// Step (radians, 0.05°) of the tables of sines and cosines for
@@ -303,56 +342,89 @@ impl ConformalSphere {
 
     /// The ellipsoidal length of the curve whose image is the great-circle
     /// arc from `u` to `v` (unit vectors): R times the integral of 1/k along
-    /// the arc (composite Simpson's rule on intervals of at most 0.03 rad;
-    /// 1/k is smooth and within 2e-5 of 1). The shortest path between the preimages is at most
-    /// this long, and shorter only by second-order terms (the great circle
-    /// is the shortest path for a metric that differs from the sphere's by
-    /// a factor within 2e-5 of 1): far below a millimetre over the zone,
+    /// the arc, by Gauss–Legendre quadrature (1/k is smooth and within 2e-5
+    /// of 1). The shortest path between the preimages is at most this long,
+    /// and shorter only by second-order terms (the great circle is the
+    /// shortest path for a metric that differs from the sphere's by a
+    /// factor within 2e-5 of 1): far below a millimetre over the zone,
     /// checked against GeographicLib in the tests.
     ///
     /// # Units
     /// Metres.
-    #[cfg(test)]
     pub fn length(&self, u: [f64; 3], v: [f64; 3]) -> f64 {
-        self.length_over(u, v, angle(u, v))
+        let (s, d) = (sum3(u, v), diff3(v, u));
+        self.length_with(s, d, 2.0 * norm3(d).atan2(norm3(s)))
     }
 
-    /// The length of the path between `u` and `v` (see `length`), when
-    /// the angle `sigma` between them is known.
+    /// The length of the path between `u` and `v` (see [`Self::length`]),
+    /// when the angle `sigma` between them is known.
     ///
     /// # Units
     /// Radians in, metres out.
     pub fn length_over(&self, u: [f64; 3], v: [f64; 3], sigma: f64) -> f64 {
+        self.length_with(sum3(u, v), diff3(v, u), sigma)
+    }
+
+    /// The length of the arc of angle `sigma` whose ends' sum is `s` and
+    /// difference `d`: the point at angle δ from the arc's midpoint
+    /// m = s/|s| towards its end is cos δ·m + sin δ·t, with t = d/|d| the
+    /// unit tangent there, so the nodes of the rule come in pairs about the
+    /// midpoint, each pair from one sine and cosine. The rule's points grow
+    /// with the arc (2 up to 0.05 rad, 6 up to 0.9 rad; longer arcs are
+    /// halved), keeping the quadrature within 0.1 mm of a fine Simpson's
+    /// rule over every zone (tested).
+    fn length_with(&self, s: [f64; 3], d: [f64; 3], sigma: f64) -> f64 {
         if sigma == 0.0 {
             return 0.0;
         }
-        // Simpson's rule on intervals of at most 0.03 rad (190 km), the
-        // points spaced evenly along the arc: the point at angle θ from u is
-        // cos θ·u + sin θ·t, with t the unit tangent at u towards v, so its
-        // z is cos θ·u_z + sin θ·t_z, turned step by step.
-        // (⌈σ/0.06⌉ without a call to `ceil`.)
-        let q = sigma / 0.06;
-        let whole = q as usize;
-        let n = 2 * (whole + usize::from((whole as f64) < q)).clamp(1, MAX_HALF_STEPS);
-        let h = sigma / n as f64;
-        let (sh, ch) = small_sin_cos(h);
-        // sin σ and cos σ from the vectors (|u × v| and u·v).
-        let x = [
-            u[1] * v[2] - u[2] * v[1],
-            u[2] * v[0] - u[0] * v[2],
-            u[0] * v[1] - u[1] * v[0],
-        ];
-        let ss = (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]).sqrt();
-        let cs = u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
-        let tz = (v[2] - cs * u[2]) / ss;
-        let (mut c, mut s) = (1.0f64, 0.0f64);
-        let mut sum = self.w(u[2]) + self.w(v[2]);
-        for i in 1..n {
-            (c, s) = (c * ch - s * sh, s * ch + c * sh);
-            let wt = if i % 2 == 1 { 4.0 } else { 2.0 };
-            sum += wt * self.w(c * u[2] + s * tz);
+        let (sn, dn) = (norm3(s), norm3(d));
+        if sigma > GAUSS_REACH[GAUSS_REACH.len() - 1] {
+            // Halves: from an end u = (s − d)/2 to the midpoint m, and from
+            // m to the other end v = (s + d)/2.
+            let m = [s[0] / sn, s[1] / sn, s[2] / sn];
+            let (u, v) = (
+                [
+                    (s[0] - d[0]) / 2.0,
+                    (s[1] - d[1]) / 2.0,
+                    (s[2] - d[2]) / 2.0,
+                ],
+                [
+                    (s[0] + d[0]) / 2.0,
+                    (s[1] + d[1]) / 2.0,
+                    (s[2] + d[2]) / 2.0,
+                ],
+            );
+            return self.length_over(u, m, sigma / 2.0) + self.length_over(m, v, sigma / 2.0);
         }
-        self.r * sigma * sum / (3.0 * n as f64)
+        let (zm, zt) = (s[2] / sn, d[2] / dn);
+        let sum = if sigma <= GAUSS_REACH[0] {
+            self.gauss(&GAUSS_2, zm, zt, sigma)
+        } else if sigma <= GAUSS_REACH[1] {
+            self.gauss(&GAUSS_3, zm, zt, sigma)
+        } else if sigma <= GAUSS_REACH[2] {
+            self.gauss(&GAUSS_4, zm, zt, sigma)
+        } else if sigma <= GAUSS_REACH[3] {
+            self.gauss(&GAUSS_5, zm, zt, sigma)
+        } else {
+            self.gauss(&GAUSS_6, zm, zt, sigma)
+        };
+        self.r * sigma * sum / 2.0
+    }
+
+    /// The rule's weighted sum of 1/k over an arc of angle `sigma` whose
+    /// midpoint has z = `zm` and whose tangent there has z = `zt`.
+    #[inline(always)]
+    fn gauss<const N: usize>(&self, rule: &Rule<N>, zm: f64, zt: f64, sigma: f64) -> f64 {
+        let mut sum = if rule.centre != 0.0 {
+            rule.centre * self.w(zm)
+        } else {
+            0.0
+        };
+        for &(x, w) in &rule.pairs {
+            let (sd, cd) = node_sin_cos(x * sigma / 2.0);
+            sum += w * (self.w(cd * zm + sd * zt) + self.w(cd * zm - sd * zt));
+        }
+        sum
     }
 
     /// Conformal latitude on the sphere, radians, for geodetic `phi` (radians).
@@ -422,16 +494,49 @@ impl ConformalSphere {
     }
 }
 
-/// sin h and cos h: for 0 ≤ h ≤ 0.03 by their Taylor series to h⁹ and
-/// h¹⁰, whose next terms (below 2e-20) vanish in rounding.
-fn small_sin_cos(h: f64) -> (f64, f64) {
-    if !(0.0..=0.03).contains(&h) {
+/// sin h and cos h: for |h| ≤ 0.45 (the farthest node of a rule from its
+/// arc's midpoint) by their Taylor series to h¹³ and h¹⁴, whose next terms
+/// (below 5e-18) vanish in rounding.
+fn node_sin_cos(h: f64) -> (f64, f64) {
+    // 1/(2n(2n+1)) and 1/((2n−1)2n): the ratios of successive terms.
+    const S: [f64; 6] = [
+        1.0 / 6.0,
+        1.0 / 20.0,
+        1.0 / 42.0,
+        1.0 / 72.0,
+        1.0 / 110.0,
+        1.0 / 156.0,
+    ];
+    const C: [f64; 6] = [
+        1.0 / 2.0,
+        1.0 / 12.0,
+        1.0 / 30.0,
+        1.0 / 56.0,
+        1.0 / 90.0,
+        1.0 / 132.0,
+    ];
+    if h.abs() > 0.45 {
         return h.sin_cos();
     }
     let h2 = h * h;
-    let sin = h * (1.0 - h2 / 6.0 * (1.0 - h2 / 20.0 * (1.0 - h2 / 42.0 * (1.0 - h2 / 72.0))));
-    let cos = 1.0 - h2 / 2.0 * (1.0 - h2 / 12.0 * (1.0 - h2 / 30.0 * (1.0 - h2 / 56.0)));
-    (sin, cos)
+    let (mut sin, mut cos) = (1.0, 1.0);
+    for i in (0..6).rev() {
+        sin = 1.0 - h2 * S[i] * sin;
+        cos = 1.0 - h2 * C[i] * cos;
+    }
+    (h * sin, cos)
+}
+
+fn sum3(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
+}
+
+fn diff3(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn norm3(a: [f64; 3]) -> f64 {
+    (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt()
 }
 
 /// tan(π/4 + φ/2)·((1 − e sin φ)/(1 + e sin φ))^(e/2).
@@ -521,13 +626,15 @@ mod tests {
 
     /// The series agree with the library's sine and cosine over their range.
     #[test]
-    fn small_angles_sines_and_cosines() {
-        for i in 0..=30_000 {
-            let h = 0.03 * i as f64 / 30_000.0;
-            let (s, c) = small_sin_cos(h);
+    fn node_sines_and_cosines() {
+        for i in -45_000..=45_000 {
+            let h = 0.45 * i as f64 / 45_000.0;
+            let (s, c) = node_sin_cos(h);
             assert!(
-                (s - h.sin()).abs() < 4e-18 && (c - h.cos()).abs() < 2.3e-16,
-                "{h}"
+                (s - h.sin()).abs() < 1.2e-16 && (c - h.cos()).abs() < 2.3e-16,
+                "{h}: {:e} {:e}",
+                s - h.sin(),
+                c - h.cos()
             );
         }
     }
@@ -542,6 +649,67 @@ mod tests {
                 "{x} {y}: {q:?}"
             );
         }
+    }
+
+    /// The Gauss–Legendre rules agree with Simpson's rule on 4,000
+    /// intervals (the same integrand, to well under a micrometre) within
+    /// 0.1 mm, for arcs of every length in four zones; the longest arcs of
+    /// each rule are the worst. (With one point fewer in each rule the
+    /// error grows to millimetres.)
+    #[test]
+    fn the_quadrature_matches_a_fine_simpson_rule() {
+        fn simpson(s: &ConformalSphere, u: [f64; 3], v: [f64; 3]) -> f64 {
+            let sigma = angle(u, v);
+            let n = 4000;
+            let cs = u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+            let ss = (1.0 - cs * cs).sqrt().max(1e-300);
+            let tz = (v[2] - cs * u[2]) / ss;
+            let mut sum = s.w(u[2]) + s.w(v[2]);
+            for i in 1..n {
+                let (si, ci) = (sigma * i as f64 / n as f64).sin_cos();
+                sum += if i % 2 == 1 { 4.0 } else { 2.0 } * s.w(ci * u[2] + si * tz);
+            }
+            s.r * sigma * sum / (3.0 * n as f64)
+        }
+        for bbox in [
+            [60.8, 29.4, 77.8, 37.1],
+            [0.0, 44.0, 24.0, 62.0],
+            [-80.0, -62.0, -56.0, -44.0],
+            [100.0, -9.0, 124.0, 9.0],
+        ] {
+            let s = ConformalSphere::fitted(bbox, 20_000.0).unwrap();
+            let [x0, y0, x1, y1] = s.zone;
+            let mut next = uniform(5);
+            let mut worst = 0.0f64;
+            for _ in 0..6_000 {
+                let p = Coord {
+                    x: x0 + (x1 - x0) * next(),
+                    y: y0 + (y1 - y0) * next(),
+                };
+                let q = Coord {
+                    x: x0 + (x1 - x0) * next(),
+                    y: y0 + (y1 - y0) * next(),
+                };
+                let (u, v) = (s.unit(p), s.unit(q));
+                if angle(u, v) < 1e-3 {
+                    continue;
+                }
+                let e = (s.length(u, v) - simpson(&s, u, v)).abs();
+                assert!(e < 1e-4, "{bbox:?}: {p:?} {q:?}: {e:e} m");
+                worst = worst.max(e);
+            }
+            eprintln!("{bbox:?}: worst {worst:.1e} m");
+        }
+        // Arcs longer than the last rule's reach are halved: the widest
+        // zone's opposite corners.
+        let s = ConformalSphere::fitted([100.0, -9.0, 124.0, 9.0], 20_000.0).unwrap();
+        let (u, v) = (
+            s.unit(Coord { x: 92.0, y: -17.0 }),
+            s.unit(Coord { x: 132.0, y: 17.0 }),
+        );
+        assert!(angle(u, v) > GAUSS_REACH[GAUSS_REACH.len() - 1]);
+        let e = (s.length(u, v) - simpson(&s, u, v)).abs();
+        assert!(e < 1e-4, "{e:e}");
     }
 
     #[test]

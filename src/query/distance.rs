@@ -205,6 +205,18 @@ fn keep_best(best: &mut Vec<Candidate>, slot: Option<usize>, c: Candidate) -> bo
     }
 }
 
+/// Keep the hits within `limit` metres, nearest first (ties in feature
+/// order), at most `k` of them.
+fn rank(hits: &mut Vec<Hit>, limit: f64, k: usize) {
+    hits.retain(|h| h.distance_m <= limit);
+    hits.sort_by(|a, b| {
+        a.distance_m
+            .total_cmp(&b.distance_m)
+            .then(a.feature.cmp(&b.feature))
+    });
+    hits.truncate(k);
+}
+
 impl DistanceIndex {
     /// Index every segment and point of `layer`.
     pub fn new(layer: &Layer) -> Self {
@@ -402,8 +414,21 @@ impl DistanceIndex {
     /// # Units
     /// Degrees and metres in; distances in metres.
     pub fn k_nearest(&self, p: Coord, k: usize, max_m: Option<f64>) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        self.k_nearest_into(p, k, max_m, &mut hits);
+        hits
+    }
+
+    /// [`Self::k_nearest`] into `out` (cleared first), so that a caller
+    /// answering many points can keep one buffer instead of allocating one
+    /// per point.
+    ///
+    /// # Units
+    /// Degrees and metres in; distances in metres.
+    pub fn k_nearest_into(&self, p: Coord, k: usize, max_m: Option<f64>, out: &mut Vec<Hit>) {
+        out.clear();
         if k == 0 || self.items.is_empty() {
-            return Vec::new();
+            return;
         }
         // No more hits than features to find (so that the walk can stop).
         let k = k.min(self.measurable);
@@ -419,11 +444,11 @@ impl DistanceIndex {
                     .map_or(f64::INFINITY, |h| h.distance_m)
             };
             if cl.lower_bound(p, far) > limit {
-                return Vec::new();
+                return;
             }
         }
         // Best exact hit per feature so far, and the k-th best distance.
-        let mut best: Vec<Hit> = Vec::new();
+        let best = out;
         let mut kth = f64::INFINITY;
         if let Some(polys) = &self.polygons {
             // Inside (or on) a polygon is distance 0, whatever the order in
@@ -442,7 +467,7 @@ impl DistanceIndex {
             }
             if best.len() >= k {
                 best.truncate(k);
-                return best;
+                return;
             }
             kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
@@ -455,7 +480,7 @@ impl DistanceIndex {
         let tree = self.geodetic_tree();
         let up = unit(p);
         if nothing_within(tree, up, ((limit + PRUNE_ABS) / (1.0 - PRUNE_REL)) / R_MEAN) {
-            return best;
+            return;
         }
         for (seg, d2) in tree.nearest_neighbor_iter_with_distance_2(&up) {
             let it = &self.items[seg.item];
@@ -490,14 +515,7 @@ impl DistanceIndex {
             }
             kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
-        best.retain(|h| h.distance_m <= limit);
-        best.sort_by(|a, b| {
-            a.distance_m
-                .total_cmp(&b.distance_m)
-                .then(a.feature.cmp(&b.feature))
-        });
-        best.truncate(k);
-        best
+        rank(best, limit, k);
     }
 
     /// [`Self::k_nearest`] for a point the conformal sphere holds for.
@@ -524,17 +542,42 @@ impl DistanceIndex {
         p: Coord,
         k: usize,
         limit: f64,
-        inside: Vec<Hit>,
-    ) -> Vec<Hit> {
+        out: &mut Vec<Hit>,
+    ) {
         let cs = &c.cs;
         let up = cs.unit(p);
         let slack = 2.0 * cs.delta + 0.005;
         // Nothing within reach at all: the common case for a radius search
         // far from the layer, answered without a walk.
         if nothing_within(&c.tree, up, (limit * cs.k_zone + cs.delta) / cs.r) {
-            return inside;
+            return;
         }
-        let mut best: Vec<Candidate> = inside
+        if let Some(points) = &c.points
+            && k >= self.measurable
+        {
+            // Every feature is among the k nearest: each point is measured
+            // (as the walk would measure it), without ranking or bounds,
+            // and kept as a hit straight away.
+            for s in points {
+                let it = &self.items[s.item];
+                let d = cs.length(up, s.ua);
+                match out.iter_mut().find(|h| h.feature == it.feature) {
+                    Some(h) if d < h.distance_m => {
+                        h.distance_m = d;
+                        h.nearest = it.a;
+                    }
+                    Some(_) => {}
+                    None => out.push(Hit {
+                        feature: it.feature,
+                        distance_m: d,
+                        nearest: it.a,
+                    }),
+                }
+            }
+            rank(out, limit, k);
+            return;
+        }
+        let mut best: Vec<Candidate> = out
             .iter()
             .map(|h| Candidate {
                 feature: h.feature,
@@ -616,22 +659,7 @@ impl DistanceIndex {
                 }
             }
         };
-        if let Some(points) = &c.points
-            && k >= self.measurable
-        {
-            // Every feature is among the k nearest: each point is measured
-            // (as the walk would measure it), without ranking or bounds.
-            for s in points {
-                let it = &self.items[s.item];
-                let slot = best.iter().position(|h| h.feature == it.feature);
-                let candidate = Candidate {
-                    feature: it.feature,
-                    estimate: cs.length_over(up, s.ua, angle(up, s.ua)),
-                    foot: Foot::Vertex(it.a),
-                };
-                keep_best(&mut best, slot, candidate);
-            }
-        } else if let Some(points) = &c.points {
+        if let Some(points) = &c.points {
             walk(Pieces::Points(points), false, &mut best, &mut kth);
         } else if k > 1 && self.features > 1 && self.features <= FEW_FEATURES {
             let trees = c.by_feature.get_or_init(|| self.feature_trees(cs));
@@ -648,17 +676,16 @@ impl DistanceIndex {
                 .then(a.feature.cmp(&b.feature))
         });
         best.truncate(k);
-        best.into_iter()
-            .map(|h| Hit {
-                feature: h.feature,
-                distance_m: h.estimate,
-                nearest: match h.foot {
-                    Foot::Inside => p,
-                    Foot::Vertex(v) => v,
-                    Foot::Sphere(u) => cs.geo(u),
-                },
-            })
-            .collect()
+        out.clear();
+        out.extend(best.into_iter().map(|h| Hit {
+            feature: h.feature,
+            distance_m: h.estimate,
+            nearest: match h.foot {
+                Foot::Inside => p,
+                Foot::Vertex(v) => v,
+                Foot::Sphere(u) => cs.geo(u),
+            },
+        }));
     }
 
     /// The pieces on the conformal sphere, one tree per feature.
