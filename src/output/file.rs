@@ -11,6 +11,11 @@
 use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
+
+/// The output's buffer. The point commands write blocks of a few hundred
+/// KB, which go straight to the file when larger than the buffer (instead
+/// of being copied into it first); small writes are gathered.
+const BUFFER: usize = 1 << 16;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -65,7 +70,7 @@ impl AtomicFile {
                 .open(target)
                 .map_err(io_err)?;
             return Ok(AtomicFile {
-                out: BufWriter::with_capacity(1 << 20, f),
+                out: BufWriter::with_capacity(BUFFER, f),
                 target: target.to_path_buf(),
                 staged: None,
             });
@@ -107,7 +112,7 @@ impl AtomicFile {
             let _ = f.set_permissions(m.permissions());
         }
         Ok(AtomicFile {
-            out: BufWriter::with_capacity(1 << 20, f),
+            out: BufWriter::with_capacity(BUFFER, f),
             target: target.to_path_buf(),
             staged: Some((real, tmp)),
         })

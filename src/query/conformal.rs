@@ -80,13 +80,9 @@ pub(crate) struct ConformalSphere {
     /// φ − χ on the same grid, to start [`Self::geo`]'s iteration.
     lift_tab: Vec<f64>,
     /// sin χ, cos χ and dχ/dφ at φ = `chi_lat0 + i·TRIG_STEP` (radians)
-    /// over the reach, and sin λ, cos λ at longitudes `lam_lon0 +
-    /// i·TRIG_STEP` over the zone's (λ = c·(lon − lon0)), for
-    /// [`Self::unit`] by cubic Hermite interpolation.
+    /// over the reach, for [`Self::unit`] by cubic Hermite interpolation.
     chi_lat0: f64,
     chi_tab: Vec<Trig>,
-    lam_lon0: f64,
-    lam_tab: Vec<Trig>,
 }
 
 /// A sine and cosine, and the slope of their angle against the table's
@@ -231,8 +227,6 @@ impl ConformalSphere {
             lift_tab: Vec::new(),
             chi_lat0: reach.0.to_radians(),
             chi_tab: Vec::new(),
-            lam_lon0: zone[0].to_radians(),
-            lam_tab: Vec::new(),
         };
         // Sample k over the reach: its largest value (less the most it can
         // rise between samples), whether it is monotone, and its steepest
@@ -283,13 +277,6 @@ impl ConformalSphere {
             .map(|i| {
                 let phi = s.chi_lat0 + TRIG_STEP * i as f64;
                 Trig::of(s.chi(phi), s.chi_slope(phi))
-            })
-            .collect();
-        let n_lam = ((zone[2] - zone[0]).to_radians() / TRIG_STEP).ceil() as usize + 1;
-        s.lam_tab = (0..=n_lam)
-            .map(|i| {
-                let lon = s.lam_lon0 + TRIG_STEP * i as f64;
-                Trig::of(s.c * (lon - s.lon0.to_radians()), s.c)
             })
             .collect();
         Some(s)
@@ -456,11 +443,12 @@ impl ConformalSphere {
 
     /// The image of a point as a unit vector.
     pub fn unit(&self, q: Coord) -> [f64; 3] {
-        let (phi, lon) = (q.y.to_radians(), q.x.to_radians());
+        let phi = q.y.to_radians();
         let (sc, cc) = trig_at(&self.chi_tab, (phi - self.chi_lat0) / TRIG_STEP)
             .unwrap_or_else(|| self.chi(phi).sin_cos());
-        let (sl, cl) = trig_at(&self.lam_tab, (lon - self.lam_lon0) / TRIG_STEP)
-            .unwrap_or_else(|| (self.c * (q.x - self.lon0).to_radians()).sin_cos());
+        // Within any zone |λ| is at most 0.35 rad (half of at most 40°,
+        // times c < 1.004), inside the series' range.
+        let (sl, cl) = node_sin_cos(self.c * (q.x - self.lon0).to_radians());
         [cc * cl, cc * sl, sc]
     }
 
