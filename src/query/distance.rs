@@ -205,16 +205,21 @@ fn keep_best(best: &mut Vec<Candidate>, slot: Option<usize>, c: Candidate) -> bo
     }
 }
 
-/// Keep the hits within `limit` metres, nearest first (ties in feature
-/// order), at most `k` of them.
-fn rank(hits: &mut Vec<Hit>, limit: f64, k: usize) {
-    hits.retain(|h| h.distance_m <= limit);
+/// Keep the hits (or candidates) within `limit` metres, nearest first
+/// (ties in feature order), at most `k` of them; `key` gives one's distance
+/// and feature.
+fn rank<T>(hits: &mut Vec<T>, limit: f64, k: usize, key: impl Fn(&T) -> (f64, usize)) {
+    hits.retain(|h| key(h).0 <= limit);
     hits.sort_by(|a, b| {
-        a.distance_m
-            .total_cmp(&b.distance_m)
-            .then(a.feature.cmp(&b.feature))
+        let (a, b) = (key(a), key(b));
+        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
     });
     hits.truncate(k);
+}
+
+/// A hit's distance and feature, for [`rank`].
+fn hit_key(h: &Hit) -> (f64, usize) {
+    (h.distance_m, h.feature)
 }
 
 impl DistanceIndex {
@@ -515,7 +520,7 @@ impl DistanceIndex {
             }
             kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
-        rank(best, limit, k);
+        rank(best, limit, k, hit_key);
     }
 
     /// [`Self::k_nearest`] for a point the conformal sphere holds for.
@@ -574,7 +579,7 @@ impl DistanceIndex {
                     }),
                 }
             }
-            rank(out, limit, k);
+            rank(out, limit, k, hit_key);
             return;
         }
         let mut best: Vec<Candidate> = out
@@ -669,13 +674,7 @@ impl DistanceIndex {
         } else {
             walk(Pieces::Tree(&c.tree), false, &mut best, &mut kth);
         }
-        best.retain(|h| h.estimate <= limit);
-        best.sort_by(|a, b| {
-            a.estimate
-                .total_cmp(&b.estimate)
-                .then(a.feature.cmp(&b.feature))
-        });
-        best.truncate(k);
+        rank(&mut best, limit, k, |c| (c.estimate, c.feature));
         out.clear();
         out.extend(best.into_iter().map(|h| Hit {
             feature: h.feature,
