@@ -11,13 +11,13 @@
 use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The output's buffer. The point commands write blocks of a few hundred
 /// KB, which go straight to the file when larger than the buffer (instead
 /// of being copied into it first); small writes are gathered.
 const BUFFER: usize = 1 << 16;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A file being written; see the module docs.
 pub struct AtomicFile {
