@@ -34,6 +34,7 @@
 
 #[cfg(test)]
 use super::sphere::angle;
+use super::sphere::dot;
 use geo::Coord;
 use std::f64::consts::{FRAC_PI_2, FRAC_PI_4};
 
@@ -524,7 +525,7 @@ fn diff3(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 }
 
 fn norm3(a: [f64; 3]) -> f64 {
-    (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt()
+    dot(a, a).sqrt()
 }
 
 /// tan(π/4 + φ/2)·((1 − e sin φ)/(1 + e sin φ))^(e/2).

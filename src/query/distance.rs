@@ -189,11 +189,29 @@ struct Candidate {
     foot: Foot,
 }
 
+/// A hit or a candidate: kept per feature, then ranked.
+trait Ranked {
+    /// Its distance (metres) and feature.
+    fn key(&self) -> (f64, usize);
+}
+
+impl Ranked for Hit {
+    fn key(&self) -> (f64, usize) {
+        (self.distance_m, self.feature)
+    }
+}
+
+impl Ranked for Candidate {
+    fn key(&self) -> (f64, usize) {
+        (self.estimate, self.feature)
+    }
+}
+
 /// Keep `c` as its feature's best (its place in `best` is `slot`, if it
 /// has one); false when the feature already has one at least as near.
-fn keep_best(best: &mut Vec<Candidate>, slot: Option<usize>, c: Candidate) -> bool {
+fn keep_best<T: Ranked>(best: &mut Vec<T>, slot: Option<usize>, c: T) -> bool {
     match slot {
-        Some(s) if c.estimate < best[s].estimate => {
+        Some(s) if c.key().0 < best[s].key().0 => {
             best[s] = c;
             true
         }
@@ -206,20 +224,14 @@ fn keep_best(best: &mut Vec<Candidate>, slot: Option<usize>, c: Candidate) -> bo
 }
 
 /// Keep the hits (or candidates) within `limit` metres, nearest first
-/// (ties in feature order), at most `k` of them; `key` gives one's distance
-/// and feature.
-fn rank<T>(hits: &mut Vec<T>, limit: f64, k: usize, key: impl Fn(&T) -> (f64, usize)) {
-    hits.retain(|h| key(h).0 <= limit);
+/// (ties in feature order), at most `k` of them.
+fn rank<T: Ranked>(hits: &mut Vec<T>, limit: f64, k: usize) {
+    hits.retain(|h| h.key().0 <= limit);
     hits.sort_by(|a, b| {
-        let (a, b) = (key(a), key(b));
+        let (a, b) = (a.key(), b.key());
         a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
     });
     hits.truncate(k);
-}
-
-/// A hit's distance and feature, for [`rank`].
-fn hit_key(h: &Hit) -> (f64, usize) {
-    (h.distance_m, h.feature)
 }
 
 impl DistanceIndex {
@@ -506,21 +518,17 @@ impl DistanceIndex {
                     .get_or_init(|| Segment::new(it.a, it.b))
                     .distance(p)
             };
-            match slot {
-                Some(s) if d < best[s].distance_m => {
-                    best[s].distance_m = d;
-                    best[s].nearest = at;
-                }
-                Some(_) => continue,
-                None => best.push(Hit {
-                    feature: it.feature,
-                    distance_m: d,
-                    nearest: at,
-                }),
+            let hit = Hit {
+                feature: it.feature,
+                distance_m: d,
+                nearest: at,
+            };
+            if !keep_best(best, slot, hit) {
+                continue;
             }
             kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
-        rank(best, limit, k, hit_key);
+        rank(best, limit, k);
     }
 
     /// [`Self::k_nearest`] for a point the conformal sphere holds for.
@@ -565,21 +573,15 @@ impl DistanceIndex {
             // and kept as a hit straight away.
             for s in points {
                 let it = &self.items[s.item];
-                let d = cs.length(up, s.ua);
-                match out.iter_mut().find(|h| h.feature == it.feature) {
-                    Some(h) if d < h.distance_m => {
-                        h.distance_m = d;
-                        h.nearest = it.a;
-                    }
-                    Some(_) => {}
-                    None => out.push(Hit {
-                        feature: it.feature,
-                        distance_m: d,
-                        nearest: it.a,
-                    }),
-                }
+                let slot = out.iter().position(|h| h.feature == it.feature);
+                let hit = Hit {
+                    feature: it.feature,
+                    distance_m: cs.length(up, s.ua),
+                    nearest: it.a,
+                };
+                keep_best(out, slot, hit);
             }
-            rank(out, limit, k, hit_key);
+            rank(out, limit, k);
             return;
         }
         let mut best: Vec<Candidate> = out
@@ -674,7 +676,7 @@ impl DistanceIndex {
         } else {
             walk(Pieces::Tree(&c.tree), false, &mut best, &mut kth);
         }
-        rank(&mut best, limit, k, |c| (c.estimate, c.feature));
+        rank(&mut best, limit, k);
         out.clear();
         out.extend(best.into_iter().map(|h| Hit {
             feature: h.feature,
