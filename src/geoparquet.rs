@@ -323,7 +323,7 @@ pub fn write_layer<W: Write + Send>(layer: &Layer, out: W) -> Result<W> {
         fields.push(Field::new(k, dt, true));
         arrays.push(array);
     }
-    let geometry = crate::output::added_name(&keys, "geometry");
+    let geometry = crate::row::added_name(&keys, "geometry");
     let mut types: Vec<&str> = Vec::new();
     let mut bbox: Option<[f64; 4]> = None;
     let mut g = BinaryBuilder::new();

@@ -13,6 +13,7 @@
 //! | [`query`] | country/province/district of a point ([`query::Locator`]), the side of the Durand Line, distances and k nearest features ([`query::DistanceIndex`]) |
 //! | [`index`] | point-in-polygon over any polygon layer ([`index::PolygonIndex`]) |
 //! | [`geodesy`] | geodesic distance, length, area and point-to-segment distance (Karney 2013) |
+//! | [`row`] | a row of a point file and its schema, shared by readers and writers |
 //! | [`ingest`] | reading points: CSV (any delimiter, ACLED and UCDP columns) and GeoJSON, from a path or any reader; points in columns from a client's arrays ([`ingest::Batch`]) |
 //! | [`pipeline`] | the streaming loop over a point file that accounts for every row |
 //! | [`summary`] | per-area counts, sums, rates per 100,000 people and per 1,000 km², before/after a date, from a file, a [`ingest::Batch`] or tallies merged across machines |
@@ -116,6 +117,7 @@ pub mod pipeline;
 pub mod query;
 pub mod render;
 pub mod rng;
+pub mod row;
 pub mod stats;
 pub mod summary;
 #[cfg(feature = "tools")]

@@ -4,15 +4,14 @@
 //! filtered + rows rejected).
 
 use crate::error::{Error, Result};
-use crate::ingest::{Dialect, Piece, PointSource, Record, Reject, Row, RowParser, Schema};
-use crate::output::{Block, Cell, Formatter, RowWriter, csv_field};
+use crate::ingest::{Piece, PointSource, RowParser};
+use crate::output::{Block, Cell, Formatter, RowWriter};
+use crate::row::{Dialect, Record, Reject, Row, Schema, csv_field};
 use geo::Coord;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-/// Rows per chunk for commands that read whole chunks (`summarize`): large
-/// enough to keep every core busy, small enough to stream.
-pub const CHUNK_ROWS: usize = 1 << 15;
+pub use crate::row::CHUNK_ROWS;
 
 /// What happened to the rows.
 #[derive(Debug, Default, Clone, PartialEq)]

@@ -191,7 +191,7 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
     let (key, list, tallies, outside, account, hex_km) = match areas {
         Areas::Polygons(g) => {
             let mut t = Tallier::new(g, sopts)?;
-            while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+            while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
                 t.add_batch(&batch)?;
             }
             let s = t.finish();
@@ -235,7 +235,7 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
                 max: (f64::NEG_INFINITY, f64::NEG_INFINITY),
                 account: Account::default(),
             };
-            while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+            while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
                 c.add_batch(&batch)?;
             }
             if !c.cells.is_empty() && c.grid.count_over(c.min, c.max) > 200_000.0 {

@@ -7,8 +7,11 @@
 //! either as typed arrays given by a client ([`Column`]) or as the rows a
 //! file was read into (kept as they came, for the rejects file).
 
-use super::{Fields, PointSource, ReadOptions, Reject, Row, Schema, check_coord};
+use super::coords::check_coord;
+use super::options::ReadOptions;
+use super::source::PointSource;
 use crate::error::{Error, Result};
+use crate::row::{Fields, Reject, Row, Schema};
 use chrono::NaiveDate;
 use geo::Coord;
 

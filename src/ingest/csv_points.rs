@@ -1,13 +1,14 @@
 //! CSV point files: plain, ACLED and UCDP GED. UTF-8 with or without BOM,
 //! CRLF or LF, quoted fields with commas and newlines; `-` is standard input.
 
+use super::coords::parse_coord;
 use super::header::delimiter_name;
 use super::quoted::QuotedReader;
-use super::{Fields, Schema, parse_coord};
 use crate::error::{Error, Result};
+use crate::row::{Fields, Line, LineSpan, LineText, RawRow, Schema};
 use std::io::Read;
 
-type RowResult = Result<super::RawRow>;
+type RowResult = Result<RawRow>;
 
 /// Bytes of CSV per batch: each batch is parsed on its own core.
 pub const BATCH_BYTES: usize = 1 << 18;
@@ -31,7 +32,7 @@ pub struct CsvRows {
     /// A buffer handed back for the next batch ([`CsvRows::reuse`]).
     spare: Option<Vec<u8>>,
     /// Rows parsed and not yet taken by [`CsvRows::next`].
-    pending: std::vec::IntoIter<super::RawRow>,
+    pending: std::vec::IntoIter<RawRow>,
     origin: String,
 }
 
@@ -144,7 +145,7 @@ impl CsvRows {
             .flexible(true)
             .delimiter(delimiter)
             .from_reader(first.as_slice());
-        let columns = super::csv_header(&mut reader, origin)?;
+        let columns = super::header::csv_header(&mut reader, origin)?;
         if columns.is_empty() || (columns.len() == 1 && columns[0].trim().is_empty()) {
             return Err(Error::Input {
                 origin: origin.to_string(),
@@ -274,11 +275,7 @@ impl CsvRows {
 ///
 /// Gives back the batch's bytes when no row handed out kept a share of
 /// them.
-pub fn parse_batch(
-    batch: Batch,
-    schema: &Schema,
-    mut each: impl FnMut(super::RawRow),
-) -> Option<Vec<u8>> {
+pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(RawRow)) -> Option<Vec<u8>> {
     let ncols = schema.columns.len();
     let delim = schema.delimiter;
     let Batch {
@@ -296,7 +293,7 @@ pub fn parse_batch(
             (stand_in(&raw), Some(raw))
         }
     };
-    let shared = std::sync::Arc::new(super::LineText {
+    let shared = std::sync::Arc::new(LineText {
         text,
         delimiter: delim,
     });
@@ -348,12 +345,12 @@ pub fn parse_batch(
                 _ => {
                     let (fields, lat, lon) = split_line(&t[p..end], delim, schema.lat, schema.lon);
                     let coord = check(fields, lat, lon);
-                    let span = super::LineSpan {
+                    let span = LineSpan {
                         text: p as u32..end as u32,
                         fields: fields as u32,
                     };
                     let shared = shared.clone();
-                    (line, Fields::Line(super::Line { shared, span }), coord)
+                    (line, Fields::Line(Line { shared, span }), coord)
                 }
             };
             each(row);
@@ -408,9 +405,9 @@ pub fn parse_batch(
                 } else {
                     check(r.len(), "", "")
                 };
-                let span = super::Line {
+                let span = Line {
                     shared: shared.clone(),
-                    span: super::LineSpan {
+                    span: LineSpan {
                         text: p as u32..rec_end as u32,
                         fields: r.len() as u32,
                     },

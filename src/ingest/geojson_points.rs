@@ -7,13 +7,14 @@
 //! bad CSV row (an error in strict mode, a reject when invalid rows are skipped),
 //! numbered from 1 in file order.
 
-use super::{Dialect, Fields, Schema};
+use super::header::geometry_schema;
 use crate::error::{Error, Result};
 use crate::layer::{Members, parse_feature};
+use crate::row::{Dialect, Fields, RawRow, Schema};
 use geo::Geometry;
 use serde_json::Value;
 
-type Rows = Vec<super::RawRow>;
+type Rows = Vec<RawRow>;
 
 /// Whether `text` (the start of a file, or all of it) looks like JSON: its
 /// first character after a byte order mark and white space is `{`.
@@ -35,7 +36,7 @@ pub fn read(origin: &str, text: &str) -> Result<(Schema, Rows)> {
             }
         }
     }
-    let schema = super::geometry_schema(Dialect::GeoJson, columns, false);
+    let schema = geometry_schema(Dialect::GeoJson, columns, false);
     let (columns, lon) = (&schema.columns, schema.lon);
     let rows = members
         .features

@@ -3,8 +3,22 @@
 //! dialect (ACLED, UCDP GED, plain) with its date, precision and
 //! fatalities columns.
 
-use super::{Dialect, ReadOptions, Schema, find_column};
+use super::options::ReadOptions;
 use crate::error::{Error, Param, Result};
+use crate::row::{Dialect, Schema, csv_header_line, find_column};
+
+/// The header of a CSV reader as column names, a byte order mark left
+/// out; `origin` names the file in errors.
+pub fn csv_header<R: std::io::Read>(r: &mut csv::Reader<R>, origin: &str) -> Result<Vec<String>> {
+    Ok(r.headers()
+        .map_err(|e| Error::Csv {
+            origin: origin.to_string(),
+            source: e,
+        })?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .collect())
+}
 
 /// How a delimiter reads in a message.
 pub fn delimiter_name(d: u8) -> &'static str {
@@ -170,4 +184,41 @@ pub fn schema(
         header_line: None,
         delimiter,
     })
+}
+
+/// The schema of a file whose points come from a geometry (GeoJSON,
+/// GeoParquet): its `columns`, then the longitude and latitude frontier
+/// adds (`longitude`, or `_longitude` and so on when the file has one), and
+/// the date, precision and fatalities columns found by name.
+pub(super) fn geometry_schema(
+    dialect: Dialect,
+    mut columns: Vec<String>,
+    header_line: bool,
+) -> Schema {
+    let fresh = |base: &str, cols: &[String]| {
+        let mut n = base.to_string();
+        while cols.contains(&n) {
+            n.insert(0, '_');
+        }
+        n
+    };
+    let lon_name = fresh("longitude", &columns);
+    columns.push(lon_name);
+    let lat_name = fresh("latitude", &columns);
+    columns.push(lat_name);
+    let has = |n: &str| find_column(&columns, n);
+    Schema {
+        dialect,
+        lat: columns.len() - 1,
+        lon: columns.len() - 2,
+        date: has("event_date")
+            .or_else(|| has("date_start"))
+            .or_else(|| has("date")),
+        precision: has("geo_precision").or_else(|| has("where_prec")),
+        fatalities: has("fatalities").or_else(|| has("best")),
+        synthetic_coords: true,
+        header_line: header_line.then(|| csv_header_line(&columns)),
+        delimiter: b',',
+        columns,
+    }
 }

@@ -8,10 +8,12 @@
 //! writers which columns are numbers. Rows are numbered from 1 in messages
 //! and rejects files.
 
-use super::{Dialect, Fields, RawRow, ReadOptions, Schema, check_coord, header, parse_coord};
+use super::coords::{check_coord, parse_coord};
+use super::header;
+use super::options::ReadOptions;
 use crate::error::{Error, Result};
 use crate::geoparquet::{geometry_column, wkb_point};
-use crate::output::Kind;
+use crate::row::{Dialect, Fields, Kind, Line, LineSpan, LineText, RawRow, Schema};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type,
@@ -338,7 +340,7 @@ impl ParquetRows {
             .collect();
         let schema = if geometry.is_some() {
             kinds.extend([Kind::Float, Kind::Float]);
-            super::geometry_schema(Dialect::GeoParquet, columns, true)
+            header::geometry_schema(Dialect::GeoParquet, columns, true)
         } else {
             let mut s =
                 header::schema(origin, columns.clone(), opts, b',').map_err(|e| match e {
@@ -352,7 +354,7 @@ impl ParquetRows {
                     e => e,
                 })?;
             s.dialect = Dialect::Parquet;
-            s.header_line = Some(super::csv_header_line(&columns));
+            s.header_line = Some(crate::row::csv_header_line(&columns));
             s
         };
         let layout = Arc::new(Layout {
@@ -501,7 +503,7 @@ impl Piece {
                 spans.push((start as u32..text.len() as u32, None, coord));
             }
         }
-        let shared = Arc::new(super::LineText {
+        let shared = Arc::new(LineText {
             text,
             delimiter: b',',
         });
@@ -511,9 +513,9 @@ impl Piece {
             .map(|(r, (span, rec, coord))| {
                 let fields = match rec {
                     Some(rec) => Fields::Text(rec, None),
-                    None => Fields::Line(super::Line {
+                    None => Fields::Line(Line {
                         shared: shared.clone(),
-                        span: super::LineSpan {
+                        span: LineSpan {
                             text: span,
                             fields: ncols as u32,
                         },

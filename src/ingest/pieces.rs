@@ -3,7 +3,11 @@
 //! into rows, and finished buffers come back to be reused. Internal to the
 //! crate; clients read rows with [`PointSource::next_row`] or iterate.
 
-use super::*;
+use super::csv_points;
+use super::options::ReadOptions;
+use super::source::{Inner, PointSource, finish};
+use crate::error::Result;
+use crate::row::{RawRow, Row, Schema};
 
 impl PointSource {
     /// Keep `buf` (a piece's buffer, done with, from

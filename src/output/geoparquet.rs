@@ -9,7 +9,7 @@
 
 use super::{Cell, Column, Kind, write_fixed};
 use crate::geoparquet::{BATCH_ROWS, ParquetSink, geo_metadata, push_wkb_point};
-use crate::ingest::Fields;
+use crate::row::Fields;
 use arrow_array::builder::{
     ArrayBuilder, BinaryBuilder, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder,
 };

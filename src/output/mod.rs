@@ -9,7 +9,8 @@ mod table;
 pub use file::{AtomicFile, remove_pending};
 pub use table::{TableFormat, rounded, thousands, write_table, write_table_exact};
 
-use crate::ingest::Fields;
+use crate::row::{Fields, csv_field};
+pub use crate::row::{Kind, added_name, json_number};
 use geo::Coord;
 use serde_json::{Map, Value};
 use std::io::{self, Write};
@@ -34,22 +35,6 @@ impl Format {
     pub fn is_binary(self) -> bool {
         self == Format::GeoParquet
     }
-}
-
-/// What a carried column holds, for formats that keep types (JSON,
-/// GeoParquet): found from a first pass over the input, or from a
-/// Parquet file's schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Kind {
-    /// Anything (CSV's text).
-    #[default]
-    Text,
-    /// Whole numbers that fit 64 bits.
-    Integer,
-    /// Numbers.
-    Float,
-    /// `true` or `false`.
-    Boolean,
 }
 
 impl crate::Named for Format {
@@ -77,63 +62,6 @@ pub struct Column {
     /// cell as `null`; GeoParquet keeps every kind. CSV output is not
     /// affected.
     pub kind: Kind,
-}
-
-/// `text` as a JSON number, when it is one exactly as written (so nothing
-/// is lost: `007`, `+5`, `.5`, `NaN` and integers too large for 64 bits
-/// stay text).
-pub fn json_number(text: &str) -> Option<serde_json::Number> {
-    let b = text.as_bytes();
-    let digits = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    // JSON's grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    match b.get(i) {
-        Some(b'0') => i += 1,
-        Some(b'1'..=b'9') => {
-            while digits(i) {
-                i += 1;
-            }
-        }
-        _ => return None,
-    }
-    let mut integer = true;
-    if b.get(i) == Some(&b'.') {
-        integer = false;
-        i += 1;
-        if !digits(i) {
-            return None;
-        }
-        while digits(i) {
-            i += 1;
-        }
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        integer = false;
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if !digits(i) {
-            return None;
-        }
-        while digits(i) {
-            i += 1;
-        }
-    }
-    if i != b.len() {
-        return None;
-    }
-    if integer {
-        text.parse::<i64>()
-            .ok()
-            .map(serde_json::Number::from)
-            .or_else(|| text.parse::<u64>().ok().map(serde_json::Number::from))
-    } else {
-        text.parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite())
-            .and_then(serde_json::Number::from_f64)
-    }
 }
 
 impl Column {
@@ -314,39 +242,6 @@ fn csv_io(e: csv::Error) -> io::Error {
         }
     } else {
         io::Error::other(e)
-    }
-}
-
-/// Append one CSV field, quoted when it holds the delimiter `d`, a quote or
-/// a line end (as the csv crate's writer does; a quote inside is doubled).
-#[inline]
-pub(crate) fn csv_field(out: &mut Vec<u8>, f: &[u8], d: u8) {
-    // One table lookup a byte for the usual comma.
-    const COMMA: [bool; 256] = {
-        let mut t = [false; 256];
-        t[b',' as usize] = true;
-        t[b'"' as usize] = true;
-        t[b'\r' as usize] = true;
-        t[b'\n' as usize] = true;
-        t
-    };
-    let special = if d == b',' {
-        f.iter().any(|&c| COMMA[c as usize])
-    } else {
-        f.iter()
-            .any(|&c| c == d || matches!(c, b'"' | b'\r' | b'\n'))
-    };
-    if special {
-        out.push(b'"');
-        for &c in f {
-            if c == b'"' {
-                out.push(b'"');
-            }
-            out.push(c);
-        }
-        out.push(b'"');
-    } else {
-        out.extend_from_slice(f);
     }
 }
 
@@ -568,17 +463,6 @@ impl<W: Write + Send> RowWriter<W> {
         out.flush()?;
         Ok(out)
     }
-}
-
-/// A name for a column frontier adds that does not collide with the
-/// input's (ignoring case): `name`, else `frontier_name`, and so on. The
-/// command line and the Python package name their columns by it.
-pub fn added_name(columns: &[String], name: &str) -> String {
-    let mut n = name.to_string();
-    while columns.iter().any(|c| c.eq_ignore_ascii_case(&n)) {
-        n = format!("frontier_{n}");
-    }
-    n
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Tables (one row per group, as [`crate::summary::Summary::table`] gives
 //! them) as CSV for R and pandas, Markdown for reports, or JSON.
 
-use crate::ingest::value_text;
+use crate::row::value_text;
 use serde_json::{Map, Value};
 use std::io::Write;
 

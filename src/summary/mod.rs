@@ -259,7 +259,7 @@ pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Resul
     // columns are looked at.
     let mut tallier = Tallier::new(by, opts)?;
     tallier.columns(source.origin(), source.schema())?;
-    while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
         tallier.add_batch(&batch)?;
     }
     Ok(tallier.finish())

@@ -537,7 +537,7 @@ fn its(spans: &[Span], counts: &[u64]) -> std::result::Result<Its, String> {
 pub fn trend(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Trend> {
     let mut t = Trender::new(by, opts)?;
     t.needed(source.origin(), source.schema())?;
-    while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
         t.add_batch(&batch)?;
     }
     t.finish()

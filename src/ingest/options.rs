@@ -1,0 +1,44 @@
+//! How to read a point file: the options, and what a file's name says of
+//! its format.
+
+/// How to read a point file.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Latitude column name (otherwise found by name).
+    pub lat: Option<String>,
+    /// Longitude column name (otherwise found by name).
+    pub lon: Option<String>,
+    /// Keep going past bad rows (they become [`Row::Reject`]); otherwise the
+    /// first bad row is an [`Error::Row`].
+    pub skip_invalid: bool,
+    /// Also require a readable date in the date column.
+    pub require_date: bool,
+    /// The CSV field delimiter; otherwise found from the header line
+    /// (comma, semicolon, tab or pipe).
+    pub delimiter: Option<u8>,
+}
+
+/// What a file's name says of its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatHint {
+    /// Nothing: the content decides.
+    None,
+    /// `.geojson` or `.json`.
+    GeoJson,
+    /// `.tsv`: tab-separated when the header line has no other delimiter.
+    Tsv,
+}
+
+impl FormatHint {
+    /// What the name of `path` says.
+    pub fn from_path(path: &str) -> FormatHint {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".geojson") || lower.ends_with(".json") {
+            FormatHint::GeoJson
+        } else if lower.ends_with(".tsv") {
+            FormatHint::Tsv
+        } else {
+            FormatHint::None
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! [`PointSource`]: a stream of rows from a point file, whatever its
+//! format (CSV, GeoJSON, (Geo)Parquet), from a path or any reader.
+
+use super::dates::parse_date;
+use super::options::{FormatHint, ReadOptions};
+#[cfg(feature = "geoparquet")]
+use super::parquet_points;
+use super::{csv_points, geojson_points, header};
+use crate::error::{Error, Param, Result};
+use crate::row::{Dialect, Fields, RawRow, Record, Reject, Row, Schema};
+use serde_json::Value;
+use std::io::Read as _;
+
+/// The first bytes of a Parquet file.
+const PARQUET_MAGIC: &[u8] = b"PAR1";
+
+/// What a Parquet file is read from: a file, or bytes in memory.
+#[cfg(feature = "geoparquet")]
+trait ParquetInput {
+    type Chunks: parquet::file::reader::ChunkReader + 'static;
+    fn chunks(self) -> Self::Chunks;
+}
+
+#[cfg(feature = "geoparquet")]
+impl ParquetInput for std::fs::File {
+    type Chunks = std::fs::File;
+    fn chunks(self) -> std::fs::File {
+        self
+    }
+}
+
+#[cfg(feature = "geoparquet")]
+impl ParquetInput for Vec<u8> {
+    type Chunks = bytes::Bytes;
+    fn chunks(self) -> bytes::Bytes {
+        bytes::Bytes::from(self)
+    }
+}
+
+/// A stream of rows from a point file.
+pub struct PointSource {
+    pub(super) origin: String,
+    pub(super) schema: Schema,
+    pub(super) opts: ReadOptions,
+    pub(super) inner: Inner,
+    /// Bytes of input consumed so far (for progress), where known.
+    pub(super) len: Option<u64>,
+}
+
+pub(super) enum Inner {
+    Csv(csv_points::CsvRows),
+    Features(std::vec::IntoIter<RawRow>),
+    #[cfg(feature = "geoparquet")]
+    Parquet(parquet_points::ParquetRows),
+}
+
+/// Rows in file order: `for row in source { ... }` (see
+/// [`PointSource::next_row`]).
+impl Iterator for PointSource {
+    type Item = Result<Row>;
+
+    fn next(&mut self) -> Option<Result<Row>> {
+        self.next_row()
+    }
+}
+
+impl PointSource {
+    /// Open `path` (`-` for standard input). GeoJSON is recognised by its
+    /// content (the first character is `{`), whatever the file is called,
+    /// or by the `.geojson`/`.json` extension; anything else is CSV.
+    pub fn open(path: &str, opts: &ReadOptions) -> Result<PointSource> {
+        let origin = if path == "-" {
+            "<stdin>".to_string()
+        } else {
+            path.to_string()
+        };
+        let (input, len): (Box<dyn std::io::Read + Send>, Option<u64>) = if path == "-" {
+            (Box::new(std::io::stdin()), None)
+        } else {
+            let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let len = f.metadata().ok().map(|m| m.len());
+            let mut magic = [0u8; 4];
+            let n = std::io::Read::read(&mut f, &mut magic).map_err(|e| Error::io(path, e))?;
+            if magic[..n].starts_with(PARQUET_MAGIC) && n == 4 {
+                // Parquet is read from its footer: the file itself, not a stream.
+                return PointSource::parquet(f, &origin, opts);
+            }
+            std::io::Seek::rewind(&mut f).map_err(|e| Error::io(path, e))?;
+            (Box::new(f), len)
+        };
+        let hint = FormatHint::from_path(path);
+        let mut source = PointSource::from_reader(input, &origin, hint, opts)?;
+        source.len = len;
+        Ok(source)
+    }
+
+    /// Read points from any reader; `origin` names it in messages. GeoJSON
+    /// is recognised by its content (or `hint`), anything else is CSV with
+    /// its delimiter found from the header line.
+    pub fn from_reader(
+        mut input: Box<dyn std::io::Read + Send>,
+        origin: &str,
+        hint: FormatHint,
+        opts: &ReadOptions,
+    ) -> Result<PointSource> {
+        let origin = origin.to_string();
+        let len = None;
+        // Look at the start of the input, then read on from there.
+        let mut head = Vec::with_capacity(4096);
+        std::io::Read::by_ref(&mut input)
+            .take(4096)
+            .read_to_end(&mut head)
+            .map_err(|e| Error::io(&origin, e))?;
+        let input: Box<dyn std::io::Read + Send> =
+            Box::new(std::io::Cursor::new(head.clone()).chain(input));
+        if head.starts_with(PARQUET_MAGIC) {
+            // A stream of Parquet is held in memory: the reader starts
+            // from the footer.
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut { input }, &mut bytes)
+                .map_err(|e| Error::io(&origin, e))?;
+            return PointSource::parquet(bytes, &origin, opts);
+        }
+        if hint == FormatHint::GeoJson || geojson_points::looks_like_json(&head) {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut { input }, &mut bytes)
+                .map_err(|e| Error::io(&origin, e))?;
+            let text = String::from_utf8(bytes).map_err(|e| Error::GeoJson {
+                origin: origin.clone(),
+                message: format!(
+                    "not valid UTF-8 at byte {} (GeoJSON must be UTF-8)",
+                    e.utf8_error().valid_up_to()
+                ),
+            })?;
+            let (schema, rows) = geojson_points::read(&origin, &text)?;
+            return Ok(PointSource {
+                origin,
+                schema,
+                opts: opts.clone(),
+                inner: Inner::Features(rows.into_iter()),
+                len,
+            });
+        }
+        let delimiter = match opts.delimiter {
+            Some(d) => d,
+            None => header::sniff_delimiter(&head, hint == FormatHint::Tsv),
+        };
+        let (rows, columns, header_line) =
+            csv_points::CsvRows::from_reader(input, &origin, delimiter, csv_points::BATCH_BYTES)?;
+        let mut schema = header::schema(&origin, columns, opts, delimiter)?;
+        schema.header_line = Some(header_line);
+        Ok(PointSource {
+            origin,
+            schema,
+            opts: opts.clone(),
+            inner: Inner::Csv(rows),
+            len,
+        })
+    }
+
+    /// A Parquet file, from a file or bytes.
+    #[cfg(feature = "geoparquet")]
+    fn parquet<T: ParquetInput>(input: T, origin: &str, opts: &ReadOptions) -> Result<PointSource> {
+        let (rows, schema) = parquet_points::ParquetRows::open(input.chunks(), origin, opts)?;
+        Ok(PointSource {
+            origin: origin.to_string(),
+            schema,
+            opts: opts.clone(),
+            inner: Inner::Parquet(rows),
+            len: None,
+        })
+    }
+
+    #[cfg(not(feature = "geoparquet"))]
+    fn parquet<T>(_: T, origin: &str, _: &ReadOptions) -> Result<PointSource> {
+        Err(Error::Parquet {
+            origin: origin.to_string(),
+            message: "is a Parquet file, and this build of frontier reads none (built without the geoparquet feature)".into(),
+        })
+    }
+
+    /// The kind of values in each column, where the file says (Parquet);
+    /// otherwise they are found by reading ([`column_kinds`]).
+    pub fn known_kinds(&self) -> Option<Vec<crate::output::Kind>> {
+        match &self.inner {
+            #[cfg(feature = "geoparquet")]
+            Inner::Parquet(r) => Some(r.kinds().to_vec()),
+            _ => None,
+        }
+    }
+
+    /// How the file is read.
+    pub fn options(&self) -> &ReadOptions {
+        &self.opts
+    }
+
+    /// The file's columns and their roles.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The name used in messages (`<stdin>` for standard input).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Total input size in bytes, where known.
+    pub fn len_bytes(&self) -> Option<u64> {
+        self.len
+    }
+
+    /// Bytes consumed so far (CSV only; 0 otherwise).
+    pub fn position_bytes(&self) -> u64 {
+        match &self.inner {
+            Inner::Csv(r) => r.position(),
+            Inner::Features(_) => 0,
+            #[cfg(feature = "geoparquet")]
+            Inner::Parquet(_) => 0,
+        }
+    }
+
+    /// The next row; `None` at the end. In strict mode a bad row is an
+    /// `Err` naming file, line and column.
+    pub fn next_row(&mut self) -> Option<Result<Row>> {
+        let raw = match &mut self.inner {
+            Inner::Csv(r) => match r.next(&self.schema)? {
+                Ok(x) => x,
+                Err(e) => return Some(Err(e)),
+            },
+            Inner::Features(it) => it.next()?,
+            #[cfg(feature = "geoparquet")]
+            Inner::Parquet(r) => match r.next_row()? {
+                Ok(x) => x,
+                Err(e) => return Some(Err(e)),
+            },
+        };
+        Some(finish(&self.schema, &self.opts, &self.origin, raw))
+    }
+}
+
+/// A row as read, checked against the options: a [`Row`], or in
+/// strict mode an error naming file, line and column.
+pub(super) fn finish(
+    schema: &Schema,
+    opts: &ReadOptions,
+    origin: &str,
+    (line, fields, coord): RawRow,
+) -> Result<Row> {
+    let mut coord = coord;
+    if coord.is_ok() && opts.require_date {
+        let Some(d) = schema.date else {
+            return Err(Error::MissingColumn {
+                origin: origin.to_string(),
+                param: Param::Date,
+                named: None,
+                columns: schema.columns.clone(),
+            });
+        };
+        let text = fields.text(d);
+        if parse_date(&text).is_none() {
+            coord = Err((
+                schema.columns[d].clone(),
+                format!("not a date: {text:?} (expected e.g. 2021-08-15 or 15 August 2021)"),
+            ));
+        }
+    }
+    match coord {
+        Ok(coord) => Ok(Row::Record(Record {
+            line,
+            fields,
+            coord,
+        })),
+        Err((column, reason)) if opts.skip_invalid => Ok(Row::Reject(Reject {
+            line,
+            column,
+            reason,
+            fields,
+        })),
+        Err((column, message)) if schema.dialect.numbers_rows() => Err(Error::Parquet {
+            origin: origin.to_string(),
+            message: format!("row {line}: {column}: {message}"),
+        }),
+        Err((_, message)) if schema.dialect == Dialect::GeoJson => Err(Error::Feature {
+            origin: origin.to_string(),
+            index: line.saturating_sub(1) as usize,
+            name: feature_name(&fields),
+            message,
+        }),
+        Err((column, message)) => Err(Error::Row {
+            origin: origin.to_string(),
+            line,
+            column,
+            message,
+        }),
+    }
+}
+
+/// `" (name)"` for a GeoJSON feature (kept as JSON text) with a name.
+fn feature_name(fields: &Fields) -> String {
+    let Some(raw) = fields.raw() else {
+        return String::new();
+    };
+    serde_json::from_slice::<Value>(raw)
+        .ok()
+        .and_then(|f| {
+            f.get("properties")?
+                .get("name")?
+                .as_str()
+                .map(|n| format!(" ({n})"))
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,266 @@
+//! The shape of the source tree, checked: no import circles between files,
+//! no file over 700 lines before its tests, no glob imports outside test
+//! modules. These hold the house rules that a reviewer would otherwise
+//! have to check by reading.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The module path of a file under `src/` (`src/ingest/mod.rs` →
+/// `["ingest"]`, `src/query/sphere.rs` → `["query", "sphere"]`), or None
+/// for the crate roots and the binary's files.
+fn module_of(src: &Path, file: &Path) -> Option<Vec<String>> {
+    let rel = file.strip_prefix(src).ok()?;
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect();
+    if parts[0] == "main.rs" || parts[0] == "lib.rs" || parts[0] == "cmd" {
+        return None;
+    }
+    let last = parts.pop().unwrap();
+    if last != "mod.rs" {
+        parts.push(last.trim_end_matches(".rs").to_string());
+    }
+    Some(parts)
+}
+
+/// The source before its test module (the code a reader holds), without
+/// comment lines.
+fn code_lines(text: &str) -> Vec<&str> {
+    let end = text.find("#[cfg(test)]\nmod tests").unwrap_or(text.len());
+    text[..end]
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect()
+}
+
+/// The paths a file names through `crate::` or `super::` (use trees
+/// expanded one level: `use super::{a, b::C}` names `super::a` and
+/// `super::b::C`).
+fn named_paths(code: &[&str]) -> Vec<String> {
+    let text = code.join("\n");
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let starts = (rest.starts_with(b"crate::") || rest.starts_with(b"super::"))
+            && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < bytes.len()
+            && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] == b':')
+        {
+            j += 1;
+        }
+        let head = text[i..j].trim_end_matches(':').to_string();
+        if bytes.get(j) == Some(&b'{') {
+            // A group: each item's first segment after the head.
+            let mut depth = 0;
+            let mut k = j;
+            let mut item = String::new();
+            while k < bytes.len() {
+                let c = bytes[k] as char;
+                match c {
+                    '{' => {
+                        depth += 1;
+                        if depth > 1 {
+                            item.push(c);
+                        }
+                    }
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            out.push(format!("{head}::{}", first_segment(&item)));
+                            break;
+                        }
+                        item.push(c);
+                    }
+                    ',' if depth == 1 => {
+                        out.push(format!("{head}::{}", first_segment(&item)));
+                        item.clear();
+                    }
+                    _ => item.push(c),
+                }
+                k += 1;
+            }
+            i = k;
+        } else {
+            out.push(head);
+            i = j;
+        }
+    }
+    out
+}
+
+fn first_segment(item: &str) -> String {
+    item.trim()
+        .split("::")
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The file a path resolves to: the deepest module prefix that is a file.
+fn resolve(
+    from: &[String],
+    path: &str,
+    files: &BTreeMap<Vec<String>, PathBuf>,
+) -> Option<Vec<String>> {
+    let mut segs: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+    let mut base: Vec<String> = match segs.first() {
+        Some(&"crate") => {
+            segs.remove(0);
+            Vec::new()
+        }
+        Some(&"super") => {
+            // The parent of the module the file is (a mod.rs is its
+            // folder's module).
+            let mut b = from.to_vec();
+            b.pop();
+            segs.remove(0);
+            while segs.first() == Some(&"super") {
+                b.pop();
+                segs.remove(0);
+            }
+            b
+        }
+        _ => return None,
+    };
+    let mut best = None;
+    for s in segs {
+        base.push(s.to_string());
+        if files.contains_key(&base) {
+            best = Some(base.clone());
+        } else {
+            break;
+        }
+    }
+    best
+}
+
+fn source_files() -> (PathBuf, Vec<PathBuf>) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    (src, files)
+}
+
+#[test]
+fn no_import_circles_between_files() {
+    let (src, paths) = source_files();
+    let mut files: BTreeMap<Vec<String>, PathBuf> = BTreeMap::new();
+    for p in &paths {
+        if let Some(m) = module_of(&src, p) {
+            files.insert(m, p.clone());
+        }
+    }
+    let mut edges: BTreeMap<Vec<String>, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for (m, p) in &files {
+        let text = std::fs::read_to_string(p).unwrap();
+        let code = code_lines(&text);
+        for path in named_paths(&code) {
+            let Some(to) = resolve(m, &path, &files) else {
+                continue;
+            };
+            // A file naming its own module, or a façade (mod.rs) above it,
+            // is not a dependency between files.
+            if to == *m || (m.starts_with(&to) && files[&to].ends_with("mod.rs")) {
+                continue;
+            }
+            edges.entry(m.clone()).or_default().insert(to);
+        }
+    }
+    // Depth-first search for a cycle.
+    let mut state: BTreeMap<&Vec<String>, u8> = BTreeMap::new();
+    let mut cycles = Vec::new();
+    fn visit<'a>(
+        n: &'a Vec<String>,
+        edges: &'a BTreeMap<Vec<String>, BTreeSet<Vec<String>>>,
+        state: &mut BTreeMap<&'a Vec<String>, u8>,
+        stack: &mut Vec<&'a Vec<String>>,
+        cycles: &mut Vec<String>,
+    ) {
+        state.insert(n, 1);
+        stack.push(n);
+        for t in edges.get(n).into_iter().flatten() {
+            match state.get(t).copied().unwrap_or(0) {
+                0 => visit(t, edges, state, stack, cycles),
+                1 => {
+                    let at = stack.iter().position(|s| *s == t).unwrap();
+                    let names: Vec<String> = stack[at..].iter().map(|s| s.join("::")).collect();
+                    cycles.push(format!("{} -> {}", names.join(" -> "), t.join("::")));
+                }
+                _ => {}
+            }
+        }
+        stack.pop();
+        state.insert(n, 2);
+    }
+    for n in files.keys() {
+        if state.get(n).copied().unwrap_or(0) == 0 {
+            visit(n, &edges, &mut state, &mut Vec::new(), &mut cycles);
+        }
+    }
+    assert!(cycles.is_empty(), "import circles:\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn no_file_over_700_lines_before_its_tests() {
+    let (_, paths) = source_files();
+    let long: Vec<String> = paths
+        .iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let end = text.find("#[cfg(test)]\nmod tests").unwrap_or(text.len());
+            let n = text[..end].lines().count();
+            (n > 700).then(|| format!("{}: {n} lines", p.display()))
+        })
+        .collect();
+    assert!(
+        long.is_empty(),
+        "files over 700 lines:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn no_glob_imports_outside_tests() {
+    let (_, paths) = source_files();
+    let globs: Vec<String> = paths
+        .iter()
+        .filter_map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            let code = code_lines(&text);
+            let n = code
+                .iter()
+                .filter(|l| {
+                    let l = l.trim();
+                    l.starts_with("use ") && l.ends_with("::*;") && !l.contains("prelude")
+                })
+                .count();
+            (n > 0).then(|| format!("{}: {n}", p.display()))
+        })
+        .collect();
+    assert!(globs.is_empty(), "glob imports:\n{}", globs.join("\n"));
+}
