@@ -14,9 +14,17 @@ fn main() -> ExitCode {
         std::process::exit(130);
     });
     let cli = cmd::Cli::parse();
-    match cmd::run(cli) {
+    // Files written by the run are moved into place only when every output
+    // (standard output included) was written without error.
+    let result = cmd::run(cli).and_then(|()| cmd::commit_staged());
+    if result.is_err() {
+        cmd::discard_staged();
+    }
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // A closed standard output ends a run that writes nothing else
+            // quietly (with files to complete, the run goes on without it).
             if is_broken_pipe(&e) {
                 return ExitCode::SUCCESS;
             }

@@ -1010,3 +1010,179 @@ fn an_interrupted_run_leaves_no_output_and_no_temporary_file() {
         assert_eq!(names, ["in.csv"], "{signal}");
     }
 }
+
+/// Run `frontier` with standard output into `stdout` (a device, say).
+fn run_into(args: &[&str], stdout: std::fs::File) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(args)
+        .stdout(stdout)
+        .output()
+        .unwrap()
+}
+
+/// Run `frontier` reading only the first `keep` bytes of its standard
+/// output, then closing the pipe (as `| head -c KEEP` does).
+fn run_into_closed_pipe(args: &[&str], keep: usize) -> std::process::Output {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = vec![0u8; keep];
+    let mut stdout = child.stdout.take().unwrap();
+    stdout.read_exact(&mut head).unwrap();
+    drop(stdout);
+    child.wait_with_output().unwrap()
+}
+
+/// `n` rows, every other one with no latitude.
+fn half_bad(n: usize) -> String {
+    let mut s = String::from("id,lat,lon\n");
+    for i in 0..n {
+        if i % 2 == 0 {
+            s.push_str(&format!("{i},34.0,71.5\n"));
+        } else {
+            s.push_str(&format!("{i},,71.5\n"));
+        }
+    }
+    s
+}
+
+#[cfg(unix)]
+#[test]
+fn a_stream_failing_after_a_file_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "id,lat,lon\n1,34.0,71.5\n2,,71.5\n3,abc,71\n").unwrap();
+    let o = dir.path().join("o.csv");
+    std::fs::write(&o, "previous\n").unwrap();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let r = run_into(
+        &[
+            "locate",
+            bad.to_str().unwrap(),
+            "--skip-invalid",
+            "--rejects",
+            "-",
+            "-o",
+            o.to_str().unwrap(),
+        ],
+        full,
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&r.stderr).contains("standard output"),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&o).unwrap(), "previous\n");
+    // No temporary file left beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+#[test]
+fn a_closed_pipe_never_costs_the_other_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let many = dir.path().join("manybad.csv");
+    std::fs::write(&many, half_bad(60_000)).unwrap();
+    // Rejects to the closed pipe: the output file is still completed.
+    let o = dir.path().join("o.csv");
+    let r = run_into_closed_pipe(
+        &[
+            "locate",
+            many.to_str().unwrap(),
+            "--skip-invalid",
+            "--rejects",
+            "-",
+            "-o",
+            o.to_str().unwrap(),
+        ],
+        100,
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let written = std::fs::read_to_string(&o).unwrap();
+    assert_eq!(written.lines().count(), 1 + 30_000);
+    // The rows to the closed pipe: the rejects file is still completed.
+    let rj = dir.path().join("rj.csv");
+    let r = run_into_closed_pipe(
+        &[
+            "locate",
+            many.to_str().unwrap(),
+            "--skip-invalid",
+            "--rejects",
+            rj.to_str().unwrap(),
+        ],
+        10,
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let rejected = std::fs::read_to_string(&rj).unwrap();
+    assert_eq!(rejected.lines().count(), 1 + 30_000);
+}
+
+#[test]
+fn a_side_output_follows_the_closed_pipe_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("c.png");
+    std::fs::write(&chart, "previous").unwrap();
+    let r = run_into_closed_pipe(
+        &[
+            "trend",
+            EVENTS,
+            "--by",
+            "week",
+            "--group",
+            "district",
+            "--chart",
+            chart.to_str().unwrap(),
+            "-q",
+        ],
+        10,
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    // The chart is complete (a PNG), not the previous file, not half.
+    let png = std::fs::read(&chart).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    assert!(
+        png.ends_with(&[0xAE, 0x42, 0x60, 0x82]),
+        "PNG ends with IEND"
+    );
+    // The same with the geojson side output of hotspots.
+    let g = dir.path().join("h.geojson");
+    let r = run_into_closed_pipe(
+        &["hotspots", EVENTS, "--geojson", g.to_str().unwrap(), "-q"],
+        10,
+    );
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&g).unwrap()).unwrap();
+    assert!(!v["features"].as_array().unwrap().is_empty());
+}

@@ -11,6 +11,8 @@ use frontier::Catalogue;
 use frontier::output::AtomicFile;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What identifies a file: device and inode where it exists, otherwise its
 /// absolute path (with the folder's symlinks resolved).
@@ -103,8 +105,13 @@ impl Files {
         self.output(what, Some(path.unwrap_or(Path::new("-"))))
     }
 
-    /// Refuse when an output is an input or two outputs are one file.
+    /// Refuse when an output is an input or two outputs are one file; note
+    /// whether the run writes files besides standard output.
     pub fn check(self) -> Result<Self, CmdError> {
+        FILE_OUTPUTS.store(
+            self.outputs.iter().any(|(_, p)| !is_stdio(p)),
+            Ordering::Relaxed,
+        );
         let ins: Vec<Option<Id>> = self.inputs.iter().map(|(_, p)| identify(p)).collect();
         let outs: Vec<Option<Id>> = self
             .outputs
@@ -147,24 +154,101 @@ impl Files {
     }
 }
 
-/// Where a command writes: a file that appears only when the command
-/// succeeds ([`Sink::finish`]), or standard output (streamed).
+/// Files this run has written completely, waiting for the run to succeed
+/// before they are moved into place ([`commit_staged`]); dropped (their
+/// temporary files removed) when it fails ([`discard_staged`]). So a run
+/// that fails on any output, a stream written after a file included,
+/// leaves every file as it was.
+static STAGED: Mutex<Vec<AtomicFile>> = Mutex::new(Vec::new());
+
+/// Whether this run writes files besides standard output (said by
+/// [`Files::check`]): then a closed standard output must not stop the run
+/// before those files are complete.
+static FILE_OUTPUTS: AtomicBool = AtomicBool::new(false);
+
+fn staged() -> std::sync::MutexGuard<'static, Vec<AtomicFile>> {
+    STAGED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The run succeeded: every staged file is flushed to the disk, then moved
+/// into place (a failure before the first move leaves every file as it was).
+pub fn commit_staged() -> Result<(), CmdError> {
+    let mut files = std::mem::take(&mut *staged());
+    for f in &mut files {
+        f.sync()?;
+    }
+    for f in files {
+        f.commit()?;
+    }
+    Ok(())
+}
+
+/// The run failed: the staged files go, their targets stay as they were.
+pub fn discard_staged() {
+    staged().clear();
+}
+
+/// Where a command writes: a file that appears only when the whole run
+/// succeeds ([`Sink::finish`] stages it, [`commit_staged`] moves it into
+/// place), or standard output (streamed).
 pub enum Sink {
     /// A file given with `-o` (or another output flag).
     File(AtomicFile),
     /// Standard output.
-    Stdout(std::io::BufWriter<std::io::Stdout>),
+    Stdout(Stdout),
 }
+
+/// Standard output, buffered. Once the reader has gone (a closed pipe,
+/// `| head`), what follows is dropped quietly when the run has files to
+/// complete; otherwise the closed pipe ends the run (exit 0, see `main`).
+pub struct Stdout {
+    out: std::io::BufWriter<std::io::Stdout>,
+    closed: bool,
+}
+
+impl Stdout {
+    fn new() -> Self {
+        Stdout {
+            out: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
+            closed: false,
+        }
+    }
+
+    /// `result` of a write; a closed pipe is swallowed (and the stream
+    /// closed) when other outputs are still to be completed.
+    fn seen<T: Default>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        match result {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::BrokenPipe
+                    && FILE_OUTPUTS.load(Ordering::Relaxed) =>
+            {
+                self.closed = true;
+                Ok(T::default())
+            }
+            Err(e) => Err(std::io::Error::new(e.kind(), Named("standard output", e))),
+            ok => ok,
+        }
+    }
+}
+
+/// An I/O error with the output it happened on.
+#[derive(Debug)]
+struct Named<P: std::fmt::Display + std::fmt::Debug>(P, std::io::Error);
+
+impl<P: std::fmt::Display + std::fmt::Debug> std::fmt::Display for Named<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.0, self.1)
+    }
+}
+
+impl<P: std::fmt::Display + std::fmt::Debug> std::error::Error for Named<P> {}
 
 impl Sink {
     /// The file at `path`, or standard output (`None` or `-`).
     pub fn open(path: Option<&Path>) -> Result<Sink, CmdError> {
         Ok(match path {
             Some(p) if !is_stdio(p) => Sink::File(AtomicFile::create(p)?),
-            _ => Sink::Stdout(std::io::BufWriter::with_capacity(
-                1 << 16,
-                std::io::stdout(),
-            )),
+            _ => Sink::Stdout(Stdout::new()),
         })
     }
 
@@ -173,34 +257,59 @@ impl Sink {
         Sink::open(Some(path))
     }
 
-    /// The command succeeded: flush, and move a file into place.
+    /// This output is complete: standard output is flushed; a file is
+    /// flushed and staged, to be moved into place when the run succeeds.
     pub fn finish(self) -> Result<(), CmdError> {
         match self {
-            Sink::File(f) => Ok(f.commit()?),
-            Sink::Stdout(mut s) => Ok(s.flush()?),
+            Sink::File(mut f) => {
+                f.flush().map_err(|e| frontier::Error::io(f.path(), e))?;
+                staged().push(f);
+                Ok(())
+            }
+            Sink::Stdout(s) => {
+                let mut sink = Sink::Stdout(s);
+                Ok(sink.flush()?)
+            }
         }
+    }
+
+    /// Map a file's I/O error to one that names the file.
+    fn named(f: &AtomicFile, e: std::io::Error) -> std::io::Error {
+        std::io::Error::new(e.kind(), Named(f.path().display().to_string(), e))
     }
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Sink::File(f) => f.write(buf),
-            Sink::Stdout(s) => s.write(buf),
+            Sink::File(f) => f.write(buf).map_err(|e| Sink::named(f, e)),
+            Sink::Stdout(s) if s.closed => Ok(buf.len()),
+            Sink::Stdout(s) => {
+                let r = s.out.write(buf);
+                s.seen(r).map(|n| if s.closed { buf.len() } else { n })
+            }
         }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
         match self {
-            Sink::File(f) => f.write_all(buf),
-            Sink::Stdout(s) => s.write_all(buf),
+            Sink::File(f) => f.write_all(buf).map_err(|e| Sink::named(f, e)),
+            Sink::Stdout(s) if s.closed => Ok(()),
+            Sink::Stdout(s) => {
+                let r = s.out.write_all(buf);
+                s.seen(r)
+            }
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Sink::File(f) => f.flush(),
-            Sink::Stdout(s) => s.flush(),
+            Sink::File(f) => f.flush().map_err(|e| Sink::named(f, e)),
+            Sink::Stdout(s) if s.closed => Ok(()),
+            Sink::Stdout(s) => {
+                let r = s.out.flush();
+                s.seen(r)
+            }
         }
     }
 }

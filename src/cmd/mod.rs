@@ -16,7 +16,7 @@ mod synth;
 mod trend;
 
 use clap::{Parser, Subcommand};
-pub use files::{Files, Sink, write_whole};
+pub use files::{Files, Sink, commit_staged, discard_staged, write_whole};
 
 /// Map and query the Pakistan–Afghanistan border region.
 #[derive(Debug, Parser)]

@@ -123,10 +123,28 @@ impl AtomicFile {
         &self.target
     }
 
-    /// Flush and move the file into place.
-    pub fn commit(mut self) -> Result<()> {
+    /// Flush the file and have the system write it to the disk
+    /// (`sync_all`), so that after a power cut the renamed file is whole.
+    /// [`AtomicFile::commit`] does this too; a caller committing several
+    /// files calls it on each first, so that a full disk is found before any
+    /// of them is moved into place.
+    pub fn sync(&mut self) -> Result<()> {
         let target = self.target.clone();
         self.out.flush().map_err(|e| Error::io(&target, e))?;
+        if self.staged.is_some() {
+            self.out
+                .get_ref()
+                .sync_all()
+                .map_err(|e| Error::io(&target, e))?;
+        }
+        Ok(())
+    }
+
+    /// Flush, write to the disk, and move the file into place; then write
+    /// the folder's entry to the disk too.
+    pub fn commit(mut self) -> Result<()> {
+        let target = self.target.clone();
+        self.sync()?;
         if let Some((real, tmp)) = self.staged.take() {
             let renamed = std::fs::rename(&tmp, &real);
             forget(&tmp);
@@ -134,9 +152,28 @@ impl AtomicFile {
                 let _ = std::fs::remove_file(&tmp);
                 return Err(Error::io(&target, e));
             }
+            sync_folder(&real);
         }
         Ok(())
     }
+}
+
+/// Write the entry of a renamed file in its folder to the disk (on Unix,
+/// where a folder can be opened and synced; a failure here cannot undo
+/// the rename, so it is not reported).
+fn sync_folder(file: &Path) {
+    #[cfg(unix)]
+    {
+        let dir = match file.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 impl Write for AtomicFile {
