@@ -112,7 +112,8 @@ fn summarizing(c: &mut Criterion) {
                 let mut source = PointSource::open(&path, &ReadOptions::default()).unwrap();
                 let opts = summary::Options {
                     value: Some("fatalities".into()),
-                    split: Some(split_date()),
+                    window: frontier::window::Window::new(None, None, Some(split_date()), None)
+                        .unwrap(),
                     ..Default::default()
                 };
                 black_box(

@@ -124,6 +124,7 @@ pub mod summary;
 pub mod synth;
 pub mod trend;
 pub mod units;
+pub mod window;
 
 pub use error::{Error, Result};
 

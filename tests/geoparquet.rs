@@ -174,7 +174,7 @@ fn geoparquet_in_gives_the_answers_of_the_csv() {
     );
     // Read back as input: the answers of the CSV, row for row (the file's
     // own latitude/longitude columns are carried; the geometry's come as
-    // _longitude/_latitude beside them).
+    // frontier_longitude/frontier_latitude beside them).
     let from_csv = table(&frontier(&["near", EVENTS, "--to", "durand-line"]).stdout);
     let o = frontier(&["near", pq.to_str().unwrap(), "--to", "durand-line"]);
     assert!(o.status.success(), "{}", err(&o));
@@ -193,7 +193,7 @@ fn geoparquet_in_gives_the_answers_of_the_csv() {
             }
         }
         assert_eq!(
-            b["_longitude"].parse::<f64>().unwrap(),
+            b["frontier_longitude"].parse::<f64>().unwrap(),
             a["longitude"].parse::<f64>().unwrap()
         );
     }

@@ -3,6 +3,8 @@
 
 mod common;
 
+use frontier::window::Window;
+
 use common::{Table, err, frontier, frontier_stdin, table};
 use std::collections::BTreeMap;
 
@@ -145,9 +147,13 @@ fn typed_results_by_hand() {
     let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     let opts = Options {
         value: Some("fatalities".into()),
-        split: Some(date("2021-08-15")),
-        from: Some(date("2021-01-01")),
-        to: Some(date("2021-12-31")),
+        window: Window::new(
+            Some(date("2021-01-01")),
+            Some(date("2021-12-31")),
+            Some(date("2021-08-15")),
+            None,
+        )
+        .unwrap(),
         ..Default::default()
     };
     let s = summarize(&mut src, Grouping::Districts, opts).unwrap();
@@ -178,7 +184,13 @@ fn figures_and_merged_parts_equal_the_file_summary() {
     use frontier::summary::{Figures, Grouping, Options, Tallier, summarize, summarize_figures};
     let opts = || Options {
         value: Some("fatalities".into()),
-        split: Some(chrono::NaiveDate::from_ymd_opt(2021, 8, 15).unwrap()),
+        window: Window::new(
+            None,
+            None,
+            chrono::NaiveDate::from_ymd_opt(2021, 8, 15),
+            None,
+        )
+        .unwrap(),
         ..Default::default()
     };
     let mut src = PointSource::open(SYNTH, &ReadOptions::default()).unwrap();
@@ -227,11 +239,11 @@ fn figures_and_merged_parts_equal_the_file_summary() {
     third
         .add_parts(serde_json::from_str(&json).unwrap())
         .unwrap();
-    let via_json = third.finish();
+    let via_json = third.finish().unwrap();
     same(&via_json, "parts as JSON");
     assert_eq!(via_json.account, from_file.account);
     first.merge(second);
-    let merged = first.finish();
+    let merged = first.finish().unwrap();
     same(&merged, "merged");
     assert_eq!(merged.account, from_file.account);
     // Parts of another grouping are refused.
@@ -249,8 +261,13 @@ fn a_batch_of_arrays_equals_the_file_summary() {
     use frontier::summary::{Grouping, Options, summarize, summarize_batch};
     let opts = || Options {
         value: Some("fatalities".into()),
-        split: Some(chrono::NaiveDate::from_ymd_opt(2021, 8, 15).unwrap()),
-        max_precision: Some(2),
+        window: Window::new(
+            None,
+            None,
+            chrono::NaiveDate::from_ymd_opt(2021, 8, 15),
+            Some(2),
+        )
+        .unwrap(),
         ..Default::default()
     };
     let mut src = PointSource::open(SYNTH, &ReadOptions::default()).unwrap();
@@ -514,6 +531,8 @@ fn bad_dates_and_values_name_file_and_line() {
             "-",
             "--split",
             "2021-08-15",
+            "--to",
+            "2021-12-31",
             "--value",
             "fatalities",
         ],
@@ -531,6 +550,8 @@ fn bad_dates_and_values_name_file_and_line() {
             "-",
             "--split",
             "2021-08-15",
+            "--to",
+            "2021-12-31",
             "--value",
             "fatalities",
             "--skip-invalid",

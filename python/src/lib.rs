@@ -391,10 +391,13 @@ impl Settings {
         let opts = Options {
             value: self.value.clone(),
             weight: self.weight.clone(),
-            split: date(self.split.as_deref(), "split")?,
-            from: date(self.date_from.as_deref(), "date_from")?,
-            to: date(self.date_to.as_deref(), "date_to")?,
-            max_precision: self.max_precision,
+            window: frontier::window::Window::new(
+                date(self.date_from.as_deref(), "date_from")?,
+                date(self.date_to.as_deref(), "date_to")?,
+                date(self.split.as_deref(), "split")?,
+                self.max_precision,
+            )
+            .map_err(py_err)?,
             ..Default::default()
         };
         Tallier::new(grouping(&self.by)?, opts).map_err(py_err)
@@ -459,7 +462,7 @@ fn finish(parts: Vec<String>, settings: Settings) -> PyResult<String> {
         let p: Parts = serde_json::from_str(&p).map_err(|e| Error::new_err(e.to_string()))?;
         t.add_parts(p).map_err(py_err)?;
     }
-    let (cols, rows) = t.finish().table();
+    let (cols, rows) = t.finish().map_err(py_err)?.table();
     let mut out = Vec::new();
     frontier::output::write_table(&mut out, frontier::output::TableFormat::Csv, &cols, &rows)
         .map_err(|e| Error::new_err(e.to_string()))?;

@@ -15,6 +15,7 @@ use frontier::render::{Choropleth, Extent, MapSpec, PointDatum, PointsLayer, ren
 use frontier::summary::{Group, Grouping, Options, Tally, summarize};
 use frontier::synth::Synth;
 use frontier::trend::{Grouping as TrendGrouping, Options as TrendOptions, trend};
+use frontier::window::Window;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tiny_skia::Pixmap;
@@ -52,7 +53,25 @@ fn within(points: &[PointDatum], layer: &str, km: f64) -> Result<Vec<PointDatum>
         .collect())
 }
 
+/// The fewest synthetic events the gallery can be drawn from.
+const MIN_EVENTS: u64 = 1000;
+
 pub fn run(args: Args) -> Result<(), CmdError> {
+    if args.events < MIN_EVENTS {
+        return Err(CmdError::Usage(format!(
+            "--events {}: the gallery needs at least {MIN_EVENTS} synthetic events (its trend and before/after maps need events on both sides of 15 August 2021 in many districts)",
+            args.events
+        )));
+    }
+    // The gallery reads back the data it writes: each file is in place as
+    // soon as it is complete.
+    super::files::commit_each_file();
+    if std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some()) {
+        eprintln!(
+            "frontier: demo: writing the gallery into {} (its files there are replaced)",
+            args.out.display()
+        );
+    }
     // The data the maps draw (synthetic, regenerated every run) and the
     // maps' spec files beside the gallery.
     let work = args.out.join("data");
@@ -94,7 +113,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         Grouping::Districts,
         Options {
             value: Some("fatalities".into()),
-            split: Some(frontier::synth::split_date()),
+            window: Window::new(None, None, Some(frontier::synth::split_date()), None)?,
             ..Default::default()
         },
     )?;
@@ -189,7 +208,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &mut src,
         TrendGrouping::Areas(Grouping::Provinces),
         TrendOptions {
-            split: Some(split),
+            window: Window::new(None, None, Some(split), None)?,
             ..Default::default()
         },
     )?;
@@ -215,7 +234,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &mut src,
         Areas::Polygons(Grouping::Districts),
         HotspotOptions {
-            split: Some(split),
+            window: Window::new(None, None, Some(split), None)?,
             ..Default::default()
         },
     )?;

@@ -166,6 +166,16 @@ static STAGED: Mutex<Vec<AtomicFile>> = Mutex::new(Vec::new());
 /// before those files are complete.
 static FILE_OUTPUTS: AtomicBool = AtomicBool::new(false);
 
+/// Whether each file is moved into place as soon as it is complete (for a
+/// command that reads back what it wrote: `demo`).
+static IMMEDIATE: AtomicBool = AtomicBool::new(false);
+
+/// Move each file into place as soon as it is complete, instead of when the
+/// whole run succeeds: for a command that reads its own outputs back.
+pub fn commit_each_file() {
+    IMMEDIATE.store(true, Ordering::Relaxed);
+}
+
 fn staged() -> std::sync::MutexGuard<'static, Vec<AtomicFile>> {
     STAGED.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -261,6 +271,7 @@ impl Sink {
     /// flushed and staged, to be moved into place when the run succeeds.
     pub fn finish(self) -> Result<(), CmdError> {
         match self {
+            Sink::File(f) if IMMEDIATE.load(Ordering::Relaxed) => Ok(f.commit()?),
             Sink::File(mut f) => {
                 f.flush().map_err(|e| frontier::Error::io(f.path(), e))?;
                 staged().push(f);

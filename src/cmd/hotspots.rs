@@ -2,7 +2,7 @@
 //! Moran's I, before and after a date if asked.
 
 use super::CmdError;
-use super::summarize::{close, date_arg, grouping, grouping_layer};
+use super::summarize::{close, grouping, grouping_layer};
 use frontier::Layer;
 use frontier::hotspots::{Analysis, Areas, Options, Weights, hotspots};
 use frontier::ingest::PointSource;
@@ -31,9 +31,6 @@ pub struct Args {
     /// Sum this column (e.g. fatalities) instead of counting events.
     #[arg(long, value_name = "COL")]
     value: Option<String>,
-    /// Hot spots before (earlier than) and after (on or later than) this date, side by side, and which areas became or stopped being hot.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    split: Option<chrono::NaiveDate>,
     /// Conditional permutations for the pseudo p-value gi_p_sim (0: none).
     #[arg(long, default_value_t = 999, value_name = "N")]
     permutations: usize,
@@ -41,7 +38,7 @@ pub struct Args {
     #[arg(long, default_value_t = 12345, value_name = "N")]
     seed: u64,
     #[command(flatten)]
-    window: super::summarize::Window,
+    window: super::window::Window,
     #[command(flatten)]
     reading: super::points::Reading,
     #[command(flatten)]
@@ -100,10 +97,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let opts = Options {
         weights: args.weights,
         value: args.value.clone(),
-        from: args.window.from,
-        to: args.window.to,
-        split: args.split,
-        max_precision: args.window.max_precision,
+        window: args.window.window()?,
         permutations: args.permutations,
         seed: args.seed,
     };

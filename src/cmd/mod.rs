@@ -14,6 +14,7 @@ mod render;
 mod summarize;
 mod synth;
 mod trend;
+mod window;
 
 use clap::{Parser, Subcommand};
 pub use files::{Files, Sink, commit_staged, discard_staged, write_whole};

@@ -83,6 +83,42 @@ pub struct Output {
 
 pub use frontier::output::added_name;
 
+/// The output's columns: the input's, each name made unique (two columns
+/// called `id` are written as `id` and `id_2`, and stderr says so), then
+/// frontier's (`added`, named against the input's), each prefixed
+/// `frontier_` while its name is taken.
+fn output_columns(
+    schema: &frontier::ingest::Schema,
+    kinds: &[Kind],
+    added: impl FnOnce(&[String]) -> Vec<Column>,
+) -> Vec<Column> {
+    let (names, renamed) = frontier::row::unique_names(&schema.columns);
+    for r in &renamed {
+        eprintln!(
+            "frontier: note: column {} is named {:?} as an earlier column is: it is written as {:?}",
+            r.index + 1,
+            r.from,
+            r.to
+        );
+    }
+    let mut columns: Vec<Column> = names
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Column {
+            geometry_only: schema.synthetic_coords && (i == schema.lat || i == schema.lon),
+            kind: kinds[i],
+            ..Column::text(c.clone())
+        })
+        .collect();
+    for mut c in added(&names) {
+        while columns.iter().any(|o| o.name.eq_ignore_ascii_case(&c.name)) {
+            c.name = format!("frontier_{}", c.name);
+        }
+        columns.push(c);
+    }
+    columns
+}
+
 impl Output {
     /// The format asked for, or the one the output file's name says.
     pub fn format(&self) -> Format {
@@ -145,24 +181,37 @@ where
     }
     let opts = input.reading.options();
     // JSON formats write a CSV column as numbers when every value is one,
-    // which takes a first pass over the input (standard input is kept in a
-    // temporary file for it).
+    // which takes a first pass over the input (a stream, standard input or a
+    // named pipe, is kept in a temporary file for it).
     let typed = format != Format::Csv;
-    let spool = match (typed, input.points.as_str()) {
-        (true, "-") => {
+    let stdin = input.points == "-";
+    let stream = stdin || std::fs::metadata(&input.points).is_ok_and(|m| !m.is_file());
+    let origin = if stdin {
+        "<stdin>"
+    } else {
+        input.points.as_str()
+    };
+    let spool = match typed && stream {
+        true => {
             let mut f =
-                tempfile::NamedTempFile::new().map_err(|e| frontier::Error::io("<stdin>", e))?;
-            std::io::copy(&mut std::io::stdin().lock(), f.as_file_mut())
-                .map_err(|e| frontier::Error::io("<stdin>", e))?;
+                tempfile::NamedTempFile::new().map_err(|e| frontier::Error::io(origin, e))?;
+            let copied = if stdin {
+                std::io::copy(&mut std::io::stdin().lock(), f.as_file_mut())
+            } else {
+                std::fs::File::open(&input.points)
+                    .and_then(|mut p| std::io::copy(&mut p, f.as_file_mut()))
+            };
+            copied.map_err(|e| frontier::Error::io(origin, e))?;
             Some(f)
         }
-        _ => None,
+        false => None,
     };
+    let hint = FormatHint::from_path(&input.points);
     let open = |opts: &frontier::ingest::ReadOptions| -> Result<PointSource, CmdError> {
         Ok(match &spool {
             Some(f) => {
-                let file = f.reopen().map_err(|e| frontier::Error::io("<stdin>", e))?;
-                PointSource::from_reader(Box::new(file), "<stdin>", FormatHint::None, opts)?
+                let file = f.reopen().map_err(|e| frontier::Error::io(origin, e))?;
+                PointSource::from_reader(Box::new(file), origin, hint, opts)?
             }
             None => PointSource::open(&input.points, opts)?,
         })
@@ -183,17 +232,7 @@ where
         }
         None => vec![Kind::Text; schema.columns.len()],
     };
-    let mut columns: Vec<Column> = schema
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| Column {
-            geometry_only: schema.synthetic_coords && (i == schema.lat || i == schema.lon),
-            kind: kinds[i],
-            ..Column::text(c.clone())
-        })
-        .collect();
-    columns.extend(added(&schema.columns));
+    let columns = output_columns(&schema, &kinds, added);
 
     let mut writer = RowWriter::new(Sink::open(output.output.as_deref())?, format, columns)?;
     let mut rejects = match &input.rejects {

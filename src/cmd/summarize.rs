@@ -2,15 +2,11 @@
 //! any polygon layer.
 
 use super::CmdError;
-use frontier::ingest::{PointSource, parse_date};
+use frontier::ingest::PointSource;
 use frontier::output::{TableFormat, write_table};
 use frontier::summary::{Grouping, Join, Options, summarize};
 use frontier::{Catalogue, Layer};
 use std::path::PathBuf;
-
-pub(super) fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
-    parse_date(s).ok_or_else(|| format!("{s:?} is not a date (e.g. 2021-08-15 or 15 August 2021)"))
-}
 
 /// Band edges in km (a newtype so clap takes the list as one value).
 #[derive(Debug, Clone)]
@@ -33,20 +29,6 @@ fn bands_arg(s: &str) -> Result<Bands, String> {
         return Err("band edges must increase (e.g. 0,10,25,50,100)".into());
     }
     Ok(Bands(v))
-}
-
-/// The date window and the precision filter the table commands share.
-#[derive(Debug, clap::Args)]
-pub struct Window {
-    /// Keep points on or after this date.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    pub from: Option<chrono::NaiveDate>,
-    /// Keep points on or before this date.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    pub to: Option<chrono::NaiveDate>,
-    /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
-    #[arg(long, value_name = "N")]
-    pub max_precision: Option<u32>,
 }
 
 /// Where a table command writes: the table, the rejects, the account.
@@ -84,9 +66,6 @@ pub struct Args {
     /// Column to sum as a weight, e.g. individuals.
     #[arg(long, value_name = "COL")]
     weight: Option<String>,
-    /// Before (earlier) and after (on or later) this date, e.g. 2021-08-15.
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    split: Option<chrono::NaiveDate>,
     /// Distance band edges in km, e.g. 0,10,25,50,100.
     #[arg(long, value_parser = bands_arg, value_name = "KM,KM,...")]
     bands: Option<Bands>,
@@ -100,7 +79,7 @@ pub struct Args {
     #[arg(long, value_name = "COL")]
     on: Option<String>,
     #[command(flatten)]
-    window: super::summarize::Window,
+    window: super::window::Window,
     #[command(flatten)]
     reading: super::points::Reading,
     #[command(flatten)]
@@ -163,11 +142,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let opts = Options {
         value: args.value.clone(),
         weight: args.weight.clone(),
-        from: args.window.from,
-        to: args.window.to,
-        split: args.split,
+        window: args.window.window()?,
         bands,
-        max_precision: args.window.max_precision,
         join,
     };
     let summary = summarize(&mut source, by, opts)?;

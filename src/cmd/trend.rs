@@ -2,7 +2,7 @@
 //! they changed at a date.
 
 use super::CmdError;
-use super::summarize::{close, date_arg, grouping, grouping_layer};
+use super::summarize::{close, grouping, grouping_layer};
 use frontier::Layer;
 use frontier::ingest::PointSource;
 use frontier::output::{TableFormat, write_table_exact};
@@ -23,11 +23,8 @@ pub struct Args {
     /// Column to sum beside the counts, e.g. fatalities.
     #[arg(long, value_name = "COL")]
     value: Option<String>,
-    /// Test for a change at this date (e.g. 2021-08-15): rate ratio with exact interval and p-value, and a segmented quasi-Poisson regression. The output becomes one row per group (JSON: with the series).
-    #[arg(long, value_parser = date_arg, value_name = "DATE")]
-    split: Option<chrono::NaiveDate>,
     #[command(flatten)]
-    window: super::summarize::Window,
+    window: super::window::Window,
     #[command(flatten)]
     reading: super::points::Reading,
     #[command(flatten)]
@@ -84,10 +81,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let opts = Options {
         period: args.by,
         value: args.value.clone(),
-        from: args.window.from,
-        to: args.window.to,
-        split: args.split,
-        max_precision: args.window.max_precision,
+        window: args.window.window()?,
     };
     let t = trend(&mut source, by, opts)?;
     let (cols, rows) = if t.split.is_some() {

@@ -27,6 +27,7 @@ use crate::error::{Error, Param, Result};
 use crate::ingest::{Batch, PointSource};
 use crate::stats::spatial::{LocalG, Moran, classes, local_g_star, moran};
 use crate::summary::{self, Account, Admit, Needed, Tallier, Tally, admit, walk_batch};
+use crate::window::Window;
 use chrono::NaiveDate;
 use geo::{Centroid, Coord, Geometry};
 use serde_json::{Map, Value, json};
@@ -48,14 +49,9 @@ pub struct Options {
     pub weights: Weights,
     /// Sum this column instead of counting events.
     pub value: Option<String>,
-    /// Keep points on or after this date.
-    pub from: Option<NaiveDate>,
-    /// Keep points on or before this date.
-    pub to: Option<NaiveDate>,
-    /// Analyse before (earlier than) and after (on or later than) this date.
-    pub split: Option<NaiveDate>,
-    /// Leave out points whose location precision code is above this.
-    pub max_precision: Option<u32>,
+    /// The date window, the split (analyse before and after it) and the
+    /// precision filter.
+    pub window: Window,
     /// Conditional permutations for the pseudo p-values (0: none).
     pub permutations: usize,
     /// Seed of the permutations.
@@ -67,10 +63,7 @@ impl Default for Options {
         Options {
             weights: Weights::Queen,
             value: None,
-            from: None,
-            to: None,
-            split: None,
-            max_precision: None,
+            window: Window::default(),
             permutations: 999,
             seed: 12345,
         }
@@ -136,10 +129,7 @@ pub struct Hotspots {
 fn summary_options(o: &Options) -> summary::Options {
     summary::Options {
         value: o.value.clone(),
-        from: o.from,
-        to: o.to,
-        split: o.split,
-        max_precision: o.max_precision,
+        window: o.window,
         ..Default::default()
     }
 }
@@ -152,6 +142,8 @@ struct HexCounter {
     min: (f64, f64),
     max: (f64, f64),
     account: Account,
+    /// The first and last dates in the window (for the split's check).
+    dates: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl HexCounter {
@@ -166,7 +158,14 @@ impl HexCounter {
         let mut rejects = Vec::new();
         let read = walk_batch(batch, &needed, |f, _| grid.project(f.at), &mut rejects)?;
         for (f, xy) in read {
-            if admit(&self.opts, &mut self.account, &f) != Admit::Counted {
+            let admitted = admit(&self.opts, &mut self.account, &f);
+            if admitted == Admit::OutsideWindow {
+                continue;
+            }
+            if let Some(d) = f.date {
+                self.dates = Some(self.dates.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+            }
+            if admitted != Admit::Counted {
                 continue;
             }
             self.min = (self.min.0.min(xy.0), self.min.1.min(xy.1));
@@ -174,7 +173,7 @@ impl HexCounter {
             self.cells
                 .entry(grid.cell_at(xy))
                 .or_default()
-                .add(&f, self.opts.split);
+                .add(&f, self.opts.window.split);
         }
         for r in rejects {
             self.account.rows_in += 1;
@@ -194,7 +193,7 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
             while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
                 t.add_batch(&batch)?;
             }
-            let s = t.finish();
+            let s = t.finish()?;
             let (layer, _) = g.resolve()?;
             let mut list = Vec::new();
             let mut tallies = Vec::new();
@@ -234,10 +233,13 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
                 min: (f64::INFINITY, f64::INFINITY),
                 max: (f64::NEG_INFINITY, f64::NEG_INFINITY),
                 account: Account::default(),
+                dates: None,
             };
             while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
                 c.add_batch(&batch)?;
             }
+            opts.window
+                .check_split(c.dates.map(|d| d.0), c.dates.map(|d| d.1))?;
             if !c.cells.is_empty() && c.grid.count_over(c.min, c.max) > 200_000.0 {
                 return Err(Error::InvalidSetting {
                     param: Param::Areas,
@@ -329,7 +331,7 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
             y,
         }
     };
-    let (whole, split) = match opts.split {
+    let (whole, split) = match opts.window.split {
         None => (Some(analyse(values(None), opts.seed)), None),
         Some(s) => {
             let before = analyse(values(Some(false)), opts.seed);

@@ -5,7 +5,7 @@
 
 use super::options::ReadOptions;
 use crate::error::{Error, Param, Result};
-use crate::row::{Dialect, Schema, csv_header_line, find_column};
+use crate::row::{Dialect, Schema, added_name, csv_header_line, find_column};
 
 /// The header of a CSV reader as column names, a byte order mark left
 /// out; `origin` names the file in errors.
@@ -188,23 +188,17 @@ pub fn schema(
 
 /// The schema of a file whose points come from a geometry (GeoJSON,
 /// GeoParquet): its `columns`, then the longitude and latitude frontier
-/// adds (`longitude`, or `_longitude` and so on when the file has one), and
+/// adds (`longitude`, or `frontier_longitude` when the file has one, as
+/// for every column frontier adds), and
 /// the date, precision and fatalities columns found by name.
 pub(super) fn geometry_schema(
     dialect: Dialect,
     mut columns: Vec<String>,
     header_line: bool,
 ) -> Schema {
-    let fresh = |base: &str, cols: &[String]| {
-        let mut n = base.to_string();
-        while cols.contains(&n) {
-            n.insert(0, '_');
-        }
-        n
-    };
-    let lon_name = fresh("longitude", &columns);
+    let lon_name = added_name(&columns, "longitude");
     columns.push(lon_name);
-    let lat_name = fresh("latitude", &columns);
+    let lat_name = added_name(&columns, "latitude");
     columns.push(lat_name);
     let has = |n: &str| find_column(&columns, n);
     Schema {

@@ -65,7 +65,8 @@ impl Iterator for PointSource {
 }
 
 impl PointSource {
-    /// Open `path` (`-` for standard input). GeoJSON is recognised by its
+    /// Open `path` (`-` for standard input; a named pipe or device is read
+    /// as a stream too). GeoJSON is recognised by its
     /// content (the first character is `{`), whatever the file is called,
     /// or by the `.geojson`/`.json` extension; anything else is CSV.
     pub fn open(path: &str, opts: &ReadOptions) -> Result<PointSource> {
@@ -78,7 +79,14 @@ impl PointSource {
             (Box::new(std::io::stdin()), None)
         } else {
             let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-            let len = f.metadata().ok().map(|m| m.len());
+            let meta = f.metadata().map_err(|e| Error::io(path, e))?;
+            if !meta.is_file() {
+                // A named pipe, a device, `<(cmd)` or /dev/stdin: read as a
+                // stream, as standard input is (no seeking back).
+                let hint = FormatHint::from_path(path);
+                return PointSource::from_reader(Box::new(f), &origin, hint, opts);
+            }
+            let len = Some(meta.len());
             let mut magic = [0u8; 4];
             let n = std::io::Read::read(&mut f, &mut magic).map_err(|e| Error::io(path, e))?;
             if magic[..n].starts_with(PARQUET_MAGIC) && n == 4 {

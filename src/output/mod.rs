@@ -254,19 +254,30 @@ impl<'a> Formatter<'a> {
     fn object(&self, fields: &Fields, added: &[Cell], geojson: bool) -> Map<String, Value> {
         let mut m = Map::new();
         let carried = self.columns.len() - added.len();
+        // JSON values keep their own types; CSV text is split once.
+        let texts = match fields {
+            Fields::Json(_) => Vec::new(),
+            _ => fields.texts(),
+        };
+        let text = |i: usize| match fields {
+            Fields::Json(_) => fields.text(i),
+            _ => texts.get(i).cloned().unwrap_or_default(),
+        };
         for (i, c) in self.columns.iter().enumerate() {
             if geojson && c.geometry_only {
                 continue;
             }
             // Numbers as numbers; booleans stay as they came in JSON.
             let v = if i < carried && matches!(c.kind, Kind::Integer | Kind::Float) {
-                let t = fields.text(i);
-                match json_number(&t) {
+                match json_number(&text(i)) {
                     Some(n) => Value::Number(n),
                     None => Value::Null,
                 }
             } else if i < carried {
-                fields.value(i)
+                match fields {
+                    Fields::Json(_) => fields.value(i),
+                    _ => Value::String(text(i).into_owned()),
+                }
             } else {
                 added[i - carried].json(c.decimals)
             };
@@ -285,11 +296,13 @@ impl<'a> Formatter<'a> {
                     // A line read without quotes is already its own CSV.
                     Some(line) if fields.len() == carried => out.extend_from_slice(line.as_bytes()),
                     _ => {
+                        let texts = fields.texts();
                         for i in 0..carried {
                             if i > 0 {
                                 out.push(b',');
                             }
-                            csv_field(out, fields.text(i).as_bytes(), b',');
+                            let t = texts.get(i).map_or("", |t| t.as_ref());
+                            csv_field(out, t.as_bytes(), b',');
                         }
                     }
                 }

@@ -135,6 +135,22 @@ impl Fields {
         }
     }
 
+    /// Every field's text, split once (for writing a whole row: asking
+    /// [`Fields::text`] field by field would split a line again for each).
+    pub fn texts(&self) -> Vec<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        match self {
+            Fields::Line(l) => l
+                .as_str()
+                .split(l.shared.delimiter as char)
+                .map(Cow::Borrowed)
+                .collect(),
+            Fields::Text(r, _) => r.iter().map(Cow::Borrowed).collect(),
+            Fields::Raw(_) => Vec::new(),
+            Fields::Json(v) => (0..v.len()).map(|i| self.text(i)).collect(),
+        }
+    }
+
     /// Field `i` as a JSON value (CSV fields are strings).
     pub fn value(&self, i: usize) -> Value {
         match self {

@@ -140,3 +140,58 @@ pub fn added_name(columns: &[String], name: &str) -> String {
     }
     n
 }
+
+/// A column renamed by [`unique_names`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Renamed {
+    /// Its position among the columns, from 0.
+    pub index: usize,
+    /// The name it had (shared with an earlier column).
+    pub from: String,
+    /// The name it is written with.
+    pub to: String,
+}
+
+/// The columns' names made unique, ignoring case (JSON objects,
+/// GeoParquet and most databases cannot hold two columns of one name): the
+/// first keeps its name, a later one gets `_2`, `_3`, ... (the first
+/// suffix free among all the names). The renamed columns are listed, for a
+/// client to say so.
+///
+/// ```
+/// use frontier::row::unique_names;
+/// let cols: Vec<String> = ["id", "ID", "lat", "id_2"].map(String::from).to_vec();
+/// let (names, renamed) = unique_names(&cols);
+/// assert_eq!(names, ["id", "ID_3", "lat", "id_2"]);
+/// assert_eq!((renamed[0].index, renamed[0].to.as_str()), (1, "ID_3"));
+/// ```
+pub fn unique_names(columns: &[String]) -> (Vec<String>, Vec<Renamed>) {
+    use std::collections::HashSet;
+    let all: HashSet<String> = columns.iter().map(|c| c.to_lowercase()).collect();
+    let mut seen: HashSet<String> = HashSet::with_capacity(columns.len());
+    let mut names: Vec<String> = Vec::with_capacity(columns.len());
+    let mut renamed = Vec::new();
+    for (i, c) in columns.iter().enumerate() {
+        if seen.insert(c.to_lowercase()) {
+            names.push(c.clone());
+            continue;
+        }
+        let mut k = 2;
+        let fresh = loop {
+            let n = format!("{c}_{k}");
+            let key = n.to_lowercase();
+            if !seen.contains(&key) && !all.contains(&key) {
+                seen.insert(key);
+                break n;
+            }
+            k += 1;
+        };
+        renamed.push(Renamed {
+            index: i,
+            from: c.clone(),
+            to: fresh.clone(),
+        });
+        names.push(fresh);
+    }
+    (names, renamed)
+}

@@ -8,6 +8,7 @@
 
 mod tally;
 
+use crate::window::Window;
 pub(crate) use tally::{Admit, Needed, admit, walk_batch};
 pub use tally::{Figures, Parts, Tallier, summarize_batch, summarize_figures};
 
@@ -28,16 +29,10 @@ pub struct Options {
     pub value: Option<String>,
     /// Column to sum as a weight (e.g. refugee individuals).
     pub weight: Option<String>,
-    /// Keep points on or after this date.
-    pub from: Option<NaiveDate>,
-    /// Keep points on or before this date.
-    pub to: Option<NaiveDate>,
-    /// Count before (earlier than) and after (on or later than) this date.
-    pub split: Option<NaiveDate>,
+    /// The date window, the split and the precision filter.
+    pub window: Window,
     /// Distance band edges in km, and the line layer they are measured from.
     pub bands: Option<(Vec<f64>, Layer)>,
-    /// Leave out points whose location precision code is above this.
-    pub max_precision: Option<u32>,
     /// A user table joined on the group names; its numeric columns come out per group and per 100,000 people.
     pub join: Option<Join>,
 }
@@ -46,7 +41,7 @@ impl Options {
     /// Whether these options need each point's date (a window or a
     /// split).
     pub fn needs_date(&self) -> bool {
-        self.from.is_some() || self.to.is_some() || self.split.is_some()
+        self.window.needs_date()
     }
 }
 
@@ -262,7 +257,7 @@ pub fn summarize(source: &mut PointSource, by: Grouping, opts: Options) -> Resul
     while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
         tallier.add_batch(&batch)?;
     }
-    Ok(tallier.finish())
+    tallier.finish()
 }
 
 /// `x` per `unit` of `base` (none without a positive base).

@@ -159,7 +159,7 @@ impl Tallier {
             t.left_out += 1;
             return;
         }
-        t.add(f, self.opts.split);
+        t.add(f, self.opts.window.split);
         if let Some(b) = band {
             t.bands[b] += 1;
         }
@@ -280,11 +280,15 @@ impl Tallier {
 
     /// The summary: the groups in the layer's order, then the points in
     /// none of them.
-    pub fn finish(mut self) -> Summary {
+    /// A split that leaves one side of the window empty is an
+    /// [`Error::InvalidSetting`] ([`Window::check_split`]).
+    pub fn finish(mut self) -> Result<Summary> {
         let opts = self.opts;
-        let split = opts.split.map(|s| {
-            let start = opts.from.or(self.first).unwrap_or(s);
-            let end = opts.to.or(self.last).unwrap_or(s);
+        let w = opts.window;
+        w.check_split(self.first, self.last)?;
+        let split = w.split.map(|s| {
+            let start = w.from.or(self.first).unwrap_or(s);
+            let end = w.to.or(self.last).unwrap_or(s);
             (
                 s,
                 (s - start).num_days().max(0),
@@ -302,26 +306,26 @@ impl Tallier {
             },
             outside,
         ));
-        Summary {
+        Ok(Summary {
             key: self.key,
             groups,
             value: opts.value,
             weight: opts.weight,
             split,
             bands: opts.bands.map(|(e, _)| e),
-            max_precision: opts.max_precision,
+            max_precision: w.max_precision,
             join: opts.join,
             account: self.account,
-        }
+        })
     }
 }
 
 /// What the date window and the precision filter make of a point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Admit {
-    /// Outside the [`Options::from`]..[`Options::to`] window.
+    /// Outside the [`Window`].
     OutsideWindow,
-    /// Left out by [`Options::max_precision`].
+    /// Left out by [`Window::max_precision`].
     Imprecise,
     /// Counted.
     Counted,
@@ -332,12 +336,12 @@ pub(crate) enum Admit {
 pub(crate) fn admit(opts: &Options, account: &mut Account, f: &Figures) -> Admit {
     account.rows_in += 1;
     if let Some(d) = f.date
-        && (opts.from.is_some_and(|x| d < x) || opts.to.is_some_and(|x| d > x))
+        && !opts.window.contains(d)
     {
         account.outside_window += 1;
         return Admit::OutsideWindow;
     }
-    if let (Some(max), Some(p)) = (opts.max_precision, f.precision)
+    if let (Some(max), Some(p)) = (opts.window.max_precision, f.precision)
         && p > max
     {
         account.left_out_imprecise += 1;
@@ -456,7 +460,7 @@ impl Needed {
         if needs_date && schema.date.is_none() {
             return Err(missing(Param::Date));
         }
-        if opts.max_precision.is_some() && schema.precision.is_none() {
+        if opts.window.max_precision.is_some() && schema.precision.is_none() {
             return Err(missing(Param::Precision));
         }
         Ok(Needed {
@@ -464,7 +468,7 @@ impl Needed {
             weight,
             date: schema.date.filter(|_| needs_date),
             precision: schema.precision,
-            strict_precision: opts.max_precision.is_some(),
+            strict_precision: opts.window.max_precision.is_some(),
         })
     }
 
@@ -552,7 +556,7 @@ impl Needed {
 pub fn summarize_batch(batch: &Batch, by: Grouping, opts: Options) -> Result<Summary> {
     let mut t = Tallier::new(by, opts)?;
     t.add_batch(batch)?;
-    Ok(t.finish())
+    t.finish()
 }
 
 /// Summarise points given as figures (no file): the same summary as
@@ -560,5 +564,5 @@ pub fn summarize_batch(batch: &Batch, by: Grouping, opts: Options) -> Result<Sum
 pub fn summarize_figures(figures: &[Figures], by: Grouping, opts: Options) -> Result<Summary> {
     let mut t = Tallier::new(by, opts)?;
     t.add(figures);
-    Ok(t.finish())
+    t.finish()
 }

@@ -24,6 +24,7 @@
 
 mod period;
 
+use crate::window::Window;
 pub use period::Period;
 
 use crate::error::{Error, Param, Result};
@@ -58,15 +59,9 @@ pub struct Options {
     pub period: Period,
     /// Column to sum beside the counts (e.g. fatalities).
     pub value: Option<String>,
-    /// Keep points on or after this date; the window starts here.
-    pub from: Option<NaiveDate>,
-    /// Keep points on or before this date; the window ends here.
-    pub to: Option<NaiveDate>,
-    /// Compare before (earlier than) and after (on or later than) this
-    /// date.
-    pub split: Option<NaiveDate>,
-    /// Leave out points whose location precision code is above this.
-    pub max_precision: Option<u32>,
+    /// The date window (its ends are the series' ends where given), the
+    /// split and the precision filter.
+    pub window: Window,
 }
 
 /// One period of the window (or one part of the period cut by the split).
@@ -248,20 +243,14 @@ impl Trender {
             }
             Grouping::Column(c) => (Some(c.to_string()), Placer::Column(c.to_string()), vec![]),
         };
-        if let (Some(f), Some(t)) = (opts.from, opts.to)
-            && f > t
-        {
-            return Err(Error::InvalidSetting {
-                param: Param::Date,
-                value: format!("{f}..{t}"),
-                expected: "the window's start must not be after its end".into(),
-            });
-        }
+        opts.window.check()?;
+        // The tallies see the window without the split: the series cut
+        // the period holding it themselves.
+        let mut window = opts.window;
+        window.split = None;
         let needs = summary::Options {
             value: opts.value.clone(),
-            from: opts.from,
-            to: opts.to,
-            max_precision: opts.max_precision,
+            window,
             ..Default::default()
         };
         Ok(Trender {
@@ -367,25 +356,15 @@ impl Trender {
     pub fn finish(self) -> Result<Trend> {
         let opts = &self.opts;
         let p = opts.period;
-        let start = opts.from.or(self.first.map(|d| p.start_of(d)));
-        let end = opts
-            .to
-            .or(self.last.map(|d| p.next(p.start_of(d)) - Days::new(1)));
+        let w = opts.window;
+        let start = w.from.or(self.first.map(|d| p.start_of(d)));
+        let end =
+            w.to.or(self.last.map(|d| p.next(p.start_of(d)) - Days::new(1)));
         let spans = match (start, end) {
-            (Some(s), Some(e)) => spans(p, s, e, opts.split),
+            (Some(s), Some(e)) => spans(p, s, e, w.split),
             _ => Vec::new(),
         };
-        if let (Some(split), Some(s), Some(e)) = (opts.split, start, end)
-            && (split <= s || split > e)
-        {
-            return Err(Error::InvalidSetting {
-                param: Param::Split,
-                value: split.to_string(),
-                expected: format!(
-                    "the split must leave days on both sides of it in the window {s} to {e}"
-                ),
-            });
-        }
+        w.check_split(start, end)?;
         // Groups from a column: alphabetical.
         let mut order: Vec<usize> = (0..self.names.len()).collect();
         if matches!(self.placer, Placer::Column(_)) {
@@ -411,7 +390,7 @@ impl Trender {
             s.counts[k] += n;
             s.values[k] += v;
         }
-        if opts.split.is_some() && !spans.is_empty() {
+        if w.split.is_some() && !spans.is_empty() {
             for s in &mut series {
                 s.test = Some(split_test(&spans, s));
             }
@@ -422,7 +401,7 @@ impl Trender {
             spans,
             series,
             value: self.opts.value.clone(),
-            split: self.opts.split,
+            split: self.opts.window.split,
             account: self.account,
         })
     }

@@ -1,0 +1,168 @@
+//! One answer on every path: a test for each defect that awkward inputs
+//! found in the command line (each failed before its fix), numbered as the
+//! defects were reported.
+
+mod common;
+
+use common::frontier;
+
+/// Write `text` to `name` in a new temporary folder.
+fn file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, text).unwrap();
+    (dir, p.to_str().unwrap().to_string())
+}
+
+fn stdout(o: &std::process::Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// #4: Two columns of one name are both kept, renamed, in every format.
+#[test]
+fn duplicate_column_names_are_kept_in_every_format() {
+    let (dir, dup) = file("dup.csv", "id,id,lat,lon\n1,a,34.0,71.5\n2,b,30.1,67.0\n");
+    let csv = frontier(&["locate", &dup]);
+    let text = stdout(&csv);
+    assert!(text.starts_with("id,id_2,lat,lon,country,"), "{text}");
+    assert!(stderr(&csv).contains("\"id_2\""), "{}", stderr(&csv));
+    for format in ["json", "ndjson", "geojson"] {
+        let text = stdout(&frontier(&["locate", &dup, "--format", format]));
+        for (first, second) in [("1", "\"a\""), ("2", "\"b\"")] {
+            assert!(
+                text.contains(&format!("\"id\":{first},\"id_2\":{second}")),
+                "{format}: {text}"
+            );
+        }
+    }
+    let out = dir.path().join("d.parquet");
+    stdout(&frontier(&["locate", &dup, "-o", out.to_str().unwrap()]));
+    let reader =
+        parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&out).unwrap())
+            .unwrap();
+    use parquet::file::reader::FileReader;
+    let names: Vec<String> = reader
+        .metadata()
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "id", "id_2", "lat", "lon", "country", "province", "district", "geometry"
+        ]
+    );
+}
+
+/// #26: The coordinates frontier adds to GeoJSON input are named as
+/// every added column is: `frontier_` before a name the input already
+/// has.
+#[test]
+fn added_coordinate_columns_take_the_frontier_prefix() {
+    let (_dir, g) = file(
+        "g.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"longitude":5,"Latitude":"x"},"geometry":{"type":"Point","coordinates":[71.5,34]}}]}"#,
+    );
+    let text = stdout(&frontier(&["locate", &g]));
+    assert_eq!(
+        text.lines().next().unwrap(),
+        "longitude,Latitude,frontier_longitude,frontier_latitude,country,province,district"
+    );
+}
+
+const EVENTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/synthetic-events.csv"
+);
+
+/// #7: One window rule for every table command: a window that ends before
+/// it starts, or a split that leaves one side empty, is refused (exit 2,
+/// naming the flag), never answered with an all-zero table or with every
+/// area "no longer hot".
+#[test]
+fn every_table_command_refuses_the_same_windows() {
+    for cmd in ["summarize", "trend", "hotspots"] {
+        let o = frontier(&[cmd, EVENTS, "--from", "2022-01-01", "--to", "2021-01-01"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
+        assert!(stderr(&o).contains("--from"), "{cmd}: {}", stderr(&o));
+        let o = frontier(&[cmd, EVENTS, "--split", "2030-01-01", "-q"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("--split 2030-01-01") && stderr(&o).contains("both sides"),
+            "{cmd}: {}",
+            stderr(&o)
+        );
+        let o = frontier(&[cmd, EVENTS, "--split", "1990-01-01", "-q"]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {}", stderr(&o));
+        // A split inside the data is taken.
+        let o = frontier(&[cmd, EVENTS, "--split", "2021-08-15", "-q"]);
+        assert!(o.status.success(), "{cmd}: {}", stderr(&o));
+    }
+}
+
+/// #16: A named pipe, `<(cmd)` or /dev/stdin is read as a stream, as `-`
+/// is, in every format (JSON output reads its input twice).
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_reads_as_standard_input_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("points.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let expected = stdout(&frontier(&["locate", EVENTS, "--format", "json"]));
+    let feeder = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut f = std::fs::OpenOptions::new().write(true).open(fifo).unwrap();
+            std::io::Write::write_all(&mut f, &std::fs::read(EVENTS).unwrap()).unwrap();
+        })
+    };
+    let got = stdout(&frontier(&[
+        "locate",
+        fifo.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    feeder.join().unwrap();
+    assert_eq!(got, expected);
+}
+
+/// #15: Many columns in JSON: every column is written, each once (the
+/// writer splits a line once per row, not once per column; before, 100,000
+/// columns took half a minute).
+#[test]
+fn a_wide_file_is_written_whole_as_json() {
+    let n = 20_000;
+    let mut text = String::from("lat,lon");
+    for i in 0..n {
+        text.push_str(&format!(",c{i}"));
+    }
+    text.push_str("\n34.0,71.5");
+    for i in 0..n {
+        text.push_str(&format!(",{i}"));
+    }
+    text.push('\n');
+    let (_dir, wide) = file("wide.csv", &text);
+    let out = stdout(&frontier(&["locate", &wide, "--format", "ndjson"]));
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let o = v.as_object().unwrap();
+    assert_eq!(o.len(), n + 2 + 3);
+    assert_eq!(o["c19999"], 19999);
+    assert_eq!(o["district"], "Peshawar");
+}
