@@ -166,3 +166,35 @@ fn a_wide_file_is_written_whole_as_json() {
     assert_eq!(o["c19999"], 19999);
     assert_eq!(o["district"], "Peshawar");
 }
+
+/// #8: Sums that would overflow are an error naming the file, line and
+/// column in every table command, not an empty cell, a NaN Moran's I or an
+/// infinite rate.
+#[test]
+fn sums_that_overflow_are_refused_naming_line_and_column() {
+    let (_dir, ov) = file(
+        "ov.csv",
+        "event_date,lat,lon,fatalities\n2021-01-01,34,71.5,1e308\n2021-02-01,34,71.5,1e308\n2021-03-01,30.2,67,1\n",
+    );
+    for args in [
+        vec!["summarize", ov.as_str(), "--value", "fatalities"],
+        vec!["trend", ov.as_str(), "--value", "fatalities"],
+        vec!["hotspots", ov.as_str(), "--value", "fatalities"],
+        vec!["hotspots", ov.as_str(), "--value", "fatalities", "--by", "hex:20"],
+    ] {
+        let o = frontier(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("ov.csv:3: fatalities: the values of this column add up beyond"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+    // Values that are large but sum finitely are summed.
+    let (_dir, big) = file(
+        "big.csv",
+        "event_date,lat,lon,fatalities\n2021-01-01,34,71.5,1e307\n2021-02-01,34,71.5,1e307\n",
+    );
+    let o = stdout(&frontier(&["summarize", &big, "--value", "fatalities", "--by", "province"]));
+    assert!(o.contains(",2e+307,1,4.895230202728371e+304,"), "{o}");
+}

@@ -227,14 +227,14 @@ fn figures_and_merged_parts_equal_the_file_summary() {
     same(&from_figures, "figures");
     let (a, b) = figures.split_at(figures.len() / 3);
     let mut first = Tallier::new(Grouping::Districts, opts()).unwrap();
-    first.add(b);
+    first.add(b).unwrap();
     let mut second = Tallier::new(Grouping::Districts, opts()).unwrap();
-    second.add(a);
+    second.add(a).unwrap();
     // Parts sent as JSON (as from a worker) add up to the same.
     let mut third = Tallier::new(Grouping::Districts, opts()).unwrap();
-    third.add(b);
+    third.add(b).unwrap();
     let mut sent = Tallier::new(Grouping::Districts, opts()).unwrap();
-    sent.add(a);
+    sent.add(a).unwrap();
     let json = serde_json::to_string(&sent.parts()).unwrap();
     third
         .add_parts(serde_json::from_str(&json).unwrap())
@@ -242,7 +242,7 @@ fn figures_and_merged_parts_equal_the_file_summary() {
     let via_json = third.finish().unwrap();
     same(&via_json, "parts as JSON");
     assert_eq!(via_json.account, from_file.account);
-    first.merge(second);
+    first.merge(second).unwrap();
     let merged = first.finish().unwrap();
     same(&merged, "merged");
     assert_eq!(merged.account, from_file.account);

@@ -26,7 +26,7 @@ pub use weights::{Weights, by_distance, contiguity};
 use crate::error::{Error, Param, Result};
 use crate::ingest::{Batch, PointSource};
 use crate::stats::spatial::{LocalG, Moran, classes, local_g_star, moran};
-use crate::summary::{self, Account, Admit, Needed, Tallier, Tally, admit, walk_batch};
+use crate::summary::{self, Account, Admit, Needed, SumGuard, Tallier, Tally, admit, walk_batch};
 use crate::window::Window;
 use chrono::NaiveDate;
 use geo::{Centroid, Coord, Geometry};
@@ -144,6 +144,8 @@ struct HexCounter {
     account: Account,
     /// The first and last dates in the window (for the split's check).
     dates: Option<(NaiveDate, NaiveDate)>,
+    /// Sums kept from overflowing.
+    guard: SumGuard,
 }
 
 impl HexCounter {
@@ -156,8 +158,8 @@ impl HexCounter {
         )?;
         let grid = self.grid;
         let mut rejects = Vec::new();
-        let read = walk_batch(batch, &needed, |f, _| grid.project(f.at), &mut rejects)?;
-        for (f, xy) in read {
+        let read = walk_batch(batch, &needed, |f, i| (grid.project(f.at), i), &mut rejects)?;
+        for (f, (xy, i)) in read {
             let admitted = admit(&self.opts, &mut self.account, &f);
             if admitted == Admit::OutsideWindow {
                 continue;
@@ -167,6 +169,9 @@ impl HexCounter {
             }
             if admitted != Admit::Counted {
                 continue;
+            }
+            if self.guard.add(&f).is_err() {
+                return Err(needed.overflow(batch, i, &self.guard));
             }
             self.min = (self.min.0.min(xy.0), self.min.1.min(xy.1));
             self.max = (self.max.0.max(xy.0), self.max.1.max(xy.1));
@@ -234,6 +239,7 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
                 max: (f64::NEG_INFINITY, f64::NEG_INFINITY),
                 account: Account::default(),
                 dates: None,
+                guard: SumGuard::default(),
             };
             while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
                 c.add_batch(&batch)?;

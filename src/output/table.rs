@@ -87,6 +87,9 @@ pub fn rounded(r: &Map<String, Value>) -> Map<String, Value> {
                 Some(x) if !v.is_u64() && !v.is_i64() => {
                     if x.fract() == 0.0 && x.abs() < 1e15 {
                         Value::from(x as i64)
+                    } else if x.abs() >= 1e15 {
+                        // No decimals to round away (and x·10⁴ could overflow).
+                        v.clone()
                     } else {
                         Value::from((x * 1e4).round() / 1e4)
                     }

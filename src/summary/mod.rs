@@ -9,7 +9,7 @@
 mod tally;
 
 use crate::window::Window;
-pub(crate) use tally::{Admit, Needed, admit, walk_batch};
+pub(crate) use tally::{Admit, Needed, SumGuard, admit, walk_batch};
 pub use tally::{Figures, Parts, Tallier, summarize_batch, summarize_figures};
 
 use crate::error::{Error, Param, Result};

@@ -65,6 +65,8 @@ pub struct Tallier {
     account: Account,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
+    /// Sums kept from overflowing.
+    guard: SumGuard,
     pub(super) opts: Options,
 }
 
@@ -119,6 +121,7 @@ impl Tallier {
             max_band_m,
             account: Account::default(),
             first: None,
+            guard: SumGuard::default(),
             last: None,
             opts,
         })
@@ -144,11 +147,16 @@ impl Tallier {
         (self.index.locate(at), band)
     }
 
-    /// Count a point whose place ([`Tallier::place`]) is known.
-    pub fn record(&mut self, f: &Figures, (group, band): (Option<usize>, Option<usize>)) {
+    /// Count a point whose place ([`Tallier::place`]) is known; false
+    /// when its value or weight would make a sum overflow (then it is
+    /// not counted: the caller reports it, see [`SumGuard`]).
+    pub fn record(&mut self, f: &Figures, (group, band): (Option<usize>, Option<usize>)) -> bool {
         let admitted = admit(&self.opts, &mut self.account, f);
         if admitted == Admit::OutsideWindow {
-            return;
+            return true;
+        }
+        if admitted == Admit::Counted && self.guard.add(f).is_err() {
+            return false;
         }
         if let Some(d) = f.date {
             self.first = Some(self.first.map_or(d, |x| x.min(d)));
@@ -157,12 +165,13 @@ impl Tallier {
         let t = &mut self.tallies[group.unwrap_or(self.groups.len())];
         if admitted == Admit::Imprecise {
             t.left_out += 1;
-            return;
+            return true;
         }
         t.add(f, self.opts.window.split);
         if let Some(b) = band {
             t.bands[b] += 1;
         }
+        true
     }
 
     /// The columns the options need among `schema`'s: an error names
@@ -179,9 +188,11 @@ impl Tallier {
     pub fn add_batch(&mut self, batch: &Batch) -> Result<()> {
         let needed = self.columns(batch.origin(), batch.schema())?;
         let mut rejects = Vec::new();
-        let places = walk_batch(batch, &needed, |f, _| self.place(f.at), &mut rejects)?;
-        for (f, place) in places {
-            self.record(&f, place);
+        let places = walk_batch(batch, &needed, |f, i| (self.place(f.at), i), &mut rejects)?;
+        for (f, (place, i)) in places {
+            if !self.record(&f, place) {
+                return Err(needed.overflow(batch, i, &self.guard));
+            }
         }
         for r in rejects {
             self.reject(r);
@@ -189,12 +200,20 @@ impl Tallier {
         Ok(())
     }
 
-    /// Count every point of `figures` (placed on every core).
-    pub fn add(&mut self, figures: &[Figures]) {
+    /// Count every point of `figures` (placed on every core). Values so
+    /// large that their sums would overflow are an [`Error::Input`] naming
+    /// the point (from 1).
+    pub fn add(&mut self, figures: &[Figures]) -> Result<()> {
         let places: Vec<_> = figures.par_iter().map(|f| self.place(f.at)).collect();
-        for (f, p) in figures.iter().zip(places) {
-            self.record(f, p);
+        for (i, (f, p)) in figures.iter().zip(places).enumerate() {
+            if !self.record(f, p) {
+                return Err(Error::Input {
+                    origin: "figures".into(),
+                    message: format!("point {}: {}", i + 1, self.guard.message()),
+                });
+            }
         }
+        Ok(())
     }
 
     /// An unreadable row: counted in, and kept for the rejects file.
@@ -205,12 +224,13 @@ impl Tallier {
     }
 
     /// Add the tallies of `other`, made with the same grouping and options
-    /// over other points (its rejects too).
-    pub fn merge(&mut self, mut other: Tallier) {
+    /// over other points (its rejects too); tallies of another grouping
+    /// are an [`Error::Input`] ([`Tallier::add_parts`]).
+    pub fn merge(&mut self, mut other: Tallier) -> Result<()> {
         let rejects = std::mem::take(&mut other.account.rejects);
-        self.add_parts(other.parts())
-            .expect("tallies of the same grouping have the same groups");
+        self.add_parts(other.parts())?;
         self.account.rejects.extend(rejects);
+        Ok(())
     }
 
     /// What has been added up so far, without the rejected rows
@@ -275,6 +295,19 @@ impl Tallier {
         a.counted += p.counted;
         self.first = self.first.into_iter().chain(p.first).min();
         self.last = self.last.into_iter().chain(p.last).max();
+        let overflowed = self.tallies.iter().any(|t| {
+            ![t.value, t.weight, t.value_before, t.value_after]
+                .iter()
+                .all(|x| x.is_finite())
+        });
+        if overflowed {
+            return Err(Error::Input {
+                origin: "summary parts".into(),
+                message: SumGuard::default()
+                    .message()
+                    .replace("at this row", "when the parts were merged"),
+            });
+        }
         Ok(())
     }
 
@@ -317,6 +350,37 @@ impl Tallier {
             join: opts.join,
             account: self.account,
         })
+    }
+}
+
+/// A guard against sums that overflow: the running totals of the
+/// magnitudes of every value and weight counted. While they are finite, no
+/// sum of any of those values (a group's, a period's, one side of a split)
+/// can overflow, whatever the grouping; a point that would make one
+/// infinite is refused rather than summed into an empty cell.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct SumGuard([f64; 2]);
+
+impl SumGuard {
+    /// Add a counted point's value and weight; an error when a total
+    /// would no longer be finite (the totals are then left as they were,
+    /// but for the one that overflowed).
+    pub(crate) fn add(&mut self, f: &Figures) -> std::result::Result<(), ()> {
+        self.0[0] += f.value.abs();
+        self.0[1] += f.weight.abs();
+        if self.0[0].is_finite() && self.0[1].is_finite() {
+            Ok(())
+        } else {
+            Err(())
+        }
+    }
+
+    /// Why a point was refused.
+    pub(crate) fn message(&self) -> String {
+        format!(
+            "the values of this column add up beyond the largest number a sum can hold ({:e}) at this row; frontier does not sum them into an infinite or empty result",
+            f64::MAX
+        )
     }
 }
 
@@ -472,6 +536,22 @@ impl Needed {
         })
     }
 
+    /// The error for a point `i` of `batch` whose value or weight would
+    /// make a sum overflow, naming the column and line.
+    pub(crate) fn overflow(&self, batch: &Batch, i: usize, guard: &SumGuard) -> Error {
+        let col = if guard.0[0].is_finite() {
+            self.weight
+        } else {
+            self.value
+        };
+        Error::Row {
+            origin: batch.origin().to_string(),
+            line: batch.lines()[i],
+            column: col.map_or_else(String::new, |c| batch.schema().columns[c].clone()),
+            message: guard.message(),
+        }
+    }
+
     /// The figures of point `i`; the error is (column, reason).
     pub(crate) fn figures(&self, b: &Batch, i: usize) -> std::result::Result<Figures, Bad> {
         let name = |c: usize| b.schema().columns[c].clone();
@@ -563,6 +643,6 @@ pub fn summarize_batch(batch: &Batch, by: Grouping, opts: Options) -> Result<Sum
 /// [`super::summarize`] gives for a file of the same points.
 pub fn summarize_figures(figures: &[Figures], by: Grouping, opts: Options) -> Result<Summary> {
     let mut t = Tallier::new(by, opts)?;
-    t.add(figures);
+    t.add(figures)?;
     t.finish()
 }

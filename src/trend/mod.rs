@@ -32,7 +32,7 @@ use crate::index::PolygonIndex;
 use crate::ingest::{Batch, Cell, PointSource, Reject, Schema, named_column};
 use crate::stats::poisson::{self, Coefficient};
 use crate::stats::rate::{RateComparison, compare_rates};
-use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, admit, walk_batch};
+use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, SumGuard, admit, walk_batch};
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -221,6 +221,8 @@ pub struct Trender {
     account: Account,
     first: Option<NaiveDate>,
     last: Option<NaiveDate>,
+    /// Sums kept from overflowing.
+    guard: SumGuard,
     opts: Options,
     needs: summary::Options,
 }
@@ -262,6 +264,7 @@ impl Trender {
             account: Account::default(),
             first: None,
             last: None,
+            guard: SumGuard::default(),
             opts,
             needs,
         })
@@ -296,20 +299,27 @@ impl Trender {
         let read = walk_batch(
             batch,
             &needed,
-            |f, i| match placer {
-                Placer::All => Place::Index(0),
-                Placer::Areas(index) => Place::Index(index.locate(f.at).unwrap_or(names - 1)),
-                Placer::Column(_) => Place::Text(match batch.cell(column.expect("a column"), i) {
-                    Cell::Text(t) => t.trim().to_string(),
-                    Cell::Number(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-                    Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
-                    Cell::Missing => String::new(),
-                }),
+            |f, i| {
+                let place = match placer {
+                    Placer::All => Place::Index(0),
+                    Placer::Areas(index) => Place::Index(index.locate(f.at).unwrap_or(names - 1)),
+                    Placer::Column(_) => {
+                        Place::Text(match batch.cell(column.expect("a column"), i) {
+                            Cell::Text(t) => t.trim().to_string(),
+                            Cell::Number(v) => v.map(|v| v.to_string()).unwrap_or_default(),
+                            Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
+                            Cell::Missing => String::new(),
+                        })
+                    }
+                };
+                (place, i)
             },
             &mut rejects,
         )?;
-        for (f, place) in read {
-            self.record(&f, place);
+        for (f, (place, i)) in read {
+            if !self.record(&f, place) {
+                return Err(needed.overflow(batch, i, &self.guard));
+            }
         }
         for r in rejects {
             self.reject(r);
@@ -317,9 +327,13 @@ impl Trender {
         Ok(())
     }
 
-    fn record(&mut self, f: &Figures, place: Place) {
+    /// Count a point; false when its value would make a sum overflow.
+    fn record(&mut self, f: &Figures, place: Place) -> bool {
         if admit(&self.needs, &mut self.account, f) != Admit::Counted {
-            return;
+            return true;
+        }
+        if self.guard.add(f).is_err() {
+            return false;
         }
         let d = f.date.expect("a series reads every date");
         self.first = Some(self.first.map_or(d, |x| x.min(d)));
@@ -342,6 +356,7 @@ impl Trender {
         let e = self.days.entry(DayKey::new(g, d)).or_default();
         e.0 += 1;
         e.1 += f.value;
+        true
     }
 
     /// An unreadable row: counted in, and kept for the rejects file.
