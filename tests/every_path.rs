@@ -180,7 +180,14 @@ fn sums_that_overflow_are_refused_naming_line_and_column() {
         vec!["summarize", ov.as_str(), "--value", "fatalities"],
         vec!["trend", ov.as_str(), "--value", "fatalities"],
         vec!["hotspots", ov.as_str(), "--value", "fatalities"],
-        vec!["hotspots", ov.as_str(), "--value", "fatalities", "--by", "hex:20"],
+        vec![
+            "hotspots",
+            ov.as_str(),
+            "--value",
+            "fatalities",
+            "--by",
+            "hex:20",
+        ],
     ] {
         let o = frontier(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
@@ -195,6 +202,92 @@ fn sums_that_overflow_are_refused_naming_line_and_column() {
         "big.csv",
         "event_date,lat,lon,fatalities\n2021-01-01,34,71.5,1e307\n2021-02-01,34,71.5,1e307\n",
     );
-    let o = stdout(&frontier(&["summarize", &big, "--value", "fatalities", "--by", "province"]));
+    let o = stdout(&frontier(&[
+        "summarize",
+        &big,
+        "--value",
+        "fatalities",
+        "--by",
+        "province",
+    ]));
     assert!(o.contains(",2e+307,1,4.895230202728371e+304,"), "{o}");
+}
+
+/// #9: A split over no events: the table keeps its header (zero rows, as
+/// any empty window), and no "infinite" change is claimed from 0 vs 0.
+#[test]
+fn a_split_over_no_events_keeps_its_header() {
+    let (_dir, empty) = file("empty.csv", "event_date,lat,lon\n");
+    let csv = stdout(&frontier(&["trend", &empty, "--split", "2021-08-15"]));
+    assert!(csv.starts_with("group,events_before,days_before,"), "{csv}");
+    assert_eq!(csv.lines().count(), 1);
+    let md = stdout(&frontier(&[
+        "trend",
+        &empty,
+        "--split",
+        "2021-08-15",
+        "--format",
+        "md",
+    ]));
+    let lines: Vec<&str> = md.lines().collect();
+    assert_eq!(lines.len(), 2, "{md}");
+    assert_eq!(lines[0].matches('|').count(), lines[1].matches('|').count());
+    // 0 events on both sides of a split in a window: undefined, not infinite.
+    let (_dir, one) = file("one.csv", "event_date,lat,lon\n2021-01-05,34,71.5\n");
+    let csv = stdout(&frontier(&[
+        "trend",
+        &one,
+        "--split",
+        "2021-06-01",
+        "--from",
+        "2020-01-01",
+        "--to",
+        "2021-12-31",
+        "--group",
+        "province",
+        "-q",
+    ]));
+    let quetta = csv.lines().find(|l| l.starts_with("Balochistan,")).unwrap();
+    assert!(
+        quetta.ends_with(
+            "\"no events on either side of the split, so the change at it is undefined\""
+        ),
+        "{quetta}"
+    );
+}
+
+/// #13: A mistyped year cannot stretch a weekly window over thousands of
+/// years until memory runs out: the run is refused naming the dates and
+/// their lines; periods of years before 1000 are written with four digits.
+#[test]
+fn a_window_too_long_to_count_names_the_dates_that_stretch_it() {
+    let (_dir, x) = file(
+        "x.csv",
+        "event_date,latitude,longitude\n2021-08-15,34,71.5\n0021-08-15,34,71.5\n",
+    );
+    let o = frontier(&["trend", &x, "--by", "week", "--group", "district"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("from 0021-08-15 (line 3) to 2021-08-15 (line 2)"),
+        "{}",
+        stderr(&o)
+    );
+    let years = stdout(&frontier(&["trend", &x, "--by", "year"]));
+    assert!(
+        years
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("0021,0021-01-01,0021-12-31,365,1"),
+        "{years}"
+    );
+    let months = stdout(&frontier(&[
+        "trend",
+        &x,
+        "--by",
+        "month",
+        "--to",
+        "0022-01-31",
+    ]));
+    assert!(months.contains("\n0021-08,"), "{months}");
 }

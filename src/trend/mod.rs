@@ -220,6 +220,10 @@ pub struct Trender {
     days: HashMap<DayKey, (u64, f64), BuildHasherDefault<DayHasher>>,
     account: Account,
     first: Option<NaiveDate>,
+    /// Where the first and last dates were read (file, line), for a window
+    /// too long to count.
+    first_at: Option<(String, u64)>,
+    last_at: Option<(String, u64)>,
     last: Option<NaiveDate>,
     /// Sums kept from overflowing.
     guard: SumGuard,
@@ -263,6 +267,8 @@ impl Trender {
             days: HashMap::default(),
             account: Account::default(),
             first: None,
+            first_at: None,
+            last_at: None,
             last: None,
             guard: SumGuard::default(),
             opts,
@@ -317,8 +323,16 @@ impl Trender {
             &mut rejects,
         )?;
         for (f, (place, i)) in read {
+            let (first, last) = (self.first, self.last);
             if !self.record(&f, place) {
                 return Err(needed.overflow(batch, i, &self.guard));
+            }
+            let at = || Some((batch.origin().to_string(), batch.lines()[i]));
+            if self.first != first {
+                self.first_at = at();
+            }
+            if self.last != last {
+                self.last_at = at();
             }
         }
         for r in rejects {
@@ -366,6 +380,43 @@ impl Trender {
         self.account.rejects.push(r);
     }
 
+    /// Refuse a window whose periods × groups are more counts than any
+    /// series needs (a mistyped year, `0021-08-15`, stretches a weekly
+    /// window over two thousand years), naming the dates that stretch it.
+    fn check_size(&self, periods: usize) -> Result<()> {
+        let groups = self.names.len().max(1);
+        if periods.saturating_mul(groups) <= MAX_CELLS {
+            return Ok(());
+        }
+        let w = self.opts.window;
+        let date_at = |d: Option<NaiveDate>,
+                       at: &Option<(String, u64)>,
+                       given: Option<NaiveDate>| match (given, d, at) {
+            (Some(g), _, _) => format!("{g} (given)"),
+            (None, Some(d), Some((_, line))) => format!("{d} (line {line})"),
+            (None, Some(d), None) => d.to_string(),
+            (None, None, _) => "?".into(),
+        };
+        let origin = self
+            .first_at
+            .as_ref()
+            .or(self.last_at.as_ref())
+            .map_or("points".to_string(), |(o, _)| o.clone());
+        Err(Error::Input {
+            origin,
+            message: format!(
+                "the window runs from {} to {}: {} {}s × {} groups = {} counts, more than frontier keeps ({}); check those dates (a mistyped year?), narrow the window with --from/--to, or count per a longer period",
+                date_at(self.first, &self.first_at, w.from),
+                date_at(self.last, &self.last_at, w.to),
+                crate::output::thousands(periods as i64),
+                self.opts.period.name(),
+                crate::output::thousands(groups as i64),
+                crate::output::thousands(periods.saturating_mul(groups) as i64),
+                crate::output::thousands(MAX_CELLS as i64),
+            ),
+        })
+    }
+
     /// The series, and the split tests. A split date outside the window
     /// (no day before it or none from it) is an [`Error::InvalidSetting`].
     pub fn finish(self) -> Result<Trend> {
@@ -379,6 +430,7 @@ impl Trender {
             (Some(s), Some(e)) => spans(p, s, e, w.split),
             _ => Vec::new(),
         };
+        self.check_size(spans.len())?;
         w.check_split(start, end)?;
         // Groups from a column: alphabetical.
         let mut order: Vec<usize> = (0..self.names.len()).collect();
@@ -504,15 +556,20 @@ fn its(spans: &[Span], counts: &[u64]) -> std::result::Result<Its, String> {
     }
     let events_before: u64 = counts[..before].iter().sum();
     let events_after: u64 = counts[before..].iter().sum();
-    if events_before == 0 || events_after == 0 {
-        let side = if events_before == 0 {
-            "before"
-        } else {
-            "on or after"
-        };
-        return Err(format!(
-            "no events {side} the split, so the change at it is infinite"
-        ));
+    match (events_before, events_after) {
+        (0, 0) => {
+            return Err(
+                "no events on either side of the split, so the change at it is undefined".into(),
+            );
+        }
+        (0, _) => return Err("no events before the split, so the change at it is infinite".into()),
+        (_, 0) => {
+            return Err(
+                "no events on or after the split, so the change at it is a fall to zero, which a log-linear regression cannot estimate"
+                    .into(),
+            );
+        }
+        _ => {}
     }
     let f = poisson::fit(&x, &y, &offset).map_err(|e| e.to_string())?;
     Ok(Its {
@@ -526,6 +583,10 @@ fn its(spans: &[Span], counts: &[u64]) -> std::result::Result<Its, String> {
         fitted: f.fitted,
     })
 }
+
+/// The most counts (periods × groups) a trend keeps: 100 years of weeks
+/// for 1,000 groups, far beyond any series worth charting.
+pub const MAX_CELLS: usize = 5_200_000;
 
 /// Count the points of `source` per period and group.
 pub fn trend(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Trend> {
@@ -678,10 +739,47 @@ impl Trend {
             }
             rows.push(m);
         }
-        let cols = rows
-            .first()
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
+        let cols = self.tests_columns(nested);
+        debug_assert!(rows.iter().all(|m| m.keys().eq(cols.iter())));
         (cols, rows)
+    }
+
+    /// The columns of [`Trend::tests_table`], in order (also when there are
+    /// no rows: an empty window still has its header).
+    fn tests_columns(&self, nested: bool) -> Vec<String> {
+        let mut cols: Vec<String> = vec![self.key.clone().unwrap_or("group".into())];
+        cols.extend(
+            [
+                "events_before",
+                "days_before",
+                "per_365d_before",
+                "events_after",
+                "days_after",
+                "per_365d_after",
+            ]
+            .map(String::from),
+        );
+        if let Some(v) = &self.value {
+            cols.extend([format!("{v}_before"), format!("{v}_after")]);
+        }
+        cols.extend(
+            [
+                "rate_ratio",
+                "rate_ratio_ci_low",
+                "rate_ratio_ci_high",
+                "p_value",
+            ]
+            .map(String::from),
+        );
+        if nested {
+            cols.extend(["its", "its_note", "series"].map(String::from));
+        } else {
+            for name in ["its_level_change", "its_trend_before", "its_trend_change"] {
+                cols.push(name.into());
+                cols.extend(["ci_low", "ci_high", "p"].map(|x| format!("{name}_{x}")));
+            }
+            cols.extend(["its_scale", "its_note"].map(String::from));
+        }
+        cols
     }
 }

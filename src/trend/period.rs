@@ -52,11 +52,11 @@ impl Period {
         match self {
             Period::Week => {
                 let w = start.iso_week();
-                format!("{}-W{:02}", w.year(), w.week())
+                format!("{:04}-W{:02}", w.year(), w.week())
             }
-            Period::Month => format!("{}-{:02}", start.year(), start.month()),
-            Period::Quarter => format!("{}-Q{}", start.year(), start.month0() / 3 + 1),
-            Period::Year => format!("{}", start.year()),
+            Period::Month => format!("{:04}-{:02}", start.year(), start.month()),
+            Period::Quarter => format!("{:04}-Q{}", start.year(), start.month0() / 3 + 1),
+            Period::Year => format!("{:04}", start.year()),
         }
     }
 
