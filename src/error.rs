@@ -9,9 +9,10 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A file could not be opened, read or written.
-    #[error("{path}: {source}")]
+    #[error("{}", io_message(path, source))]
     Io {
-        /// The file concerned.
+        /// The file concerned (empty where the error already names it: a
+        /// writer that names its output).
         path: PathBuf,
         /// The underlying I/O error.
         #[source]
@@ -191,6 +192,15 @@ pub enum Error {
     },
 }
 
+/// `path: error`, or the error alone where it names its file itself.
+fn io_message(path: &std::path::Path, source: &std::io::Error) -> String {
+    if path.as_os_str().is_empty() {
+        source.to_string()
+    } else {
+        format!("{}: {source}", path.display())
+    }
+}
+
 /// What a column or setting is for. Messages name it in the library's
 /// terms ([`Param::describe`]); a client words them in its own (the command
 /// line names its flags) with [`Error::render_with`].
@@ -315,8 +325,13 @@ impl Error {
                     _ => "candidate",
                 };
                 format!(
-                    "{origin}: more than one {what} column: {candidates}; name the one to use with {}",
-                    name(*param)
+                    "{origin}: more than one {what} column: {candidates}; name the one to use with {flag}, or give its number (e.g. {flag} {number})",
+                    flag = name(*param),
+                    number = candidates
+                        .rsplit("(column ")
+                        .next()
+                        .and_then(|s| s.split(')').next())
+                        .unwrap_or("2")
                 )
             }
             Error::NoCoordinates {

@@ -381,21 +381,15 @@ impl<W: Write + Send> ParquetSink<W> {
         }
         let props = props.build();
         let writer =
-            ArrowWriter::try_new(out, schema, Some(props)).map_err(|e| Error::Parquet {
-                origin: origin.to_string(),
-                message: e.to_string(),
-            })?;
+            ArrowWriter::try_new(out, schema, Some(props)).map_err(|e| writing(origin, e))?;
         Ok(ParquetSink {
             writer,
             origin: origin.to_string(),
         })
     }
 
-    fn err(&self, e: impl std::fmt::Display) -> Error {
-        Error::Parquet {
-            origin: self.origin.clone(),
-            message: e.to_string(),
-        }
+    fn err(&self, e: parquet::errors::ParquetError) -> Error {
+        writing(&self.origin, e)
     }
 
     /// Add a key to the file's metadata (empty values are left out).
@@ -413,10 +407,32 @@ impl<W: Write + Send> ParquetSink<W> {
     /// Write the footer with the `geo` metadata, and hand back the output.
     pub fn finish(mut self, geo: &str) -> Result<W> {
         self.metadata("geo", geo);
-        self.writer.into_inner().map_err(|e| Error::Parquet {
-            origin: self.origin.clone(),
-            message: e.to_string(),
-        })
+        let origin = self.origin;
+        self.writer.into_inner().map_err(|e| writing(&origin, e))
+    }
+}
+
+/// A Parquet writer's error: the output's own I/O error (a full disk, a
+/// closed pipe: the output names itself) as it is, anything else as a
+/// Parquet error of `origin`.
+fn writing(origin: &str, e: parquet::errors::ParquetError) -> Error {
+    match e {
+        parquet::errors::ParquetError::External(inner) => {
+            match inner.downcast::<std::io::Error>() {
+                Ok(io) => Error::Io {
+                    path: std::path::PathBuf::new(),
+                    source: *io,
+                },
+                Err(other) => Error::Parquet {
+                    origin: origin.to_string(),
+                    message: other.to_string(),
+                },
+            }
+        }
+        other => Error::Parquet {
+            origin: origin.to_string(),
+            message: other.to_string(),
+        },
     }
 }
 

@@ -107,7 +107,7 @@ impl<W: Write> Rejects<W> {
             )
         };
         out.write_all(head.as_bytes())
-            .map_err(|e| Error::io("rejects", e))?;
+            .map_err(|e| Error::io("", e))?;
         Ok(Rejects {
             out,
             delimiter: schema.delimiter,
@@ -139,14 +139,12 @@ impl<W: Write> Rejects<W> {
             }
         }
         rec.push(b'\n');
-        self.out
-            .write_all(&rec)
-            .map_err(|e| Error::io("rejects", e))
+        self.out.write_all(&rec).map_err(|e| Error::io("", e))
     }
 
     /// Flush, and hand back the output.
     pub fn finish(mut self) -> Result<W> {
-        self.out.flush().map_err(|e| Error::io("rejects", e))?;
+        self.out.flush().map_err(|e| Error::io("", e))?;
         Ok(self.out)
     }
 }
@@ -233,8 +231,7 @@ where
                 stats.rows_out += t.block.rows();
                 stats.filtered += t.filtered;
                 stats.swap_suspects += t.swapped;
-                out.write_block(&t.block)
-                    .map_err(|e| Error::io("output", e))?;
+                out.write_block(&t.block).map_err(|e| Error::io("", e))?;
                 spare_output.give(t.block.into_buffer());
                 for r in &t.rejected {
                     stats.rejected += 1;

@@ -291,3 +291,119 @@ fn a_window_too_long_to_count_names_the_dates_that_stretch_it() {
     ]));
     assert!(months.contains("\n0021-08,"), "{months}");
 }
+
+/// #18: A full device names the output, in plain words.
+#[cfg(unix)]
+#[test]
+fn a_full_device_names_the_output_in_plain_words() {
+    for args in [
+        vec![
+            "layers",
+            "show",
+            "districts",
+            "--format",
+            "geoparquet",
+            "-o",
+            "/dev/full",
+        ],
+        vec!["locate", EVENTS, "-o", "/dev/full"],
+        vec![
+            "locate",
+            EVENTS,
+            "-o",
+            "/dev/full",
+            "--format",
+            "geoparquet",
+        ],
+        vec!["summarize", EVENTS, "-o", "/dev/full"],
+    ] {
+        let o = frontier(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&o).trim(),
+            "frontier: error: /dev/full: No space left on device (os error 28)",
+            "{args:?}"
+        );
+    }
+}
+
+/// #19: A header that is not UTF-8 is named by line and column.
+#[test]
+fn a_header_that_is_not_utf8_is_named_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("h.csv");
+    std::fs::write(&h, b"id,l\xe9at,lat,lon\n1,2,34,71\n").unwrap();
+    let o = frontier(&["locate", h.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("h.csv:1: column 2: the header is not valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// #20: Two columns of one name: the message says how to choose, and
+/// choosing by number works.
+#[test]
+fn two_columns_of_one_name_are_chosen_by_number() {
+    let (_dir, f) = file("twolat.csv", "id,lat,lat,lon\n1,2,34,71.5\n");
+    let o = frontier(&["locate", &f]);
+    assert!(
+        stderr(&o).contains("or give its number (e.g. --lat 3)"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&frontier(&["locate", &f, "--lat", "3"]));
+    assert!(out.ends_with(",PAK,Khyber Pakhtunkhwa,Peshawar\n"), "{out}");
+}
+
+/// #23: Hot-spot messages say what is really wrong.
+#[test]
+fn hotspot_messages_say_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let islands = dir.path().join("islands.geojson");
+    let square = |x: f64, y: f64| {
+        format!(
+            "[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]",
+            x + 0.5,
+            x + 0.5,
+            y + 0.5,
+            y + 0.5
+        )
+    };
+    let features: Vec<String> = [("A", 70.0, 30.0), ("B", 72.0, 32.0), ("C", 74.0, 34.0), ("D", 76.0, 34.5)]
+        .iter()
+        .map(|(n, x, y)| format!(r#"{{"type":"Feature","properties":{{"name":"{n}"}},"geometry":{{"type":"Polygon","coordinates":{}}}}}"#, square(*x, *y)))
+        .collect();
+    std::fs::write(
+        &islands,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    let (_d, pts) = file(
+        "p.csv",
+        "event_date,lat,lon\n2021-01-01,30.2,70.2\n2021-01-01,32.2,72.2\n2021-01-01,32.3,72.2\n",
+    );
+    let o = frontier(&["hotspots", &pts, "--by", islands.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("Moran's I: undefined (no area has a neighbour by queen weights)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = frontier(&["hotspots", EVENTS, "--weights", "knn:500", "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--weights knn:500: K below the number of areas (156)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = frontier(&["trend", EVENTS, "--group", "crossings", "-q"]);
+    assert!(
+        stderr(&o).contains("--group crossings: the layer has no polygons"),
+        "{}",
+        stderr(&o)
+    );
+}

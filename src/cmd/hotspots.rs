@@ -65,13 +65,13 @@ fn hex_km(by: &str) -> Option<Result<f64, CmdError>> {
     )
 }
 
-fn moran_line(label: &str, a: &Analysis) -> String {
+fn moran_line(h: &frontier::hotspots::Hotspots, label: &str, a: &Analysis) -> String {
     match &a.moran {
         Some(m) => format!(
             "Moran's I{label} = {:.4} (expected {:.4}), z = {:.2}, p = {:.3e} under randomisation",
             m.i, m.expected, m.z, m.p
         ),
-        None => format!("Moran's I{label}: undefined (every area has the same value)"),
+        None => format!("Moran's I{label}: undefined ({})", h.moran_undefined(a)),
     }
 }
 
@@ -89,7 +89,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let mut held: Option<Layer> = None;
     let areas = match hex {
         Some(km) => Areas::Hex(km),
-        None => Areas::Polygons(grouping(&args.by, &mut held)?),
+        None => Areas::Polygons(grouping("--by", &args.by, &mut held)?),
     };
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
@@ -106,7 +106,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let geojson = match &args.geojson {
         Some(p) => {
             let mut s = super::Sink::file(p)?;
-            serde_json::to_writer(&mut s, &h.features(&rows)).map_err(std::io::Error::other)?;
+            h.write_features(&rows, &mut s)?;
             Some(s)
         }
         None => None,
@@ -131,8 +131,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     )?;
     if !args.out.quiet {
         let lines = match (&h.whole, &h.split) {
-            (Some(w), _) => vec![moran_line("", w)],
-            (_, Some((_, b, a))) => vec![moran_line(" before", b), moran_line(" after", a)],
+            (Some(w), _) => vec![moran_line(&h, "", w)],
+            (_, Some((_, b, a))) => vec![moran_line(&h, " before", b), moran_line(&h, " after", a)],
             _ => vec![],
         };
         for l in lines {

@@ -61,7 +61,7 @@ pub enum CmdError {
     #[error("{}", .0.render_with(&flag))]
     Lib(frontier::Error),
     /// Writing the output failed (a closed pipe is handled by `main`).
-    #[error("writing output: {0}")]
+    #[error("{0}")]
     Io(#[from] std::io::Error),
     /// Bad usage that clap cannot see.
     #[error("{0}")]

@@ -12,10 +12,10 @@ use std::path::PathBuf;
 /// options every command that reads points shares.
 #[derive(Debug, Default, clap::Args)]
 pub struct Reading {
-    /// Latitude column (default: found by name: latitude, lat, y).
+    /// Latitude column, by name or number from 1 (default: found by name: latitude, lat, y).
     #[arg(long, value_name = "COL")]
     pub lat: Option<String>,
-    /// Longitude column (default: found by name: longitude, lon, lng, long, x).
+    /// Longitude column, by name or number from 1 (default: found by name: longitude, lon, lng, long, x).
     #[arg(long, value_name = "COL")]
     pub lon: Option<String>,
     /// Go on past bad rows instead of stopping at the first.

@@ -95,8 +95,10 @@ pub(super) fn grouping_layer(by: &str) -> &str {
     }
 }
 
-/// The grouping `--by` names; a layer file is read into `held`.
+/// The grouping that `flag` (`--by`, `--group`) names; a layer file is
+/// read into `held`.
 pub(super) fn grouping<'a>(
+    flag: &str,
     by: &str,
     held: &'a mut Option<Layer>,
 ) -> Result<Grouping<'a>, CmdError> {
@@ -107,7 +109,7 @@ pub(super) fn grouping<'a>(
     };
     g.resolve()?.0.require_polygons().map_err(|e| match e {
         frontier::Error::NoPolygons { found, .. } => {
-            CmdError::Usage(format!("--by {by}: the layer has no polygons ({found})"))
+            CmdError::Usage(format!("{flag} {by}: the layer has no polygons ({found})"))
         }
         e => e.into(),
     })?;
@@ -127,7 +129,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .output("--rejects", args.out.rejects.as_deref())
         .check()?;
     let mut held = None;
-    let by = grouping(&args.by, &mut held)?;
+    let by = grouping("--by", &args.by, &mut held)?;
     let bands = match &args.bands {
         Some(edges) => Some((edges.0.clone(), Catalogue::load(&args.from_layer)?)),
         None => None,

@@ -76,7 +76,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let by = match (&args.group, column) {
         (None, _) => Grouping::All,
         (Some(_), Some(c)) => Grouping::Column(c),
-        (Some(g), None) => Grouping::Areas(grouping(g, &mut held)?),
+        (Some(g), None) => Grouping::Areas(grouping("--group", g, &mut held)?),
     };
     let opts = Options {
         period: args.by,

@@ -284,6 +284,18 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
             expected: format!("hot spots need at least 3 areas; there are {}", list.len()),
         });
     }
+    if let Weights::Knn(k) = opts.weights
+        && k >= list.len()
+    {
+        return Err(Error::InvalidSetting {
+            param: Param::Weights,
+            value: format!("knn:{k}"),
+            expected: format!(
+                "K below the number of areas ({}): each area's K nearest others",
+                list.len()
+            ),
+        });
+    }
     let neighbours = match (opts.weights, hex_km) {
         (Weights::Queen | Weights::Rook, Some(km)) => {
             // A hexagon's neighbours are the six around it.
@@ -467,21 +479,38 @@ impl Hotspots {
         })
     }
 
-    /// The areas as GeoJSON features (the layer's polygons or the
-    /// hexagons) with the table's columns as properties.
-    pub fn features(&self, rows: &[Map<String, Value>]) -> Value {
-        let features: Vec<Value> = self
-            .areas
-            .iter()
-            .zip(rows)
-            .map(|(a, props)| {
-                json!({
-                    "type": "Feature",
-                    "geometry": serde_json::to_value(geojson::Geometry::from(&a.geometry)).unwrap_or(Value::Null),
-                    "properties": Value::Object(props.clone()),
-                })
-            })
-            .collect();
-        json!({"type": "FeatureCollection", "features": features})
+    /// Why Moran's I of `a` is undefined: too few areas, no area with a
+    /// neighbour, or every area with the same value.
+    pub fn moran_undefined(&self, a: &Analysis) -> String {
+        if a.y.len() < 4 {
+            format!("it needs at least 4 areas; there are {}", a.y.len())
+        } else if self.neighbours.iter().all(Vec::is_empty) {
+            format!("no area has a neighbour by {} weights", self.weights)
+        } else {
+            "every area has the same value".into()
+        }
+    }
+
+    /// Write the areas as a GeoJSON FeatureCollection (the layer's
+    /// polygons or the hexagons) with the table's columns as properties,
+    /// one feature at a time: hundreds of thousands of hexagons stream
+    /// through without the collection being held.
+    pub fn write_features(
+        &self,
+        rows: &[Map<String, Value>],
+        out: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
+        out.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+        for (i, (a, props)) in self.areas.iter().zip(rows).enumerate() {
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(b"{\"type\":\"Feature\",\"geometry\":")?;
+            serde_json::to_writer(&mut *out, &geojson::Geometry::from(&a.geometry))?;
+            out.write_all(b",\"properties\":")?;
+            serde_json::to_writer(&mut *out, props)?;
+            out.write_all(b"}")?;
+        }
+        out.write_all(b"\n]}\n")
     }
 }

@@ -11,9 +11,17 @@ use crate::row::{Dialect, Schema, added_name, csv_header_line, find_column};
 /// out; `origin` names the file in errors.
 pub fn csv_header<R: std::io::Read>(r: &mut csv::Reader<R>, origin: &str) -> Result<Vec<String>> {
     Ok(r.headers()
-        .map_err(|e| Error::Csv {
-            origin: origin.to_string(),
-            source: e,
+        .map_err(|e| match e.kind() {
+            csv::ErrorKind::Utf8 { err, .. } => Error::Row {
+                origin: origin.to_string(),
+                line: 1,
+                column: format!("column {}", err.field() + 1),
+                message: "the header is not valid UTF-8 (save the file as UTF-8)".into(),
+            },
+            _ => Error::Csv {
+                origin: origin.to_string(),
+                source: e,
+            },
         })?
         .iter()
         .map(|h| h.trim_start_matches('\u{feff}').to_string())
@@ -95,6 +103,13 @@ fn coordinate_column(
     let norm = |c: &str| c.trim().to_ascii_lowercase();
     if let Some(n) = named {
         let exact: Vec<usize> = (0..columns.len()).filter(|&i| columns[i] == n).collect();
+        // A column number (from 1), where no column is called so: the way
+        // to choose between two columns of one name.
+        if let (true, Ok(k)) = (exact.is_empty(), n.trim().parse::<usize>())
+            && (1..=columns.len()).contains(&k)
+        {
+            return Ok(Some(k - 1));
+        }
         let found = if exact.is_empty() {
             (0..columns.len())
                 .filter(|&i| norm(&columns[i]) == norm(n))

@@ -4,9 +4,11 @@
 /// How to read a point file.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
-    /// Latitude column name (otherwise found by name).
+    /// Latitude column: its name, or its number from 1 where no column is
+    /// called that (to choose between two columns of one name); otherwise
+    /// found by the usual names.
     pub lat: Option<String>,
-    /// Longitude column name (otherwise found by name).
+    /// Longitude column: its name or number, as [`ReadOptions::lat`].
     pub lon: Option<String>,
     /// Keep going past bad rows (they become [`Row::Reject`]); otherwise the
     /// first bad row is an [`Error::Row`].

@@ -161,8 +161,37 @@ pub(super) struct GeoOut<W: Write + Send> {
     rows: u64,
 }
 
-fn io_err(e: impl std::fmt::Display) -> io::Error {
-    io::Error::other(e.to_string())
+fn io_err(e: impl Into<IoOrOther>) -> io::Error {
+    match e.into() {
+        // The output's own error (it names the output), kind and all.
+        IoOrOther::Lib(crate::Error::Io { source, .. }) => source,
+        IoOrOther::Lib(e) => io::Error::other(e.to_string()),
+        IoOrOther::Other(e) => io::Error::other(e),
+    }
+}
+
+/// An error on the way to the output: the library's, or another's text.
+enum IoOrOther {
+    Lib(crate::Error),
+    Other(String),
+}
+
+impl From<crate::Error> for IoOrOther {
+    fn from(e: crate::Error) -> Self {
+        IoOrOther::Lib(e)
+    }
+}
+
+impl From<std::str::Utf8Error> for IoOrOther {
+    fn from(e: std::str::Utf8Error) -> Self {
+        IoOrOther::Other(e.to_string())
+    }
+}
+
+impl From<arrow_schema::ArrowError> for IoOrOther {
+    fn from(e: arrow_schema::ArrowError) -> Self {
+        IoOrOther::Other(e.to_string())
+    }
 }
 
 impl<W: Write + Send> GeoOut<W> {
