@@ -32,7 +32,8 @@ use crate::index::PolygonIndex;
 use crate::ingest::{Batch, Cell, PointSource, Reject, Schema, named_column};
 use crate::stats::poisson::{self, Coefficient};
 use crate::stats::rate::{RateComparison, compare_rates};
-use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, SumGuard, admit, walk_batch};
+use crate::summary::names::{self, Owner, Row};
+use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, admit, walk_batch};
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -62,6 +63,8 @@ pub struct Options {
     /// The date window (its ends are the series' ends where given), the
     /// split and the precision filter.
     pub window: Window,
+    /// The date column, by name; otherwise the one found by name.
+    pub date: Option<String>,
 }
 
 /// One period of the window (or one part of the period cut by the split).
@@ -143,6 +146,9 @@ pub struct Trend {
     /// Header of the group column (`district`, the column's name, ...);
     /// `None` when not grouped.
     pub key: Option<String>,
+    /// Whether the groups are the values of one of the points' columns
+    /// (its name is the user's: see [`crate::summary::names`]).
+    pub by_column: bool,
     /// The period length.
     pub period: Period,
     /// The spans of the window, in order.
@@ -257,6 +263,7 @@ impl Trender {
         let needs = summary::Options {
             value: opts.value.clone(),
             window,
+            date: opts.date.clone(),
             ..Default::default()
         };
         Ok(Trender {
@@ -277,7 +284,7 @@ impl Trender {
     }
 
     fn needed(&self, origin: &str, schema: &Schema) -> Result<(Needed, Option<usize>)> {
-        if schema.date.is_none() {
+        if schema.date.is_none() && self.opts.date.is_none() {
             return Err(Error::MissingColumn {
                 origin: origin.into(),
                 param: Param::Series,
@@ -463,6 +470,7 @@ impl Trender {
             }
         }
         Ok(Trend {
+            by_column: matches!(self.placer, Placer::Column(_)),
             key: self.key,
             period: p,
             spans,
@@ -632,78 +640,100 @@ impl Its {
 impl Trend {
     /// The series table: one row per span (and group), with `period`,
     /// `start`, `end`, `days`, `side` (with a split), `count` and the value
-    /// sum.
+    /// sum. Columns named after the user's (the value, a grouping column)
+    /// keep their names; one of frontier's that they take gets `frontier_`
+    /// in front ([`crate::summary::names`]).
     pub fn series_table(&self) -> (Vec<String>, Vec<Map<String, Value>>) {
         let mut rows = Vec::new();
         for s in &self.series {
             for (k, sp) in self.spans.iter().enumerate() {
-                let mut m = Map::new();
+                let mut m = Row::default();
                 if let Some(key) = &self.key {
-                    m.insert(key.clone(), json!(s.name));
+                    self.put_key(&mut m, key, json!(s.name));
                 }
-                m.insert("period".into(), json!(sp.label));
-                m.insert("start".into(), json!(sp.start.to_string()));
-                m.insert("end".into(), json!(sp.end.to_string()));
-                m.insert("days".into(), json!(sp.days()));
+                m.ours("period", json!(sp.label));
+                m.ours("start", json!(sp.start.to_string()));
+                m.ours("end", json!(sp.end.to_string()));
+                m.ours("days", json!(sp.days()));
                 if let Some(after) = sp.after {
-                    m.insert("side".into(), json!(if after { "after" } else { "before" }));
+                    m.ours("side", json!(if after { "after" } else { "before" }));
                 }
-                m.insert("count".into(), json!(s.counts[k]));
+                m.ours("count", json!(s.counts[k]));
                 if let Some(v) = &self.value {
-                    m.insert(v.clone(), json!(s.values[k]));
+                    m.theirs("value_", v.clone(), json!(s.values[k]));
                 }
                 rows.push(m);
             }
         }
-        let mut cols: Vec<String> = self.key.iter().cloned().collect();
-        cols.extend(["period", "start", "end", "days"].map(String::from));
-        if self.split.is_some() {
-            cols.push("side".into());
+        let mut cols: Vec<(String, Owner)> = Vec::new();
+        if let Some(k) = &self.key {
+            cols.push((k.clone(), self.key_owner()));
         }
-        cols.push("count".into());
-        cols.extend(self.value.iter().cloned());
-        (cols, rows)
+        cols.extend(["period", "start", "end", "days"].map(|c| (c.to_string(), Owner::Frontier)));
+        if self.split.is_some() {
+            cols.push(("side".into(), Owner::Frontier));
+        }
+        cols.push(("count".into(), Owner::Frontier));
+        cols.extend(self.value.iter().map(|v| (v.clone(), Owner::User("value_"))));
+        names::table(rows, Some(cols))
+    }
+
+    /// Who named the group column.
+    fn key_owner(&self) -> Owner {
+        if self.by_column {
+            Owner::User("group_")
+        } else {
+            Owner::Frontier
+        }
+    }
+
+    fn put_key(&self, m: &mut Row, key: &str, v: Value) {
+        match self.key_owner() {
+            Owner::User(role) => m.theirs(role, key, v),
+            Owner::Frontier => m.ours(key, v),
+        }
     }
 
     /// The split tests: one row per group. `nested` (for JSON) keeps the
     /// regression as an `its` object and the series as `series`; otherwise
     /// the regression's jump and trend change are flat `its_*` columns.
+    /// Names as in [`Trend::series_table`].
     pub fn tests_table(&self, nested: bool) -> (Vec<String>, Vec<Map<String, Value>>) {
         let mut rows = Vec::new();
-        let (_, series_rows) = self.series_table();
+        let (series_cols, series_rows) = self.series_table();
         let per_group = self.spans.len();
         for (gi, s) in self.series.iter().enumerate() {
             let Some(t) = &s.test else { continue };
             let r = &t.rates;
-            let mut m = Map::new();
-            m.insert(self.key.clone().unwrap_or("group".into()), json!(s.name));
-            m.insert("events_before".into(), json!(r.before));
-            m.insert("days_before".into(), json!(r.days_before));
-            m.insert(
-                "per_365d_before".into(),
+            let mut m = Row::default();
+            match &self.key {
+                Some(k) => self.put_key(&mut m, k, json!(s.name)),
+                None => m.ours("group", json!(s.name)),
+            }
+            m.ours("events_before", json!(r.before));
+            m.ours("days_before", json!(r.days_before));
+            m.ours(
+                "per_365d_before",
                 json!(r.before as f64 / r.days_before * 365.0),
             );
-            m.insert("events_after".into(), json!(r.after));
-            m.insert("days_after".into(), json!(r.days_after));
-            m.insert(
-                "per_365d_after".into(),
+            m.ours("events_after", json!(r.after));
+            m.ours("days_after", json!(r.days_after));
+            m.ours(
+                "per_365d_after",
                 json!(r.after as f64 / r.days_after * 365.0),
             );
             if let Some(v) = &self.value {
-                m.insert(format!("{v}_before"), json!(t.value_before));
-                m.insert(format!("{v}_after"), json!(t.value_after));
+                m.theirs("value_", format!("{v}_before"), json!(t.value_before));
+                m.theirs("value_", format!("{v}_after"), json!(t.value_after));
             }
-            m.insert("rate_ratio".into(), num(r.rate_ratio));
-            m.insert("rate_ratio_ci_low".into(), json!(r.ci_low));
-            m.insert("rate_ratio_ci_high".into(), num(r.ci_high));
-            m.insert("p_value".into(), json!(r.p_value));
+            m.ours("rate_ratio", num(r.rate_ratio));
+            m.ours("rate_ratio_ci_low", json!(r.ci_low));
+            m.ours("rate_ratio_ci_high", num(r.ci_high));
+            m.ours("p_value", json!(r.p_value));
             if nested {
-                m.insert(
-                    "its".into(),
-                    t.its.as_ref().map_or(Value::Null, Its::to_json),
-                );
-                m.insert(
-                    "its_note".into(),
+                m.ours("its", t.its.as_ref().map_or(Value::Null, Its::to_json));
+                m.ours(
+                    "its_note",
                     t.its.as_ref().err().map_or(Value::Null, |e| json!(e)),
                 );
                 let rows = &series_rows[gi * per_group..(gi + 1) * per_group];
@@ -711,13 +741,13 @@ impl Trend {
                     .iter()
                     .map(|r| {
                         let mut r = r.clone();
-                        if let Some(k) = &self.key {
-                            r.shift_remove(k);
+                        if self.key.is_some() {
+                            r.shift_remove(&series_cols[0]);
                         }
                         Value::Object(r)
                     })
                     .collect();
-                m.insert("series".into(), Value::Array(series));
+                m.ours("series", Value::Array(series));
             } else {
                 let its = t.its.as_ref().ok();
                 for (name, c) in [
@@ -726,22 +756,20 @@ impl Trend {
                     ("its_trend_change", its.map(|i| i.trend_change)),
                 ] {
                     let e = c.map(|c| c.exp());
-                    m.insert(name.into(), num(e.map(|e| e.0)));
-                    m.insert(format!("{name}_ci_low"), num(e.map(|e| e.1)));
-                    m.insert(format!("{name}_ci_high"), num(e.map(|e| e.2)));
-                    m.insert(format!("{name}_p"), num(c.map(|c| c.p_value)));
+                    m.ours(name, num(e.map(|e| e.0)));
+                    m.ours(format!("{name}_ci_low"), num(e.map(|e| e.1)));
+                    m.ours(format!("{name}_ci_high"), num(e.map(|e| e.2)));
+                    m.ours(format!("{name}_p"), num(c.map(|c| c.p_value)));
                 }
-                m.insert("its_scale".into(), num(its.map(|i| i.scale)));
-                m.insert(
-                    "its_note".into(),
+                m.ours("its_scale", num(its.map(|i| i.scale)));
+                m.ours(
+                    "its_note",
                     json!(t.its.as_ref().err().cloned().unwrap_or_default()),
                 );
             }
             rows.push(m);
         }
-        let cols = self.tests_columns(nested);
-        debug_assert!(rows.iter().all(|m| m.keys().eq(cols.iter())));
-        (cols, rows)
+        names::table(rows, None)
     }
 
     /// The columns of [`Trend::tests_table`], in order (also when there are
