@@ -48,7 +48,14 @@ fn row<'a>(rows: &'a Value, key: &str, name: &str) -> &'a Value {
 #[test]
 fn summarize_value_named_count_keeps_both() {
     let rows = json(&[
-        "summarize", "-", "--by", "province", "--value", "count", "--format", "json",
+        "summarize",
+        "-",
+        "--by",
+        "province",
+        "--value",
+        "count",
+        "--format",
+        "json",
     ]);
     let keys: Vec<String> = rows[0].as_object().unwrap().keys().cloned().collect();
     no_two_alike(&keys);
@@ -56,14 +63,20 @@ fn summarize_value_named_count_keeps_both() {
     assert_eq!(kp["frontier_count"], 4, "points");
     assert_eq!(kp["count"], 100, "the values' sum");
     let b = row(&rows, "province", "Balochistan");
-    assert_eq!((b["frontier_count"].as_u64(), b["count"].as_u64()), (Some(2), Some(11)));
+    assert_eq!(
+        (b["frontier_count"].as_u64(), b["count"].as_u64()),
+        (Some(2), Some(11))
+    );
     // per_100k is the points' rate, count_per_100k the values'.
     let pop = kp["population_2023"].as_f64().unwrap();
     let rate = |k: &str| kp[k].as_f64().unwrap();
     assert!((rate("per_100k") - (4e5 / pop * 1e4).round() / 1e4).abs() < 1e-9);
     assert!((rate("count_per_100k") - (100e5 / pop * 1e4).round() / 1e4).abs() < 1e-9);
     // CSV and Markdown name the columns the same way.
-    let csv = frontier_stdin(&["summarize", "-", "--by", "province", "--value", "count"], POINTS);
+    let csv = frontier_stdin(
+        &["summarize", "-", "--by", "province", "--value", "count"],
+        POINTS,
+    );
     let header = String::from_utf8_lossy(&csv.stdout)
         .lines()
         .next()
@@ -72,11 +85,22 @@ fn summarize_value_named_count_keeps_both() {
     assert_eq!(header.split(',').collect::<Vec<_>>(), keys);
     let md = frontier_stdin(
         &[
-            "summarize", "-", "--by", "province", "--value", "count", "--format", "md",
+            "summarize",
+            "-",
+            "--by",
+            "province",
+            "--value",
+            "count",
+            "--format",
+            "md",
         ],
         POINTS,
     );
-    let first = String::from_utf8_lossy(&md.stdout).lines().next().unwrap().to_string();
+    let first = String::from_utf8_lossy(&md.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
     let md_keys: Vec<String> = first
         .trim_matches('|')
         .split('|')
@@ -88,8 +112,16 @@ fn summarize_value_named_count_keeps_both() {
 #[test]
 fn value_and_weight_of_one_column_are_two_columns() {
     let rows = json(&[
-        "summarize", "-", "--by", "province", "--value", "count", "--weight", "COUNT",
-        "--format", "json",
+        "summarize",
+        "-",
+        "--by",
+        "province",
+        "--value",
+        "count",
+        "--weight",
+        "COUNT",
+        "--format",
+        "json",
     ]);
     let kp = row(&rows, "province", "Khyber Pakhtunkhwa");
     assert_eq!(kp["count"], 100);
@@ -123,8 +155,16 @@ fn trend_series_and_tests_keep_both() {
 #[test]
 fn hotspots_value_named_like_a_statistic() {
     let out = json(&[
-        "hotspots", "-", "--by", "province", "--value", "gi_z", "--permutations", "0",
-        "--format", "json",
+        "hotspots",
+        "-",
+        "--by",
+        "province",
+        "--value",
+        "gi_z",
+        "--permutations",
+        "0",
+        "--format",
+        "json",
     ]);
     let rows = &out["rows"];
     let keys: Vec<String> = rows[0].as_object().unwrap().keys().cloned().collect();
@@ -151,5 +191,10 @@ fn locate_names_avoid_the_input_and_each_other() {
             "district"
         ]
     );
-    assert!(text.lines().nth(1).unwrap().ends_with(",PAK,Khyber Pakhtunkhwa,Peshawar"));
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with(",PAK,Khyber Pakhtunkhwa,Peshawar")
+    );
 }

@@ -92,6 +92,12 @@ class Input:
     df: Optional[pd.DataFrame] = None
     table: Any = None
     path: Optional[str] = None
+    columns: List[str]
+    names: List[str]
+    lat_name: str
+    lon_name: str
+    lat: np.ndarray
+    lon: np.ndarray
 
     def __init__(self, data: Any, lat: Optional[str], lon: Optional[str], skip_invalid: bool = False,
                  load: bool = True):
@@ -101,8 +107,8 @@ class Input:
         if isinstance(data, (str, os.PathLike)) and not load:
             # The table functions read the file in Rust, as the command line does.
             self.kind, self.path = "path", os.fspath(data)
-            self.columns = self.names = []
-            self.lat_name = self.lon_name = None
+            self.columns, self.names = [], []
+            self.lat_name = self.lon_name = ""
             self.lat = self.lon = np.zeros(0)
         elif isinstance(data, (str, os.PathLike)):
             self._from_path(os.fspath(data))
@@ -171,16 +177,21 @@ class Input:
                 geoms = shapely.from_wkb(raw)
             else:
                 geoms = np.asarray(raw, dtype=object)
-        kinds = shapely.get_type_id(geoms)
-        # 0: Point; -1: None (a missing point, a bad row below).
-        bad = np.flatnonzero((kinds != 0) & (kinds != -1))
-        if len(bad):
-            pos = int(bad[0])
-            raise Error(
-                f"row {label(self.df.index, pos)} (position {pos}): {name}: "
-                f"a {geoms[pos].geom_type}, not a point: frontier reads points"
-            )
-        self.lat, self.lon = _floats(shapely.get_y(geoms)), _floats(shapely.get_x(geoms))
+        # x and y are NaN for what is not a point (and for a missing or
+        # empty point): only those are looked at.
+        x, y = shapely.get_x(geoms), shapely.get_y(geoms)
+        odd = np.flatnonzero(np.isnan(x))
+        if len(odd):
+            kinds = shapely.get_type_id(geoms[odd])
+            # 0: Point (empty); -1: None (a missing point: a bad row below).
+            bad = odd[(kinds != 0) & (kinds != -1)]
+            if len(bad):
+                pos = int(bad[0])
+                raise Error(
+                    f"row {label(self.df.index, pos)} (position {pos}): {name}: "
+                    f"a {geoms[pos].geom_type}, not a point: frontier reads points"
+                )
+        self.lat, self.lon = _floats(y), _floats(x)
         self.lat_name, self.lon_name = f"{name} (latitude)", f"{name} (longitude)"
         self.names = self.columns + [self.lat_name, self.lon_name]
 
@@ -220,6 +231,7 @@ class Input:
 
     def _from_path(self, path: str) -> None:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         self.kind = "path"
         self.path = path
@@ -228,7 +240,16 @@ class Input:
         )
         data = {}
         for name, kind, values in cols:
-            data[name] = pa.array(values) if kind in ("str", "bool") else values
+            if kind == "text":
+                offsets, chars, empty = values
+                arr = pa.LargeStringArray.from_buffers(len(empty), pa.py_buffer(offsets), pa.py_buffer(chars))
+                if empty.any():
+                    arr = pc.if_else(pa.array(~empty), arr, pa.scalar(None, pa.large_string()))
+                data[name] = pd.Series(arr.to_pandas(), copy=False)
+            elif kind == "bool":
+                data[name] = pa.array(values).to_pandas()
+            else:
+                data[name] = values
         self.columns = [c[0] for c in cols]
         self.df = pd.DataFrame(data, columns=self.columns) if cols else pd.DataFrame(index=range(len(lat)))
         self.lines = lines

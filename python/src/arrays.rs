@@ -75,8 +75,12 @@ pub fn batch(
 ) -> PyResult<Batch> {
     let (lat, lon) = (lat.as_array(), lon.as_array());
     // A strided view (a column of a 2-D array) is copied once.
-    let lat = lat.as_slice().map_or_else(|| lat.to_vec().into(), std::borrow::Cow::Borrowed);
-    let lon = lon.as_slice().map_or_else(|| lon.to_vec().into(), std::borrow::Cow::Borrowed);
+    let lat = lat
+        .as_slice()
+        .map_or_else(|| lat.to_vec().into(), std::borrow::Cow::Borrowed);
+    let lon = lon
+        .as_slice()
+        .map_or_else(|| lon.to_vec().into(), std::borrow::Cow::Borrowed);
     Batch::from_arrays(ORIGIN, columns, opts, &lat, &lon).map_err(crate::py_err)
 }
 
@@ -110,7 +114,12 @@ pub fn column(c: ColumnIn<'_>) -> PyResult<Column> {
     Ok(match kind.as_str() {
         "number" => {
             let a: PyReadonlyArray1<f64> = data.extract()?;
-            Column::Number(a.as_array().iter().map(|&x| (!x.is_nan()).then_some(x)).collect())
+            Column::Number(
+                a.as_array()
+                    .iter()
+                    .map(|&x| (!x.is_nan()).then_some(x))
+                    .collect(),
+            )
         }
         "days" => {
             let a: PyReadonlyArray1<i64> = data.extract()?;
@@ -146,20 +155,36 @@ pub fn with_columns(mut b: Batch, cols: Vec<(String, ColumnIn<'_>)>) -> PyResult
 /// number that fits 64 bits, none missing), `float` (numbers, NaN for
 /// missing), `bool`, `str` (None for missing) or `json` (nested values,
 /// as JSON text).
-fn typed_column<'py>(py: Python<'py>, rows: &[Map<String, Value>], name: &str) -> PyResult<(String, Bound<'py, PyAny>)> {
-    let vals: Vec<&Value> = rows.iter().map(|r| r.get(name).unwrap_or(&Value::Null)).collect();
+fn typed_column<'py>(
+    py: Python<'py>,
+    rows: &[Map<String, Value>],
+    name: &str,
+) -> PyResult<(String, Bound<'py, PyAny>)> {
+    let vals: Vec<&Value> = rows
+        .iter()
+        .map(|r| r.get(name).unwrap_or(&Value::Null))
+        .collect();
     let all = |f: fn(&Value) -> bool| vals.iter().all(|v| f(v));
     let nulls = vals.iter().any(|v| v.is_null());
     if !vals.is_empty() && !nulls && all(|v| v.is_i64() || (v.is_u64() && v.as_i64().is_some())) {
-        let v: Vec<i64> = vals.iter().map(|v| v.as_i64().expect("an integer")).collect();
+        let v: Vec<i64> = vals
+            .iter()
+            .map(|v| v.as_i64().expect("an integer"))
+            .collect();
         return Ok(("int".into(), v.into_pyarray(py).into_any()));
     }
     if !vals.is_empty() && all(|v| v.is_null() || v.is_number()) && !all(Value::is_null) {
-        let v: Vec<f64> = vals.iter().map(|v| v.as_f64().unwrap_or(f64::NAN)).collect();
+        let v: Vec<f64> = vals
+            .iter()
+            .map(|v| v.as_f64().unwrap_or(f64::NAN))
+            .collect();
         return Ok(("float".into(), v.into_pyarray(py).into_any()));
     }
     if !vals.is_empty() && !nulls && all(Value::is_boolean) {
-        let v: Vec<bool> = vals.iter().map(|v| v.as_bool().expect("a boolean")).collect();
+        let v: Vec<bool> = vals
+            .iter()
+            .map(|v| v.as_bool().expect("a boolean"))
+            .collect();
         return Ok(("bool".into(), v.into_pyarray(py).into_any()));
     }
     if all(|v| v.is_null() || v.is_string()) {
@@ -192,7 +217,10 @@ pub fn table<'py>(
 }
 
 /// Where every row of a table command went, as a dict.
-pub fn account<'py>(py: Python<'py>, a: &frontier::summary::Account) -> PyResult<Bound<'py, PyDict>> {
+pub fn account<'py>(
+    py: Python<'py>,
+    a: &frontier::summary::Account,
+) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("rows_in", a.rows_in)?;
     d.set_item("counted", a.counted)?;

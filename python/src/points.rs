@@ -23,7 +23,12 @@ fn locator(extra: &[String]) -> PyResult<Arc<Locator>> {
     static BUILT: OnceLock<Mutex<HashMap<Vec<String>, Arc<Locator>>>> = OnceLock::new();
     let builtin = extra.iter().all(|n| Catalogue::builtin(n).is_some());
     let cache = BUILT.get_or_init(Default::default);
-    if builtin && let Some(hit) = cache.lock().map_err(|_| err("a lock was poisoned"))?.get(extra) {
+    if builtin
+        && let Some(hit) = cache
+            .lock()
+            .map_err(|_| err("a lock was poisoned"))?
+            .get(extra)
+    {
         return Ok(hit.clone());
     }
     let mut l = Locator::new().map_err(py_err)?;
@@ -56,7 +61,12 @@ fn distance_index(name: &str, what: &str) -> PyResult<Arc<Indexed>> {
     static BUILT: OnceLock<Mutex<HashMap<String, Arc<Indexed>>>> = OnceLock::new();
     let builtin = Catalogue::builtin(name).is_some();
     let cache = BUILT.get_or_init(Default::default);
-    if builtin && let Some(hit) = cache.lock().map_err(|_| err("a lock was poisoned"))?.get(name) {
+    if builtin
+        && let Some(hit) = cache
+            .lock()
+            .map_err(|_| err("a lock was poisoned"))?
+            .get(name)
+    {
         return Ok(hit.clone());
     }
     let layer = Catalogue::load(name).map_err(py_err)?;
@@ -90,7 +100,11 @@ fn located_categories() -> PyResult<(Vec<Vec<String>>, Vec<Vec<String>>)> {
     let mut countries = text(neighbours, "iso3");
     countries.push("PAK".into());
     Ok((
-        vec![countries, text(districts, "province"), text(districts, "name")],
+        vec![
+            countries,
+            text(districts, "province"),
+            text(districts, "name"),
+        ],
         Vec::new(),
     ))
 }
@@ -212,12 +226,24 @@ fn nearest<'py>(
                 .map(|h| at(h).map_or(f64::NAN, |x| x.distance_m / 1000.0))
                 .collect();
             let feature = categorical_in(
-                hits.iter().map(|h| at(h).map(|x| labels[x.feature].as_str())),
+                hits.iter()
+                    .map(|h| at(h).map(|x| labels[x.feature].as_str())),
                 labels.clone(),
             );
-            let nlon: Vec<f64> = hits.iter().map(|h| at(h).map_or(f64::NAN, |x| x.nearest.x)).collect();
-            let nlat: Vec<f64> = hits.iter().map(|h| at(h).map_or(f64::NAN, |x| x.nearest.y)).collect();
-            ranks.push((floats(py, dist), codes(py, feature), floats(py, nlon), floats(py, nlat)));
+            let nlon: Vec<f64> = hits
+                .iter()
+                .map(|h| at(h).map_or(f64::NAN, |x| x.nearest.x))
+                .collect();
+            let nlat: Vec<f64> = hits
+                .iter()
+                .map(|h| at(h).map_or(f64::NAN, |x| x.nearest.y))
+                .collect();
+            ranks.push((
+                floats(py, dist),
+                codes(py, feature),
+                floats(py, nlon),
+                floats(py, nlat),
+            ));
         }
         let side = if is_durand_line(l) {
             let loc = locator(&[])?;
@@ -267,7 +293,8 @@ fn read_points<'py>(
                     skip_invalid: true,
                     ..opts.clone()
                 };
-                column_kinds(&mut PointSource::open(path, &lenient).map_err(py_err)?).map_err(py_err)?
+                column_kinds(&mut PointSource::open(path, &lenient).map_err(py_err)?)
+                    .map_err(py_err)?
             }
         };
         let schema = source.schema().clone();
@@ -277,7 +304,10 @@ fn read_points<'py>(
         let mut rows: Vec<(usize, usize)> = Vec::new();
         let (mut xs, mut ys, mut lines) = (Vec::new(), Vec::new(), Vec::new());
         let mut rejected = Vec::new();
-        while let Some(b) = source.next_batch(frontier::pipeline::CHUNK_ROWS).map_err(py_err)? {
+        while let Some(b) = source
+            .next_batch(frontier::pipeline::CHUNK_ROWS)
+            .map_err(py_err)?
+        {
             for r in b.rejects() {
                 let mut text = Vec::new();
                 r.fields.each_text(|_, t| text.push(t.to_string()));
@@ -308,7 +338,9 @@ fn read_points<'py>(
                     out.append((name, "int", v.into_pyarray(py)))?;
                 }
                 Kind::Integer | Kind::Float => {
-                    let v: Vec<f64> = (0..rows.len()).map(|i| number(i).unwrap_or(f64::NAN)).collect();
+                    let v: Vec<f64> = (0..rows.len())
+                        .map(|i| number(i).unwrap_or(f64::NAN))
+                        .collect();
                     out.append((name, "float", v.into_pyarray(py)))?;
                 }
                 Kind::Boolean => {
@@ -322,13 +354,24 @@ fn read_points<'py>(
                     out.append((name, "bool", v))?;
                 }
                 Kind::Text => {
-                    let v: Vec<Option<String>> = (0..rows.len())
-                        .map(|i| {
-                            let t = text(i);
-                            (!t.is_empty()).then(|| t.into_owned())
-                        })
-                        .collect();
-                    out.append((name, "str", v))?;
+                    // As Arrow holds text: the bytes end to end, offsets
+                    // into them, and which cells are empty (no Python
+                    // string per cell).
+                    let mut data: Vec<u8> = Vec::new();
+                    let mut offsets: Vec<i64> = Vec::with_capacity(rows.len() + 1);
+                    let mut empty: Vec<bool> = Vec::with_capacity(rows.len());
+                    offsets.push(0);
+                    for i in 0..rows.len() {
+                        let t = text(i);
+                        data.extend_from_slice(t.as_bytes());
+                        offsets.push(data.len() as i64);
+                        empty.push(t.is_empty());
+                    }
+                    out.append((
+                        name,
+                        "text",
+                        (offsets.into_pyarray(py), data.into_pyarray(py), empty.into_pyarray(py)),
+                    ))?;
                 }
             }
         }
@@ -356,7 +399,9 @@ fn wkb_points<'py>(
 ) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
     guard(|| {
         let off = offsets.as_array();
-        let data = data.as_slice().map_err(|_| err("WKB data must be contiguous"))?;
+        let data = data
+            .as_slice()
+            .map_err(|_| err("WKB data must be contiguous"))?;
         let valid = valid.as_ref().map(|v| v.as_array());
         let n = off.len().saturating_sub(1);
         let (mut xs, mut ys) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -367,7 +412,9 @@ fn wkb_points<'py>(
                 continue;
             }
             let (a, b) = (off[i] as usize, off[i + 1] as usize);
-            let wkb = data.get(a..b).ok_or_else(|| err(format!("row {i}: geometry: WKB offsets out of range")))?;
+            let wkb = data
+                .get(a..b)
+                .ok_or_else(|| err(format!("row {i}: geometry: WKB offsets out of range")))?;
             let (x, y) = wkb_point(wkb).map_err(|e| err(format!("position {i}: geometry: {e}")))?;
             xs.push(x);
             ys.push(y);
@@ -389,9 +436,19 @@ fn wkb_point(b: &[u8]) -> Result<(f64, f64), String> {
     let word = |at: usize| -> Option<[u8; 4]> { b.get(at..at + 4)?.try_into().ok() };
     let f64_at = |at: usize| -> Option<f64> {
         let w: [u8; 8] = b.get(at..at + 8)?.try_into().ok()?;
-        Some(if le { f64::from_le_bytes(w) } else { f64::from_be_bytes(w) })
+        Some(if le {
+            f64::from_le_bytes(w)
+        } else {
+            f64::from_be_bytes(w)
+        })
     };
-    let t = word(1).map(|w| if le { u32::from_le_bytes(w) } else { u32::from_be_bytes(w) });
+    let t = word(1).map(|w| {
+        if le {
+            u32::from_le_bytes(w)
+        } else {
+            u32::from_be_bytes(w)
+        }
+    });
     let t = t.ok_or("not a WKB geometry")?;
     // EWKB flags (Z, M, SRID) in the high bits; ISO codes 1001, 2001, 3001.
     let srid = t & 0x2000_0000 != 0;

@@ -3,7 +3,9 @@
 use crate::arrays::read_options;
 use crate::{err, guard, py_err};
 use frontier::ingest::{FormatHint, PointSource, ReadOptions};
-use frontier::render::{Choropleth, Extent, Format, Labels, MapSpec, PageSize, PointsLayer, classify};
+use frontier::render::{
+    Choropleth, Extent, Format, Labels, MapSpec, PageSize, PointsLayer, classify,
+};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
@@ -50,7 +52,8 @@ fn render<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     use frontier::Named;
     guard(|| {
-        let format = Format::from_name(format).map_err(|e| err(format!("format={format:?}: {e}")))?;
+        let format =
+            Format::from_name(format).map_err(|e| err(format!("format={format:?}: {e}")))?;
         let page = PageSize::parse(size).map_err(|e| err(format!("size={size:?}: {e}")))?;
         let dpi = dpi.unwrap_or_else(|| page.default_dpi());
         if !frontier::render::DPIS.contains(&dpi) {
@@ -107,7 +110,8 @@ fn render<'py>(
         let opts = read_options(Some("latitude".into()), Some("longitude".into()), true);
         if let Some(text) = points_csv {
             let mut src = points_from_csv(&text, "points", &opts)?;
-            let read = PointsLayer::read(&mut src, color_by.as_deref(), size_by.as_deref()).map_err(py_err)?;
+            let read = PointsLayer::read(&mut src, color_by.as_deref(), size_by.as_deref())
+                .map_err(py_err)?;
             credit(&read, &mut spec.sources);
             spec.points = Some(PointsLayer {
                 points: read.points,
@@ -131,16 +135,29 @@ fn render<'py>(
         }
         match (choropleth_csv, column) {
             (Some(text), Some(column)) => {
-                let method = classify::Method::from_name(method).map_err(|e| setting("method=", e))?;
-                let (ch, _) = Choropleth::read(text.as_bytes(), "choropleth", &column, classes, method, palette)
-                    .map_err(py_err)?;
+                let method =
+                    classify::Method::from_name(method).map_err(|e| setting("method=", e))?;
+                let (ch, _) = Choropleth::read(
+                    text.as_bytes(),
+                    "choropleth",
+                    &column,
+                    classes,
+                    method,
+                    palette,
+                )
+                .map_err(py_err)?;
                 spec.choropleth = Some(ch);
             }
             (None, None) => {}
-            _ => return Err(err("a choropleth needs both choropleth= (a table) and column=")),
+            _ => {
+                return Err(err(
+                    "a choropleth needs both choropleth= (a table) and column=",
+                ));
+            }
         }
         for l in &layers {
-            spec.layers.push(frontier::render::styled_layer(l).map_err(py_err)?);
+            spec.layers
+                .push(frontier::render::styled_layer(l).map_err(py_err)?);
         }
         let bytes = py
             .detach(|| frontier::render::render_to(&spec, format))

@@ -25,12 +25,16 @@ fn grouping(by: &str) -> PyResult<Grouping<'static>> {
             Grouping::Layer(layer)
         }
     };
-    g.resolve().map_err(py_err)?.0.require_polygons().map_err(|e| match e {
-        frontier::Error::NoPolygons { found, .. } => {
-            err(format!("by={by:?}: the layer has no polygons ({found})"))
-        }
-        e => py_err(e),
-    })?;
+    g.resolve()
+        .map_err(py_err)?
+        .0
+        .require_polygons()
+        .map_err(|e| match e {
+            frontier::Error::NoPolygons { found, .. } => {
+                err(format!("by={by:?}: the layer has no polygons ({found})"))
+            }
+            e => py_err(e),
+        })?;
     Ok(g)
 }
 
@@ -122,14 +126,19 @@ enum Input<'py> {
 
 impl Input<'_> {
     /// Feed every batch of points to `f`.
-    fn each(self, py: Python<'_>, mut f: impl FnMut(&Batch) -> frontier::Result<()> + Send) -> PyResult<()> {
+    fn each(
+        self,
+        py: Python<'_>,
+        mut f: impl FnMut(&Batch) -> frontier::Result<()> + Send,
+    ) -> PyResult<()> {
         match self {
             Input::Frame(fr) => {
                 let b = fr.batch()?;
                 py.detach(|| f(&b)).map_err(py_err)
             }
             Input::File(path, lat, lon, skip) => {
-                let mut src = PointSource::open(&path, &read_options(lat, lon, skip)).map_err(py_err)?;
+                let mut src =
+                    PointSource::open(&path, &read_options(lat, lon, skip)).map_err(py_err)?;
                 py.detach(|| {
                     while let Some(b) = src.next_batch(frontier::pipeline::CHUNK_ROWS)? {
                         f(&b)?;
@@ -146,7 +155,11 @@ impl Input<'_> {
 /// sums that add up exactly with other parts' in [`finish`]), and the
 /// rejects as (position, column, reason).
 #[pyfunction]
-fn tally(py: Python<'_>, input: Input<'_>, settings: Settings) -> PyResult<(String, Vec<(u64, String, String)>)> {
+fn tally(
+    py: Python<'_>,
+    input: Input<'_>,
+    settings: Settings,
+) -> PyResult<(String, Vec<(u64, String, String)>)> {
     guard(|| {
         let mut t = settings.tallier()?;
         input.each(py, |b| t.add_batch(b))?;
@@ -176,7 +189,10 @@ fn finish<'py>(
         }
         let s = t.finish();
         let (cols, rows) = s.table();
-        Ok((arrays::table(py, &cols, &rows)?, arrays::account(py, &s.account)?))
+        Ok((
+            arrays::table(py, &cols, &rows)?,
+            arrays::account(py, &s.account)?,
+        ))
     })
 }
 
@@ -203,19 +219,27 @@ fn trend<'py>(
     input: Input<'py>,
     columns: Option<Vec<String>>,
     settings: TrendSettings,
-) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Vec<(u64, String, String)>)> {
+) -> PyResult<(
+    Bound<'py, PyList>,
+    String,
+    Bound<'py, PyDict>,
+    Vec<(u64, String, String)>,
+)> {
     use frontier::Named;
     use frontier::trend::{Grouping as TG, Options as TO, Period, Trender};
     guard(|| {
         let s = settings;
-        let period = Period::from_name(&s.period).map_err(|e| err(format!("by={:?}: {e}", s.period)))?;
+        let period =
+            Period::from_name(&s.period).map_err(|e| err(format!("by={:?}: {e}", s.period)))?;
         let columns = match (columns, &input) {
             (Some(c), _) => c,
-            (None, Input::File(path, lat, lon, skip)) => PointSource::open(path, &read_options(lat.clone(), lon.clone(), *skip))
-                .map_err(py_err)?
-                .schema()
-                .columns
-                .clone(),
+            (None, Input::File(path, lat, lon, skip)) => {
+                PointSource::open(path, &read_options(lat.clone(), lon.clone(), *skip))
+                    .map_err(py_err)?
+                    .schema()
+                    .columns
+                    .clone()
+            }
             (None, Input::Frame(f)) => f.columns.clone(),
         };
         // A column of the points, unless the name is a built-in grouping.
@@ -252,7 +276,12 @@ fn trend<'py>(
             .iter()
             .map(|r| (r.line.saturating_sub(1), r.column.clone(), r.reason.clone()))
             .collect();
-        Ok((arrays::table(py, &cols, &rows)?, json, arrays::account(py, &t.account)?, rejects))
+        Ok((
+            arrays::table(py, &cols, &rows)?,
+            json,
+            arrays::account(py, &t.account)?,
+            rejects,
+        ))
     })
 }
 
@@ -280,7 +309,12 @@ fn hotspots<'py>(
     py: Python<'py>,
     input: Input<'py>,
     settings: HotspotSettings,
-) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Vec<(u64, String, String)>)> {
+) -> PyResult<(
+    Bound<'py, PyList>,
+    String,
+    Bound<'py, PyDict>,
+    Vec<(u64, String, String)>,
+)> {
     use frontier::hotspots::{Areas, Options as HO, Weights, hotspots_batch};
     guard(|| {
         let s = settings;
@@ -291,7 +325,12 @@ fn hotspots<'py>(
                     .parse::<f64>()
                     .ok()
                     .filter(|k| *k > 0.0 && k.is_finite())
-                    .ok_or_else(|| err(format!("by={:?}: give the hexagons' edge in km, e.g. hex:10", s.by)))?,
+                    .ok_or_else(|| {
+                        err(format!(
+                            "by={:?}: give the hexagons' edge in km, e.g. hex:10",
+                            s.by
+                        ))
+                    })?,
             ),
             None => Areas::Polygons(grouping(&s.by)?),
         };
@@ -316,7 +355,8 @@ fn hotspots<'py>(
                 py.detach(|| hotspots_batch(&b, areas, opts))
             }
             Input::File(path, lat, lon, skip) => {
-                let mut src = PointSource::open(&path, &read_options(lat, lon, skip)).map_err(py_err)?;
+                let mut src =
+                    PointSource::open(&path, &read_options(lat, lon, skip)).map_err(py_err)?;
                 py.detach(|| frontier::hotspots::hotspots(&mut src, areas, opts))
             }
         }

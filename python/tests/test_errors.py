@@ -155,9 +155,9 @@ def test_map_format_follows_the_extension(events, tmp_path):
 
 
 def test_print_sizes_are_the_command_lines(tmp_path):
-    m = frontier.render(size="60x45mm", extent="kp", dpi=100)
+    m = frontier.render(size="80x60mm", extent="kp", dpi=100)
     out = tmp_path / "cli.png"
-    subprocess.run([EXE, "render", "--size", "60x45mm", "--dpi", "100", "--extent", "kp", "-o", str(out)],
+    subprocess.run([EXE, "render", "--size", "80x60mm", "--dpi", "100", "--extent", "kp", "-o", str(out)],
                    check=True)
     assert m.png == out.read_bytes()
     with pytest.raises(frontier.Error, match="size="):

@@ -140,3 +140,19 @@ def test_frontier_reads_what_the_peers_write(tmp_path):
     exe = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
     r = subprocess.run([exe, "locate", str(tmp_path / "utm.parquet")], capture_output=True, text=True)
     assert r.returncode == 2 and "EPSG:32642" in r.stderr
+
+
+def test_one_crs_for_layers_and_exports(written):
+    """frontier.layer() and the command line's GeoParquet export name the
+    same CRS, so GeoPandas joins them without a CRS-mismatch warning."""
+    import warnings
+
+    import frontier
+
+    exported = gpd.read_parquet(written["districts"])
+    layer = frontier.layer("districts")
+    assert layer.crs == exported.crs == pyproj.CRS("OGC:CRS84")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        joined = gpd.sjoin(layer[["name", "geometry"]], exported[["name", "geometry"]], predicate="intersects")
+    assert len(joined) >= len(layer)

@@ -64,7 +64,7 @@ def test_a_plain_frame_with_a_geometry_column(points, want):
     got = frontier.locate(plain)
     assert type(got) is pd.DataFrame
     assert text(got["district"]) == text(want["district"])
-    wkb = plain.assign(geometry=plain.geometry.to_wkb())
+    wkb = plain.assign(geometry=gpd.GeoSeries(plain["geometry"]).to_wkb().to_numpy())
     assert text(frontier.locate(wkb)["district"]) == text(want["district"])
 
 

@@ -63,7 +63,7 @@ def test_near_within_reads_frontiers_distance(plain, spelling):
     assert np.array_equal(got[name].to_numpy(), inside["distance_km"].to_numpy())
     # The user's columns are untouched.
     for c in df.columns:
-        assert np.array_equal(got[c].to_numpy(), df.loc[inside.index, c].to_numpy()), c
+        assert got[c].equals(df.loc[inside.index, c]), c
     assert 0 < len(got) < len(df)
 
 

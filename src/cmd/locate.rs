@@ -3,10 +3,10 @@
 
 use super::CmdError;
 use super::points::{Input, Output};
-use frontier::summary::names::added_names;
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
 use frontier::query::Locator;
+use frontier::summary::names::added_names;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -45,9 +45,14 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &args.output,
         files,
         |cols| {
-            let mut wanted: Vec<String> = ["country", "province", "district"].map(String::from).to_vec();
+            let mut wanted: Vec<String> = ["country", "province", "district"]
+                .map(String::from)
+                .to_vec();
             wanted.extend(names.iter().cloned());
-            added_names(cols, &wanted).into_iter().map(Column::text).collect()
+            added_names(cols, &wanted)
+                .into_iter()
+                .map(Column::text)
+                .collect()
         },
         |r, cells| {
             let loc = locator.locate(r.coord);

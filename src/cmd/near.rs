@@ -3,10 +3,10 @@
 
 use super::CmdError;
 use super::points::{Input, Output};
-use frontier::summary::names::added_names;
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
 use frontier::query::{DistanceIndex, Locator, Side, is_durand_line};
+use frontier::summary::names::added_names;
 use frontier::units::parse_distance;
 
 #[derive(Debug, clap::Args)]
@@ -38,9 +38,14 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &args.output,
         super::Files::default().layer("--to", &args.to),
         |cols| {
-            let mut wanted = ["distance_km", "nearest_feature", "nearest_lon", "nearest_lat"]
-                .map(String::from)
-                .to_vec();
+            let mut wanted = [
+                "distance_km",
+                "nearest_feature",
+                "nearest_lon",
+                "nearest_lat",
+            ]
+            .map(String::from)
+            .to_vec();
             if durand {
                 wanted.push("side".into());
             }

@@ -2,10 +2,10 @@
 
 use super::CmdError;
 use super::points::{Input, Output};
-use frontier::summary::names::added_names;
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
 use frontier::query::{DistanceIndex, Hit};
+use frontier::summary::names::added_names;
 use std::cell::RefCell;
 
 #[derive(Debug, clap::Args)]

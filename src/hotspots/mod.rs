@@ -430,7 +430,10 @@ impl Hotspots {
             }
             m.ours(format!("gi_z{suffix}"), num(l.z));
             m.ours(format!("gi_p{suffix}"), num(l.p));
-            m.ours(format!("gi_p_sim{suffix}"), l.p_sim.map_or(Value::Null, num));
+            m.ours(
+                format!("gi_p_sim{suffix}"),
+                l.p_sim.map_or(Value::Null, num),
+            );
             m.ours(format!("gi_class{suffix}"), json!(a.classes[i]));
         };
         for (i, a) in self.areas.iter().enumerate() {

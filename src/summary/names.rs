@@ -50,14 +50,14 @@ pub fn unique_names(cols: &[(String, Owner)]) -> Vec<String> {
             continue;
         }
         let mut n = name.clone();
-        while users.iter().any(|t| same(t, &n))
-            || out.iter().flatten().any(|t| same(t, &n))
-        {
+        while users.iter().any(|t| same(t, &n)) || out.iter().flatten().any(|t| same(t, &n)) {
             n = format!("frontier_{n}");
         }
         out[i] = Some(n);
     }
-    out.into_iter().map(|n| n.expect("every column named")).collect()
+    out.into_iter()
+        .map(|n| n.expect("every column named"))
+        .collect()
 }
 
 /// The names of columns `added` by frontier to a table whose columns are
@@ -70,7 +70,11 @@ pub fn added_names(columns: &[String], added: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(added.len());
     for name in added {
         let mut n = name.clone();
-        while columns.iter().chain(&out).any(|t| t.eq_ignore_ascii_case(&n)) {
+        while columns
+            .iter()
+            .chain(&out)
+            .any(|t| t.eq_ignore_ascii_case(&n))
+        {
             n = format!("frontier_{n}");
         }
         out.push(n);

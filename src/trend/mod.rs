@@ -674,7 +674,11 @@ impl Trend {
             cols.push(("side".into(), Owner::Frontier));
         }
         cols.push(("count".into(), Owner::Frontier));
-        cols.extend(self.value.iter().map(|v| (v.clone(), Owner::User("value_"))));
+        cols.extend(
+            self.value
+                .iter()
+                .map(|v| (v.clone(), Owner::User("value_"))),
+        );
         names::table(rows, Some(cols))
     }
 
