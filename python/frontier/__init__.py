@@ -29,7 +29,7 @@ Pakistan Bureau of Statistics Census 2023.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, List
 
 from . import _core
 from ._core import Error, RowError
@@ -75,34 +75,38 @@ def layers() -> Any:
     return pd.DataFrame(_core.layers(), columns=["name", "description", "licence"])
 
 
-def layer(name: str) -> Any:
+def layer(name: str, crs: str = "OGC:CRS84") -> Any:
     """A layer as a GeoDataFrame.
 
     Parameters
     ----------
     name : str
         A built-in layer's name (see :func:`layers`) or a GeoJSON path.
+    crs : str
+        The CRS the frame says it is in: ``OGC:CRS84`` (the default: the
+        CRS of GeoJSON and of the GeoParquet the command line writes, so
+        the two join without a CRS-mismatch warning) or ``EPSG:4326`` (to
+        join frames made with ``crs=4326``). The coordinates are the same
+        longitudes and latitudes either way.
 
     Returns
     -------
     geopandas.GeoDataFrame or dict
-        The features in ``OGC:CRS84`` (WGS84 longitude/latitude, the CRS of
-        GeoJSON and of the GeoParquet the command line writes), or the
-        GeoJSON as a dict when GeoPandas is not installed.
+        The features, or the GeoJSON as a dict when GeoPandas is not
+        installed.
     """
     import json
 
+    if crs not in ("OGC:CRS84", "EPSG:4326"):
+        raise Error(f"crs={crs!r}: give 'OGC:CRS84' or 'EPSG:4326' (the layers are WGS84 longitude/latitude)")
     data = json.loads(_core.layer_geojson(name))
     try:
         import geopandas as gpd
     except ImportError:
         return data
-    return gpd.GeoDataFrame.from_features(data["features"], crs="OGC:CRS84")
+    return gpd.GeoDataFrame.from_features(data["features"], crs=crs)
 
 
 def __dir__() -> List[str]:
     return sorted(set(__all__) | {"dask"})
 
-
-# Names used in the signatures above, not part of the API.
-del Dict, Iterable, Optional, Sequence, Tuple, Union

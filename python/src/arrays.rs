@@ -44,6 +44,9 @@ pub fn categorical_in<'a>(
     (codes, all)
 }
 
+/// Rows not used, and why: (position, column, reason).
+pub type Rejects = Vec<(u64, String, String)>;
+
 /// Codes and categories as a numpy array and a list.
 pub type Codes<'py> = (Bound<'py, PyArray1<i32>>, Vec<String>);
 
@@ -85,7 +88,7 @@ pub fn batch(
 }
 
 /// The rows a batch rejected: (position, column, reason).
-pub fn rejects(b: &Batch) -> Vec<(u64, String, String)> {
+pub fn rejects(b: &Batch) -> Rejects {
     b.rejects()
         .iter()
         .map(|r| (r.line.saturating_sub(1), r.column.clone(), r.reason.clone()))

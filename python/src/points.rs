@@ -1,12 +1,12 @@
 //! The point questions (`locate`, `near`, `nearest`) on arrays, and point
 //! files read into arrays.
 
-use crate::arrays::{self, Codes, categorical_in, codes, floats, read_options};
+use crate::arrays::{self, Codes, Rejects, categorical_in, codes, floats, read_options};
 use crate::{err, guard, py_err};
 use frontier::Catalogue;
 use frontier::ingest::{Cell, PointSource, column_kinds};
-use frontier::output::Kind;
 use frontier::query::{DistanceIndex, Locator, Side, is_durand_line};
+use frontier::row::Kind;
 use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
@@ -127,7 +127,7 @@ fn locate<'py>(
 ) -> PyResult<(
     Vec<(String, Codes<'py>)>,
     Bound<'py, PyArray1<i64>>,
-    Vec<(u64, String, String)>,
+    Rejects,
 )> {
     guard(|| {
         let opts = read_options(lat_name, lon_name, skip_invalid);
@@ -197,7 +197,7 @@ fn nearest<'py>(
     Vec<Rank<'py>>,
     Option<Codes<'py>>,
     Bound<'py, PyArray1<i64>>,
-    Vec<(u64, String, String)>,
+    Rejects,
 )> {
     guard(|| {
         if !(1..=MAX_K).contains(&k) {
@@ -305,7 +305,7 @@ fn read_points<'py>(
         let (mut xs, mut ys, mut lines) = (Vec::new(), Vec::new(), Vec::new());
         let mut rejected = Vec::new();
         while let Some(b) = source
-            .next_batch(frontier::pipeline::CHUNK_ROWS)
+            .next_batch(frontier::row::CHUNK_ROWS)
             .map_err(py_err)?
         {
             for r in b.rejects() {
@@ -370,7 +370,11 @@ fn read_points<'py>(
                     out.append((
                         name,
                         "text",
-                        (offsets.into_pyarray(py), data.into_pyarray(py), empty.into_pyarray(py)),
+                        (
+                            offsets.into_pyarray(py),
+                            data.into_pyarray(py),
+                            empty.into_pyarray(py),
+                        ),
                     ))?;
                 }
             }
@@ -386,6 +390,9 @@ fn read_points<'py>(
     })
 }
 
+/// Longitudes and latitudes.
+type Xy<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
+
 /// Points of WKB geometries (a GeoParquet `geometry` column as Arrow
 /// holds it: `offsets` into `data`, `valid` false for a null): longitude
 /// and latitude arrays. A geometry that is not a point is an error naming
@@ -396,7 +403,7 @@ fn wkb_points<'py>(
     offsets: PyReadonlyArray1<'py, i64>,
     data: PyReadonlyArray1<'py, u8>,
     valid: Option<PyReadonlyArray1<'py, bool>>,
-) -> PyResult<(Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>)> {
+) -> PyResult<Xy<'py>> {
     guard(|| {
         let off = offsets.as_array();
         let data = data

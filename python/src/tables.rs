@@ -2,7 +2,7 @@
 //! point file, returned as typed columns (never CSV text) with the rows'
 //! account and rejects.
 
-use crate::arrays::{self, ColumnIn, read_options};
+use crate::arrays::{self, ColumnIn, Rejects, read_options};
 use crate::{err, guard, py_err};
 use frontier::Catalogue;
 use frontier::ingest::{Batch, PointSource};
@@ -140,7 +140,7 @@ impl Input<'_> {
                 let mut src =
                     PointSource::open(&path, &read_options(lat, lon, skip)).map_err(py_err)?;
                 py.detach(|| {
-                    while let Some(b) = src.next_batch(frontier::pipeline::CHUNK_ROWS)? {
+                    while let Some(b) = src.next_batch(frontier::row::CHUNK_ROWS)? {
                         f(&b)?;
                     }
                     Ok(())
@@ -155,11 +155,7 @@ impl Input<'_> {
 /// sums that add up exactly with other parts' in [`finish`]), and the
 /// rejects as (position, column, reason).
 #[pyfunction]
-fn tally(
-    py: Python<'_>,
-    input: Input<'_>,
-    settings: Settings,
-) -> PyResult<(String, Vec<(u64, String, String)>)> {
+fn tally(py: Python<'_>, input: Input<'_>, settings: Settings) -> PyResult<(String, Rejects)> {
     guard(|| {
         let mut t = settings.tallier()?;
         input.each(py, |b| t.add_batch(b))?;
@@ -219,12 +215,7 @@ fn trend<'py>(
     input: Input<'py>,
     columns: Option<Vec<String>>,
     settings: TrendSettings,
-) -> PyResult<(
-    Bound<'py, PyList>,
-    String,
-    Bound<'py, PyDict>,
-    Vec<(u64, String, String)>,
-)> {
+) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Rejects)> {
     use frontier::Named;
     use frontier::trend::{Grouping as TG, Options as TO, Period, Trender};
     guard(|| {
@@ -309,12 +300,7 @@ fn hotspots<'py>(
     py: Python<'py>,
     input: Input<'py>,
     settings: HotspotSettings,
-) -> PyResult<(
-    Bound<'py, PyList>,
-    String,
-    Bound<'py, PyDict>,
-    Vec<(u64, String, String)>,
-)> {
+) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Rejects)> {
     use frontier::hotspots::{Areas, Options as HO, Weights, hotspots_batch};
     guard(|| {
         let s = settings;

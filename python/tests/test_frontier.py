@@ -83,7 +83,7 @@ def test_locate_in_extra_layers_equals_the_command_line(events):
 def test_locate_agrees_with_geopandas(events):
     gpd = pytest.importorskip("geopandas")
     pts = gpd.GeoDataFrame(events[["event_id_cnty"]], geometry=gpd.points_from_xy(events.longitude, events.latitude), crs=4326)
-    districts = frontier.layer("districts")
+    districts = frontier.layer("districts", crs="EPSG:4326")
     assert len(districts) == 156
     joined = gpd.sjoin(pts, districts[["name", "geometry"]], predicate="intersects", how="left")
     # Points on exactly one district (or none): the one GeoPandas finds.
@@ -195,7 +195,7 @@ def test_summarize_agrees_with_geopandas(events):
     and groupby, on the points that lie in exactly one district."""
     gpd = pytest.importorskip("geopandas")
     pts = gpd.GeoDataFrame(events[["fatalities"]], geometry=gpd.points_from_xy(events.longitude, events.latitude), crs=4326)
-    districts = frontier.layer("districts")
+    districts = frontier.layer("districts", crs="EPSG:4326")
     joined = gpd.sjoin(pts, districts[["name", "geometry"]], predicate="intersects", how="inner")
     once = joined.groupby(level=0).filter(lambda g: len(g) == 1)
     assert len(once) > 1800

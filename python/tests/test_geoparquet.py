@@ -156,3 +156,33 @@ def test_one_crs_for_layers_and_exports(written):
         warnings.simplefilter("error")
         joined = gpd.sjoin(layer[["name", "geometry"]], exported[["name", "geometry"]], predicate="intersects")
     assert len(joined) >= len(layer)
+
+
+def test_geo_metadata_where_every_peer_looks(written, tmp_path):
+    """The `geo` metadata is in the Parquet footer (GDAL, DuckDB) and in the
+    stored Arrow schema (pyarrow's read_schema, pyarrow.dataset,
+    dask-geopandas), the same in both; each peer reads the points back."""
+    import json
+
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    for name, p in written.items():
+        schema_geo = (pq.read_schema(p).metadata or {}).get(b"geo")
+        assert schema_geo is not None, name
+        footer = pq.ParquetFile(p).metadata.metadata
+        assert json.loads(footer[b"geo"]) == json.loads(schema_geo), name
+        assert json.loads(schema_geo)["primary_column"] == "geometry", name
+        assert b"geo" in (ds.dataset(p).schema.metadata or {}), name
+    events = pd.read_csv(EVENTS)
+    dgpd = pytest.importorskip("dask_geopandas")
+    d = dgpd.read_parquet(written["locate"]).compute()
+    assert d.crs == pyproj.CRS("OGC:CRS84")
+    assert np.array_equal(d.geometry.x.to_numpy(), events.longitude.to_numpy())
+    pyogrio = pytest.importorskip("pyogrio")
+    g = pyogrio.read_dataframe(written["locate"])
+    assert len(g) == len(events) and g.crs is not None and g.crs.to_epsg() in (4326, None)
+    assert np.array_equal(g.geometry.y.to_numpy(), events.latitude.to_numpy())
+    # The layers' metadata (source, licence) is in the Arrow schema too.
+    meta = pq.read_schema(written["districts"]).metadata
+    assert b"frontier:licence" in meta

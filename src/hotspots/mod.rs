@@ -195,11 +195,7 @@ impl HexCounter {
 
 /// Find the hot and cold spots of the points of `source`.
 pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result<Hotspots> {
-    hotspots_from(
-        || source.next_batch(crate::pipeline::CHUNK_ROWS),
-        areas,
-        opts,
-    )
+    hotspots_from(|| source.next_batch(crate::row::CHUNK_ROWS), areas, opts)
 }
 
 /// Find the hot and cold spots of points in a [`Batch`] (from arrays, a
