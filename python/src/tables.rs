@@ -49,6 +49,23 @@ fn date(text: Option<&str>, what: &str) -> PyResult<Option<chrono::NaiveDate>> {
     .transpose()
 }
 
+/// The date window, the split and the precision filter, checked as on the
+/// command line (a window that ends before it starts is refused).
+fn window(
+    from: &Option<String>,
+    to: &Option<String>,
+    split: &Option<String>,
+    max_precision: Option<u32>,
+) -> PyResult<frontier::window::Window> {
+    frontier::window::Window::new(
+        date(from.as_deref(), "date_from")?,
+        date(to.as_deref(), "date_to")?,
+        date(split.as_deref(), "split")?,
+        max_precision,
+    )
+    .map_err(py_err)
+}
+
 /// What a table is asked for: the Python side's settings dict (dates as
 /// ISO text).
 #[derive(FromPyObject)]
@@ -66,24 +83,15 @@ struct Settings {
 
 impl Settings {
     fn options(&self) -> PyResult<Options> {
-        let (from, to) = (
-            date(self.date_from.as_deref(), "date_from")?,
-            date(self.date_to.as_deref(), "date_to")?,
-        );
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            return Err(err(format!(
-                "date_from={f} is after date_to={t}: the window would hold nothing"
-            )));
-        }
         Ok(Options {
             value: self.value.clone(),
             weight: self.weight.clone(),
-            split: date(self.split.as_deref(), "split")?,
-            from,
-            to,
-            max_precision: self.max_precision,
+            window: window(
+                &self.date_from,
+                &self.date_to,
+                &self.split,
+                self.max_precision,
+            )?,
             date: self.date.clone(),
             ..Default::default()
         })
@@ -183,7 +191,7 @@ fn finish<'py>(
             let p: Parts = serde_json::from_str(&p).map_err(|e| err(e.to_string()))?;
             t.add_parts(p).map_err(py_err)?;
         }
-        let s = t.finish();
+        let s = t.finish().map_err(py_err)?;
         let (cols, rows) = s.table();
         Ok((
             arrays::table(py, &cols, &rows)?,
@@ -246,10 +254,7 @@ fn trend<'py>(
         let opts = TO {
             period,
             value: s.value.clone(),
-            from: date(s.date_from.as_deref(), "date_from")?,
-            to: date(s.date_to.as_deref(), "date_to")?,
-            split: date(s.split.as_deref(), "split")?,
-            max_precision: s.max_precision,
+            window: window(&s.date_from, &s.date_to, &s.split, s.max_precision)?,
             date: s.date.clone(),
         };
         let mut t = Trender::new(by, opts).map_err(py_err)?;
@@ -327,10 +332,7 @@ fn hotspots<'py>(
         let opts = HO {
             weights,
             value: s.value.clone(),
-            from: date(s.date_from.as_deref(), "date_from")?,
-            to: date(s.date_to.as_deref(), "date_to")?,
-            split: date(s.split.as_deref(), "split")?,
-            max_precision: s.max_precision,
+            window: window(&s.date_from, &s.date_to, &s.split, s.max_precision)?,
             permutations: s.permutations,
             seed: s.seed,
             date: s.date.clone(),
