@@ -33,7 +33,7 @@ use crate::index::PolygonIndex;
 use crate::ingest::{Batch, Cell, PointSource, Reject, Schema, named_column};
 use crate::stats::poisson::{self, Coefficient};
 use crate::stats::rate::{RateComparison, compare_rates};
-use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, admit, walk_batch};
+use crate::summary::{self, Account, Admit, Figures, Needed, OUTSIDE, SumGuard, admit, walk_batch};
 use chrono::{Datelike, Days, NaiveDate};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;

@@ -174,6 +174,51 @@ impl Trend {
             }
             rows.push(m);
         }
-        names::table(rows, None)
+        names::table(rows, Some(self.tests_columns(nested)))
+    }
+
+    /// The columns of [`Trend::tests_table`] and who names each, in order
+    /// (also when there are no rows: an empty window still has its header).
+    fn tests_columns(&self, nested: bool) -> Vec<(String, Owner)> {
+        let ours = |c: &str| (c.to_string(), Owner::Frontier);
+        let mut cols = vec![match &self.key {
+            Some(k) => (k.clone(), self.key_owner()),
+            None => ours("group"),
+        }];
+        cols.extend(
+            [
+                "events_before",
+                "days_before",
+                "per_365d_before",
+                "events_after",
+                "days_after",
+                "per_365d_after",
+            ]
+            .map(ours),
+        );
+        if let Some(v) = &self.value {
+            for side in ["before", "after"] {
+                cols.push((format!("{v}_{side}"), Owner::User("value_")));
+            }
+        }
+        cols.extend(
+            [
+                "rate_ratio",
+                "rate_ratio_ci_low",
+                "rate_ratio_ci_high",
+                "p_value",
+            ]
+            .map(ours),
+        );
+        if nested {
+            cols.extend(["its", "its_note", "series"].map(ours));
+        } else {
+            for name in ["its_level_change", "its_trend_before", "its_trend_change"] {
+                cols.push(ours(name));
+                cols.extend(["ci_low", "ci_high", "p"].map(|x| ours(&format!("{name}_{x}"))));
+            }
+            cols.extend(["its_scale", "its_note"].map(ours));
+        }
+        cols
     }
 }
