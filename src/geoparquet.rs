@@ -13,7 +13,8 @@ use arrow_array::builder::{BinaryBuilder, BooleanBuilder, Float64Builder, Int64B
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema as ArrowSchema};
 use geo::{Coord, Geometry};
-use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::ArrowWriterOptions;
+use parquet::arrow::{ARROW_SCHEMA_META_KEY, ArrowWriter, encode_arrow_schema};
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
@@ -362,8 +363,17 @@ pub fn write_layer<W: Write + Send>(layer: &Layer, out: W) -> Result<W> {
 
 /// An Arrow writer of Parquet (snappy-compressed, as GeoPandas and DuckDB
 /// write by default) with frontier's messages.
+///
+/// The file's metadata (`geo`, and frontier's own keys) is written twice,
+/// as GeoPandas and pyarrow write it: as Parquet key-value metadata (where
+/// GDAL and DuckDB read it) and in the Arrow schema stored in the file
+/// (`ARROW:schema`, where pyarrow's `read_schema`, `pyarrow.dataset` and
+/// dask-geopandas read it). The Arrow schema is written at the end, when
+/// the `geo` metadata (with the data's bounding box) is known.
 pub(crate) struct ParquetSink<W: Write + Send> {
     writer: ArrowWriter<W>,
+    schema: Arc<ArrowSchema>,
+    metadata: Vec<(String, String)>,
     origin: String,
 }
 
@@ -379,11 +389,15 @@ impl<W: Write + Send> ParquetSink<W> {
                 props = props.set_column_dictionary_enabled(f.name().as_str().into(), false);
             }
         }
-        let props = props.build();
-        let writer =
-            ArrowWriter::try_new(out, schema, Some(props)).map_err(|e| writing(origin, e))?;
+        let options = ArrowWriterOptions::new()
+            .with_properties(props.build())
+            .with_skip_arrow_metadata(true);
+        let writer = ArrowWriter::try_new_with_options(out, schema.clone(), options)
+            .map_err(|e| writing(origin, e))?;
         Ok(ParquetSink {
             writer,
+            schema,
+            metadata: Vec::new(),
             origin: origin.to_string(),
         })
     }
@@ -395,8 +409,7 @@ impl<W: Write + Send> ParquetSink<W> {
     /// Add a key to the file's metadata (empty values are left out).
     pub fn metadata(&mut self, key: &str, value: &str) {
         if !value.is_empty() {
-            self.writer
-                .append_key_value_metadata(KeyValue::new(key.to_string(), value.to_string()));
+            self.metadata.push((key.to_string(), value.to_string()));
         }
     }
 
@@ -404,9 +417,23 @@ impl<W: Write + Send> ParquetSink<W> {
         self.writer.write(batch).map_err(|e| self.err(e))
     }
 
-    /// Write the footer with the `geo` metadata, and hand back the output.
+    /// Write the footer with the `geo` metadata (in the key-value metadata
+    /// and in the stored Arrow schema), and hand back the output.
     pub fn finish(mut self, geo: &str) -> Result<W> {
         self.metadata("geo", geo);
+        let schema = self.schema.as_ref().clone().with_metadata(
+            self.metadata
+                .iter()
+                .cloned()
+                .collect::<std::collections::HashMap<_, _>>(),
+        );
+        self.writer.append_key_value_metadata(KeyValue::new(
+            ARROW_SCHEMA_META_KEY.to_string(),
+            encode_arrow_schema(&schema),
+        ));
+        for (k, v) in std::mem::take(&mut self.metadata) {
+            self.writer.append_key_value_metadata(KeyValue::new(k, v));
+        }
         let origin = self.origin;
         self.writer.into_inner().map_err(|e| writing(&origin, e))
     }

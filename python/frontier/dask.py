@@ -12,20 +12,32 @@ installed on every worker.
   (counts and sums per group, a few kilobytes), the tallies are brought
   together and added, and the rates are worked out only after that, so the
   table equals the one :func:`frontier.summarize` gives for the whole frame.
+- :func:`trend` and :func:`hotspots` compute: the columns they read (the
+  coordinates, the date, the value, the precision code and the grouping
+  column; a few numbers per row) are brought to the client and analysed
+  there, so the answer equals :func:`frontier.trend` and
+  :func:`frontier.hotspots` on the whole frame.
+
+``skip_invalid=True`` works as on one machine; ``rejects=True`` is not
+offered (a partition's rows are known by their index labels only where
+they lie): run :func:`frontier.summarize` on the partitions you suspect.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Any, Iterable, List, Optional, Union
 
 import pandas as pd
 
 import frontier as _f
 
-__all__ = ["locate", "near", "nearest", "summarize"]
+from . import _core, _tables
+from ._frames import find
+
+__all__ = ["hotspots", "locate", "near", "nearest", "summarize", "trend"]
 
 
-def _meta(fn, ddf, **kw):
+def _meta(fn: Any, ddf: Any, **kw: Any) -> Any:
     """The result's empty frame: ``fn`` run on the input's, with categories
     left unknown (they differ by partition)."""
     import dask.dataframe as dd
@@ -34,36 +46,98 @@ def _meta(fn, ddf, **kw):
     return dd.utils.clear_known_categories(meta)
 
 
-def _apply(fn, ddf, **kw):
-    return ddf.map_partitions(fn, meta=_meta(fn, ddf, **kw), **kw)
+def _apply(fn: Any, ddf: Any, **kw: Any) -> Any:
+    import warnings
+
+    def run(df: pd.DataFrame, **k: Any) -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", _f.RejectedRowsWarning)
+            return fn(df, **k)
+
+    return ddf.map_partitions(run, meta=_meta(fn, ddf, **kw), **kw)
 
 
-def locate(ddf, lat: Optional[str] = None, lon: Optional[str] = None, layers: Iterable[str] = ()):
+def locate(ddf: Any, lat: Optional[str] = None, lon: Optional[str] = None,
+           layers: Union[str, Iterable[str]] = (), skip_invalid: bool = False) -> Any:
     """:func:`frontier.locate` on every partition (lazy)."""
-    return _apply(_f.locate, ddf, lat=lat, lon=lon, layers=tuple(layers))
+    return _apply(_f.locate, ddf, lat=lat, lon=lon, layers=[layers] if isinstance(layers, str) else tuple(layers),
+                  skip_invalid=skip_invalid)
 
 
-def near(ddf, to: str = "durand-line", within_km: Optional[float] = None,
-         lat: Optional[str] = None, lon: Optional[str] = None):
+def near(ddf: Any, to: str = "durand-line", within_km: Optional[float] = None, lat: Optional[str] = None,
+         lon: Optional[str] = None, skip_invalid: bool = False) -> Any:
     """:func:`frontier.near` on every partition (lazy)."""
-    return _apply(_f.near, ddf, to=to, within_km=within_km, lat=lat, lon=lon)
+    return _apply(_f.near, ddf, to=to, within_km=within_km, lat=lat, lon=lon, skip_invalid=skip_invalid)
 
 
-def nearest(ddf, layer: str, k: int = 1, within_km: Optional[float] = None,
-            lat: Optional[str] = None, lon: Optional[str] = None):
+def nearest(ddf: Any, layer: str, k: int = 1, within_km: Optional[float] = None, lat: Optional[str] = None,
+            lon: Optional[str] = None, skip_invalid: bool = False) -> Any:
     """:func:`frontier.nearest` on every partition (lazy)."""
-    return _apply(_f.nearest, ddf, layer=layer, k=k, within_km=within_km, lat=lat, lon=lon)
+    return _apply(_f.nearest, ddf, layer=layer, k=k, within_km=within_km, lat=lat, lon=lon,
+                  skip_invalid=skip_invalid)
 
 
-def summarize(ddf, by: str = "district", value: Optional[str] = None, weight: Optional[str] = None,
-              split=None, date_from=None, date_to=None, max_precision: Optional[int] = None,
-              lat: Optional[str] = None, lon: Optional[str] = None) -> pd.DataFrame:
+def summarize(ddf: Any, by: str = "district", value: Optional[str] = None, weight: Optional[str] = None,
+              split: Any = None, date_from: Any = None, date_to: Any = None, max_precision: Optional[int] = None,
+              lat: Optional[str] = None, lon: Optional[str] = None, date: Optional[str] = None,
+              skip_invalid: bool = False) -> pd.DataFrame:
     """:func:`frontier.summarize` over every partition, combined exactly
     (computes; returns a pandas DataFrame)."""
-    settings = _f._summary_settings(by, value, weight, split, date_from, date_to, max_precision)
+    settings = _tables._settings(by, value, weight, split, date_from, date_to, max_precision, date)
 
     def tally(df: pd.DataFrame) -> pd.Series:
-        return pd.Series([_f._tally(df, settings, lat, lon)], dtype=object)
+        parts, _, _ = _tables._tally(df, settings, lat, lon, skip_invalid)
+        return pd.Series([parts], dtype=object)
 
     parts = ddf.map_partitions(tally, meta=(None, object)).compute()
-    return _f._finish(list(parts), settings)
+    out = _tables._finish(list(parts), settings)
+    from ._frames import warn_rejects
+
+    warn_rejects(out.attrs["account"].get("rejected", 0))
+    return out
+
+
+def _columns_read(ddf: Any, lat: Optional[str], lon: Optional[str], date: Optional[str],
+                  named: List[Optional[str]]) -> List[str]:
+    """The columns an analysis reads: coordinates (or geometry), date,
+    precision code, and the named ones."""
+    cols = [str(c) for c in ddf.columns]
+    try:
+        ilat, ilon, idate, iprec = _core.roles(cols, lat, lon)
+        keep = [cols[ilat], cols[ilon]]
+    except _f.Error:
+        g = find(cols, "geometry")
+        if g is None:
+            raise
+        _, _, idate, iprec = _core.roles(cols + ["latitude", "longitude"], None, None)
+        keep = [cols[g]]
+    for i in (idate, iprec):
+        if i is not None and i < len(cols):
+            keep.append(cols[i])
+    for n in [date, *named]:
+        if n is not None:
+            i = find(cols, n)
+            if i is not None:
+                keep.append(cols[i])
+    return list(dict.fromkeys(keep))
+
+
+def trend(ddf: Any, by: str = "month", group: Optional[str] = None, value: Optional[str] = None, split: Any = None,
+          date_from: Any = None, date_to: Any = None, max_precision: Optional[int] = None, lat: Optional[str] = None,
+          lon: Optional[str] = None, date: Optional[str] = None, skip_invalid: bool = False) -> pd.DataFrame:
+    """:func:`frontier.trend` of the whole frame (computes)."""
+    cols = _columns_read(ddf, lat, lon, date, [value, group])
+    return _f.trend(ddf[cols].compute(), by=by, group=group, value=value, split=split, date_from=date_from,
+                    date_to=date_to, max_precision=max_precision, lat=lat, lon=lon, date=date,
+                    skip_invalid=skip_invalid)
+
+
+def hotspots(ddf: Any, by: str = "district", weights: str = "queen", value: Optional[str] = None, split: Any = None,
+             permutations: int = 999, seed: int = 12345, date_from: Any = None, date_to: Any = None,
+             max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
+             date: Optional[str] = None, skip_invalid: bool = False) -> pd.DataFrame:
+    """:func:`frontier.hotspots` of the whole frame (computes)."""
+    cols = _columns_read(ddf, lat, lon, date, [value])
+    return _f.hotspots(ddf[cols].compute(), by=by, weights=weights, value=value, split=split,
+                       permutations=permutations, seed=seed, date_from=date_from, date_to=date_to,
+                       max_precision=max_precision, lat=lat, lon=lon, date=date, skip_invalid=skip_invalid)

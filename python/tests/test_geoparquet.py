@@ -140,3 +140,55 @@ def test_frontier_reads_what_the_peers_write(tmp_path):
     exe = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
     r = subprocess.run([exe, "locate", str(tmp_path / "utm.parquet")], capture_output=True, text=True)
     assert r.returncode == 2 and "EPSG:32642" in r.stderr
+
+
+def test_one_crs_for_layers_and_exports(written):
+    """frontier.layer() and the command line's GeoParquet export name the
+    same CRS, so GeoPandas joins them without a CRS-mismatch warning."""
+    import warnings
+
+    import frontier
+
+    exported = gpd.read_parquet(written["districts"])
+    layer = frontier.layer("districts")
+    assert layer.crs == exported.crs == pyproj.CRS("OGC:CRS84")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        joined = gpd.sjoin(layer[["name", "geometry"]], exported[["name", "geometry"]], predicate="intersects")
+    assert len(joined) >= len(layer)
+
+
+def test_geo_metadata_where_every_peer_looks(written, tmp_path):
+    """The `geo` metadata is in the Parquet footer (GDAL, DuckDB) and in the
+    stored Arrow schema (pyarrow's read_schema, pyarrow.dataset,
+    dask-geopandas), the same in both; each peer reads the points back."""
+    import json
+
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    for name, p in written.items():
+        schema_geo = (pq.read_schema(p).metadata or {}).get(b"geo")
+        assert schema_geo is not None, name
+        footer = pq.ParquetFile(p).metadata.metadata
+        assert json.loads(footer[b"geo"]) == json.loads(schema_geo), name
+        assert json.loads(schema_geo)["primary_column"] == "geometry", name
+        assert b"geo" in (ds.dataset(p).schema.metadata or {}), name
+    events = pd.read_csv(EVENTS)
+    dgpd = pytest.importorskip("dask_geopandas")
+    d = dgpd.read_parquet(written["locate"]).compute()
+    assert d.crs == pyproj.CRS("OGC:CRS84")
+    assert np.array_equal(d.geometry.x.to_numpy(), events.longitude.to_numpy())
+    # GDAL reads the footer's metadata; PyPI's pyogrio wheels are built
+    # without GDAL's Parquet driver, so this part runs only where it is.
+    try:
+        import pyogrio
+    except ImportError:
+        pyogrio = None
+    if pyogrio is not None and "Parquet" in pyogrio.list_drivers():
+        g = pyogrio.read_dataframe(written["locate"])
+        assert len(g) == len(events) and g.crs is not None
+        assert np.array_equal(g.geometry.y.to_numpy(), events.latitude.to_numpy())
+    # The layers' metadata (source, licence) is in the Arrow schema too.
+    meta = pq.read_schema(written["districts"]).metadata
+    assert b"frontier:licence" in meta

@@ -98,6 +98,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         weights: args.weights,
         value: args.value.clone(),
         window: args.window.window()?,
+        date: args.window.date.clone(),
         permutations: args.permutations,
         seed: args.seed,
     };

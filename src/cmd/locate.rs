@@ -2,10 +2,11 @@
 //! containing feature of any extra polygon layers.
 
 use super::CmdError;
-use super::points::{Input, Output, added_name};
+use super::points::{Input, Output};
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
 use frontier::query::Locator;
+use frontier::summary::names::added_names;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -44,13 +45,14 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &args.output,
         files,
         |cols| {
-            let mut v = vec![
-                Column::text(added_name(cols, "country")),
-                Column::text(added_name(cols, "province")),
-                Column::text(added_name(cols, "district")),
-            ];
-            v.extend(names.iter().map(|n| Column::text(added_name(cols, n))));
-            v
+            let mut wanted: Vec<String> = ["country", "province", "district"]
+                .map(String::from)
+                .to_vec();
+            wanted.extend(names.iter().cloned());
+            added_names(cols, &wanted)
+                .into_iter()
+                .map(Column::text)
+                .collect()
         },
         |r, cells| {
             let loc = locator.locate(r.coord);

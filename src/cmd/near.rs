@@ -2,10 +2,11 @@
 //! distance to its nearest feature.
 
 use super::CmdError;
-use super::points::{Input, Output, added_name};
+use super::points::{Input, Output};
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
 use frontier::query::{DistanceIndex, Locator, Side, is_durand_line};
+use frontier::summary::names::added_names;
 use frontier::units::parse_distance;
 
 #[derive(Debug, clap::Args)]
@@ -37,15 +38,25 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &args.output,
         super::Files::default().layer("--to", &args.to),
         |cols| {
-            let mut v = vec![
-                Column::fixed(added_name(cols, "distance_km"), 3),
-                Column::text(added_name(cols, "nearest_feature")),
-                Column::fixed(added_name(cols, "nearest_lon"), 6),
-                Column::fixed(added_name(cols, "nearest_lat"), 6),
-            ];
+            let mut wanted = [
+                "distance_km",
+                "nearest_feature",
+                "nearest_lon",
+                "nearest_lat",
+            ]
+            .map(String::from)
+            .to_vec();
             if durand {
-                v.push(Column::text(added_name(cols, "side")));
+                wanted.push("side".into());
             }
+            let n = added_names(cols, &wanted);
+            let mut v = vec![
+                Column::fixed(n[0].clone(), 3),
+                Column::text(n[1].clone()),
+                Column::fixed(n[2].clone(), 6),
+                Column::fixed(n[3].clone(), 6),
+            ];
+            v.extend(n.get(4).cloned().map(Column::text));
             v
         },
         |r, cells| {

@@ -1,10 +1,11 @@
 //! `frontier nearest`: the K nearest features of a layer to each row.
 
 use super::CmdError;
-use super::points::{Input, Output, added_name};
+use super::points::{Input, Output};
 use frontier::Catalogue;
 use frontier::output::{Cell, Column};
 use frontier::query::{DistanceIndex, Hit};
+use frontier::summary::names::added_names;
 use std::cell::RefCell;
 
 #[derive(Debug, clap::Args)]
@@ -32,13 +33,12 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &args.output,
         super::Files::default().layer("--to", &args.layer),
         |cols| {
-            (1..=k)
-                .flat_map(|i| {
-                    [
-                        Column::text(added_name(cols, &format!("nearest_{i}"))),
-                        Column::fixed(added_name(cols, &format!("distance_{i}_km")), 3),
-                    ]
-                })
+            let wanted: Vec<String> = (1..=k)
+                .flat_map(|i| [format!("nearest_{i}"), format!("distance_{i}_km")])
+                .collect();
+            added_names(cols, &wanted)
+                .chunks(2)
+                .flat_map(|n| [Column::text(n[0].clone()), Column::fixed(n[1].clone(), 3)])
                 .collect()
         },
         |r, cells| {

@@ -81,8 +81,6 @@ pub struct Output {
     pub quiet: bool,
 }
 
-pub use frontier::output::added_name;
-
 /// The output's columns: the input's, each name made unique (two columns
 /// called `id` are written as `id` and `id_2`, and stderr says so), then
 /// frontier's (`added`, named against the input's), each prefixed

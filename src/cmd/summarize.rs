@@ -147,6 +147,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         window: args.window.window()?,
         bands,
         join,
+        date: args.window.date.clone(),
     };
     let summary = summarize(&mut source, by, opts)?;
     let key = &summary.key;

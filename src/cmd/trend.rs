@@ -82,6 +82,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         period: args.by,
         value: args.value.clone(),
         window: args.window.window()?,
+        date: args.window.date.clone(),
     };
     let t = trend(&mut source, by, opts)?;
     let (cols, rows) = if t.split.is_some() {

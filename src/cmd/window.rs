@@ -26,6 +26,9 @@ pub struct Window {
     /// Leave out points whose precision code (ACLED geo_precision, UCDP where_prec) is above N.
     #[arg(long, value_name = "N")]
     pub max_precision: Option<u32>,
+    /// The date column (default: found by name: event_date, date_start, date).
+    #[arg(long, value_name = "COL")]
+    pub date: Option<String>,
 }
 
 impl Window {

@@ -56,6 +56,8 @@ pub struct Options {
     pub permutations: usize,
     /// Seed of the permutations.
     pub seed: u64,
+    /// The date column, by name; otherwise the one found by name.
+    pub date: Option<String>,
 }
 
 impl Default for Options {
@@ -66,6 +68,7 @@ impl Default for Options {
             window: Window::default(),
             permutations: 999,
             seed: 12345,
+            date: None,
         }
     }
 }
@@ -130,6 +133,7 @@ fn summary_options(o: &Options) -> summary::Options {
     summary::Options {
         value: o.value.clone(),
         window: o.window,
+        date: o.date.clone(),
         ..Default::default()
     }
 }
@@ -191,11 +195,29 @@ impl HexCounter {
 
 /// Find the hot and cold spots of the points of `source`.
 pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result<Hotspots> {
+    hotspots_from(|| source.next_batch(crate::row::CHUNK_ROWS), areas, opts)
+}
+
+/// Find the hot and cold spots of points in a [`Batch`] (from arrays, a
+/// data frame): the same result as [`hotspots`] gives for a file of the
+/// same points.
+pub fn hotspots_batch(batch: &Batch, areas: Areas, opts: Options) -> Result<Hotspots> {
+    let mut one = Some(batch.clone());
+    hotspots_from(|| Ok(one.take()), areas, opts)
+}
+
+/// Find the hot and cold spots of the points of each batch `next` gives
+/// until `None`.
+fn hotspots_from(
+    mut next: impl FnMut() -> Result<Option<Batch>>,
+    areas: Areas,
+    opts: Options,
+) -> Result<Hotspots> {
     let sopts = summary_options(&opts);
     let (key, list, tallies, outside, account, hex_km) = match areas {
         Areas::Polygons(g) => {
             let mut t = Tallier::new(g, sopts)?;
-            while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
+            while let Some(batch) = next()? {
                 t.add_batch(&batch)?;
             }
             let s = t.finish()?;
@@ -241,7 +263,7 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
                 dates: None,
                 guard: SumGuard::default(),
             };
-            while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
+            while let Some(batch) = next()? {
                 c.add_batch(&batch)?;
             }
             opts.window
@@ -402,58 +424,46 @@ impl Moran {
 }
 
 impl Hotspots {
-    /// The table: one row per area.
+    /// The table: one row per area. A value column keeps its name (and
+    /// `{value}_before`, `{value}_after`); one of frontier's columns whose
+    /// name it takes gets `frontier_` in front ([`crate::summary::names`]).
     pub fn table(&self) -> (Vec<String>, Vec<Map<String, Value>>) {
-        let measure = self.value.clone().unwrap_or("count".into());
+        use crate::summary::names::{self, Row};
         let mut rows = Vec::new();
-        let put = |m: &mut Map<String, Value>, a: &Analysis, i: usize, suffix: &str| {
+        let put = |m: &mut Row, a: &Analysis, i: usize, suffix: &str| {
             let l = &a.local[i];
-            m.insert(
-                format!("{measure}{suffix}"),
-                if self.value.is_some() {
-                    num(a.y[i])
-                } else {
-                    json!(a.y[i] as u64)
-                },
-            );
-            m.insert(format!("gi_z{suffix}"), num(l.z));
-            m.insert(format!("gi_p{suffix}"), num(l.p));
-            m.insert(
+            match &self.value {
+                Some(v) => m.theirs("value_", format!("{v}{suffix}"), num(a.y[i])),
+                None => m.ours(format!("count{suffix}"), json!(a.y[i] as u64)),
+            }
+            m.ours(format!("gi_z{suffix}"), num(l.z));
+            m.ours(format!("gi_p{suffix}"), num(l.p));
+            m.ours(
                 format!("gi_p_sim{suffix}"),
                 l.p_sim.map_or(Value::Null, num),
             );
-            m.insert(format!("gi_class{suffix}"), json!(a.classes[i]));
+            m.ours(format!("gi_class{suffix}"), json!(a.classes[i]));
         };
         for (i, a) in self.areas.iter().enumerate() {
-            let mut m = Map::new();
-            m.insert(self.key.clone(), json!(a.name));
+            let mut m = Row::default();
+            m.ours(self.key.clone(), json!(a.name));
             if self.key == "district" {
-                m.insert(
-                    "province".into(),
-                    json!(a.province.clone().unwrap_or_default()),
-                );
+                m.ours("province", json!(a.province.clone().unwrap_or_default()));
             }
-            m.insert("longitude".into(), json!(a.centre.x));
-            m.insert("latitude".into(), json!(a.centre.y));
-            m.insert("neighbours".into(), json!(self.neighbours[i].len()));
+            m.ours("longitude", json!(a.centre.x));
+            m.ours("latitude", json!(a.centre.y));
+            m.ours("neighbours", json!(self.neighbours[i].len()));
             if let Some(w) = &self.whole {
                 put(&mut m, w, i, "");
             }
             if let Some((_, b, af)) = &self.split {
                 put(&mut m, b, i, "_before");
                 put(&mut m, af, i, "_after");
-                m.insert(
-                    "change".into(),
-                    json!(change(&b.classes[i], &af.classes[i])),
-                );
+                m.ours("change", json!(change(&b.classes[i], &af.classes[i])));
             }
             rows.push(m);
         }
-        let cols = rows
-            .first()
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        (cols, rows)
+        names::table(rows, None)
     }
 
     /// Moran's I as JSON (`before`/`after` with a split).

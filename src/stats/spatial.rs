@@ -172,7 +172,9 @@ pub fn moran(y: &[f64], neighbours: &[Vec<usize>]) -> Option<Moran> {
     let mut s0 = 0.0;
     let mut cross = 0.0;
     let mut col = vec![0.0; n];
-    let mut pairs: std::collections::HashMap<(usize, usize), f64> = Default::default();
+    // Ordered, so that s1 is summed in the same order on every run (a
+    // HashMap's order differs by process, and so would the last bits of z).
+    let mut pairs: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
     for (i, nb) in neighbours.iter().enumerate() {
         for &j in nb {
             let wij = w(i);

@@ -6,6 +6,7 @@
 //! fell; points in no feature get a row of their own (`(outside)`), so the
 //! counts always add up to the points read.
 
+pub mod names;
 mod tally;
 
 use crate::window::Window;
@@ -35,6 +36,10 @@ pub struct Options {
     pub bands: Option<(Vec<f64>, Layer)>,
     /// A user table joined on the group names; its numeric columns come out per group and per 100,000 people.
     pub join: Option<Join>,
+    /// The date column, by name; otherwise the one found by name
+    /// ([`crate::ingest::Schema::date`]: `event_date`, `date_start`,
+    /// `date`).
+    pub date: Option<String>,
 }
 
 impl Options {
@@ -332,54 +337,71 @@ fn band_name(edges: &[f64], i: usize) -> String {
 
 impl Summary {
     /// The table: column names and one object per group, in order.
+    ///
+    /// Columns named after the user's (the value and weight columns and
+    /// what is derived from them, the joined table's columns) keep their
+    /// names; one of frontier's columns whose name they take gets
+    /// `frontier_` in front ([`names`]): with `--value count`, `count` is
+    /// the values' sum and `frontier_count` the number of points.
     pub fn table(&self) -> (Vec<String>, Vec<Map<String, Value>>) {
+        use names::Row;
         let total: u64 = self.groups.iter().map(|(_, t)| t.count).sum();
         let total_value: f64 = self.groups.iter().map(|(_, t)| t.value).sum();
         let mut rows = Vec::new();
         for (g, t) in &self.groups {
-            let mut m = Map::new();
-            m.insert(self.key.clone(), json!(g.name));
+            let mut m = Row::default();
+            m.ours(self.key.clone(), json!(g.name));
             if let Some(p) = &g.province {
-                m.insert("province".into(), json!(p));
+                m.ours("province", json!(p));
             }
-            m.insert(
-                "population_2023".into(),
+            m.ours(
+                "population_2023",
                 g.population.map_or(Value::Null, |p| json!(p as u64)),
             );
-            m.insert(
-                "area_km2".into(),
-                g.area_km2.map_or(Value::Null, |a| json!(a)),
-            );
-            m.insert("count".into(), json!(t.count));
-            m.insert("share".into(), num(ratio(t.count as f64, total as f64)));
-            m.insert("per_100k".into(), num(g.per_100k(t.count as f64)));
-            m.insert("per_1000km2".into(), num(g.per_1000km2(t.count as f64)));
+            m.ours("area_km2", g.area_km2.map_or(Value::Null, |a| json!(a)));
+            m.ours("count", json!(t.count));
+            m.ours("share", num(ratio(t.count as f64, total as f64)));
+            m.ours("per_100k", num(g.per_100k(t.count as f64)));
+            m.ours("per_1000km2", num(g.per_1000km2(t.count as f64)));
             if let Some(v) = &self.value {
-                m.insert(v.clone(), json!(t.value));
-                m.insert(format!("{v}_share"), num(ratio(t.value, total_value)));
-                m.insert(format!("{v}_per_100k"), num(g.per_100k(t.value)));
+                m.theirs("value_", v.clone(), json!(t.value));
+                m.theirs(
+                    "value_",
+                    format!("{v}_share"),
+                    num(ratio(t.value, total_value)),
+                );
+                m.theirs("value_", format!("{v}_per_100k"), num(g.per_100k(t.value)));
             }
             if let Some(w) = &self.weight {
-                m.insert(w.clone(), json!(t.weight));
-                m.insert(format!("{w}_per_100k"), num(g.per_100k(t.weight)));
+                m.theirs("weight_", w.clone(), json!(t.weight));
+                m.theirs(
+                    "weight_",
+                    format!("{w}_per_100k"),
+                    num(g.per_100k(t.weight)),
+                );
             }
             if self.max_precision.is_some() {
-                m.insert("left_out_imprecise".into(), json!(t.left_out));
+                m.ours("left_out_imprecise", json!(t.left_out));
             } else {
-                m.insert("imprecise".into(), json!(t.imprecise));
+                m.ours("imprecise", json!(t.imprecise));
             }
             if let Some((before, after)) = self.per_365d(t) {
-                m.insert("before".into(), json!(t.before));
-                m.insert("after".into(), json!(t.after));
-                m.insert("change".into(), json!(t.change()));
-                m.insert("ratio".into(), num(t.ratio()));
-                m.insert("before_per_365d".into(), num(before));
-                m.insert("after_per_365d".into(), num(after));
+                m.ours("before", json!(t.before));
+                m.ours("after", json!(t.after));
+                m.ours("change", json!(t.change()));
+                m.ours("ratio", num(t.ratio()));
+                m.ours("before_per_365d", num(before));
+                m.ours("after_per_365d", num(after));
                 if let Some(v) = &self.value {
-                    m.insert(format!("{v}_before"), json!(t.value_before));
-                    m.insert(format!("{v}_after"), json!(t.value_after));
-                    m.insert(format!("{v}_change"), json!(t.value_after - t.value_before));
-                    m.insert(
+                    m.theirs("value_", format!("{v}_before"), json!(t.value_before));
+                    m.theirs("value_", format!("{v}_after"), json!(t.value_after));
+                    m.theirs(
+                        "value_",
+                        format!("{v}_change"),
+                        json!(t.value_after - t.value_before),
+                    );
+                    m.theirs(
+                        "value_",
                         format!("{v}_ratio"),
                         num(ratio(t.value_after, t.value_before)),
                     );
@@ -387,24 +409,24 @@ impl Summary {
             }
             if let Some(edges) = &self.bands {
                 for (i, n) in t.bands.iter().enumerate() {
-                    m.insert(band_name(edges, i), json!(n));
+                    m.ours(band_name(edges, i), json!(n));
                 }
             }
             if let Some(j) = &self.join {
                 let vals = j.rows.get(&g.name);
                 for (k, c) in j.columns.iter().enumerate() {
                     let v = vals.and_then(|v| v[k]);
-                    m.insert(c.clone(), v.map_or(Value::Null, |x| json!(x)));
-                    m.insert(format!("{c}_per_100k"), num(v.and_then(|x| g.per_100k(x))));
+                    m.theirs("join_", c.clone(), v.map_or(Value::Null, |x| json!(x)));
+                    m.theirs(
+                        "join_",
+                        format!("{c}_per_100k"),
+                        num(v.and_then(|x| g.per_100k(x))),
+                    );
                 }
             }
             rows.push(m);
         }
-        let columns = rows
-            .first()
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        (columns, rows)
+        names::table(rows, None)
     }
 
     /// Names in the joined table that match no group.

@@ -216,6 +216,13 @@ impl Tallier {
         Ok(())
     }
 
+    /// The rejected rows kept so far, taken out (their count stays in the
+    /// account): a client that reports them itself takes them before
+    /// [`Tallier::parts`] or [`Tallier::finish`].
+    pub fn take_rejects(&mut self) -> Vec<Reject> {
+        std::mem::take(&mut self.account.rejects)
+    }
+
     /// An unreadable row: counted in, and kept for the rejects file.
     pub fn reject(&mut self, r: crate::ingest::Reject) {
         self.account.rows_in += 1;
@@ -521,7 +528,11 @@ impl Needed {
             named: None,
             columns: schema.columns.clone(),
         };
-        if needs_date && schema.date.is_none() {
+        let date = match &opts.date {
+            Some(name) => named_column(origin, &schema.columns, Some(name), Param::Date)?,
+            None => schema.date,
+        };
+        if needs_date && date.is_none() {
             return Err(missing(Param::Date));
         }
         if opts.window.max_precision.is_some() && schema.precision.is_none() {
@@ -530,7 +541,7 @@ impl Needed {
         Ok(Needed {
             value,
             weight,
-            date: schema.date.filter(|_| needs_date),
+            date: date.filter(|_| needs_date),
             precision: schema.precision,
             strict_precision: opts.window.max_precision.is_some(),
         })

@@ -1,0 +1,271 @@
+"""The table questions: ``summarize``, ``trend``, ``hotspots``. Each gives a
+pandas DataFrame with the columns and numbers of the command line's JSON
+output (full precision, typed: whole numbers as int64, numbers as float64,
+text as objects), and where the rows went in ``DataFrame.attrs``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import pandas as pd
+
+from . import _core
+from ._core import Error
+from ._frames import Input, call, check_rejects, find, frame_of, warn_rejects
+
+#: A date: anything pandas reads as one (``"2021-08-15"``, a Timestamp, a date).
+DateLike = Any
+
+
+def _iso(d: DateLike, name: str) -> Optional[str]:
+    if d is None:
+        return None
+    if isinstance(d, str):
+        return d
+    try:
+        return pd.Timestamp(d).date().isoformat()
+    except (TypeError, ValueError):
+        raise Error(f"{name}={d!r} is not a date") from None
+
+
+def _precision(max_precision: Optional[int]) -> Optional[int]:
+    if max_precision is None:
+        return None
+    if isinstance(max_precision, bool) or not isinstance(max_precision, int) or max_precision < 0:
+        raise Error(f"max_precision={max_precision!r}: give a whole number 0 or more")
+    return max_precision
+
+
+def _needed(inp: Input, names: Sequence[Optional[str]], date: Optional[str], dated: bool) -> List[Tuple[str, Any]]:
+    """The columns a table reads beyond the coordinates: the named ones,
+    the precision code and (when ``dated``) the date."""
+    if inp.kind == "path":
+        return []
+    _, _, idate, iprec = _core.roles(inp.names, inp.lat_name, inp.lon_name)
+    wanted = [n for n in names if n is not None]
+    if iprec is not None:
+        wanted.append(inp.names[iprec])
+    if dated:
+        if date is not None:
+            wanted.append(date)
+        elif idate is not None:
+            wanted.append(inp.names[idate])
+    out: Dict[str, Any] = {}
+    for n in wanted:
+        c = inp.column(n, n)
+        if c is not None and c[0] not in out:
+            out[c[0]] = c[1]
+    return list(out.items())
+
+
+def _rejects(inp: Input, rejects: List[Tuple[int, str, str]], want: bool, account: Dict[str, int]) -> Any:
+    if want:
+        if inp.kind == "path":
+            return _file_rejects(inp, rejects)
+        return inp.rejected(rejects)
+    warn_rejects(account.get("rejected", 0))
+    return None
+
+
+def _file_rejects(inp: Input, rejects: List[Tuple[int, str, str]]) -> pd.DataFrame:
+    """A file's rejects: its line, the column and the reason (the row itself
+    is in the file at that line)."""
+    return pd.DataFrame(
+        {"line": [p + 1 for p, _, _ in rejects], "column": [c for _, c, _ in rejects],
+         "reason": [r for _, _, r in rejects]}
+    )
+
+
+def _settings(by: str, value: Optional[str], weight: Optional[str], split: DateLike, date_from: DateLike,
+              date_to: DateLike, max_precision: Optional[int], date: Optional[str]) -> Dict[str, Any]:
+    return dict(by=by, value=value, weight=weight, split=_iso(split, "split"),
+                date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
+                max_precision=_precision(max_precision), date=date)
+
+
+def _tally(data: Any, settings: Dict[str, Any], lat: Optional[str], lon: Optional[str],
+           skip_invalid: bool = False) -> Tuple[str, List[Tuple[int, str, str]], Input]:
+    """The additive tallies of some points (JSON) and their rejects."""
+    inp = Input(data, lat, lon, skip_invalid, load=False)
+    dated = any(settings[k] is not None for k in ("split", "date_from", "date_to"))
+    extra = _needed(inp, [settings["value"], settings["weight"]], settings["date"], dated)
+    parts, rej = call(inp, _core.tally, inp.source(extra), settings)
+    return parts, rej, inp
+
+
+def _finish(parts: Sequence[str], settings: Dict[str, Any]) -> pd.DataFrame:
+    cols, account = _core.finish(list(parts), settings)
+    out = frame_of(cols)
+    out.attrs["account"] = dict(account)
+    return out
+
+
+def summarize(data: Any, by: str = "district", value: Optional[str] = None, weight: Optional[str] = None,
+              split: DateLike = None, date_from: DateLike = None, date_to: DateLike = None,
+              max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
+              date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False) -> Any:
+    """Per-group counts, sums, shares and rates, before and after a date.
+
+    The table ``frontier summarize`` writes, one row per feature of ``by``
+    plus ``(outside)``, at full precision (the CSV rounds to 4 decimals).
+    A value or weight column keeps its name; one of frontier's columns whose
+    name it takes (ignoring case) gets ``frontier_`` in front: with
+    ``value="count"``, ``count`` is the values' sum and ``frontier_count``
+    the number of points.
+
+    Parameters
+    ----------
+    data : DataFrame, GeoDataFrame, pyarrow.Table, RecordBatchReader or path
+        The points.
+    by : str
+        ``district``, ``province``, or a polygon layer (built-in name or
+        GeoJSON path).
+    value, weight : str, optional
+        Columns to sum (e.g. ``fatalities``, ``individuals``).
+    split : date-like, optional
+        Count before (earlier) and after (on or later) this date.
+    date_from, date_to : date-like, optional
+        Keep points within these dates (inclusive).
+    max_precision : int, optional
+        Leave out points whose precision code (ACLED ``geo_precision``) is
+        above it.
+    lat, lon, date : str, optional
+        The coordinate and date columns, when their names are not recognised.
+    skip_invalid, rejects : bool
+        Leave out unreadable rows (as ``--skip-invalid``); also return them
+        (as ``--rejects``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table; ``attrs["account"]`` says where every row went
+        (``rows_in``, ``counted``, ``rejected``, ``outside_window``,
+        ``left_out_imprecise``). With ``rejects=True``, a tuple of it and the
+        rejected rows.
+    """
+    check_rejects(skip_invalid, rejects)
+    settings = _settings(by, value, weight, split, date_from, date_to, max_precision, date)
+    parts, rej, inp = _tally(data, settings, lat, lon, skip_invalid)
+    out = _finish([parts], settings)
+    bad = _rejects(inp, rej, rejects, out.attrs["account"])
+    return (out, bad) if rejects else out
+
+
+def trend(data: Any, by: str = "month", group: Optional[str] = None, value: Optional[str] = None,
+          split: DateLike = None, date_from: DateLike = None, date_to: DateLike = None,
+          max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
+          date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False) -> Any:
+    """Events per period, per area or category, and whether they changed at a date.
+
+    As ``frontier trend --format json``. Without ``split``: one row per
+    period (and group), ``period``, ``start``, ``end``, ``days``, ``count``
+    and the value's sum. With ``split``: one row per group with the rates
+    before and after, their exact ratio, interval and p-value, and the
+    interrupted time series' ``its_note``.
+
+    Parameters
+    ----------
+    data : DataFrame, GeoDataFrame, pyarrow.Table, RecordBatchReader or path
+        The points, with dates.
+    by : str
+        The period: ``week``, ``month``, ``quarter`` or ``year``.
+    group : str, optional
+        One series per ``district``, ``province``, polygon layer, or value
+        of a column of the points (e.g. ``event_type``).
+    value : str, optional
+        A column to sum beside the counts.
+    split : date-like, optional
+        Test for a change at this date.
+    date_from, date_to, max_precision, lat, lon, date, skip_invalid, rejects
+        As for :func:`summarize`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of the command line's JSON. The nested parts of that JSON
+        are attributes: with ``split``, ``attrs["its"]`` maps each group to
+        its segmented quasi-Poisson regression (``level``, ``trend``,
+        ``level_change``, ``trend_change``: each ``coef``, ``se``, ``z``,
+        ``p_value``, 95% interval and their ``exp``; or None, with the
+        reason in the ``its_note`` column) and ``attrs["series"]`` maps each
+        group to its series (a list of rows). ``attrs["account"]`` as for
+        :func:`summarize`.
+    """
+    check_rejects(skip_invalid, rejects)
+    settings = dict(period=by, group=group, value=value, split=_iso(split, "split"),
+                    date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
+                    max_precision=_precision(max_precision), date=date)
+    inp = Input(data, lat, lon, skip_invalid, load=False)
+    group_col = group if group is not None and find(inp.columns, group) is not None else None
+    if group in ("district", "province"):
+        group_col = None
+    extra = _needed(inp, [value, group_col], date, True)
+    cols, text, account, rej = call(inp, _core.trend, inp.source(extra), inp.names if inp.kind != "path" else None,
+                                    settings)
+    out = frame_of([c for c in cols if c[0] not in ("its", "series")])
+    out.attrs["account"] = dict(account)
+    if split is not None:
+        rows = json.loads(text)
+        key = cols[0][0] if cols else "group"
+        out.attrs["its"] = {r[key]: r.get("its") for r in rows}
+        out.attrs["series"] = {r[key]: r.get("series") for r in rows}
+    bad = _rejects(inp, rej, rejects, out.attrs["account"])
+    return (out, bad) if rejects else out
+
+
+def hotspots(data: Any, by: str = "district", weights: str = "queen", value: Optional[str] = None,
+             split: DateLike = None, permutations: int = 999, seed: int = 12345, date_from: DateLike = None,
+             date_to: DateLike = None, max_precision: Optional[int] = None, lat: Optional[str] = None,
+             lon: Optional[str] = None, date: Optional[str] = None, skip_invalid: bool = False,
+             rejects: bool = False) -> Any:
+    """Hot and cold spots (Getis–Ord Gi*) per area, and Moran's I.
+
+    As ``frontier hotspots --format json``: one row per area with its count
+    (or the value's sum), ``gi_z``, ``gi_p``, ``gi_p_sim`` and ``gi_class``
+    (before and after with ``split``). The names follow PySAL's
+    (``esda.G_Local``: ``Zs``, ``p_norm``, ``p_sim``).
+
+    Parameters
+    ----------
+    data : DataFrame, GeoDataFrame, pyarrow.Table, RecordBatchReader or path
+        The points.
+    by : str
+        ``district``, ``province``, a polygon layer, or ``hex:KM``
+        (equal-area hexagons with edges of KM over the points' extent).
+    weights : str
+        ``queen``, ``rook``, ``knn:K`` or ``distance:KM`` (geodesic).
+    value : str, optional
+        Sum this column instead of counting events.
+    split : date-like, optional
+        Analyse before and after this date.
+    permutations, seed : int
+        Conditional permutations for ``gi_p_sim`` (0: none) and their seed.
+    date_from, date_to, max_precision, lat, lon, date, skip_invalid, rejects
+        As for :func:`summarize`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The areas' rows. The rest of the command line's JSON object is in
+        ``attrs``: ``moran`` (Moran's I: ``i``, ``expected``, ``z``,
+        ``p_value``, ``z_normal``, ``p_value_normal``; ``before`` and
+        ``after`` with a split), ``areas``, ``hex_km``, ``weights`` and
+        ``classes``; ``attrs["account"]`` as for :func:`summarize`.
+    """
+    check_rejects(skip_invalid, rejects)
+    for name, v in (("permutations", permutations), ("seed", seed)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise Error(f"{name}={v!r}: give a whole number 0 or more")
+    settings = dict(by=by, weights=weights, value=value, split=_iso(split, "split"),
+                    date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
+                    max_precision=_precision(max_precision), permutations=permutations, seed=seed, date=date)
+    inp = Input(data, lat, lon, skip_invalid, load=False)
+    dated = any(settings[k] is not None for k in ("split", "date_from", "date_to"))
+    extra = _needed(inp, [value], date, dated)
+    cols, text, account, rej = call(inp, _core.hotspots, inp.source(extra), settings)
+    out = frame_of(cols)
+    out.attrs.update(json.loads(text))
+    out.attrs["account"] = dict(account)
+    bad = _rejects(inp, rej, rejects, out.attrs["account"])
+    return (out, bad) if rejects else out

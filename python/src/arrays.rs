@@ -1,0 +1,234 @@
+//! Arrays between numpy and the library: coordinates and columns in (read
+//! where they lie), codes and typed table columns out (handed over without
+//! a copy).
+
+use crate::err;
+use frontier::ingest::{Batch, Column, ReadOptions};
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// What the frame calls itself in messages.
+pub const ORIGIN: &str = "DataFrame";
+
+/// Codes (`-1` for none) into `all`, every value the answer can take,
+/// sorted: two answers over different points have the same categories in
+/// the same order, so that `pd.concat` keeps them categorical. A value not
+/// in `all` is added at the end (never expected).
+pub fn categorical_in<'a>(
+    values: impl Iterator<Item = Option<&'a str>>,
+    mut all: Vec<String>,
+) -> (Vec<i32>, Vec<String>) {
+    all.sort();
+    all.dedup();
+    let mut at: HashMap<String, i32> = all
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), i as i32))
+        .collect();
+    let codes = values
+        .map(|v| match v {
+            None => -1,
+            Some(s) => match at.get(s) {
+                Some(&c) => c,
+                None => {
+                    all.push(s.to_string());
+                    at.insert(s.to_string(), all.len() as i32 - 1);
+                    all.len() as i32 - 1
+                }
+            },
+        })
+        .collect();
+    (codes, all)
+}
+
+/// Rows not used, and why: (position, column, reason).
+pub type Rejects = Vec<(u64, String, String)>;
+
+/// Codes and categories as a numpy array and a list.
+pub type Codes<'py> = (Bound<'py, PyArray1<i32>>, Vec<String>);
+
+pub fn codes<'py>(py: Python<'py>, (c, cats): (Vec<i32>, Vec<String>)) -> Codes<'py> {
+    (c.into_pyarray(py), cats)
+}
+
+pub fn floats<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
+    v.into_pyarray(py)
+}
+
+/// The read options of a Python call.
+pub fn read_options(lat: Option<String>, lon: Option<String>, skip_invalid: bool) -> ReadOptions {
+    ReadOptions {
+        lat,
+        lon,
+        skip_invalid,
+        ..Default::default()
+    }
+}
+
+/// The points of a frame: its columns' names, the coordinate arrays (any
+/// float64 numpy arrays, read where they lie).
+pub fn batch(
+    columns: Vec<String>,
+    opts: &ReadOptions,
+    lat: &PyReadonlyArray1<'_, f64>,
+    lon: &PyReadonlyArray1<'_, f64>,
+) -> PyResult<Batch> {
+    let (lat, lon) = (lat.as_array(), lon.as_array());
+    // A strided view (a column of a 2-D array) is copied once.
+    let lat = lat
+        .as_slice()
+        .map_or_else(|| lat.to_vec().into(), std::borrow::Cow::Borrowed);
+    let lon = lon
+        .as_slice()
+        .map_or_else(|| lon.to_vec().into(), std::borrow::Cow::Borrowed);
+    Batch::from_arrays(ORIGIN, columns, opts, &lat, &lon).map_err(crate::py_err)
+}
+
+/// The rows a batch rejected: (position, column, reason).
+pub fn rejects(b: &Batch) -> Rejects {
+    b.rejects()
+        .iter()
+        .map(|r| (r.line.saturating_sub(1), r.column.clone(), r.reason.clone()))
+        .collect()
+}
+
+/// Positions of the usable rows (those not rejected) of a batch.
+pub fn kept<'py>(py: Python<'py>, b: &Batch) -> Bound<'py, PyArray1<i64>> {
+    b.lines()
+        .iter()
+        .map(|&l| l as i64 - 1)
+        .collect::<Vec<_>>()
+        .into_pyarray(py)
+}
+
+/// An extra column of a frame, as the Python side hands it over:
+/// `("number", float64 array)` (NaN for none), `("days", int64 array)`
+/// (days since 1970-01-01, `i64::MIN` for none) or `("text", [str|None])`.
+#[derive(FromPyObject)]
+pub enum ColumnIn<'py> {
+    Typed(String, Bound<'py, PyAny>),
+}
+
+pub fn column(c: ColumnIn<'_>) -> PyResult<Column> {
+    let ColumnIn::Typed(kind, data) = c;
+    Ok(match kind.as_str() {
+        "number" => {
+            let a: PyReadonlyArray1<f64> = data.extract()?;
+            Column::Number(
+                a.as_array()
+                    .iter()
+                    .map(|&x| (!x.is_nan()).then_some(x))
+                    .collect(),
+            )
+        }
+        "days" => {
+            let a: PyReadonlyArray1<i64> = data.extract()?;
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+            Column::Date(
+                a.as_array()
+                    .iter()
+                    .map(|&d| {
+                        (d != i64::MIN)
+                            .then(|| epoch.checked_add_signed(chrono::Duration::days(d)))
+                            .flatten()
+                    })
+                    .collect(),
+            )
+        }
+        "text" => {
+            let v: Vec<Option<String>> = data.extract()?;
+            Column::Text(v.into_iter().map(Option::unwrap_or_default).collect())
+        }
+        other => return Err(err(format!("unknown column kind {other:?}"))),
+    })
+}
+
+/// Add the extra columns `cols` (name, column) to `b`.
+pub fn with_columns(mut b: Batch, cols: Vec<(String, ColumnIn<'_>)>) -> PyResult<Batch> {
+    for (name, c) in cols {
+        b = b.with_column(&name, column(c)?).map_err(crate::py_err)?;
+    }
+    Ok(b)
+}
+
+/// A table's column, typed from its values: `int` (every value a whole
+/// number that fits 64 bits, none missing), `float` (numbers, NaN for
+/// missing), `bool`, `str` (None for missing) or `json` (nested values,
+/// as JSON text).
+fn typed_column<'py>(
+    py: Python<'py>,
+    rows: &[Map<String, Value>],
+    name: &str,
+) -> PyResult<(String, Bound<'py, PyAny>)> {
+    let vals: Vec<&Value> = rows
+        .iter()
+        .map(|r| r.get(name).unwrap_or(&Value::Null))
+        .collect();
+    let all = |f: fn(&Value) -> bool| vals.iter().all(|v| f(v));
+    let nulls = vals.iter().any(|v| v.is_null());
+    if !vals.is_empty() && !nulls && all(|v| v.is_i64() || (v.is_u64() && v.as_i64().is_some())) {
+        let v: Vec<i64> = vals
+            .iter()
+            .map(|v| v.as_i64().expect("an integer"))
+            .collect();
+        return Ok(("int".into(), v.into_pyarray(py).into_any()));
+    }
+    if !vals.is_empty() && all(|v| v.is_null() || v.is_number()) && !all(Value::is_null) {
+        let v: Vec<f64> = vals
+            .iter()
+            .map(|v| v.as_f64().unwrap_or(f64::NAN))
+            .collect();
+        return Ok(("float".into(), v.into_pyarray(py).into_any()));
+    }
+    if !vals.is_empty() && !nulls && all(Value::is_boolean) {
+        let v: Vec<bool> = vals
+            .iter()
+            .map(|v| v.as_bool().expect("a boolean"))
+            .collect();
+        return Ok(("bool".into(), v.into_pyarray(py).into_any()));
+    }
+    if all(|v| v.is_null() || v.is_string()) {
+        let list = PyList::empty(py);
+        for v in &vals {
+            list.append(v.as_str())?;
+        }
+        return Ok(("str".into(), list.into_any()));
+    }
+    let list = PyList::empty(py);
+    for v in &vals {
+        list.append(v.to_string())?;
+    }
+    Ok(("json".into(), list.into_any()))
+}
+
+/// A table (column names, one object per row) as a dict of typed columns
+/// in order: name → (kind, data), as [`typed_column`] types them.
+pub fn table<'py>(
+    py: Python<'py>,
+    cols: &[String],
+    rows: &[Map<String, Value>],
+) -> PyResult<Bound<'py, PyList>> {
+    let out = PyList::empty(py);
+    for c in cols {
+        let (kind, data) = typed_column(py, rows, c)?;
+        out.append((c, kind, data))?;
+    }
+    Ok(out)
+}
+
+/// Where every row of a table command went, as a dict.
+pub fn account<'py>(
+    py: Python<'py>,
+    a: &frontier::summary::Account,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("rows_in", a.rows_in)?;
+    d.set_item("counted", a.counted)?;
+    d.set_item("rejected", a.rejected)?;
+    d.set_item("outside_window", a.outside_window)?;
+    d.set_item("left_out_imprecise", a.left_out_imprecise)?;
+    Ok(d)
+}

@@ -1,0 +1,378 @@
+//! The table questions (`summarize`, `trend`, `hotspots`) on arrays or on a
+//! point file, returned as typed columns (never CSV text) with the rows'
+//! account and rejects.
+
+use crate::arrays::{self, ColumnIn, Rejects, read_options};
+use crate::{err, guard, py_err};
+use frontier::Catalogue;
+use frontier::ingest::{Batch, PointSource};
+use frontier::summary::{Grouping, Options, Parts, Tallier};
+use numpy::PyReadonlyArray1;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+/// A grouping by name: `district`, `province`, or a layer (built in or a
+/// file). A file's layer is kept for the process (`Grouping` borrows it).
+fn grouping(by: &str) -> PyResult<Grouping<'static>> {
+    let g = match by {
+        "district" | "districts" => Grouping::Districts,
+        "province" | "provinces" => Grouping::Provinces,
+        other => {
+            let layer: &'static frontier::Layer = match Catalogue::shared(other) {
+                Ok(l) => l,
+                Err(_) => Box::leak(Box::new(Catalogue::load(other).map_err(py_err)?)),
+            };
+            Grouping::Layer(layer)
+        }
+    };
+    g.resolve()
+        .map_err(py_err)?
+        .0
+        .require_polygons()
+        .map_err(|e| match e {
+            frontier::Error::NoPolygons { found, .. } => {
+                err(format!("by={by:?}: the layer has no polygons ({found})"))
+            }
+            e => py_err(e),
+        })?;
+    Ok(g)
+}
+
+fn date(text: Option<&str>, what: &str) -> PyResult<Option<chrono::NaiveDate>> {
+    text.map(|t| {
+        frontier::ingest::parse_date(t).ok_or_else(|| {
+            err(format!(
+                "{what}={t:?} is not a date (e.g. 2021-08-15 or 15 August 2021)"
+            ))
+        })
+    })
+    .transpose()
+}
+
+/// The date window, the split and the precision filter, checked as on the
+/// command line (a window that ends before it starts is refused).
+fn window(
+    from: &Option<String>,
+    to: &Option<String>,
+    split: &Option<String>,
+    max_precision: Option<u32>,
+) -> PyResult<frontier::window::Window> {
+    frontier::window::Window::new(
+        date(from.as_deref(), "date_from")?,
+        date(to.as_deref(), "date_to")?,
+        date(split.as_deref(), "split")?,
+        max_precision,
+    )
+    .map_err(py_err)
+}
+
+/// What a table is asked for: the Python side's settings dict (dates as
+/// ISO text).
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Settings {
+    by: String,
+    value: Option<String>,
+    weight: Option<String>,
+    split: Option<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+    max_precision: Option<u32>,
+    date: Option<String>,
+}
+
+impl Settings {
+    fn options(&self) -> PyResult<Options> {
+        Ok(Options {
+            value: self.value.clone(),
+            weight: self.weight.clone(),
+            window: window(
+                &self.date_from,
+                &self.date_to,
+                &self.split,
+                self.max_precision,
+            )?,
+            date: self.date.clone(),
+            ..Default::default()
+        })
+    }
+
+    /// Empty tallies for these settings.
+    fn tallier(&self) -> PyResult<Tallier> {
+        Tallier::new(grouping(&self.by)?, self.options()?).map_err(py_err)
+    }
+}
+
+/// Points of a frame, with the extra columns a question reads.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct Frame<'py> {
+    columns: Vec<String>,
+    lat_name: Option<String>,
+    lon_name: Option<String>,
+    lat: PyReadonlyArray1<'py, f64>,
+    lon: PyReadonlyArray1<'py, f64>,
+    extra: Vec<(String, ColumnIn<'py>)>,
+    skip_invalid: bool,
+}
+
+impl Frame<'_> {
+    fn batch(self) -> PyResult<Batch> {
+        let opts = read_options(self.lat_name, self.lon_name, self.skip_invalid);
+        let b = arrays::batch(self.columns, &opts, &self.lat, &self.lon)?;
+        arrays::with_columns(b, self.extra)
+    }
+}
+
+/// Where the points are: a frame's arrays, or a file the command line
+/// reads (with its reading options).
+#[derive(FromPyObject)]
+enum Input<'py> {
+    Frame(Frame<'py>),
+    File(String, Option<String>, Option<String>, bool),
+}
+
+impl Input<'_> {
+    /// Feed every batch of points to `f`.
+    fn each(
+        self,
+        py: Python<'_>,
+        mut f: impl FnMut(&Batch) -> frontier::Result<()> + Send,
+    ) -> PyResult<()> {
+        match self {
+            Input::Frame(fr) => {
+                let b = fr.batch()?;
+                py.detach(|| f(&b)).map_err(py_err)
+            }
+            Input::File(path, lat, lon, skip) => {
+                let mut src =
+                    PointSource::open(&path, &read_options(lat, lon, skip)).map_err(py_err)?;
+                py.detach(|| {
+                    while let Some(b) = src.next_batch(frontier::row::CHUNK_ROWS)? {
+                        f(&b)?;
+                    }
+                    Ok(())
+                })
+                .map_err(py_err)
+            }
+        }
+    }
+}
+
+/// Per-group tallies of these points (`summary::Parts` as JSON: counts and
+/// sums that add up exactly with other parts' in [`finish`]), and the
+/// rejects as (position, column, reason).
+#[pyfunction]
+fn tally(py: Python<'_>, input: Input<'_>, settings: Settings) -> PyResult<(String, Rejects)> {
+    guard(|| {
+        let mut t = settings.tallier()?;
+        input.each(py, |b| t.add_batch(b))?;
+        let rejects = t
+            .take_rejects()
+            .into_iter()
+            .map(|r| (r.line.saturating_sub(1), r.column, r.reason))
+            .collect();
+        let parts = serde_json::to_string(&t.parts()).map_err(|e| err(e.to_string()))?;
+        Ok((parts, rejects))
+    })
+}
+
+/// The summary table of the parts made by [`tally`] with the same
+/// settings, merged: (typed columns, account).
+#[pyfunction]
+fn finish<'py>(
+    py: Python<'py>,
+    parts: Vec<String>,
+    settings: Settings,
+) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+    guard(|| {
+        let mut t = settings.tallier()?;
+        for p in parts {
+            let p: Parts = serde_json::from_str(&p).map_err(|e| err(e.to_string()))?;
+            t.add_parts(p).map_err(py_err)?;
+        }
+        let s = t.finish().map_err(py_err)?;
+        let (cols, rows) = s.table();
+        Ok((
+            arrays::table(py, &cols, &rows)?,
+            arrays::account(py, &s.account)?,
+        ))
+    })
+}
+
+/// Trend settings from the Python side.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct TrendSettings {
+    period: String,
+    group: Option<String>,
+    value: Option<String>,
+    split: Option<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+    max_precision: Option<u32>,
+    date: Option<String>,
+}
+
+/// Events per period (per group), and with a split the tests: (typed
+/// columns, the CLI's JSON of the table as text, account, rejects).
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn trend<'py>(
+    py: Python<'py>,
+    input: Input<'py>,
+    columns: Option<Vec<String>>,
+    settings: TrendSettings,
+) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Rejects)> {
+    use frontier::Named;
+    use frontier::trend::{Grouping as TG, Options as TO, Period, Trender};
+    guard(|| {
+        let s = settings;
+        let period =
+            Period::from_name(&s.period).map_err(|e| err(format!("by={:?}: {e}", s.period)))?;
+        let columns = match (columns, &input) {
+            (Some(c), _) => c,
+            (None, Input::File(path, lat, lon, skip)) => {
+                PointSource::open(path, &read_options(lat.clone(), lon.clone(), *skip))
+                    .map_err(py_err)?
+                    .schema()
+                    .columns
+                    .clone()
+            }
+            (None, Input::Frame(f)) => f.columns.clone(),
+        };
+        // A column of the points, unless the name is a built-in grouping.
+        let column = s.group.as_deref().filter(|g| {
+            !matches!(*g, "district" | "province")
+                && frontier::ingest::find_column(&columns, g).is_some()
+        });
+        let by = match (&s.group, column) {
+            (None, _) => TG::All,
+            (Some(_), Some(c)) => TG::Column(c),
+            (Some(g), None) => TG::Areas(grouping(g)?),
+        };
+        let opts = TO {
+            period,
+            value: s.value.clone(),
+            window: window(&s.date_from, &s.date_to, &s.split, s.max_precision)?,
+            date: s.date.clone(),
+        };
+        let mut t = Trender::new(by, opts).map_err(py_err)?;
+        input.each(py, |b| t.add_batch(b))?;
+        let t = py.detach(|| t.finish()).map_err(py_err)?;
+        let (cols, rows) = if t.split.is_some() {
+            t.tests_table(true)
+        } else {
+            t.series_table()
+        };
+        let json = serde_json::to_string(&rows).map_err(|e| err(e.to_string()))?;
+        let rejects = t
+            .account
+            .rejects
+            .iter()
+            .map(|r| (r.line.saturating_sub(1), r.column.clone(), r.reason.clone()))
+            .collect();
+        Ok((
+            arrays::table(py, &cols, &rows)?,
+            json,
+            arrays::account(py, &t.account)?,
+            rejects,
+        ))
+    })
+}
+
+/// Hot-spot settings from the Python side.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+struct HotspotSettings {
+    by: String,
+    weights: String,
+    value: Option<String>,
+    split: Option<String>,
+    date_from: Option<String>,
+    date_to: Option<String>,
+    max_precision: Option<u32>,
+    permutations: usize,
+    seed: u64,
+    date: Option<String>,
+}
+
+/// Gi* per area and Moran's I: (typed columns, the CLI's JSON object
+/// without its rows as text, account, rejects).
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn hotspots<'py>(
+    py: Python<'py>,
+    input: Input<'py>,
+    settings: HotspotSettings,
+) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Rejects)> {
+    use frontier::hotspots::{Areas, Options as HO, Weights, hotspots_batch};
+    guard(|| {
+        let s = settings;
+        let areas = match s.by.strip_prefix("hex:") {
+            Some(km) => Areas::Hex(
+                km.trim()
+                    .trim_end_matches("km")
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|k| *k > 0.0 && k.is_finite())
+                    .ok_or_else(|| {
+                        err(format!(
+                            "by={:?}: give the hexagons' edge in km, e.g. hex:10",
+                            s.by
+                        ))
+                    })?,
+            ),
+            None => Areas::Polygons(grouping(&s.by)?),
+        };
+        let weights: Weights = s
+            .weights
+            .parse()
+            .map_err(|e| err(format!("weights={:?}: {e}", s.weights)))?;
+        let opts = HO {
+            weights,
+            value: s.value.clone(),
+            window: window(&s.date_from, &s.date_to, &s.split, s.max_precision)?,
+            permutations: s.permutations,
+            seed: s.seed,
+            date: s.date.clone(),
+        };
+        let h = match input {
+            Input::Frame(fr) => {
+                let b = fr.batch()?;
+                py.detach(|| hotspots_batch(&b, areas, opts))
+            }
+            Input::File(path, lat, lon, skip) => {
+                let mut src =
+                    PointSource::open(&path, &read_options(lat, lon, skip)).map_err(py_err)?;
+                py.detach(|| frontier::hotspots::hotspots(&mut src, areas, opts))
+            }
+        }
+        .map_err(py_err)?;
+        let (cols, rows) = h.table();
+        let mut whole = h.to_json(Vec::new());
+        if let Some(o) = whole.as_object_mut() {
+            o.remove("rows");
+        }
+        let rejects = h
+            .account
+            .rejects
+            .iter()
+            .map(|r| (r.line.saturating_sub(1), r.column.clone(), r.reason.clone()))
+            .collect();
+        Ok((
+            arrays::table(py, &cols, &rows)?,
+            whole.to_string(),
+            arrays::account(py, &h.account)?,
+            rejects,
+        ))
+    })
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(tally, m)?)?;
+    m.add_function(wrap_pyfunction!(finish, m)?)?;
+    m.add_function(wrap_pyfunction!(trend, m)?)?;
+    m.add_function(wrap_pyfunction!(hotspots, m)?)?;
+    Ok(())
+}

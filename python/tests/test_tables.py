@@ -1,0 +1,150 @@
+"""trend and hotspots in Python: the same columns and numbers as the command
+line's JSON (the statistics at full precision), the nested statistics as
+attributes, the counts against pandas; and the same on a Dask cluster."""
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import frontier
+
+ROOT = Path(__file__).resolve().parents[2]
+EVENTS = ROOT / "tests" / "fixtures" / "synthetic-events.csv"
+EXE = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
+
+
+def cli_json(*args: str):
+    out = subprocess.run([EXE, *args, "--format", "json", "-q"], check=True, capture_output=True).stdout
+    return json.loads(out)
+
+
+def text(s) -> list:
+    return [None if pd.isna(v) else str(v) for v in s]
+
+
+def same_rows(got: pd.DataFrame, rows: list) -> None:
+    """A frame against JSON rows: same columns, numbers exactly equal (the
+    JSON of trend and hotspots holds every digit), text equal."""
+    assert len(got) == len(rows)
+    for c in got.columns:
+        want = [r[c] for r in rows]
+        g = got[c]
+        if pd.api.types.is_numeric_dtype(g.dtype) and not pd.api.types.is_bool_dtype(g.dtype):
+            w = np.array([np.nan if v is None else v for v in want], dtype=float)
+            assert np.array_equal(g.to_numpy(float), w, equal_nan=True), c
+        else:
+            assert text(g) == [None if v is None else str(v) for v in want], c
+
+
+@pytest.fixture(scope="module")
+def events() -> pd.DataFrame:
+    return pd.read_csv(EVENTS)
+
+
+@pytest.mark.parametrize("args", [
+    dict(by="month"),
+    dict(by="quarter", group="province", value="fatalities"),
+    dict(by="year", group="event_type"),
+])
+def test_trend_equals_the_command_line(events, args):
+    got = frontier.trend(events, **args)
+    flags = ["--by", args["by"]]
+    for k in ("group", "value"):
+        if k in args:
+            flags += [f"--{k}", args[k]]
+    rows = cli_json("trend", str(EVENTS), *flags)
+    assert list(got.columns) == list(rows[0])
+    same_rows(got, rows)
+    assert got["count"].dtype == np.int64
+
+
+def test_trend_counts_against_pandas(events):
+    got = frontier.trend(events, by="year")
+    want = pd.to_datetime(events.event_date).dt.year.value_counts().sort_index()
+    assert got.set_index("period")["count"].to_dict() == {str(y): n for y, n in want.items()}
+
+
+def test_trend_split_keeps_the_tests_and_the_regression(events):
+    got = frontier.trend(events, by="month", group="province", split="2021-08-15")
+    rows = cli_json("trend", str(EVENTS), "--by", "month", "--group", "province", "--split", "2021-08-15")
+    flat = [{k: v for k, v in r.items() if k not in ("its", "series")} for r in rows]
+    assert list(got.columns) == list(flat[0])
+    same_rows(got, flat)
+    # The regression and the series: attributes, as in the JSON.
+    for r in rows:
+        assert got.attrs["its"][r["province"]] == r["its"]
+        assert got.attrs["series"][r["province"]] == r["series"]
+    kp = got.attrs["its"]["Khyber Pakhtunkhwa"]
+    assert set(kp) >= {"level", "trend", "level_change", "trend_change", "scale"}
+    assert kp["level_change"]["exp"] == pytest.approx(np.exp(kp["level_change"]["coef"]))
+    # Events before and after, against pandas.
+    d = pd.to_datetime(events.event_date)
+    located = frontier.locate(events)
+    kp_rows = located["province"] == "Khyber Pakhtunkhwa"
+    g = got.set_index("province").loc["Khyber Pakhtunkhwa"]
+    assert g["events_before"] == (kp_rows & (d < "2021-08-15")).sum()
+    assert g["events_after"] == (kp_rows & (d >= "2021-08-15")).sum()
+
+
+@pytest.mark.parametrize("args", [
+    dict(by="district"),
+    dict(by="province", weights="knn:3", value="fatalities"),
+    dict(by="hex:50", split="2021-08-15", permutations=99),
+])
+def test_hotspots_equal_the_command_line(events, args):
+    got = frontier.hotspots(events, **args)
+    flags = []
+    for k, v in args.items():
+        flags += [f"--{k}", str(v)]
+    whole = cli_json("hotspots", str(EVENTS), *flags)
+    assert list(got.columns) == list(whole["rows"][0])
+    same_rows(got, whole["rows"])
+    for k in ("moran", "areas", "hex_km", "weights", "classes"):
+        assert got.attrs[k] == whole[k], k
+
+
+def test_hotspot_counts_against_pandas(events):
+    got = frontier.hotspots(events, by="province", permutations=0)
+    located = frontier.locate(events)
+    want = located.groupby(located["province"].astype(object)).size()
+    g = got.set_index("province")["count"]
+    for name, n in want.items():
+        assert g[name] == n, name
+    assert set(got.attrs["moran"]) == {"i", "expected", "z", "p_value", "z_normal", "p_value_normal"}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+        with distributed.Client(lc) as client:
+            yield client
+
+
+def test_dask_trend_and_hotspots_equal_one_machine(events, cluster):
+    dd = pytest.importorskip("dask.dataframe")
+    import frontier.dask as fd
+
+    ddf = dd.from_pandas(events, npartitions=4)
+    one = frontier.trend(events, by="quarter", group="province", value="fatalities")
+    many = fd.trend(ddf, by="quarter", group="province", value="fatalities")
+    pd.testing.assert_frame_equal(many, one)
+    one = frontier.hotspots(events, by="district", split="2021-08-15", permutations=99)
+    many = fd.hotspots(ddf, by="district", split="2021-08-15", permutations=99)
+    pd.testing.assert_frame_equal(many, one)
+    assert many.attrs["moran"] == one.attrs["moran"]
+    # skip_invalid on the workers, and an error on the workers caught as
+    # frontier.Error on the client (it pickles as itself).
+    bad = events.assign(latitude=events.latitude.where(events.index != 7, 95.0))
+    dbad = dd.from_pandas(bad, npartitions=4)
+    with pytest.raises(frontier.Error, match="row 7"):
+        fd.locate(dbad).compute()
+    located = fd.locate(dbad, skip_invalid=True).compute()
+    assert len(located) == len(events) - 1 and 7 not in located.index
+    s = fd.summarize(dbad, by="province", skip_invalid=True)
+    assert s.attrs["account"]["rejected"] == 1
