@@ -10,8 +10,8 @@ pub struct ReadOptions {
     pub lat: Option<String>,
     /// Longitude column: its name or number, as [`ReadOptions::lat`].
     pub lon: Option<String>,
-    /// Keep going past bad rows (they become [`Row::Reject`]); otherwise the
-    /// first bad row is an [`Error::Row`].
+    /// Keep going past bad rows (they become [`crate::row::Row::Reject`]); otherwise the
+    /// first bad row is an [`crate::Error::Row`].
     pub skip_invalid: bool,
     /// Also require a readable date in the date column.
     pub require_date: bool,

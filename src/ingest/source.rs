@@ -188,7 +188,7 @@ impl PointSource {
     }
 
     /// The kind of values in each column, where the file says (Parquet);
-    /// otherwise they are found by reading ([`column_kinds`]).
+    /// otherwise they are found by reading ([`super::column_kinds`]).
     pub fn known_kinds(&self) -> Option<Vec<crate::output::Kind>> {
         match &self.inner {
             #[cfg(feature = "geoparquet")]
