@@ -160,7 +160,7 @@ pub struct Tally {
     pub weight: f64,
     /// Points with a location precision code above 1.
     pub imprecise: u64,
-    /// Points left out by [`Options::max_precision`].
+    /// Points left out by [`crate::window::Window::max_precision`].
     pub left_out: u64,
     /// Points before the split date.
     pub before: u64,
@@ -201,7 +201,7 @@ pub struct Summary {
     pub split: Option<(NaiveDate, i64, i64)>,
     /// Band edges, km.
     pub bands: Option<Vec<f64>>,
-    /// The [`Options::max_precision`] applied, if any.
+    /// The [`crate::window::Window::max_precision`] applied, if any.
     pub max_precision: Option<u32>,
     /// Joined table.
     pub join: Option<Join>,
@@ -216,9 +216,9 @@ pub struct Account {
     pub rows_in: u64,
     /// Rows rejected (when invalid rows are skipped).
     pub rejected: u64,
-    /// Rows outside the [`Options::from`]..[`Options::to`] window.
+    /// Rows outside the [`crate::window::Window`].
     pub outside_window: u64,
-    /// Rows left out by [`Options::max_precision`].
+    /// Rows left out by [`crate::window::Window::max_precision`].
     pub left_out_imprecise: u64,
     /// Rows counted in a group (including the outside row).
     pub counted: u64,

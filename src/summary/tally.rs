@@ -149,7 +149,7 @@ impl Tallier {
 
     /// Count a point whose place ([`Tallier::place`]) is known; false
     /// when its value or weight would make a sum overflow (then it is
-    /// not counted: the caller reports it, see [`SumGuard`]).
+    /// not counted: the caller reports it).
     pub fn record(&mut self, f: &Figures, (group, band): (Option<usize>, Option<usize>)) -> bool {
         let admitted = admit(&self.opts, &mut self.account, f);
         if admitted == Admit::OutsideWindow {
@@ -321,7 +321,7 @@ impl Tallier {
     /// The summary: the groups in the layer's order, then the points in
     /// none of them.
     /// A split that leaves one side of the window empty is an
-    /// [`Error::InvalidSetting`] ([`Window::check_split`]).
+    /// [`Error::InvalidSetting`] ([`crate::window::Window::check_split`]).
     pub fn finish(mut self) -> Result<Summary> {
         let opts = self.opts;
         let w = opts.window;
