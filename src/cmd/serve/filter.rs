@@ -8,6 +8,7 @@
 
 use super::query::{ApiError, Query};
 use super::state::Dataset;
+use super::tileindex::{self, NO_DAY, NO_PRECISION};
 use chrono::NaiveDate;
 
 /// What the page filters by.
@@ -112,6 +113,34 @@ impl Filter {
         if let (Some(max), Some(p)) = (self.max_precision, f.precision)
             && p > max
         {
+            return false;
+        }
+        match (self.within_m, durand) {
+            (Some(m), Some(dm)) => dm[i] <= m,
+            _ => true,
+        }
+    }
+
+    /// [`Filter::keeps`] for the point at `s` in tile order (the date and
+    /// precision read from the tile index, in memory order).
+    pub fn keeps_at(&self, d: &Dataset, s: usize, durand: Option<&[f64]>) -> bool {
+        let t = &d.tiles;
+        let day = t.day[s];
+        if day != NO_DAY
+            && (self.from.is_some_and(|x| day < tileindex::day(x))
+                || self.to.is_some_and(|x| day > tileindex::day(x)))
+        {
+            return false;
+        }
+        let p = t.precision[s];
+        if let Some(max) = self.max_precision
+            && p != NO_PRECISION
+            && u32::from(p) > max
+        {
+            return false;
+        }
+        let i = t.point[s] as usize;
+        if !self.keeps_values(d, i) {
             return false;
         }
         match (self.within_m, durand) {

@@ -154,7 +154,7 @@ impl Dataset {
             durand_m: OnceLock::new(),
         };
         d.categories = d.find_categories();
-        d.tiles = TileIndex::new(&d);
+        d.tiles = TileIndex::new(&d.figures);
         Ok(d)
     }
 

@@ -8,7 +8,7 @@
 //! x = (λ + 180°) / 360°, y = (1 − ln(tan φ + sec φ) / π) / 2 on the unit
 //! square, φ clamped to ±85.0511°.
 
-use super::state::Dataset;
+use frontier::summary::Figures;
 use rayon::prelude::*;
 
 /// The zoom of the sort key.
@@ -68,19 +68,35 @@ pub struct TileIndex {
     pub y: Vec<u32>,
     /// The point's number in the dataset.
     pub point: Vec<u32>,
+    /// Its date as days from the common era ([`NO_DAY`] without one), in
+    /// tile order so that filtering a tile reads memory in order.
+    pub day: Vec<i32>,
+    /// Its precision code ([`NO_PRECISION`] without one, at most 254).
+    pub precision: Vec<u8>,
+    /// Its value (for the hexagons' sums and the points' sizes).
+    pub value: Vec<f32>,
     /// The zoom from which points are drawn one by one (below it, in
     /// hexagons).
     pub single_from: u32,
+}
+
+/// The day of a point without a date.
+pub const NO_DAY: i32 = i32::MIN;
+/// The precision of a point without a code.
+pub const NO_PRECISION: u8 = u8::MAX;
+
+/// Days from the common era.
+pub fn day(d: chrono::NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&d)
 }
 
 /// Most points in one tile drawn one by one.
 pub const MAX_SINGLE: usize = 20_000;
 
 impl TileIndex {
-    /// Sort the points of `d`.
-    pub fn new(d: &Dataset) -> TileIndex {
-        let mut rows: Vec<(u32, u32, u32, u32)> = d
-            .figures
+    /// Sort the points whose figures are `figures`.
+    pub fn new(figures: &[Figures]) -> TileIndex {
+        let mut rows: Vec<(u32, u32, u32, u32)> = figures
             .par_iter()
             .enumerate()
             .map(|(i, f)| {
@@ -91,11 +107,21 @@ impl TileIndex {
             })
             .collect();
         rows.par_sort_unstable();
+        let fig = |r: &(u32, u32, u32, u32)| &figures[r.3 as usize];
         let mut t = TileIndex {
             keys: rows.iter().map(|r| r.0).collect(),
             x: rows.iter().map(|r| r.1).collect(),
             y: rows.iter().map(|r| r.2).collect(),
             point: rows.iter().map(|r| r.3).collect(),
+            day: rows
+                .iter()
+                .map(|r| fig(r).date.map_or(NO_DAY, day))
+                .collect(),
+            precision: rows
+                .iter()
+                .map(|r| fig(r).precision.map_or(NO_PRECISION, |p| p.min(254) as u8))
+                .collect(),
+            value: rows.iter().map(|r| fig(r).value as f32).collect(),
             single_from: 0,
         };
         t.single_from = (0..=14)

@@ -345,7 +345,7 @@ fn singles(d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Vec<u8> {
         {
             continue;
         }
-        if !style.filter.keeps(d, i, durand) {
+        if !style.filter.keeps_at(d, s, durand) {
             continue;
         }
         let mut props = vec![("v", Value::Double(d.figures[i].value))];
@@ -403,7 +403,15 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
     };
     let (bx0, by0) = (ox - HEX_RADIUS, oy - HEX_RADIUS);
     let (bx1, by1) = (ox + e + HEX_RADIUS, oy + e + HEX_RADIUS);
-    let mut bins: HashMap<(i64, i64), (u64, f64)> = HashMap::new();
+
+    // The hexagons whose centres are in the tile, in a dense grid.
+    let (row_h, col_w) = (1.5 * HEX_RADIUS, 3f64.sqrt() * HEX_RADIUS);
+    let r0 = (oy / row_h).floor() as i64 - 1;
+    let r1 = ((oy + e) / row_h).ceil() as i64 + 1;
+    let q0 = (ox / col_w - r1 as f64 / 2.0).floor() as i64 - 1;
+    let q1 = ((ox + e) / col_w - r0 as f64 / 2.0).ceil() as i64 + 1;
+    let cols = (q1 - q0 + 1) as usize;
+    let mut bins: Vec<(u64, f64)> = vec![(0, 0.0); cols * (r1 - r0 + 1) as usize];
     for sy in span(oy) {
         for sx in span(ox) {
             for s in t.run(zs, sx as u32, sy as u32) {
@@ -411,25 +419,26 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
                 if px < bx0 || px > bx1 || py < by0 || py > by1 {
                     continue;
                 }
-                let i = t.point[s] as usize;
-                if !filter.keeps(d, i, durand) {
+                if !filter.keeps_at(d, s, durand) {
                     continue;
                 }
-                let h = hex_of(px, py, HEX_RADIUS);
-                let c = hex_centre(h.0, h.1, HEX_RADIUS);
+                let (q, r) = hex_of(px, py, HEX_RADIUS);
+                let c = hex_centre(q, r, HEX_RADIUS);
                 if c.0 < ox || c.0 >= ox + e || c.1 < oy || c.1 >= oy + e {
                     continue;
                 }
-                let b = bins.entry(h).or_default();
+                let b = &mut bins[(r - r0) as usize * cols + (q - q0) as usize];
                 b.0 += 1;
-                b.1 += d.figures[i].value;
+                b.1 += f64::from(t.value[s]);
             }
         }
     }
     let mut layer = Layer::new("hexagons");
-    let mut cells: Vec<_> = bins.into_iter().collect();
-    cells.sort_unstable_by_key(|(h, _)| *h);
-    for ((q, r), (count, value)) in cells {
+    for (k, &(count, value)) in bins.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        let (q, r) = (q0 + (k % cols) as i64, r0 + (k / cols) as i64);
         let (cx, cy) = hex_centre(q, r, HEX_RADIUS);
         let mut ring: Vec<(i32, i32)> = (0..6)
             .map(|k| {
