@@ -10,12 +10,12 @@ use super::filter::Filter;
 use super::query::{ApiError, Query};
 use super::state::Dataset;
 use frontier::Named;
-use frontier::ingest::Fields;
 use frontier::output::{Column, Format as RowFormat, RowWriter};
 use frontier::render::classify::{self, Method};
 use frontier::render::{
     Choropleth, Extent, Format, HOTSPOT_CLASSES, Labels, MapSpec, PointDatum, PointsLayer,
 };
+use frontier::row::Fields;
 use frontier::summary::Grouping;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

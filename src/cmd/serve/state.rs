@@ -4,7 +4,8 @@
 //! codes of its text columns, and the order the tiles walk them in.
 
 use super::tileindex::TileIndex;
-use frontier::ingest::{Batch, Cell, PointSource, Reject, Schema};
+use frontier::ingest::{Batch, Cell, PointSource};
+use frontier::row::{CHUNK_ROWS, Reject, Schema};
 use frontier::summary::{self, Account, Figures, Grouping, Tallier};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -99,7 +100,7 @@ impl Dataset {
         let mut figures = Vec::new();
         let mut row_at = Vec::new();
         let mut account = Account::default();
-        while let Some(batch) = source.next_batch(frontier::pipeline::CHUNK_ROWS)? {
+        while let Some(batch) = source.next_batch(CHUNK_ROWS)? {
             let (f, rejects) = summary::read_figures(&batch, &opts)?;
             let bad: std::collections::HashSet<u64> = rejects.iter().map(|r| r.line).collect();
             let b = batches.len() as u32;
