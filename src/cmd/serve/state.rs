@@ -224,26 +224,33 @@ impl Dataset {
             .collect()
     }
 
-    /// Column `c` as codes, or `None` with too many values.
+    /// Column `c` as codes, or `None` with too many values. Cells are
+    /// looked up as they were read (no copy unless the value is new).
     fn code(&self, c: usize) -> Option<Categories> {
         let mut index: HashMap<String, u16> = HashMap::new();
         let mut labels: Vec<String> = Vec::new();
         let mut codes = Vec::with_capacity(self.len());
         for i in 0..self.len() {
             let (b, r) = self.row(i);
-            let mut t = text_of(b, c, r);
-            if t.is_empty() {
-                t = "(empty)".into();
-            }
-            let k = match index.get(&t) {
+            let cell = b.cell(c, r);
+            let owned;
+            let t = match &cell {
+                Cell::Text(t) => t.trim(),
+                _ => {
+                    owned = text_of(b, c, r);
+                    owned.as_str()
+                }
+            };
+            let t = if t.is_empty() { "(empty)" } else { t };
+            let k = match index.get(t) {
                 Some(&k) => k,
                 None => {
                     if labels.len() >= MAX_CATEGORIES {
                         return None;
                     }
                     let k = labels.len() as u16;
-                    labels.push(t.clone());
-                    index.insert(t, k);
+                    labels.push(t.to_string());
+                    index.insert(t.to_string(), k);
                     k
                 }
             };

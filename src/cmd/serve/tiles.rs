@@ -340,9 +340,9 @@ fn singles(d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Vec<u8> {
     for s in t.run(z, x, y) {
         let i = t.point[s] as usize;
         let (px, py) = (world(t.x[s], z) - ox, world(t.y[s], z) - oy);
-        if z > KEY_ZOOM && !(0.0..f64::from(EXTENT)).contains(&px)
-            || z > KEY_ZOOM && !(0.0..f64::from(EXTENT)).contains(&py)
-        {
+        // Deeper than the sort key: the parent's run, cut to the tile.
+        let inside = |v: f64| (0.0..f64::from(EXTENT)).contains(&v);
+        if z > KEY_ZOOM && !(inside(px) && inside(py)) {
             continue;
         }
         if !style.filter.keeps_at(d, s, durand) {
