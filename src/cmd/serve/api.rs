@@ -129,9 +129,9 @@ pub fn point(app: &App, q: &Query) -> Json {
 pub fn summary_of(d: &Dataset, f: &Filter, by: Grouping) -> Result<Summary, ApiError> {
     let places = d.places(by)?;
     let mut t = Tallier::new(by, f.summary_options(d))?;
-    for i in 0..d.len() {
+    for (i, (fig, place)) in d.figures.iter().zip(places).enumerate() {
         if f.keeps_values(d, i) {
-            t.record(&d.figures[i], (places[i].map(usize::from), None));
+            t.record(fig, (place.map(usize::from), None));
         }
     }
     Ok(t.finish())

@@ -280,7 +280,7 @@ mod tests {
         let (k, g) = geometry(&Shape::Points(&[(25, 17)])).unwrap();
         assert_eq!((k, g), (1, vec![9, 50, 34]));
         let ring = vec![(3, 6), (8, 12), (20, 34)];
-        let (k, g) = geometry(&Shape::Polygon(&[ring.clone()])).unwrap();
+        let (k, g) = geometry(&Shape::Polygon(std::slice::from_ref(&ring))).unwrap();
         assert_eq!((k, g), (3, vec![9, 6, 12, 18, 10, 12, 24, 44, 15]));
         assert!(ring_area(&ring) > 0, "the example's exterior ring");
         // 4.3.5.2: the line (2,2) (2,10) (10,10) is [9, 4, 4, 18, 0, 16, 16, 0].

@@ -162,11 +162,14 @@ fn to_tile(points: &[(f64, f64)], z: u32, x: u32, y: u32) -> Vec<(i32, i32)> {
     out
 }
 
+/// Tiles made so far, by their address (and filters).
+type Cache<K> = Mutex<HashMap<K, Arc<Vec<u8>>>>;
+
 /// The built-in layers, projected once, and tiles made so far.
 #[derive(Default)]
 pub struct Base {
     layers: OnceLock<Result<Vec<Vec<BaseFeature>>, String>>,
-    cache: Mutex<HashMap<(u32, u32, u32), Arc<Vec<u8>>>>,
+    cache: Cache<(u32, u32, u32)>,
 }
 
 /// Most tiles kept in a cache before it is emptied.
@@ -283,7 +286,7 @@ pub const CATEGORY_COLOURS: u64 = 8;
 /// Point tiles made so far, per dataset.
 #[derive(Default)]
 pub struct PointTiles {
-    cache: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    cache: Cache<String>,
 }
 
 /// What a point tile shows.
