@@ -86,16 +86,24 @@ pub fn info(app: &App) -> Value {
 }
 
 /// `/api/labels`: names to place on the map, each with the smallest zoom
-/// it shows from: provinces, districts, cities by size, and the crossings.
+/// it shows from: the neighbouring countries, provinces, districts,
+/// cities by size, and the crossings.
 pub fn labels() -> Result<Value, ApiError> {
     let mut out = Vec::new();
     let interior = |g: &geo::Geometry| g.interior_point().map(|p| (p.x(), p.y()));
     for (layer, kind, minzoom) in [
-        ("provinces", "province", 4.0),
+        ("neighbours", "country", 3.0),
+        ("provinces", "province", 4.5),
         ("districts", "district", 7.0),
     ] {
         for f in &Catalogue::shared(layer)?.features {
             if let (Some(name), Some((x, y))) = (f.name(), interior(&f.geometry)) {
+                // Small areas are named closer in (Islamabad's territory).
+                let area = f.properties.get("area_km2").and_then(Value::as_f64);
+                let minzoom = match area {
+                    Some(a) if a < 2_000.0 && kind == "province" => 8.0,
+                    _ => minzoom,
+                };
                 out.push(json!({"name": name, "kind": kind, "lon": x, "lat": y, "minzoom": minzoom, "rank": 0}));
             }
         }
