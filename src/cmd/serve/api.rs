@@ -128,13 +128,13 @@ pub fn point(app: &App, q: &Query) -> Json {
 /// summarize` gives for the same points and flags.
 pub fn summary_of(d: &Dataset, f: &Filter, by: Grouping) -> Result<Summary, ApiError> {
     let places = d.places(by)?;
-    let mut t = Tallier::new(by, f.summary_options(d))?;
+    let mut t = Tallier::new(by, f.summary_options(d)?)?;
     for (i, (fig, place)) in d.figures.iter().zip(places).enumerate() {
         if f.keeps_values(d, i) {
             t.record(fig, (place.map(usize::from), None));
         }
     }
-    Ok(t.finish())
+    Ok(t.finish()?)
 }
 
 fn grouping(q: &Query) -> Result<Grouping<'static>, ApiError> {
@@ -233,12 +233,12 @@ pub fn trend(app: &App, q: &Query) -> Json {
     let opts = frontier::trend::Options {
         period,
         value: d.value.clone(),
-        from: f.from.or(first.map(|x| period.start_of(x))),
-        to: f
-            .to
-            .or(last.map(|x| period.next(period.start_of(x)) - chrono::Days::new(1))),
-        split: f.split,
-        max_precision: f.max_precision,
+        window: frontier::window::Window::new(
+            f.from.or(first.map(|x| period.start_of(x))),
+            f.to.or(last.map(|x| period.next(period.start_of(x)) - chrono::Days::new(1))),
+            f.split,
+            f.max_precision,
+        )?,
     };
     let mut t = Trender::new(frontier::trend::Grouping::All, opts)?;
     t.add_figures(
@@ -293,10 +293,7 @@ pub fn hotspots(app: &App, q: &Query) -> Json {
     let opts = hotspots::Options {
         weights,
         value: None,
-        from: f.from,
-        to: f.to,
-        split: f.split,
-        max_precision: f.max_precision,
+        window: f.window()?,
         permutations,
         seed,
     };

@@ -72,10 +72,7 @@ fn shades(d: &Dataset, f: &Filter, mode: Mode) -> Result<Shades, ApiError> {
     let inside = s.groups.len().saturating_sub(1);
     if mode == Mode::Hotspots {
         let opts = frontier::hotspots::Options {
-            from: f.from,
-            to: f.to,
-            split: f.split,
-            max_precision: f.max_precision,
+            window: f.window()?,
             ..Default::default()
         };
         let h = frontier::hotspots::hotspots_of_summary(s, Grouping::Districts, opts)?;
@@ -477,10 +474,7 @@ pub fn summary_csv(app: &App, q: &Query) -> Result<Download, ApiError> {
     let csv = frontier::output::TableFormat::Csv;
     let written = if mode == Some(Mode::Hotspots) {
         let opts = frontier::hotspots::Options {
-            from: f.from,
-            to: f.to,
-            split: f.split,
-            max_precision: f.max_precision,
+            window: f.window()?,
             ..Default::default()
         };
         let h = frontier::hotspots::hotspots_of_summary(s, Grouping::Districts, opts)?;

@@ -10,6 +10,7 @@ use super::query::{ApiError, Query};
 use super::state::Dataset;
 use super::tileindex::{self, NO_DAY, NO_PRECISION};
 use chrono::NaiveDate;
+use frontier::window::Window;
 
 /// What the page filters by.
 #[derive(Debug, Clone, Default)]
@@ -149,16 +150,24 @@ impl Filter {
         }
     }
 
+    /// The library's window for these filters (checked as the command
+    /// line checks `--from`, `--to`, `--split` and `--max-precision`).
+    pub fn window(&self) -> Result<Window, ApiError> {
+        Ok(Window::new(
+            self.from,
+            self.to,
+            self.split,
+            self.max_precision,
+        )?)
+    }
+
     /// The summaries' options for these filters.
-    pub fn summary_options(&self, d: &Dataset) -> frontier::summary::Options {
-        frontier::summary::Options {
+    pub fn summary_options(&self, d: &Dataset) -> Result<frontier::summary::Options, ApiError> {
+        Ok(frontier::summary::Options {
             value: d.value.clone(),
-            from: self.from,
-            to: self.to,
-            split: self.split,
-            max_precision: self.max_precision,
+            window: self.window()?,
             ..Default::default()
-        }
+        })
     }
 
     /// A text that names these filters (for caches).

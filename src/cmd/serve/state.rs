@@ -93,7 +93,12 @@ impl Dataset {
         // filter), as `summarize --from/--to` reads them.
         let opts = summary::Options {
             value: value.clone(),
-            from: schema.date.map(|_| chrono::NaiveDate::MIN),
+            window: frontier::window::Window::new(
+                schema.date.map(|_| chrono::NaiveDate::MIN),
+                None,
+                None,
+                None,
+            )?,
             ..Default::default()
         };
         let mut batches = Vec::new();
