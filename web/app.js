@@ -64,7 +64,10 @@ function filters({ band = true, split = true } = {}) {
   q.set('ds', S.ds);
   if (S.from) q.set('from', S.from);
   if (S.to) q.set('to', S.to);
-  if (split && S.split) q.set('split', S.split);
+  // The split only where it leaves days on both sides in the window (the
+  // library refuses one that does not; before / after asks for it).
+  const inside = S.split && (!S.from || S.split > S.from) && (!S.to || S.split <= S.to);
+  if (split && S.split && (inside || S.mode === 'beforeafter')) q.set('split', S.split);
   for (const [k, vs] of Object.entries(S.f)) for (const v of vs) q.append(`f.${k}`, v);
   if (band && S.within != null) q.set('within', S.within);
   return q;
