@@ -11,6 +11,8 @@ mod near;
 mod nearest;
 mod points;
 mod render;
+#[cfg(feature = "serve")]
+mod serve;
 mod summarize;
 mod synth;
 mod trend;
@@ -47,6 +49,9 @@ enum Command {
     Hotspots(hotspots::Args),
     /// A thematic map as PNG (base map, points, density, choropleth, labels, legend).
     Render(Box<render::Args>),
+    /// An interactive map in the browser over the points and the built-in layers, with a JSON API (offline).
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
     /// Synthetic ACLED-shaped events and refugee settlements (labelled synthetic).
     Synth(synth::Args),
     /// Regenerate geodata/ from the raw inputs.
@@ -113,6 +118,8 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         Command::Trend(a) => trend::run(a),
         Command::Hotspots(a) => hotspots::run(a),
         Command::Render(a) => render::run(*a),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => serve::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Geodata(a) => geodata::run(a),
     }

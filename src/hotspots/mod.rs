@@ -26,7 +26,9 @@ pub use weights::{Weights, by_distance, contiguity};
 use crate::error::{Error, Param, Result};
 use crate::ingest::{Batch, PointSource};
 use crate::stats::spatial::{LocalG, Moran, classes, local_g_star, moran};
-use crate::summary::{self, Account, Admit, Needed, SumGuard, Tallier, Tally, admit, walk_batch};
+use crate::summary::{
+    self, Account, Admit, Needed, SumGuard, Summary, Tallier, Tally, admit, walk_batch,
+};
 use crate::window::Window;
 use chrono::NaiveDate;
 use geo::{Centroid, Coord, Geometry};
@@ -220,30 +222,7 @@ fn hotspots_from(
             while let Some(batch) = next()? {
                 t.add_batch(&batch)?;
             }
-            let s = t.finish()?;
-            let (layer, _) = g.resolve()?;
-            let mut list = Vec::new();
-            let mut tallies = Vec::new();
-            let outside = s.groups.last().map_or(0, |(_, t)| t.count);
-            for (i, (grp, tally)) in s.groups.into_iter().take(layer.features.len()).enumerate() {
-                let geometry = layer.features[i].geometry.clone();
-                let centre = match &geometry {
-                    Geometry::Polygon(p) => p.centroid(),
-                    Geometry::MultiPolygon(m) => m.centroid(),
-                    _ => None,
-                };
-                // Features that are not polygons hold no points: left out.
-                let Some(centre) = centre else { continue };
-                list.push(Area {
-                    name: grp.name,
-                    province: grp.province,
-                    centre: centre.0,
-                    geometry,
-                    cell: None,
-                });
-                tallies.push(tally);
-            }
-            (s.key, list, tallies, outside, s.account, None)
+            polygon_areas(t.finish()?, g)?
         }
         Areas::Hex(km) => {
             if !(km > 0.0 && km.is_finite()) {
@@ -299,6 +278,63 @@ fn hotspots_from(
             ("hex".to_string(), list, tallies, 0, c.account, Some(km))
         }
     };
+    analyse(key, list, tallies, outside, account, hex_km, opts)
+}
+
+/// Hot and cold spots from a summary already made over the polygons of
+/// `by` ([`crate::summary::Tallier`], with the value column, window, split
+/// and precision filter of `opts`): the same result as [`hotspots`] over
+/// the same points, for a client that keeps points in memory and counts
+/// them again for each question.
+pub fn hotspots_of_summary(
+    summary: Summary,
+    by: summary::Grouping,
+    opts: Options,
+) -> Result<Hotspots> {
+    let (key, list, tallies, outside, account, hex_km) = polygon_areas(summary, by)?;
+    analyse(key, list, tallies, outside, account, hex_km, opts)
+}
+
+/// The areas of a summary by polygons, with their tallies (features that
+/// are not polygons hold no points and are left out).
+type AreaTallies = (String, Vec<Area>, Vec<Tally>, u64, Account, Option<f64>);
+
+fn polygon_areas(s: Summary, g: summary::Grouping) -> Result<AreaTallies> {
+    let (layer, _) = g.resolve()?;
+    let mut list = Vec::new();
+    let mut tallies = Vec::new();
+    let outside = s.groups.last().map_or(0, |(_, t)| t.count);
+    for (i, (grp, tally)) in s.groups.into_iter().take(layer.features.len()).enumerate() {
+        let geometry = layer.features[i].geometry.clone();
+        let centre = match &geometry {
+            Geometry::Polygon(p) => p.centroid(),
+            Geometry::MultiPolygon(m) => m.centroid(),
+            _ => None,
+        };
+        // Features that are not polygons hold no points: left out.
+        let Some(centre) = centre else { continue };
+        list.push(Area {
+            name: grp.name,
+            province: grp.province,
+            centre: centre.0,
+            geometry,
+            cell: None,
+        });
+        tallies.push(tally);
+    }
+    Ok((s.key, list, tallies, outside, s.account, None))
+}
+
+/// Gi* and Moran's I over areas and their tallies.
+fn analyse(
+    key: String,
+    list: Vec<Area>,
+    tallies: Vec<Tally>,
+    outside: u64,
+    account: Account,
+    hex_km: Option<f64>,
+    opts: Options,
+) -> Result<Hotspots> {
     if list.len() < 3 {
         return Err(Error::InvalidSetting {
             param: Param::Areas,

@@ -11,7 +11,7 @@ mod tally;
 
 use crate::window::Window;
 pub(crate) use tally::{Admit, Needed, SumGuard, admit, walk_batch};
-pub use tally::{Figures, Parts, Tallier, summarize_batch, summarize_figures};
+pub use tally::{Figures, Parts, Tallier, read_figures, summarize_batch, summarize_figures};
 
 use crate::error::{Error, Param, Result};
 use crate::ingest::{PointSource, named_column};

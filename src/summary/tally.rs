@@ -641,6 +641,22 @@ impl Needed {
     }
 }
 
+/// The figures of every point of `batch` that `opts` asks for (the value
+/// and weight columns, the date when `opts` has a window or a split,
+/// the precision code), in input order, and the rows whose figures cannot
+/// be read, for a client that keeps points in memory and counts them
+/// again and again ([`Tallier::record`], with places found once by
+/// [`Tallier::place`]). A value that cannot be read is an [`Error::Row`]
+/// naming the row and column, or, when the batch was read skipping
+/// invalid rows, one of the rejects returned (with the reader's own, in
+/// input order).
+pub fn read_figures(batch: &Batch, opts: &Options) -> Result<(Vec<Figures>, Vec<Reject>)> {
+    let needed = Needed::new(batch.origin(), batch.schema(), opts, opts.needs_date())?;
+    let mut rejects = Vec::new();
+    let read = walk_batch(batch, &needed, |_, _| (), &mut rejects)?;
+    Ok((read.into_iter().map(|(f, ())| f).collect(), rejects))
+}
+
 /// Summarise points in a [`Batch`] (from arrays, a data frame, a file):
 /// the same summary as [`super::summarize`] gives for a file of the same
 /// points.

@@ -347,6 +347,48 @@ impl Trender {
         Ok(())
     }
 
+    /// Count points whose figures are known (read with
+    /// [`summary::read_figures`] with this trend's value column and a
+    /// date), each with its area as [`summary::Tallier::place`] finds it
+    /// for the same layer (`None`: in no area). The areas are ignored
+    /// when not grouped ([`Grouping::All`]); a grouping by a column needs
+    /// the rows ([`Trender::add_batch`]) and is an
+    /// [`Error::InvalidSetting`]. A point without a date is left out of
+    /// the series and counted as outside the window.
+    pub fn add_figures<'f>(
+        &mut self,
+        points: impl IntoIterator<Item = (&'f Figures, Option<usize>)>,
+    ) -> Result<()> {
+        let outside = self.names.len().saturating_sub(1);
+        let areas = match self.placer {
+            Placer::All => false,
+            Placer::Areas(_) => true,
+            Placer::Column(ref c) => {
+                return Err(Error::InvalidSetting {
+                    param: Param::GroupColumn,
+                    value: c.clone(),
+                    expected: "series by area or of every point; a column's series need the rows"
+                        .into(),
+                });
+            }
+        };
+        for (f, area) in points {
+            if f.date.is_none() {
+                self.account.rows_in += 1;
+                self.account.outside_window += 1;
+                continue;
+            }
+            let g = if areas { area.unwrap_or(outside) } else { 0 };
+            if !self.record(f, Place::Index(g)) {
+                return Err(Error::Input {
+                    origin: "figures".into(),
+                    message: "a sum of the value column would overflow".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Count a point; false when its value would make a sum overflow.
     fn record(&mut self, f: &Figures, place: Place) -> bool {
         if admit(&self.needs, &mut self.account, f) != Admit::Counted {

@@ -1,0 +1,571 @@
+//! `frontier serve` over HTTP on the loopback: bad requests are 4xx JSON
+//! errors that say what was wrong, nothing outside the server's own files
+//! is served (however `..` is encoded), idle and slow clients are cut off,
+//! a bounded load gets no error, and the API's numbers are the command
+//! line's on the same file.
+#![cfg(feature = "serve")]
+
+mod common;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const EVENTS: &str = "tests/fixtures/synthetic-events.csv";
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_frontier"))
+        .arg("serve")
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start frontier serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the URL line");
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+/// A response: status, headers (lower-case names) and body.
+struct Resp {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: Vec<u8>,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body[..self.body.len().min(300)])
+            )
+        })
+    }
+}
+
+/// Send `raw` as it is and read the whole answer (the request closes the
+/// connection).
+fn raw(addr: &str, raw: &[u8]) -> Resp {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    s.write_all(raw).expect("send");
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).expect("read");
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(&buf)));
+    let head = String::from_utf8_lossy(&buf[..split]).to_string();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: buf[split + 4..].to_vec(),
+    }
+}
+
+fn get(addr: &str, path: &str) -> Resp {
+    raw(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+/// A 4xx whose JSON error mentions `says`.
+fn refused(r: &Resp, status: u16, says: &str) {
+    let body = String::from_utf8_lossy(&r.body);
+    assert_eq!(r.status, status, "{body}");
+    assert_eq!(
+        r.headers.get("content-type").map(String::as_str),
+        Some("application/json")
+    );
+    let e = r.json();
+    let msg = e["error"].as_str().expect("an error message");
+    assert!(msg.contains(says), "{msg:?} should say {says:?}");
+    assert_eq!(e["status"], status);
+}
+
+#[test]
+fn bad_requests_are_4xx_json_errors_that_say_what_was_wrong() {
+    let s = serve(&[EVENTS]);
+    let a = &s.addr;
+    refused(&get(a, "/api/locate?lon=abc&lat=34"), 400, "lon=\"abc\"");
+    refused(&get(a, "/api/locate?lon=71"), 400, "lat is missing");
+    refused(&get(a, "/api/locate?lon=200&lat=34"), 400, "-180 to 180");
+    refused(&get(a, "/api/locate?lon=71&lat=34&lng=3"), 400, "lng");
+    refused(
+        &get(a, "/api/near?lon=71&lat=34&to=../../etc/passwd"),
+        400,
+        "not a built-in layer",
+    );
+    refused(&get(a, "/api/nearest?lon=71&lat=34&k=0"), 400, "k=\"0\"");
+    refused(&get(a, "/api/summary?from=yesterday"), 400, "not a date");
+    refused(
+        &get(a, "/api/summary?from=2024-01-01&to=2020-01-01"),
+        400,
+        "after",
+    );
+    refused(&get(a, "/api/summary?f.event_type=Parades"), 400, "Parades");
+    refused(&get(a, "/api/summary?f.nosuch=x"), 400, "no column");
+    refused(&get(a, "/api/summary?ds=7"), 400, "ds=\"7\"");
+    refused(&get(a, "/api/trend?district=Atlantis"), 404, "Atlantis");
+    refused(&get(a, "/api/trend?period=fortnight"), 400, "period");
+    refused(&get(a, "/api/hotspots?weights=friends"), 400, "weights");
+    refused(&get(a, "/api/point?i=99999999"), 400, "i=");
+    refused(&get(a, "/api/export/map.png?bbox=1,2,3"), 400, "bbox");
+    refused(
+        &get(a, "/api/export/map.png?bbox=60,24,75,37&size=99999x99999"),
+        400,
+        "size",
+    );
+    refused(&get(a, "/api/choropleth?mode=before"), 400, "split");
+    refused(
+        &get(a, "/tiles/base/3/9/1.pbf"),
+        400,
+        "x and y run from 0 to 7",
+    );
+    refused(&get(a, "/tiles/base/40/0/0.pbf"), 400, "zoom");
+    refused(&get(a, "/tiles/points/5/1/0/0.pbf"), 404, "no dataset");
+    refused(
+        &get(a, "/tiles/points/0/1/0/0.pbf?color=nosuch"),
+        400,
+        "color",
+    );
+    refused(&get(a, "/nowhere"), 404, "nothing at /nowhere");
+    let post = raw(
+        a,
+        format!("POST /api/locate HTTP/1.1\r\nHost: {a}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}").as_bytes(),
+    );
+    refused(&post, 405, "GET");
+    let long = format!("/api/locate?lon=71&lat=34&pad={}", "x".repeat(9000));
+    refused(&get(a, &long), 414, "query string");
+    // A head larger than the server reads is refused, not read forever.
+    let big = raw(
+        a,
+        format!(
+            "GET / HTTP/1.1\r\nHost: {a}\r\nX-Pad: {}\r\nConnection: close\r\n\r\n",
+            "y".repeat(40_000)
+        )
+        .as_bytes(),
+    );
+    assert!((400..500).contains(&big.status), "{}", big.status);
+    // The server is still answering.
+    assert_eq!(get(a, "/api/locate?lon=71.5&lat=34.0").status, 200);
+}
+
+#[test]
+fn nothing_outside_the_servers_own_files_is_served() {
+    let s = serve(&[EVENTS]);
+    let a = &s.addr;
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2E%2E/%2e%2e/Cargo.toml",
+        "/vendor/../../Cargo.toml",
+        "/vendor/%2e%2e/%2e%2e/Cargo.toml",
+        "/vendor/..%2f..%2fCargo.toml",
+        "/vendor/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/..%5c..%5cCargo.toml",
+        "/.%2e/.%2e/etc/passwd",
+        "/tiles/base/../../../etc/passwd",
+        "/fonts/%00.ttf",
+    ] {
+        let r = get(a, path);
+        assert!((400..500).contains(&r.status), "{path}: {}", r.status);
+        let body = String::from_utf8_lossy(&r.body);
+        assert!(
+            !body.contains("[package]") && !body.contains("root:"),
+            "{path} leaked: {body}"
+        );
+        assert!(r.json()["error"].is_string(), "{path}");
+    }
+    // What is served is the embedded page, the map library and its licence.
+    assert_eq!(get(a, "/").status, 200);
+    assert_eq!(get(a, "/vendor/maplibre-gl.mjs").status, 200);
+    let lic = get(a, "/vendor/LICENSE-maplibre-gl.txt");
+    assert!(String::from_utf8_lossy(&lic.body).contains("BSD"));
+}
+
+#[test]
+fn idle_and_slow_clients_are_cut_off() {
+    let s = serve(&[EVENTS, "--idle-timeout", "1"]);
+    let closed_within = |prefix: &[u8]| {
+        let mut c = TcpStream::connect(&s.addr).expect("connect");
+        c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+        c.write_all(prefix).unwrap();
+        let t = Instant::now();
+        let mut buf = Vec::new();
+        let _ = c.read_to_end(&mut buf);
+        t.elapsed()
+    };
+    // Nothing sent at all, and half a request head then silence.
+    assert!(closed_within(b"") < Duration::from_secs(5));
+    assert!(
+        closed_within(b"GET /api/locate?lon=71&lat=34 HTTP/1.1\r\nHost: x\r\n")
+            < Duration::from_secs(5)
+    );
+    // A kept-alive connection that goes quiet after its answer is closed too.
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    c.write_all(b"GET /api/locate?lon=71.5&lat=34 HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let t = Instant::now();
+    let mut buf = Vec::new();
+    let _ = c.read_to_end(&mut buf);
+    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
+    assert!(t.elapsed() < Duration::from_secs(5));
+}
+
+/// The CLI's output as JSON.
+fn cli_json(args: &[&str]) -> Value {
+    let o = common::frontier(args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("JSON from the CLI")
+}
+
+/// The CLI's CSV output as rows of column → text.
+fn cli_csv(args: &[&str]) -> Vec<BTreeMap<String, String>> {
+    let o = common::frontier(args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut r = csv::Reader::from_reader(&o.stdout[..]);
+    let h = r.headers().unwrap().clone();
+    r.records()
+        .map(|x| {
+            let x = x.unwrap();
+            h.iter()
+                .map(String::from)
+                .zip(x.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol
+}
+
+#[test]
+fn a_points_place_and_distances_are_locate_near_and_nearest() {
+    let s = serve(&[EVENTS]);
+    let located = cli_csv(&["locate", EVENTS]);
+    let near = cli_csv(&["near", EVENTS, "--to", "durand-line"]);
+    let nearest = cli_csv(&["nearest", EVENTS, "--to", "crossings"]);
+    for i in [0usize, 1, 17, 444, 1999] {
+        let p = get(&s.addr, &format!("/api/point?i={i}")).json();
+        let loc = &p["location"];
+        assert_eq!(
+            loc["district"].as_str().unwrap_or(""),
+            located[i]["district"],
+            "row {i}"
+        );
+        assert_eq!(
+            loc["province"].as_str().unwrap_or(""),
+            located[i]["province"]
+        );
+        // (The file has a country column of its own: locate's is renamed.)
+        assert_eq!(
+            loc["country"].as_str().unwrap_or(""),
+            located[i]["frontier_country"]
+        );
+        // The CLI writes km to 3 decimals: within half a metre.
+        let km: f64 = near[i]["distance_km"].parse().unwrap();
+        let api_km = p["durand_line"]["distance_m"].as_f64().unwrap() / 1000.0;
+        assert!(close(api_km, km, 0.0005), "row {i}: {api_km} vs {km}");
+        assert_eq!(p["durand_line"]["side"], near[i]["side"].as_str());
+        let km: f64 = nearest[i]["distance_1_km"].parse().unwrap();
+        let api_km = p["nearest_crossing"]["distance_m"].as_f64().unwrap() / 1000.0;
+        assert!(close(api_km, km, 0.0005), "row {i}: {api_km} vs {km}");
+        assert_eq!(
+            p["nearest_crossing"]["nearest_feature"],
+            nearest[i]["nearest_1"].as_str()
+        );
+        assert_eq!(
+            p["row"]["event_id_cnty"],
+            located[i]["event_id_cnty"].as_str()
+        );
+    }
+    // Coordinates given by hand, as `locate` and `near` answer them.
+    let l = get(&s.addr, "/api/locate?lon=70.0711&lat=33.0006").json();
+    assert_eq!(l["district"], "North Waziristan");
+    let n = get(&s.addr, "/api/near?lon=66.397&lat=31.005&to=durand-line").json();
+    assert_eq!(n["side"], "AFG");
+    assert!(n["distance_m"].as_f64().unwrap() < 15_000.0);
+    let k = get(&s.addr, "/api/nearest?lon=71&lat=34&to=crossings&k=2").json();
+    assert_eq!(k["nearest"].as_array().unwrap().len(), 2);
+    assert_eq!(k["nearest"][0]["feature"], "Torkham");
+}
+
+#[test]
+fn summaries_trends_hotspots_and_counts_are_the_command_lines() {
+    let s = serve(&[EVENTS]);
+    let a = &s.addr;
+    let window = [
+        "--from",
+        "2020-03-01",
+        "--to",
+        "2024-06-30",
+        "--split",
+        "2021-08-15",
+    ];
+    let mut args = vec![
+        "summarize",
+        EVENTS,
+        "--value",
+        "fatalities",
+        "--format",
+        "json",
+    ];
+    args.extend(window);
+    let cli = cli_json(&args);
+    let api = get(
+        a,
+        "/api/summary?from=2020-03-01&to=2024-06-30&split=2021-08-15",
+    )
+    .json();
+    let rows = api["rows"].as_array().unwrap();
+    let cli_rows = cli.as_array().expect("rows");
+    assert_eq!(rows.len(), cli_rows.len());
+    for (r, c) in rows.iter().zip(cli_rows) {
+        assert_eq!(r["district"], c["district"]);
+        for k in ["count", "before", "after", "fatalities"] {
+            assert_eq!(r[k].as_f64(), c[k].as_f64(), "{} {k}", r["district"]);
+        }
+        for k in ["per_100k", "before_per_365d", "after_per_365d"] {
+            match (r[k].as_f64(), c[k].as_f64()) {
+                (Some(x), Some(y)) => {
+                    assert!(close(x, y, 1e-4 * y.abs().max(1.0)), "{k}: {x} vs {y}")
+                }
+                (x, y) => assert_eq!(x, y, "{} {k}", r["district"]),
+            }
+        }
+    }
+    // The count shown for a time window is the rows the summary counted.
+    let counted: u64 = cli_rows.iter().map(|r| r["count"].as_u64().unwrap()).sum();
+    let n = get(a, "/api/count?from=2020-03-01&to=2024-06-30").json();
+    assert_eq!(n["count"].as_u64(), Some(counted));
+
+    // A district's trend and its split test.
+    let t = cli_json(&[
+        "trend",
+        EVENTS,
+        "--group",
+        "district",
+        "--split",
+        "2021-08-15",
+        "--format",
+        "json",
+    ]);
+    let peshawar = t
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["district"] == "Peshawar")
+        .expect("Peshawar");
+    let api = get(a, "/api/trend?district=Peshawar&split=2021-08-15").json();
+    let series = api["series"].as_array().unwrap();
+    let cli_series = peshawar["series"].as_array().unwrap();
+    assert_eq!(series.len(), cli_series.len());
+    for (x, y) in series.iter().zip(cli_series) {
+        assert_eq!(
+            (x["period"].clone(), x["count"].clone()),
+            (y["period"].clone(), y["count"].clone())
+        );
+    }
+    for k in [
+        "rate_ratio",
+        "rate_ratio_ci_low",
+        "rate_ratio_ci_high",
+        "p_value",
+        "events_before",
+        "events_after",
+    ] {
+        let (x, y) = (
+            api["test"][k].as_f64().unwrap(),
+            peshawar[k].as_f64().unwrap(),
+        );
+        assert!(close(x, y, 1e-9 * y.abs().max(1e-300)), "{k}: {x} vs {y}");
+    }
+
+    // Hot spots per district.
+    let h = cli_json(&["hotspots", EVENTS, "--format", "json"]);
+    let api = get(a, "/api/hotspots").json();
+    assert_eq!(api["areas"], h["areas"]);
+    // Moran's I: the same to the last few bits (sums in another order).
+    for k in [
+        "i",
+        "expected",
+        "z",
+        "p_value",
+        "z_normal",
+        "p_value_normal",
+    ] {
+        let (x, y) = (
+            api["moran"][k].as_f64().unwrap(),
+            h["moran"][k].as_f64().unwrap(),
+        );
+        assert!(close(x, y, 1e-12 * y.abs()), "moran {k}: {x} vs {y}");
+    }
+
+    // The band: `near --within` keeps the same rows.
+    let within = cli_csv(&["near", EVENTS, "--to", "durand-line", "--within", "25km"]);
+    let n = get(a, "/api/count?within=25").json();
+    assert_eq!(n["count"].as_u64(), Some(within.len() as u64));
+    // A column filter keeps exactly its rows.
+    let battles = common::frontier(&["locate", EVENTS]);
+    let battles = String::from_utf8_lossy(&battles.stdout)
+        .matches(",Battles,")
+        .count();
+    let n = get(a, "/api/count?f.event_type=Battles").json();
+    assert_eq!(n["count"].as_u64(), Some(battles as u64));
+}
+
+#[test]
+fn exports_are_whole_files_that_the_command_line_reads_again() {
+    let s = serve(&[EVENTS]);
+    let a = &s.addr;
+    let q = "f.event_type=Battles&bbox=66,29,72,35&color=event_type";
+    let png = get(a, &format!("/api/export/map.png?{q}"));
+    assert_eq!(png.status, 200);
+    assert_eq!(&png.body[1..4], b"PNG");
+    assert!(png.headers["content-disposition"].contains("frontier-map.png"));
+    let pdf = get(a, &format!("/api/export/map.pdf?{q}&mode=per_100k"));
+    assert!(pdf.body.starts_with(b"%PDF"));
+    let csv = get(a, "/api/export/points.csv?f.event_type=Battles");
+    let n = get(a, "/api/count?f.event_type=Battles").json()["count"]
+        .as_u64()
+        .unwrap();
+    let mut r = csv::Reader::from_reader(&csv.body[..]);
+    assert_eq!(r.records().count() as u64, n);
+    let pq = get(a, "/api/export/points.parquet?f.event_type=Battles");
+    assert_eq!(&pq.body[..4], b"PAR1");
+    // The map file draws the same map with `frontier render --spec`.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = get(a, &format!("/api/export/spec.toml?{q}"));
+    std::fs::write(dir.path().join("frontier-map.toml"), &spec.body).unwrap();
+    std::fs::write(dir.path().join("frontier-points.csv"), &csv.body).unwrap();
+    let out = dir.path().join("again.png");
+    let o = common::frontier(&[
+        "render",
+        "--spec",
+        dir.path().join("frontier-map.toml").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(std::fs::metadata(&out).unwrap().len() > 10_000);
+}
+
+#[test]
+fn a_bounded_load_gets_every_answer() {
+    let s = serve(&[EVENTS]);
+    let paths = [
+        "/tiles/base/4/11/6.pbf",
+        "/tiles/base/6/44/26.pbf",
+        "/tiles/points/0/4/11/6.pbf?color=event_type",
+        "/tiles/points/0/7/89/52.pbf?from=2021-01-01",
+        "/tiles/points/0/9/357/210.pbf",
+        "/api/locate?lon=69.5&lat=32.5",
+        "/api/summary?split=2021-08-15",
+        "/api/count?f.event_type=Riots",
+    ];
+    let start = Instant::now();
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let addr = s.addr.clone();
+            std::thread::spawn(move || {
+                let mut bad = Vec::new();
+                for i in 0..25 {
+                    let p = paths[(t + i) % paths.len()];
+                    let r = get(&addr, p);
+                    if r.status != 200 {
+                        bad.push(format!("{p}: {}", r.status));
+                    }
+                }
+                bad
+            })
+        })
+        .collect();
+    let bad: Vec<String> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+    assert!(start.elapsed() < Duration::from_secs(120));
+}
+
+#[test]
+fn with_no_points_it_serves_the_demo_data_labelled_synthetic() {
+    let s = serve(&["--demo-events", "500"]);
+    let info = get(&s.addr, "/api").json();
+    let ds = info["datasets"].as_array().unwrap();
+    assert_eq!(ds.len(), 2);
+    assert_eq!(ds[0]["synthetic"], true);
+    assert_eq!(ds[0]["points"], 500);
+    assert_eq!(ds[1]["points"], 8);
+    assert_eq!(ds[1]["synthetic"], false);
+}
+
+#[test]
+fn rejected_rows_are_counted_and_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("some-bad.csv");
+    std::fs::write(
+        &f,
+        "id,latitude,longitude,event_date,fatalities\n1,34.0,71.5,2022-01-01,2\n2,north,71.5,2022-01-02,1\n3,30.2,67.0,someday,0\n",
+    )
+    .unwrap();
+    let s = serve(&[f.to_str().unwrap(), "--skip-invalid"]);
+    let info = get(&s.addr, "/api").json();
+    let acc = &info["datasets"][0]["account"];
+    assert_eq!(
+        (
+            acc["rows_in"].as_u64(),
+            acc["rejected"].as_u64(),
+            acc["kept"].as_u64()
+        ),
+        (Some(3), Some(2), Some(1))
+    );
+    let r = get(&s.addr, "/api/rejects.csv");
+    let text = String::from_utf8_lossy(&r.body);
+    assert!(text.contains("north") && text.contains("someday"), "{text}");
+    // Without --skip-invalid the first bad row stops it, naming the line.
+    let o = common::frontier(&["serve", "--port", "0", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("some-bad.csv:3: latitude"), "{err}");
+}
