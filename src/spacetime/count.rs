@@ -1,0 +1,312 @@
+//! Counting pairs close in space and time for one assignment of dates to
+//! the events: the observed dates, or a permutation of them.
+//!
+//! Each cube's events are sorted by day; a cube pair whose event pairs all
+//! fall in one distance band is counted from the two sorted lists alone
+//! (two pointers: how many pairs lie within x days, for each band's end),
+//! and a mixed cube pair measures only the pairs within the longest time
+//! band of each other.
+
+use super::grid::{Grid, Kind};
+use crate::rng::Rng;
+use rayon::prelude::*;
+
+/// Days (whole) of the time bands: band 0 is `[t₀, t₁]`, band k ≥ 1 is
+/// `(tₖ, tₖ₊₁]`.
+pub(crate) struct Days<'a>(pub &'a [i64]);
+
+impl Days<'_> {
+    fn band(&self, dt: i64) -> Option<usize> {
+        let t = self.0;
+        if dt < t[0] || dt > *t.last()? {
+            return None;
+        }
+        Some(t[1..].partition_point(|&e| e < dt))
+    }
+
+    fn reach(&self) -> i64 {
+        *self.0.last().expect("two ends")
+    }
+}
+
+/// Each cube's (day, event) pairs sorted by day, for the events `keep`
+/// accepts, in the grid's cube order.
+pub(crate) struct Sorted {
+    items: Vec<(i64, u32)>,
+    starts: Vec<u32>,
+}
+
+impl Sorted {
+    pub(crate) fn new(grid: &Grid, days: &[i64], keep: impl Fn(u32) -> bool) -> Sorted {
+        let mut items = Vec::with_capacity(grid.order.len());
+        let mut starts = Vec::with_capacity(grid.starts.len());
+        for c in 0..grid.starts.len() - 1 {
+            starts.push(items.len() as u32);
+            let first = items.len();
+            for k in grid.cube(c as u32) {
+                let e = grid.order[k];
+                if keep(e) {
+                    items.push((days[e as usize], e));
+                }
+            }
+            items[first..].sort_unstable();
+        }
+        starts.push(items.len() as u32);
+        Sorted { items, starts }
+    }
+
+    fn cube(&self, c: u32) -> &[(i64, u32)] {
+        &self.items[self.starts[c as usize] as usize..self.starts[c as usize + 1] as usize]
+    }
+}
+
+/// #{(a, b) : |day a − day b| ≤ x} over two cubes.
+fn within(sa: &[(i64, u32)], sb: &[(i64, u32)], x: i64) -> u64 {
+    if x < 0 {
+        return 0;
+    }
+    let (mut lo, mut hi, mut n) = (0, 0, 0u64);
+    for &(d, _) in sa {
+        while lo < sb.len() && sb[lo].0 < d - x {
+            lo += 1;
+        }
+        while hi < sb.len() && sb[hi].0 <= d + x {
+            hi += 1;
+        }
+        n += (hi - lo) as u64;
+    }
+    n
+}
+
+/// #{i < j : day j − day i ≤ x} within one cube.
+fn within_self(s: &[(i64, u32)], x: i64) -> u64 {
+    if x < 0 {
+        return 0;
+    }
+    let (mut i, mut n) = (0, 0u64);
+    for j in 0..s.len() {
+        while s[j].0 - s[i].0 > x {
+            i += 1;
+        }
+        n += (j - i) as u64;
+    }
+    n
+}
+
+/// #{(l, f) : day f − day l ≤ x}.
+fn not_after(l: &[(i64, u32)], f: &[(i64, u32)], x: i64) -> u64 {
+    let (mut p, mut n) = (0, 0u64);
+    for &(d, _) in l {
+        while p < f.len() && f[p].0 <= d + x {
+            p += 1;
+        }
+        n += p as u64;
+    }
+    n
+}
+
+/// #{(l, f) : 0 < day f − day l ≤ x}.
+fn after(l: &[(i64, u32)], f: &[(i64, u32)], x: i64) -> u64 {
+    not_after(l, f, x) - not_after(l, f, 0)
+}
+
+/// Pairs per (distance band, time band), row-major by distance band.
+pub(crate) fn table(grid: &Grid, s: &Sorted, space_bands: usize, time: &Days) -> Vec<u64> {
+    let nt = time.0.len() - 1;
+    let size = space_bands * nt;
+    // C(x) at each end: band 0 is C(t₁) − C(t₀ − 1), band k is
+    // C(tₖ₊₁) − C(tₖ).
+    let ends = time.0;
+    let tmax = time.reach();
+    grid.pairs
+        .par_iter()
+        .fold(
+            || vec![0u64; size],
+            |mut acc, &(a, b, k)| {
+                let (sa, sb) = (s.cube(a), s.cube(b));
+                match Grid::kind(k) {
+                    Kind::Whole(sp) => {
+                        let c = |x: i64| {
+                            if a == b {
+                                within_self(sa, x)
+                            } else {
+                                within(sa, sb, x)
+                            }
+                        };
+                        let mut prev = c(ends[0] - 1);
+                        for t in 0..nt {
+                            let now = c(ends[t + 1]);
+                            acc[sp * nt + t] += now - prev;
+                            prev = now;
+                        }
+                    }
+                    Kind::Mixed => {
+                        let mut lo = 0;
+                        for (x, &(d, e)) in sa.iter().enumerate() {
+                            let ys = if a == b {
+                                &sb[x + 1..]
+                            } else {
+                                while lo < sb.len() && sb[lo].0 < d - tmax {
+                                    lo += 1;
+                                }
+                                &sb[lo..]
+                            };
+                            for &(d2, e2) in ys {
+                                if d2 - d > tmax {
+                                    break;
+                                }
+                                if let Some(t) = time.band((d2 - d).abs())
+                                    && let Some(sp) = grid.band(e, e2)
+                                {
+                                    acc[sp * nt + t] += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(|| vec![0u64; size], add)
+}
+
+fn add(mut a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+    a
+}
+
+/// Directed pairs within the grid's one distance band: (lead event, then a
+/// follow event 0 < Δ ≤ `days` later) and (follow, then lead).
+pub(crate) fn directed(grid: &Grid, lead: &Sorted, follow: &Sorted, days: i64) -> [u64; 2] {
+    let count = |l: &Sorted, f: &Sorted| -> u64 {
+        grid.pairs
+            .par_iter()
+            .map(|&(a, b, k)| {
+                let one = |la: &[(i64, u32)], fb: &[(i64, u32)]| -> u64 {
+                    match Grid::kind(k) {
+                        Kind::Whole(_) => after(la, fb, days),
+                        Kind::Mixed => {
+                            let mut n = 0;
+                            let mut lo = 0;
+                            for &(d, e) in la {
+                                while lo < fb.len() && fb[lo].0 <= d {
+                                    lo += 1;
+                                }
+                                for &(d2, e2) in &fb[lo..] {
+                                    if d2 - d > days {
+                                        break;
+                                    }
+                                    n += u64::from(grid.band(e, e2).is_some());
+                                }
+                            }
+                            n
+                        }
+                    }
+                };
+                if a == b {
+                    one(l.cube(a), f.cube(a))
+                } else {
+                    one(l.cube(a), f.cube(b)) + one(l.cube(b), f.cube(a))
+                }
+            })
+            .sum()
+    };
+    [count(lead, follow), count(follow, lead)]
+}
+
+/// Pairs of events within `x` days of each other, whatever their places.
+pub(crate) fn pairs_within_days(days: &[i64], x: i64) -> u64 {
+    let mut s: Vec<(i64, u32)> = days.iter().map(|&d| (d, 0)).collect();
+    s.sort_unstable();
+    within_self(&s, x)
+}
+
+/// The dates shuffled over the events: permutation `p` of the test
+/// (Fisher–Yates from `seed` and `p`, so a permutation does not depend on
+/// the number of threads).
+pub(crate) fn permuted(days: &[i64], seed: u64, p: usize) -> Vec<i64> {
+    let mut rng = Rng::new(seed, p as u64 + 1);
+    let mut v = days.to_vec();
+    for i in (1..v.len()).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        v.swap(i, j);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy;
+    use crate::spacetime::grid::Ends;
+    use geo::Coord;
+
+    fn events(n: usize, seed: u64) -> (Vec<Coord>, Vec<i64>) {
+        let mut rng = Rng::new(seed, 0);
+        let coords = (0..n)
+            .map(|_| Coord {
+                x: 70.0 + 0.1 * rng.normal(),
+                y: 33.0 + 0.1 * rng.normal(),
+            })
+            .collect();
+        let days = (0..n).map(|_| rng.below(200) as i64).collect();
+        (coords, days)
+    }
+
+    /// The table and the directed counts through the grid equal brute force
+    /// over every pair (GeographicLib distances).
+    #[test]
+    fn counts_match_brute_force() {
+        let (coords, days) = events(700, 3);
+        let space = Ends::new(vec![0.0, 2000.0, 5000.0, 12000.0]).unwrap();
+        let time = [0i64, 7, 14, 30];
+        let grid = Grid::new(coords.clone(), space.clone());
+        let sorted = Sorted::new(&grid, &days, |_| true);
+        let got = table(&grid, &sorted, 3, &Days(&time));
+        let mut want = vec![0u64; 9];
+        let tb = Days(&time);
+        let d = |i: usize, j: usize| geodesy::distance_m(coords[i], coords[j]);
+        for i in 0..coords.len() {
+            for j in i + 1..coords.len() {
+                if let (Some(s), Some(t)) = (space.band(d(i, j)), tb.band((days[i] - days[j]).abs()))
+                {
+                    want[s * 3 + t] += 1;
+                }
+            }
+        }
+        assert_eq!(got, want);
+
+        // Lead: the first 300 events; follow: events 200..700.
+        let one = Ends::new(vec![0.0, 8000.0]).unwrap();
+        let grid = Grid::new(coords.clone(), one);
+        let lead = Sorted::new(&grid, &days, |e| e < 300);
+        let follow = Sorted::new(&grid, &days, |e| e >= 200);
+        let got = directed(&grid, &lead, &follow, 10);
+        let mut want = [0u64; 2];
+        for i in 0..coords.len() {
+            for j in 0..coords.len() {
+                let dt = days[j] - days[i];
+                if i == j || d(i, j) > 8000.0 || dt <= 0 || dt > 10 {
+                    continue;
+                }
+                want[0] += u64::from(i < 300 && j >= 200);
+                want[1] += u64::from(i >= 200 && j < 300);
+            }
+        }
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_permutation_keeps_the_dates() {
+        let days: Vec<i64> = (0..1000).map(|i| i % 37).collect();
+        let mut p = permuted(&days, 5, 0);
+        assert_ne!(p, days);
+        p.sort_unstable();
+        let mut d = days.clone();
+        d.sort_unstable();
+        assert_eq!(p, d);
+        assert_eq!(permuted(&days, 5, 3), permuted(&days, 5, 3));
+    }
+}
