@@ -101,7 +101,12 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .main_output("-o", args.out.output.as_deref())
         .output("--rejects", args.out.rejects.as_deref())
         .check()?;
-    let test = match (&args.space_bands, &args.time_bands, &args.lead, &args.follow) {
+    let test = match (
+        &args.space_bands,
+        &args.time_bands,
+        &args.lead,
+        &args.follow,
+    ) {
         (Some(s), Some(t), _, _) => Test::Bands {
             space_m: s.0.clone(),
             days: t.0.clone(),
@@ -153,10 +158,19 @@ mod tests {
 
     #[test]
     fn band_lists_take_the_last_unit() {
-        assert_eq!(space_bands_arg("0,1,2,5,10km").unwrap().0, vec![0.0, 1000.0, 2000.0, 5000.0, 10000.0]);
-        assert_eq!(space_bands_arg("0,500m,1km").unwrap().0, vec![0.0, 500.0, 1000.0]);
+        assert_eq!(
+            space_bands_arg("0,1,2,5,10km").unwrap().0,
+            vec![0.0, 1000.0, 2000.0, 5000.0, 10000.0]
+        );
+        assert_eq!(
+            space_bands_arg("0,500m,1km").unwrap().0,
+            vec![0.0, 500.0, 1000.0]
+        );
         assert!(space_bands_arg("0,2,1km").is_err());
-        assert_eq!(time_bands_arg("0,7,14,30,60d").unwrap().0, vec![0, 7, 14, 30, 60]);
+        assert_eq!(
+            time_bands_arg("0,7,14,30,60d").unwrap().0,
+            vec![0, 7, 14, 30, 60]
+        );
         assert_eq!(days_arg("14d"), Ok(14));
         assert_eq!(days_arg("3 days"), Ok(3));
         assert!(days_arg("1.5d").is_err());

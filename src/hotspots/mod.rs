@@ -326,7 +326,11 @@ pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result
 /// Each area's neighbours (without itself) by `weights`: a hexagon's six
 /// around it for queen and rook on a hexagon grid (`hex_km`), shared
 /// boundaries for polygons, geodesic distances between centres otherwise.
-pub(crate) fn neighbours_of(areas: &[Area], weights: Weights, hex_km: Option<f64>) -> Vec<Vec<usize>> {
+pub(crate) fn neighbours_of(
+    areas: &[Area],
+    weights: Weights,
+    hex_km: Option<f64>,
+) -> Vec<Vec<usize>> {
     match (weights, hex_km) {
         (Weights::Queen | Weights::Rook, Some(km)) => {
             // A hexagon's neighbours are the six around it.
@@ -336,7 +340,8 @@ pub(crate) fn neighbours_of(areas: &[Area], weights: Weights, hex_km: Option<f64
                 .enumerate()
                 .filter_map(|(i, a)| Some((a.cell?, i)))
                 .collect();
-            areas.iter()
+            areas
+                .iter()
                 .map(|a| {
                     let cell = a.cell.expect("a hexagon");
                     let mut v: Vec<usize> = grid
@@ -358,7 +363,11 @@ pub(crate) fn neighbours_of(areas: &[Area], weights: Weights, hex_km: Option<f64
 }
 /// A polygon feature as an area (its centre the centroid); `None` for a
 /// feature that is not a polygon.
-pub(crate) fn polygon_area(name: String, province: Option<String>, geometry: &Geometry) -> Option<Area> {
+pub(crate) fn polygon_area(
+    name: String,
+    province: Option<String>,
+    geometry: &Geometry,
+) -> Option<Area> {
     let centre = match geometry {
         Geometry::Polygon(p) => p.centroid(),
         Geometry::MultiPolygon(m) => m.centroid(),

@@ -156,7 +156,7 @@ pub(crate) fn table(grid: &Grid, s: &Sorted, space_bands: usize, time: &Days) ->
                                     break;
                                 }
                                 if let Some(t) = time.band((d2 - d).abs())
-                                    && let Some(sp) = grid.band(e, e2)
+                                    && let Some(sp) = grid.band_fast(e, e2)
                                 {
                                     acc[sp * nt + t] += 1;
                                 }
@@ -198,7 +198,7 @@ pub(crate) fn directed(grid: &Grid, lead: &Sorted, follow: &Sorted, days: i64) -
                                     if d2 - d > days {
                                         break;
                                     }
-                                    n += u64::from(grid.band(e, e2).is_some());
+                                    n += u64::from(grid.band_fast(e, e2).is_some());
                                 }
                             }
                             n
@@ -270,7 +270,8 @@ mod tests {
         let d = |i: usize, j: usize| geodesy::distance_m(coords[i], coords[j]);
         for i in 0..coords.len() {
             for j in i + 1..coords.len() {
-                if let (Some(s), Some(t)) = (space.band(d(i, j)), tb.band((days[i] - days[j]).abs()))
+                if let (Some(s), Some(t)) =
+                    (space.band(d(i, j)), tb.band((days[i] - days[j]).abs()))
                 {
                     want[s * 3 + t] += 1;
                 }

@@ -269,7 +269,10 @@ impl AreaSeries {
 
     /// Periods in which it is a cold spot.
     pub fn cold_periods(&self) -> usize {
-        self.classes.iter().filter(|c| c.starts_with("cold")).count()
+        self.classes
+            .iter()
+            .filter(|c| c.starts_with("cold"))
+            .count()
     }
 }
 
@@ -354,7 +357,12 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
                     "a hexagon edge above 0 km, e.g. hex:10".into(),
                 ));
             }
-            ("hex".to_string(), Vec::new(), Vec::new(), Placer::Hex(HexGrid::new(km)))
+            (
+                "hex".to_string(),
+                Vec::new(),
+                Vec::new(),
+                Placer::Hex(HexGrid::new(km)),
+            )
         }
     };
     #[derive(Clone, Copy)]
@@ -393,7 +401,10 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
     let mut place_of: Vec<Option<usize>> = Vec::with_capacity(points.len());
     let hex_km = match &placer {
         Placer::Hex(g) => {
-            let (mut min, mut max) = ((f64::INFINITY, f64::INFINITY), (f64::NEG_INFINITY, f64::NEG_INFINITY));
+            let (mut min, mut max) = (
+                (f64::INFINITY, f64::INFINITY),
+                (f64::NEG_INFINITY, f64::NEG_INFINITY),
+            );
             for (p, _, _) in &points {
                 if let Place::Xy(xy) = p {
                     min = (min.0.min(xy.0), min.1.min(xy.1));
@@ -404,10 +415,15 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
                 return Err(bad(
                     Param::Areas,
                     "hex".into(),
-                    "more than 200,000 hexagons over the points' extent: choose a longer edge".into(),
+                    "more than 200,000 hexagons over the points' extent: choose a longer edge"
+                        .into(),
                 ));
             }
-            let cells = if points.is_empty() { Vec::new() } else { g.cells_over(min, max) };
+            let cells = if points.is_empty() {
+                Vec::new()
+            } else {
+                g.cells_over(min, max)
+            };
             let at: HashMap<(i32, i32), usize> =
                 cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
             for &c in &cells {
@@ -536,7 +552,10 @@ impl Emerging {
             let mut m = Map::new();
             m.insert(self.key.clone(), json!(a.name));
             if self.key == "district" {
-                m.insert("province".into(), json!(a.province.clone().unwrap_or_default()));
+                m.insert(
+                    "province".into(),
+                    json!(a.province.clone().unwrap_or_default()),
+                );
             }
             m.insert("longitude".into(), json!(a.centre.x));
             m.insert("latitude".into(), json!(a.centre.y));
@@ -550,7 +569,11 @@ impl Emerging {
             let total: f64 = s.y.iter().sum();
             m.insert(
                 measure.clone(),
-                if self.options.value.is_some() { num(total) } else { json!(total as u64) },
+                if self.options.value.is_some() {
+                    num(total)
+                } else {
+                    json!(total as u64)
+                },
             );
             m.insert(format!("{measure}_trend_z"), num(s.count_trend.z));
             m.insert(format!("{measure}_trend_p"), num(s.count_trend.p));
@@ -648,17 +671,35 @@ mod tests {
         let z = "0000000000";
         assert_eq!(c("0000000001", z, &none), Category::NewHot);
         assert_eq!(c("0000000111", z, &none), Category::ConsecutiveHot);
-        assert_eq!(c("1111111111", z, &mk(2.0, 0.05)), Category::IntensifyingHot);
+        assert_eq!(
+            c("1111111111", z, &mk(2.0, 0.05)),
+            Category::IntensifyingHot
+        );
         assert_eq!(c("0111111111", z, &none), Category::PersistentHot);
-        assert_eq!(c("1111111111", z, &mk(-2.0, 0.01)), Category::DiminishingHot);
+        assert_eq!(
+            c("1111111111", z, &mk(-2.0, 0.01)),
+            Category::DiminishingHot
+        );
         assert_eq!(c("0100100011", z, &none), Category::SporadicHot);
-        assert_eq!(c("0000100011", "1000000000", &none), Category::OscillatingHot);
+        assert_eq!(
+            c("0000100011", "1000000000", &none),
+            Category::OscillatingHot
+        );
         assert_eq!(c("1111111110", z, &none), Category::HistoricalHot);
         assert_eq!(c("1111111100", z, &none), Category::NoPattern);
         assert_eq!(c(z, "0000000001", &none), Category::NewCold);
-        assert_eq!(c(z, "1111111111", &mk(-2.0, 0.05)), Category::IntensifyingCold);
-        assert_eq!(c(z, "1111111111", &mk(2.0, 0.05)), Category::DiminishingCold);
-        assert_eq!(c("0010000000", "0000000011", &none), Category::ConsecutiveCold);
+        assert_eq!(
+            c(z, "1111111111", &mk(-2.0, 0.05)),
+            Category::IntensifyingCold
+        );
+        assert_eq!(
+            c(z, "1111111111", &mk(2.0, 0.05)),
+            Category::DiminishingCold
+        );
+        assert_eq!(
+            c("0010000000", "0000000011", &none),
+            Category::ConsecutiveCold
+        );
         // A trend at p = 0.11 is not one.
         assert_eq!(c("1111111111", z, &mk(2.0, 0.11)), Category::PersistentHot);
     }

@@ -45,7 +45,9 @@ impl std::str::FromStr for Condition {
         })?;
         let (k, v) = (k.trim(), v.trim());
         if k.is_empty() || v.is_empty() {
-            return Err(format!("{s:?}: give both a field and a value, e.g. country=AFG"));
+            return Err(format!(
+                "{s:?}: give both a field and a value, e.g. country=AFG"
+            ));
         }
         let field = match k.to_ascii_lowercase().as_str() {
             "country" => Field::Country,
@@ -64,8 +66,9 @@ impl std::str::FromStr for Condition {
 impl std::fmt::Display for Condition {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match &self.field {
-            Field::Column(c) if ["country", "province", "district", "side"]
-                .contains(&c.to_ascii_lowercase().as_str()) =>
+            Field::Column(c)
+                if ["country", "province", "district", "side"]
+                    .contains(&c.to_ascii_lowercase().as_str()) =>
             {
                 write!(f, "column:{c}={}", self.value)
             }
@@ -177,11 +180,8 @@ pub fn read_events(
         });
     }
     let opts = window.summary_options();
-    let located = conditions.is_some_and(|(a, b)| {
-        [a, b]
-            .iter()
-            .any(|c| !matches!(c.field, Field::Column(_)))
-    });
+    let located = conditions
+        .is_some_and(|(a, b)| [a, b].iter().any(|c| !matches!(c.field, Field::Column(_))));
     let locator = if located { Some(Locator::new()?) } else { None };
     let mut events = Events::default();
     let mut account = Account::default();

@@ -131,6 +131,12 @@ pub(crate) struct Grid {
     coords: Vec<Coord>,
     xyz: Vec<[f64; 3]>,
     space: Ends,
+    /// Squared chords at or under which a pair is surely within each end
+    /// (from the second end on), and over which it is surely beyond it.
+    within2: Vec<f64>,
+    beyond2: Vec<f64>,
+    /// The events' coordinates in cube order (`xyz[order[k]]`).
+    sorted_xyz: Vec<[f64; 3]>,
     /// Event indices, cube by cube.
     pub(crate) order: Vec<u32>,
     /// Cube k holds `order[starts[k]..starts[k + 1]]`.
@@ -235,10 +241,32 @@ impl Grid {
             })
             .collect();
         debug_assert!(space.len() < MIXED as usize);
+        // The largest chord whose upper bound is within an end, and the
+        // end itself plus the slack (a chord beyond it is beyond it).
+        let within2 = space.ends()[1..]
+            .iter()
+            .map(|&e| {
+                let c = (2.0 * R * (((e - SLACK_M).max(0.0) / (1.0 + 1e-12)) / (2.0 * R)).sin())
+                    * (1.0 - 1e-9);
+                debug_assert!(upper(c) <= e || e < SLACK_M);
+                c * c
+            })
+            .collect();
+        let beyond2 = space.ends()[1..]
+            .iter()
+            .map(|&e| {
+                let c = (e + SLACK_M) / (1.0 - 1e-12) * (1.0 + 1e-12);
+                c * c
+            })
+            .collect();
+        let sorted_xyz = order.iter().map(|&i| xyz[i as usize]).collect();
         Grid {
             coords,
             xyz,
             space,
+            within2,
+            beyond2,
+            sorted_xyz,
             order,
             starts,
             pairs,
@@ -257,6 +285,32 @@ impl Grid {
         } else {
             Kind::Whole(k as usize)
         }
+    }
+
+    /// The band of a pair whose squared chord is `c2`: settled by the
+    /// chord alone nearly always, else by [`Grid::band`].
+    #[inline]
+    fn band_of(&self, c2: f64, i: u32, j: u32) -> Option<usize> {
+        if self.space.ends()[0] > 0.0 {
+            return self.band(i, j);
+        }
+        for (k, (&w, &b)) in self.within2.iter().zip(&self.beyond2).enumerate() {
+            if c2 <= w {
+                return Some(k);
+            }
+            if c2 <= b {
+                return self.band(i, j);
+            }
+        }
+        None
+    }
+
+    /// The distance band of events `i` and `j` (as [`Grid::band`], faster).
+    #[inline]
+    pub(crate) fn band_fast(&self, i: u32, j: u32) -> Option<usize> {
+        let (a, b) = (&self.xyz[i as usize], &self.xyz[j as usize]);
+        let d = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+        self.band_of(d[0] * d[0] + d[1] * d[1] + d[2] * d[2], i, j)
     }
 
     /// The distance band of events `i` and `j`: by the chord's bounds,
@@ -293,10 +347,19 @@ impl Grid {
                         }
                         Kind::Whole(s) => acc[s] += (ra.len() * rb.len()) as u64,
                         Kind::Mixed => {
+                            let last2 = *self.beyond2.last().expect("an end");
                             for x in ra.clone() {
+                                let p = self.sorted_xyz[x];
                                 let ys = if a == b { x + 1..rb.end } else { rb.clone() };
                                 for y in ys {
-                                    if let Some(s) = self.band(self.order[x], self.order[y]) {
+                                    let q = &self.sorted_xyz[y];
+                                    let d = [p[0] - q[0], p[1] - q[1], p[2] - q[2]];
+                                    let c2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                                    if c2 > last2 {
+                                        continue;
+                                    }
+                                    if let Some(s) = self.band_of(c2, self.order[x], self.order[y])
+                                    {
                                         acc[s] += 1;
                                     }
                                 }
@@ -361,7 +424,10 @@ mod tests {
                 continue;
             }
             let c = chord(&ecef(a), &ecef(b));
-            assert!(lower(c) <= s && s <= upper(c), "{a:?} {b:?}: {s} vs chord {c}");
+            assert!(
+                lower(c) <= s && s <= upper(c),
+                "{a:?} {b:?}: {s} vs chord {c}"
+            );
         }
     }
 
@@ -383,7 +449,10 @@ mod tests {
         for k in 0..30 {
             coords.push(coords[k * 3]);
         }
-        for ends in [vec![0.0, 5000.0], vec![0.0, 0.0, 1000.0, 2000.0, 5000.0, 10000.0]] {
+        for ends in [
+            vec![0.0, 5000.0],
+            vec![0.0, 0.0, 1000.0, 2000.0, 5000.0, 10000.0],
+        ] {
             let e = Ends::new(ends).unwrap();
             let g = Grid::new(coords.clone(), e.clone());
             let mut want = vec![0u64; e.len()];

@@ -226,9 +226,8 @@ pub fn run(events: &Events, test: &Test, permutations: usize, seed: u64) -> Resu
             let ns = space.len();
             let nt = time.len() - 1;
             let grid = Grid::new(events.coords.clone(), space.clone());
-            let count = |d: &[i64]| {
-                count::table(&grid, &Sorted::new(&grid, d, |_| true), ns, &Days(&time))
-            };
+            let count =
+                |d: &[i64]| count::table(&grid, &Sorted::new(&grid, d, |_| true), ns, &Days(&time));
             let observed = count(&events.days);
             let sims: Vec<Vec<u64>> = (0..permutations)
                 .into_par_iter()
@@ -334,7 +333,10 @@ mod tests {
             (28_000_000, 27_990_000.0, 0.02936738727436051),
         ] {
             let got = poisson_upper(k, mu);
-            assert!((got - want).abs() <= 1e-9 * want.max(1e-300) + 1e-15, "{k} {mu}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= 1e-9 * want.max(1e-300) + 1e-15,
+                "{k} {mu}: {got} vs {want}"
+            );
         }
     }
 }

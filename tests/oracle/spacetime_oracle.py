@@ -70,7 +70,7 @@ I, J = np.triu_indices(n, 1)
 npairs = len(I)
 
 # ---- Geodesic distances of the pairs that can be within the longest band --
-MAXD = 30_000.0
+MAXD = 50_000.0
 la, lo = np.radians(lat), np.radians(lon)
 h = (np.sin((la[J] - la[I]) / 2) ** 2
      + np.cos(la[I]) * np.cos(la[J]) * np.sin((lo[J] - lo[I]) / 2) ** 2)
@@ -103,7 +103,6 @@ for d_km, t, only_bg in [(1, 7, 0), (2, 14, 0), (5, 14, 0), (10, 30, 0), (25, 7,
     cs = (dist <= d_m) & keep
     ct = (adt <= t) & keep
     npairs_k = int(keep.sum())
-    ct = adt <= t
     X = int(np.sum(cs & ct))
     S, T = int(cs.sum()), int(ct.sum())
     expected = T / npairs_k * S
