@@ -29,11 +29,32 @@ impl Days<'_> {
     }
 }
 
-/// Each cube's (day, event) pairs sorted by day, for the events `keep`
-/// accepts, in the grid's cube order.
+/// An event as the counting loops read it: its day first (the sort key),
+/// its Earth-centred coordinates (so that measuring a candidate pair reads
+/// memory in order), and its index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Item {
+    day: i64,
+    xyz: [f64; 3],
+    event: u32,
+}
+
+/// Each cube's events sorted by day, for the events `keep` accepts, in
+/// the grid's cube order.
 pub(crate) struct Sorted {
-    items: Vec<(i64, u32)>,
+    items: Vec<Item>,
     starts: Vec<u32>,
+}
+
+/// The band of a candidate pair.
+#[inline]
+fn band(grid: &Grid, a: &Item, b: &Item) -> Option<usize> {
+    let d = [
+        a.xyz[0] - b.xyz[0],
+        a.xyz[1] - b.xyz[1],
+        a.xyz[2] - b.xyz[2],
+    ];
+    grid.band_of(d[0] * d[0] + d[1] * d[1] + d[2] * d[2], a.event, b.event)
 }
 
 impl Sorted {
@@ -46,31 +67,35 @@ impl Sorted {
             for k in grid.cube(c as u32) {
                 let e = grid.order[k];
                 if keep(e) {
-                    items.push((days[e as usize], e));
+                    items.push(Item {
+                        day: days[e as usize],
+                        xyz: grid.sorted_xyz[k],
+                        event: e,
+                    });
                 }
             }
-            items[first..].sort_unstable();
+            items[first..].sort_unstable_by_key(|i| i.day);
         }
         starts.push(items.len() as u32);
         Sorted { items, starts }
     }
 
-    fn cube(&self, c: u32) -> &[(i64, u32)] {
+    fn cube(&self, c: u32) -> &[Item] {
         &self.items[self.starts[c as usize] as usize..self.starts[c as usize + 1] as usize]
     }
 }
 
 /// #{(a, b) : |day a − day b| ≤ x} over two cubes.
-fn within(sa: &[(i64, u32)], sb: &[(i64, u32)], x: i64) -> u64 {
+fn within(sa: &[Item], sb: &[Item], x: i64) -> u64 {
     if x < 0 {
         return 0;
     }
     let (mut lo, mut hi, mut n) = (0, 0, 0u64);
-    for &(d, _) in sa {
-        while lo < sb.len() && sb[lo].0 < d - x {
+    for &Item { day: d, .. } in sa {
+        while lo < sb.len() && sb[lo].day < d - x {
             lo += 1;
         }
-        while hi < sb.len() && sb[hi].0 <= d + x {
+        while hi < sb.len() && sb[hi].day <= d + x {
             hi += 1;
         }
         n += (hi - lo) as u64;
@@ -79,13 +104,13 @@ fn within(sa: &[(i64, u32)], sb: &[(i64, u32)], x: i64) -> u64 {
 }
 
 /// #{i < j : day j − day i ≤ x} within one cube.
-fn within_self(s: &[(i64, u32)], x: i64) -> u64 {
+fn within_self(s: &[Item], x: i64) -> u64 {
     if x < 0 {
         return 0;
     }
     let (mut i, mut n) = (0, 0u64);
     for j in 0..s.len() {
-        while s[j].0 - s[i].0 > x {
+        while s[j].day - s[i].day > x {
             i += 1;
         }
         n += (j - i) as u64;
@@ -94,10 +119,10 @@ fn within_self(s: &[(i64, u32)], x: i64) -> u64 {
 }
 
 /// #{(l, f) : day f − day l ≤ x}.
-fn not_after(l: &[(i64, u32)], f: &[(i64, u32)], x: i64) -> u64 {
+fn not_after(l: &[Item], f: &[Item], x: i64) -> u64 {
     let (mut p, mut n) = (0, 0u64);
-    for &(d, _) in l {
-        while p < f.len() && f[p].0 <= d + x {
+    for &Item { day: d, .. } in l {
+        while p < f.len() && f[p].day <= d + x {
             p += 1;
         }
         n += p as u64;
@@ -106,7 +131,7 @@ fn not_after(l: &[(i64, u32)], f: &[(i64, u32)], x: i64) -> u64 {
 }
 
 /// #{(l, f) : 0 < day f − day l ≤ x}.
-fn after(l: &[(i64, u32)], f: &[(i64, u32)], x: i64) -> u64 {
+fn after(l: &[Item], f: &[Item], x: i64) -> u64 {
     not_after(l, f, x) - not_after(l, f, 0)
 }
 
@@ -142,21 +167,23 @@ pub(crate) fn table(grid: &Grid, s: &Sorted, space_bands: usize, time: &Days) ->
                     }
                     Kind::Mixed => {
                         let mut lo = 0;
-                        for (x, &(d, e)) in sa.iter().enumerate() {
+                        for (x, ia) in sa.iter().enumerate() {
+                            let d = ia.day;
                             let ys = if a == b {
                                 &sb[x + 1..]
                             } else {
-                                while lo < sb.len() && sb[lo].0 < d - tmax {
+                                while lo < sb.len() && sb[lo].day < d - tmax {
                                     lo += 1;
                                 }
                                 &sb[lo..]
                             };
-                            for &(d2, e2) in ys {
+                            for ib in ys {
+                                let d2 = ib.day;
                                 if d2 - d > tmax {
                                     break;
                                 }
                                 if let Some(t) = time.band((d2 - d).abs())
-                                    && let Some(sp) = grid.band_fast(e, e2)
+                                    && let Some(sp) = band(grid, ia, ib)
                                 {
                                     acc[sp * nt + t] += 1;
                                 }
@@ -184,21 +211,22 @@ pub(crate) fn directed(grid: &Grid, lead: &Sorted, follow: &Sorted, days: i64) -
         grid.pairs
             .par_iter()
             .map(|&(a, b, k)| {
-                let one = |la: &[(i64, u32)], fb: &[(i64, u32)]| -> u64 {
+                let one = |la: &[Item], fb: &[Item]| -> u64 {
                     match Grid::kind(k) {
                         Kind::Whole(_) => after(la, fb, days),
                         Kind::Mixed => {
                             let mut n = 0;
                             let mut lo = 0;
-                            for &(d, e) in la {
-                                while lo < fb.len() && fb[lo].0 <= d {
+                            for ia in la {
+                                let d = ia.day;
+                                while lo < fb.len() && fb[lo].day <= d {
                                     lo += 1;
                                 }
-                                for &(d2, e2) in &fb[lo..] {
-                                    if d2 - d > days {
+                                for ib in &fb[lo..] {
+                                    if ib.day - d > days {
                                         break;
                                     }
-                                    n += u64::from(grid.band_fast(e, e2).is_some());
+                                    n += u64::from(band(grid, ia, ib).is_some());
                                 }
                             }
                             n
@@ -218,8 +246,15 @@ pub(crate) fn directed(grid: &Grid, lead: &Sorted, follow: &Sorted, days: i64) -
 
 /// Pairs of events within `x` days of each other, whatever their places.
 pub(crate) fn pairs_within_days(days: &[i64], x: i64) -> u64 {
-    let mut s: Vec<(i64, u32)> = days.iter().map(|&d| (d, 0)).collect();
-    s.sort_unstable();
+    let mut s: Vec<Item> = days
+        .iter()
+        .map(|&day| Item {
+            day,
+            xyz: [0.0; 3],
+            event: 0,
+        })
+        .collect();
+    s.sort_unstable_by_key(|i| i.day);
     within_self(&s, x)
 }
 

@@ -136,7 +136,7 @@ pub(crate) struct Grid {
     within2: Vec<f64>,
     beyond2: Vec<f64>,
     /// The events' coordinates in cube order (`xyz[order[k]]`).
-    sorted_xyz: Vec<[f64; 3]>,
+    pub(crate) sorted_xyz: Vec<[f64; 3]>,
     /// Event indices, cube by cube.
     pub(crate) order: Vec<u32>,
     /// Cube k holds `order[starts[k]..starts[k + 1]]`.
@@ -290,7 +290,7 @@ impl Grid {
     /// The band of a pair whose squared chord is `c2`: settled by the
     /// chord alone nearly always, else by [`Grid::band`].
     #[inline]
-    fn band_of(&self, c2: f64, i: u32, j: u32) -> Option<usize> {
+    pub(crate) fn band_of(&self, c2: f64, i: u32, j: u32) -> Option<usize> {
         if self.space.ends()[0] > 0.0 {
             return self.band(i, j);
         }
@@ -303,14 +303,6 @@ impl Grid {
             }
         }
         None
-    }
-
-    /// The distance band of events `i` and `j` (as [`Grid::band`], faster).
-    #[inline]
-    pub(crate) fn band_fast(&self, i: u32, j: u32) -> Option<usize> {
-        let (a, b) = (&self.xyz[i as usize], &self.xyz[j as usize]);
-        let d = [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
-        self.band_of(d[0] * d[0] + d[1] * d[1] + d[2] * d[2], i, j)
     }
 
     /// The distance band of events `i` and `j`: by the chord's bounds,
