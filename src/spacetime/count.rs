@@ -44,7 +44,13 @@ pub(crate) struct Item {
 pub(crate) struct Sorted {
     items: Vec<Item>,
     starts: Vec<u32>,
+    /// Each event's day by its position in cube order, [`NONE`] for
+    /// events not kept (for the grid's listed pairs).
+    pos_day: Vec<i64>,
 }
+
+/// The day of an event not kept.
+const NONE: i64 = i64::MIN;
 
 /// The band of a candidate pair.
 #[inline]
@@ -60,6 +66,7 @@ fn band(grid: &Grid, a: &Item, b: &Item) -> Option<usize> {
 impl Sorted {
     pub(crate) fn new(grid: &Grid, days: &[i64], keep: impl Fn(u32) -> bool) -> Sorted {
         let mut items = Vec::with_capacity(grid.order.len());
+        let mut pos_day = vec![NONE; grid.order.len()];
         let mut starts = Vec::with_capacity(grid.starts.len());
         for c in 0..grid.starts.len() - 1 {
             starts.push(items.len() as u32);
@@ -67,6 +74,7 @@ impl Sorted {
             for k in grid.cube(c as u32) {
                 let e = grid.order[k];
                 if keep(e) {
+                    pos_day[k] = days[e as usize];
                     items.push(Item {
                         day: days[e as usize],
                         xyz: grid.sorted_xyz[k],
@@ -77,7 +85,11 @@ impl Sorted {
             items[first..].sort_unstable_by_key(|i| i.day);
         }
         starts.push(items.len() as u32);
-        Sorted { items, starts }
+        Sorted {
+            items,
+            starts,
+            pos_day,
+        }
     }
 
     fn cube(&self, c: u32) -> &[Item] {
@@ -139,11 +151,30 @@ fn after(l: &[Item], f: &[Item], x: i64) -> u64 {
 pub(crate) fn table(grid: &Grid, s: &Sorted, space_bands: usize, time: &Days) -> Vec<u64> {
     let nt = time.0.len() - 1;
     let size = space_bands * nt;
+    let listed = grid
+        .listed
+        .par_iter()
+        .zip(&grid.listed_band)
+        .fold(
+            || vec![0u64; size],
+            |mut acc, (&(x, y), &sp)| {
+                let (a, b) = (s.pos_day[x as usize], s.pos_day[y as usize]);
+                if a != NONE
+                    && b != NONE
+                    && let Some(t) = time.band((a - b).abs())
+                {
+                    acc[sp as usize * nt + t] += 1;
+                }
+                acc
+            },
+        )
+        .reduce(|| vec![0u64; size], add);
     // C(x) at each end: band 0 is C(t₁) − C(t₀ − 1), band k is
     // C(tₖ₊₁) − C(tₖ).
     let ends = time.0;
     let tmax = time.reach();
-    grid.pairs
+    let cubes = grid
+        .pairs
         .par_iter()
         .fold(
             || vec![0u64; size],
@@ -194,7 +225,8 @@ pub(crate) fn table(grid: &Grid, s: &Sorted, space_bands: usize, time: &Days) ->
                 acc
             },
         )
-        .reduce(|| vec![0u64; size], add)
+        .reduce(|| vec![0u64; size], add);
+    add(cubes, listed)
 }
 
 fn add(mut a: Vec<u64>, b: Vec<u64>) -> Vec<u64> {
@@ -241,7 +273,22 @@ pub(crate) fn directed(grid: &Grid, lead: &Sorted, follow: &Sorted, days: i64) -
             })
             .sum()
     };
-    [count(lead, follow), count(follow, lead)]
+    // Listed pairs: the first of each direction's two events is day x.
+    let listed = |l: &Sorted, f: &Sorted| -> u64 {
+        let one =
+            |dl: i64, df: i64| u64::from(dl != NONE && df != NONE && df > dl && df - dl <= days);
+        grid.listed
+            .par_iter()
+            .map(|&(x, y)| {
+                let (x, y) = (x as usize, y as usize);
+                one(l.pos_day[x], f.pos_day[y]) + one(l.pos_day[y], f.pos_day[x])
+            })
+            .sum()
+    };
+    [
+        count(lead, follow) + listed(lead, follow),
+        count(follow, lead) + listed(follow, lead),
+    ]
 }
 
 /// Pairs of events within `x` days of each other, whatever their places.

@@ -372,7 +372,7 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
     }
     let mut account = Account::default();
     let mut points: Vec<(Place, NaiveDate, f64)> = Vec::new();
-    while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
         let needed = Needed::new(batch.origin(), batch.schema(), &sopts, true)?;
         let mut rejects = Vec::new();
         let read = walk_batch(

@@ -185,7 +185,7 @@ pub fn read_events(
     let locator = if located { Some(Locator::new()?) } else { None };
     let mut events = Events::default();
     let mut account = Account::default();
-    while let Some(batch) = source.next_batch(crate::pipeline::CHUNK_ROWS)? {
+    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
         let schema = batch.schema();
         if schema.date.is_none() {
             return Err(Error::MissingColumn {

@@ -144,7 +144,17 @@ pub(crate) struct Grid {
     /// Pairs of cubes (a ≤ b) within reach, and the band of all their
     /// event pairs, or [`MIXED`].
     pub(crate) pairs: Vec<(u32, u32, u8)>,
+    /// Close event pairs of the cube pairs with few events, listed (by
+    /// position in cube order) with their band: counting them under a
+    /// permutation costs less than sorting and sweeping their cubes.
+    pub(crate) listed: Vec<(u32, u32)>,
+    /// The band of each listed pair.
+    pub(crate) listed_band: Vec<u8>,
 }
+
+/// A cube pair is listed pair by pair when it has at most this many
+/// event pairs per event.
+const LIST_PER_EVENT: usize = 4;
 
 /// The band of every event pair of a cube pair, if one band holds them all.
 pub(crate) enum Kind {
@@ -165,8 +175,8 @@ impl Grid {
         // so a column crosses the surface in few cubes.
         let mut mean = [0.0; 3];
         for p in &xyz {
-            for k in 0..3 {
-                mean[k] += p[k];
+            for (m, v) in mean.iter_mut().zip(p) {
+                *m += v;
             }
         }
         let w_axis = (0..3)
@@ -260,7 +270,7 @@ impl Grid {
             })
             .collect();
         let sorted_xyz = order.iter().map(|&i| xyz[i as usize]).collect();
-        Grid {
+        let mut grid = Grid {
             coords,
             xyz,
             space,
@@ -270,7 +280,11 @@ impl Grid {
             order,
             starts,
             pairs,
-        }
+            listed: Vec::new(),
+            listed_band: Vec::new(),
+        };
+        grid.list_small_pairs();
+        grid
     }
 
     /// The events of cube `c`.
@@ -323,9 +337,63 @@ impl Grid {
         ))
     }
 
+    /// Move the cube pairs with few event pairs into [`Grid::listed`].
+    fn list_small_pairs(&mut self) {
+        let small = |&(a, b, _): &(u32, u32, u8)| {
+            let (na, nb) = (self.cube(a).len(), self.cube(b).len());
+            let pairs = if a == b {
+                na * na.saturating_sub(1) / 2
+            } else {
+                na * nb
+            };
+            pairs <= LIST_PER_EVENT * (na + nb)
+        };
+        let listed: Vec<(u32, u32, u8)> = self
+            .pairs
+            .par_iter()
+            .filter(|p| small(p))
+            .flat_map_iter(|&(a, b, k)| {
+                let (ra, rb) = (self.cube(a), self.cube(b));
+                let mut out = Vec::new();
+                for x in ra.clone() {
+                    let p = self.sorted_xyz[x];
+                    let ys = if a == b { x + 1..rb.end } else { rb.clone() };
+                    for y in ys {
+                        let band = match Grid::kind(k) {
+                            Kind::Whole(s) => Some(s),
+                            Kind::Mixed => {
+                                let q = &self.sorted_xyz[y];
+                                let d = [p[0] - q[0], p[1] - q[1], p[2] - q[2]];
+                                let c2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+                                self.band_of(c2, self.order[x], self.order[y])
+                            }
+                        };
+                        if let Some(s) = band {
+                            out.push((x as u32, y as u32, s as u8));
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        let keep: Vec<(u32, u32, u8)> = self
+            .pairs
+            .par_iter()
+            .filter(|p| !small(p))
+            .copied()
+            .collect();
+        self.pairs = keep;
+        self.listed = listed.iter().map(|&(x, y, _)| (x, y)).collect();
+        self.listed_band = listed.iter().map(|&(_, _, s)| s).collect();
+    }
+
     /// Event pairs per distance band, whatever their dates.
     pub(crate) fn pairs_per_band(&self) -> Vec<u64> {
         let nb = self.space.len();
+        let mut listed = vec![0u64; nb];
+        for &s in &self.listed_band {
+            listed[s as usize] += 1;
+        }
         self.pairs
             .par_iter()
             .fold(
@@ -370,6 +438,10 @@ impl Grid {
                     a
                 },
             )
+            .iter()
+            .zip(&listed)
+            .map(|(a, b)| a + b)
+            .collect()
     }
 }
 
