@@ -234,10 +234,10 @@ pub fn read_events(
                                 Field::Country => loc.country.unwrap_or(""),
                                 Field::Province => loc.province.unwrap_or(""),
                                 Field::District => loc.district.unwrap_or(""),
-                                _ => match loc.country {
-                                    Some(c @ ("PAK" | "AFG")) => c,
-                                    _ => "",
-                                },
+                                _ => loc
+                                    .country
+                                    .filter(|c| matches!(*c, "PAK" | "AFG"))
+                                    .unwrap_or(""),
                             }
                             .to_string()
                         }
