@@ -7,7 +7,7 @@ use frontier::Layer;
 use frontier::hotspots::{Areas, Weights};
 use frontier::ingest::PointSource;
 use frontier::output::{TableFormat, write_table_exact};
-use frontier::spacetime::{EmergingOptions, Window, emerging};
+use frontier::spacetime::{EmergingOptions, emerging};
 use frontier::trend::Period;
 use std::path::PathBuf;
 
@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long, value_name = "COL")]
     value: Option<String>,
     #[command(flatten)]
-    window: super::summarize::Window,
+    window: super::window::Window,
     #[command(flatten)]
     reading: super::points::Reading,
     #[command(flatten)]
@@ -89,11 +89,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         weights: args.weights,
         time_lags: args.time_lags,
         value: args.value.clone(),
-        window: Window {
-            from: args.window.from,
-            to: args.window.to,
-            max_precision: args.window.max_precision,
-        },
+        window: super::knox::no_split(args.window.window()?, "emerging")?,
     };
     let e = emerging(&mut source, areas, opts)?;
     let geojson = match &args.geojson {

@@ -5,7 +5,7 @@ use super::CmdError;
 use super::summarize::close;
 use frontier::ingest::PointSource;
 use frontier::output::write_table_exact;
-use frontier::spacetime::{Condition, Test, Window, test_file};
+use frontier::spacetime::{Condition, Test, test_file};
 use frontier::units::parse_distance;
 
 #[derive(Debug, clap::Args)]
@@ -38,7 +38,7 @@ pub struct Args {
     #[arg(long, default_value_t = 12345, value_name = "N")]
     seed: u64,
     #[command(flatten)]
-    window: super::summarize::Window,
+    window: super::window::Window,
     #[command(flatten)]
     reading: super::points::Reading,
     #[command(flatten)]
@@ -95,6 +95,19 @@ fn time_bands_arg(s: &str) -> Result<DayBands, String> {
     Ok(DayBands(v))
 }
 
+/// The window, refusing a split: a space-time test has none.
+pub(super) fn no_split(
+    w: frontier::window::Window,
+    command: &str,
+) -> Result<frontier::window::Window, CmdError> {
+    match w.split {
+        Some(d) => Err(CmdError::Usage(format!(
+            "--split {d}: {command} has no split; use --from/--to to test a period on its own"
+        ))),
+        None => Ok(w),
+    }
+}
+
 pub fn run(args: Args) -> Result<(), CmdError> {
     super::Files::default()
         .input("POINTS", &args.points)
@@ -130,11 +143,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
-    let window = Window {
-        from: args.window.from,
-        to: args.window.to,
-        max_precision: args.window.max_precision,
-    };
+    let window = no_split(args.window.window()?, "knox")?;
     let st = test_file(&mut source, test, &window, args.permutations, args.seed)?;
     let (cols, rows) = st.table();
     let mut out = super::Sink::open(args.out.output.as_deref())?;

@@ -35,7 +35,7 @@
 //! ArcGIS Pro 3 documentation, *How Emerging Hot Spot Analysis works*.
 //! J. K. Ord and A. Getis (1995), Geographical Analysis 27(4).
 
-use super::events::Window;
+use super::events::admitting;
 use super::mann_kendall::{MannKendall, mann_kendall};
 use crate::error::{Error, Param, Result};
 use crate::hotspots::{Area, Areas, HexGrid, Weights, neighbours_of, polygon_area};
@@ -44,6 +44,7 @@ use crate::ingest::PointSource;
 use crate::stats::spatial::{LocalG, classes, local_g_star};
 use crate::summary::{Account, Admit, Needed, admit, walk_batch};
 use crate::trend::{Period, Span, spans};
+use crate::window::Window;
 use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -316,7 +317,7 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
     opts.window.check()?;
     let sopts = crate::summary::Options {
         value: opts.value.clone(),
-        ..opts.window.summary_options()
+        ..admitting(&opts.window)
     };
     if source.schema().date.is_none() {
         return Err(Error::MissingColumn {
@@ -481,15 +482,28 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
             "a trend needs at least 2 periods in the window".into(),
         ));
     }
-    if list.len() * np > MAX_CELLS {
-        return Err(bad(
-            Param::Areas,
-            key,
-            format!(
-                "{} areas × {np} periods is more than {MAX_CELLS} cells: choose larger areas or longer periods",
-                list.len()
+    if list.len().saturating_mul(np) > MAX_CELLS {
+        let (s, e) = (spans[0].start, spans[np - 1].end);
+        let given = |g: Option<NaiveDate>| {
+            if g.is_some() {
+                " (given)"
+            } else {
+                " (the events' dates)"
+            }
+        };
+        return Err(Error::Input {
+            origin: source.origin().into(),
+            message: format!(
+                "the window runs from {s}{} to {e}{}: {} {}s × {} areas = {} cells, more than frontier keeps ({}); check those dates (a mistyped year?), narrow the window with --from/--to, or choose longer periods or larger areas",
+                given(opts.window.from),
+                given(opts.window.to),
+                crate::output::thousands(np as i64),
+                p.name(),
+                crate::output::thousands(list.len() as i64),
+                crate::output::thousands(list.len().saturating_mul(np) as i64),
+                crate::output::thousands(MAX_CELLS as i64),
             ),
-        ));
+        });
     }
     let mut y = vec![0.0; list.len() * np];
     let mut outside = 0;

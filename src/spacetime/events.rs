@@ -6,6 +6,7 @@ use crate::error::{Error, Param, Result};
 use crate::ingest::{Batch, Cell, PointSource, find_column};
 use crate::query::Locator;
 use crate::summary::{self, Account, Admit, Needed, admit, walk_batch};
+use crate::window::Window;
 use chrono::{Datelike, NaiveDate};
 use geo::Coord;
 
@@ -111,38 +112,15 @@ pub(crate) fn day(d: NaiveDate) -> i64 {
     i64::from(d.num_days_from_ce())
 }
 
-/// The date window and precision filter.
-#[derive(Debug, Clone, Default)]
-pub struct Window {
-    /// Keep points on or after this date.
-    pub from: Option<NaiveDate>,
-    /// Keep points on or before this date.
-    pub to: Option<NaiveDate>,
-    /// Leave out points whose location precision code is above this.
-    pub max_precision: Option<u32>,
-}
-
-impl Window {
-    pub(crate) fn check(&self) -> Result<()> {
-        if let (Some(f), Some(t)) = (self.from, self.to)
-            && f > t
-        {
-            return Err(Error::InvalidSetting {
-                param: Param::Date,
-                value: format!("{f}..{t}"),
-                expected: "the window's start must not be after its end".into(),
-            });
-        }
-        Ok(())
-    }
-
-    pub(crate) fn summary_options(&self) -> summary::Options {
-        summary::Options {
-            from: self.from,
-            to: self.to,
-            max_precision: self.max_precision,
-            ..Default::default()
-        }
+/// The summary options that admit a point by `window` (its dates and
+/// precision; a space-time test has no split).
+pub(crate) fn admitting(window: &Window) -> summary::Options {
+    summary::Options {
+        window: Window {
+            split: None,
+            ..*window
+        },
+        ..Default::default()
     }
 }
 
@@ -179,7 +157,7 @@ pub fn read_events(
             columns: source.schema().columns.clone(),
         });
     }
-    let opts = window.summary_options();
+    let opts = admitting(window);
     let located = conditions
         .is_some_and(|(a, b)| [a, b].iter().any(|c| !matches!(c.field, Field::Column(_))));
     let locator = if located { Some(Locator::new()?) } else { None };

@@ -33,13 +33,14 @@ mod knox;
 pub mod mann_kendall;
 
 pub use emerging::{Category, Emerging, EmergingOptions, emerging};
-pub use events::{Condition, Events, Field, Window, read_events};
+pub use events::{Condition, Events, Field, read_events};
 pub use grid::Ends;
 pub use knox::{Band, Direction, Knox, MAX_SPACE_M, Outcome, Test, poisson_upper, run};
 
 use crate::error::Result;
 use crate::ingest::PointSource;
 use crate::summary::Account;
+use crate::window::Window;
 use serde_json::{Map, Value, json};
 
 /// A test run on the events of a file.
