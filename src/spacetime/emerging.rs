@@ -43,7 +43,7 @@ use crate::index::PolygonIndex;
 use crate::ingest::PointSource;
 use crate::stats::spatial::{LocalG, classes, local_g_star};
 use crate::summary::{Account, Admit, Needed, admit, walk_batch};
-use crate::trend::{Period, Span, spans};
+use crate::trend::{Period, Span};
 use crate::window::Window;
 use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value, json};
@@ -471,7 +471,7 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
         .to
         .or(last.map(|d| p.next(p.start_of(d)) - Days::new(1)));
     let spans = match (start, end) {
-        (Some(s), Some(e)) => spans(p, s, e, None),
+        (Some(s), Some(e)) => window_spans(p, s, e),
         _ => Vec::new(),
     };
     let np = spans.len();
@@ -548,6 +548,25 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
         account,
         hex_km,
     })
+}
+
+/// The periods from `start` to `end`, the first and last cut to them, as
+/// `trend` makes them (without a split).
+fn window_spans(p: Period, start: NaiveDate, end: NaiveDate) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = p.start_of(start);
+    while at <= end {
+        let next = p.next(at);
+        out.push(Span {
+            label: p.label(at),
+            start: at.max(start),
+            end: (next - Days::new(1)).min(end),
+            t: out.len(),
+            after: None,
+        });
+        at = next;
+    }
+    out
 }
 
 /// A number, or null when not finite.

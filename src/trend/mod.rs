@@ -475,12 +475,7 @@ impl Trender {
 }
 
 /// The spans from `start` to `end`, the period holding `split` cut at it.
-pub(crate) fn spans(
-    p: Period,
-    start: NaiveDate,
-    end: NaiveDate,
-    split: Option<NaiveDate>,
-) -> Vec<Span> {
+fn spans(p: Period, start: NaiveDate, end: NaiveDate, split: Option<NaiveDate>) -> Vec<Span> {
     let mut out = Vec::new();
     let mut at = p.start_of(start);
     let mut t = 0;
