@@ -19,6 +19,7 @@
 //! | [`summary`] | per-area counts, sums, rates per 100,000 people and per 1,000 km², before/after a date, from a file, a [`ingest::Batch`] or tallies merged across machines |
 //! | [`trend`] | events per week, month, quarter or year, per area or category; before/after tests (exact rate ratio, interrupted time series) |
 //! | [`hotspots`] | Getis–Ord Gi* hot and cold spots per district, layer or equal-area hexagon, Moran's I; before/after a date |
+//! | [`spacetime`] | space and time together: Knox's test, the Near Repeat table of bands, directed lead–lag pairs, emerging hot spots (Gi* on a space-time cube, Mann–Kendall) |
 //! | [`stats`] | the statistics: exact rate comparison, quasi-Poisson regression, Getis–Ord Gi*, Moran's I |
 //! | [`render`] | thematic maps to PNG: choropleths, points, density, user layers, labels |
 //! | [`output`] | CSV, JSON, NDJSON and GeoJSON writers; files that appear whole or not at all |
@@ -118,6 +119,7 @@ pub mod query;
 pub mod render;
 pub mod rng;
 pub mod row;
+pub mod spacetime;
 pub mod stats;
 pub mod summary;
 #[cfg(feature = "tools")]

@@ -20,10 +20,8 @@ from typing import Any, Dict, Optional
 
 import maturin as _maturin
 from maturin import (  # noqa: F401  (the hooks this backend does not change)
-    build_sdist,
     get_requires_for_build_sdist,
     get_requires_for_build_wheel,
-    prepare_metadata_for_build_wheel,
 )
 
 HERE = Path(__file__).resolve().parents[1]
@@ -38,9 +36,9 @@ def _command_line() -> None:
     tree (the test suite's, which ``cargo test`` has just built), that one
     is used instead of building another.
     """
+    _scripts_folder()
     given = os.environ.get("FRONTIER_CLI_BIN")
     if given:
-        SCRIPTS.mkdir(parents=True, exist_ok=True)
         shutil.copy2(given, SCRIPTS / Path(given).name)
         return
     cargo = os.environ.get("CARGO", "cargo")
@@ -49,8 +47,24 @@ def _command_line() -> None:
     subprocess.run(cmd, check=True)
     target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
     exe = target / "release" / ("frontier.exe" if os.name == "nt" else "frontier")
-    SCRIPTS.mkdir(parents=True, exist_ok=True)
     shutil.copy2(exe, SCRIPTS / exe.name)
+
+
+def _scripts_folder() -> None:
+    """Make ``wheel-data/scripts`` (not in git): maturin refuses to write
+    even the metadata while the data folder it is told of is missing."""
+    SCRIPTS.mkdir(parents=True, exist_ok=True)
+
+
+def prepare_metadata_for_build_wheel(metadata_directory: str,
+                                     config_settings: Optional[Dict[str, Any]] = None) -> str:
+    _scripts_folder()
+    return _maturin.prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+
+
+def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
+    _scripts_folder()
+    return _maturin.build_sdist(sdist_directory, config_settings)
 
 
 def build_wheel(wheel_directory: str, config_settings: Optional[Dict[str, Any]] = None,

@@ -2,9 +2,11 @@
 //! configuration, calls the library and prints.
 
 mod demo;
+mod emerging;
 mod files;
 mod geodata;
 mod hotspots;
+mod knox;
 mod layers;
 mod locate;
 mod near;
@@ -47,6 +49,10 @@ enum Command {
     Trend(trend::Args),
     /// Hot and cold spots (Getis-Ord Gi*) per district, layer or hexagon, and Moran's I; before/after a date.
     Hotspots(hotspots::Args),
+    /// Knox test for space-time interaction, the Near Repeat table of distance × time bands, or directed lead-lag pairs (e.g. across the Durand Line).
+    Knox(knox::Args),
+    /// Emerging hot spots: Gi* on a space-time cube of areas × periods, Mann-Kendall trends, ArcGIS's categories.
+    Emerging(emerging::Args),
     /// A thematic map as PNG (base map, points, density, choropleth, labels, legend).
     Render(Box<render::Args>),
     /// An interactive map in the browser over the points and the built-in layers, with a JSON API (offline).
@@ -117,6 +123,8 @@ pub fn run(cli: Cli) -> Result<(), CmdError> {
         Command::Summarize(a) => summarize::run(a),
         Command::Trend(a) => trend::run(a),
         Command::Hotspots(a) => hotspots::run(a),
+        Command::Knox(a) => knox::run(a),
+        Command::Emerging(a) => emerging::run(a),
         Command::Render(a) => render::run(*a),
         #[cfg(feature = "serve")]
         Command::Serve(a) => serve::run(a),

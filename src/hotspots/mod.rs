@@ -305,21 +305,11 @@ fn polygon_areas(s: Summary, g: summary::Grouping) -> Result<AreaTallies> {
     let mut tallies = Vec::new();
     let outside = s.groups.last().map_or(0, |(_, t)| t.count);
     for (i, (grp, tally)) in s.groups.into_iter().take(layer.features.len()).enumerate() {
-        let geometry = layer.features[i].geometry.clone();
-        let centre = match &geometry {
-            Geometry::Polygon(p) => p.centroid(),
-            Geometry::MultiPolygon(m) => m.centroid(),
-            _ => None,
-        };
         // Features that are not polygons hold no points: left out.
-        let Some(centre) = centre else { continue };
-        list.push(Area {
-            name: grp.name,
-            province: grp.province,
-            centre: centre.0,
-            geometry,
-            cell: None,
-        });
+        let Some(area) = polygon_area(grp.name, grp.province, &layer.features[i].geometry) else {
+            continue;
+        };
+        list.push(area);
         tallies.push(tally);
     }
     Ok((s.key, list, tallies, outside, s.account, None))
@@ -354,34 +344,7 @@ fn analyse(
             ),
         });
     }
-    let neighbours = match (opts.weights, hex_km) {
-        (Weights::Queen | Weights::Rook, Some(km)) => {
-            // A hexagon's neighbours are the six around it.
-            let grid = HexGrid::new(km);
-            let at: HashMap<(i32, i32), usize> = list
-                .iter()
-                .enumerate()
-                .filter_map(|(i, a)| Some((a.cell?, i)))
-                .collect();
-            list.iter()
-                .map(|a| {
-                    let cell = a.cell.expect("a hexagon");
-                    let mut v: Vec<usize> = grid
-                        .adjacent(cell)
-                        .iter()
-                        .filter_map(|c| at.get(c).copied())
-                        .collect();
-                    v.sort_unstable();
-                    v
-                })
-                .collect()
-        }
-        (w @ (Weights::Queen | Weights::Rook), None) => contiguity(
-            &list.iter().map(|a| &a.geometry).collect::<Vec<_>>(),
-            w == Weights::Rook,
-        ),
-        (w, _) => by_distance(&list.iter().map(|a| a.centre).collect::<Vec<_>>(), w),
-    };
+    let neighbours = neighbours_of(&list, opts.weights, hex_km);
     // Per area: all points (`None`), or those before or after the split.
     let values = |after: Option<bool>| -> Vec<f64> {
         tallies
@@ -426,6 +389,65 @@ fn analyse(
         outside,
         account,
         hex_km,
+    })
+}
+
+/// Each area's neighbours (without itself) by `weights`: a hexagon's six
+/// around it for queen and rook on a hexagon grid (`hex_km`), shared
+/// boundaries for polygons, geodesic distances between centres otherwise.
+pub(crate) fn neighbours_of(
+    areas: &[Area],
+    weights: Weights,
+    hex_km: Option<f64>,
+) -> Vec<Vec<usize>> {
+    match (weights, hex_km) {
+        (Weights::Queen | Weights::Rook, Some(km)) => {
+            // A hexagon's neighbours are the six around it.
+            let grid = HexGrid::new(km);
+            let at: HashMap<(i32, i32), usize> = areas
+                .iter()
+                .enumerate()
+                .filter_map(|(i, a)| Some((a.cell?, i)))
+                .collect();
+            areas
+                .iter()
+                .map(|a| {
+                    let cell = a.cell.expect("a hexagon");
+                    let mut v: Vec<usize> = grid
+                        .adjacent(cell)
+                        .iter()
+                        .filter_map(|c| at.get(c).copied())
+                        .collect();
+                    v.sort_unstable();
+                    v
+                })
+                .collect()
+        }
+        (w @ (Weights::Queen | Weights::Rook), None) => contiguity(
+            &areas.iter().map(|a| &a.geometry).collect::<Vec<_>>(),
+            w == Weights::Rook,
+        ),
+        (w, _) => by_distance(&areas.iter().map(|a| a.centre).collect::<Vec<_>>(), w),
+    }
+}
+/// A polygon feature as an area (its centre the centroid); `None` for a
+/// feature that is not a polygon.
+pub(crate) fn polygon_area(
+    name: String,
+    province: Option<String>,
+    geometry: &Geometry,
+) -> Option<Area> {
+    let centre = match geometry {
+        Geometry::Polygon(p) => p.centroid(),
+        Geometry::MultiPolygon(m) => m.centroid(),
+        _ => None,
+    }?;
+    Some(Area {
+        name,
+        province,
+        centre: centre.0,
+        geometry: geometry.clone(),
+        cell: None,
     })
 }
 

@@ -1,0 +1,135 @@
+//! `frontier emerging`: emerging hot spot analysis, Gi* on a space-time
+//! cube of areas × periods, Mann–Kendall trends and ArcGIS's categories.
+
+use super::CmdError;
+use super::summarize::{close, grouping, grouping_layer};
+use frontier::Layer;
+use frontier::hotspots::{Areas, Weights};
+use frontier::ingest::PointSource;
+use frontier::output::{TableFormat, write_table_exact};
+use frontier::spacetime::{EmergingOptions, emerging};
+use frontier::trend::Period;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Point file: CSV (plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
+    #[arg(value_name = "POINTS")]
+    points: String,
+    /// The areas: `district`, `province`, any polygon layer (built-in name or GeoJSON file), or `hex:KM`.
+    #[arg(
+        long,
+        default_value = "district",
+        value_name = "district|province|LAYER|hex:KM"
+    )]
+    by: String,
+    /// Period length (the cube's time step).
+    #[arg(long, value_parser = super::named::<Period>(), default_value = "month")]
+    period: Period,
+    /// Spatial neighbours, as for `hotspots`.
+    #[arg(
+        long,
+        default_value = "queen",
+        value_name = "queen|rook|knn:K|distance:KM"
+    )]
+    weights: Weights,
+    /// Earlier periods in each cell's neighbourhood (ArcGIS's time step interval count K).
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    time_lags: usize,
+    /// Sum this column (e.g. fatalities) instead of counting events.
+    #[arg(long, value_name = "COL")]
+    value: Option<String>,
+    #[command(flatten)]
+    window: super::window::Window,
+    #[command(flatten)]
+    reading: super::points::Reading,
+    #[command(flatten)]
+    out: super::summarize::TableOut,
+    /// Also write the areas with their category and trend as GeoJSON.
+    #[arg(long, value_name = "FILE.geojson")]
+    geojson: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<(), CmdError> {
+    let hex = match args.by.strip_prefix("hex:") {
+        None => None,
+        Some(km) => Some(
+            km.trim()
+                .trim_end_matches("km")
+                .parse::<f64>()
+                .ok()
+                .filter(|k| *k > 0.0 && k.is_finite())
+                .ok_or_else(|| {
+                    CmdError::Usage(format!(
+                        "--by {}: give the hexagons' edge in km, e.g. hex:10",
+                        args.by
+                    ))
+                })?,
+        ),
+    };
+    let mut files = super::Files::default().input("POINTS", &args.points);
+    if hex.is_none() {
+        files = files.layer("--by", grouping_layer(&args.by));
+    }
+    files
+        .main_output("-o", args.out.output.as_deref())
+        .output("--rejects", args.out.rejects.as_deref())
+        .output("--geojson", args.geojson.as_deref())
+        .check()?;
+    let mut held: Option<Layer> = None;
+    let areas = match hex {
+        Some(km) => Areas::Hex(km),
+        None => Areas::Polygons(grouping("--by", &args.by, &mut held)?),
+    };
+    let read = args.reading.options();
+    let mut source = PointSource::open(&args.points, &read)?;
+    let schema = source.schema().clone();
+    let opts = EmergingOptions {
+        period: args.period,
+        weights: args.weights,
+        time_lags: args.time_lags,
+        value: args.value.clone(),
+        window: super::knox::no_split(args.window.window()?, "emerging")?,
+    };
+    let e = emerging(&mut source, areas, opts)?;
+    let geojson = match &args.geojson {
+        Some(p) => {
+            let mut s = super::Sink::file(p)?;
+            serde_json::to_writer(&mut s, &e.features()).map_err(std::io::Error::from)?;
+            Some(s)
+        }
+        None => None,
+    };
+    let mut out = super::Sink::open(args.out.output.as_deref())?;
+    if args.out.format == TableFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &e.to_json()).map_err(std::io::Error::from)?;
+        std::io::Write::write_all(&mut out, b"\n")?;
+    } else {
+        let (cols, rows) = e.table(false);
+        write_table_exact(&mut out, args.out.format, &cols, &rows)?;
+    }
+    if let Some(g) = geojson {
+        g.finish()?;
+    }
+    close(
+        out,
+        &e.account,
+        &schema,
+        args.out.rejects.as_deref(),
+        &format!(
+            "{} in no {}; {} areas × {} periods",
+            e.outside,
+            e.key,
+            e.areas.len(),
+            e.spans.len()
+        ),
+        args.out.quiet,
+    )?;
+    if !args.out.quiet && e.spans.len() < 10 {
+        eprintln!(
+            "frontier: note: {} periods; ArcGIS asks for at least 10 time steps before reading trends",
+            e.spans.len()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,750 @@
+//! Emerging hot spots: Getis–Ord Gi* on a space-time cube of counts (or a
+//! column's sums) per area and period, a Mann–Kendall trend of each area's
+//! Gi* series, and ArcGIS Pro's categories.
+//!
+//! The cube holds every area × every period of the window, zeros
+//! included. A cell's neighbourhood is the area and its spatial
+//! neighbours, in the same period and the K periods before it (ArcGIS's
+//! definition, K = [`EmergingOptions::time_lags`]); Gi* is taken over the
+//! whole cube as esda's `G_Local(star=True, transform="B")` takes it over
+//! those weights ([`crate::stats::spatial::local_g_star`]), and the cells
+//! are classed with the Benjamini–Hochberg false discovery rate over all
+//! cells, as `hotspots` classes areas ([`crate::stats::spatial::classes`]).
+//! A cell is a hot (cold) spot when its class is hot (cold) at 90% or more.
+//!
+//! The categories, checked in this order for hot spots (cold spots
+//! mirrored, a falling trend being an intensifying cold spot):
+//! 1. hot in the final period and in at least 90% of the periods: an
+//!    **intensifying** hot spot if the Mann–Kendall trend of its Gi* z
+//!    series rises with p ≤ 0.10 (two-sided), **diminishing** if it falls
+//!    with p ≤ 0.10, **persistent** otherwise;
+//! 2. hot in the final period only: **new**;
+//! 3. hot in an unbroken run of at least 2 periods ending at the final one,
+//!    and never before it: **consecutive**;
+//! 4. hot in the final period, under 90% of the periods, and cold in some
+//!    period: **oscillating**;
+//! 5. hot in the final period, under 90% of the periods, never cold:
+//!    **sporadic**;
+//! 6. not hot in the final period, but in at least 90% of the periods:
+//!    **historical**.
+//!
+//! An area that fits no hot category is tried as a cold spot, then is
+//! **no pattern**.
+//!
+//! # References
+//! ArcGIS Pro 3 documentation, *How Emerging Hot Spot Analysis works*.
+//! J. K. Ord and A. Getis (1995), Geographical Analysis 27(4).
+
+use super::events::admitting;
+use super::mann_kendall::{MannKendall, mann_kendall};
+use crate::error::{Error, Param, Result};
+use crate::hotspots::{Area, Areas, HexGrid, Weights, neighbours_of, polygon_area};
+use crate::index::PolygonIndex;
+use crate::ingest::PointSource;
+use crate::stats::spatial::{LocalG, classes, local_g_star};
+use crate::summary::{Account, Admit, Needed, admit, walk_batch};
+use crate::trend::{Period, Span};
+use crate::window::Window;
+use chrono::{Days, NaiveDate};
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// What to analyse and how.
+#[derive(Debug, Clone)]
+pub struct EmergingOptions {
+    /// Period length.
+    pub period: Period,
+    /// Spatial neighbours.
+    pub weights: Weights,
+    /// Earlier periods in each cell's neighbourhood (K ≥ 0).
+    pub time_lags: usize,
+    /// Sum this column instead of counting events.
+    pub value: Option<String>,
+    /// The date window and precision filter.
+    pub window: Window,
+}
+
+impl Default for EmergingOptions {
+    fn default() -> Self {
+        EmergingOptions {
+            period: Period::Month,
+            weights: Weights::Queen,
+            time_lags: 1,
+            value: None,
+            window: Window::default(),
+        }
+    }
+}
+
+/// ArcGIS's categories, in its order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Category {
+    /// Hot in the final period only.
+    NewHot,
+    /// A final run of hot periods, never hot before it.
+    ConsecutiveHot,
+    /// Hot in ≥ 90% of periods and the last, rising.
+    IntensifyingHot,
+    /// Hot in ≥ 90% of periods and the last, no trend.
+    PersistentHot,
+    /// Hot in ≥ 90% of periods and the last, falling.
+    DiminishingHot,
+    /// Hot now and on and off before, never cold.
+    SporadicHot,
+    /// Hot now, cold at some time before.
+    OscillatingHot,
+    /// Not hot now, hot in ≥ 90% of periods.
+    HistoricalHot,
+    /// Cold in the final period only.
+    NewCold,
+    /// A final run of cold periods, never cold before it.
+    ConsecutiveCold,
+    /// Cold in ≥ 90% of periods and the last, colder.
+    IntensifyingCold,
+    /// Cold in ≥ 90% of periods and the last, no trend.
+    PersistentCold,
+    /// Cold in ≥ 90% of periods and the last, warming.
+    DiminishingCold,
+    /// Cold now and on and off before, never hot.
+    SporadicCold,
+    /// Cold now, hot at some time before.
+    OscillatingCold,
+    /// Not cold now, cold in ≥ 90% of periods.
+    HistoricalCold,
+    /// None of the above.
+    NoPattern,
+}
+
+/// The categories' names, in ArcGIS's legend order.
+pub const CATEGORY_NAMES: [&str; 17] = [
+    "new hot spot",
+    "consecutive hot spot",
+    "intensifying hot spot",
+    "persistent hot spot",
+    "diminishing hot spot",
+    "sporadic hot spot",
+    "oscillating hot spot",
+    "historical hot spot",
+    "new cold spot",
+    "consecutive cold spot",
+    "intensifying cold spot",
+    "persistent cold spot",
+    "diminishing cold spot",
+    "sporadic cold spot",
+    "oscillating cold spot",
+    "historical cold spot",
+    "no pattern",
+];
+
+const ALL: [Category; 17] = [
+    Category::NewHot,
+    Category::ConsecutiveHot,
+    Category::IntensifyingHot,
+    Category::PersistentHot,
+    Category::DiminishingHot,
+    Category::SporadicHot,
+    Category::OscillatingHot,
+    Category::HistoricalHot,
+    Category::NewCold,
+    Category::ConsecutiveCold,
+    Category::IntensifyingCold,
+    Category::PersistentCold,
+    Category::DiminishingCold,
+    Category::SporadicCold,
+    Category::OscillatingCold,
+    Category::HistoricalCold,
+    Category::NoPattern,
+];
+
+impl Category {
+    /// Its name (`new hot spot`, ..., `no pattern`).
+    pub fn name(self) -> &'static str {
+        CATEGORY_NAMES[ALL.iter().position(|&c| c == self).expect("listed")]
+    }
+}
+
+/// The share of periods that makes a persistent, intensifying,
+/// diminishing or historical spot.
+pub const SHARE: f64 = 0.9;
+/// The Mann–Kendall p-value at or under which a trend counts (90%
+/// confidence, two-sided).
+pub const TREND_P: f64 = 0.10;
+
+/// The kind within one side: 0 new, 1 consecutive, 2 intensifying,
+/// 3 persistent, 4 diminishing, 5 sporadic, 6 oscillating, 7 historical.
+fn side_kind(this: &[bool], other: &[bool], stronger: bool, weaker: bool) -> Option<usize> {
+    let n = this.len();
+    let last = *this.last()?;
+    let count = this.iter().filter(|&&x| x).count();
+    let most = count as f64 >= SHARE * n as f64;
+    if !last {
+        return most.then_some(7);
+    }
+    if most {
+        return Some(if stronger {
+            2
+        } else if weaker {
+            4
+        } else {
+            3
+        });
+    }
+    if count == 1 {
+        return Some(0);
+    }
+    let run = this.iter().rev().take_while(|&&x| x).count();
+    if run == count {
+        return Some(1);
+    }
+    Some(if other.iter().any(|&x| x) { 6 } else { 5 })
+}
+
+/// An area's category from its hot and cold periods (in order) and the
+/// Mann–Kendall test of its Gi* z series.
+pub fn category(hot: &[bool], cold: &[bool], trend: &MannKendall) -> Category {
+    let up = trend.p <= TREND_P && trend.z > 0.0;
+    let down = trend.p <= TREND_P && trend.z < 0.0;
+    if let Some(k) = side_kind(hot, cold, up, down) {
+        return ALL[k];
+    }
+    if let Some(k) = side_kind(cold, hot, down, up) {
+        return ALL[8 + k];
+    }
+    Category::NoPattern
+}
+
+/// Gi* of every cell of a cube: `y` area-major (`y[a * periods + t]`),
+/// `neighbours` the areas' spatial neighbours (without the area), each
+/// cell's neighbourhood its area and neighbours in periods t − lags ..= t.
+pub fn cube_gi_star(
+    y: &[f64],
+    neighbours: &[Vec<usize>],
+    periods: usize,
+    lags: usize,
+) -> Vec<LocalG> {
+    local_g_star(y, &cube_neighbours(neighbours, periods, lags), 0, 0)
+}
+
+/// The cube's neighbour lists (without the cell itself).
+pub fn cube_neighbours(neighbours: &[Vec<usize>], periods: usize, lags: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::with_capacity(neighbours.len() * periods);
+    for (a, nb) in neighbours.iter().enumerate() {
+        for t in 0..periods {
+            let mut v = Vec::new();
+            for t2 in t.saturating_sub(lags)..=t {
+                for &b in std::iter::once(&a).chain(nb) {
+                    if (b, t2) != (a, t) {
+                        v.push(b * periods + t2);
+                    }
+                }
+            }
+            v.sort_unstable();
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// One area's results.
+#[derive(Debug, Clone)]
+pub struct AreaSeries {
+    /// Events (or value sums) per period.
+    pub y: Vec<f64>,
+    /// Gi* per period.
+    pub gi: Vec<LocalG>,
+    /// Class per period (`hot 99%` ... `not significant`).
+    pub classes: Vec<String>,
+    /// Mann–Kendall of the Gi* z series.
+    pub trend: MannKendall,
+    /// Mann–Kendall of the counts (or sums).
+    pub count_trend: MannKendall,
+    /// The category.
+    pub category: Category,
+}
+
+impl AreaSeries {
+    /// Periods in which the area is a hot spot (90% or more).
+    pub fn hot_periods(&self) -> usize {
+        self.classes.iter().filter(|c| c.starts_with("hot")).count()
+    }
+
+    /// Periods in which it is a cold spot.
+    pub fn cold_periods(&self) -> usize {
+        self.classes
+            .iter()
+            .filter(|c| c.starts_with("cold"))
+            .count()
+    }
+}
+
+/// The result.
+#[derive(Debug, Clone)]
+pub struct Emerging {
+    /// Header of the name column (`district`, `province`, the layer's
+    /// name, or `hex`).
+    pub key: String,
+    /// The areas.
+    pub areas: Vec<Area>,
+    /// Each area's spatial neighbours.
+    pub neighbours: Vec<Vec<usize>>,
+    /// The periods of the window.
+    pub spans: Vec<Span>,
+    /// Per area, in the areas' order.
+    pub series: Vec<AreaSeries>,
+    /// The options used.
+    pub options: EmergingOptions,
+    /// Points in no area.
+    pub outside: u64,
+    /// Where every row went.
+    pub account: Account,
+    /// The hexagons' edge, km.
+    pub hex_km: Option<f64>,
+}
+
+fn bad(param: Param, value: String, expected: String) -> Error {
+    Error::InvalidSetting {
+        param,
+        value,
+        expected,
+    }
+}
+
+/// The most cells a cube may have.
+pub const MAX_CELLS: usize = 2_000_000;
+
+/// Find the emerging hot and cold spots of the points of `source`.
+pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -> Result<Emerging> {
+    opts.window.check()?;
+    let sopts = crate::summary::Options {
+        value: opts.value.clone(),
+        ..admitting(&opts.window)
+    };
+    if source.schema().date.is_none() {
+        return Err(Error::MissingColumn {
+            origin: source.origin().into(),
+            param: Param::Series,
+            named: None,
+            columns: source.schema().columns.clone(),
+        });
+    }
+    // Each point: its place (a feature, or a projected point for
+    // hexagons), date and value.
+    enum Placer {
+        Polygons(Box<PolygonIndex>),
+        Hex(HexGrid),
+    }
+    let (key, mut list, feature_area, placer) = match areas {
+        Areas::Polygons(g) => {
+            let (layer, key) = g.resolve()?;
+            layer.require_polygons()?;
+            let mut list = Vec::new();
+            let mut feature_area = vec![None; layer.features.len()];
+            for (i, f) in layer.features.iter().enumerate() {
+                let province =
+                    (key == "district").then(|| f.property_text("province").unwrap_or_default());
+                if let Some(a) = polygon_area(layer.label(i), province, &f.geometry) {
+                    feature_area[i] = Some(list.len());
+                    list.push(a);
+                }
+            }
+            let index = Box::new(PolygonIndex::new(layer));
+            (key, list, feature_area, Placer::Polygons(index))
+        }
+        Areas::Hex(km) => {
+            if !(km > 0.0 && km.is_finite()) {
+                return Err(bad(
+                    Param::Areas,
+                    format!("hex:{km}"),
+                    "a hexagon edge above 0 km, e.g. hex:10".into(),
+                ));
+            }
+            (
+                "hex".to_string(),
+                Vec::new(),
+                Vec::new(),
+                Placer::Hex(HexGrid::new(km)),
+            )
+        }
+    };
+    #[derive(Clone, Copy)]
+    enum Place {
+        Area(Option<usize>),
+        Xy((f64, f64)),
+    }
+    let mut account = Account::default();
+    let mut points: Vec<(Place, NaiveDate, f64)> = Vec::new();
+    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
+        let needed = Needed::new(batch.origin(), batch.schema(), &sopts, true)?;
+        let mut rejects = Vec::new();
+        let read = walk_batch(
+            &batch,
+            &needed,
+            |f, _| match &placer {
+                Placer::Polygons(index) => {
+                    Place::Area(index.locate(f.at).and_then(|i| feature_area[i]))
+                }
+                Placer::Hex(g) => Place::Xy(g.project(f.at)),
+            },
+            &mut rejects,
+        )?;
+        for (f, place) in read {
+            if admit(&sopts, &mut account, &f) == Admit::Counted {
+                points.push((place, f.date.expect("dates are read"), f.value));
+            }
+        }
+        for r in rejects {
+            account.rows_in += 1;
+            account.rejected += 1;
+            account.rejects.push(r);
+        }
+    }
+    // Hexagons: every cell over the points' extent.
+    let mut place_of: Vec<Option<usize>> = Vec::with_capacity(points.len());
+    let hex_km = match &placer {
+        Placer::Hex(g) => {
+            let (mut min, mut max) = (
+                (f64::INFINITY, f64::INFINITY),
+                (f64::NEG_INFINITY, f64::NEG_INFINITY),
+            );
+            for (p, _, _) in &points {
+                if let Place::Xy(xy) = p {
+                    min = (min.0.min(xy.0), min.1.min(xy.1));
+                    max = (max.0.max(xy.0), max.1.max(xy.1));
+                }
+            }
+            if !points.is_empty() && g.count_over(min, max) > 200_000.0 {
+                return Err(bad(
+                    Param::Areas,
+                    "hex".into(),
+                    "more than 200,000 hexagons over the points' extent: choose a longer edge"
+                        .into(),
+                ));
+            }
+            let cells = if points.is_empty() {
+                Vec::new()
+            } else {
+                g.cells_over(min, max)
+            };
+            let at: HashMap<(i32, i32), usize> =
+                cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+            for &c in &cells {
+                list.push(Area {
+                    name: format!("{},{}", c.0, c.1),
+                    province: None,
+                    centre: g.centre(c),
+                    geometry: geo::Geometry::Polygon(g.polygon(c)),
+                    cell: Some(c),
+                });
+            }
+            for (p, _, _) in &points {
+                if let Place::Xy(xy) = p {
+                    place_of.push(at.get(&g.cell_at(*xy)).copied());
+                }
+            }
+            match areas {
+                Areas::Hex(km) => Some(km),
+                Areas::Polygons(_) => None,
+            }
+        }
+        Placer::Polygons(_) => {
+            place_of.extend(points.iter().map(|(p, _, _)| match p {
+                Place::Area(a) => *a,
+                Place::Xy(_) => None,
+            }));
+            None
+        }
+    };
+    if list.len() < 3 {
+        return Err(bad(
+            Param::Areas,
+            key,
+            format!("hot spots need at least 3 areas; there are {}", list.len()),
+        ));
+    }
+    // The window's periods.
+    let p = opts.period;
+    let first = points.iter().map(|x| x.1).min();
+    let last = points.iter().map(|x| x.1).max();
+    let start = opts.window.from.or(first.map(|d| p.start_of(d)));
+    let end = opts
+        .window
+        .to
+        .or(last.map(|d| p.next(p.start_of(d)) - Days::new(1)));
+    let spans = match (start, end) {
+        (Some(s), Some(e)) => window_spans(p, s, e),
+        _ => Vec::new(),
+    };
+    let np = spans.len();
+    if np < 2 {
+        return Err(bad(
+            Param::Series,
+            format!("{np} {}(s)", p.name()),
+            "a trend needs at least 2 periods in the window".into(),
+        ));
+    }
+    if list.len().saturating_mul(np) > MAX_CELLS {
+        let (s, e) = (spans[0].start, spans[np - 1].end);
+        let given = |g: Option<NaiveDate>| {
+            if g.is_some() {
+                " (given)"
+            } else {
+                " (the events' dates)"
+            }
+        };
+        return Err(Error::Input {
+            origin: source.origin().into(),
+            message: format!(
+                "the window runs from {s}{} to {e}{}: {} {}s × {} areas = {} cells, more than frontier keeps ({}); check those dates (a mistyped year?), narrow the window with --from/--to, or choose longer periods or larger areas",
+                given(opts.window.from),
+                given(opts.window.to),
+                crate::output::thousands(np as i64),
+                p.name(),
+                crate::output::thousands(list.len() as i64),
+                crate::output::thousands(list.len().saturating_mul(np) as i64),
+                crate::output::thousands(MAX_CELLS as i64),
+            ),
+        });
+    }
+    let mut y = vec![0.0; list.len() * np];
+    let mut outside = 0;
+    for ((_, d, v), a) in points.iter().zip(&place_of) {
+        let Some(a) = a else {
+            outside += 1;
+            continue;
+        };
+        let t = spans.partition_point(|s| s.start <= *d) - 1;
+        y[a * np + t] += if opts.value.is_some() { *v } else { 1.0 };
+    }
+    let neighbours = neighbours_of(&list, opts.weights, hex_km);
+    let gi = cube_gi_star(&y, &neighbours, np, opts.time_lags);
+    let z: Vec<f64> = gi.iter().map(|g| g.z).collect();
+    let pv: Vec<f64> = gi.iter().map(|g| g.p).collect();
+    let cls = classes(&z, &pv);
+    let series = (0..list.len())
+        .map(|a| {
+            let r = a * np..(a + 1) * np;
+            let classes = cls[r.clone()].to_vec();
+            let hot: Vec<bool> = classes.iter().map(|c| c.starts_with("hot")).collect();
+            let cold: Vec<bool> = classes.iter().map(|c| c.starts_with("cold")).collect();
+            let trend = mann_kendall(&z[r.clone()]);
+            AreaSeries {
+                y: y[r.clone()].to_vec(),
+                gi: gi[r.clone()].to_vec(),
+                count_trend: mann_kendall(&y[r]),
+                category: category(&hot, &cold, &trend),
+                trend,
+                classes,
+            }
+        })
+        .collect();
+    Ok(Emerging {
+        key,
+        areas: list,
+        neighbours,
+        spans,
+        series,
+        options: opts,
+        outside,
+        account,
+        hex_km,
+    })
+}
+
+/// The periods from `start` to `end`, the first and last cut to them, as
+/// `trend` makes them (without a split).
+fn window_spans(p: Period, start: NaiveDate, end: NaiveDate) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = p.start_of(start);
+    while at <= end {
+        let next = p.next(at);
+        out.push(Span {
+            label: p.label(at),
+            start: at.max(start),
+            end: (next - Days::new(1)).min(end),
+            t: out.len(),
+            after: None,
+        });
+        at = next;
+    }
+    out
+}
+
+/// A number, or null when not finite.
+fn num(x: f64) -> Value {
+    if x.is_finite() { json!(x) } else { Value::Null }
+}
+
+impl Emerging {
+    /// The table: one row per area; `with_series` (for JSON) adds each
+    /// area's `series` of periods.
+    pub fn table(&self, with_series: bool) -> (Vec<String>, Vec<Map<String, Value>>) {
+        let measure = self.options.value.clone().unwrap_or("count".into());
+        let mut rows = Vec::new();
+        let last = self.spans.len() - 1;
+        for (a, s) in self.areas.iter().zip(&self.series) {
+            let mut m = Map::new();
+            m.insert(self.key.clone(), json!(a.name));
+            if self.key == "district" {
+                m.insert(
+                    "province".into(),
+                    json!(a.province.clone().unwrap_or_default()),
+                );
+            }
+            m.insert("longitude".into(), json!(a.centre.x));
+            m.insert("latitude".into(), json!(a.centre.y));
+            m.insert("category".into(), json!(s.category.name()));
+            m.insert("trend_z".into(), num(s.trend.z));
+            m.insert("trend_p".into(), num(s.trend.p));
+            m.insert("trend_s".into(), num(s.trend.s));
+            m.insert("hot_periods".into(), json!(s.hot_periods()));
+            m.insert("cold_periods".into(), json!(s.cold_periods()));
+            m.insert("periods".into(), json!(self.spans.len()));
+            let total: f64 = s.y.iter().sum();
+            m.insert(
+                measure.clone(),
+                if self.options.value.is_some() {
+                    num(total)
+                } else {
+                    json!(total as u64)
+                },
+            );
+            m.insert(format!("{measure}_trend_z"), num(s.count_trend.z));
+            m.insert(format!("{measure}_trend_p"), num(s.count_trend.p));
+            m.insert("final_period".into(), json!(self.spans[last].label));
+            m.insert("gi_z".into(), num(s.gi[last].z));
+            m.insert("gi_p".into(), num(s.gi[last].p));
+            m.insert("gi_class".into(), json!(s.classes[last]));
+            if with_series {
+                let series: Vec<Value> = self
+                    .spans
+                    .iter()
+                    .enumerate()
+                    .map(|(t, sp)| {
+                        json!({
+                            "period": sp.label,
+                            measure.as_str(): if self.options.value.is_some() { num(s.y[t]) } else { json!(s.y[t] as u64) },
+                            "gi_z": num(s.gi[t].z),
+                            "gi_p": num(s.gi[t].p),
+                            "class": s.classes[t],
+                        })
+                    })
+                    .collect();
+                m.insert("series".into(), Value::Array(series));
+            }
+            rows.push(m);
+        }
+        let cols = rows
+            .first()
+            .map(|m| m.keys().cloned().collect())
+            .unwrap_or_default();
+        (cols, rows)
+    }
+
+    /// The result as one JSON object: the settings and the areas' rows
+    /// with their series.
+    pub fn to_json(&self) -> Value {
+        let (_, rows) = self.table(true);
+        json!({
+            "areas": self.key,
+            "hex_km": self.hex_km,
+            "period": self.options.period.name(),
+            "periods": self.spans.len(),
+            "first_period": self.spans.first().map(|s| s.label.clone()),
+            "final_period": self.spans.last().map(|s| s.label.clone()),
+            "weights": self.options.weights.to_string(),
+            "time_lags": self.options.time_lags,
+            "classes": "Benjamini-Hochberg false discovery rate over all cells of the cube at 10%, 5% and 1%, on the two-sided normal p-values of Gi*",
+            "categories": "ArcGIS Pro's emerging hot spot rules: 90% of periods, the final period, Mann-Kendall trend of the Gi* z series at p <= 0.10",
+            "rows": rows.into_iter().map(Value::Object).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The areas as GeoJSON features with the table's columns (no series)
+    /// as properties.
+    pub fn features(&self) -> Value {
+        let (_, rows) = self.table(false);
+        let features: Vec<Value> = self
+            .areas
+            .iter()
+            .zip(rows)
+            .map(|(a, props)| {
+                json!({
+                    "type": "Feature",
+                    "geometry": serde_json::to_value(geojson::Geometry::from(&a.geometry)).unwrap_or(Value::Null),
+                    "properties": Value::Object(props),
+                })
+            })
+            .collect();
+        json!({"type": "FeatureCollection", "features": features})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mk(z: f64, p: f64) -> MannKendall {
+        MannKendall {
+            s: 0.0,
+            var_s: 1.0,
+            z,
+            p,
+            tau: 0.0,
+        }
+    }
+
+    fn flags(s: &str) -> Vec<bool> {
+        s.chars().map(|c| c == '1').collect()
+    }
+
+    #[test]
+    fn categories_follow_the_rules() {
+        let none = mk(0.0, 1.0);
+        let c = |h: &str, k: &str, t: &MannKendall| category(&flags(h), &flags(k), t);
+        let z = "0000000000";
+        assert_eq!(c("0000000001", z, &none), Category::NewHot);
+        assert_eq!(c("0000000111", z, &none), Category::ConsecutiveHot);
+        assert_eq!(
+            c("1111111111", z, &mk(2.0, 0.05)),
+            Category::IntensifyingHot
+        );
+        assert_eq!(c("0111111111", z, &none), Category::PersistentHot);
+        assert_eq!(
+            c("1111111111", z, &mk(-2.0, 0.01)),
+            Category::DiminishingHot
+        );
+        assert_eq!(c("0100100011", z, &none), Category::SporadicHot);
+        assert_eq!(
+            c("0000100011", "1000000000", &none),
+            Category::OscillatingHot
+        );
+        assert_eq!(c("1111111110", z, &none), Category::HistoricalHot);
+        assert_eq!(c("1111111100", z, &none), Category::NoPattern);
+        assert_eq!(c(z, "0000000001", &none), Category::NewCold);
+        assert_eq!(
+            c(z, "1111111111", &mk(-2.0, 0.05)),
+            Category::IntensifyingCold
+        );
+        assert_eq!(
+            c(z, "1111111111", &mk(2.0, 0.05)),
+            Category::DiminishingCold
+        );
+        assert_eq!(
+            c("0010000000", "0000000011", &none),
+            Category::ConsecutiveCold
+        );
+        // A trend at p = 0.11 is not one.
+        assert_eq!(c("1111111111", z, &mk(2.0, 0.11)), Category::PersistentHot);
+    }
+
+    #[test]
+    fn cube_neighbours_reach_back_k_periods() {
+        // Areas 0–1–2 in a row, 3 periods, 1 lag.
+        let nb = vec![vec![1], vec![0, 2], vec![1]];
+        let c = cube_neighbours(&nb, 3, 1);
+        // Area 1, period 2: areas 0, 1, 2 in periods 1 and 2, less itself.
+        assert_eq!(c[3 + 2], vec![1, 2, 4, 7, 8]);
+        // Area 0, period 0: no earlier period.
+        assert_eq!(c[0], vec![3]);
+    }
+}
