@@ -69,6 +69,8 @@ fn python_name(p: frontier::error::Param) -> &'static str {
         Param::Split => "split=",
         Param::Areas => "the areas",
         Param::Weights => "the weights",
+        Param::Extent => "extent=",
+        Param::Classes => "classes=",
     }
 }
 

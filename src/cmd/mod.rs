@@ -45,7 +45,7 @@ enum Command {
     Trend(trend::Args),
     /// Hot and cold spots (Getis-Ord Gi*) per district, layer or hexagon, and Moran's I; before/after a date.
     Hotspots(hotspots::Args),
-    /// A thematic map as PNG (base map, points, density, choropleth, labels, legend).
+    /// A thematic map as PNG, SVG or PDF (base map, points, density, choropleth, labels, legend).
     Render(Box<render::Args>),
     /// Synthetic ACLED-shaped events and refugee settlements (labelled synthetic).
     Synth(synth::Args),
@@ -98,6 +98,8 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::Split => "--split",
         Param::Areas => "--by",
         Param::Weights => "--weights",
+        Param::Extent => "--extent",
+        Param::Classes => "--classes",
     }
 }
 

@@ -16,7 +16,13 @@
 //! its scale at the map's centre: within the projection's scale error over
 //! the extent (well under 1% across Pakistan).
 
-use super::*;
+use super::canvas::Canvas;
+use super::classify::{human, ramp, sequential};
+use super::furniture::scale_label;
+use super::legend::Entry;
+use super::view::View;
+use geo::Coord;
+use tiny_skia::Pixmap;
 
 /// A density surface to draw.
 #[derive(Debug, Clone, PartialEq)]
