@@ -27,6 +27,8 @@ pub fn breaks(values: &[f64], k: usize, method: Method) -> Vec<f64> {
     if v.is_empty() || k == 0 {
         return Vec::new();
     }
+    // More classes than values (and a thousand) would only repeat breaks.
+    let k = k.min(v.len().max(1000));
     v.sort_by(f64::total_cmp);
     let (lo, hi) = (v[0], v[v.len() - 1]);
     let mut out = match method {
@@ -56,6 +58,9 @@ pub fn breaks(values: &[f64], k: usize, method: Method) -> Vec<f64> {
 /// programming (Jenks 1977; Fisher 1958). Returns `[min, ..., max]`.
 pub fn jenks(sorted: &[f64], k: usize) -> Vec<f64> {
     let n = sorted.len();
+    if n == 0 {
+        return Vec::new();
+    }
     let k = k.min(n);
     if k <= 1 {
         return vec![sorted[0], sorted[n - 1]];

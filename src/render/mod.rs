@@ -836,14 +836,3 @@ fn draw(spec: &MapSpec, record: bool) -> Result<Rendered> {
         view,
     })
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn scale_labels_read_as_people_write_them() {
-        assert_eq!(super::scale_label(0.5), "500 m");
-        assert_eq!(super::scale_label(25.0), "25 km");
-        assert_eq!(super::scale_label(1000.0), "1,000 km");
-        assert_eq!(super::scale_label(2000.0), "2,000 km");
-    }
-}

@@ -405,7 +405,7 @@ impl<'a> Page<'a> {
             }
             for run in &shown {
                 c.begin_text();
-                c.set_font(run.font, em);
+                c.set_font(run.font, em * run.em_scale);
                 c.set_text_rendering_mode(mode);
                 c.set_text_matrix([1.0, 0.0, 0.0, -1.0, run.at.0, run.at.1]);
                 {
@@ -447,6 +447,7 @@ impl<'a> Page<'a> {
         }
         Run {
             font: font_name(Family::Latin, weight),
+            em_scale: 1.0,
             at: (x, base),
             pieces,
         }
@@ -466,6 +467,7 @@ impl<'a> Page<'a> {
                 }
                 Run {
                     font: font_name(g.family, weight),
+                    em_scale: g.family.em_scale(),
                     at: (x + g.x * em, base + g.y * em),
                     pieces: vec![(g.id.to_be_bytes().to_vec(), 0.0)],
                 }
@@ -507,6 +509,8 @@ impl<'a> Page<'a> {
 /// Text in one font from one point: glyph ids with kerning adjustments.
 struct Run {
     font: Name<'static>,
+    /// Its em, in DejaVu's at the text's size.
+    em_scale: f32,
     at: (f32, f32),
     pieces: Vec<(Vec<u8>, f32)>,
 }

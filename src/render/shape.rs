@@ -17,6 +17,11 @@ use unicode_bidi::BidiInfo;
 static NASKH: &[u8] = include_bytes!("../../assets/fonts/NotoNaskhArabic-Regular.ttf");
 static NASKH_BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoNaskhArabic-Bold.ttf");
 
+/// How much larger than DejaVu's em Noto Naskh's is set, so that the two
+/// scripts look of one size side by side (Naskh's letters are small on
+/// their em: its x-height is about 0.8 of DejaVu's).
+pub const ARABIC_SCALE: f32 = 1.25;
+
 /// Which of the two families a glyph is from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Family {
@@ -24,6 +29,16 @@ pub enum Family {
     Latin,
     /// Noto Naskh Arabic.
     Arabic,
+}
+
+impl Family {
+    /// Its em, in DejaVu's ems.
+    pub fn em_scale(self) -> f32 {
+        match self {
+            Family::Latin => 1.0,
+            Family::Arabic => ARABIC_SCALE,
+        }
+    }
 }
 
 /// The font file of a family and weight (TrueType).
@@ -191,7 +206,7 @@ fn shape_piece(
     out: &mut Vec<Glyph>,
 ) -> f32 {
     let f = face(family, w);
-    let per_unit = 1.0 / f.units_per_em() as f32;
+    let per_unit = family.em_scale() / f.units_per_em() as f32;
     let mut buffer = UnicodeBuffer::new();
     buffer.push_str(piece);
     buffer.guess_segment_properties();

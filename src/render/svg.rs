@@ -3,7 +3,7 @@
 //! circles, and the density surface as an embedded PNG.
 
 use super::canvas::{Ink, Op, Pen, Scene};
-use super::shape::{needs_shaping, shape};
+use super::shape::{Family, needs_shaping, shape};
 use super::text::{Weight, ascent, em};
 use base64::Engine;
 use std::fmt::Write;
@@ -220,7 +220,14 @@ impl Scene {
                     } else {
                         "\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\""
                     });
-                    num(&mut out, em(*size, *weight));
+                    // Wholly Arabic text at Naskh's own scale, as on the PNG.
+                    let scale = match &shaped {
+                        Some(l) if l.glyphs.iter().all(|g| g.family == Family::Arabic) => {
+                            Family::Arabic.em_scale()
+                        }
+                        _ => 1.0,
+                    };
+                    num(&mut out, em(*size, *weight) * scale);
                     out.push('"');
                     if *weight == Weight::Bold {
                         out.push_str(" font-weight=\"bold\"");

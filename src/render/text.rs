@@ -4,7 +4,7 @@
 //! Arabic ([`super::shape`]).
 //!
 //! Sizes are the font's height (DejaVu's ascent plus descent); Noto Naskh
-//! is drawn at the same em size as DejaVu at that height.
+//! is drawn at [`shape::ARABIC_SCALE`] times DejaVu's em at that height.
 
 use super::shape::{self, Family, needs_shaping};
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
@@ -55,10 +55,13 @@ pub(super) fn family_font(family: Family, w: Weight) -> &'static FontRef<'static
 }
 
 /// The ab_glyph scale (a font's height) that draws `family` at the em of
-/// DejaVu at height `size`.
+/// DejaVu at height `size` (Noto Naskh a little larger:
+/// [`shape::ARABIC_SCALE`]).
 pub(super) fn family_scale(family: Family, size: f32, w: Weight) -> PxScale {
     let f = family_font(family, w);
-    PxScale::from(em(size, w) * f.height_unscaled() / f.units_per_em().unwrap_or(1000.0))
+    PxScale::from(
+        em(size, w) * family.em_scale() * f.height_unscaled() / f.units_per_em().unwrap_or(1000.0),
+    )
 }
 
 /// Width and height (ascent + descent) of `text` at `size` pixels.
