@@ -675,3 +675,130 @@ fn thousands_f(v: f64) -> String {
         format!("{v:.1}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Bar, ChartSpec, Panel, Scale, panels};
+    use crate::ingest::{FormatHint, PointSource, ReadOptions};
+    use crate::stats::poisson::Coefficient;
+    use crate::trend::{Grouping, Its, Options, Period, trend};
+    use chrono::NaiveDate;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A split in mid-month: no bar crosses the split line; the two
+    /// parts of August are drawn apart, each at its rate for the whole
+    /// month (the table's counts scaled by 31 over the part's days).
+    #[test]
+    fn no_bar_crosses_the_split() {
+        let mut csv = String::from("event_date,latitude,longitude\n");
+        for d in [
+            "2021-07-03",
+            "2021-08-01",
+            "2021-08-02",
+            "2021-08-20",
+            "2021-09-09",
+        ] {
+            csv.push_str(&format!("{d},34.0,71.5\n"));
+        }
+        let mut src = PointSource::from_reader(
+            Box::new(std::io::Cursor::new(csv.into_bytes())),
+            "e.csv",
+            FormatHint::None,
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let split = day("2021-08-15");
+        let opts = Options {
+            period: Period::Month,
+            split: Some(split),
+            ..Default::default()
+        };
+        let t = trend(&mut src, Grouping::All, opts).unwrap();
+        let p = &panels(&t, 12, &[])[0];
+        for b in &p.bars {
+            assert!(b.end < split || b.start >= split, "{b:?} crosses {split}");
+        }
+        let parts: Vec<&Bar> = p.bars.iter().filter(|b| b.part).collect();
+        assert_eq!(parts.len(), 2, "{:?}", p.bars);
+        assert_eq!((parts[0].events, parts[1].events), (2.0, 1.0));
+        assert!((parts[0].height - 2.0 * 31.0 / 14.0).abs() < 1e-9);
+        assert!((parts[1].height - 31.0 / 17.0).abs() < 1e-9);
+        assert_eq!(
+            p.bars
+                .iter()
+                .filter(|b| !b.part)
+                .map(|b| b.height)
+                .sum::<f64>(),
+            2.0
+        );
+    }
+
+    fn coef(coef: f64) -> Coefficient {
+        Coefficient {
+            coef,
+            se: 0.1,
+            z: 1.0,
+            p_value: 0.5,
+            ci_low: coef - 0.2,
+            ci_high: coef + 0.2,
+        }
+    }
+
+    /// The fitted lines before and after the split stay inside the axis:
+    /// its top covers them (a fit above every bar no longer runs off the
+    /// top), up to twice the bars' highest.
+    #[test]
+    fn the_axis_holds_the_fitted_lines() {
+        // 10 events a month in bars; a fit of 15 a month before the split.
+        let start = day("2021-01-01");
+        let bars: Vec<Bar> = (0..12)
+            .map(|m| {
+                let a = start.checked_add_months(chrono::Months::new(m)).unwrap();
+                let b = a
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap()
+                    .pred_opt()
+                    .unwrap();
+                Bar {
+                    start: a,
+                    end: b,
+                    events: 10.0,
+                    height: 10.0,
+                    part: false,
+                }
+            })
+            .collect();
+        let per_day = (15.0f64 / (365.2425 / 12.0)).ln();
+        let its = Its {
+            level: coef(per_day),
+            trend: coef(0.0),
+            level_change: coef(0.0),
+            trend_change: coef(0.0),
+            scale: 1.0,
+            periods: 12,
+            t0: 6,
+            fitted: vec![],
+        };
+        let spec = ChartSpec {
+            size: (800, 500),
+            title: "t".into(),
+            subtitle: None,
+            y_label: "events per month".into(),
+            period: Period::Month,
+            panels: vec![Panel {
+                title: "all".into(),
+                bars,
+                its: Some(its),
+                t_start: start,
+            }],
+            split: Some(day("2021-07-01")),
+            sources: vec![],
+        };
+        let scale = Scale::of(&spec).unwrap();
+        assert!(scale.ytop >= 15.0, "axis to {}", scale.ytop);
+        assert!(super::chart(&spec).is_ok());
+    }
+}
