@@ -170,6 +170,39 @@ fn period_days(p: crate::trend::Period) -> f64 {
 }
 
 /// Draw the chart.
+///
+/// # Examples
+/// Events per month from a few dated points, split at a date, as a PNG:
+/// ```
+/// use frontier::ingest::{FormatHint, PointSource, ReadOptions};
+/// use frontier::render::chart::{ChartSpec, chart, panels};
+/// use frontier::trend::{Grouping, Options, Period, trend};
+///
+/// let csv = "event_date,latitude,longitude\n2021-06-02,34.0,71.5\n\
+///            2021-07-10,34.0,71.5\n2021-08-20,34.0,71.5\n2021-09-01,34.0,71.5\n";
+/// let mut points = PointSource::from_reader(
+///     Box::new(csv.as_bytes()),
+///     "events.csv",
+///     FormatHint::None,
+///     &ReadOptions::default(),
+/// )?;
+/// let split = "2021-08-15".parse().unwrap();
+/// let options = Options { period: Period::Month, split: Some(split), ..Default::default() };
+/// let t = trend(&mut points, Grouping::All, options)?;
+/// let spec = ChartSpec {
+///     size: (800, 500),
+///     title: "Events per month".into(),
+///     subtitle: None,
+///     y_label: "events per month".into(),
+///     period: t.period,
+///     panels: panels(&t, 12, &[]),
+///     split: t.split,
+///     sources: vec!["events.csv".into()],
+/// };
+/// let png = chart(&spec)?.encode_png().expect("PNG encoding");
+/// assert_eq!(&png[1..4], b"PNG");
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
     check_size(spec.size)?;
     let (w, h) = spec.size;

@@ -1,12 +1,81 @@
-//! Thematic maps as PNG: the built-in base map (neighbours, provinces,
-//! districts, the Durand Line, CPEC corridors, crossings), points coloured
-//! and sized by columns, density surfaces, choropleths from summary tables,
-//! user layers, labels placed without overlap, and the map furniture a
-//! printed map needs (title, legend, scale bar, north arrow, sources).
+//! Thematic maps as PNG, SVG or PDF, and time-series charts: the built-in
+//! base map (neighbours, provinces, districts, the Durand Line, CPEC
+//! corridors, crossings), points coloured and sized by columns, density
+//! surfaces, choropleths (from summary and hot-spot tables, or GeoJSON
+//! polygons such as hot-spot hexagons), user layers, labels placed without
+//! overlap, and the map furniture a printed map needs (title, legend,
+//! scale bar, north arrow, sources). Text in Arabic script (Urdu, Pashto,
+//! Dari) is shaped right to left ([`shape`]).
 //!
 //! Drawing is anti-aliased (tiny-skia) in a projection fitted to the extent
-//! ([`projection::Projection`]: Lambert conformal conic, or Mercator at the
-//! equator); the same input gives the same bytes.
+//! ([`projection::Projection`]: Lambert conformal conic, Mercator at the
+//! equator, polar stereographic towards a pole); the same input gives the
+//! same bytes. The one layout is drawn on a raster (PNG) and recorded as a
+//! [`Scene`] for the vector writers ([`Scene::to_svg`], [`Scene::to_pdf`]).
+//! The rules a map must keep (sizes, resolutions, classes, bandwidths,
+//! extents) are checked here, by [`MapSpec::validate`] and when drawing, so
+//! every client refuses the same maps with the same words.
+//!
+//! Behind the `render` feature (on by default).
+//!
+//! # Examples
+//! A map of Khyber Pakhtunkhwa as SVG and as PDF, from one layout:
+//! ```
+//! use frontier::render::{Extent, Format, MapSpec, render_to};
+//!
+//! let spec = MapSpec {
+//!     size: (480, 360),
+//!     extent: Extent::Named("kp".into()),
+//!     title: Some("Khyber Pakhtunkhwa".into()),
+//!     ..Default::default()
+//! };
+//! let svg = String::from_utf8(render_to(&spec, Format::Svg)?).unwrap();
+//! assert!(svg.contains("<text") && svg.contains("Khyber Pakhtunkhwa"));
+//! let pdf = render_to(&spec, Format::Pdf)?;
+//! assert!(pdf.starts_with(b"%PDF-"));
+//! # Ok::<(), frontier::Error>(())
+//! ```
+//!
+//! A print size: 180 × 120 mm at 300 dots per inch, and a title in Urdu:
+//! ```
+//! use frontier::render::{Extent, Format, MapSpec, PageSize, render_to};
+//!
+//! let page = PageSize::parse("180x120mm").unwrap();
+//! let spec = MapSpec {
+//!     size: page.pixels(300.0),
+//!     dpi: 300.0,
+//!     type_scale: page.type_scale(),
+//!     extent: Extent::Named("waziristan".into()),
+//!     title: Some("وزیرستان".into()),
+//!     ..Default::default()
+//! };
+//! assert_eq!(spec.size, (2126, 1417));
+//! let png = render_to(&spec, Format::Png)?;
+//! assert_eq!(&png[1..4], b"PNG");
+//! # Ok::<(), frontier::Error>(())
+//! ```
+//!
+//! A choropleth of a summary table, and a spec that breaks a rule:
+//! ```
+//! use frontier::render::classify::Method;
+//! use frontier::render::{Choropleth, MapSpec, render};
+//!
+//! let table = "district,events\nPeshawar,12\nQuetta,7\nKarachi South,3\n";
+//! let (mut choropleth, no_data) =
+//!     Choropleth::read(table.as_bytes(), "s.csv", "events", 3, Method::Quantile, "blues")?;
+//! assert_eq!(no_data, 0);
+//! let spec = MapSpec {
+//!     size: (400, 300),
+//!     choropleth: Some(choropleth.clone()),
+//!     ..Default::default()
+//! };
+//! let map = render(&spec)?;
+//! assert_eq!(map.pixmap.width(), 400);
+//! choropleth.classes = 12; // 2 to 9
+//! let spec = MapSpec { choropleth: Some(choropleth), ..spec };
+//! assert!(spec.validate().is_err() && render(&spec).is_err());
+//! # Ok::<(), frontier::Error>(())
+//! ```
 
 mod base;
 mod canvas;
@@ -561,6 +630,17 @@ pub const MAX_VECTOR_INCHES: f64 = 200.0;
 /// [`MAX_VECTOR_INCHES`] a side, however many pixels that is at `dpi`
 /// (the raster that guides where the legend and names go is then drawn at
 /// a lower resolution).
+///
+/// # Examples
+/// ```
+/// use frontier::render::{Format, PageSize, check_page};
+///
+/// // A poster of 1000 × 700 mm at 300 dpi: too many pixels for a PNG,
+/// // a page like any other for a PDF.
+/// let poster = PageSize::parse("1000x700mm").unwrap().pixels(300.0);
+/// assert!(check_page(poster, 300.0, Format::Png).is_err());
+/// assert!(check_page(poster, 300.0, Format::Pdf).is_ok());
+/// ```
 pub fn check_page(size: (u32, u32), dpi: f32, format: Format) -> Result<()> {
     check_dpi(dpi)?;
     if format == Format::Png {
@@ -613,6 +693,20 @@ fn vector_layout(spec: &MapSpec) -> Result<std::borrow::Cow<'_, MapSpec>> {
 }
 
 /// Render a map and encode it in `format`.
+///
+/// # Examples
+/// ```
+/// use frontier::render::{Extent, Format, MapSpec, render_to};
+///
+/// let spec = MapSpec {
+///     size: (400, 300),
+///     extent: Extent::BBox([66.0, 30.5, 67.0, 31.5]), // Chaman and Quetta
+///     ..Default::default()
+/// };
+/// let png = render_to(&spec, Format::Png)?;
+/// assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn render_to(spec: &MapSpec, format: Format) -> Result<Vec<u8>> {
     let map = match format {
         Format::Png => draw(spec, false)?,
