@@ -99,6 +99,9 @@ enum At {
     Feature(usize),
 }
 
+/// A choropleth's cell as read: the feature's name, where, and the text.
+type Cell = (String, At, String);
+
 /// The classes' legend title of hot-spot categories (`gi_class`,
 /// `gi_class_before`, ...), or the column's name.
 fn legend_title(column: &str, categories: Option<&Vec<(String, u32)>>) -> String {
@@ -159,7 +162,7 @@ impl Choropleth {
     /// the default classes; how many cells have no data.
     fn of_cells(
         layer: Layer,
-        cells: Vec<(String, At, String)>,
+        cells: Vec<Cell>,
         origin: &str,
         column: &str,
     ) -> Result<(Choropleth, usize)> {
@@ -242,7 +245,7 @@ fn table_cells(
     input: &[u8],
     origin: &str,
     column: &str,
-) -> Result<(Layer, Vec<(String, At, String)>)> {
+) -> Result<(Layer, Vec<Cell>)> {
     let csv_err = |e| Error::Csv {
         origin: origin.to_string(),
         source: e,
@@ -310,7 +313,7 @@ fn geojson_cells(
     input: &[u8],
     origin: &str,
     column: &str,
-) -> Result<(Layer, Vec<(String, At, String)>)> {
+) -> Result<(Layer, Vec<Cell>)> {
     let text = std::str::from_utf8(input).map_err(|e| Error::Input {
         origin: origin.to_string(),
         message: format!("not UTF-8 text ({e})"),
