@@ -7,8 +7,9 @@ use super::canvas::{Canvas, Ink, pen};
 use super::legend::Entry;
 use super::paint::{
     DISTRICT_LINE, DURAND, INK, LAND, NEIGHBOUR, NEIGHBOUR_LINE, PROVINCE_LINE, corridor_colour,
-    diamond, geometry_path,
+    geometry_path,
 };
+use super::symbols::diamond;
 use super::view::View;
 use crate::error::Result;
 use crate::layer::Catalogue;

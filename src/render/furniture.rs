@@ -2,7 +2,7 @@
 //! bands are drawn by [`super::render`] last).
 
 use super::canvas::{Canvas, Ink, pen};
-use super::density::nice_floor;
+use super::classify::{nice_floor, scale_label};
 use super::paint::{INK, MUTED};
 use super::text::Weight;
 use super::view::{View, bands, compact};
@@ -56,26 +56,6 @@ pub(super) fn scale_bar(cv: &mut Canvas, view: &View) -> (ScaleBar, [f32; 4]) {
         None,
     );
     (ScaleBar { km, px }, bx)
-}
-
-/// A scale bar's length as a reader says it: `500 m`, `25 km`, `1,000 km`.
-pub(super) fn scale_label(km: f64) -> String {
-    if km < 1.0 {
-        return format!("{} m", (km * 1000.0).round());
-    }
-    let whole = km.round() as u64;
-    if (km - whole as f64).abs() > 1e-9 {
-        return format!("{km} km");
-    }
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{out} km")
 }
 
 /// A north arrow pointing to true north at its own position; returns its
@@ -254,16 +234,5 @@ pub(super) fn draw_bands(cv: &mut Canvas, view: &View, spec: &MapSpec, source: &
             0x888888,
             None,
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn scale_labels_read_as_people_write_them() {
-        assert_eq!(super::scale_label(0.5), "500 m");
-        assert_eq!(super::scale_label(25.0), "25 km");
-        assert_eq!(super::scale_label(1000.0), "1,000 km");
-        assert_eq!(super::scale_label(2000.0), "2,000 km");
     }
 }

@@ -241,11 +241,7 @@ impl Choropleth {
 
 /// The built-in layer a summary table's rows name, and each row's name,
 /// line and `column` text.
-fn table_cells(
-    input: &[u8],
-    origin: &str,
-    column: &str,
-) -> Result<(Layer, Vec<Cell>)> {
+fn table_cells(input: &[u8], origin: &str, column: &str) -> Result<(Layer, Vec<Cell>)> {
     let csv_err = |e| Error::Csv {
         origin: origin.to_string(),
         source: e,
@@ -309,11 +305,7 @@ fn table_cells(
 
 /// A GeoJSON file's polygons, each keyed by its [`Layer::label`], and its
 /// `column` property as text (absent or null: no data).
-fn geojson_cells(
-    input: &[u8],
-    origin: &str,
-    column: &str,
-) -> Result<(Layer, Vec<Cell>)> {
+fn geojson_cells(input: &[u8], origin: &str, column: &str) -> Result<(Layer, Vec<Cell>)> {
     let text = std::str::from_utf8(input).map_err(|e| Error::Input {
         origin: origin.to_string(),
         message: format!("not UTF-8 text ({e})"),

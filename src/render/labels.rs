@@ -1,7 +1,8 @@
 //! Labels placed without overlap, around the furniture.
 
 use super::canvas::Canvas;
-use super::paint::{INK, circle, polys_of};
+use super::paint::{INK, polys_of};
+use super::symbols::circle;
 use super::text::Weight;
 use super::view::View;
 use super::{Labels, text};

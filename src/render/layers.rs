@@ -3,7 +3,8 @@
 use super::Style;
 use super::canvas::{Canvas, Ink, pen};
 use super::legend::Entry;
-use super::paint::{circle, geometry_path};
+use super::paint::geometry_path;
+use super::symbols::circle;
 use super::view::View;
 use crate::layer::Layer;
 use geo::Geometry;

@@ -3,7 +3,8 @@
 
 use super::canvas::{Canvas, Ink, pen};
 use super::labels::overlaps;
-use super::paint::{INK, MUTED, NO_DATA, circle, diamond};
+use super::paint::{INK, MUTED, NO_DATA};
+use super::symbols::{circle, diamond};
 use super::text;
 use super::text::Weight;
 use super::view::View;

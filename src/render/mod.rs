@@ -84,6 +84,7 @@ mod choropleth;
 pub mod classify;
 mod clip;
 mod density;
+mod fonts;
 mod furniture;
 mod graticule;
 mod input;
@@ -98,6 +99,7 @@ mod points;
 pub mod projection;
 pub mod shape;
 mod svg;
+mod symbols;
 pub mod text;
 mod view;
 

@@ -4,8 +4,8 @@
 //! and the density surface as an image with a soft mask.
 
 use super::canvas::{Ink, Op, Pen, Scene};
-use super::shape::{self, Family, needs_shaping};
-use super::text::{Weight, family_font};
+use super::fonts::{Family, Weight, family_data, family_font};
+use super::shape::{self, needs_shaping};
 use ab_glyph::{Font, GlyphId};
 use pdf_writer::types::UnicodeCmap;
 use pdf_writer::types::{
@@ -591,7 +591,7 @@ fn write_font(
         .stem_v(if weight == Weight::Bold { 140.0 } else { 80.0 })
         .font_file2(file);
     let ids: Vec<u16> = std::iter::once(0).chain(used.keys().copied()).collect();
-    let data = shape::family_data(family, weight);
+    let data = family_data(family, weight);
     let sub =
         subsetter::subset(data, 0, subsetter::Profile::pdf(&ids)).unwrap_or_else(|_| data.to_vec());
     let packed = deflate(&sub);

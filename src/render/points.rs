@@ -2,8 +2,7 @@
 
 use super::PointsLayer;
 use super::canvas::Canvas;
-use super::classify::{CATEGORICAL, human};
-use super::density::nice_floor;
+use super::classify::{CATEGORICAL, human, nice_floor};
 use super::legend::Entry;
 use super::view::View;
 use std::collections::BTreeMap;

@@ -9,46 +9,11 @@
 //! [`needs_shaping`] is false and the text module draws it letter by
 //! letter with the font's kerning, as it always has.
 
-use super::text::{Weight, font_data};
+pub use super::fonts::{ARABIC_SCALE, Family};
+use super::fonts::{Weight, family_data};
 use rustybuzz::{Direction, Face, UnicodeBuffer};
 use std::sync::OnceLock;
 use unicode_bidi::BidiInfo;
-
-static NASKH: &[u8] = include_bytes!("../../assets/fonts/NotoNaskhArabic-Regular.ttf");
-static NASKH_BOLD: &[u8] = include_bytes!("../../assets/fonts/NotoNaskhArabic-Bold.ttf");
-
-/// How much larger than DejaVu's em Noto Naskh's is set, so that the two
-/// scripts look of one size side by side (Naskh's letters are small on
-/// their em: its x-height is about 0.8 of DejaVu's).
-pub const ARABIC_SCALE: f32 = 1.25;
-
-/// Which of the two families a glyph is from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Family {
-    /// DejaVu Sans: Latin, Greek, Cyrillic, symbols.
-    Latin,
-    /// Noto Naskh Arabic.
-    Arabic,
-}
-
-impl Family {
-    /// Its em, in DejaVu's ems.
-    pub fn em_scale(self) -> f32 {
-        match self {
-            Family::Latin => 1.0,
-            Family::Arabic => ARABIC_SCALE,
-        }
-    }
-}
-
-/// The font file of a family and weight (TrueType).
-pub(super) fn family_data(family: Family, w: Weight) -> &'static [u8] {
-    match (family, w) {
-        (Family::Latin, w) => font_data(w),
-        (Family::Arabic, Weight::Regular) => NASKH,
-        (Family::Arabic, Weight::Bold) => NASKH_BOLD,
-    }
-}
 
 /// The shaping face of a family and weight.
 fn face(family: Family, w: Weight) -> &'static Face<'static> {

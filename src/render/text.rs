@@ -4,59 +4,17 @@
 //! Arabic ([`super::shape`]).
 //!
 //! Sizes are the font's height (DejaVu's ascent plus descent); Noto Naskh
-//! is drawn at [`shape::ARABIC_SCALE`] times DejaVu's em at that height.
+//! is drawn at [`super::fonts::ARABIC_SCALE`] times DejaVu's em at that height.
 
-use super::shape::{self, Family, needs_shaping};
-use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
-use std::sync::OnceLock;
+pub use super::fonts::Weight;
+use super::fonts::{Family, family_font, font};
+use super::shape::{self, needs_shaping};
+use ab_glyph::{Font, GlyphId, PxScale, ScaleFont, point};
 use tiny_skia::{Pixmap, PremultipliedColorU8};
-
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// Regular or bold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Weight {
-    /// DejaVu Sans.
-    Regular,
-    /// DejaVu Sans Bold.
-    Bold,
-}
-
-/// The font file of a weight (TrueType), for embedding in a PDF.
-pub(super) fn font_data(w: Weight) -> &'static [u8] {
-    match w {
-        Weight::Regular => REGULAR,
-        Weight::Bold => BOLD,
-    }
-}
-
-/// The parsed font of a weight.
-pub(super) fn font(w: Weight) -> &'static FontRef<'static> {
-    static R: OnceLock<FontRef<'static>> = OnceLock::new();
-    static B: OnceLock<FontRef<'static>> = OnceLock::new();
-    match w {
-        Weight::Regular => {
-            R.get_or_init(|| FontRef::try_from_slice(REGULAR).expect("embedded font"))
-        }
-        Weight::Bold => B.get_or_init(|| FontRef::try_from_slice(BOLD).expect("embedded font")),
-    }
-}
-
-/// The parsed font of a family and weight.
-pub(super) fn family_font(family: Family, w: Weight) -> &'static FontRef<'static> {
-    static NASKH: [OnceLock<FontRef<'static>>; 2] = [OnceLock::new(), OnceLock::new()];
-    match family {
-        Family::Latin => font(w),
-        Family::Arabic => NASKH[w as usize].get_or_init(|| {
-            FontRef::try_from_slice(shape::family_data(family, w)).expect("embedded font")
-        }),
-    }
-}
 
 /// The ab_glyph scale (a font's height) that draws `family` at the em of
 /// DejaVu at height `size` (Noto Naskh a little larger:
-/// [`shape::ARABIC_SCALE`]).
+/// [`super::fonts::ARABIC_SCALE`]).
 pub(super) fn family_scale(family: Family, size: f32, w: Weight) -> PxScale {
     let f = family_font(family, w);
     PxScale::from(
