@@ -7,7 +7,7 @@
 //!
 //! A period cut in two by the split is drawn as two bars, one each side of
 //! the split line, each at its events scaled to the whole period's days
-//! (its rate per period, as the fitted lines are), in a lighter shade.
+//! (its rate per period, as the fitted lines are), in a darker shade.
 
 use super::paint::{INK, MUTED, paint, stroke};
 pub use super::series::{Bar, Panel, panels};
@@ -41,7 +41,7 @@ pub struct ChartSpec {
 
 const BAR: u32 = 0x9fb7cc;
 /// The parts of a period cut by the split.
-const PART: u32 = 0xc9d7e3;
+const PART: u32 = 0x6f8fae;
 const FIT: u32 = 0xc0392b;
 const GRID: u32 = 0xe4e4e4;
 
