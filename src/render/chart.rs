@@ -90,7 +90,8 @@ fn period_days(p: crate::trend::Period) -> f64 {
 ///     &ReadOptions::default(),
 /// )?;
 /// let split = "2021-08-15".parse().unwrap();
-/// let options = Options { period: Period::Month, split: Some(split), ..Default::default() };
+/// let window = frontier::window::Window::new(None, None, Some(split), None)?;
+/// let options = Options { period: Period::Month, window, ..Default::default() };
 /// let t = trend(&mut points, Grouping::All, options)?;
 /// let spec = ChartSpec {
 ///     size: (800, 500),
@@ -649,7 +650,10 @@ mod tests {
         let split = day("2021-08-15");
         let opts = Options {
             period: Period::Month,
-            split: Some(split),
+            window: crate::window::Window {
+                split: Some(split),
+                ..Default::default()
+            },
             ..Default::default()
         };
         let t = trend(&mut src, Grouping::All, opts).unwrap();
