@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzz each reader of frontier for a bounded time (default 60 s each):
+# Fuzz each reader of frontier (and the map files render draws) for a bounded time (default 60 s each):
 #   fuzz/run.sh [SECONDS] [TARGET...]
 # Needs the nightly toolchain and cargo-fuzz (cargo install cargo-fuzz).
 # Seeds come from the test fixtures and the built-in layers; crashes land in
@@ -9,14 +9,15 @@ cd "$(dirname "$0")"
 secs="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv_points geojson_points geojson_layer join_table)
-mkdir -p corpus/csv_points corpus/join_table corpus/geojson_points corpus/geojson_layer
+[ ${#targets[@]} -gt 0 ] || targets=(csv_points geojson_points geojson_layer join_table map_spec)
+mkdir -p corpus/csv_points corpus/join_table corpus/geojson_points corpus/geojson_layer corpus/map_spec
 for f in ../tests/fixtures/*.csv; do head -c 65536 "$f" > "corpus/csv_points/seed-$(basename "$f")"; done
 for f in ../tests/fixtures/*.csv; do head -c 65536 "$f" > "corpus/join_table/seed-$(basename "$f")"; done
 for f in ../geodata/crossings.geojson ../geodata/chaman.geojson; do
     cp "$f" "corpus/geojson_points/seed-$(basename "$f")"
     cp "$f" "corpus/geojson_layer/seed-$(basename "$f")"
 done
+for f in ../renders/specs/*.toml; do cp "$f" "corpus/map_spec/seed-$(basename "$f")"; done
 for t in "${targets[@]}"; do
     echo "== $t for ${secs}s"
     cargo +nightly fuzz run -O "$t" -- -max_total_time="$secs" -rss_limit_mb=4096 -max_len=65536 2>&1 |

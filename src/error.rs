@@ -247,6 +247,10 @@ pub enum Param {
     Areas,
     /// The neighbours of a hot-spot analysis (`hotspots::Weights`).
     Weights,
+    /// What part of the world a map shows (`MapSpec::extent`).
+    Extent,
+    /// The number of classes of a choropleth (`Choropleth::classes`).
+    Classes,
 }
 
 impl Param {
@@ -273,6 +277,8 @@ impl Param {
             Param::Split => "the split date",
             Param::Areas => "hotspots::Areas",
             Param::Weights => "hotspots::Weights",
+            Param::Extent => "MapSpec::extent",
+            Param::Classes => "Choropleth::classes",
         }
     }
 }

@@ -21,7 +21,7 @@
 //! | [`hotspots`] | Getis–Ord Gi* hot and cold spots per district, layer or equal-area hexagon, Moran's I; before/after a date |
 //! | [`spacetime`] | space and time together: Knox's test, the Near Repeat table of bands, directed lead–lag pairs, emerging hot spots (Gi* on a space-time cube, Mann–Kendall) |
 //! | [`stats`] | the statistics: exact rate comparison, quasi-Poisson regression, Getis–Ord Gi*, Moran's I |
-//! | [`render`] | thematic maps to PNG: choropleths, points, density, user layers, labels |
+//! | `render` | thematic maps as PNG, SVG or PDF (choropleths, points, density, user layers, labels, the furniture of a printed map) and time-series charts; behind the `render` feature (on by default) |
 //! | [`output`] | CSV, JSON, NDJSON and GeoJSON writers; files that appear whole or not at all |
 //! | [`units`] | distances written as text (`25km`) |
 //! | [`error`] | the one error type; [`error::Param`] names what a client sets |
@@ -116,6 +116,7 @@ pub mod layer;
 pub mod output;
 pub mod pipeline;
 pub mod query;
+#[cfg(feature = "render")]
 pub mod render;
 pub mod rng;
 pub mod row;

@@ -12,7 +12,6 @@ const PENDING: &[&str] = &[
     "src/query/distance.rs",
     "src/query/sphere.rs",
     "src/query/conformal.rs",
-    "src/render/",
 ];
 
 fn pending(p: &str) -> bool {

@@ -504,3 +504,176 @@ fn a_journal_column_keeps_its_layout() {
         );
     }
 }
+
+/// A size that cannot be is refused in the user's words: what they gave,
+/// where (the flag or the spec's line), what it comes to and what would
+/// do; a vector poster is not refused for the pixels it would have as a
+/// PNG.
+#[test]
+fn sizes_are_refused_in_the_users_words_and_posters_are_vector() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |n: &str| dir.path().join(n).display().to_string();
+    let o = frontier(&["render", "-o", &path("m.png"), "--size", "10x10mm"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = err(&o);
+    assert!(
+        e.contains("--size 10x10mm is 118 x 118 pixels at 300 dpi")
+            && e.contains("--dpi (at least 508"),
+        "{e}"
+    );
+    let o = frontier(&["render", "-o", &path("m.png"), "--size", "1000x700mm"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("--size 1000x700mm") && err(&o).contains("SVG or PDF"),
+        "{}",
+        err(&o)
+    );
+    // The same poster as PDF and SVG: 1000 x 700 mm pages.
+    let o = frontier(&["render", "-o", &path("poster.svg"), "--size", "1000x700mm"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let svg = std::fs::read_to_string(path("poster.svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let pt = |a: &str| {
+        doc.root_element()
+            .attribute(a)
+            .unwrap()
+            .trim_end_matches("pt")
+            .parse::<f64>()
+            .unwrap()
+    };
+    assert!(
+        (pt("width") - 1000.0 / 25.4 * 72.0).abs() < 0.5,
+        "{}",
+        pt("width")
+    );
+    assert!(
+        (pt("height") - 700.0 / 25.4 * 72.0).abs() < 0.5,
+        "{}",
+        pt("height")
+    );
+    let o = frontier(&["render", "-o", &path("poster.pdf"), "--size", "1000x700mm"]);
+    assert!(o.status.success(), "{}", err(&o));
+    if poppler() {
+        let info = Command::new("pdfinfo")
+            .arg(path("poster.pdf"))
+            .output()
+            .unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        let line = info.lines().find(|l| l.starts_with("Page size:")).unwrap();
+        let nums: Vec<f64> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        assert!(
+            (nums[0] - 2834.6).abs() < 0.5 && (nums[1] - 1984.3).abs() < 0.5,
+            "{line}"
+        );
+    }
+    // From a spec: its line.
+    let spec = dir.path().join("map.toml");
+    std::fs::write(&spec, "title = \"x\"\nsize = \"10x10mm\"\n").unwrap();
+    let o = frontier(&[
+        "render",
+        "--spec",
+        spec.to_str().unwrap(),
+        "-o",
+        &path("m.png"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("map.toml:2: size 10x10mm is 118 x 118 pixels"),
+        "{}",
+        err(&o)
+    );
+}
+
+/// Errors about a setting the spec file made name the spec's key and
+/// line, as its other errors do, not the flag the user never gave.
+#[test]
+fn spec_errors_name_the_key_and_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture(), dir.path().join("events.csv")).unwrap();
+    let spec = dir.path().join("map.toml");
+    let png = dir.path().join("m.png");
+    let run = |text: &str, out: bool| {
+        std::fs::write(&spec, text).unwrap();
+        let mut a = vec!["render", "--spec", spec.to_str().unwrap()];
+        if out {
+            a.extend(["-o", png.to_str().unwrap()]);
+        }
+        let o = frontier(&a);
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        err(&o)
+    };
+    let e = run(
+        "title = \"t\"\n\n[points]\ncolor_by = \"event_type\"\n",
+        true,
+    );
+    assert!(
+        e.contains("map.toml:3:1: [points]: missing field `file`"),
+        "{e}"
+    );
+    let e = run(
+        "output = \"events.csv\"\n[points]\nfile = \"events.csv\"\n",
+        false,
+    );
+    assert!(
+        e.contains("map.toml:1: output ")
+            && e.contains("events.csv is the same file as the input ")
+            && e.contains("map.toml:3: [points] file "),
+        "{e}"
+    );
+    assert!(!e.contains("-o "), "{e}");
+    let e = run(
+        "[points]\nfile = \"events.csv\"\ncolor_by = \"colour\"\n",
+        true,
+    );
+    assert!(
+        e.contains("map.toml:3: ")
+            && e.contains("no column named \"colour\" for [points] color_by"),
+        "{e}"
+    );
+    assert!(!e.contains("--color-by"), "{e}");
+    // The flag, when the flag said it.
+    let o = frontier(&[
+        "render",
+        "--spec",
+        spec.to_str().unwrap(),
+        "-o",
+        png.to_str().unwrap(),
+        "--color-by",
+        "hue",
+    ]);
+    assert!(err(&o).contains("for --color-by"), "{}", err(&o));
+}
+
+/// Urdu in a PDF: shaped (the joined forms of Noto Naskh Arabic, embedded
+/// as a subset) and searchable (its ToUnicode map gives the letters back).
+#[test]
+fn urdu_in_a_pdf_is_shaped_embedded_and_searchable() {
+    if !poppler() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("u.pdf");
+    let o = frontier(&[
+        "render",
+        "--title",
+        "پشاور",
+        "--size",
+        "800x600",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+    let fonts = String::from_utf8_lossy(&fonts.stdout);
+    assert!(fonts.contains("NotoNaskhArabic-Bold"), "{fonts}");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("پشاور"), "{text}");
+}

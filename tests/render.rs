@@ -857,3 +857,468 @@ fn furniture_keeps_its_words_in_its_boxes() {
         }
     }
 }
+
+/// A map of a centimetre (a mistyped bbox) once panicked inside tiny-skia:
+/// the extent is widened to the smallest a map shows, about its centre,
+/// and the base map's millions of points off the page are clipped before
+/// they reach the rasteriser.
+#[test]
+fn a_bbox_of_a_centimetre_is_drawn_not_a_panic() {
+    let spec = MapSpec {
+        size: (640, 480),
+        extent: Extent::BBox([71.0, 34.0, 71.000_000_1, 34.000_000_1]),
+        ..Default::default()
+    };
+    for format in [
+        frontier::render::Format::Png,
+        frontier::render::Format::Svg,
+        frontier::render::Format::Pdf,
+    ] {
+        assert!(frontier::render::render_to(&spec, format).is_ok());
+    }
+    let map = render(&spec).unwrap();
+    // The view holds the smallest extent, centred on the box.
+    let v = map.view;
+    let (x0, y0) = (v.area[0] as f64, (v.area[1] + v.area[3] / 2.0) as f64);
+    let west = v.lonlat(x0, y0);
+    let east = v.lonlat((v.area[0] + v.area[2]) as f64, y0);
+    assert!(east.x - west.x >= frontier::render::MIN_EXTENT_DEG * 0.999);
+    let (cx, cy) = v.px(Coord { x: 71.0, y: 34.0 });
+    assert!((cx - (v.area[0] + v.area[2] / 2.0)).abs() < 2.0, "{cx}");
+    assert!((cy - (v.area[1] + v.area[3] / 2.0)).abs() < 2.0, "{cy}");
+    // Peshawar's district is land: the map is not the sea's colour.
+    let sea = tiny_skia::PremultipliedColorU8::from_rgba(0xee, 0xf0, 0xf0, 255).unwrap();
+    assert_ne!(map.pixmap.pixel(cx as u32, cy as u32).unwrap(), sea);
+    let o = frontier(&[
+        "render",
+        "--extent",
+        "bbox:71,34,71.0000001,34.0000001",
+        "-o",
+        "/dev/null",
+        "--format",
+        "png",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// The furniture over any extent: the scale bar and its words inside its
+/// box, the box inside the map area, and the north arrow along the
+/// meridian, found independently as the direction in which the latitude
+/// (unprojected) grows fastest.
+fn check_furniture(bbox: [f64; 4], size: (u32, u32)) -> Result<(), String> {
+    let map = render(&MapSpec {
+        size,
+        extent: Extent::BBox(bbox),
+        ..Default::default()
+    })
+    .map_err(|e| e.to_string())?;
+    let v = map.view;
+    let bar = map.furniture[2];
+    let a = v.area;
+    let inside = |b: [f32; 4], c: [f32; 4]| {
+        b[0] >= c[0] - 0.5
+            && b[1] >= c[1] - 0.5
+            && b[0] + b[2] <= c[0] + c[2] + 0.5
+            && b[1] + b[3] <= c[1] + c[3] + 0.5
+    };
+    if !inside(bar, a) {
+        return Err(format!("scale bar box {bar:?} outside the map area {a:?}"));
+    }
+    if !(map.scale_bar.px > 0.0 && (map.scale_bar.px as f32) + 20.0 <= bar[2] + 0.5) {
+        return Err(format!(
+            "bar {:?} longer than its box {bar:?}",
+            map.scale_bar
+        ));
+    }
+    let arrow = map.north_arrow;
+    let (ax, ay) = (arrow.at.0 as f64, arrow.at.1 as f64);
+    let lat = |x: f64, y: f64| v.lonlat(x, y).y;
+    let h = 0.5;
+    let (gx, gy) = (
+        lat(ax + h, ay) - lat(ax - h, ay),
+        lat(ax, ay + h) - lat(ax, ay - h),
+    );
+    let g = gx.hypot(gy);
+    let (tx, ty) = (arrow.towards.0 as f64, arrow.towards.1 as f64);
+    let cos = (gx * tx + gy * ty) / g;
+    if !(g > 0.0 && cos > 0.999) {
+        return Err(format!(
+            "arrow points {:?}, north is ({:.4}, {:.4}) (cos {cos})",
+            arrow.towards,
+            gx / g,
+            gy / g
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn furniture_of_the_reported_extents() {
+    // Mercator over the world: the arrow pointed west.
+    check_furniture([-180.0, -80.0, 180.0, 80.0], (800, 600)).unwrap();
+    // A bbox of a hundredth of a millimetre: the bar ran out of its box.
+    check_furniture([60.0, 20.0, 60.000_000_1, 20.000_000_1], (800, 600)).unwrap();
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Extents from a centimetre to the world, anywhere, on pages from
+    /// small to large.
+    #[test]
+    fn furniture_holds_over_extents(
+        lon in -180.0f64..180.0,
+        lat in -89.0f64..89.0,
+        log_w in -7.0f64..2.6,
+        aspect in 0.2f64..5.0,
+        w in 300u32..1400,
+        h in 260u32..1000,
+    ) {
+        let dw = 10f64.powf(log_w);
+        let dh = (dw / aspect).min(170.0);
+        let x0 = (lon - dw / 2.0).max(-180.0);
+        let x1 = (lon + dw / 2.0).min(180.0);
+        let y0 = (lat - dh / 2.0).max(-89.5);
+        let y1 = (lat + dh / 2.0).min(89.5);
+        proptest::prop_assume!(x0 < x1 && y0 < y1);
+        let r = check_furniture([x0, y0, x1, y1], (w, h));
+        proptest::prop_assert!(r.is_ok(), "{:?} on {}x{}: {}", [x0, y0, x1, y1], w, h, r.unwrap_err());
+    }
+}
+
+/// Points at the places named, their Urdu names in the point layer's
+/// category column.
+fn urdu_places() -> Vec<PointDatum> {
+    // GeoNames positions (geodata/places.geojson); the names as Urdu
+    // writes them.
+    [
+        ("پشاور", 71.57849, 34.008),
+        ("مردان", 72.04965, 34.19794),
+        ("مینگورہ", 72.36265, 34.7795),
+        ("ایبٹ آباد", 73.21168, 34.1463),
+        ("کوہاٹ", 71.44929, 33.58196),
+        ("بنوں", 70.60403, 32.98527),
+        ("ڈیرہ اسماعیل خان", 70.9017, 31.83129),
+    ]
+    .into_iter()
+    .map(|(name, x, y)| PointDatum {
+        at: Coord { x, y },
+        category: Some(name.into()),
+        size: None,
+    })
+    .collect()
+}
+
+/// Urdu, Pashto and Dari are this region's own: a title and place names in
+/// Urdu, joined and read right to left (the golden was looked at).
+#[test]
+fn golden_urdu_title_and_place_names() {
+    let spec = MapSpec {
+        size: (640, 480),
+        extent: Extent::Named("kp".into()),
+        title: Some("خیبر پختونخوا".into()),
+        subtitle: Some("شہر · Cities".into()),
+        points: Some(PointsLayer {
+            points: urdu_places(),
+            color_by: Some("شہر".into()),
+            size_by: None,
+        }),
+        ..Default::default()
+    };
+    golden("urdu-title-and-places.png", &spec);
+    // The title is drawn as joined forms: not the letters one by one.
+    use frontier::render::shape::{Family, shape};
+    use frontier::render::text::Weight;
+    let line = shape("خیبر پختونخوا", Weight::Bold);
+    assert!(line.rtl && line.glyphs.iter().all(|g| g.family == Family::Arabic));
+    let alone: Vec<u16> = "خیبر"
+        .chars()
+        .map(|c| shape(&c.to_string(), Weight::Bold).glyphs[0].id)
+        .collect();
+    let joined: Vec<u16> = shape("خیبر", Weight::Bold)
+        .glyphs
+        .iter()
+        .rev()
+        .map(|g| g.id)
+        .collect();
+    assert_ne!(alone, joined, "letters joined");
+}
+
+/// The rules every client shares live in the library: a spec that breaks
+/// one is an error naming the setting, whoever made it.
+#[test]
+fn a_map_spec_that_breaks_a_rule_is_an_error_naming_it() {
+    use frontier::error::Param;
+    let districts = Catalogue::load("districts").unwrap();
+    let choropleth = |classes| Choropleth {
+        layer: districts.clone(),
+        values: BTreeMap::new(),
+        title: "t".into(),
+        classes,
+        method: Method::Quantile,
+        palette: "blues".into(),
+        percent: false,
+        breaks: None,
+        categories: None,
+    };
+    let param = |spec: MapSpec| match spec.validate().and(render(&spec).map(|_| ())) {
+        Err(frontier::Error::InvalidSetting { param, .. }) => Some(param),
+        Err(e) => panic!("{e}"),
+        Ok(()) => None,
+    };
+    let base = || MapSpec {
+        size: (400, 300),
+        ..Default::default()
+    };
+    assert_eq!(param(base()), None);
+    assert_eq!(
+        param(MapSpec {
+            choropleth: Some(choropleth(12)),
+            ..base()
+        }),
+        Some(Param::Classes)
+    );
+    assert_eq!(
+        param(MapSpec {
+            choropleth: Some(choropleth(1)),
+            ..base()
+        }),
+        Some(Param::Classes)
+    );
+    assert_eq!(
+        param(MapSpec {
+            dpi: f32::NAN,
+            ..base()
+        }),
+        Some(Param::Dpi)
+    );
+    assert_eq!(
+        param(MapSpec {
+            size: (100, 300),
+            ..base()
+        }),
+        Some(Param::ImageSize)
+    );
+    assert_eq!(
+        param(MapSpec {
+            extent: Extent::BBox([10.0, 5.0, f64::NAN, 6.0]),
+            ..base()
+        }),
+        Some(Param::Extent)
+    );
+    assert_eq!(
+        param(MapSpec {
+            density: Some(frontier::render::Density {
+                points: vec![],
+                title: "d".into(),
+                bandwidth_km: 0.0,
+            }),
+            ..base()
+        }),
+        Some(Param::Bandwidth)
+    );
+}
+
+/// The hexagons of `hotspots --by hex:KM` are drawn from the GeoJSON it
+/// writes beside its table; the table alone says so.
+#[test]
+fn hexagon_hot_spots_are_drawn_from_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let (table, cells) = (dir.path().join("h.csv"), dir.path().join("h.geojson"));
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/synthetic-events.csv"
+    );
+    let o = frontier(&[
+        "hotspots",
+        fixture,
+        "--by",
+        "hex:25",
+        "--permutations",
+        "0",
+        "-o",
+        table.to_str().unwrap(),
+        "--geojson",
+        cells.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let png = dir.path().join("h.png");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        cells.to_str().unwrap(),
+        "--column",
+        "gi_class",
+        "--size",
+        "600x450",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Every cell of the table is a feature of the choropleth, with its class.
+    let text = std::fs::read_to_string(&cells).unwrap();
+    let (ch, _) = Choropleth::read(
+        text.as_bytes(),
+        "h.geojson",
+        "gi_class",
+        5,
+        Method::Quantile,
+        "ylorrd",
+    )
+    .unwrap();
+    let rows = std::fs::read_to_string(&table).unwrap().lines().count() - 1;
+    assert_eq!(ch.layer.features.len(), rows);
+    assert_eq!(ch.values.len(), rows);
+    assert!(ch.title.starts_with("Hot and cold spots"), "{}", ch.title);
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        table.to_str().unwrap(),
+        "--column",
+        "gi_class",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("hotspots --geojson"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// A vector file of millions of points is large: the map says about how
+/// large before it is written (`render` warns and suggests a density).
+#[test]
+fn the_size_of_a_vector_map_of_many_points_is_estimated() {
+    use frontier::render::{Format, LARGE_FILE_BYTES};
+    let points: Vec<PointDatum> = (0..1_000_000)
+        .map(|i| PointDatum {
+            at: Coord {
+                x: 66.0 + (i % 1000) as f64 * 0.005,
+                y: 28.0 + (i / 1000) as f64 * 0.005,
+            },
+            category: None,
+            size: None,
+        })
+        .collect();
+    let spec = MapSpec {
+        points: Some(PointsLayer {
+            points,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    // 135 and 80 bytes a point, as measured on 5 million (672 and 400 MB).
+    let svg = spec.estimate_bytes(Format::Svg);
+    assert!(
+        svg > LARGE_FILE_BYTES && (130e6..140e6).contains(&(svg as f64)),
+        "{svg}"
+    );
+    assert!(spec.estimate_bytes(Format::Pdf) < svg);
+    assert_eq!(spec.estimate_bytes(Format::Png), 0);
+    assert!(MapSpec::default().estimate_bytes(Format::Svg) < LARGE_FILE_BYTES);
+}
+
+/// A user layer of a few geometries anywhere (synthetic).
+fn wild_layer(coords: &[(f64, f64)]) -> Option<frontier::Layer> {
+    let pts: Vec<String> = coords.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
+    if pts.len() < 4 {
+        return None;
+    }
+    let ring = format!("[{},{},{},{}]", pts[0], pts[1], pts[2], pts[0]);
+    let text = format!(
+        r#"{{"type":"FeatureCollection","features":[
+          {{"type":"Feature","properties":{{"name":"a"}},"geometry":{{"type":"Point","coordinates":{}}}}},
+          {{"type":"Feature","properties":{{}},"geometry":{{"type":"LineString","coordinates":[{}]}}}},
+          {{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}]}}"#,
+        pts[0],
+        pts.join(",")
+    );
+    frontier::Layer::from_geojson_str("wild", "synthetic", &text).ok()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Any map spec, sensible or not, gives an image or an error; never a
+    /// panic (nor a process aborted): extents from a centimetre to the
+    /// world and beyond it, sizes and resolutions in and out of range,
+    /// layers and points anywhere (non-finite too), titles in any script.
+    #[test]
+    fn any_map_spec_gives_an_image_or_an_error(
+        bbox in proptest::array::uniform4(-200.0f64..200.0),
+        tiny in proptest::bool::ANY,
+        w in proptest::sample::select(vec![0u32, 150, 200, 333, 480, 9000]),
+        h in proptest::sample::select(vec![0u32, 199, 200, 301, 360]),
+        dpi in proptest::sample::select(vec![0.0f32, 35.0, 72.0, 150.0, 300.0, 2000.0, f32::NAN]),
+        type_scale in proptest::sample::select(vec![0.1f32, 0.55, 1.0, 5.0]),
+        labels in proptest::sample::select(vec![Labels::None, Labels::Districts, Labels::All]),
+        coords in proptest::collection::vec((-400.0f64..400.0, -100.0f64..100.0), 0..8),
+        nan_point in proptest::bool::ANY,
+        title in "\\PC{0,30}",
+        classes in 0usize..12,
+        bandwidth in proptest::sample::select(vec![-1.0f64, 0.0, 0.05, 15.0, 5000.0]),
+        format in proptest::sample::select(vec![
+            frontier::render::Format::Png,
+            frontier::render::Format::Svg,
+            frontier::render::Format::Pdf,
+        ]),
+    ) {
+        let bbox = if tiny {
+            [bbox[0], bbox[1], bbox[0] + 1e-9, bbox[1] + 1e-9]
+        } else {
+            bbox
+        };
+        let mut points: Vec<PointDatum> = coords
+            .iter()
+            .map(|&(x, y)| PointDatum { at: Coord { x, y }, category: Some(title.clone()), size: Some(x) })
+            .collect();
+        if nan_point {
+            points.push(PointDatum { at: Coord { x: f64::NAN, y: f64::INFINITY }, category: None, size: Some(f64::NAN) });
+        }
+        let mut values = BTreeMap::new();
+        values.insert("Peshawar".to_string(), Some(1.0));
+        values.insert("Quetta".to_string(), coords.first().map(|c| c.0));
+        let spec = MapSpec {
+            size: (w, h),
+            dpi,
+            type_scale,
+            extent: Extent::BBox(bbox),
+            title: Some(title.clone()),
+            subtitle: Some(title.chars().rev().collect()),
+            points: Some(PointsLayer { points, color_by: Some(title.clone()), size_by: Some("s".into()) }),
+            density: Some(frontier::render::Density {
+                points: coords.iter().map(|&(x, y)| Coord { x, y }).collect(),
+                title: title.clone(),
+                bandwidth_km: bandwidth,
+            }),
+            choropleth: Some(Choropleth {
+                layer: Catalogue::load("districts").unwrap(),
+                values,
+                title: title.clone(),
+                classes,
+                method: Method::Jenks,
+                palette: "viridis".into(),
+                percent: false,
+                breaks: None,
+                categories: None,
+            }),
+            layers: wild_layer(&coords)
+                .map(|l| (l, frontier::render::Style::default()))
+                .into_iter()
+                .collect(),
+            labels,
+            graticule: true,
+            inset: tiny,
+            ..Default::default()
+        };
+        // Ok or Err, both fine; a panic fails the test.
+        let _ = frontier::render::render_to(&spec, format);
+    }
+}

@@ -91,6 +91,8 @@ pub(crate) fn python_name(p: frontier::error::Param) -> &'static str {
         Param::Split => "split=",
         Param::Areas => "by=",
         Param::Weights => "weights=",
+        Param::Extent => "extent=",
+        Param::Classes => "classes=",
     }
 }
 

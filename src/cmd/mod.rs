@@ -53,7 +53,7 @@ enum Command {
     Knox(knox::Args),
     /// Emerging hot spots: Gi* on a space-time cube of areas × periods, Mann-Kendall trends, ArcGIS's categories.
     Emerging(emerging::Args),
-    /// A thematic map as PNG (base map, points, density, choropleth, labels, legend).
+    /// A thematic map as PNG, SVG or PDF (base map, points, density, choropleth, labels, legend).
     Render(Box<render::Args>),
     /// An interactive map in the browser over the points and the built-in layers, with a JSON API (offline).
     #[cfg(feature = "serve")]
@@ -109,6 +109,8 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::Split => "--split",
         Param::Areas => "--by",
         Param::Weights => "--weights",
+        Param::Extent => "--extent",
+        Param::Classes => "--classes",
     }
 }
 

@@ -1,9 +1,10 @@
 //! `frontier render`: a thematic map as PNG, SVG or PDF.
 
 use super::CmdError;
+use frontier::error::Param;
 use frontier::ingest::{PointSource, ReadOptions};
 use frontier::render::classify::Method;
-use frontier::render::mapfile::MapFile;
+use frontier::render::mapfile::{MapFile, Place};
 use frontier::render::{
     Choropleth, Extent, Format, Labels, MapSpec, PageSize, PointDatum, PointsLayer, render_to,
 };
@@ -26,6 +27,22 @@ pub(super) fn size_arg(s: &str) -> Result<(u32, u32), String> {
     Ok((w, h))
 }
 
+/// `--size` as given, and what it says.
+#[derive(Debug, Clone)]
+pub struct SizeArg {
+    text: String,
+    size: PageSize,
+}
+
+impl SizeArg {
+    fn parse(s: &str) -> Result<SizeArg, String> {
+        Ok(SizeArg {
+            text: s.trim().to_string(),
+            size: PageSize::parse(s)?,
+        })
+    }
+}
+
 #[derive(Debug, Default, clap::Args)]
 pub struct Args {
     /// A map file (TOML) saying any of what the flags below say; flags given beside it win.
@@ -41,8 +58,8 @@ pub struct Args {
     #[arg(long, value_parser = Extent::parse)]
     pub extent: Option<Extent>,
     /// Map size: pixels (1600x1200), or a print size in mm, cm or in (180x120mm). Line widths and type are in points, so a print size looks the same at any --dpi [default: 1600x1200].
-    #[arg(long, value_parser = PageSize::parse, value_name = "WxH[mm|cm|in]")]
-    pub size: Option<PageSize>,
+    #[arg(long, value_parser = SizeArg::parse, value_name = "WxH[mm|cm|in]")]
+    pub size: Option<SizeArg>,
     /// Resolution in dots per inch [default: 300 for print sizes, 72 for pixel sizes, where a point is a pixel].
     #[arg(long, value_name = "DPI")]
     pub dpi: Option<f32>,
@@ -73,8 +90,8 @@ pub struct Args {
     /// The density kernel's bandwidth: a Gaussian's standard deviation on the ground (15km, 500m) [default: 15km].
     #[arg(long, value_parser = frontier::render::parse_bandwidth, value_name = "KM")]
     pub bandwidth: Option<f64>,
-    /// A table from `frontier summarize` (first column district or province).
-    #[arg(long, value_name = "SUMMARY.csv")]
+    /// A table from `frontier summarize` or `frontier hotspots` (first column district or province), or a GeoJSON file of polygons with the column among their properties (such as the hexagons of `hotspots --by hex:KM --geojson`).
+    #[arg(long, value_name = "TABLE.csv|AREAS.geojson")]
     pub choropleth: Option<PathBuf>,
     /// The column of the table to map.
     #[arg(long, value_name = "COL")]
@@ -166,8 +183,53 @@ pub struct Plan {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let plan = plan(args)?;
+    warn_of_size(&plan);
     let bytes = render_to(&plan.spec, plan.format)?;
     super::write_whole(&plan.output, &bytes)
+}
+
+/// On stderr, when an SVG or PDF will be large because of its points (each
+/// is an element of its own): about how large, and that a density surface
+/// draws them as one image.
+fn warn_of_size(plan: &Plan) {
+    let bytes = plan.spec.estimate_bytes(plan.format);
+    if bytes < frontier::render::LARGE_FILE_BYTES {
+        return;
+    }
+    let n = plan.spec.points.as_ref().map_or(0, |p| p.points.len());
+    eprintln!(
+        "frontier: {n} points drawn one by one make the {} about {} MB; --density FILE draws them as one surface (a small file), or write a PNG",
+        frontier::Named::name(plan.format).to_uppercase(),
+        bytes / 1_000_000
+    );
+}
+
+/// Where a setting came from: a flag, or a line of the spec file; errors
+/// name it as the user wrote it.
+#[derive(Debug, Clone)]
+enum Given {
+    Flag(&'static str),
+    Spec(Place),
+}
+
+impl Given {
+    /// The setting `key` of the spec if it came from there (`flag` absent),
+    /// else the flag.
+    fn of(flag: &'static str, given: bool, file: &MapFile, key: &str) -> Given {
+        match file.place(key) {
+            Some(p) if !given => Given::Spec(p.clone()),
+            _ => Given::Flag(flag),
+        }
+    }
+}
+
+impl std::fmt::Display for Given {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Given::Flag(flag) => f.write_str(flag),
+            Given::Spec(p) => write!(f, "{p}"),
+        }
+    }
 }
 
 /// Merge the flags with the spec file (flags win) and read the inputs.
@@ -176,25 +238,63 @@ pub fn plan(args: Args) -> Result<Plan, CmdError> {
         Some(p) => MapFile::read(p)?,
         None => MapFile::default(),
     };
+    let inputs = Inputs::of(&args, &file);
     let output = args.output.clone().or(file.output.clone()).ok_or_else(|| {
         CmdError::Usage("no output: give -o FILE (or output = \"...\" in the spec)".into())
     })?;
-    let points = args
-        .points
-        .clone()
-        .or(file.points.as_ref().map(|p| p.file.display().to_string()));
-    let density = args
-        .density
-        .clone()
-        .or(file.density.as_ref().map(|d| d.file.display().to_string()));
-    let choropleth = args
-        .choropleth
-        .clone()
-        .or(file.choropleth.as_ref().map(|c| c.file.clone()));
-    let mut layers: Vec<String> = Vec::new();
-    for (name, _) in &file.layers {
-        layers.push(name.clone());
+    check_files(&args, &file, &inputs, &output)?;
+    let format = output_format(&output, args.format.or(file.format))?;
+    let page = page(&args, &file, format)?;
+    check_combinations(&args, &file, &inputs)?;
+    let mut spec = settings(&args, &file, page)?;
+    let opts = reading(&args, &file);
+    add_points(&mut spec, &args, &file, &inputs, &opts)?;
+    add_density(&mut spec, &args, &file, &inputs, &opts)?;
+    add_choropleth(&mut spec, &args, &file, &inputs)?;
+    add_layers(&mut spec, &args, &file)?;
+    Ok(Plan {
+        spec,
+        output,
+        format,
+    })
+}
+
+/// The input files a map reads: the flags', else the spec's.
+struct Inputs {
+    points: Option<String>,
+    density: Option<String>,
+    choropleth: Option<PathBuf>,
+}
+
+impl Inputs {
+    fn of(args: &Args, file: &MapFile) -> Inputs {
+        Inputs {
+            points: args
+                .points
+                .clone()
+                .or(file.points.as_ref().map(|p| p.file.display().to_string())),
+            density: args
+                .density
+                .clone()
+                .or(file.density.as_ref().map(|d| d.file.display().to_string())),
+            choropleth: args
+                .choropleth
+                .clone()
+                .or(file.choropleth.as_ref().map(|c| c.file.clone())),
+        }
     }
+}
+
+/// No output may be an input; each named as the user gave it.
+fn check_files(
+    args: &Args,
+    file: &MapFile,
+    inputs: &Inputs,
+    output: &Path,
+) -> Result<(), CmdError> {
+    let name =
+        |flag: &'static str, given: bool, key: &str| Given::of(flag, given, file, key).to_string();
+    let mut layers: Vec<String> = file.layers.iter().map(|(n, _)| n.clone()).collect();
     layers.extend(
         args.layers
             .iter()
@@ -204,70 +304,162 @@ pub fn plan(args: Args) -> Result<Plan, CmdError> {
         .iter()
         .fold(super::Files::default(), |f, l| f.layer("--layer", l))
         .input_opt("--spec", args.spec.as_deref())
-        .input_opt("--points", points.as_deref())
-        .input_opt("--density", density.as_deref())
-        .input_opt("--choropleth", choropleth.as_deref())
-        .output("-o", Some(&output))
+        .input_opt(
+            &name("--points", args.points.is_some(), "points.file"),
+            inputs.points.as_deref(),
+        )
+        .input_opt(
+            &name("--density", args.density.is_some(), "density.file"),
+            inputs.density.as_deref(),
+        )
+        .input_opt(
+            &name("--choropleth", args.choropleth.is_some(), "choropleth.file"),
+            inputs.choropleth.as_deref(),
+        )
+        .output(&name("-o", args.output.is_some(), "output"), Some(output))
         .check()?;
-    let format = output_format(&output, args.format.or(file.format))?;
-    let size = args
-        .size
-        .or(file.size)
-        .unwrap_or(PageSize::Pixels(1600, 1200));
+    Ok(())
+}
+
+/// The page: its pixels, resolution and type scale, checked for `format`;
+/// a size that cannot be is refused naming what the user gave.
+fn page(args: &Args, file: &MapFile, format: Format) -> Result<Page, CmdError> {
+    let size = args.size.as_ref().map(|s| s.size).or(file.size);
+    let size_from = Given::of("--size", args.size.is_some(), file, "size");
+    let size_text = match (&args.size, file.place("size")) {
+        (Some(s), _) => s.text.clone(),
+        (None, Some(p)) => p.text.clone(),
+        (None, None) => "1600x1200".into(),
+    };
+    let size = size.unwrap_or(PageSize::Pixels(1600, 1200));
+    let dpi_from = Given::of("--dpi", args.dpi.is_some(), file, "dpi");
     let dpi = args.dpi.or(file.dpi).unwrap_or_else(|| size.default_dpi());
-    if !frontier::render::DPIS.contains(&dpi) {
+    if frontier::render::check_dpi(dpi).is_err() {
         return Err(CmdError::Usage(format!(
-            "--dpi {dpi}: give {} to {} dots per inch",
+            "{dpi_from} {dpi}: give {} to {} dots per inch",
             frontier::render::DPIS.start(),
             frontier::render::DPIS.end()
         )));
     }
     let pixels = size.pixels(dpi);
-    frontier::render::check_size(pixels).map_err(|e| {
-        CmdError::Usage(format!(
-            "--size {}x{} pixels at {dpi} dpi: {}",
-            pixels.0,
-            pixels.1,
-            e.render_with(&super::flag)
-        ))
-    })?;
+    if frontier::render::check_page(pixels, dpi, format).is_err() {
+        return Err(CmdError::Usage(size_message(
+            &size_from, &size_text, size, pixels, dpi, format,
+        )));
+    }
+    Ok(Page {
+        pixels,
+        dpi,
+        type_scale: size.type_scale(),
+    })
+}
+
+/// A page's pixels, resolution and type scale.
+struct Page {
+    pixels: (u32, u32),
+    dpi: f32,
+    type_scale: f32,
+}
+
+/// Why a size cannot be, in the user's words: what they gave and where,
+/// what it comes to, and what would do.
+fn size_message(
+    from: &Given,
+    text: &str,
+    size: PageSize,
+    (w, h): (u32, u32),
+    dpi: f32,
+    format: Format,
+) -> String {
+    use frontier::render::{MAX_VECTOR_INCHES, SIZES};
+    let (lo, hi) = (*SIZES.start(), *SIZES.end());
+    let vector = format != Format::Png;
+    let head = match size {
+        PageSize::Pixels(..) => format!("{from} {text}"),
+        PageSize::Inches(..) => format!("{from} {text} is {w} x {h} pixels at {dpi} dpi"),
+    };
+    let short = w.min(h);
+    let (wi, hi_in) = match size {
+        PageSize::Inches(a, b) => (a, b),
+        PageSize::Pixels(a, b) => (a as f64 / dpi as f64, b as f64 / dpi as f64),
+    };
+    if short < lo {
+        return match size {
+            PageSize::Pixels(..) => format!(
+                "{head}: each side must be {lo} to {hi} pixels (for a print size give a unit: 180x120mm)"
+            ),
+            PageSize::Inches(..) => format!(
+                "{head}, and a map needs at least {lo} pixels a side: give a larger size, or a higher --dpi (at least {} for {text})",
+                (lo as f64 / wi.min(hi_in)).ceil()
+            ),
+        };
+    }
+    if vector {
+        return format!(
+            "{head}: an SVG or PDF page may be at most {MAX_VECTOR_INCHES} inches ({} mm) a side",
+            MAX_VECTOR_INCHES * 25.4
+        );
+    }
+    match size {
+        PageSize::Pixels(..) => format!(
+            "{head}: each side must be {lo} to {hi} pixels; for a larger map write SVG or PDF"
+        ),
+        PageSize::Inches(..) => format!(
+            "{head}, and a PNG has at most {hi} pixels a side: give a lower --dpi (at most {} for {text}), or write SVG or PDF, which are drawn in points at any size",
+            (hi as f64 / wi.max(hi_in)).floor()
+        ),
+    }
+}
+
+/// Settings that need another: points for their columns, both halves of
+/// a choropleth, a density for its bandwidth.
+fn check_combinations(args: &Args, file: &MapFile, inputs: &Inputs) -> Result<(), CmdError> {
     let fp = file.points.clone().unwrap_or_default();
-    let color_by = args.color_by.clone().or(fp.color_by.clone());
-    let size_by = args.size_by.clone().or(fp.size_by.clone());
-    if points.is_none() && (color_by.is_some() || size_by.is_some()) {
+    if inputs.points.is_none()
+        && (args.color_by.is_some()
+            || args.size_by.is_some()
+            || fp.color_by.is_some()
+            || fp.size_by.is_some())
+    {
         return Err(CmdError::Usage(
             "--color-by and --size-by need points: --points FILE (or [points] in the spec)".into(),
         ));
     }
-    let fc = file.choropleth.clone();
-    let column = args
-        .column
-        .clone()
-        .or(fc.as_ref().map(|c| c.column.clone()));
-    if choropleth.is_some() != column.is_some() {
+    let column = args.column.is_some() || file.choropleth.is_some();
+    if inputs.choropleth.is_some() != column {
         return Err(CmdError::Usage(
             "a choropleth needs both --choropleth SUMMARY.csv and --column COL".into(),
         ));
     }
-    let bandwidth = args
-        .bandwidth
-        .or(file.density.as_ref().and_then(|d| d.bandwidth_km));
-    if density.is_none() && bandwidth.is_some() {
+    let bandwidth = args.bandwidth.is_some()
+        || file
+            .density
+            .as_ref()
+            .is_some_and(|d| d.bandwidth_km.is_some());
+    if inputs.density.is_none() && bandwidth {
         return Err(CmdError::Usage(
             "--bandwidth needs --density FILE (or [density] in the spec)".into(),
         ));
     }
-    let palette = args
-        .palette
-        .clone()
-        .or(fc.as_ref().and_then(|c| c.palette.clone()))
-        .unwrap_or_else(|| "ylorrd".into());
     // Before any input is read (the map uses it only with a choropleth).
-    frontier::render::classify::palette(&palette)?;
-    let mut spec = MapSpec {
-        size: pixels,
-        dpi,
-        type_scale: size.type_scale(),
+    frontier::render::classify::palette(&palette(args, file))?;
+    Ok(())
+}
+
+/// The choropleth's palette: the flag's, the spec's, or YlOrRd.
+fn palette(args: &Args, file: &MapFile) -> String {
+    args.palette
+        .clone()
+        .or(file.choropleth.as_ref().and_then(|c| c.palette.clone()))
+        .unwrap_or_else(|| "ylorrd".into())
+}
+
+/// The map's own settings (extent, titles, labels, what is drawn).
+fn settings(args: &Args, file: &MapFile, page: Page) -> Result<MapSpec, CmdError> {
+    Ok(MapSpec {
+        size: page.pixels,
+        dpi: page.dpi,
+        type_scale: page.type_scale,
         extent: args
             .extent
             .clone()
@@ -281,67 +473,159 @@ pub fn plan(args: Args) -> Result<Plan, CmdError> {
         base_map: !args.no_base_map && file.base_map.unwrap_or(true),
         sources: file.sources.clone(),
         ..Default::default()
-    };
-    // Reading: the flags, then the spec's [reading].
+    })
+}
+
+/// How point files are read: the flags, then the spec's `[reading]`.
+fn reading(args: &Args, file: &MapFile) -> ReadOptions {
     let mut opts = args.reading.options();
     opts.lat = opts.lat.or(file.reading.lat.clone());
     opts.lon = opts.lon.or(file.reading.lon.clone());
     opts.delimiter = opts.delimiter.or(file.reading.delimiter);
     opts.skip_invalid |= file.reading.skip_invalid.unwrap_or(false);
-    if let Some(p) = &points {
-        let (pts, credit) = read_points(p, &opts, color_by.as_deref(), size_by.as_deref())?;
-        spec.sources.push(credit);
-        spec.points = Some(PointsLayer {
-            points: pts,
-            color_by: args
-                .color_title
-                .clone()
-                .or(fp.color_title.clone())
-                .or(color_by.clone())
-                .filter(|_| color_by.is_some()),
-            size_by: args
-                .size_title
-                .clone()
-                .or(fp.size_title.clone())
-                .or(size_by.clone())
-                .filter(|_| size_by.is_some()),
-        });
+    opts
+}
+
+/// A library error about a setting that came from the spec file, led by
+/// the spec's file, line and key (`param` worded as that key); any other
+/// error as usual.
+fn from_spec(e: frontier::Error, param: Param, from: &Given) -> CmdError {
+    let Given::Spec(place) = from else {
+        return e.into();
+    };
+    let concerns = match &e {
+        frontier::Error::MissingColumn { param: p, .. } => *p == param,
+        frontier::Error::InvalidSetting { param: p, .. } => *p == param,
+        _ => false,
+    };
+    if !concerns {
+        return e.into();
     }
-    if let Some(p) = &density {
-        let (pts, credit) = read_points(p, &opts, None, None)?;
-        if !spec.sources.contains(&credit) {
-            spec.sources.push(credit);
-        }
-        spec.density = Some(frontier::render::Density {
-            points: pts.into_iter().map(|p| p.at).collect(),
-            title: file
-                .density
-                .as_ref()
-                .and_then(|d| d.title.clone())
-                .unwrap_or_else(|| "Density".into()),
-            bandwidth_km: bandwidth.unwrap_or(frontier::render::DEFAULT_BANDWIDTH_KM),
-        });
-    }
-    if let (Some(c), Some(col)) = (&choropleth, &column) {
-        let classes = args
-            .classes
-            .map(|k| k as usize)
-            .or(fc.as_ref().and_then(|c| c.classes))
-            .unwrap_or(5);
-        let method = args
-            .method
-            .or(fc.as_ref().and_then(|c| c.method))
-            .unwrap_or(Method::Quantile);
-        let mut ch = read_choropleth(c, col, classes, method, &palette)?;
-        if let Some(t) = args
-            .legend_title
+    let key = place.key;
+    let words = e.render_with(&|p| if p == param { key } else { super::flag(p) });
+    CmdError::Usage(format!("{}:{}: {words}", place.origin, place.line))
+}
+
+/// The points, coloured and sized as asked.
+fn add_points(
+    spec: &mut MapSpec,
+    args: &Args,
+    file: &MapFile,
+    inputs: &Inputs,
+    opts: &ReadOptions,
+) -> Result<(), CmdError> {
+    let Some(p) = &inputs.points else {
+        return Ok(());
+    };
+    let fp = file.points.clone().unwrap_or_default();
+    let color_by = args.color_by.clone().or(fp.color_by.clone());
+    let size_by = args.size_by.clone().or(fp.size_by.clone());
+    let color_from = Given::of(
+        "--color-by",
+        args.color_by.is_some(),
+        file,
+        "points.color_by",
+    );
+    let size_from = Given::of("--size-by", args.size_by.is_some(), file, "points.size_by");
+    let (pts, credit) =
+        read_points(p, opts, color_by.as_deref(), size_by.as_deref()).map_err(|e| match e {
+            CmdError::Lib(e) => match &e {
+                frontier::Error::MissingColumn {
+                    param: Param::SizeBy,
+                    ..
+                } => from_spec(e, Param::SizeBy, &size_from),
+                _ => from_spec(e, Param::ColorBy, &color_from),
+            },
+            other => other,
+        })?;
+    spec.sources.push(credit);
+    spec.points = Some(PointsLayer {
+        points: pts,
+        color_by: args
+            .color_title
             .clone()
-            .or(fc.as_ref().and_then(|c| c.title.clone()))
-        {
-            ch.title = t;
-        }
-        spec.choropleth = Some(ch);
+            .or(fp.color_title.clone())
+            .or(color_by.clone())
+            .filter(|_| color_by.is_some()),
+        size_by: args
+            .size_title
+            .clone()
+            .or(fp.size_title.clone())
+            .or(size_by.clone())
+            .filter(|_| size_by.is_some()),
+    });
+    Ok(())
+}
+
+/// The density surface's points.
+fn add_density(
+    spec: &mut MapSpec,
+    args: &Args,
+    file: &MapFile,
+    inputs: &Inputs,
+    opts: &ReadOptions,
+) -> Result<(), CmdError> {
+    let Some(p) = &inputs.density else {
+        return Ok(());
+    };
+    let (pts, credit) = read_points(p, opts, None, None)?;
+    if !spec.sources.contains(&credit) {
+        spec.sources.push(credit);
     }
+    let fd = file.density.as_ref();
+    spec.density = Some(frontier::render::Density {
+        points: pts.into_iter().map(|p| p.at).collect(),
+        title: fd
+            .and_then(|d| d.title.clone())
+            .unwrap_or_else(|| "Density".into()),
+        bandwidth_km: args
+            .bandwidth
+            .or(fd.and_then(|d| d.bandwidth_km))
+            .unwrap_or(frontier::render::DEFAULT_BANDWIDTH_KM),
+    });
+    Ok(())
+}
+
+/// The choropleth's table, classed as asked.
+fn add_choropleth(
+    spec: &mut MapSpec,
+    args: &Args,
+    file: &MapFile,
+    inputs: &Inputs,
+) -> Result<(), CmdError> {
+    let fc = file.choropleth.as_ref();
+    let column = args.column.clone().or(fc.map(|c| c.column.clone()));
+    let (Some(c), Some(col)) = (&inputs.choropleth, &column) else {
+        return Ok(());
+    };
+    let classes = args
+        .classes
+        .map(|k| k as usize)
+        .or(fc.and_then(|c| c.classes))
+        .unwrap_or(5);
+    let method = args
+        .method
+        .or(fc.and_then(|c| c.method))
+        .unwrap_or(Method::Quantile);
+    let column_from = Given::of("--column", args.column.is_some(), file, "choropleth.column");
+    let mut ch =
+        read_choropleth(c, col, classes, method, &palette(args, file)).map_err(|e| match e {
+            CmdError::Lib(e) => from_spec(e, Param::MapColumn, &column_from),
+            other => other,
+        })?;
+    if let Some(t) = args
+        .legend_title
+        .clone()
+        .or(fc.and_then(|c| c.title.clone()))
+    {
+        ch.title = t;
+    }
+    spec.choropleth = Some(ch);
+    Ok(())
+}
+
+/// The spec's layers, then the flags'.
+fn add_layers(spec: &mut MapSpec, args: &Args, file: &MapFile) -> Result<(), CmdError> {
     for (name, style) in &file.layers {
         spec.layers
             .push((frontier::Catalogue::load(name)?, style.clone()));
@@ -349,11 +633,7 @@ pub fn plan(args: Args) -> Result<Plan, CmdError> {
     for l in &args.layers {
         spec.layers.push(frontier::render::styled_layer(l)?);
     }
-    Ok(Plan {
-        spec,
-        output,
-        format,
-    })
+    Ok(())
 }
 
 /// The format `--format` names, or the output's extension says (a PNG on

@@ -3,7 +3,18 @@
 //! lines over the fills (district and province boundaries, CPEC corridors,
 //! the Durand Line), and the crossings over the points.
 
-use super::*;
+use super::canvas::{Canvas, Ink, pen};
+use super::legend::Entry;
+use super::paint::{
+    DISTRICT_LINE, DURAND, INK, LAND, NEIGHBOUR, NEIGHBOUR_LINE, PROVINCE_LINE, corridor_colour,
+    geometry_path,
+};
+use super::symbols::diamond;
+use super::view::View;
+use crate::error::Result;
+use crate::layer::Catalogue;
+use geo::{BoundingRect, Geometry, Rect};
+use tiny_skia::FillRule;
 
 /// Neighbouring countries, muted, and Pakistan's land.
 pub(super) fn draw_land(cv: &mut Canvas, view: &View) -> Result<()> {

@@ -8,7 +8,12 @@
 //! sizes given in pixels) one point is one pixel and the transform is
 //! the identity.
 
-use super::*;
+use super::paint::{NEIGHBOUR, SEA, hatch, hatched, paint, sprite, stroke};
+use super::text::Weight;
+use super::{clip, text};
+use crate::error::{Error, Param, Result};
+use std::collections::BTreeMap;
+use tiny_skia::{FillRule, Paint, Path, PathBuilder, Pixmap, PixmapPaint, Transform};
 
 /// How an area is filled.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -186,6 +191,9 @@ impl Canvas {
 
     /// Fill `path` with `ink`.
     pub(super) fn fill(&mut self, path: &Path, ink: Ink, rule: FillRule) {
+        if !in_reach(path) {
+            return;
+        }
         let t = self.transform();
         let paint = paint_of(&self.hatch, ink);
         self.pm.fill_path(path, &paint, rule, t, self.mask.as_ref());
@@ -210,6 +218,9 @@ impl Canvas {
 
     /// Stroke `path` with `pen`.
     pub(super) fn stroke(&mut self, path: &Path, pen: Pen) {
+        if !in_reach(path) {
+            return;
+        }
         let t = self.transform();
         self.pm.stroke_path(
             path,
@@ -376,6 +387,16 @@ impl Canvas {
         let (page, unit) = (self.page, self.unit);
         (self.pm, self.rec.map(|ops| Scene { page, unit, ops }))
     }
+}
+
+/// Whether a path lies within the rasteriser's reach ([`clip::REACH`]).
+/// Paths made from geometries are clipped to it; one that is not (a
+/// marker far off the page on a map of a few metres) is off the page
+/// and is not drawn.
+fn in_reach(path: &Path) -> bool {
+    let b = path.bounds();
+    let r = clip::REACH as f32;
+    b.left() >= -r && b.top() >= -r && b.right() <= r && b.bottom() <= r
 }
 
 /// The raster paint of an ink (`hatch`: the no-data pattern's tile).

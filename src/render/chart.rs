@@ -4,23 +4,18 @@
 //! have been expected without the change); small multiples when grouped,
 //! on one scale. The typography is the maps': DejaVu Sans, the same title
 //! and source bands.
+//!
+//! A period cut in two by the split is drawn as two bars, one each side of
+//! the split line, each at its events scaled to the whole period's days
+//! (its rate per period, as the fitted lines are), in a darker shade.
 
-use super::*;
-use crate::trend::{Its, Trend};
+use super::paint::{INK, MUTED, paint, stroke};
+pub use super::series::{Bar, Panel, panels};
+use super::text::{self, Weight};
+use super::view::{bands, compact};
+use super::{Error, Param, Result, check_size};
 use chrono::{Datelike, NaiveDate};
-
-/// One panel's data.
-#[derive(Debug, Clone)]
-pub struct Panel {
-    /// The group's name.
-    pub title: String,
-    /// Events per period: (first day, last day, count).
-    pub bars: Vec<(NaiveDate, NaiveDate, f64)>,
-    /// The regression, drawn as expected events per average period.
-    pub its: Option<Its>,
-    /// Period number of the first period (t = 0), for the regression.
-    pub t_start: NaiveDate,
-}
+use tiny_skia::{FillRule, Mask, PathBuilder, Pixmap, Transform};
 
 /// A chart.
 #[derive(Debug, Clone)]
@@ -45,53 +40,10 @@ pub struct ChartSpec {
 }
 
 const BAR: u32 = 0x9fb7cc;
+/// The parts of a period cut by the split.
+const PART: u32 = 0x6f8fae;
 const FIT: u32 = 0xc0392b;
 const GRID: u32 = 0xe4e4e4;
-
-/// The panels of a [`Trend`]: the groups named in `only` (in that
-/// order), or else every group with events, the `max` with the most (in
-/// the trend's order) when there are more.
-pub fn panels(t: &Trend, max: usize, only: &[String]) -> Vec<Panel> {
-    let mut order: Vec<usize> = if only.is_empty() {
-        (0..t.series.len())
-            .filter(|&i| t.series[i].counts.iter().any(|&c| c > 0))
-            .collect()
-    } else {
-        only.iter()
-            .filter_map(|n| t.series.iter().position(|s| &s.name == n))
-            .collect()
-    };
-    if order.len() > max {
-        order.sort_by_key(|&i| std::cmp::Reverse(t.series[i].counts.iter().sum::<u64>()));
-        order.truncate(max);
-        order.sort_unstable();
-    }
-    order
-        .into_iter()
-        .map(|i| {
-            let s = &t.series[i];
-            // Cut periods are joined again: bars are whole periods.
-            let mut bars: Vec<(NaiveDate, NaiveDate, f64)> = Vec::new();
-            let mut last_t = usize::MAX;
-            for (k, sp) in t.spans.iter().enumerate() {
-                if sp.t == last_t {
-                    let b = bars.last_mut().expect("a bar");
-                    b.1 = sp.end;
-                    b.2 += s.counts[k] as f64;
-                } else {
-                    bars.push((sp.start, sp.end, s.counts[k] as f64));
-                }
-                last_t = sp.t;
-            }
-            Panel {
-                title: s.name.clone(),
-                bars,
-                its: s.test.as_ref().and_then(|x| x.its.as_ref().ok()).cloned(),
-                t_start: t.spans.first().map_or(NaiveDate::MIN, |s| s.start),
-            }
-        })
-        .collect()
-}
 
 /// A step of 1, 2 or 5 × 10ⁿ giving about `n` ticks up to `max`.
 fn nice_step(max: f64, n: f64) -> f64 {
@@ -111,16 +63,50 @@ fn nice_step(max: f64, n: f64) -> f64 {
 
 /// Average days in a period.
 fn period_days(p: crate::trend::Period) -> f64 {
-    use crate::trend::Period::*;
+    use crate::trend::Period;
     match p {
-        Week => 7.0,
-        Month => 365.2425 / 12.0,
-        Quarter => 365.2425 / 4.0,
-        Year => 365.2425,
+        Period::Week => 7.0,
+        Period::Month => 365.2425 / 12.0,
+        Period::Quarter => 365.2425 / 4.0,
+        Period::Year => 365.2425,
     }
 }
 
 /// Draw the chart.
+///
+/// # Examples
+/// Events per month from a few dated points, split at a date, as a PNG:
+/// ```
+/// use frontier::ingest::{FormatHint, PointSource, ReadOptions};
+/// use frontier::render::chart::{ChartSpec, chart, panels};
+/// use frontier::trend::{Grouping, Options, Period, trend};
+///
+/// let csv = "event_date,latitude,longitude\n2021-06-02,34.0,71.5\n\
+///            2021-07-10,34.0,71.5\n2021-08-20,34.0,71.5\n2021-09-01,34.0,71.5\n";
+/// let mut points = PointSource::from_reader(
+///     Box::new(csv.as_bytes()),
+///     "events.csv",
+///     FormatHint::None,
+///     &ReadOptions::default(),
+/// )?;
+/// let split = "2021-08-15".parse().unwrap();
+/// let window = frontier::window::Window::new(None, None, Some(split), None)?;
+/// let options = Options { period: Period::Month, window, ..Default::default() };
+/// let t = trend(&mut points, Grouping::All, options)?;
+/// let spec = ChartSpec {
+///     size: (800, 500),
+///     title: "Events per month".into(),
+///     subtitle: None,
+///     y_label: "events per month".into(),
+///     period: t.period,
+///     panels: panels(&t, 12, &[]),
+///     split: t.split,
+///     sources: vec!["events.csv".into()],
+/// };
+/// let png = chart(&spec)?.encode_png().expect("PNG encoding");
+/// assert_eq!(&png[1..4], b"PNG");
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
     check_size(spec.size)?;
     let (w, h) = spec.size;
@@ -130,62 +116,101 @@ pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
         expected: "cannot allocate an image this large".into(),
     })?;
     pm.fill(tiny_skia::Color::WHITE);
-    let id = Transform::identity();
-    let compact = view::compact((w as f32, h as f32));
-    let (title_band, source_band) = bands((w as f32, h as f32));
-    // Title and subtitle.
-    let ts = if compact { 17.0 } else { 24.0 };
-    text::draw(&mut pm, &spec.title, 12.0, 6.0, ts, Weight::Bold, INK, None);
-    if let Some(s) = &spec.subtitle {
-        let (sy, ss) = if compact { (27.0, 11.0) } else { (40.0, 14.0) };
-        text::draw(&mut pm, s, 13.0, sy, ss, Weight::Regular, MUTED, None);
-    }
-    let rule = |pm: &mut Pixmap, y: f32| {
-        pm.fill_rect(
-            tiny_skia::Rect::from_xywh(0.0, y, w as f32, 1.0).expect("rect"),
-            &paint(0xbbbbbb, 1.0),
-            id,
-            None,
-        );
+    let look = Look::of(spec.size);
+    frame(&mut pm, spec, &look);
+    legend_line(&mut pm, spec, &look);
+    let Some(scale) = Scale::of(spec) else {
+        return Ok(pm);
     };
-    rule(&mut pm, title_band - 1.0);
-    rule(&mut pm, h as f32 - source_band);
+    let grid = Grid::of(spec, &look, &scale);
+    for (k, p) in spec.panels.iter().enumerate() {
+        if let Some(plot) = grid.plot(k, &scale, &look) {
+            draw_panel(&mut pm, spec, p, &plot, &scale, &look);
+        }
+    }
+    Ok(pm)
+}
+
+/// Sizes that depend on the image's.
+struct Look {
+    compact: bool,
+    title_band: f32,
+    source_band: f32,
+    tick: f32,
+}
+
+impl Look {
+    fn of((w, h): (u32, u32)) -> Look {
+        let compact = compact((w as f32, h as f32));
+        let (title_band, source_band) = bands((w as f32, h as f32));
+        Look {
+            compact,
+            title_band,
+            source_band,
+            tick: if compact { 10.0 } else { 12.0 },
+        }
+    }
+}
+
+/// A horizontal rule a pixel high across the image.
+fn rule(pm: &mut Pixmap, y: f32) {
+    let w = pm.width() as f32;
+    if let Some(r) = tiny_skia::Rect::from_xywh(0.0, y, w, 1.0) {
+        pm.fill_rect(r, &paint(0xbbbbbb, 1.0), Transform::identity(), None);
+    }
+}
+
+/// The title band (title, subtitle) and the source band.
+fn frame(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
+    let h = pm.height() as f32;
+    let ts = if look.compact { 17.0 } else { 24.0 };
+    text::draw(pm, &spec.title, 12.0, 6.0, ts, Weight::Bold, INK, None);
+    if let Some(s) = &spec.subtitle {
+        let (sy, ss) = if look.compact {
+            (27.0, 11.0)
+        } else {
+            (40.0, 14.0)
+        };
+        text::draw(pm, s, 13.0, sy, ss, Weight::Regular, MUTED, None);
+    }
+    rule(pm, look.title_band - 1.0);
+    rule(pm, h - look.source_band);
     let credit = format!("Sources: {}", spec.sources.join(" · "));
-    let cs = if compact { 10.0 } else { 12.0 };
+    let cs = if look.compact { 10.0 } else { 12.0 };
     text::draw(
-        &mut pm,
+        pm,
         &credit,
         12.0,
-        h as f32 - source_band + (source_band - cs * 1.2) / 2.0,
+        h - look.source_band + (look.source_band - cs * 1.2) / 2.0,
         cs,
         Weight::Regular,
         MUTED,
         None,
     );
+}
 
-    // Legend line under the title band.
-    let fs = if compact { 11.0 } else { 13.0 };
+/// The legend's line under the title band: bars, the parts at the split,
+/// the fitted and the continued lines.
+fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
+    let id = Transform::identity();
+    let fs = if look.compact { 11.0 } else { 13.0 };
+    let ly = look.title_band + 10.0;
     let mut lx = 14.0;
-    let ly = title_band + 10.0;
-    pm.fill_rect(
-        tiny_skia::Rect::from_xywh(lx, ly + 2.0, 14.0, 12.0).expect("rect"),
-        &paint(BAR, 1.0),
-        id,
-        None,
-    );
+    let swatch = |pm: &mut Pixmap, lx: f32, colour: u32| {
+        if let Some(r) = tiny_skia::Rect::from_xywh(lx, ly + 2.0, 14.0, 12.0) {
+            pm.fill_rect(r, &paint(colour, 1.0), id, None);
+        }
+    };
+    swatch(pm, lx, BAR);
     lx += 20.0;
-    let (tw, _) = text::measure(&spec.y_label, fs, Weight::Regular);
-    text::draw(
-        &mut pm,
-        &spec.y_label,
-        lx,
-        ly,
-        fs,
-        Weight::Regular,
-        INK,
-        None,
-    );
-    lx += tw + 24.0;
+    text::draw(pm, &spec.y_label, lx, ly, fs, Weight::Regular, INK, None);
+    lx += text::measure(&spec.y_label, fs, Weight::Regular).0 + 24.0;
+    if spec.panels.iter().any(|p| p.bars.iter().any(|b| b.part)) {
+        swatch(pm, lx, PART);
+        let t = "part of a period at the split, at its rate per whole period";
+        text::draw(pm, t, lx + 20.0, ly, fs, Weight::Regular, INK, None);
+        lx += 20.0 + text::measure(t, fs, Weight::Regular).0 + 24.0;
+    }
     if spec.panels.iter().any(|p| p.its.is_some()) {
         let line = |pm: &mut Pixmap, x: f32, dash: Option<Vec<f32>>| {
             let mut pb = PathBuilder::new();
@@ -195,263 +220,388 @@ pub fn chart(spec: &ChartSpec) -> Result<Pixmap> {
                 pm.stroke_path(&p, &paint(FIT, 1.0), &stroke(2.5, dash), id, None);
             }
         };
-        line(&mut pm, lx, None);
+        line(pm, lx, None);
         let t = "fitted (segmented quasi-Poisson regression)";
-        text::draw(&mut pm, t, lx + 32.0, ly, fs, Weight::Regular, INK, None);
+        text::draw(pm, t, lx + 32.0, ly, fs, Weight::Regular, INK, None);
         lx += 32.0 + text::measure(t, fs, Weight::Regular).0 + 24.0;
-        line(&mut pm, lx, Some(vec![6.0, 5.0]));
+        line(pm, lx, Some(vec![6.0, 5.0]));
+        let t = "pre-split trend continued";
+        text::draw(pm, t, lx + 32.0, ly, fs, Weight::Regular, INK, None);
+    }
+}
+
+/// The scales every panel shares: the dates from `x0` to `x1` (the day
+/// after the last), and the values from 0 to `ytop` in ticks of `step`.
+struct Scale {
+    x0: NaiveDate,
+    x1: NaiveDate,
+    ytop: f64,
+    step: f64,
+    rows: usize,
+    cols: usize,
+}
+
+impl Scale {
+    /// None when no panel has a bar.
+    fn of(spec: &ChartSpec) -> Option<Scale> {
+        let x0 = spec
+            .panels
+            .iter()
+            .filter_map(|p| p.bars.first())
+            .map(|b| b.start)
+            .min()?;
+        let last = spec
+            .panels
+            .iter()
+            .filter_map(|p| p.bars.last())
+            .map(|b| b.end)
+            .max()?;
+        let x1 = last.succ_opt().unwrap_or(last);
+        let n = spec.panels.len().max(1);
+        let cols = if n == 1 {
+            1
+        } else if n <= 4 {
+            2
+        } else {
+            3
+        };
+        let rows = n.div_ceil(cols);
+        // The bars, and the fitted lines where they are fitted (the
+        // continued trend may leave the top: it is cut there).
+        let bars = spec
+            .panels
+            .iter()
+            .flat_map(|p| p.bars.iter().map(|b| b.height))
+            .fold(1.0f64, f64::max);
+        let fitted = spec
+            .panels
+            .iter()
+            .flat_map(|p| fitted_lines(spec, p, x0, x1))
+            .filter(|(_, continued, _)| !continued)
+            .flat_map(|(_, _, pts)| pts.into_iter().map(|(_, v)| v))
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, f64::max);
+        // A fitted line far above every bar (a poor fit) is cut, rather
+        // than the bars flattened.
+        let ymax = bars.max(fitted.min(bars * 2.0));
+        let step = nice_step(ymax, if rows > 2 { 3.0 } else { 5.0 });
+        Some(Scale {
+            x0,
+            x1,
+            ytop: (ymax / step).ceil() * step,
+            step,
+            rows,
+            cols,
+        })
+    }
+
+    fn span_days(&self) -> f32 {
+        (self.x1 - self.x0).num_days().max(1) as f32
+    }
+}
+
+/// The panels' cells.
+struct Grid {
+    top: f32,
+    cell_w: f32,
+    cell_h: f32,
+    label_w: f32,
+}
+
+/// Where a panel's plot is, pixels.
+struct Plot {
+    /// The panel's cell's top.
+    cy: f32,
+    left: f32,
+    right: f32,
+    top: f32,
+    bottom: f32,
+}
+
+impl Grid {
+    fn of(spec: &ChartSpec, look: &Look, scale: &Scale) -> Grid {
+        let (w, h) = (spec.size.0 as f32, spec.size.1 as f32);
+        let top = look.title_band + 36.0;
+        let bottom = h - look.source_band - 8.0;
+        Grid {
+            top,
+            cell_w: (w - 16.0) / scale.cols as f32,
+            cell_h: (bottom - top) / scale.rows as f32,
+            label_w: text::measure(&thousands_f(scale.ytop), look.tick, Weight::Regular).0,
+        }
+    }
+
+    /// Panel `k`'s plot, if there is room for one.
+    fn plot(&self, k: usize, scale: &Scale, look: &Look) -> Option<Plot> {
+        let (c, r) = (k % scale.cols, k / scale.cols);
+        let cx = 8.0 + c as f32 * self.cell_w;
+        let cy = self.top + r as f32 * self.cell_h;
+        let title_h = look.tick * 1.6;
+        let plot = Plot {
+            cy,
+            left: cx + self.label_w + 14.0,
+            right: cx + self.cell_w - 12.0,
+            top: cy + title_h + 8.0,
+            bottom: cy + self.cell_h - look.tick * 2.2,
+        };
+        (plot.right - plot.left >= 40.0 && plot.bottom - plot.top >= 30.0).then_some(plot)
+    }
+}
+
+impl Plot {
+    fn x(&self, scale: &Scale, d: NaiveDate) -> f32 {
+        self.left + (self.right - self.left) * (d - scale.x0).num_days() as f32 / scale.span_days()
+    }
+
+    fn y(&self, scale: &Scale, v: f64) -> f32 {
+        self.bottom - (self.bottom - self.top) * (v / scale.ytop) as f32
+    }
+}
+
+/// One panel: its title, axes, bars, the split and the fitted lines.
+fn draw_panel(
+    pm: &mut Pixmap,
+    spec: &ChartSpec,
+    p: &Panel,
+    plot: &Plot,
+    scale: &Scale,
+    look: &Look,
+) {
+    let id = Transform::identity();
+    let tick = look.tick;
+    if spec.panels.len() > 1 {
         text::draw(
-            &mut pm,
-            "pre-split trend continued",
-            lx + 32.0,
-            ly,
-            fs,
-            Weight::Regular,
+            pm,
+            &p.title,
+            plot.left,
+            plot.cy + 2.0,
+            tick * 1.15,
+            Weight::Bold,
             INK,
             None,
         );
     }
-
-    // The panels' grid.
-    let n = spec.panels.len().max(1);
-    let cols = if n == 1 {
-        1
-    } else if n <= 4 {
-        2
-    } else {
-        3
-    };
-    let rows = n.div_ceil(cols);
-    let top = title_band + 36.0;
-    let bottom = h as f32 - source_band - 8.0;
-    let cell_w = (w as f32 - 16.0) / cols as f32;
-    let cell_h = (bottom - top) / rows as f32;
-    // One scale for every panel.
-    let x0 = spec
-        .panels
-        .iter()
-        .filter_map(|p| p.bars.first())
-        .map(|b| b.0)
-        .min();
-    let x1 = spec
-        .panels
-        .iter()
-        .filter_map(|p| p.bars.last())
-        .map(|b| b.1)
-        .max();
-    let (Some(x0), Some(x1)) = (x0, x1) else {
-        return Ok(pm);
-    };
-    let x1 = x1.succ_opt().unwrap_or(x1);
-    let span_days = (x1 - x0).num_days().max(1) as f32;
-    let ymax = spec
-        .panels
-        .iter()
-        .flat_map(|p| p.bars.iter().map(|b| b.2))
-        .fold(1.0f64, f64::max);
-    let step = nice_step(ymax, if rows > 2 { 3.0 } else { 5.0 });
-    let ytop = (ymax / step).ceil() * step;
-    let tick_size = if compact { 10.0 } else { 12.0 };
-    let label_w = text::measure(&thousands_f(ytop), tick_size, Weight::Regular).0;
-
-    for (k, p) in spec.panels.iter().enumerate() {
-        let (c, r) = (k % cols, k / cols);
-        let cx = 8.0 + c as f32 * cell_w;
-        let cy = top + r as f32 * cell_h;
-        let title_h = tick_size * 1.6;
-        let left = cx + label_w + 14.0;
-        let right = cx + cell_w - 12.0;
-        let plot_top = cy + title_h + 8.0;
-        let plot_bottom = cy + cell_h - tick_size * 2.2;
-        if right - left < 40.0 || plot_bottom - plot_top < 30.0 {
-            continue;
+    // The y axis's quantity and unit, over the plot's right end.
+    let (uw, _) = text::measure(&spec.y_label, tick, Weight::Regular);
+    text::draw(
+        pm,
+        &spec.y_label,
+        plot.right - uw,
+        plot.cy + 4.0,
+        tick,
+        Weight::Regular,
+        MUTED,
+        None,
+    );
+    y_axis(pm, plot, scale, tick);
+    for b in &p.bars {
+        let (xa, xb) = (
+            plot.x(scale, b.start),
+            plot.x(scale, b.end.succ_opt().unwrap_or(b.end)),
+        );
+        let gap = ((xb - xa) * 0.12).min(2.0);
+        if let Some(rect) = tiny_skia::Rect::from_ltrb(
+            xa + gap / 2.0,
+            plot.y(scale, b.height),
+            xb - gap / 2.0,
+            plot.y(scale, 0.0),
+        ) {
+            let colour = if b.part { PART } else { BAR };
+            pm.fill_rect(rect, &paint(colour, 1.0), id, None);
         }
-        if n > 1 {
-            text::draw(
-                &mut pm,
-                &p.title,
-                left,
-                cy + 2.0,
-                tick_size * 1.15,
-                Weight::Bold,
-                INK,
+    }
+    x_ticks(pm, plot, scale, tick);
+    if let Some(s) = spec.split {
+        split_line(pm, plot, scale, s, tick);
+    }
+    // The fitted segments, inside the plot.
+    let Some(mut clip) = Mask::new(pm.width(), pm.height()) else {
+        return;
+    };
+    if let Some(r) = tiny_skia::Rect::from_ltrb(plot.left, plot.top, plot.right, plot.bottom) {
+        clip.fill_path(&PathBuilder::from_rect(r), FillRule::Winding, false, id);
+    }
+    for (_, continued, pts) in fitted_lines(spec, p, scale.x0, scale.x1) {
+        let mut pb = PathBuilder::new();
+        for (i, (d, v)) in pts.iter().enumerate() {
+            let (x, y) = (plot.x(scale, *d), plot.y(scale, v.min(scale.ytop * 2.0)));
+            if i == 0 {
+                pb.move_to(x, y)
+            } else {
+                pb.line_to(x, y)
+            }
+        }
+        if let Some(path) = pb.finish() {
+            let dash = continued.then(|| vec![6.0, 5.0]);
+            pm.stroke_path(&path, &paint(FIT, 1.0), &stroke(2.5, dash), id, Some(&clip));
+        }
+    }
+}
+
+/// Grid lines and their values.
+fn y_axis(pm: &mut Pixmap, plot: &Plot, scale: &Scale, tick: f32) {
+    let mut v = 0.0;
+    while v <= scale.ytop + scale.step * 1e-9 {
+        let y = plot.y(scale, v).round() + 0.5;
+        let mut pb = PathBuilder::new();
+        pb.move_to(plot.left, y);
+        pb.line_to(plot.right, y);
+        if let Some(path) = pb.finish() {
+            let col = if v == 0.0 { 0x888888 } else { GRID };
+            pm.stroke_path(
+                &path,
+                &paint(col, 1.0),
+                &stroke(1.0, None),
+                Transform::identity(),
                 None,
             );
         }
-        // The y axis's quantity and unit, over the plot's right end.
-        let (uw, _) = text::measure(&spec.y_label, tick_size, Weight::Regular);
+        let s = thousands_f(v);
+        let (tw, th) = text::measure(&s, tick, Weight::Regular);
         text::draw(
-            &mut pm,
-            &spec.y_label,
-            right - uw,
-            cy + 4.0,
-            tick_size,
+            pm,
+            &s,
+            plot.left - 6.0 - tw,
+            y - th / 2.0,
+            tick,
             Weight::Regular,
             MUTED,
             None,
         );
-        let xp = |d: NaiveDate| left + (right - left) * (d - x0).num_days() as f32 / span_days;
-        let yp = |v: f64| plot_bottom - (plot_bottom - plot_top) * (v / ytop) as f32;
-        // Grid lines and y labels.
-        let mut v = 0.0;
-        while v <= ytop + step * 1e-9 {
-            let y = yp(v).round() + 0.5;
+        v += scale.step;
+    }
+}
+
+/// X ticks: years, or months for short windows.
+fn x_ticks(pm: &mut Pixmap, plot: &Plot, scale: &Scale, tick: f32) {
+    let (x0, x1) = (scale.x0, scale.x1);
+    let years = (x1.year() - x0.year()) >= 2;
+    let Some(mut d) = NaiveDate::from_ymd_opt(x0.year(), if years { 1 } else { x0.month() }, 1)
+    else {
+        return;
+    };
+    let mut last_label_end = f32::NEG_INFINITY;
+    while d <= x1 {
+        if d >= x0 {
+            let x = plot.x(scale, d).round() + 0.5;
             let mut pb = PathBuilder::new();
-            pb.move_to(left, y);
-            pb.line_to(right, y);
-            if let Some(path) = pb.finish() {
-                let col = if v == 0.0 { 0x888888 } else { GRID };
-                pm.stroke_path(&path, &paint(col, 1.0), &stroke(1.0, None), id, None);
-            }
-            let s = thousands_f(v);
-            let (tw, th) = text::measure(&s, tick_size, Weight::Regular);
-            text::draw(
-                &mut pm,
-                &s,
-                left - 6.0 - tw,
-                y - th / 2.0,
-                tick_size,
-                Weight::Regular,
-                MUTED,
-                None,
-            );
-            v += step;
-        }
-        // Bars.
-        for &(a, b, v) in &p.bars {
-            let (xa, xb) = (xp(a), xp(b.succ_opt().unwrap_or(b)));
-            let gap = ((xb - xa) * 0.12).min(2.0);
-            if let Some(rect) =
-                tiny_skia::Rect::from_ltrb(xa + gap / 2.0, yp(v), xb - gap / 2.0, yp(0.0))
-            {
-                pm.fill_rect(rect, &paint(BAR, 1.0), id, None);
-            }
-        }
-        // X ticks: years, or months for short windows.
-        let years = (x1.year() - x0.year()) >= 2;
-        let mut d = NaiveDate::from_ymd_opt(x0.year(), if years { 1 } else { x0.month() }, 1)
-            .expect("date");
-        let mut last_label_end = f32::NEG_INFINITY;
-        while d <= x1 {
-            if d >= x0 {
-                let x = xp(d).round() + 0.5;
-                let mut pb = PathBuilder::new();
-                pb.move_to(x, plot_bottom);
-                pb.line_to(x, plot_bottom + 4.0);
-                if let Some(path) = pb.finish() {
-                    pm.stroke_path(&path, &paint(0x888888, 1.0), &stroke(1.0, None), id, None);
-                }
-                let s = if years {
-                    d.year().to_string()
-                } else {
-                    d.format("%b %Y").to_string()
-                };
-                let (tw, _) = text::measure(&s, tick_size, Weight::Regular);
-                // Years label the year's middle when it is shown whole.
-                let lx = if years { x + 4.0 } else { x - tw / 2.0 };
-                if lx > last_label_end + 6.0 && lx + tw <= right {
-                    text::draw(
-                        &mut pm,
-                        &s,
-                        lx,
-                        plot_bottom + 5.0,
-                        tick_size,
-                        Weight::Regular,
-                        MUTED,
-                        None,
-                    );
-                    last_label_end = lx + tw;
-                }
-            }
-            d = if years {
-                NaiveDate::from_ymd_opt(d.year() + 1, 1, 1).expect("date")
-            } else {
-                d.checked_add_months(chrono::Months::new(1)).expect("date")
-            };
-        }
-        // The split.
-        if let Some(s) = spec.split {
-            let x = xp(s).round() + 0.5;
-            let mut pb = PathBuilder::new();
-            pb.move_to(x, plot_top - 2.0);
-            pb.line_to(x, plot_bottom);
+            pb.move_to(x, plot.bottom);
+            pb.line_to(x, plot.bottom + 4.0);
             if let Some(path) = pb.finish() {
                 pm.stroke_path(
                     &path,
-                    &paint(INK, 1.0),
-                    &stroke(1.5, Some(vec![4.0, 3.0])),
-                    id,
+                    &paint(0x888888, 1.0),
+                    &stroke(1.0, None),
+                    Transform::identity(),
                     None,
                 );
             }
-            let label = s.format("%-d %b %Y").to_string();
-            let (tw, _) = text::measure(&label, tick_size, Weight::Bold);
-            let lx = if x + 5.0 + tw < right {
-                x + 5.0
+            let s = if years {
+                d.year().to_string()
             } else {
-                x - 5.0 - tw
+                d.format("%b %Y").to_string()
             };
-            text::draw(
-                &mut pm,
-                &label,
-                lx,
-                plot_top,
-                tick_size,
-                Weight::Bold,
-                INK,
-                Some(0xffffff),
-            );
+            let (tw, _) = text::measure(&s, tick, Weight::Regular);
+            // Years label the year's middle when it is shown whole.
+            let lx = if years { x + 4.0 } else { x - tw / 2.0 };
+            if lx > last_label_end + 6.0 && lx + tw <= plot.right {
+                text::draw(
+                    pm,
+                    &s,
+                    lx,
+                    plot.bottom + 5.0,
+                    tick,
+                    Weight::Regular,
+                    MUTED,
+                    None,
+                );
+                last_label_end = lx + tw;
+            }
         }
-        // The fitted segments, inside the plot.
-        let mut clip = tiny_skia::Mask::new(w, h).expect("the image's size");
-        if let Some(r) = tiny_skia::Rect::from_ltrb(left, plot_top, right, plot_bottom) {
-            clip.fill_path(&PathBuilder::from_rect(r), FillRule::Winding, false, id);
-        }
-        if let (Some(its), Some(split)) = (&p.its, spec.split) {
-            let pd = period_days(spec.period);
-            // t at a date: periods since the first period's start.
-            let t_of = |d: NaiveDate| (d - p.t_start).num_days() as f64 / pd;
-            let t0 = its.t0 as f64;
-            let mu = |t: f64, after: bool, continued: bool| {
-                let mut e = its.level.coef + its.trend.coef * t;
-                if after && !continued {
-                    e += its.level_change.coef + its.trend_change.coef * (t - t0);
-                }
-                e.exp() * pd
-            };
-            let draw_line = |pm: &mut Pixmap,
-                             from: NaiveDate,
-                             to: NaiveDate,
-                             after: bool,
-                             continued: bool| {
-                let mut pb = PathBuilder::new();
-                let steps = 60;
-                for i in 0..=steps {
-                    let d = from
-                        + chrono::Days::new(
-                            ((to - from).num_days() as f64 * i as f64 / steps as f64) as u64,
-                        );
-                    let (x, y) = (
-                        xp(d),
-                        yp(mu(t_of(d) - 0.5, after, continued).min(ytop * 2.0)),
-                    );
-                    if i == 0 {
-                        pb.move_to(x, y)
-                    } else {
-                        pb.line_to(x, y)
-                    }
-                }
-                if let Some(path) = pb.finish() {
-                    let dash = continued.then(|| vec![6.0, 5.0]);
-                    pm.stroke_path(&path, &paint(FIT, 1.0), &stroke(2.5, dash), id, Some(&clip));
-                }
-            };
-            draw_line(&mut pm, x0, split, false, false);
-            draw_line(&mut pm, split, x1, true, false);
-            draw_line(&mut pm, split, x1, true, true);
-        }
+        let next = if years {
+            NaiveDate::from_ymd_opt(d.year() + 1, 1, 1)
+        } else {
+            d.checked_add_months(chrono::Months::new(1))
+        };
+        let Some(next) = next else { return };
+        d = next;
     }
-    Ok(pm)
+}
+
+/// The split: a dashed line and its date.
+fn split_line(pm: &mut Pixmap, plot: &Plot, scale: &Scale, s: NaiveDate, tick: f32) {
+    let x = plot.x(scale, s).round() + 0.5;
+    let mut pb = PathBuilder::new();
+    pb.move_to(x, plot.top - 2.0);
+    pb.line_to(x, plot.bottom);
+    if let Some(path) = pb.finish() {
+        pm.stroke_path(
+            &path,
+            &paint(INK, 1.0),
+            &stroke(1.5, Some(vec![4.0, 3.0])),
+            Transform::identity(),
+            None,
+        );
+    }
+    let label = s.format("%-d %b %Y").to_string();
+    let (tw, _) = text::measure(&label, tick, Weight::Bold);
+    let lx = if x + 5.0 + tw < plot.right {
+        x + 5.0
+    } else {
+        x - 5.0 - tw
+    };
+    text::draw(
+        pm,
+        &label,
+        lx,
+        plot.top,
+        tick,
+        Weight::Bold,
+        INK,
+        Some(0xffffff),
+    );
+}
+
+/// A fitted line: whether it is after the split, whether it is the
+/// pre-split trend continued, and its points.
+type Fitted = (bool, bool, Vec<(NaiveDate, f64)>);
+
+/// The fitted lines of a panel: the fit before the split, after it, and
+/// the pre-split trend carried on after it; each sampled at 61 dates, in
+/// expected events per average period. None without a regression or a
+/// split.
+fn fitted_lines(spec: &ChartSpec, p: &Panel, x0: NaiveDate, x1: NaiveDate) -> Vec<Fitted> {
+    let (Some(its), Some(split)) = (&p.its, spec.split) else {
+        return Vec::new();
+    };
+    let pd = period_days(spec.period);
+    // t at a date: periods since the first period's start.
+    let t_of = |d: NaiveDate| (d - p.t_start).num_days() as f64 / pd;
+    let t0 = its.t0 as f64;
+    let mu = |t: f64, after: bool, continued: bool| {
+        let mut e = its.level.coef + its.trend.coef * t;
+        if after && !continued {
+            e += its.level_change.coef + its.trend_change.coef * (t - t0);
+        }
+        e.exp() * pd
+    };
+    let line = |from: NaiveDate, to: NaiveDate, after: bool, continued: bool| {
+        let steps = 60;
+        let days = (to - from).num_days().max(0) as f64;
+        let pts = (0..=steps)
+            .filter_map(|i| {
+                let d = from
+                    .checked_add_days(chrono::Days::new((days * i as f64 / steps as f64) as u64))?;
+                Some((d, mu(t_of(d) - 0.5, after, continued)))
+            })
+            .collect();
+        (after, continued, pts)
+    };
+    vec![
+        line(x0, split, false, false),
+        line(split, x1, true, false),
+        line(split, x1, true, true),
+    ]
 }
 
 /// A tick value: whole numbers with thousands separators, else one decimal.
@@ -460,5 +610,135 @@ fn thousands_f(v: f64) -> String {
         crate::output::thousands(v as i64)
     } else {
         format!("{v:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Bar, ChartSpec, Panel, Scale, panels};
+    use crate::ingest::{FormatHint, PointSource, ReadOptions};
+    use crate::stats::poisson::Coefficient;
+    use crate::trend::{Grouping, Its, Options, Period, trend};
+    use chrono::NaiveDate;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A split in mid-month: no bar crosses the split line; the two
+    /// parts of August are drawn apart, each at its rate for the whole
+    /// month (the table's counts scaled by 31 over the part's days).
+    #[test]
+    fn no_bar_crosses_the_split() {
+        let mut csv = String::from("event_date,latitude,longitude\n");
+        for d in [
+            "2021-07-03",
+            "2021-08-01",
+            "2021-08-02",
+            "2021-08-20",
+            "2021-09-09",
+        ] {
+            csv.push_str(&format!("{d},34.0,71.5\n"));
+        }
+        let mut src = PointSource::from_reader(
+            Box::new(std::io::Cursor::new(csv.into_bytes())),
+            "e.csv",
+            FormatHint::None,
+            &ReadOptions::default(),
+        )
+        .unwrap();
+        let split = day("2021-08-15");
+        let opts = Options {
+            period: Period::Month,
+            window: crate::window::Window {
+                split: Some(split),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let t = trend(&mut src, Grouping::All, opts).unwrap();
+        let p = &panels(&t, 12, &[])[0];
+        for b in &p.bars {
+            assert!(b.end < split || b.start >= split, "{b:?} crosses {split}");
+        }
+        let parts: Vec<&Bar> = p.bars.iter().filter(|b| b.part).collect();
+        assert_eq!(parts.len(), 2, "{:?}", p.bars);
+        assert_eq!((parts[0].events, parts[1].events), (2.0, 1.0));
+        assert!((parts[0].height - 2.0 * 31.0 / 14.0).abs() < 1e-9);
+        assert!((parts[1].height - 31.0 / 17.0).abs() < 1e-9);
+        assert_eq!(
+            p.bars
+                .iter()
+                .filter(|b| !b.part)
+                .map(|b| b.height)
+                .sum::<f64>(),
+            2.0
+        );
+    }
+
+    fn coef(coef: f64) -> Coefficient {
+        Coefficient {
+            coef,
+            se: 0.1,
+            z: 1.0,
+            p_value: 0.5,
+            ci_low: coef - 0.2,
+            ci_high: coef + 0.2,
+        }
+    }
+
+    /// The fitted lines before and after the split stay inside the axis:
+    /// its top covers them (a fit above every bar no longer runs off the
+    /// top), up to twice the bars' highest.
+    #[test]
+    fn the_axis_holds_the_fitted_lines() {
+        // 10 events a month in bars; a fit of 15 a month before the split.
+        let start = day("2021-01-01");
+        let bars: Vec<Bar> = (0..12)
+            .map(|m| {
+                let a = start.checked_add_months(chrono::Months::new(m)).unwrap();
+                let b = a
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap()
+                    .pred_opt()
+                    .unwrap();
+                Bar {
+                    start: a,
+                    end: b,
+                    events: 10.0,
+                    height: 10.0,
+                    part: false,
+                }
+            })
+            .collect();
+        let per_day = (15.0f64 / (365.2425 / 12.0)).ln();
+        let its = Its {
+            level: coef(per_day),
+            trend: coef(0.0),
+            level_change: coef(0.0),
+            trend_change: coef(0.0),
+            scale: 1.0,
+            periods: 12,
+            t0: 6,
+            fitted: vec![],
+        };
+        let spec = ChartSpec {
+            size: (800, 500),
+            title: "t".into(),
+            subtitle: None,
+            y_label: "events per month".into(),
+            period: Period::Month,
+            panels: vec![Panel {
+                title: "all".into(),
+                bars,
+                its: Some(its),
+                t_start: start,
+            }],
+            split: Some(day("2021-07-01")),
+            sources: vec![],
+        };
+        let scale = Scale::of(&spec).unwrap();
+        assert!(scale.ytop >= 15.0, "axis to {}", scale.ytop);
+        assert!(super::chart(&spec).is_ok());
     }
 }

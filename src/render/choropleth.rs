@@ -1,7 +1,14 @@
 //! Choropleth fills: a value per feature, classed, with hatching for no
 //! data.
 
-use super::*;
+use super::canvas::{Canvas, Ink};
+use super::classify::{breaks, class_of, human, ramp};
+use super::legend::Entry;
+use super::paint::geometry_path;
+use super::view::View;
+use super::{Choropleth, classify};
+use crate::error::Result;
+use tiny_skia::FillRule;
 
 /// Fill the features of `ch` by class; add the legend's entries.
 pub(super) fn draw_choropleth(
@@ -70,9 +77,8 @@ fn fill_features(
     colour: impl Fn(f64) -> Option<u32>,
 ) -> bool {
     let mut any_no_data = false;
-    for f in &ch.layer.features {
-        let Some(name) = f.name() else { continue };
-        let Some(v) = ch.values.get(name) else {
+    for (i, f) in ch.layer.features.iter().enumerate() {
+        let Some(v) = ch.values.get(&ch.layer.label(i)) else {
             continue;
         };
         let Some(path) = geometry_path(view, &f.geometry) else {

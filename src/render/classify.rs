@@ -27,6 +27,8 @@ pub fn breaks(values: &[f64], k: usize, method: Method) -> Vec<f64> {
     if v.is_empty() || k == 0 {
         return Vec::new();
     }
+    // More classes than values (and a thousand) would only repeat breaks.
+    let k = k.min(v.len().max(1000));
     v.sort_by(f64::total_cmp);
     let (lo, hi) = (v[0], v[v.len() - 1]);
     let mut out = match method {
@@ -56,6 +58,9 @@ pub fn breaks(values: &[f64], k: usize, method: Method) -> Vec<f64> {
 /// programming (Jenks 1977; Fisher 1958). Returns `[min, ..., max]`.
 pub fn jenks(sorted: &[f64], k: usize) -> Vec<f64> {
     let n = sorted.len();
+    if n == 0 {
+        return Vec::new();
+    }
     let k = k.min(n);
     if k <= 1 {
         return vec![sorted[0], sorted[n - 1]];
@@ -199,6 +204,41 @@ pub fn human(v: f64, percent: bool) -> String {
     }
 }
 
+/// The largest 1, 2 or 5 × 10ⁿ not above `v` (0 for `v` ≤ 0): a round
+/// length for a scale bar or a legend.
+pub(super) fn nice_floor(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 0.0;
+    }
+    let p = 10f64.powf(v.log10().floor());
+    for m in [5.0, 2.0, 1.0] {
+        if m * p <= v {
+            return m * p;
+        }
+    }
+    p
+}
+
+/// A scale bar's length as a reader says it: `500 m`, `25 km`, `1,000 km`.
+pub(super) fn scale_label(km: f64) -> String {
+    if km < 1.0 {
+        return format!("{} m", (km * 1000.0).round());
+    }
+    let whole = km.round() as u64;
+    if (km - whole as f64).abs() > 1e-9 {
+        return format!("{km} km");
+    }
+    let digits = whole.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    format!("{out} km")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +255,14 @@ mod tests {
     fn jenks_separates_obvious_clusters() {
         let v = [1.0, 1.1, 1.2, 10.0, 10.5, 11.0, 100.0, 101.0];
         assert_eq!(breaks(&v, 3, Method::Jenks), vec![1.0, 1.2, 11.0, 101.0]);
+    }
+
+    #[test]
+    fn scale_labels_read_as_people_write_them() {
+        assert_eq!(super::scale_label(0.5), "500 m");
+        assert_eq!(super::scale_label(25.0), "25 km");
+        assert_eq!(super::scale_label(1000.0), "1,000 km");
+        assert_eq!(super::scale_label(2000.0), "2,000 km");
     }
 
     #[test]

@@ -16,7 +16,12 @@
 //! its scale at the map's centre: within the projection's scale error over
 //! the extent (well under 1% across Pakistan).
 
-use super::*;
+use super::canvas::Canvas;
+use super::classify::{human, ramp, scale_label, sequential};
+use super::legend::Entry;
+use super::view::View;
+use geo::Coord;
+use tiny_skia::Pixmap;
 
 /// A density surface to draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,19 +64,6 @@ pub fn parse_bandwidth(s: &str) -> std::result::Result<f64, String> {
         .map(|v| v / per_km)
         .filter(|v| v.is_finite() && *v >= 0.1 && *v <= 2000.0)
         .ok_or_else(|| format!("{s:?}: give a bandwidth from 100m to 2000km, e.g. 15km"))
-}
-
-pub(super) fn nice_floor(v: f64) -> f64 {
-    if v <= 0.0 {
-        return 0.0;
-    }
-    let p = 10f64.powf(v.log10().floor());
-    for m in [5.0, 2.0, 1.0] {
-        if m * p <= v {
-            return m * p;
-        }
-    }
-    p
 }
 
 /// Widths (odd) of `n` box filters whose variances add up to about `sigma`²

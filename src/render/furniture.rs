@@ -1,7 +1,13 @@
 //! Map furniture: the scale bar and the north arrow (the title and source
 //! bands are drawn by [`super::render`] last).
 
-use super::*;
+use super::canvas::{Canvas, Ink, pen};
+use super::classify::{nice_floor, scale_label};
+use super::paint::{INK, MUTED};
+use super::text::Weight;
+use super::view::{View, bands, compact};
+use super::{Labels, MapSpec, NorthArrow, ScaleBar, text};
+use tiny_skia::{FillRule, PathBuilder};
 
 /// Draw the scale bar for the map's centre: the geodesic from the centre
 /// eastwards is projected to find how many pixels a round number of km
@@ -12,7 +18,11 @@ pub(super) fn scale_bar(cv: &mut Canvas, view: &View) -> (ScaleBar, [f32; 4]) {
     let px_per_km = view.pt_per_km();
     // A round length near a fifth of the map's width.
     let target_km = area[2] as f64 / 5.0 / px_per_km;
-    let km = nice_floor(target_km).max(0.001);
+    // (The extent is at least `MIN_EXTENT_DEG` wide, so a fifth of the
+    // map is several metres; a view without a scale draws a metre.)
+    let km = Some(nice_floor(target_km))
+        .filter(|k| *k > 0.0 && k.is_finite())
+        .unwrap_or(0.001);
     let px = px_per_km * km;
     // The length's label is centred over the bar's end; where it is wider
     // than the box's margin, the box grows to hold it and the bar moves in.
@@ -48,38 +58,14 @@ pub(super) fn scale_bar(cv: &mut Canvas, view: &View) -> (ScaleBar, [f32; 4]) {
     (ScaleBar { km, px }, bx)
 }
 
-/// A scale bar's length as a reader says it: `500 m`, `25 km`, `1,000 km`.
-pub(super) fn scale_label(km: f64) -> String {
-    if km < 1.0 {
-        return format!("{} m", (km * 1000.0).round());
-    }
-    let whole = km.round() as u64;
-    if (km - whole as f64).abs() > 1e-9 {
-        return format!("{km} km");
-    }
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    format!("{out} km")
-}
-
-/// A north arrow pointing to true north at its own position.
-pub(super) fn north_arrow(cv: &mut Canvas, view: &View) -> [f32; 4] {
+/// A north arrow pointing to true north at its own position; returns its
+/// box and where it stands and points.
+pub(super) fn north_arrow(cv: &mut Canvas, view: &View) -> ([f32; 4], NorthArrow) {
     let area = view.area;
     let (cx, cy) = (area[0] + area[2] - 40.0, area[1] + 52.0);
-    let here = view.lonlat(cx as f64, cy as f64);
-    let (x1, y1) = view.px(Coord {
-        x: here.x,
-        y: here.y + 0.05,
-    });
-    let (dx, dy) = (x1 - cx, y1 - cy);
-    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
-    let (ux, uy) = (dx / len, dy / len);
+    // True north where the arrow stands, on the page (y down).
+    let (ex, ny) = view.projection.north(view.lonlat(cx as f64, cy as f64));
+    let (ux, uy) = (ex as f32, -ny as f32);
     let (nx, ny) = (-uy, ux);
     let tip = (cx + ux * 22.0, cy + uy * 22.0);
     let tail = (cx - ux * 16.0, cy - uy * 16.0);
@@ -113,7 +99,11 @@ pub(super) fn north_arrow(cv: &mut Canvas, view: &View) -> [f32; 4] {
         INK,
         None,
     );
-    [cx - 32.0, cy - 28.0, 64.0, 66.0]
+    let arrow = NorthArrow {
+        at: (cx, cy),
+        towards: (ux, uy),
+    };
+    ([cx - 32.0, cy - 28.0, 64.0, 66.0], arrow)
 }
 
 /// The source band's words: one line (the credits, and the projection at

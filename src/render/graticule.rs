@@ -3,7 +3,16 @@
 //! bottom edges) and the locator inset (the map's extent on a small
 //! overview of the region).
 
-use super::*;
+use super::canvas::{Canvas, Ink, pen};
+use super::labels::overlaps;
+use super::paint::{DURAND, LAND, NEIGHBOUR, NEIGHBOUR_LINE, PROVINCE_LINE, SEA, geometry_path};
+use super::text;
+use super::text::Weight;
+use super::view::{View, fit_in};
+use crate::error::Result;
+use crate::layer::Catalogue;
+use geo::{Coord, Rect};
+use tiny_skia::{FillRule, PathBuilder};
 
 /// A round step in degrees for about six lines across the extent.
 pub(super) fn step_deg(span: f64) -> f64 {

@@ -1,9 +1,12 @@
 //! What a map reads: points from a point file (coloured and sized by
 //! columns) and a summary table for a choropleth.
 
-use super::*;
-use crate::error::Param;
+use super::classify::{CATEGORICAL, Method};
+use super::{Choropleth, PointDatum, PointsLayer, Style};
+use crate::error::{Error, Param, Result};
 use crate::ingest::{PointSource, Row, named_column};
+use crate::layer::{Catalogue, Layer};
+use std::collections::BTreeMap;
 
 /// Points read for a map, and what was left out or odd.
 #[derive(Debug, Clone)]
@@ -87,67 +90,82 @@ impl PointsLayer {
     }
 }
 
+/// Where a choropleth's value was read, for messages.
+#[derive(Debug, Clone, Copy)]
+enum At {
+    /// A line of a table.
+    Line(u64),
+    /// A feature of a GeoJSON file (from 0).
+    Feature(usize),
+}
+
+/// A choropleth's cell as read: the feature's name, where, and the text.
+type Cell = (String, At, String);
+
+/// The classes' legend title of hot-spot categories (`gi_class`,
+/// `gi_class_before`, ...), or the column's name.
+fn legend_title(column: &str, categories: Option<&Vec<(String, u32)>>) -> String {
+    let hotspots = categories.is_some_and(|c| {
+        c.len() == super::HOTSPOT_CLASSES.len() && c[0].0 == super::HOTSPOT_CLASSES[0].0
+    });
+    if hotspots {
+        let when = column
+            .strip_prefix("gi_class")
+            .unwrap_or("")
+            .replace('_', " ");
+        format!("Hot and cold spots{when} (Gi*, FDR)")
+    } else {
+        column.replace('_', " ")
+    }
+}
+
 impl Choropleth {
-    /// A choropleth of `column` from a table that `frontier summarize`
-    /// wrote (its first column `district` or `province`), read from
-    /// `input` (`origin` names it in messages). Empty, NaN and infinite
-    /// values are no data; the number of them is returned beside.
+    /// A choropleth of `column` from a table that `frontier summarize` or
+    /// `frontier hotspots` wrote (its first column `district` or
+    /// `province`), or from a GeoJSON file of polygons with `column` among
+    /// their properties (such as the hexagons `frontier hotspots --by
+    /// hex:KM --geojson FILE` writes), read from `input` (`origin` names it
+    /// in messages; a GeoJSON file is known by its first character, `{`).
+    /// Empty, NaN and infinite values are no data; the number of them is
+    /// returned beside.
     pub fn read(
-        input: impl std::io::Read,
+        mut input: impl std::io::Read,
         origin: &str,
         column: &str,
         classes: usize,
         method: Method,
         palette: &str,
     ) -> Result<(Choropleth, usize)> {
-        let csv_err = |e| Error::Csv {
-            origin: origin.to_string(),
-            source: e,
+        let mut bytes = Vec::new();
+        input
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(origin, e))?;
+        let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+        let first = text.iter().find(|b| !b.is_ascii_whitespace());
+        let (layer, cells) = if first == Some(&b'{') {
+            geojson_cells(text, origin, column)?
+        } else {
+            table_cells(&bytes, origin, column)?
         };
-        let mut r = csv::Reader::from_reader(input);
-        let headers = crate::ingest::csv_header(&mut r, origin)?;
-        let layer_name = match headers.first().map(String::as_str) {
-            Some("district") => "districts",
-            Some("province") => "provinces",
-            other => {
-                return Err(Error::Input {
-                    origin: origin.to_string(),
-                    message: format!(
-                        "the first column must be district or province (from `frontier summarize`), not {:?}",
-                        other.unwrap_or_default()
-                    ),
-                });
-            }
+        let (ch, no_data) = Choropleth::of_cells(layer, cells, origin, column)?;
+        let ch = Choropleth {
+            classes,
+            method,
+            palette: palette.to_string(),
+            ..ch
         };
-        let ci = headers
-            .iter()
-            .position(|h| h == column)
-            .ok_or_else(|| Error::MissingColumn {
-                origin: origin.to_string(),
-                param: Param::MapColumn,
-                named: Some(column.to_string()),
-                columns: headers.clone(),
-            })?;
-        let layer = Catalogue::shared(layer_name)?.clone();
-        let mut cells: Vec<(String, u64, String)> = Vec::new();
-        for rec in r.records() {
-            let rec = rec.map_err(csv_err)?;
-            let name = rec.get(0).unwrap_or("").to_string();
-            if name == crate::summary::OUTSIDE {
-                continue;
-            }
-            if layer.feature(&name).is_none() {
-                return Err(Error::Input {
-                    origin: origin.to_string(),
-                    message: format!(
-                        "{name:?} is not a {} of the built-in layer",
-                        &layer_name[..layer_name.len() - 1]
-                    ),
-                });
-            }
-            let line = rec.position().map_or(0, |p| p.line());
-            cells.push((name, line, rec.get(ci).unwrap_or("").trim().to_string()));
-        }
+        ch.validate()?;
+        Ok((ch, no_data))
+    }
+
+    /// The choropleth of the cells (feature name, where read, text), with
+    /// the default classes; how many cells have no data.
+    fn of_cells(
+        layer: Layer,
+        cells: Vec<Cell>,
+        origin: &str,
+        column: &str,
+    ) -> Result<(Choropleth, usize)> {
         // Categories when some cell is text that is not a number: the
         // hot-spot classes in their own order and palette, other text in
         // alphabetical order and the categorical palette.
@@ -177,15 +195,26 @@ impl Choropleth {
             });
         let mut values = BTreeMap::new();
         let mut no_data = 0;
-        for (name, line, t) in cells {
+        for (name, at, t) in cells {
             let v = match &categories {
                 _ if t.is_empty() => None,
                 Some(cats) => cats.iter().position(|(n, _)| *n == t).map(|i| i as f64),
-                None => Some(t.parse::<f64>().map_err(|_| Error::Row {
-                    origin: origin.to_string(),
-                    line,
-                    column: column.to_string(),
-                    message: format!("not a number: {t:?}"),
+                None => Some(t.parse::<f64>().map_err(|_| {
+                    let message = format!("{column}: not a number: {t:?}");
+                    match at {
+                        At::Line(line) => Error::Row {
+                            origin: origin.to_string(),
+                            line,
+                            column: column.to_string(),
+                            message: format!("not a number: {t:?}"),
+                        },
+                        At::Feature(index) => Error::Feature {
+                            origin: origin.to_string(),
+                            index,
+                            name: String::new(),
+                            message,
+                        },
+                    }
                 })?),
             };
             // NaN and infinity are no data, never a class.
@@ -197,20 +226,10 @@ impl Choropleth {
             Choropleth {
                 layer,
                 values,
-                title: if categories.as_ref().is_some_and(|c| {
-                    c.len() == super::HOTSPOT_CLASSES.len() && c[0].0 == super::HOTSPOT_CLASSES[0].0
-                }) {
-                    let when = column
-                        .strip_prefix("gi_class")
-                        .unwrap_or("")
-                        .replace('_', " ");
-                    format!("Hot and cold spots{when} (Gi*, FDR)")
-                } else {
-                    column.replace('_', " ")
-                },
-                classes,
-                method,
-                palette: palette.to_string(),
+                title: legend_title(column, categories.as_ref()),
+                classes: 5,
+                method: Method::Quantile,
+                palette: "ylorrd".into(),
                 percent: column == "share" || column.ends_with("_share"),
                 breaks: None,
                 categories,
@@ -218,6 +237,120 @@ impl Choropleth {
             no_data,
         ))
     }
+}
+
+/// The built-in layer a summary table's rows name, and each row's name,
+/// line and `column` text.
+fn table_cells(input: &[u8], origin: &str, column: &str) -> Result<(Layer, Vec<Cell>)> {
+    let csv_err = |e| Error::Csv {
+        origin: origin.to_string(),
+        source: e,
+    };
+    let mut r = csv::Reader::from_reader(input);
+    let headers = crate::ingest::csv_header(&mut r, origin)?;
+    let layer_name = match headers.first().map(String::as_str) {
+        Some("district") => "districts",
+        Some("province") => "provinces",
+        Some("hex") => {
+            return Err(Error::Input {
+                origin: origin.to_string(),
+                message: "a table of hexagons (`frontier hotspots --by hex:KM`) does not hold their outlines: draw the GeoJSON of the cells that `hotspots --geojson FILE.geojson` writes beside it (render --choropleth FILE.geojson --column gi_class)".into(),
+            });
+        }
+        other => {
+            return Err(Error::Input {
+                origin: origin.to_string(),
+                message: format!(
+                    "the first column must be district or province (from `frontier summarize` or `frontier hotspots`), not {:?}; or give a GeoJSON file of polygons",
+                    other.unwrap_or_default()
+                ),
+            });
+        }
+    };
+    let ci = headers
+        .iter()
+        .position(|h| h == column)
+        .ok_or_else(|| Error::MissingColumn {
+            origin: origin.to_string(),
+            param: Param::MapColumn,
+            named: Some(column.to_string()),
+            columns: headers.clone(),
+        })?;
+    let layer = Catalogue::shared(layer_name)?.clone();
+    let mut cells = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(csv_err)?;
+        let name = rec.get(0).unwrap_or("").to_string();
+        if name == crate::summary::OUTSIDE {
+            continue;
+        }
+        if layer.feature(&name).is_none() {
+            return Err(Error::Input {
+                origin: origin.to_string(),
+                message: format!(
+                    "{name:?} is not a {} of the built-in layer",
+                    &layer_name[..layer_name.len() - 1]
+                ),
+            });
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        cells.push((
+            name,
+            At::Line(line),
+            rec.get(ci).unwrap_or("").trim().to_string(),
+        ));
+    }
+    Ok((layer, cells))
+}
+
+/// A GeoJSON file's polygons, each keyed by its [`Layer::label`], and its
+/// `column` property as text (absent or null: no data).
+fn geojson_cells(input: &[u8], origin: &str, column: &str) -> Result<(Layer, Vec<Cell>)> {
+    let text = std::str::from_utf8(input).map_err(|e| Error::Input {
+        origin: origin.to_string(),
+        message: format!("not UTF-8 text ({e})"),
+    })?;
+    let name = std::path::Path::new(origin)
+        .file_stem()
+        .map_or(origin.to_string(), |s| s.to_string_lossy().into_owned());
+    let layer = Layer::from_geojson_str(&name, origin, text)?;
+    layer.require_polygons()?;
+    if !layer
+        .features
+        .iter()
+        .any(|f| f.properties.contains_key(column))
+    {
+        let mut columns: Vec<String> = Vec::new();
+        for f in &layer.features {
+            for k in f.properties.keys() {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
+            }
+        }
+        return Err(Error::MissingColumn {
+            origin: origin.to_string(),
+            param: Param::MapColumn,
+            named: Some(column.to_string()),
+            columns,
+        });
+    }
+    let mut cells = Vec::with_capacity(layer.features.len());
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, f) in layer.features.iter().enumerate() {
+        let key = layer.label(i);
+        if !seen.insert(key.clone()) {
+            return Err(Error::Feature {
+                origin: origin.to_string(),
+                index: i,
+                name: format!(" ({key})"),
+                message: "another feature has the same name: each area needs its own".into(),
+            });
+        }
+        let value = f.property_text(column).unwrap_or_default();
+        cells.push((key, At::Feature(i), value.trim().to_string()));
+    }
+    Ok((layer, cells))
 }
 
 /// A layer with its style, written `NAME[:STYLE]` (a built-in name or a

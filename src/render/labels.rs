@@ -1,6 +1,15 @@
 //! Labels placed without overlap, around the furniture.
 
-use super::*;
+use super::canvas::Canvas;
+use super::paint::{INK, polys_of};
+use super::symbols::circle;
+use super::text::Weight;
+use super::view::View;
+use super::{Labels, text};
+use crate::error::Result;
+use crate::geodesy;
+use crate::layer::{Catalogue, Layer};
+use geo::{Coord, Geometry, InteriorPoint, MultiPolygon};
 
 pub(super) fn overlaps(a: &[f32; 4], b: &[f32; 4]) -> bool {
     a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]

@@ -1,6 +1,14 @@
 //! The user's layers, each in its style.
 
-use super::*;
+use super::Style;
+use super::canvas::{Canvas, Ink, pen};
+use super::legend::Entry;
+use super::paint::geometry_path;
+use super::symbols::circle;
+use super::view::View;
+use crate::layer::Layer;
+use geo::Geometry;
+use tiny_skia::FillRule;
 
 /// Draw each layer in its style; one legend entry per layer.
 pub(super) fn draw_layers(cv: &mut Canvas, view: &View, layers: &[(Layer, Style)]) -> Vec<Entry> {

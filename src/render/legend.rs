@@ -1,7 +1,14 @@
 //! The legend: entries gathered while drawing, drawn where they cover
 //! least of the map.
 
-use super::*;
+use super::canvas::{Canvas, Ink, pen};
+use super::labels::overlaps;
+use super::paint::{INK, MUTED, NO_DATA};
+use super::symbols::{circle, diamond};
+use super::text;
+use super::text::Weight;
+use super::view::View;
+use tiny_skia::PathBuilder;
 
 /// A legend entry.
 pub(super) enum Entry {

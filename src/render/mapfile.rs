@@ -30,6 +30,7 @@ use super::{Extent, Format, Labels, PageSize, Style, parse_bandwidth};
 use crate::Named;
 use crate::error::{Error, Result};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -71,6 +72,28 @@ pub struct MapFile {
     pub layers: Vec<(String, Style)>,
     /// How the points' files are read.
     pub reading: ReadingPart,
+    /// Where each setting was read: see [`MapFile::place`].
+    pub places: BTreeMap<&'static str, Place>,
+}
+
+/// Where a setting stands in a map file, and what was written there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The file.
+    pub origin: String,
+    /// Line, from 1.
+    pub line: usize,
+    /// The key as a reader finds it: `size`, `[points] color_by`.
+    pub key: &'static str,
+    /// The value as written (strings without their quotes).
+    pub text: String,
+}
+
+impl std::fmt::Display for Place {
+    /// `map.toml:7: [points] color_by`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.origin, self.line, self.key)
+    }
 }
 
 /// `[reading]`: how point files are read, as the readers' flags say.
@@ -168,8 +191,8 @@ struct RawReading {
 #[serde(deny_unknown_fields)]
 struct RawPoints {
     file: S,
-    color_by: Option<String>,
-    size_by: Option<String>,
+    color_by: Option<S>,
+    size_by: Option<S>,
     color_title: Option<String>,
     size_title: Option<String>,
 }
@@ -186,7 +209,7 @@ struct RawDensity {
 #[serde(deny_unknown_fields)]
 struct RawChoropleth {
     file: S,
-    column: String,
+    column: S,
     classes: Option<Spanned<i64>>,
     method: Option<S>,
     palette: Option<S>,
@@ -214,6 +237,13 @@ fn line_col(text: &str, at: usize) -> (usize, usize) {
 }
 
 impl MapFile {
+    /// Where the setting `key` was read (`output`, `size`, `dpi`,
+    /// `points.file`, `points.color_by`, `points.size_by`, `density.file`,
+    /// `choropleth.file`, `choropleth.column`), if this file set it.
+    pub fn place(&self, key: &str) -> Option<&Place> {
+        self.places.get(key)
+    }
+
     /// Read a map file; relative paths in it are resolved against its
     /// folder.
     pub fn read(path: &Path) -> Result<MapFile> {
@@ -236,8 +266,67 @@ impl MapFile {
         };
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            err(span, e.message().trim().to_string())
+            let message = e.message().trim().to_string();
+            // A missing key is reported at its table's header: name it.
+            let header = text[span.start.min(text.len())..]
+                .lines()
+                .next()
+                .map(str::trim)
+                .filter(|h| h.starts_with('['));
+            match header {
+                Some(h) if message.starts_with("missing field") => {
+                    err(span, format!("{h}: {message}"))
+                }
+                _ => err(span, message),
+            }
         })?;
+        let mut places: BTreeMap<&'static str, Place> = BTreeMap::new();
+        let mut note = |name: &'static str, key: &'static str, s: &S| {
+            let (line, _) = line_col(text, s.span().start);
+            places.insert(
+                name,
+                Place {
+                    origin: origin.to_string(),
+                    line,
+                    key,
+                    text: s.get_ref().clone(),
+                },
+            );
+        };
+        if let Some(o) = &raw.output {
+            note("output", "output", o);
+        }
+        if let Some(v) = &raw.size {
+            note("size", "size", v);
+        }
+        if let Some(p) = &raw.points {
+            note("points.file", "[points] file", &p.file);
+            if let Some(c) = &p.color_by {
+                note("points.color_by", "[points] color_by", c);
+            }
+            if let Some(c) = &p.size_by {
+                note("points.size_by", "[points] size_by", c);
+            }
+        }
+        if let Some(d) = &raw.density {
+            note("density.file", "[density] file", &d.file);
+        }
+        if let Some(c) = &raw.choropleth {
+            note("choropleth.file", "[choropleth] file", &c.file);
+            note("choropleth.column", "[choropleth] column", &c.column);
+        }
+        if let Some(d) = &raw.dpi {
+            let (line, _) = line_col(text, d.span().start);
+            places.insert(
+                "dpi",
+                Place {
+                    origin: origin.to_string(),
+                    line,
+                    key: "dpi",
+                    text: d.get_ref().to_string(),
+                },
+            );
+        }
         // The value, or an error at its place in the file.
         fn typed<T>(
             err: &dyn Fn(std::ops::Range<usize>, String) -> Error,
@@ -263,6 +352,7 @@ impl MapFile {
             inset: raw.inset,
             base_map: raw.base_map,
             sources: raw.sources,
+            places,
             ..Default::default()
         };
         if let Some(f) = &raw.format {
@@ -276,7 +366,7 @@ impl MapFile {
         }
         if let Some(d) = &raw.dpi {
             let v = *d.get_ref() as f32;
-            if !super::DPIS.contains(&v) {
+            if super::check_dpi(v).is_err() {
                 return Err(err(
                     d.span(),
                     format!(
@@ -294,8 +384,8 @@ impl MapFile {
         if let Some(p) = raw.points {
             out.points = Some(PointsPart {
                 file: file(&p.file),
-                color_by: p.color_by,
-                size_by: p.size_by,
+                color_by: p.color_by.map(Spanned::into_inner),
+                size_by: p.size_by.map(Spanned::into_inner),
                 color_title: p.color_title,
                 size_title: p.size_title,
             });
@@ -325,18 +415,27 @@ impl MapFile {
                 )?;
             }
             let classes = match &c.classes {
-                Some(k) if (2..=9).contains(k.get_ref()) => Some(*k.get_ref() as usize),
+                Some(k)
+                    if usize::try_from(*k.get_ref()).is_ok_and(|k| super::CLASSES.contains(&k)) =>
+                {
+                    Some(*k.get_ref() as usize)
+                }
                 Some(k) => {
                     return Err(err(
                         k.span(),
-                        format!("classes {}: give 2 to 9", k.get_ref()),
+                        format!(
+                            "classes {}: give {} to {}",
+                            k.get_ref(),
+                            super::CLASSES.start(),
+                            super::CLASSES.end()
+                        ),
                     ));
                 }
                 None => None,
             };
             out.choropleth = Some(ChoroplethPart {
                 file: file(&c.file),
-                column: c.column,
+                column: c.column.into_inner(),
                 classes,
                 method,
                 palette: c.palette.map(|p| p.into_inner()),

@@ -8,8 +8,17 @@
 //! first (a chamfer distance transform of the area drawn as a mask): the
 //! name goes at the first whose whole box lies inside the area and is free.
 
-use super::*;
+use super::canvas::Canvas;
+use super::labels::overlaps;
+use super::paint::{SEA, geometry_path};
+use super::text;
+use super::text::Weight;
+use super::view::View;
+use crate::error::Result;
+use crate::layer::Catalogue;
+use geo::Coord;
 use tiny_skia::{FillRule as Rule, Mask};
+use tiny_skia::{Path, Transform};
 
 /// Grid step for candidate positions, points.
 const STEP: f32 = 6.0;

@@ -1,7 +1,13 @@
 //! Colours, paints, strokes, hatching, markers, and geometries as paths
 //! in the view.
 
-use super::*;
+use super::clip;
+use super::view::View;
+use geo::{Geometry, LineString, Polygon};
+use tiny_skia::{
+    FillRule, FilterQuality, LineCap, LineJoin, Paint, Path, PathBuilder, Pattern, Pixmap,
+    SpreadMode, Stroke, StrokeDash, Transform,
+};
 
 // ------------------------------------------------------------------ colours
 
@@ -50,10 +56,24 @@ pub(super) fn stroke(width: f32, dash: Option<Vec<f32>>) -> Stroke {
 // ---------------------------------------------------------------- geometry
 
 pub(super) fn ring_path(pb: &mut PathBuilder, view: &View, ring: &LineString) {
+    let pts: Vec<(f64, f64)> = ring.0.iter().map(|c| view.px64(*c)).collect();
+    if pts.iter().all(|p| clip::within(*p)) {
+        ring_points(pb, &pts);
+    } else {
+        let inside = clip::clip_ring(&pts);
+        if inside.len() >= 3 {
+            ring_points(pb, &inside);
+        }
+    }
+}
+
+/// A ring's points (pixels) as a closed subpath, leaving out points within
+/// a quarter of a pixel of the last one kept.
+fn ring_points(pb: &mut PathBuilder, pts: &[(f64, f64)]) {
     let mut first = true;
     let mut last = (f32::NAN, f32::NAN);
-    for c in &ring.0 {
-        let p = view.px(*c);
+    for &(x, y) in pts {
+        let p = (x as f32, y as f32);
         if first {
             pb.move_to(p.0, p.1);
             first = false;
@@ -80,12 +100,19 @@ pub(super) fn polygons_path(view: &View, polys: &[Polygon]) -> Option<Path> {
 pub(super) fn line_path(view: &View, lines: &[&LineString]) -> Option<Path> {
     let mut pb = PathBuilder::new();
     for l in lines {
-        for (i, c) in l.0.iter().enumerate() {
-            let p = view.px(*c);
-            if i == 0 {
-                pb.move_to(p.0, p.1);
-            } else {
-                pb.line_to(p.0, p.1);
+        let pts: Vec<(f64, f64)> = l.0.iter().map(|c| view.px64(*c)).collect();
+        let pieces = if pts.iter().all(|p| clip::within(*p)) {
+            vec![pts]
+        } else {
+            clip::clip_line(&pts)
+        };
+        for piece in pieces {
+            for (i, &(x, y)) in piece.iter().enumerate() {
+                if i == 0 {
+                    pb.move_to(x as f32, y as f32);
+                } else {
+                    pb.line_to(x as f32, y as f32);
+                }
             }
         }
     }
@@ -150,47 +177,6 @@ pub(super) fn hatched(pattern: &Pixmap) -> Paint<'_> {
         ),
         ..Paint::default()
     }
-}
-
-/// Fill a marker's path, then outline it (if an outline colour is given).
-pub(super) fn marker(
-    cv: &mut Canvas,
-    path: Option<Path>,
-    fill: (u32, f32),
-    outline: Option<(u32, f32, f32)>,
-) {
-    let Some(p) = path else { return };
-    cv.fill(&p, Ink::Solid(fill.0, fill.1), FillRule::Winding);
-    if let Some((rgb, alpha, width)) = outline {
-        cv.stroke(&p, pen(rgb, alpha, width, None));
-    }
-}
-
-pub(super) fn diamond(cv: &mut Canvas, x: f32, y: f32, r: f32, rgb: u32) {
-    let mut pb = PathBuilder::new();
-    pb.move_to(x, y - r);
-    pb.line_to(x + r, y);
-    pb.line_to(x, y + r);
-    pb.line_to(x - r, y);
-    pb.close();
-    marker(cv, pb.finish(), (0xffffff, 1.0), Some((rgb, 1.0, 2.0)));
-}
-
-pub(super) fn circle(
-    cv: &mut Canvas,
-    x: f32,
-    y: f32,
-    r: f32,
-    rgb: u32,
-    alpha: f32,
-    outline: Option<u32>,
-) {
-    marker(
-        cv,
-        PathBuilder::from_circle(x, y, r.max(0.5)),
-        (rgb, alpha),
-        outline.map(|o| (o, 0.9, 0.8)),
-    );
 }
 
 /// A circle sprite of radius `r` pixels with an outline `line` pixels wide,

@@ -1,6 +1,11 @@
 //! Points coloured by a category and sized by a magnitude.
 
-use super::*;
+use super::PointsLayer;
+use super::canvas::Canvas;
+use super::classify::{CATEGORICAL, human, nice_floor};
+use super::legend::Entry;
+use super::view::View;
+use std::collections::BTreeMap;
 
 pub(super) fn draw_points(cv: &mut Canvas, view: &View, pl: &PointsLayer, legend: &mut Vec<Entry>) {
     // Categories by frequency; beyond seven, "other".

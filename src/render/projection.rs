@@ -28,6 +28,12 @@ pub struct Lcc {
     lon0: f64,
 }
 
+/// The squared first eccentricity of the WGS84 ellipsoid, e² = f(2 − f):
+/// the one ellipsoid constant every projection here needs besides `a`.
+fn wgs84_e2() -> f64 {
+    WGS84_F * (2.0 - WGS84_F)
+}
+
 fn m(e: f64, phi: f64) -> f64 {
     phi.cos() / (1.0 - (e * phi.sin()).powi(2)).sqrt()
 }
@@ -77,7 +83,7 @@ impl Lcc {
 
     /// On WGS84.
     pub fn wgs84(lat1: f64, lat2: f64, lat0: f64, lon0: f64) -> Self {
-        Self::with_ellipsoid(WGS84_A, WGS84_F * (2.0 - WGS84_F), lat1, lat2, lat0, lon0)
+        Self::with_ellipsoid(WGS84_A, wgs84_e2(), lat1, lat2, lat0, lon0)
     }
 
     /// Suited to an extent: standard parallels at 1/6 and 5/6 of its
@@ -141,7 +147,7 @@ impl Mercator {
     /// On WGS84, centred on `lon0` (degrees).
     pub fn wgs84(lon0: f64) -> Self {
         Mercator {
-            e: (WGS84_F * (2.0 - WGS84_F)).sqrt(),
+            e: wgs84_e2().sqrt(),
             lon0,
         }
     }
@@ -195,7 +201,7 @@ impl PolarStereographic {
     /// true to scale at `lat_c`, with `lon0` pointing down the map (north
     /// pole) or up (south pole).
     pub fn wgs84(lat_c: f64, lon0: f64) -> Self {
-        let e = (WGS84_F * (2.0 - WGS84_F)).sqrt();
+        let e = wgs84_e2().sqrt();
         let s = lat_c.signum();
         let pc = (s * lat_c).to_radians().min(FRAC_PI_2 - 1e-9);
         PolarStereographic {
@@ -302,6 +308,37 @@ impl Projection {
             Projection::Conic(p) => p.inverse(x, y),
             Projection::Mercator(p) => p.inverse(x, y),
             Projection::Polar(p) => p.inverse(x, y),
+        }
+    }
+
+    /// The direction of true north at `c` on the projected plane, as a
+    /// unit vector (x east, y north of the plane): the meridian's tangent,
+    /// from two points on it a little either side of `c`. In all three
+    /// projections the direction depends only on the longitude (Mercator:
+    /// always up; the conic: turned by the convergence n·Δλ; polar: towards
+    /// the pole), so the latitude is first brought inside ±84.9°, where
+    /// no projection clamps: near the poles, and where Mercator stops at
+    /// ±85°, the direction is that of the same meridian further in.
+    ///
+    /// # Units
+    /// Degrees in; a unit vector out.
+    pub fn north(&self, c: Coord) -> (f64, f64) {
+        const STEP: f64 = 0.01;
+        let lat = c.y.clamp(-84.9, 84.9);
+        let (x0, y0) = self.forward(Coord {
+            x: c.x,
+            y: lat - STEP,
+        });
+        let (x1, y1) = self.forward(Coord {
+            x: c.x,
+            y: lat + STEP,
+        });
+        let (dx, dy) = (x1 - x0, y1 - y0);
+        let len = dx.hypot(dy);
+        if len > 0.0 && len.is_finite() {
+            (dx / len, dy / len)
+        } else {
+            (0.0, 1.0)
         }
     }
 }

@@ -3,6 +3,7 @@
 //! circles, and the density surface as an embedded PNG.
 
 use super::canvas::{Ink, Op, Pen, Scene};
+use super::shape::{Family, needs_shaping, shape};
 use super::text::{Weight, ascent, em};
 use base64::Engine;
 use std::fmt::Write;
@@ -200,14 +201,33 @@ impl Scene {
                     rgb: c,
                     halo,
                 } => {
+                    // Arabic script in Noto Naskh, as on the PNG; a
+                    // right-to-left line anchored at its right end.
+                    let shaped = needs_shaping(text).then(|| shape(text, *weight));
+                    let rtl = shaped.as_ref().is_some_and(|l| l.rtl);
                     out.push_str("<text x=\"");
-                    num(&mut out, *x);
+                    match &shaped {
+                        Some(l) if rtl => num(&mut out, x + l.width * em(*size, *weight)),
+                        _ => num(&mut out, *x),
+                    }
                     out.push_str("\" y=\"");
                     num(&mut out, y + ascent(*size, *weight));
-                    out.push_str(
-                        "\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\"",
-                    );
-                    num(&mut out, em(*size, *weight));
+                    if rtl {
+                        out.push_str("\" direction=\"rtl");
+                    }
+                    out.push_str(if shaped.is_some() {
+                        "\" font-family=\"Noto Naskh Arabic, DejaVu Sans, sans-serif\" font-size=\""
+                    } else {
+                        "\" font-family=\"DejaVu Sans, Verdana, sans-serif\" font-size=\""
+                    });
+                    // Wholly Arabic text at Naskh's own scale, as on the PNG.
+                    let scale = match &shaped {
+                        Some(l) if l.glyphs.iter().all(|g| g.family == Family::Arabic) => {
+                            Family::Arabic.em_scale()
+                        }
+                        _ => 1.0,
+                    };
+                    num(&mut out, em(*size, *weight) * scale);
                     out.push('"');
                     if *weight == Weight::Bold {
                         out.push_str(" font-weight=\"bold\"");

@@ -1,44 +1,36 @@
 //! Text: DejaVu Sans (Bitstream Vera licence, `assets/fonts/LICENSE-DejaVu.txt`)
-//! embedded in the binary, laid out with ab_glyph and blended onto the map.
+//! embedded in the binary, laid out with ab_glyph and blended onto the map;
+//! Arabic script (Urdu, Pashto, Dari) shaped right to left in Noto Naskh
+//! Arabic ([`super::shape`]).
+//!
+//! Sizes are the font's height (DejaVu's ascent plus descent); Noto Naskh
+//! is drawn at [`super::fonts::ARABIC_SCALE`] times DejaVu's em at that height.
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
-use std::sync::OnceLock;
+pub use super::fonts::Weight;
+use super::fonts::{Family, family_font, font};
+use super::shape::{self, needs_shaping};
+use ab_glyph::{Font, GlyphId, PxScale, ScaleFont, point};
 use tiny_skia::{Pixmap, PremultipliedColorU8};
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-/// Regular or bold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Weight {
-    /// DejaVu Sans.
-    Regular,
-    /// DejaVu Sans Bold.
-    Bold,
-}
-
-/// The font file of a weight (TrueType), for embedding in a PDF.
-pub(super) fn font_data(w: Weight) -> &'static [u8] {
-    match w {
-        Weight::Regular => REGULAR,
-        Weight::Bold => BOLD,
-    }
-}
-
-/// The parsed font of a weight.
-pub(super) fn font(w: Weight) -> &'static FontRef<'static> {
-    static R: OnceLock<FontRef<'static>> = OnceLock::new();
-    static B: OnceLock<FontRef<'static>> = OnceLock::new();
-    match w {
-        Weight::Regular => {
-            R.get_or_init(|| FontRef::try_from_slice(REGULAR).expect("embedded font"))
-        }
-        Weight::Bold => B.get_or_init(|| FontRef::try_from_slice(BOLD).expect("embedded font")),
-    }
+/// The ab_glyph scale (a font's height) that draws `family` at the em of
+/// DejaVu at height `size` (Noto Naskh a little larger:
+/// [`super::fonts::ARABIC_SCALE`]).
+pub(super) fn family_scale(family: Family, size: f32, w: Weight) -> PxScale {
+    let f = family_font(family, w);
+    PxScale::from(
+        em(size, w) * family.em_scale() * f.height_unscaled() / f.units_per_em().unwrap_or(1000.0),
+    )
 }
 
 /// Width and height (ascent + descent) of `text` at `size` pixels.
 pub fn measure(text: &str, size: f32, w: Weight) -> (f32, f32) {
+    if needs_shaping(text) {
+        let f = font(w).as_scaled(PxScale::from(size));
+        return (
+            shape::shape(text, w).width * em(size, w),
+            f.ascent() - f.descent(),
+        );
+    }
     let f = font(w).as_scaled(PxScale::from(size));
     let mut x = 0.0;
     let mut prev = None;
@@ -118,15 +110,27 @@ pub fn draw_with_halo(
     let (width, height) = (pm.width() as i32, pm.height() as i32);
     let mut glyphs = Vec::new();
     let mut cx = x;
-    let mut prev = None;
-    for ch in text.chars() {
-        let id = sf.glyph_id(ch);
-        if let Some(p) = prev {
-            cx += sf.kern(p, id);
+    if needs_shaping(text) {
+        let line = shape::shape(text, w);
+        let e = em(size, w);
+        for g in &line.glyphs {
+            let scale = family_scale(g.family, size, w);
+            let at = point(x + g.x * e, base + g.y * e);
+            glyphs.push((g.family, GlyphId(g.id).with_scale_and_position(scale, at)));
         }
-        glyphs.push(id.with_scale_and_position(PxScale::from(size), point(cx, base)));
-        cx += sf.h_advance(id);
-        prev = Some(id);
+        cx = x + line.width * e;
+    } else {
+        let mut prev = None;
+        for ch in text.chars() {
+            let id = sf.glyph_id(ch);
+            if let Some(p) = prev {
+                cx += sf.kern(p, id);
+            }
+            let g = id.with_scale_and_position(PxScale::from(size), point(cx, base));
+            glyphs.push((Family::Latin, g));
+            cx += sf.h_advance(id);
+            prev = Some(id);
+        }
     }
     let passes: Vec<(u32, Vec<(i32, i32)>)> = match halo {
         // Radius 1: the 8 neighbours; wider: every offset within the radius.
@@ -145,8 +149,8 @@ pub fn draw_with_halo(
         None => vec![(rgb, vec![(0, 0)])],
     };
     for (colour, offsets) in passes {
-        for g in &glyphs {
-            let Some(og) = f.outline_glyph(g.clone()) else {
+        for (family, g) in &glyphs {
+            let Some(og) = family_font(*family, w).outline_glyph(g.clone()) else {
                 continue;
             };
             let bb = og.px_bounds();

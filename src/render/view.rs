@@ -1,7 +1,12 @@
 //! The view: where the map's extent lands in the image, in the projection
 //! fitted to it, and the bands above and below the map.
 
-use super::*;
+use super::Extent;
+use super::projection::Projection;
+use crate::error::{Error, Param, Result};
+use crate::layer::{Catalogue, Layer};
+use geo::{BoundingRect, Coord, Rect};
+use geographiclib_rs::DirectGeodesic;
 
 /// Projection plus the affine map from projected metres to pixels.
 #[derive(Debug, Clone, Copy)]
@@ -22,10 +27,17 @@ pub struct View {
 impl View {
     /// Pixel position of a lon/lat.
     pub fn px(&self, c: Coord) -> (f32, f32) {
+        let (x, y) = self.px64(c);
+        (x as f32, y as f32)
+    }
+
+    /// Pixel position of a lon/lat, in double precision (for clipping
+    /// before the single-precision drawing).
+    pub fn px64(&self, c: Coord) -> (f64, f64) {
         let (x, y) = self.projection.forward(c);
         (
-            (self.cx + (x - self.xc) * self.scale) as f32,
-            (self.cy - (y - self.yc) * self.scale) as f32,
+            self.cx + (x - self.xc) * self.scale,
+            self.cy - (y - self.yc) * self.scale,
         )
     }
 
@@ -79,13 +91,64 @@ pub(super) fn bbox_of(layer: &Layer, filter: impl Fn(&crate::Feature) -> bool) -
     r
 }
 
-/// The lon/lat box of an extent, with its margin.
+/// The smallest extent a map shows, degrees of longitude and of latitude
+/// (about 90 by 110 metres in Pakistan): a smaller box is widened to it
+/// about its centre. Closer in, the built-in layers' coordinates say
+/// nothing more, and the projections' parameters, fitted to the extent,
+/// lose their precision.
+pub const MIN_EXTENT_DEG: f64 = 0.001;
+
+/// Check a bounding box (min lon, min lat, max lon, max lat): finite,
+/// within ±180° and ±90°, min below max.
+pub(super) fn check_bbox(b: &[f64; 4]) -> Result<()> {
+    let ok = b.iter().all(|v| v.is_finite())
+        && b[0] < b[2]
+        && b[1] < b[3]
+        && b[0] >= -180.0
+        && b[2] <= 180.0
+        && b[1] >= -90.0
+        && b[3] <= 90.0;
+    if ok {
+        return Ok(());
+    }
+    Err(Error::InvalidSetting {
+        param: Param::Extent,
+        value: format!("bbox:{},{},{},{}", b[0], b[1], b[2], b[3]),
+        expected: "finite numbers minlon,minlat,maxlon,maxlat with min < max, within ±180/±90"
+            .into(),
+    })
+}
+
+/// `lo..hi` widened to at least `least` about its middle, kept within
+/// `min..max`.
+fn at_least(lo: f64, hi: f64, least: f64, min: f64, max: f64) -> (f64, f64) {
+    if hi - lo >= least {
+        return (lo, hi);
+    }
+    let mid = ((lo + hi) / 2.0).clamp(min + least / 2.0, max - least / 2.0);
+    (mid - least / 2.0, mid + least / 2.0)
+}
+
+/// The lon/lat box of an extent, with its margin, at least
+/// [`MIN_EXTENT_DEG`] each way.
 pub fn extent_box(e: &Extent) -> Result<Rect> {
+    let r = extent_with_margin(e)?;
+    check_bbox(&[r.min().x, r.min().y, r.max().x, r.max().y])?;
+    let (x0, x1) = at_least(r.min().x, r.max().x, MIN_EXTENT_DEG, -180.0, 180.0);
+    let (y0, y1) = at_least(r.min().y, r.max().y, MIN_EXTENT_DEG, -89.0, 89.0);
+    Ok(Rect::new(Coord { x: x0, y: y0 }, Coord { x: x1, y: y1 }))
+}
+
+/// The lon/lat box of an extent, with its margin.
+fn extent_with_margin(e: &Extent) -> Result<Rect> {
     let (r, margin) = match e {
-        Extent::BBox(b) => (
-            Rect::new(Coord { x: b[0], y: b[1] }, Coord { x: b[2], y: b[3] }),
-            0.0,
-        ),
+        Extent::BBox(b) => {
+            check_bbox(b)?;
+            (
+                Rect::new(Coord { x: b[0], y: b[1] }, Coord { x: b[2], y: b[3] }),
+                0.0,
+            )
+        }
         Extent::Named(n) => {
             let province = |name: &'static str| -> Result<Rect> {
                 let l = Catalogue::shared("provinces")?;

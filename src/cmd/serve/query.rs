@@ -64,6 +64,8 @@ pub fn param(p: frontier::error::Param) -> &'static str {
         Param::Split => "split",
         Param::Areas => "by",
         Param::Weights => "weights",
+        Param::Extent => "bbox",
+        Param::Classes => "mode (its classes)",
     }
 }
 
