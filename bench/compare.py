@@ -198,9 +198,9 @@ def proximity(n, rows, agree, pg):
         with open(inp, newline="") as f:
             id_col = next(csv.reader(f))[0]
         task = lambda t: f"{t} ({dist})"
-        s, m = run([FRONTIER, "near", inp, "--to", "durand-line", "-o", out("frontier-near-all"), "--quiet"])
+        s, m = run([FRONTIER, "near", inp, "--target", "durand-line", "-o", out("frontier-near-all"), "--quiet"])
         rows.append((task("distance to the Durand Line, every point"), n, "frontier near (geodesic)", s, m, ""))
-        s, m = run([FRONTIER, "near", inp, "--to", "durand-line", "--within", "50km", "-o", out("frontier-near-50"), "--quiet"])
+        s, m = run([FRONTIER, "near", inp, "--target", "durand-line", "--within", "50km", "-o", out("frontier-near-50"), "--quiet"])
         rows.append((task("within 50 km of the Durand Line"), n, "frontier near (geodesic)", s, m, ""))
         for layer in ("crossings", "cpec"):
             s, m = run([FRONTIER, "nearest", inp, "--to", layer, "-k", "3", "-o", out(f"frontier-nearest-{layer}"), "--quiet"])
@@ -236,7 +236,7 @@ def proximity(n, rows, agree, pg):
                 w = csv.writer(f)
                 w.writerow(src_header)
                 w.writerows(lines)
-            s, _ = run([FRONTIER, "near", part, "--to", "durand-line", "-o", os.devnull, "--quiet"])
+            s, _ = run([FRONTIER, "near", part, "--target", "durand-line", "-o", os.devnull, "--quiet"])
             agree.append(
                 f"near, {dist}, {n:,}: {len(lines):,} points {lo}–{hi} km from the line take {s / len(lines) * 1e6:.2f} µs each (wall clock, 2 cores)"
             )
@@ -324,7 +324,7 @@ def main():
             rows.append((task, n, "geopandas points_from_xy + sjoin within", theirs, 0, ""))
 
         # b. proximity to the Durand Line
-        s, m = run([FRONTIER, "near", inp, "--to", "durand-line", "--within", "50km", "-o", out("frontier-near"), "--quiet"])
+        s, m = run([FRONTIER, "near", inp, "--target", "durand-line", "--within", "50km", "-o", out("frontier-near"), "--quiet"])
         rows.append(("within 50 km of the Durand Line", n, "frontier near (geodesic)", s, m, ""))
         if n <= 2_000_000 or os.environ.get("SLOW_PEERS"):
             s, m = py(GPD_NEAR, inp, out("geopandas-near"), "within")
@@ -336,7 +336,7 @@ def main():
                 f"proximity, {tag}: the GeoPandas recipe was not run (about {n // 1_000_000 * 80 // 60} minutes at this size; SLOW_PEERS=1 runs it)"
             )
         if n == sizes[0]:
-            run([FRONTIER, "near", inp, "--to", "durand-line", "-o", out("frontier-all"), "--quiet"])
+            run([FRONTIER, "near", inp, "--target", "durand-line", "-o", out("frontier-all"), "--quiet"])
             py(GPD_NEAR, inp, out("geopandas-all"), "all")
             truth = {k: float(v) for k, v in column(out("frontier-all"), "event_id_cnty", "distance_km").items()}
             utm = {k: float(v) for k, v in column(out("geopandas-all"), "event_id_cnty", "distance_km").items()}

@@ -87,7 +87,7 @@ def main() -> None:
     sjoin = row("locate", "geopandas.sjoin(within) districts, GeoDataFrame built", best(
         lambda: gpd.sjoin(gdf, districts, predicate="within", how="left")))
 
-    near_cli = row("near", "command line, CSV in, CSV out", best(cli("near", str(csv), "--to", "durand-line")))
+    near_cli = row("near", "command line, CSV in, CSV out", best(cli("near", str(csv), "--target", "durand-line")))
     near_path = row("near", "Python, CSV path in, DataFrame out", best(lambda: frontier.near(csv)))
     near_df = row("near", "Python, DataFrame in and out", best(lambda: frontier.near(df)))
 

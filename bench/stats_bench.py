@@ -35,8 +35,8 @@ def main():
         ("trend, monthly, all events", [FRONTIER, "trend", str(csv), "-q", "-o", str(out)]),
         ("trend, monthly, all events, from standard input", f"cat {csv} | FRONTIER trend - -q -o {out}"),
         (
-            "trend --group district --value fatalities --split 2021-08-15",
-            [FRONTIER, "trend", str(csv), "--group", "district", "--value", "fatalities",
+            "trend --by district --value fatalities --split 2021-08-15",
+            [FRONTIER, "trend", str(csv), "--by", "district", "--value", "fatalities",
              "--split", "2021-08-15", "-q", "-o", str(out)],
         ),
         ("hotspots (districts, queen, 999 permutations)", [FRONTIER, "hotspots", str(csv), "-q", "-o", str(out)]),

@@ -243,7 +243,7 @@ fn a_split_over_no_events_keeps_its_header() {
         "2020-01-01",
         "--to",
         "2021-12-31",
-        "--group",
+        "--by",
         "province",
         "-q",
     ]));
@@ -265,14 +265,14 @@ fn a_window_too_long_to_count_names_the_dates_that_stretch_it() {
         "x.csv",
         "event_date,latitude,longitude\n2021-08-15,34,71.5\n0021-08-15,34,71.5\n",
     );
-    let o = frontier(&["trend", &x, "--by", "week", "--group", "district"]);
+    let o = frontier(&["trend", &x, "--period", "week", "--by", "district"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("from 0021-08-15 (line 3) to 2021-08-15 (line 2)"),
         "{}",
         stderr(&o)
     );
-    let years = stdout(&frontier(&["trend", &x, "--by", "year"]));
+    let years = stdout(&frontier(&["trend", &x, "--period", "year"]));
     assert!(
         years
             .lines()
@@ -284,7 +284,7 @@ fn a_window_too_long_to_count_names_the_dates_that_stretch_it() {
     let months = stdout(&frontier(&[
         "trend",
         &x,
-        "--by",
+        "--period",
         "month",
         "--to",
         "0022-01-31",
@@ -400,10 +400,168 @@ fn hotspot_messages_say_what_is_wrong() {
         "{}",
         stderr(&o)
     );
-    let o = frontier(&["trend", EVENTS, "--group", "crossings", "-q"]);
+    let o = frontier(&["trend", EVENTS, "--by", "crossings", "-q"]);
     assert!(
-        stderr(&o).contains("--group crossings: the layer has no polygons"),
+        stderr(&o).contains("--by crossings: the layer has no polygons"),
         "{}",
         stderr(&o)
     );
+}
+
+/// #25: one meaning per flag. `--to` is an end date only, the layer measured
+/// to is `--target` (the old `--to`/`--layer` still read as it); `--by` names
+/// the groups in every table command (trend's period is `--period`; its old
+/// `--by week` still reads as the period, with a note).
+#[test]
+fn one_meaning_per_flag_and_old_spellings_still_read() {
+    let near = stdout(&frontier(&["near", EVENTS, "--target", "durand-line"]));
+    for old in ["--to", "--layer"] {
+        assert_eq!(
+            stdout(&frontier(&["near", EVENTS, old, "durand-line"])),
+            near,
+            "{old}"
+        );
+    }
+    let nearest = stdout(&frontier(&["nearest", EVENTS, "--target", "crossings"]));
+    assert_eq!(
+        stdout(&frontier(&["nearest", EVENTS, "--to", "crossings"])),
+        nearest
+    );
+    let bands = [
+        "summarize",
+        EVENTS,
+        "--bands",
+        "0,10,50",
+        "--target",
+        "cpec",
+    ];
+    let old_bands = [
+        "summarize",
+        EVENTS,
+        "--bands",
+        "0,10,50",
+        "--from-layer",
+        "cpec",
+    ];
+    assert_eq!(stdout(&frontier(&bands)), stdout(&frontier(&old_bands)));
+    let located = stdout(&frontier(&["locate", EVENTS, "--in", "waziristan"]));
+    assert!(
+        located.lines().next().unwrap().ends_with(",waziristan"),
+        "{located}"
+    );
+    assert_eq!(
+        stdout(&frontier(&["locate", EVENTS, "--layer", "waziristan"])),
+        located
+    );
+
+    let weekly = stdout(&frontier(&[
+        "trend", EVENTS, "--period", "week", "--by", "province",
+    ]));
+    assert!(weekly.starts_with("province,period,"), "{weekly}");
+    let old = frontier(&["trend", EVENTS, "--by", "week", "--group", "province"]);
+    assert_eq!(stdout(&old), weekly);
+    assert!(
+        stderr(&old).contains("--by week is read as --period week"),
+        "{}",
+        stderr(&old)
+    );
+    let o = frontier(&["trend", EVENTS, "--period", "week", "--by", "year"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the period is --period"),
+        "{}",
+        stderr(&o)
+    );
+
+    // In every command's help, --to is a date (where it is shown at all)
+    // and --by the areas or groups.
+    for cmd in [
+        "near",
+        "nearest",
+        "summarize",
+        "trend",
+        "hotspots",
+        "knox",
+        "emerging",
+        "locate",
+    ] {
+        let help = stdout(&frontier(&[cmd, "--help"]));
+        for line in help.lines().map(str::trim) {
+            if line.starts_with("--to ") {
+                assert!(line.contains("<DATE>"), "{cmd}: {line}");
+            }
+            if line.starts_with("--by ") {
+                assert!(line.contains("district"), "{cmd}: {line}");
+            }
+            assert!(!line.starts_with("--layer "), "{cmd}: {line}");
+            assert!(!line.starts_with("--group "), "{cmd}: {line}");
+        }
+    }
+}
+
+/// #25: one unit rule for every distance: a bare number is km, and m, km,
+/// mi and nmi are read wherever a distance is.
+#[test]
+fn every_distance_reads_the_same_units() {
+    let near = |d: &str| {
+        stdout(&frontier(&[
+            "near",
+            EVENTS,
+            "--target",
+            "durand-line",
+            "--within",
+            d,
+        ]))
+    };
+    let km = near("25km");
+    assert!(km.lines().count() > 2, "{km}");
+    for same in ["25", "25000m", "25 KM"] {
+        assert_eq!(near(same), km, "{same}");
+    }
+    // 15.534 mi is 25.000 km to the metre (1 mi = 1609.344 m).
+    let miles = near("15.53428mi");
+    assert_eq!(miles, km);
+
+    let bands = |b: &str| stdout(&frontier(&["summarize", EVENTS, "--bands", b]));
+    let want = bands("0,10,50km");
+    for same in ["0,10,50", "0,10000,50000m", "0,10km,50"] {
+        assert_eq!(bands(same), want, "{same}");
+    }
+
+    // hex:5mi is hex:8.04672 (km).
+    let hex = |b: &str| stdout(&frontier(&["hotspots", EVENTS, "--by", b, "-q"]));
+    assert_eq!(hex("hex:5mi"), hex("hex:8.04672"));
+    assert_eq!(hex("hex:8046.72m"), hex("hex:8.04672km"));
+
+    let weights = |w: &str| {
+        stdout(&frontier(&[
+            "hotspots",
+            EVENTS,
+            "--by",
+            "province",
+            "--weights",
+            w,
+            "-q",
+        ]))
+    };
+    assert_eq!(weights("distance:300"), weights("distance:300000m"));
+
+    let render = |b: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let png = dir.path().join("d.png");
+        stdout(&frontier(&[
+            "render",
+            "--density",
+            EVENTS,
+            "--bandwidth",
+            b,
+            "--size",
+            "300x200",
+            "-o",
+            png.to_str().unwrap(),
+        ]));
+        std::fs::read(png).unwrap()
+    };
+    assert_eq!(render("20"), render("20km"));
+    assert_eq!(render("20000m"), render("20km"));
 }

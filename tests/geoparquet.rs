@@ -69,8 +69,11 @@ fn locate_near_nearest_write_geoparquet_that_reads_back_exactly() {
     let input = table(&std::fs::read(EVENTS).unwrap());
     for (args, name) in [
         (vec!["locate"], "locate"),
-        (vec!["near", "--to", "durand-line"], "near"),
-        (vec!["nearest", "--to", "crossings", "-k", "2"], "nearest"),
+        (vec!["near", "--target", "durand-line"], "near"),
+        (
+            vec!["nearest", "--target", "crossings", "-k", "2"],
+            "nearest",
+        ),
     ] {
         let pq = dir.path().join(format!("{name}.parquet"));
         let csv = dir.path().join(format!("{name}.csv"));
@@ -175,8 +178,8 @@ fn geoparquet_in_gives_the_answers_of_the_csv() {
     // Read back as input: the answers of the CSV, row for row (the file's
     // own latitude/longitude columns are carried; the geometry's come as
     // frontier_longitude/frontier_latitude beside them).
-    let from_csv = table(&frontier(&["near", EVENTS, "--to", "durand-line"]).stdout);
-    let o = frontier(&["near", pq.to_str().unwrap(), "--to", "durand-line"]);
+    let from_csv = table(&frontier(&["near", EVENTS, "--target", "durand-line"]).stdout);
+    let o = frontier(&["near", pq.to_str().unwrap(), "--target", "durand-line"]);
     assert!(o.status.success(), "{}", err(&o));
     let from_pq = table(&o.stdout);
     assert_eq!(from_pq.len(), from_csv.len());
@@ -510,7 +513,7 @@ fn an_empty_result_is_a_valid_file() {
     let o = frontier(&[
         "near",
         EVENTS,
-        "--to",
+        "--target",
         "crossings",
         "--within",
         "1m",

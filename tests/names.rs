@@ -132,12 +132,12 @@ fn value_and_weight_of_one_column_are_two_columns() {
 #[test]
 fn trend_series_and_tests_keep_both() {
     let rows = json(&[
-        "trend", "-", "--by", "year", "--value", "count", "--format", "json",
+        "trend", "-", "--period", "year", "--value", "count", "--format", "json",
     ]);
     assert_eq!(rows[0]["frontier_count"], 6);
     assert_eq!(rows[0]["count"], 111);
     let rows = json(&[
-        "trend", "-", "--by", "month", "--group", "period", "--format", "json",
+        "trend", "-", "--period", "month", "--by", "period", "--format", "json",
     ]);
     let keys: Vec<String> = rows[0].as_object().unwrap().keys().cloned().collect();
     assert_eq!(&keys[..2], ["period", "frontier_period"]);

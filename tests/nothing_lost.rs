@@ -111,7 +111,7 @@ const CASES: &[Case] = &[
             "{box.geojson}",
             "--bands",
             "0,10",
-            "--from-layer",
+            "--target",
             "{line.geojson}",
             "--join",
             "{table.csv}",
@@ -352,7 +352,7 @@ fn a_failed_run_leaves_the_previous_output_or_none() {
     let out_p = dir.path().join("out.csv");
     for cmd in [
         vec!["locate"],
-        vec!["near", "--to", "durand-line"],
+        vec!["near", "--target", "durand-line"],
         vec!["nearest", "--layer", "crossings"],
         vec!["summarize"],
     ] {
@@ -438,7 +438,7 @@ fn an_empty_layer_is_refused_rather_than_dropping_rows() {
         assert!(o.stdout.is_empty());
     }
     // locate refuses it too: it has no polygons to hold anything.
-    let o = frontier(&["locate", EVENTS, "--layer", empty.to_str().unwrap()]);
+    let o = frontier(&["locate", EVENTS, "--in", empty.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("no polygons (empty)"), "{}", err(&o));
 }
@@ -798,9 +798,9 @@ fn messages_say_what_and_where_in_words() {
             "25 furlongs",
             "unknown unit \"furlongs\"; use km, m, mi (statute miles) or nmi (nautical miles)",
         ),
-        ("25", "give a unit: km, m, mi"),
+        ("25 parsecs", "unknown unit \"parsecs\""),
     ] {
-        let o = frontier(&["near", REFERENCE, "--to", "durand-line", "--within", d]);
+        let o = frontier(&["near", REFERENCE, "--target", "durand-line", "--within", d]);
         assert_eq!(o.status.code(), Some(2));
         assert!(err(&o).contains(says), "{d}: {}", err(&o));
         assert!(!err(&o).contains("-- -5"), "{}", err(&o));
@@ -808,12 +808,19 @@ fn messages_say_what_and_where_in_words() {
     let km = frontier(&[
         "near",
         REFERENCE,
-        "--to",
+        "--target",
         "durand-line",
         "--within",
         "40.2335km",
     ]);
-    let mi = frontier(&["near", REFERENCE, "--to", "durand-line", "--within", "25mi"]);
+    let mi = frontier(&[
+        "near",
+        REFERENCE,
+        "--target",
+        "durand-line",
+        "--within",
+        "25mi",
+    ]);
     assert!(mi.status.success(), "{}", err(&mi));
     assert_eq!(out(&km), out(&mi), "25 miles = 40.2335 km");
     // An unterminated quote is called that, with the line it opened on.
@@ -853,7 +860,7 @@ fn messages_say_what_and_where_in_words() {
 #[test]
 fn near_and_nearest_spell_the_layer_the_same_way() {
     for cmd in ["near", "nearest"] {
-        let a = frontier(&[cmd, REFERENCE, "--to", "crossings"]);
+        let a = frontier(&[cmd, REFERENCE, "--target", "crossings"]);
         let b = frontier(&[cmd, REFERENCE, "--layer", "crossings"]);
         assert!(a.status.success(), "{cmd}: {}", err(&a));
         assert_eq!(out(&a), out(&b), "{cmd}");
@@ -978,7 +985,13 @@ fn an_interrupted_run_leaves_no_output_and_no_temporary_file() {
     let output = dir.path().join("out.csv");
     for signal in ["TERM", "INT"] {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_frontier"))
-            .args(["near", input.to_str().unwrap(), "--to", "durand-line", "-o"])
+            .args([
+                "near",
+                input.to_str().unwrap(),
+                "--target",
+                "durand-line",
+                "-o",
+            ])
             .arg(&output)
             .spawn()
             .unwrap();
@@ -1148,9 +1161,9 @@ fn a_side_output_follows_the_closed_pipe_rule() {
         &[
             "trend",
             EVENTS,
-            "--by",
+            "--period",
             "week",
-            "--group",
+            "--by",
             "district",
             "--chart",
             chart.to_str().unwrap(),

@@ -58,11 +58,18 @@ fn locate_with_extra_layers_and_the_header_kept_in_order() {
 
 #[test]
 fn near_filters_by_distance_and_agrees_with_the_unfiltered_run() {
-    let all = frontier(&["near", EVENTS, "--to", "durand-line"]);
+    let all = frontier(&["near", EVENTS, "--target", "durand-line"]);
     assert!(all.status.success(), "{}", err(&all));
     let all = csv_rows(&out(&all));
     assert_eq!(all.len(), 8, "without --within every row comes out");
-    let near = frontier(&["near", EVENTS, "--to", "durand-line", "--within", "50km"]);
+    let near = frontier(&[
+        "near",
+        EVENTS,
+        "--target",
+        "durand-line",
+        "--within",
+        "50km",
+    ]);
     let near = csv_rows(&out(&near));
     let expected: Vec<&str> = all
         .iter()
@@ -83,7 +90,7 @@ fn near_filters_by_distance_and_agrees_with_the_unfiltered_run() {
 #[test]
 fn near_on_the_afghan_side_says_afg() {
     let input = "name,lat,lon\nSpin Boldak,31.005,66.397\nKabul,34.5553,69.2075\n";
-    let o = frontier_stdin(&["near", "-", "--to", "durand-line"], input.as_bytes());
+    let o = frontier_stdin(&["near", "-", "--target", "durand-line"], input.as_bytes());
     assert!(o.status.success(), "{}", err(&o));
     let rows = csv_rows(&out(&o));
     assert_eq!(rows[0]["side"], "AFG");
@@ -96,7 +103,7 @@ fn near_on_the_afghan_side_says_afg() {
 /// with another line layer.
 #[test]
 fn the_side_comes_with_the_durand_line_however_it_is_named() {
-    let by_name = frontier(&["near", EVENTS, "--to", "durand-line"]);
+    let by_name = frontier(&["near", EVENTS, "--target", "durand-line"]);
     assert!(by_name.status.success(), "{}", err(&by_name));
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/geodata/durand-line.geojson");
     let dir = tempfile::tempdir().unwrap();
@@ -112,7 +119,7 @@ fn the_side_comes_with_the_durand_line_however_it_is_named() {
         rows.iter()
             .all(|r| ["PAK", "AFG"].contains(&r["side"].as_str()))
     );
-    let cpec = frontier(&["near", EVENTS, "--to", "cpec"]);
+    let cpec = frontier(&["near", EVENTS, "--target", "cpec"]);
     assert!(!csv_rows(&out(&cpec))[0].contains_key("side"));
 }
 
@@ -135,7 +142,7 @@ fn nearest_gives_k_features_per_row() {
 #[test]
 fn output_formats() {
     let o = frontier(&[
-        "near", EVENTS, "--to", "cpec", "--within", "10km", "--format", "geojson",
+        "near", EVENTS, "--target", "cpec", "--within", "10km", "--format", "geojson",
     ]);
     let g: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let feats = g["features"].as_array().unwrap();
@@ -211,7 +218,7 @@ fn acled_and_ucdp_exports_are_read() {
     assert_eq!(rows[0]["district"], "North Waziristan");
     assert_eq!(rows[0]["event_date"], "15 August 2021");
     let ucdp = "id,date_start,type_of_violence,best,low,high,latitude,longitude,where_prec,adm_1,adm_2,country\n1,2022-12-11 00:00:00.000,1,6,6,8,30.921,66.446,1,Balochistan,Chaman,Pakistan\n";
-    let o = frontier_stdin(&["near", "-", "--to", "crossings"], ucdp.as_bytes());
+    let o = frontier_stdin(&["near", "-", "--target", "crossings"], ucdp.as_bytes());
     assert!(o.status.success(), "{}", err(&o));
     let rows = csv_rows(&out(&o));
     assert_eq!(
@@ -297,21 +304,21 @@ const BAD: &[Bad] = &[
     },
     Bad {
         what: "bad distance unit",
-        args: &["near", "--to", "durand-line", "--within", "25"],
+        args: &["near", "--target", "durand-line", "--within", "25 furlongs"],
         input: "id,lat,lon\n",
-        message: "invalid value '25' for '--within <DIST>': \"25\": give a unit: km, m, mi (statute miles) or nmi (nautical miles) (e.g. 25km, 500m)",
+        message: "invalid value '25 furlongs' for '--within <DIST>': \"25 furlongs\": unknown unit \"furlongs\"; use km, m, mi (statute miles) or nmi (nautical miles)",
     },
     Bad {
         what: "unknown layer",
-        args: &["near", "--to", "durand"],
+        args: &["near", "--target", "durand"],
         input: "id,lat,lon\n",
         message: "durand: no such file (and not a built-in layer name; built-in layers: durand-line,",
     },
     Bad {
         what: "locate on a line layer",
-        args: &["locate", "--layer", "cpec"],
+        args: &["locate", "--in", "cpec"],
         input: "id,lat,lon\n",
-        message: "--layer cpec: the layer has no polygons (LineString); locate needs polygons",
+        message: "--in cpec: the layer has no polygons (LineString); locate needs polygons",
     },
 ];
 

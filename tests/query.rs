@@ -742,7 +742,7 @@ fn batch_questions_answer_each_point_in_order() {
     }
 }
 
-/// `nearest --to places`: the nearest populated place by brute force over
+/// `nearest --target places`: the nearest populated place by brute force over
 /// every GeoNames place with GeographicLib, for a few points.
 #[test]
 fn the_nearest_place_is_the_brute_force_one() {

@@ -283,8 +283,8 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 fn a_points_place_and_distances_are_locate_near_and_nearest() {
     let s = serve(&[EVENTS]);
     let located = cli_csv(&["locate", EVENTS]);
-    let near = cli_csv(&["near", EVENTS, "--to", "durand-line"]);
-    let nearest = cli_csv(&["nearest", EVENTS, "--to", "crossings"]);
+    let near = cli_csv(&["near", EVENTS, "--target", "durand-line"]);
+    let nearest = cli_csv(&["nearest", EVENTS, "--target", "crossings"]);
     for i in [0usize, 1, 17, 444, 1999] {
         let p = get(&s.addr, &format!("/api/point?i={i}")).json();
         let loc = &p["location"];
@@ -383,7 +383,7 @@ fn summaries_trends_hotspots_and_counts_are_the_command_lines() {
     let t = cli_json(&[
         "trend",
         EVENTS,
-        "--group",
+        "--by",
         "district",
         "--split",
         "2021-08-15",
@@ -442,7 +442,14 @@ fn summaries_trends_hotspots_and_counts_are_the_command_lines() {
     }
 
     // The band: `near --within` keeps the same rows.
-    let within = cli_csv(&["near", EVENTS, "--to", "durand-line", "--within", "25km"]);
+    let within = cli_csv(&[
+        "near",
+        EVENTS,
+        "--target",
+        "durand-line",
+        "--within",
+        "25km",
+    ]);
     let n = get(a, "/api/count?within=25").json();
     assert_eq!(n["count"].as_u64(), Some(within.len() as u64));
     // A column filter keeps exactly its rows.

@@ -414,7 +414,7 @@ fn distance_bands_from_the_durand_line() {
         );
     }
     // Cross-check the 0-10 km band against `near --within 10km`.
-    let near = frontier(&["near", SYNTH, "--to", "durand-line", "--within", "10km"]);
+    let near = frontier(&["near", SYNTH, "--target", "durand-line", "--within", "10km"]);
     let near = table(&near.stdout);
     let in_band: u64 = t
         .iter()

@@ -75,7 +75,7 @@ fn interrupted_time_series_match_statsmodels() {
             runs.insert((by.into(), "all".into()), row);
         }
     }
-    for row in tests_json(&["--group", "province"]) {
+    for row in tests_json(&["--by", "province"]) {
         let name = row["province"].as_str().unwrap().to_string();
         runs.insert(("month".into(), name), row);
     }
@@ -184,14 +184,7 @@ fn the_split_cuts_its_month_and_the_rates_are_the_counts_over_days() {
     let rr = ((2000 - before) as f64 / days_after) / (before as f64 / days_before);
     close(all["rate_ratio"].as_f64().unwrap(), rr, 1e-12, "rate ratio");
     // The CSV of the same run: one row per group, the regression flattened.
-    let o = frontier(&[
-        "trend",
-        SYNTH,
-        "--split",
-        "2021-08-15",
-        "--group",
-        "province",
-    ]);
+    let o = frontier(&["trend", SYNTH, "--split", "2021-08-15", "--by", "province"]);
     let t = table(&o.stdout);
     assert_eq!(
         t.len(),
@@ -214,7 +207,7 @@ fn the_split_cuts_its_month_and_the_rates_are_the_counts_over_days() {
 
 #[test]
 fn a_column_of_the_points_groups_the_series() {
-    let o = frontier(&["trend", SYNTH, "--group", "event_type", "--by", "year"]);
+    let o = frontier(&["trend", SYNTH, "--by", "event_type", "--period", "year"]);
     assert!(o.status.success(), "{}", err(&o));
     let t = table(&o.stdout);
     let mut r = csv::Reader::from_path(SYNTH).unwrap();
@@ -250,7 +243,7 @@ fn bad_settings_and_rows_are_clear_errors() {
         "{}",
         err(&o)
     );
-    let o = frontier_stdin(&["trend", "-", "--skip-invalid", "--by", "week"], csv);
+    let o = frontier_stdin(&["trend", "-", "--skip-invalid", "--period", "week"], csv);
     assert!(o.status.success(), "{}", err(&o));
     assert!(err(&o).contains("3 rows in: 2 counted"), "{}", err(&o));
     let weeks = table(&o.stdout);
@@ -267,7 +260,7 @@ fn bad_settings_and_rows_are_clear_errors() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("needs a date column"), "{}", err(&o));
     let o = frontier_stdin(
-        &["trend", "-", "--group", "no-such-layer"],
+        &["trend", "-", "--by", "no-such-layer"],
         "id,latitude,longitude,date\n1,34,71,2021-01-03\n",
     );
     assert_eq!(o.status.code(), Some(2));

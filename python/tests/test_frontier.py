@@ -74,7 +74,7 @@ def test_locate_equals_the_command_line(events):
 
 def test_locate_in_extra_layers_equals_the_command_line(events):
     got = frontier.locate(events, layers=["waziristan", "chaman"])
-    want = cli("locate", str(EVENTS), "--layer", "waziristan", "--layer", "chaman")
+    want = cli("locate", str(EVENTS), "--in", "waziristan", "--in", "chaman")
     for col in ["waziristan", "chaman"]:
         assert text(got[col]) == text(want[col]), col
     assert got["waziristan"].notna().sum() > 10
@@ -95,13 +95,13 @@ def test_locate_agrees_with_geopandas(events):
 
 def test_near_equals_the_command_line(events):
     got = frontier.near(events)
-    want = cli("near", str(EVENTS), "--to", "durand-line")
+    want = cli("near", str(EVENTS), "--target", "durand-line")
     assert np.allclose(got["distance_km"], want["distance_km"], atol=0.0006, rtol=0)
     assert text(got["nearest_feature"]) == text(want["nearest_feature"])
     assert text(got["side"]) == text(want["side"])
     assert np.allclose(got["nearest_lon"], want["nearest_lon"], atol=1e-6)
     within = frontier.near(events, within_km=25)
-    want25 = cli("near", str(EVENTS), "--to", "durand-line", "--within", "25km")
+    want25 = cli("near", str(EVENTS), "--target", "durand-line", "--within", "25km")
     assert list(within["event_id_cnty"]) == list(want25["event_id_cnty"])
     assert 0 < len(within) < len(events)
 

@@ -42,8 +42,8 @@ def written(tmp_path_factory):
     files = {}
     for name, args in {
         "locate": ["locate"],
-        "near": ["near", "--to", "durand-line", "--within", "100km"],
-        "nearest": ["nearest", "--to", "cpec", "-k", "2"],
+        "near": ["near", "--target", "durand-line", "--within", "100km"],
+        "nearest": ["nearest", "--target", "cpec", "-k", "2"],
     }.items():
         p = d / f"{name}.parquet"
         run(*args, str(EVENTS), "-o", str(p))

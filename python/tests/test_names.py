@@ -159,7 +159,7 @@ def test_nearest_with_taken_names(plain):
     assert np.array_equal(got["frontier_distance_1_km"].to_numpy(), truth["distance_1_km"].to_numpy())
     csv = ROOT / "target" / "names-nearest.csv"
     df.to_csv(csv, index=False)
-    cli = pd.read_csv(io.BytesIO(run("nearest", str(csv), "--to", "crossings", "-k", "2")))
+    cli = pd.read_csv(io.BytesIO(run("nearest", str(csv), "--target", "crossings", "-k", "2")))
     assert list(cli.columns) == list(got.columns)
 
 
@@ -175,7 +175,7 @@ def test_trend_value_named_count(plain):
         assert g.loc[str(y), "count"] == 2 * n
     csv = ROOT / "target" / "names-trend.csv"
     df.to_csv(csv, index=False)
-    rows = json.loads(run("trend", str(csv), "--by", "year", "--value", "count", "--format", "json"))
+    rows = json.loads(run("trend", str(csv), "--period", "year", "--value", "count", "--format", "json"))
     assert list(rows[0]) == list(got.columns)
 
 

@@ -71,7 +71,7 @@ def test_trend_counts_against_pandas(events):
 
 def test_trend_split_keeps_the_tests_and_the_regression(events):
     got = frontier.trend(events, by="month", group="province", split="2021-08-15")
-    rows = cli_json("trend", str(EVENTS), "--by", "month", "--group", "province", "--split", "2021-08-15")
+    rows = cli_json("trend", str(EVENTS), "--period", "month", "--by", "province", "--split", "2021-08-15")
     flat = [{k: v for k, v in r.items() if k not in ("its", "series")} for r in rows]
     assert list(got.columns) == list(flat[0])
     same_rows(got, flat)

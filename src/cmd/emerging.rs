@@ -51,22 +51,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
-    let hex = match args.by.strip_prefix("hex:") {
-        None => None,
-        Some(km) => Some(
-            km.trim()
-                .trim_end_matches("km")
-                .parse::<f64>()
-                .ok()
-                .filter(|k| *k > 0.0 && k.is_finite())
-                .ok_or_else(|| {
-                    CmdError::Usage(format!(
-                        "--by {}: give the hexagons' edge in km, e.g. hex:10",
-                        args.by
-                    ))
-                })?,
-        ),
-    };
+    let hex = super::hotspots::hex_km(&args.by).transpose()?;
     let mut files = super::Files::default().input("POINTS", &args.points);
     if hex.is_none() {
         files = files.layer("--by", grouping_layer(&args.by));

@@ -48,18 +48,18 @@ pub struct Args {
     geojson: Option<PathBuf>,
 }
 
-/// `hex:KM`, if `by` is one.
-fn hex_km(by: &str) -> Option<Result<f64, CmdError>> {
-    let km = by.strip_prefix("hex:")?;
+/// The hexagons' edge in km, if `by` is `hex:D` (`hex:10`, `hex:10km`,
+/// `hex:5mi`: the distance rule of every flag, a bare number is km).
+pub(super) fn hex_km(by: &str) -> Option<Result<f64, CmdError>> {
+    let d = by.strip_prefix("hex:")?;
     Some(
-        km.trim()
-            .trim_end_matches("km")
-            .parse::<f64>()
+        frontier::units::parse_distance(d)
             .ok()
-            .filter(|k| *k > 0.0 && k.is_finite())
+            .filter(|m| *m > 0.0)
+            .map(|m| m / 1000.0)
             .ok_or_else(|| {
                 CmdError::Usage(format!(
-                    "--by {by}: give the hexagons' edge in km, e.g. hex:10"
+                    "--by {by}: give the hexagons' edge, e.g. hex:10 (km), hex:10km or hex:5mi"
                 ))
             }),
     )

@@ -66,22 +66,8 @@ fn days_arg(s: &str) -> Result<u32, String> {
         .map_err(|_| format!("{s:?} is not a whole number of days (e.g. 14d)"))
 }
 
-/// The unit written after the last number of a list (`0,1,2km` → `km`).
-fn list_unit(s: &str) -> &str {
-    let last = s.rsplit(',').next().unwrap_or("").trim();
-    let digits = last.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == ' ');
-    &last[digits.len()..]
-}
-
 fn space_bands_arg(s: &str) -> Result<Bands, String> {
-    let unit = list_unit(s).trim();
-    let v = s
-        .split(',')
-        .map(|x| {
-            let x = x.trim();
-            parse_distance(x).or_else(|_| parse_distance(&format!("{x}{unit}")))
-        })
-        .collect::<Result<Vec<f64>, String>>()?;
+    let v = frontier::units::parse_distances(s)?;
     frontier::spacetime::Ends::new(v.clone())?;
     Ok(Bands(v))
 }

@@ -13,7 +13,7 @@ pub struct Args {
     #[command(flatten)]
     input: Input,
     /// Also report the containing feature of this polygon layer (a built-in name or a GeoJSON file); repeatable.
-    #[arg(long = "layer", value_name = "NAME")]
+    #[arg(long = "in", value_name = "LAYER", alias = "layer")]
     layers: Vec<String>,
     #[command(flatten)]
     output: Output,
@@ -30,7 +30,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         let layer = Catalogue::load(name)?;
         locator = locator.with_layer(&layer).map_err(|e| match e {
             frontier::Error::NoPolygons { found, .. } => CmdError::Usage(format!(
-                "--layer {name}: the layer has no polygons ({found}); locate needs polygons"
+                "--in {name}: the layer has no polygons ({found}); locate needs polygons"
             )),
             e => e.into(),
         })?;
@@ -39,7 +39,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let files = args
         .layers
         .iter()
-        .fold(super::Files::default(), |f, l| f.layer("--layer", l));
+        .fold(super::Files::default(), |f, l| f.layer("--in", l));
     super::points::run(
         &args.input,
         &args.output,

@@ -105,7 +105,7 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::Bandwidth => "--bandwidth",
         Param::Palette => "--palette",
         Param::Series => "a time series (--by)",
-        Param::GroupColumn => "--group",
+        Param::GroupColumn => "--by",
         Param::Split => "--split",
         Param::Areas => "--by",
         Param::Weights => "--weights",

@@ -14,9 +14,9 @@ pub struct Args {
     #[command(flatten)]
     input: Input,
     /// The layer to measure to: a built-in name (durand-line, cpec, crossings, ...) or a GeoJSON file.
-    #[arg(long, value_name = "LAYER", visible_alias = "layer")]
+    #[arg(long = "target", value_name = "LAYER", alias = "to", alias = "layer")]
     to: String,
-    /// Keep only rows within this distance (e.g. 25km, 500m); without it, every row.
+    /// Keep only rows within this distance (e.g. 25km, 500m, 10mi; a bare number is km); without it, every row.
     #[arg(long, value_name = "DIST", value_parser = parse_distance, allow_hyphen_values = true)]
     within: Option<f64>,
     #[command(flatten)]
@@ -25,7 +25,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let layer = Catalogue::load(&args.to)?;
-    super::refuse_empty("--to", &args.to, &layer)?;
+    super::refuse_empty("--target", &args.to, &layer)?;
     let index = DistanceIndex::new(&layer);
     // The side is reported for the Durand Line however it was given (the
     // built-in name, its GeoJSON file, a copy).
@@ -36,7 +36,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     super::points::run(
         &args.input,
         &args.output,
-        super::Files::default().layer("--to", &args.to),
+        super::Files::default().layer("--target", &args.to),
         |cols| {
             let mut wanted = [
                 "distance_km",

@@ -13,7 +13,7 @@ pub struct Args {
     #[command(flatten)]
     input: Input,
     /// The layer whose features are ranked: a built-in name or a GeoJSON file.
-    #[arg(long = "to", value_name = "LAYER", visible_alias = "layer")]
+    #[arg(long = "target", value_name = "LAYER", alias = "to", alias = "layer")]
     layer: String,
     /// How many nearest features per row.
     #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=100))]
@@ -24,14 +24,14 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let layer = Catalogue::load(&args.layer)?;
-    super::refuse_empty("--to", &args.layer, &layer)?;
+    super::refuse_empty("--target", &args.layer, &layer)?;
     let index = DistanceIndex::new(&layer);
     let k = args.k as usize;
     let labels = layer.labels();
     super::points::run(
         &args.input,
         &args.output,
-        super::Files::default().layer("--to", &args.layer),
+        super::Files::default().layer("--target", &args.layer),
         |cols| {
             let wanted: Vec<String> = (1..=k)
                 .flat_map(|i| [format!("nearest_{i}"), format!("distance_{i}_km")])

@@ -87,8 +87,8 @@ pub struct Args {
     /// Points to show as a kernel density surface (at pixel resolution; fast for millions).
     #[arg(long, value_name = "FILE")]
     pub density: Option<String>,
-    /// The density kernel's bandwidth: a Gaussian's standard deviation on the ground (15km, 500m) [default: 15km].
-    #[arg(long, value_parser = frontier::render::parse_bandwidth, value_name = "KM")]
+    /// The density kernel's bandwidth: a Gaussian's standard deviation on the ground (15km, 500m, 10mi; a bare number is km) [default: 15km].
+    #[arg(long, value_parser = frontier::render::parse_bandwidth, value_name = "DIST")]
     pub bandwidth: Option<f64>,
     /// A table from `frontier summarize` or `frontier hotspots` (first column district or province), or a GeoJSON file of polygons with the column among their properties (such as the hexagons of `hotspots --by hex:KM --geojson`).
     #[arg(long, value_name = "TABLE.csv|AREAS.geojson")]

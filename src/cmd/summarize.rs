@@ -13,15 +13,10 @@ use std::path::PathBuf;
 struct Bands(Vec<f64>);
 
 fn bands_arg(s: &str) -> Result<Bands, String> {
-    let v: Vec<f64> = s
-        .split(',')
-        .map(|x| {
-            x.trim()
-                .trim_end_matches("km")
-                .parse::<f64>()
-                .map_err(|_| format!("{x:?} is not a number of km"))
-        })
-        .collect::<Result<_, _>>()?;
+    let v: Vec<f64> = frontier::units::parse_distances(s)?
+        .into_iter()
+        .map(|m| m / 1000.0)
+        .collect();
     if v.first() != Some(&0.0) {
         return Err("band edges must start at 0 (e.g. 0,10,25,50,100)".into());
     }
@@ -66,11 +61,16 @@ pub struct Args {
     /// Column to sum as a weight, e.g. individuals.
     #[arg(long, value_name = "COL")]
     weight: Option<String>,
-    /// Distance band edges in km, e.g. 0,10,25,50,100.
-    #[arg(long, value_parser = bands_arg, value_name = "KM,KM,...")]
+    /// Distance band edges, e.g. 0,10,25,50,100 (km) or 0,500,1000m.
+    #[arg(long, value_parser = bands_arg, value_name = "D,D,...")]
     bands: Option<Bands>,
-    /// Line layer the bands are measured from.
-    #[arg(long, default_value = "durand-line", value_name = "LAYER")]
+    /// The layer the bands measure to.
+    #[arg(
+        long = "target",
+        default_value = "durand-line",
+        value_name = "LAYER",
+        alias = "from-layer"
+    )]
     from_layer: String,
     /// A CSV of your own figures per group (e.g. refugees by district) to sum and rate the same way.
     #[arg(long, value_name = "CSV", requires = "on")]
@@ -122,7 +122,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .layer("--by", grouping_layer(&args.by))
         .input_opt("--join", args.join.as_deref());
     if args.bands.is_some() {
-        files = files.layer("--from-layer", &args.from_layer);
+        files = files.layer("--target", &args.from_layer);
     }
     files
         .main_output("-o", args.out.output.as_deref())

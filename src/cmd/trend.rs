@@ -14,11 +14,14 @@ pub struct Args {
     /// Point file: CSV (plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
-    /// Period length.
-    #[arg(long, value_parser = super::named::<Period>(), default_value = "month")]
-    by: Period,
+    /// Period length (default: month).
+    #[arg(long, value_parser = super::named::<Period>())]
+    period: Option<Period>,
     /// One series per `district`, `province`, polygon layer (built-in name or GeoJSON file), or value of a column of the points (e.g. event_type).
     #[arg(long, value_name = "district|province|LAYER|COLUMN")]
+    by: Option<String>,
+    /// The old spelling of --by (a period given to --by, as once written, is read as --period).
+    #[arg(long, hide = true, value_name = "GROUPS")]
     group: Option<String>,
     /// Column to sum beside the counts, e.g. fatalities.
     #[arg(long, value_name = "COL")]
@@ -48,12 +51,42 @@ pub struct Args {
     title: Option<String>,
 }
 
+impl Args {
+    /// The period and the grouping, from the flags as written today or
+    /// before (`--by week` once meant the period, `--group` the groups).
+    fn period_and_groups(&self) -> Result<(Period, Option<String>), CmdError> {
+        let by_period = self
+            .by
+            .as_deref()
+            .and_then(|b| <Period as frontier::Named>::from_name(b).ok());
+        match (self.period, by_period, &self.by, &self.group) {
+            (_, _, Some(b), Some(g)) if by_period.is_none() => Err(CmdError::Usage(format!(
+                "--by {b} and --group {g}: give the groups once, with --by"
+            ))),
+            (Some(p), Some(_), Some(b), _) => Err(CmdError::Usage(format!(
+                "--period {} and --by {b}: --by names the groups (district, province, a layer or a column); the period is --period",
+                p.name()
+            ))),
+            (None, Some(p), Some(b), g) => {
+                if !self.out.quiet {
+                    eprintln!(
+                        "note: --by {b} is read as --period {b}; trend's --by names the groups, as in summarize"
+                    );
+                }
+                Ok((p, g.clone()))
+            }
+            (p, _, b, g) => Ok((p.unwrap_or(Period::Month), b.clone().or_else(|| g.clone()))),
+        }
+    }
+}
+
 pub fn run(args: Args) -> Result<(), CmdError> {
+    let (period, groups) = args.period_and_groups()?;
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
     // A column of the points, unless the name is a built-in grouping.
-    let column = args.group.as_deref().filter(|g| {
+    let column = groups.as_deref().filter(|g| {
         grouping_layer(g) == *g
             && frontier::ingest::named_column(
                 "",
@@ -64,8 +97,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             .is_ok()
     });
     let mut files = super::Files::default().input("POINTS", &args.points);
-    if let (Some(g), None) = (&args.group, column) {
-        files = files.layer("--group", grouping_layer(g));
+    if let (Some(g), None) = (&groups, column) {
+        files = files.layer("--by", grouping_layer(g));
     }
     files
         .main_output("-o", args.out.output.as_deref())
@@ -73,13 +106,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .output("--chart", args.chart.as_deref())
         .check()?;
     let mut held: Option<Layer> = None;
-    let by = match (&args.group, column) {
+    let by = match (&groups, column) {
         (None, _) => Grouping::All,
         (Some(_), Some(c)) => Grouping::Column(c),
-        (Some(g), None) => Grouping::Areas(grouping("--group", g, &mut held)?),
+        (Some(g), None) => Grouping::Areas(grouping("--by", g, &mut held)?),
     };
     let opts = Options {
-        period: args.by,
+        period,
         value: args.value.clone(),
         window: args.window.window()?,
         date: args.window.date.clone(),

@@ -27,7 +27,8 @@ pub enum Weights {
 impl std::str::FromStr for Weights {
     type Err = String;
 
-    /// `queen`, `rook`, `knn:K` or `distance:KM` (also `distance:25km`).
+    /// `queen`, `rook`, `knn:K` or `distance:D` (`distance:25`,
+    /// `distance:25km`, `distance:500m`, `distance:10mi`: a bare number is km).
     fn from_str(s: &str) -> Result<Weights, String> {
         let bad = || {
             format!(
@@ -42,8 +43,8 @@ impl std::str::FromStr for Weights {
                 _ => Err(bad()),
             },
             Some((k, d)) if k.eq_ignore_ascii_case("distance") => {
-                match d.trim().trim_end_matches("km").trim().parse::<f64>() {
-                    Ok(d) if d > 0.0 && d.is_finite() => Ok(Weights::Distance(d)),
+                match crate::units::parse_distance(d) {
+                    Ok(m) if m > 0.0 => Ok(Weights::Distance(m / 1000.0)),
                     _ => Err(bad()),
                 }
             }
@@ -187,6 +188,15 @@ mod tests {
             "distance:50km".parse::<Weights>(),
             Ok(Weights::Distance(50.0))
         );
+        assert_eq!(
+            "distance:50".parse::<Weights>(),
+            Ok(Weights::Distance(50.0))
+        );
+        assert_eq!(
+            "distance:500m".parse::<Weights>(),
+            Ok(Weights::Distance(0.5))
+        );
+        assert!("distance:0".parse::<Weights>().is_err());
         assert!("knn:0".parse::<Weights>().is_err());
         assert!("bishop".parse::<Weights>().is_err());
     }

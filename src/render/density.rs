@@ -48,21 +48,16 @@ impl Density {
     }
 }
 
-/// Parse a bandwidth: `15km`, `15 km`, `500m`, or a number of km.
+/// Parse a bandwidth: `15km`, `15 km`, `500m`, `10mi`, or a number of km
+/// (the rule of [`crate::units::parse_distance`]), from 100 m to 2000 km.
+///
+/// # Units
+/// Text in, kilometres out.
 pub fn parse_bandwidth(s: &str) -> std::result::Result<f64, String> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, per_km) = if let Some(n) = t.strip_suffix("km") {
-        (n, 1.0)
-    } else if let Some(n) = t.strip_suffix('m') {
-        (n, 1000.0)
-    } else {
-        (t.as_str(), 1.0)
-    };
-    num.trim()
-        .parse::<f64>()
+    crate::units::parse_distance(s)
         .ok()
-        .map(|v| v / per_km)
-        .filter(|v| v.is_finite() && *v >= 0.1 && *v <= 2000.0)
+        .map(|m| m / 1000.0)
+        .filter(|v| *v >= 0.1 && *v <= 2000.0)
         .ok_or_else(|| format!("{s:?}: give a bandwidth from 100m to 2000km, e.g. 15km"))
 }
 
@@ -314,5 +309,6 @@ mod tests {
         assert!(parse_bandwidth("0km").is_err());
         assert!(parse_bandwidth("NaN").is_err());
         assert!(parse_bandwidth("15 miles").is_err());
+        assert_eq!(parse_bandwidth("10mi"), Ok(16.09344));
     }
 }
