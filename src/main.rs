@@ -13,7 +13,19 @@ fn main() -> ExitCode {
         frontier::output::remove_pending();
         std::process::exit(130);
     });
-    let cli = cmd::Cli::parse();
+    let cli = match cmd::Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version: printed as clap words them.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        // A bad command line: one prefix for every message frontier prints.
+        Err(e) => {
+            eprint!("frontier: {}", e.render());
+            return ExitCode::from(2);
+        }
+    };
     // Files written by the run are moved into place only when every output
     // (standard output included) was written without error.
     let result = cmd::run(cli).and_then(|()| cmd::commit_staged());

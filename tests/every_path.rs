@@ -565,3 +565,160 @@ fn every_distance_reads_the_same_units() {
     assert_eq!(render("20"), render("20km"));
     assert_eq!(render("20000m"), render("20km"));
 }
+
+/// #27: every command's help names what it reads and writes; one prefix for
+/// every error, clap's or frontier's.
+#[test]
+fn help_names_every_format_and_errors_share_a_prefix() {
+    for cmd in [
+        "locate",
+        "near",
+        "nearest",
+        "summarize",
+        "trend",
+        "hotspots",
+        "knox",
+        "emerging",
+    ] {
+        let help = stdout(&frontier(&[cmd, "--help"]));
+        let points = help
+            .lines()
+            .find(|l| l.trim().starts_with("<POINTS>"))
+            .unwrap_or("");
+        assert!(
+            points.contains("(Geo)Parquet") && points.contains("GeoJSON"),
+            "{cmd}: {points}"
+        );
+        assert!(!help.contains("FORMAT_FLAG"), "{cmd}");
+    }
+    let top = stdout(&frontier(&["--help"]));
+    let render = top
+        .lines()
+        .find(|l| l.trim().starts_with("render"))
+        .unwrap();
+    assert!(render.contains("PNG, SVG or PDF"), "{render}");
+    let layers = stdout(&frontier(&["layers", "--help"]));
+    assert!(
+        layers.contains("Usage: frontier layers [OPTIONS] [COMMAND]"),
+        "{layers}"
+    );
+    assert!(layers.contains("show "), "{layers}");
+    let show = frontier(&["layers", "show"]);
+    assert_eq!(show.status.code(), Some(2));
+    assert!(stderr(&show).contains("<NAME>"), "{}", stderr(&show));
+    // A clap error and a frontier error begin alike.
+    for args in [
+        vec!["near", EVENTS],
+        vec!["near", "/no/such/file.csv", "--target", "durand-line"],
+        vec!["layers", "bogus"],
+        vec!["trend", EVENTS, "--period", "fortnight"],
+    ] {
+        let o = frontier(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&o).starts_with("frontier: error: "),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+/// #28: synth says when a flag cannot apply, and a box may start with a
+/// minus sign without `=`.
+#[test]
+fn synth_refuses_what_it_would_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("r.csv");
+    let o = frontier(&[
+        "synth",
+        "--refugees",
+        "5",
+        "--refugees-output",
+        r.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--refugees-output"), "{}", stderr(&o));
+    assert!(!r.exists());
+    let text = stdout(&frontier(&[
+        "synth",
+        "--events",
+        "10",
+        "--uniform",
+        "-180,-90,180,90",
+    ]));
+    assert_eq!(text.lines().count(), 11, "{text}");
+    for line in text.lines().skip(1) {
+        assert!(line.contains("synthetic"), "{line}");
+    }
+}
+
+/// #29: a line break in a group's name stays inside its Markdown cell; a
+/// grouping layer whose features share a name says so; a value that rounds
+/// to zero is never written `-0.000000`.
+#[test]
+fn names_with_line_breaks_shared_names_and_negative_zero() {
+    let (_d, csv) = file(
+        "ev.csv",
+        "event_date,event_type,latitude,longitude\n2021-01-05,\"Battles\nnorth\",34.0,71.5\n2021-02-05,Riots,34.0,71.5\n",
+    );
+    let md = stdout(&frontier(&[
+        "trend",
+        &csv,
+        "--by",
+        "event_type",
+        "--format",
+        "md",
+        "-q",
+    ]));
+    assert!(md.contains("Battles<br>north"), "{md}");
+    for line in md.lines() {
+        assert!(line.starts_with('|') && line.ends_with('|'), "{line}\n{md}");
+    }
+
+    // Two polygons of one name (the same 1° square twice, apart).
+    let square = |x: f64| {
+        format!(
+            r#"{{"type":"Feature","properties":{{"name":"Zone"}},"geometry":{{"type":"Polygon","coordinates":[[[{x},33],[{},33],[{},35],[{x},35],[{x},33]]]}}}}"#,
+            x + 1.0,
+            x + 1.0
+        )
+    };
+    let (_l, layer) = file(
+        "zones.geojson",
+        &format!(
+            r#"{{"type":"FeatureCollection","features":[{},{}]}}"#,
+            square(70.0),
+            square(72.0)
+        ),
+    );
+    let o = frontier(&["summarize", &csv, "--by", &layer]);
+    let table = stdout(&o);
+    assert!(
+        stderr(&o).contains("features 1, 2 are all named \"Zone\""),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        table.lines().filter(|l| l.starts_with("Zone,")).count(),
+        2,
+        "{table}"
+    );
+
+    // A point a ten-millionth of a degree west of Greenwich, as the nearest
+    // point of a layer: its longitude rounds to 0 and is written so.
+    let (_p, pt) = file(
+        "pt.geojson",
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"P"},"geometry":{"type":"Point","coordinates":[-0.0000001,0.5]}}]}"#,
+    );
+    let (_q, q) = file("q.csv", "id,lat,lon\n1,0.5,-0.1\n");
+    let near = stdout(&frontier(&["near", &q, "--target", &pt]));
+    assert!(near.contains(",P,0.000000,0.500000"), "{near}");
+    assert!(!near.contains("-0.000000"), "{near}");
+    let json = stdout(&frontier(&[
+        "near", &q, "--target", &pt, "--format", "json",
+    ]));
+    assert!(
+        json.contains("\"nearest_lon\":0.0") || json.contains("\"nearest_lon\":0,"),
+        "{json}"
+    );
+}

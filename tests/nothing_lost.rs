@@ -1199,3 +1199,42 @@ fn a_side_output_follows_the_closed_pipe_rule() {
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&g).unwrap()).unwrap();
     assert!(!v["features"].as_array().unwrap().is_empty());
 }
+
+/// A temporary output that a killed run left behind (its process gone, the
+/// file an hour old) is removed by the next run writing that output; one of
+/// a running process, or a fresh one, is left alone.
+#[test]
+fn stale_temporary_files_of_dead_runs_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    // A process id that has ended: a child run to completion.
+    let dead = std::process::Command::new("true").spawn().unwrap();
+    let pid = dead.id();
+    let mut dead = dead;
+    dead.wait().unwrap();
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    let stale = dir.path().join(format!(".o.csv.{pid}-0.frontier-tmp"));
+    let fresh = dir.path().join(format!(".o.csv.{pid}-1.frontier-tmp"));
+    let live = dir
+        .path()
+        .join(format!(".o.csv.{}-0.frontier-tmp", std::process::id()));
+    for f in [&stale, &fresh, &live] {
+        std::fs::write(f, "partial").unwrap();
+    }
+    for f in [&stale, &live] {
+        std::fs::File::options()
+            .write(true)
+            .open(f)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap();
+    }
+    let out = dir.path().join("o.csv");
+    let o = frontier(&["locate", REFERENCE, "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.exists());
+    if std::path::Path::new("/proc/self").exists() {
+        assert!(!stale.exists(), "the dead run's old file is removed");
+    }
+    assert!(fresh.exists(), "a fresh file may be another machine's run");
+    assert!(live.exists(), "a running process's file is kept");
+}

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Point file: CSV (plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
+    /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
     /// The areas: `district`, `province`, any polygon layer (built-in name or GeoJSON file), or `hex:KM`.

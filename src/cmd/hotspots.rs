@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Point file: CSV (plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points; `-` reads standard input.
+    /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
     /// The areas: `district`, `province`, any polygon layer (built-in name or GeoJSON file), or `hex:KM`, equal-area hexagons with edges of KM over the points' extent.

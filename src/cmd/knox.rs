@@ -10,7 +10,7 @@ use frontier::units::parse_distance;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Point file: CSV (plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
+    /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
     /// Pairs at most this far apart (geodesic) are close in space, e.g. 2km.

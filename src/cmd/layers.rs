@@ -8,16 +8,27 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = false)]
 pub struct Args {
-    /// `show NAME`: list the features of a layer (a built-in name or a GeoJSON file).
-    #[arg(value_names = ["show", "NAME"], num_args = 0..=2)]
-    action: Vec<String>,
+    #[command(subcommand)]
+    action: Option<Action>,
     /// Output format: table, json; for `show` also geojson (the whole layer, with its credit) and geoparquet (GeoParquet 1.1, WKB, OGC:CRS84).
-    #[arg(long, value_enum, default_value_t = LayerFormat::Table)]
+    #[arg(long, value_enum, default_value_t = LayerFormat::Table, global = true)]
     format: LayerFormat,
     /// Output file (default, or `-`: standard output); written whole or not at all.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    #[arg(short = 'o', long = "output", value_name = "FILE", global = true)]
     output: Option<PathBuf>,
+}
+
+/// What `layers` does beyond listing the catalogue.
+#[derive(Debug, clap::Subcommand)]
+enum Action {
+    /// The features of one layer (a built-in name or a GeoJSON file), or the whole layer as GeoJSON or GeoParquet.
+    Show {
+        /// The layer: a built-in name (`frontier layers` lists them) or a GeoJSON file.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 /// What `layers` writes.
@@ -35,7 +46,7 @@ pub enum LayerFormat {
 
 pub fn run(args: Args) -> Result<(), CmdError> {
     let mut files = super::Files::default();
-    if let [_, name] = args.action.as_slice() {
+    if let Some(Action::Show { name }) = &args.action {
         files = files.layer("show", name);
     }
     files.main_output("-o", args.output.as_deref()).check()?;
@@ -47,11 +58,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         ));
     }
     let mut out = Sink::open(args.output.as_deref())?;
-    match args.action.as_slice() {
-        [verb, name] if verb == "show" && args.format == LayerFormat::Geoparquet => {
+    match &args.action {
+        Some(Action::Show { name }) if args.format == LayerFormat::Geoparquet => {
             return export_geoparquet(out, name);
         }
-        [] => match args.format {
+        None => match args.format {
             LayerFormat::Table => list(&mut out, ListFormat::Table)?,
             LayerFormat::Json => list(&mut out, ListFormat::Json)?,
             f => {
@@ -65,7 +76,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 )));
             }
         },
-        [verb, name] if verb == "show" => match args.format {
+        Some(Action::Show { name }) => match args.format {
             LayerFormat::Table => show(&mut out, name, ListFormat::Table)?,
             LayerFormat::Json => show(&mut out, name, ListFormat::Json)?,
             _ => {
@@ -73,17 +84,6 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 out.write_all(frontier::layer::to_geojson(&layer).as_bytes())?;
             }
         },
-        [verb] if verb == "show" => {
-            return Err(CmdError::Usage(
-                "layers show: give a layer name or a GeoJSON file, e.g. `frontier layers show districts`".into(),
-            ));
-        }
-        other => {
-            return Err(CmdError::Usage(format!(
-                "layers: unknown action {:?}; use `frontier layers` or `frontier layers show NAME`",
-                other.join(" ")
-            )));
-        }
     }
     out.finish()
 }

@@ -58,7 +58,7 @@ impl Reading {
 
 #[derive(Debug, clap::Args)]
 pub struct Input {
-    /// Point file: CSV (plain, ACLED, UCDP GED) or GeoJSON points; `-` reads standard input.
+    /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     pub points: String,
     #[command(flatten)]
@@ -71,7 +71,7 @@ pub struct Input {
 #[derive(Debug, clap::Args)]
 pub struct Output {
     /// Output format: csv, geojson, json, ndjson or geoparquet (default: geoparquet for an -o file ending .parquet, else csv).
-    #[arg(long = "format", value_parser = super::named::<Format>())]
+    #[arg(long = "format", value_parser = super::named::<Format>(), value_name = "FORMAT")]
     pub format_flag: Option<Format>,
     /// Output file (default, or `-`: standard output).
     #[arg(short = 'o', long = "output", value_name = "FILE")]

@@ -45,7 +45,7 @@ pub struct TableOut {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Point file: CSV (plain, ACLED, UCDP GED) or GeoJSON points; `-` reads standard input.
+    /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
     /// Group by `district`, `province`, or any polygon layer (built-in name or GeoJSON file).
@@ -107,13 +107,41 @@ pub(super) fn grouping<'a>(
         "province" | "provinces" => Grouping::Provinces,
         other => Grouping::Layer(held.insert(Catalogue::load(other)?)),
     };
-    g.resolve()?.0.require_polygons().map_err(|e| match e {
+    let layer = g.resolve()?.0;
+    layer.require_polygons().map_err(|e| match e {
         frontier::Error::NoPolygons { found, .. } => {
             CmdError::Usage(format!("{flag} {by}: the layer has no polygons ({found})"))
         }
         e => e.into(),
     })?;
+    warn_shared_names(flag, by, &layer.labels());
     Ok(g)
+}
+
+/// Say on stderr when features of a grouping layer share a name: each is
+/// still a group of its own, so the table has rows of one name.
+fn warn_shared_names(flag: &str, by: &str, labels: &[String]) {
+    let mut seen: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, l) in labels.iter().enumerate() {
+        seen.entry(l.as_str()).or_default().push(i + 1);
+    }
+    let mut shared: Vec<(&str, Vec<usize>)> =
+        seen.into_iter().filter(|(_, v)| v.len() > 1).collect();
+    shared.sort_by_key(|(_, v)| v[0]);
+    for (name, features) in shared.iter().take(5) {
+        let list: Vec<String> = features.iter().map(usize::to_string).collect();
+        eprintln!(
+            "frontier: note: {flag} {by}: features {} are all named {name:?}: each is a group of its own, so the table has {} rows of that name (give them distinct names to tell them apart)",
+            list.join(", "),
+            features.len()
+        );
+    }
+    if shared.len() > 5 {
+        eprintln!(
+            "frontier: note: {flag} {by}: {} more names are shared by several features",
+            shared.len() - 5
+        );
+    }
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {

@@ -23,9 +23,9 @@ pub struct Args {
     slim: bool,
     /// Events uniform in longitude and latitude over a box instead of
     /// clustered (id, date, coordinates, fatalities, source), e.g. 61,24,77.5,37.
-    #[arg(long, value_name = "MINLON,MINLAT,MAXLON,MAXLAT", value_parser = parse_bbox, requires = "events", conflicts_with_all = ["slim", "refugees"])]
+    #[arg(long, value_name = "MINLON,MINLAT,MAXLON,MAXLAT", value_parser = parse_bbox, allow_hyphen_values = true, requires = "events", conflicts_with_all = ["slim", "refugees"])]
     uniform: Option<[f64; 4]>,
-    /// Where the settlements go when both --events and --refugees are given.
+    /// Where the settlements go when both --events and --refugees are given (the events go to -o).
     #[arg(long, value_name = "FILE")]
     refugees_output: Option<PathBuf>,
 }
@@ -60,6 +60,12 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .main_output("-o", args.output.as_deref())
         .output("--refugees-output", args.refugees_output.as_deref())
         .check()?;
+    if let (None, Some(r)) = (args.events, &args.refugees_output) {
+        return Err(CmdError::Usage(format!(
+            "--refugees-output {}: it is for runs with both --events and --refugees; without --events the settlements go to -o",
+            r.display()
+        )));
+    }
     let synth = Synth::new()?;
     let out = || Sink::open(args.output.as_deref());
     match (args.events, args.refugees) {

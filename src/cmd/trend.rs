@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Point file: CSV (plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
+    /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
     /// Period length (default: month).
@@ -70,7 +70,7 @@ impl Args {
             (None, Some(p), Some(b), g) => {
                 if !self.out.quiet {
                     eprintln!(
-                        "note: --by {b} is read as --period {b}; trend's --by names the groups, as in summarize"
+                        "frontier: note: --by {b} is read as --period {b}; trend's --by names the groups, as in summarize"
                     );
                 }
                 Ok((p, g.clone()))

@@ -201,17 +201,28 @@ fn text_of(a: &dyn Array) -> TextFn<'_> {
                     (a.as_primitive::<TimestampNanosecondType>(), 1_000_000_000)
                 }
             };
-            // A zone means the values are UTC instants.
-            let zone = if tz.is_some() { "Z" } else { "" };
+            // A zone means the values are UTC instants: they are written
+            // in the zone's local time with its offset (as a person there
+            // wrote the time), so that a date is the local one.
+            let zone: Option<arrow_array::timezone::Tz> =
+                tz.as_deref().and_then(|z| z.parse().ok());
             Box::new(move |i, s| {
                 let Some(v) = p.at(i) else {
                     return;
                 };
                 let (secs, sub) = (v.div_euclid(per_sec), v.rem_euclid(per_sec));
                 let nanos = (sub * (1_000_000_000 / per_sec)) as u32;
-                if let Some(t) = chrono::DateTime::from_timestamp(secs, nanos) {
-                    let _ = write!(s, "{}{zone}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f"));
-                }
+                let Some(t) = chrono::DateTime::from_timestamp(secs, nanos) else {
+                    return;
+                };
+                let _ = match zone {
+                    Some(z) => write!(
+                        s,
+                        "{}",
+                        t.with_timezone(&z).format("%Y-%m-%dT%H:%M:%S%.f%:z")
+                    ),
+                    None => write!(s, "{}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f")),
+                };
             })
         }
         DataType::Decimal128(_, scale) => {
@@ -571,5 +582,30 @@ mod tests {
         assert_eq!(decimal_text(-5, 3), "-0.005");
         assert_eq!(decimal_text(7, 0), "7");
         assert_eq!(decimal_text(7, -2), "700");
+    }
+
+    /// A timestamp with a zone is written in the zone's local time with its
+    /// offset, so that its date is the date there: 21:30 UTC on 14 August
+    /// 2021 is 02:30 on the 15th in Pakistan (UTC+5, no summer time since
+    /// 2009), whether the zone is named or an offset; without a zone the
+    /// time is as stored.
+    #[test]
+    fn zoned_timestamps_keep_their_local_date() {
+        use arrow_array::TimestampMillisecondArray;
+        let at = 1_628_976_600_000; // 2021-08-14T21:30:00Z
+        for (zone, want) in [
+            (Some("Asia/Karachi"), "2021-08-15T02:30:00+05:00"),
+            (Some("+05:00"), "2021-08-15T02:30:00+05:00"),
+            (Some("UTC"), "2021-08-14T21:30:00+00:00"),
+            (None, "2021-08-14T21:30:00"),
+        ] {
+            let a = TimestampMillisecondArray::from(vec![at]).with_timezone_opt(zone);
+            let mut s = String::new();
+            text_of(&a)(0, &mut s);
+            assert_eq!(s, want, "{zone:?}");
+            let date = crate::ingest::parse_date(&s).unwrap();
+            let day = if want.contains("+05:00") { 15 } else { 14 };
+            assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2021, 8, day).unwrap());
+        }
     }
 }

@@ -88,6 +88,7 @@ impl AtomicFile {
             .ok_or_else(|| io_err(io::Error::other("not a file name")))?
             .to_string_lossy()
             .into_owned();
+        remove_stale(&dir, &name);
         let mut opts = OpenOptions::new();
         opts.write(true).create_new(true);
         #[cfg(unix)]
@@ -196,6 +197,54 @@ impl Drop for AtomicFile {
         if let Some((_, tmp)) = self.staged.take() {
             let _ = std::fs::remove_file(&tmp);
             forget(&tmp);
+        }
+    }
+}
+
+/// How old a temporary file of a dead process must be before it is
+/// removed: a process on another machine sharing the folder writes to its
+/// own file well within this.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Remove `.NAME.PID-N.frontier-tmp` files beside `NAME` that a process no
+/// longer running left behind (killed before it could remove them), once
+/// they are an hour old. Only where the system lists its processes in
+/// `/proc` (Linux); elsewhere they stay for the user to remove.
+fn remove_stale(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(rest) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".frontier-tmp"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split_once('-').and_then(|(p, n)| {
+            n.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then_some(p)?
+                .parse::<u32>()
+                .ok()
+        }) else {
+            continue;
+        };
+        let alive = Path::new("/proc").join(pid.to_string()).exists();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= STALE_AFTER);
+        if !alive && old && pid != std::process::id() {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }

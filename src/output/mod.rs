@@ -119,7 +119,8 @@ impl Cell<'_> {
             Cell::Number(x) => {
                 // The number CSV shows, so both formats give the same value.
                 let x = match decimals {
-                    Some(d) if x.is_finite() => format!("{x:.d$}").parse().unwrap_or(*x),
+                    // (+ 0.0: a value rounding to -0 is 0.)
+                    Some(d) if x.is_finite() => format!("{x:.d$}").parse().unwrap_or(*x) + 0.0,
                     _ => *x,
                 };
                 // serde_json writes a non-finite number as null.
@@ -131,10 +132,19 @@ impl Cell<'_> {
 }
 
 /// Append `x` with `d` decimals, byte for byte as `format!("{x:.d$}")`
-/// writes it, without the general formatter's cost where that is certain:
-/// `x·10^d` is rounded to an integer unless it lies so near a half that the
-/// product's own rounding could decide (then the formatter does it).
+/// writes it (but a value that rounds to zero is `0.000`, never `-0.000`),
+/// without the general formatter's cost where that is certain: `x·10^d` is
+/// rounded to an integer unless it lies so near a half that the product's
+/// own rounding could decide (then the formatter does it).
 fn write_fixed(out: &mut Vec<u8>, x: f64, d: usize) {
+    let start = out.len();
+    fixed_digits(out, x, d);
+    if out.get(start) == Some(&b'-') && out[start + 1..].iter().all(|&b| b == b'0' || b == b'.') {
+        out.remove(start);
+    }
+}
+
+fn fixed_digits(out: &mut Vec<u8>, x: f64, d: usize) {
     const POW10: [f64; 10] = [1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
     let y = if d < POW10.len() {
         (x * POW10[d]).abs()
@@ -579,11 +589,13 @@ mod tests {
             for d in [0usize, 1, 3, 5, 6, 9, 12] {
                 let mut out = Vec::new();
                 write_fixed(&mut out, v, d);
-                assert_eq!(
-                    String::from_utf8(out).unwrap(),
-                    format!("{v:.d$}"),
-                    "{v:e} with {d}"
-                );
+                let want = format!("{v:.d$}");
+                // The formatter's `-0.00` is written `0.00`.
+                let want = match want.strip_prefix('-') {
+                    Some(z) if z.bytes().all(|b| b == b'0' || b == b'.') => z.to_string(),
+                    _ => want,
+                };
+                assert_eq!(String::from_utf8(out).unwrap(), want, "{v:e} with {d}");
             }
         }
     }

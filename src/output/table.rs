@@ -45,12 +45,17 @@ pub fn write_table_exact(
     write_table_rounded(out, format, cols, rows, whole_numbers)
 }
 
-/// Whole numbers held as floats written as integers (`25`, not `25.0`);
-/// every other number as it is.
+/// Below this size a number is written 0: an underflowed p-value
+/// (`5e-324`) says no more than 0 does, and `-0` is 0.
+pub const UNDERFLOW: f64 = 1e-300;
+
+/// Whole numbers held as floats written as integers (`25`, not `25.0`),
+/// numbers below [`UNDERFLOW`] (and -0) as 0; every other number as it is.
 fn whole_numbers(r: &Map<String, Value>) -> Map<String, Value> {
     r.iter()
         .map(|(k, v)| {
             let v = match v.as_f64() {
+                Some(x) if v.is_f64() && x.abs() < UNDERFLOW => Value::from(0),
                 Some(x) if v.is_f64() && x.fract() == 0.0 && x.abs() < 1e15 => {
                     Value::from(x as i64)
                 }
@@ -91,7 +96,8 @@ pub fn rounded(r: &Map<String, Value>) -> Map<String, Value> {
                         // No decimals to round away (and x·10⁴ could overflow).
                         v.clone()
                     } else {
-                        Value::from((x * 1e4).round() / 1e4)
+                        // (+ 0.0: a value rounding to -0 is 0.)
+                        Value::from((x * 1e4).round() / 1e4 + 0.0)
                     }
                 }
                 _ => v.clone(),
@@ -133,10 +139,14 @@ pub fn thousands(n: i64) -> String {
 fn human(col: &str, v: &Value) -> String {
     match v {
         Value::Null => "–".into(),
-        Value::String(s) => s.replace('|', "\\|"),
+        Value::String(s) => md_text(s),
         Value::Number(n) => {
             let x = n.as_f64().unwrap_or(0.0);
-            if col.ends_with("share") {
+            if x > 0.0 && x < UNDERFLOW {
+                "<1e-300".into()
+            } else if x.abs() < UNDERFLOW {
+                "0".into()
+            } else if col.ends_with("share") {
                 format!("{:.1}%", x * 100.0)
             } else if n.is_u64() || n.is_i64() || (x.fract() == 0.0 && x.abs() < 1e15) {
                 thousands(x as i64)
@@ -153,12 +163,21 @@ fn human(col: &str, v: &Value) -> String {
     }
 }
 
+/// Text as one Markdown table cell: `|` escaped, line breaks as `<br>`
+/// (a raw newline would end the row and break the table).
+fn md_text(s: &str) -> String {
+    s.replace('|', "\\|")
+        .replace("\r\n", "<br>")
+        .replace(['\n', '\r'], "<br>")
+}
+
 fn write_md(
     out: &mut dyn Write,
     cols: &[String],
     rows: &[Map<String, Value>],
 ) -> std::io::Result<()> {
-    writeln!(out, "| {} |", cols.join(" | "))?;
+    let header: Vec<String> = cols.iter().map(|c| md_text(c)).collect();
+    writeln!(out, "| {} |", header.join(" | "))?;
     let align: Vec<&str> = cols
         .iter()
         .enumerate()
@@ -176,4 +195,50 @@ fn write_md(
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(format: TableFormat, rows: &[(&str, Value)]) -> String {
+        let cols: Vec<String> = rows.iter().map(|(c, _)| c.to_string()).collect();
+        let row: Map<String, Value> = rows
+            .iter()
+            .map(|(c, v)| (c.to_string(), v.clone()))
+            .collect();
+        let mut out = Vec::new();
+        write_table_exact(&mut out, format, &cols, &[row]).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// An underflowed p-value is 0 in CSV and JSON and `<1e-300` for a
+    /// reader; -0 is 0; a line break in a name stays inside its cell.
+    #[test]
+    fn underflow_negative_zero_and_line_breaks() {
+        let row = [
+            ("name", Value::from("Khyber\nAgency | north")),
+            ("p", Value::from(5e-324)),
+            ("z", Value::from(-0.0)),
+            ("q", Value::from(1e-12)),
+        ];
+        let csv = table(TableFormat::Csv, &row);
+        assert_eq!(csv, "name,p,z,q\n\"Khyber\nAgency | north\",0,0,1e-12\n");
+        let json = table(TableFormat::Json, &row);
+        let v: Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v[0]["p"], Value::from(0));
+        assert_eq!(v[0]["z"], Value::from(0));
+        let md = table(TableFormat::Md, &row);
+        assert_eq!(md.lines().count(), 3, "{md}");
+        assert!(
+            md.contains("| Khyber<br>Agency \\| north | <1e-300 | 0 | 1.00e-12 |"),
+            "{md}"
+        );
+        let mut rounded_row = Map::new();
+        rounded_row.insert("x".into(), Value::from(-0.00001));
+        assert_eq!(
+            rounded(&rounded_row)["x"].as_f64().unwrap().to_bits(),
+            0f64.to_bits()
+        );
+    }
 }
