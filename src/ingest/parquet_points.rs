@@ -216,11 +216,14 @@ fn text_of(a: &dyn Array) -> TextFn<'_> {
                     return;
                 };
                 let _ = match zone {
-                    Some(z) => write!(
-                        s,
-                        "{}",
-                        t.with_timezone(&z).format("%Y-%m-%dT%H:%M:%S%.f%:z")
-                    ),
+                    Some(z) => {
+                        let local = t.with_timezone(&z);
+                        let at = local.format("%Y-%m-%dT%H:%M:%S%.f");
+                        match chrono::Offset::fix(local.offset()).local_minus_utc() {
+                            0 => write!(s, "{at}Z"),
+                            _ => write!(s, "{at}{}", local.format("%:z")),
+                        }
+                    }
                     None => write!(s, "{}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.f")),
                 };
             })
@@ -596,7 +599,7 @@ mod tests {
         for (zone, want) in [
             (Some("Asia/Karachi"), "2021-08-15T02:30:00+05:00"),
             (Some("+05:00"), "2021-08-15T02:30:00+05:00"),
-            (Some("UTC"), "2021-08-14T21:30:00+00:00"),
+            (Some("UTC"), "2021-08-14T21:30:00Z"),
             (None, "2021-08-14T21:30:00"),
         ] {
             let a = TimestampMillisecondArray::from(vec![at]).with_timezone_opt(zone);
