@@ -107,7 +107,7 @@ pub struct Scene {
     /// Page width and height in layout units (the operations' units).
     pub page: (f32, f32),
     /// Points on paper per layout unit: 1, or less where a small print
-    /// page is laid out larger and drawn smaller ([`MapSpec::type_scale`]).
+    /// page is laid out larger and drawn smaller ([`MapSpec::type_scale`](crate::render::MapSpec::type_scale)).
     pub unit: f32,
     /// Operations, bottom to top.
     pub ops: Vec<Op>,

@@ -70,7 +70,7 @@ impl PageSize {
         }
     }
 
-    /// The [`MapSpec::type_scale`] for this size: for print sizes under
+    /// The [`MapSpec::type_scale`](crate::render::MapSpec::type_scale) for this size: for print sizes under
     /// 480 × 400 points (about 170 × 140 mm), the ratio to that, but not
     /// below 0.55 (labels of about 5.5 points); 1 otherwise.
     pub fn type_scale(&self) -> f32 {

@@ -231,7 +231,7 @@ pub struct MapSpec {
     /// `1/type_scale` times larger and drawn smaller, so a small print page
     /// (a journal column) keeps the layout of a larger one. The command
     /// line sets it for print sizes under 480 × 400 points
-    /// ([`PageSize::type_scale`]).
+    /// ([`PageSize::type_scale`](crate::render::PageSize::type_scale)).
     pub type_scale: f32,
     /// Extent.
     pub extent: Extent,
@@ -255,7 +255,7 @@ pub struct MapSpec {
     /// at the map's left and bottom edges.
     pub graticule: bool,
     /// A locator inset: the map's extent on a small overview of the
-    /// region ([`INSET_REGION`]), in the corner where it hides least.
+    /// region ([`INSET_REGION`](crate::render::INSET_REGION)), in the corner where it hides least.
     pub inset: bool,
     /// Draw the built-in base map (neighbours, land, boundaries, CPEC,
     /// the Durand Line, crossings) and its legend; off, only the thematic
