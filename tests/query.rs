@@ -148,13 +148,13 @@ proptest! {
         let layer = builtin("durand-line");
         let idx = index("durand-line");
         let truth = brute(layer, p)[0].1;
-        let hit = idx.nearest(p, None).unwrap();
+        let hit = idx.nearest(p, None).unwrap().unwrap();
         prop_assert!((hit.distance_m - truth).abs() < INDEX_TOL_M, "index {} vs brute {truth}", hit.distance_m);
         // The reported nearest point is on the line at that distance.
         prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < INDEX_TOL_M);
         let w = within_km * 1000.0;
         if (truth - w).abs() > INDEX_TOL_M {
-            prop_assert_eq!(idx.nearest(p, Some(w)).is_some(), truth <= w);
+            prop_assert_eq!(idx.nearest(p, Some(w)).unwrap().is_some(), truth <= w);
         }
     }
 
@@ -162,7 +162,7 @@ proptest! {
     fn k_nearest_matches_brute_force(p in near_durand(), k in 1usize..4) {
         for name in ["cpec", "crossings", "waziristan"] {
             let truth = brute(builtin(name), p);
-            let hits = index(name).k_nearest(p, k, None);
+            let hits = index(name).k_nearest(p, k, None).unwrap();
             prop_assert_eq!(hits.len(), k.min(truth.len()), "{}", name);
             for (h, t) in hits.iter().zip(&truth) {
                 prop_assert!((h.distance_m - t.1).abs() < INDEX_TOL_M, "{name}: {} vs {}", h.distance_m, t.1);
@@ -211,7 +211,7 @@ proptest! {
     #[test]
     fn distance_to_the_line_is_within_a_metre_of_geographiclib(p in near_durand()) {
         let layer = builtin("durand-line");
-        let hit = index("durand-line").nearest(p, None).unwrap();
+        let hit = index("durand-line").nearest(p, None).unwrap().unwrap();
         // The oracle on every segment within 2 km of the best.
         let oracle = segments(layer)
             .into_iter()
@@ -226,7 +226,7 @@ proptest! {
         // CPEC segments are up to hundreds of km long: the geodesic bows
         // away from the straight lon/lat line, which the index must follow.
         let layer = builtin("cpec");
-        let hit = index("cpec").nearest(p, None).unwrap();
+        let hit = index("cpec").nearest(p, None).unwrap().unwrap();
         let oracle = segments(layer)
             .into_iter()
             .map(|(_, a, b)| oracle_segment(p, a, b))
@@ -274,7 +274,7 @@ proptest! {
         let (d, at) = point_segment_distance(p, a, b);
         prop_assert!((d - oracle).abs() < 1.0, "ours {d} vs GeographicLib {oracle}");
         prop_assert!((geodesy::distance_m(p, at) - d).abs() < 1e-3);
-        let hit = DistanceIndex::new(&one_segment(a, b)).nearest(p, None).unwrap();
+        let hit = DistanceIndex::new(&one_segment(a, b)).nearest(p, None).unwrap().unwrap();
         prop_assert!((hit.distance_m - oracle).abs() < 1.0, "index {} vs GeographicLib {oracle}", hit.distance_m);
     }
 }
@@ -289,13 +289,13 @@ proptest! {
     fn spread_points_match_brute_force(lon in 40.0..100.0f64, lat in 5.0..60.0f64, within in 0.0..1.5f64) {
         let p = c(lon, lat);
         for name in ["durand-line", "cpec"] {
-            let hit = index(name).nearest(p, None).unwrap();
+            let hit = index(name).nearest(p, None).unwrap().unwrap();
             let truth = brute(builtin(name), p)[0].1;
             // A radius search (answered without a walk when nothing is
             // within reach) agrees: `within` times the true distance.
             let w = within * truth;
             if (truth - w).abs() > INDEX_TOL_M {
-                prop_assert_eq!(index(name).nearest(p, Some(w)).is_some(), truth <= w, "{} {:?} within {}", name, p, w);
+                prop_assert_eq!(index(name).nearest(p, Some(w)).unwrap().is_some(), truth <= w, "{} {:?} within {}", name, p, w);
             }
             prop_assert!((hit.distance_m - truth).abs() < INDEX_TOL_M, "{name} {p:?}: index {} vs brute force {truth}", hit.distance_m);
             prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < INDEX_TOL_M);
@@ -525,7 +525,7 @@ fn boundary_clearance_is_a_lower_bound() {
             }
             outside += 1;
             let clearance = poly.boundary_clearance(p);
-            let truth = dist.nearest(p, None).unwrap().distance_m;
+            let truth = dist.nearest(p, None).unwrap().unwrap().distance_m;
             assert!(
                 clearance <= truth,
                 "{name} {p:?}: clearance {clearance} m, nearest boundary {truth} m"
@@ -620,7 +620,7 @@ fn locator_names_countries() {
 fn polygon_layers_measure_zero_inside() {
     let w = builtin("waziristan");
     let idx = DistanceIndex::new(w);
-    let hits = idx.k_nearest(c(70.0711, 33.0006), 3, None);
+    let hits = idx.k_nearest(c(70.0711, 33.0006), 3, None).unwrap();
     // Inside North Waziristan and inside the Waziristan union: both 0.
     let zero: Vec<&str> = hits
         .iter()
@@ -659,7 +659,7 @@ fn user_point_layers_work_as_targets() {
     for _ in 0..50 {
         let p = c(60.0 + 18.0 * rnd(), 23.0 + 15.0 * rnd());
         let truth = brute(&layer, p);
-        let hits = idx.k_nearest(p, 5, None);
+        let hits = idx.k_nearest(p, 5, None).unwrap();
         let got: Vec<usize> = hits.iter().map(|h| h.feature).collect();
         let want: Vec<usize> = truth[..5].iter().map(|t| t.0).collect();
         assert_eq!(got, want, "{p:?}");
@@ -691,7 +691,7 @@ fn few_point_layers_match_brute_force() {
         let truth = brute(&layer, p);
         let k = 1 + i % 8;
         let within = (i % 2 == 0).then(|| 200_000.0 + 400_000.0 * rnd());
-        let hits = idx.k_nearest(p, k, within);
+        let hits = idx.k_nearest(p, k, within).unwrap();
         let want: Vec<&(usize, f64)> = truth
             .iter()
             .filter(|t| within.is_none_or(|w| t.1 <= w))
@@ -726,7 +726,7 @@ fn batch_questions_answer_each_point_in_order() {
         assert_eq!(loc.district.map(String::from), want, "{p:?}");
     }
     let crossings = builtin("crossings");
-    let all = index("crossings").k_nearest_all(&pts, 2, None);
+    let all = index("crossings").k_nearest_all(&pts, 2, None).unwrap();
     assert_eq!(all.len(), pts.len());
     for (p, hits) in pts.iter().zip(all) {
         let b = brute(crossings, *p);
@@ -770,7 +770,7 @@ fn the_nearest_place_is_the_brute_force_one() {
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .unwrap();
-        let hit = index.nearest(c(lon, lat), None).unwrap();
+        let hit = index.nearest(c(lon, lat), None).unwrap().unwrap();
         assert_eq!(hit.feature, best, "({lon}, {lat})");
         assert!(
             (hit.distance_m - d).abs() < 1e-6,

@@ -1,0 +1,227 @@
+//! One feature's polygons as the index holds them: in a longitude frame of
+//! their own, oriented, with the edges whose chord may stray from their
+//! geodesic picked out.
+//!
+//! **Frame.** A ring crossing the antimeridian is unwrapped: each vertex's
+//! longitude is taken within 180° of the previous one's, so that the ring's
+//! edges are the short way round and `[[170,10],[-170,10],[-170,20],[170,20]]`
+//! becomes the 20°-wide box from 170° to 190°, not the 340°-wide band
+//! between. Each polygon is then moved by 360° if need be so that its least
+//! longitude is at least −180°; a query point is tested at its longitude
+//! and, when the layer reaches past 180°, at its longitude plus 360°
+//! ([`super::PolygonIndex`]).
+//!
+//! **Containment.** A point is inside when the northward meridian from it
+//! crosses the polygon's edges an odd number of times (each edge counted
+//! where it crosses, with its lower longitude in and its upper out). The
+//! chords answer for every edge ([`geo`]'s interval tree of them, which
+//! counts winding numbers: the same for the valid polygons read from files)
+//! except a [`Curved`] edge when the point is in its lune's box, where the
+//! count is made edge by edge with the geodesic ([`super::edge::crossing`]).
+
+use super::edge::{Cross, Curved, crossing, is_straight};
+use crate::layer::unwrapped as unwrap;
+use geo::algorithm::indexed::IntervalTreeMultiPolygon;
+use geo::orient::{Direction, Orient};
+use geo::{BoundingRect, Contains, Coord, Geometry, Intersects, LineString, MultiPolygon, Polygon};
+use std::sync::OnceLock;
+
+/// Where a point is relative to a feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Position {
+    Inside,
+    Boundary,
+    Outside,
+}
+
+/// A curved edge and where it is: polygon, ring (0 the exterior), edge.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CurvedEdge {
+    pub at: (u32, u32, u32),
+    pub edge: Curved,
+}
+
+/// A feature's polygons, framed and oriented, ready for containment tests.
+pub(super) struct Shape {
+    /// The polygons in the feature's frame, exteriors counter-clockwise and
+    /// holes clockwise in longitude/latitude (what the grid's winding
+    /// numbers count on).
+    pub polygons: MultiPolygon,
+    /// The chords' interval tree, made on first need.
+    tree: OnceLock<IntervalTreeMultiPolygon<f64>>,
+    /// The curved edges, in ring order.
+    pub curved: Vec<CurvedEdge>,
+    /// The box holding every chord and geodesic edge: min lon, min lat, max
+    /// lon, max lat, in the frame.
+    pub bbox: [f64; 4],
+}
+
+/// `ring` moved by a multiple of 360° of longitude (none when `by` is 0).
+fn shifted(ring: Vec<Coord>, by: f64) -> LineString {
+    if by == 0.0 {
+        return LineString(ring);
+    }
+    LineString(
+        ring.into_iter()
+            .map(|c| Coord { x: c.x + by, ..c })
+            .collect(),
+    )
+}
+
+/// A polygon in its own frame (see the module docs).
+fn framed(p: &Polygon) -> Polygon {
+    let ext = unwrap(p.exterior());
+    let (lo, hi) = ext
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), c| {
+            (lo.min(c.x), hi.max(c.x))
+        });
+    let by = if lo < -180.0 { 360.0 } else { 0.0 };
+    let middle = (lo + hi) / 2.0 + by;
+    let holes = p
+        .interiors()
+        .iter()
+        .map(|h| {
+            let h = unwrap(h);
+            let first = h.first().map_or(middle, |c| c.x);
+            let k = ((middle - first) / 360.0).round();
+            shifted(h, 360.0 * k)
+        })
+        .collect();
+    Polygon::new(shifted(ext, by), holes)
+}
+
+fn as_multipolygon(g: &Geometry) -> Option<MultiPolygon> {
+    match g {
+        Geometry::Polygon(p) => Some(MultiPolygon::new(vec![p.clone()])),
+        Geometry::MultiPolygon(m) => Some(m.clone()),
+        Geometry::Rect(r) => Some(MultiPolygon::new(vec![r.to_polygon()])),
+        Geometry::Triangle(t) => Some(MultiPolygon::new(vec![t.to_polygon()])),
+        _ => None,
+    }
+}
+
+/// The rings of a polygon: the exterior, then the holes.
+fn rings(p: &Polygon) -> impl Iterator<Item = &LineString> {
+    std::iter::once(p.exterior()).chain(p.interiors())
+}
+
+impl Shape {
+    /// The feature's polygons, or `None` when it has none.
+    pub fn new(g: &Geometry) -> Option<Shape> {
+        let raw = as_multipolygon(g)?;
+        // Winding numbers are counted, so a hole must wind against its
+        // exterior (as RFC 7946 asks, and as not every file does).
+        let polygons =
+            MultiPolygon::new(raw.0.iter().map(framed).collect()).orient(Direction::Default);
+        let mut curved = Vec::new();
+        for (pi, p) in polygons.0.iter().enumerate() {
+            for (ri, ring) in rings(p).enumerate() {
+                for (ei, l) in ring.lines().enumerate() {
+                    if !is_straight(l.start, l.end) {
+                        curved.push(CurvedEdge {
+                            at: (pi as u32, ri as u32, ei as u32),
+                            edge: Curved::new(l.start, l.end),
+                        });
+                    }
+                }
+            }
+        }
+        let rect = polygons.bounding_rect()?;
+        let bbox = curved.iter().fold(
+            [rect.min().x, rect.min().y, rect.max().x, rect.max().y],
+            |[x0, y0, x1, y1], e| {
+                let [a, b, c, d] = e.edge.lune;
+                [x0.min(a), y0.min(b), x1.max(c), y1.max(d)]
+            },
+        );
+        Some(Shape {
+            polygons,
+            tree: OnceLock::new(),
+            curved,
+            bbox,
+        })
+    }
+
+    /// Every edge, in ring order, with its curved part when it has one:
+    /// (first vertex, second vertex, curved).
+    pub fn edges(&self) -> impl Iterator<Item = (Coord, Coord, Option<&Curved>)> + '_ {
+        let mut next = self.curved.iter().peekable();
+        self.polygons
+            .0
+            .iter()
+            .enumerate()
+            .flat_map(move |(pi, p)| {
+                rings(p).enumerate().flat_map(move |(ri, ring)| {
+                    ring.lines()
+                        .enumerate()
+                        .map(move |(ei, l)| (l, (pi as u32, ri as u32, ei as u32)))
+                })
+            })
+            .map(move |(l, at)| {
+                let curved = next.next_if(|e| e.at == at).map(|e| &e.edge);
+                (l.start, l.end, curved)
+            })
+    }
+
+    /// Make the chords' interval tree now.
+    pub fn prepare(&self) {
+        self.tree();
+    }
+
+    fn tree(&self) -> &IntervalTreeMultiPolygon<f64> {
+        self.tree
+            .get_or_init(|| IntervalTreeMultiPolygon::new(&self.polygons))
+    }
+
+    /// The curved edge whose lune's box holds `c`, if any.
+    fn in_a_lune(&self, c: Coord) -> bool {
+        self.curved.iter().any(|e| e.edge.in_lune_box(c))
+    }
+
+    /// Whether `c` (in the frame) is strictly inside.
+    pub fn inside(&self, c: Coord) -> bool {
+        if self.in_a_lune(c) {
+            return self.position(c) == Position::Inside;
+        }
+        self.tree().contains(&c)
+    }
+
+    /// Whether `c` (in the frame) is inside or on the boundary.
+    pub fn contains(&self, c: Coord) -> bool {
+        if self.in_a_lune(c) {
+            return self.position(c) != Position::Outside;
+        }
+        self.tree().contains(&c) || self.polygons.intersects(&c)
+    }
+
+    /// Where `c` is, counted edge by edge (see the module docs): inside
+    /// when inside some polygon and on none of its rings.
+    fn position(&self, c: Coord) -> Position {
+        let mut next = self.curved.iter().peekable();
+        let mut on_some = false;
+        for (pi, p) in self.polygons.0.iter().enumerate() {
+            let (mut odd, mut on) = (false, false);
+            for (ri, ring) in rings(p).enumerate() {
+                for (ei, l) in ring.lines().enumerate() {
+                    let at = (pi as u32, ri as u32, ei as u32);
+                    let curved = next.next_if(|e| e.at == at).map(|e| &e.edge);
+                    match crossing(l.start, l.end, curved, c) {
+                        Cross::On => on = true,
+                        Cross::North => odd = !odd,
+                        Cross::No => {}
+                    }
+                }
+            }
+            if odd && !on {
+                return Position::Inside;
+            }
+            on_some |= on;
+        }
+        if on_some {
+            Position::Boundary
+        } else {
+            Position::Outside
+        }
+    }
+}
