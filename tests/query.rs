@@ -5,7 +5,7 @@ use frontier::geodesy::{self, point_segment_distance, wgs84};
 use frontier::index::PolygonIndex;
 use frontier::query::{DistanceIndex, Locator};
 use frontier::{Catalogue, Feature, Layer};
-use geo::{Contains, Coord, Geometry, Intersects, MultiPolygon, Point};
+use geo::{Contains, Coord, Geometry, Intersects, Point};
 use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -23,19 +23,6 @@ fn uniform(seed: u64) -> impl FnMut() -> f64 {
         x ^= x << 17;
         (x % 1_000_000) as f64 / 1e6
     }
-}
-
-/// Every exterior vertex of the built-in districts.
-fn district_vertices() -> Vec<Coord> {
-    builtin("districts")
-        .features
-        .iter()
-        .flat_map(|f| match &f.geometry {
-            Geometry::MultiPolygon(m) => m.0.clone(),
-            _ => unreachable!(),
-        })
-        .flat_map(|p| p.exterior().0.clone())
-        .collect()
 }
 
 fn builtin(name: &str) -> &'static Layer {
@@ -335,170 +322,6 @@ fn reported_long_segment_cases() {
     }
 }
 
-// ------------------------------------------------------------- containment
-
-/// Brute force: the first district (file order) whose interior holds the
-/// point, else the first whose boundary does.
-fn brute_district(districts: &Layer, p: Coord) -> Option<usize> {
-    let mps: Vec<&MultiPolygon> = districts
-        .features
-        .iter()
-        .map(|f| match &f.geometry {
-            Geometry::MultiPolygon(m) => m,
-            _ => unreachable!(),
-        })
-        .collect();
-    mps.iter()
-        .position(|m| m.contains(&p))
-        .or_else(|| mps.iter().position(|m| m.intersects(&p)))
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
-
-    #[test]
-    fn locate_matches_brute_force_point_in_polygon(lon in 60.5..78.0f64, lat in 23.5..37.2f64) {
-        static IDX: OnceLock<PolygonIndex> = OnceLock::new();
-        let d = builtin("districts");
-        let idx = IDX.get_or_init(|| PolygonIndex::new(d));
-        let p = c(lon, lat);
-        prop_assert_eq!(idx.locate(p), brute_district(d, p));
-    }
-
-    /// Points near boundaries (within about 1 km of a vertex), where the
-    /// grid's cells and subcells are marked or split, and vertices
-    /// themselves.
-    #[test]
-    fn locate_matches_brute_force_near_boundaries(
-        which in 0usize..1_000_000,
-        dx in -0.01..0.01f64,
-        dy in -0.01..0.01f64,
-        on_vertex in proptest::bool::weighted(0.1),
-    ) {
-        static IDX: OnceLock<(PolygonIndex, Vec<Coord>)> = OnceLock::new();
-        let d = builtin("districts");
-        let (idx, vertices) = IDX.get_or_init(|| (PolygonIndex::new(d), district_vertices()));
-        let v = vertices[which % vertices.len()];
-        let p = if on_vertex { v } else { c(v.x + dx, v.y + dy) };
-        prop_assert_eq!(idx.locate(p), brute_district(d, p));
-    }
-}
-
-/// A synthetic layer of overlapping polygons (made by code): a large
-/// square, squares inside and across it, and a ring-shaped polygon with a
-/// hole, so that a grid cell can lie wholly inside one feature while
-/// another's boundary crosses it.
-fn overlapping_layer() -> Layer {
-    let square = |x: f64, y: f64, r: f64| {
-        format!(
-            "[[{a},{b}],[{c},{b}],[{c},{d}],[{a},{d}],[{a},{b}]]",
-            a = x - r,
-            b = y - r,
-            c = x + r,
-            d = y + r
-        )
-    };
-    let mut features = Vec::new();
-    let mut add = |rings: String| {
-        features.push(format!(
-            "{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[{rings}]}}}}"
-        ))
-    };
-    add(square(70.0, 30.0, 0.5)); // the small one first: it wins overlaps
-    add(format!(
-        "{},{}",
-        square(70.0, 30.0, 3.0),
-        square(71.0, 31.0, 0.7)
-    ));
-    for k in 0..12 {
-        let a = k as f64 * 0.52;
-        add(square(
-            70.0 + 2.0 * a.cos(),
-            30.0 + 2.0 * a.sin(),
-            0.3 + 0.05 * k as f64,
-        ));
-    }
-    add(square(70.0, 30.0, 8.0));
-    let text = format!(
-        "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
-        features.join(",")
-    );
-    Layer::from_geojson_str("overlaps", "synthetic", &text).unwrap()
-}
-
-/// Brute force for any polygon layer: the first feature (file order) whose
-/// interior holds the point, else the first whose boundary does.
-fn brute_first(layer: &Layer, p: Coord) -> Option<usize> {
-    let inside = |f: &Feature| match &f.geometry {
-        Geometry::Polygon(g) => g.contains(&p),
-        _ => false,
-    };
-    layer.features.iter().position(inside).or_else(|| {
-        layer
-            .features
-            .iter()
-            .position(|f| f.geometry.intersects(&p))
-    })
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
-
-    #[test]
-    fn locate_in_overlapping_polygons_matches_brute_force(
-        lon in 61.0..79.0f64,
-        lat in 21.0..39.0f64,
-        snap in proptest::bool::weighted(0.2),
-    ) {
-        static L: OnceLock<(Layer, PolygonIndex)> = OnceLock::new();
-        let (layer, idx) = L.get_or_init(|| {
-            let l = overlapping_layer();
-            let i = PolygonIndex::new(&l);
-            (l, i)
-        });
-        // Some points snapped to a 0.05° lattice, which the squares' edges
-        // and corners lie on.
-        let p = if snap {
-            c((lon * 20.0).round() / 20.0, (lat * 20.0).round() / 20.0)
-        } else {
-            c(lon, lat)
-        };
-        prop_assert_eq!(idx.locate(p), brute_first(layer, p));
-    }
-}
-
-/// A marked cell answers its first points by the exact test and the rest
-/// from its subcells once split: many points close together take both
-/// paths. Every answer against brute force.
-#[test]
-fn crowded_cells_answer_the_same_before_and_after_they_are_split() {
-    let d = builtin("districts");
-    let idx = PolygonIndex::new(d);
-    let vertices = district_vertices();
-    let mut next = uniform(99);
-    for k in 0..12 {
-        let v = vertices[(k * 7919) % vertices.len()];
-        for _ in 0..120 {
-            // Within about 1 km of a vertex: the vertex's cell and those
-            // around it, crowded.
-            let p = c(v.x + (next() - 0.5) * 0.02, v.y + (next() - 0.5) * 0.02);
-            assert_eq!(idx.locate(p), brute_district(d, p), "{p:?}");
-        }
-        assert_eq!(idx.locate(v), brute_district(d, v), "vertex {v:?}");
-    }
-    let layer = overlapping_layer();
-    let idx = PolygonIndex::new(&layer);
-    for _ in 0..3000 {
-        let p = c(69.0 + 2.0 * next(), 29.0 + 2.0 * next());
-        let p = if next() < 0.2 {
-            c((p.x * 20.0).round() / 20.0, (p.y * 20.0).round() / 20.0)
-        } else {
-            p
-        };
-        assert_eq!(idx.locate(p), brute_first(&layer, p), "{p:?}");
-    }
-}
-
 /// The grid's clearance is a lower bound on the distance to the nearest
 /// boundary (checked against the distance index, itself checked against
 /// GeographicLib above, for points outside every feature), and not a
@@ -711,7 +534,8 @@ fn few_point_layers_match_brute_force() {
 }
 
 /// The batch questions (a client's arrays of points, on every core) give,
-/// point by point and in order, the brute-force district and the
+/// point by point and in order, the district of the one-point question
+/// (itself checked against an oracle in tests/containment.rs) and the
 /// brute-force nearest crossings.
 #[test]
 fn batch_questions_answer_each_point_in_order() {
@@ -721,8 +545,9 @@ fn batch_questions_answer_each_point_in_order() {
         .collect();
     let l = Locator::new().unwrap();
     let districts = builtin("districts");
+    let one = PolygonIndex::new(districts);
     for (p, loc) in pts.iter().zip(l.locate_all(&pts)) {
-        let want = brute_district(districts, *p).map(|i| districts.label(i));
+        let want = one.locate(*p).map(|i| districts.label(i));
         assert_eq!(loc.district.map(String::from), want, "{p:?}");
     }
     let crossings = builtin("crossings");

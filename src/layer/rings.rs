@@ -6,7 +6,7 @@
 //! A ring is refused when it:
 //! - crosses itself or another ring of its polygon (a self-crossing ring
 //!   has no agreed inside: its area and what it holds would depend on the
-//!   rule chosen);
+//!   rule chosen), or is a hole outside its exterior;
 //! - has a vertex at a pole, or encircles one, or spans 180° of longitude
 //!   or more (its inside would be ambiguous: frontier's polygons lie
 //!   within 180° of longitude, so that a ring always bounds the smaller of
@@ -212,6 +212,17 @@ fn normalised(p: &Polygon, polygon: &str, check_crossings: bool) -> Result<Polyg
             at.x, at.y
         ));
     }
+    if check_crossings && frames.len() > 1 {
+        use geo::Intersects;
+        // With no crossings, a hole is inside its exterior when one of its
+        // vertices is.
+        let exterior = Polygon::new(LineString(frames[0].clone()), vec![]);
+        if let Some(k) = (1..frames.len()).find(|&k| !exterior.intersects(&frames[k][0])) {
+            return Err(format!(
+                "hole {k}{polygon} lies outside the exterior ring: a hole must be inside it"
+            ));
+        }
+    }
     let mut rings = wound.into_iter();
     let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
     Ok(Polygon::new(exterior, rings.collect()))
@@ -257,6 +268,21 @@ mod tests {
             e.contains("crosses itself") && e.contains("(61.0000000, 31.0000000)"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_hole_outside_its_exterior_is_refused() {
+        let p = Polygon::new(
+            LineString::from(vec![(60.0, 30.0), (61.0, 30.0), (61.0, 31.0), (60.0, 30.0)]),
+            vec![LineString::from(vec![
+                (62.0, 30.0),
+                (63.0, 30.0),
+                (63.0, 31.0),
+                (62.0, 30.0),
+            ])],
+        );
+        let e = normalise(p.into(), true).unwrap_err();
+        assert!(e.contains("hole 1 lies outside"), "{e}");
     }
 
     #[test]
