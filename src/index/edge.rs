@@ -130,8 +130,8 @@ pub(super) enum Cross {
 }
 
 /// An edge whose chord may stray from its geodesic by more than
-/// [`CHORD_TOLERANCE_M`]: the geodesic, and the box holding it and the
-/// chord (the lune's box), outside which the chord answers for it.
+/// [`CHORD_TOLERANCE_M`]: the geodesic, the box holding it and the chord
+/// (the lune's box), and the band about the chord that holds the lune.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Curved {
     /// The geodesic, from the edge's first vertex to its second.
@@ -139,8 +139,15 @@ pub(crate) struct Curved {
     /// The box holding chord and geodesic: min lon, min lat, max lon, max
     /// lat (longitudes in the polygon's frame).
     pub lune: [f64; 4],
+    /// The chord's western and eastern ends.
+    west: Coord,
+    east: Coord,
     /// Whether the geodesic runs east (its first vertex is the western).
-    east: bool,
+    eastward: bool,
+    /// How far in latitude the geodesic can be from the chord at any
+    /// longitude between its ends, degrees: the lune lies within this of
+    /// the chord.
+    band: f64,
 }
 
 /// A margin on the lune's box for rounding in the vertex latitude, degrees
@@ -150,6 +157,15 @@ const BOX_MARGIN_DEG: f64 = 1e-8;
 impl Curved {
     /// The edge from `a` to `b` (in the polygon's frame: `b.x − a.x` is the
     /// edge's longitude span, under 180° either way).
+    ///
+    /// The band: every point of the geodesic is within S of the chord
+    /// (S = [`chord_stray_bound_m`]: the lune is thin and its two sides are
+    /// graphs over each other, so the bound holds both ways; 1% and 1 mm
+    /// are added for that), so a geodesic point g is within S/M of the
+    /// latitude and S/r of the longitude of some chord point q (M and r the
+    /// least meridional and parallel radii over the lune's latitudes and S
+    /// beyond). At g's longitude the chord is then within S/M + |slope|·S/r
+    /// of g's latitude, the slope being the chord's Δφ/Δλ.
     pub fn new(a: Coord, b: Coord) -> Curved {
         let segment = Segment::new(a, b);
         let (lat_lo, lat_hi) = segment.latitude_range();
@@ -159,39 +175,70 @@ impl Curved {
             a.x.max(b.x),
             lat_hi + BOX_MARGIN_DEG,
         ];
+        let (west, east) = if a.x <= b.x { (a, b) } else { (b, a) };
+        let stray = chord_stray_bound_m(a, b) * 1.01 + 0.001;
+        let reach = (stray / (WGS84_A * (1.0 - E2))).to_degrees();
+        let hi = (lune[1].abs().max(lune[3].abs()) + reach)
+            .min(90.0)
+            .to_radians();
+        let lo = if lune[1] * lune[3] <= 0.0 {
+            0.0
+        } else {
+            (lune[1].abs().min(lune[3].abs()) - reach)
+                .max(0.0)
+                .to_radians()
+        };
+        let w2 = |p: f64| 1.0 - E2 * p.sin().powi(2);
+        let m_min = WGS84_A * (1.0 - E2) / w2(lo).powf(1.5);
+        let r_min = WGS84_A * hi.cos() / w2(hi).sqrt();
+        let slope = ((east.y - west.y) / (east.x - west.x)).abs();
+        let band = if r_min > 0.0 && stray.is_finite() {
+            (stray / m_min + slope * stray / r_min).to_degrees()
+        } else {
+            f64::INFINITY
+        };
         Curved {
             segment,
             lune,
-            east: a.x <= b.x,
+            west,
+            east,
+            eastward: a.x <= b.x,
+            band,
         }
     }
 
-    /// Whether `c` (in the polygon's frame) is in the lune's box.
-    pub fn in_lune_box(&self, c: Coord) -> bool {
-        let [x0, y0, x1, y1] = self.lune;
-        c.x >= x0 && c.x <= x1 && c.y >= y0 && c.y <= y1
+    /// Whether `c` (in the polygon's frame) may lie between the chord and
+    /// the geodesic: strictly between the ends' longitudes, in the lune's
+    /// box and within the band about the chord. Elsewhere the chord and
+    /// the geodesic place `c` alike.
+    pub fn may_differ(&self, c: Coord) -> bool {
+        let [_, y0, _, y1] = self.lune;
+        if !(c.x > self.west.x && c.x < self.east.x && c.y >= y0 && c.y <= y1) {
+            return false;
+        }
+        let t = (c.x - self.west.x) / (self.east.x - self.west.x);
+        let chord = self.west.y + t * (self.east.y - self.west.y);
+        (c.y - chord).abs() <= self.band
     }
 }
 
 /// Where the edge from `a` to `b` is seen from `c` (all in the polygon's
 /// frame): on it, crossing the meridian of `c` north of it, or neither.
-/// The chord answers unless the edge is `curved` and `c` is in its lune's
-/// box, where the geodesic does ([`Segment::side`]).
+/// The chord answers unless the edge is `curved` and `c` may lie in its
+/// lune ([`Curved::may_differ`]), where the geodesic does
+/// ([`Segment::side`]).
 pub(super) fn crossing(a: Coord, b: Coord, curved: Option<&Curved>, c: Coord) -> Cross {
     let (w, e) = if a.x <= b.x { (a, b) } else { (b, a) };
     if c.x < w.x || c.x > e.x {
         return Cross::No;
     }
-    if let Some(cv) = curved.filter(|cv| cv.in_lune_box(c)) {
-        if c == w || c == e {
-            return Cross::On;
-        }
+    if let Some(cv) = curved.filter(|cv| cv.may_differ(c)) {
         // Left of the geodesic's direction is north when it runs east.
         let side = cv.segment.side(c);
         if side == 0.0 {
             return Cross::On;
         }
-        let south_of_edge = (side < 0.0) == cv.east;
+        let south_of_edge = (side < 0.0) == cv.eastward;
         return if south_of_edge && c.x < e.x {
             Cross::North
         } else {
@@ -214,6 +261,7 @@ pub(super) fn crossing(a: Coord, b: Coord, curved: Option<&Curved>, c: Coord) ->
 mod tests {
     use super::*;
     use crate::geodesy::distance_m;
+    use geographiclib_rs::InverseGeodesic;
 
     fn c(x: f64, y: f64) -> Coord {
         Coord { x, y }
@@ -329,5 +377,46 @@ mod tests {
         assert_eq!(crossing(a, b, Some(&cv), c(70.0, 41.0)), Cross::No);
         // The vertices are on the edge.
         assert_eq!(crossing(a, b, Some(&cv), a), Cross::On);
+        assert_eq!(crossing(a, b, Some(&cv), b), Cross::On);
+    }
+
+    /// The band holds the lune: points of the geodesic (GeographicLib's
+    /// direct problem) of random long edges are all within it.
+    #[test]
+    fn the_band_holds_the_geodesic() {
+        use geographiclib_rs::DirectGeodesic;
+        let mut u = crate::query::test_uniform(0xba2d);
+        let g = crate::geodesy::wgs84();
+        let mut seen = 0;
+        for _ in 0..500 {
+            let a = c(u() * 300.0 - 150.0, u() * 160.0 - 80.0);
+            let len = 10f64.powf(u() * 2.5 - 1.0); // 0.1° to 30°
+            let t = u() * std::f64::consts::TAU;
+            let b = c(
+                a.x + len * t.cos(),
+                (a.y + len * t.sin()).clamp(-85.0, 85.0),
+            );
+            if is_straight(a, b) || crate::geodesy::distance_m(a, b) > 5e6 {
+                continue;
+            }
+            let cv = Curved::new(a, b);
+            let (s12, azi1, _, _): (f64, f64, f64, f64) =
+                crate::geodesy::wgs84().inverse(a.y, a.x, b.y, b.x);
+            for i in 1..100 {
+                let (lat, lon): (f64, f64) = g.direct(a.y, a.x, azi1, s12 * i as f64 / 100.0);
+                // In the polygon's frame: within 180° of `a`.
+                let x = a.x + (lon - a.x + 540.0).rem_euclid(360.0) - 180.0;
+                let p = c(x, lat);
+                if p.x > cv.west.x && p.x < cv.east.x {
+                    assert!(
+                        cv.may_differ(p),
+                        "{a:?}-{b:?}: {p:?} outside the band {}",
+                        cv.band
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen > 10_000, "{seen}");
     }
 }

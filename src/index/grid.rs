@@ -147,7 +147,7 @@ impl Grid {
     /// downward with `from` to its right; lower end counted, upper end
     /// not). `to` is `None` past the grid's right edge. So a feature's
     /// winding number at `from` is the one at `to` plus its sum. `None`
-    /// when `from` or `to` is on a segment's line, or in the lune's box of
+    /// when `from` or `to` is on a segment's line, or may be in the lune of
     /// a curved edge: elsewhere the chords' winding numbers are the
     /// geodesic edges' (they differ only inside the lunes), so counting
     /// the chords' crossings is exact.
@@ -175,7 +175,7 @@ impl Grid {
             let m = &self.marked[(v & !MARKED) as usize];
             for &(_, f, k) in &self.segments[m.segments.start as usize..m.segments.end as usize] {
                 if let Some(cv) = self.curved_edge(k)
-                    && (cv.in_lune_box(from) || to.is_some_and(|(_, t)| cv.in_lune_box(t)))
+                    && (cv.may_differ(from) || to.is_some_and(|(_, t)| cv.may_differ(t)))
                 {
                     return None;
                 }

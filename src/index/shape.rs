@@ -16,14 +16,17 @@
 //! where it crosses, with its lower longitude in and its upper out). The
 //! chords answer for every edge ([`geo`]'s interval tree of them, which
 //! counts winding numbers: the same for the valid polygons read from files)
-//! except a [`Curved`] edge when the point is in its lune's box, where the
-//! count is made edge by edge with the geodesic ([`super::edge::crossing`]).
+//! except near a [`Curved`] edge, where the point may lie between chord and
+//! geodesic ([`Curved::may_differ`]) and the count is made edge by edge with
+//! the geodesic ([`super::edge::crossing`]).
 
 use super::edge::{Cross, Curved, crossing, is_straight};
 use crate::layer::unwrapped as unwrap;
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
 use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, Contains, Coord, Geometry, Intersects, LineString, MultiPolygon, Polygon};
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Rectangle};
 use std::sync::OnceLock;
 
 /// Where a point is relative to a feature.
@@ -51,10 +54,16 @@ pub(super) struct Shape {
     tree: OnceLock<IntervalTreeMultiPolygon<f64>>,
     /// The curved edges, in ring order.
     pub curved: Vec<CurvedEdge>,
+    /// The curved edges' lune boxes, when there are many of them.
+    lunes: Option<RTree<GeomWithData<Rectangle<[f64; 2]>, u32>>>,
     /// The box holding every chord and geodesic edge: min lon, min lat, max
     /// lon, max lat, in the frame.
     pub bbox: [f64; 4],
 }
+
+/// Shapes with more curved edges than this find the lunes near a point
+/// with an R-tree of their boxes.
+const FEW_CURVED: usize = 8;
 
 /// `ring` moved by a multiple of 360° of longitude (none when `by` is 0).
 fn shifted(ring: Vec<Coord>, by: f64) -> LineString {
@@ -135,10 +144,23 @@ impl Shape {
                 [x0.min(a), y0.min(b), x1.max(c), y1.max(d)]
             },
         );
+        let lunes = (curved.len() > FEW_CURVED).then(|| {
+            RTree::bulk_load(
+                curved
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| {
+                        let [x0, y0, x1, y1] = e.edge.lune;
+                        GeomWithData::new(Rectangle::from_corners([x0, y0], [x1, y1]), i as u32)
+                    })
+                    .collect(),
+            )
+        });
         Some(Shape {
             polygons,
             tree: OnceLock::new(),
             curved,
+            lunes,
             bbox,
         })
     }
@@ -174,9 +196,15 @@ impl Shape {
             .get_or_init(|| IntervalTreeMultiPolygon::new(&self.polygons))
     }
 
-    /// The curved edge whose lune's box holds `c`, if any.
+    /// Whether `c` may lie in the lune of a curved edge
+    /// ([`Curved::may_differ`]), where the chords cannot answer for it.
     fn in_a_lune(&self, c: Coord) -> bool {
-        self.curved.iter().any(|e| e.edge.in_lune_box(c))
+        match &self.lunes {
+            Some(tree) => tree
+                .locate_all_at_point(&[c.x, c.y])
+                .any(|e| self.curved[e.data as usize].edge.may_differ(c)),
+            None => self.curved.iter().any(|e| e.edge.may_differ(c)),
+        }
     }
 
     /// Whether `c` (in the frame) is strictly inside.

@@ -155,21 +155,27 @@ fn crossing(rings: &[Vec<Coord>]) -> Option<(usize, usize, Coord)> {
 /// frame), and the coordinates kept as they were. `polygon` names it in
 /// messages (empty for a lone Polygon); `check_crossings` false skips the
 /// crossing search (for the built-in layers, checked by their tests).
-fn normalised(p: &Polygon, polygon: &str, check_crossings: bool) -> Result<Polygon, String> {
-    let mut frames = Vec::with_capacity(1 + p.interiors().len());
-    let mut wound = Vec::with_capacity(1 + p.interiors().len());
+fn normalised(p: Polygon, polygon: &str, check_crossings: bool) -> Result<Polygon, String> {
+    let (exterior, interiors) = p.into_inner();
+    let mut rings: Vec<LineString> = std::iter::once(exterior).chain(interiors).collect();
+    // The rings in their frames, kept for the crossing search.
+    let mut frames: Vec<Vec<Coord>> = Vec::new();
     let mut middle = 0.0;
-    for (k, ring) in std::iter::once(p.exterior())
-        .chain(p.interiors())
-        .enumerate()
-    {
-        let role = if k == 0 {
-            format!("the exterior ring{polygon}")
+    for (k, ring) in rings.iter_mut().enumerate() {
+        let wraps = ring.0.windows(2).any(|w| (w[1].x - w[0].x).abs() > 180.0);
+        let mut frame = if wraps || check_crossings {
+            std::borrow::Cow::Owned(unwrapped(ring))
         } else {
-            format!("hole {k}{polygon}")
+            std::borrow::Cow::Borrowed(&ring.0[..])
         };
-        let mut frame = unwrapped(ring);
-        if let Some(problem) = ring_problem(&frame, &role) {
+        let role = || {
+            if k == 0 {
+                format!("the exterior ring{polygon}")
+            } else {
+                format!("hole {k}{polygon}")
+            }
+        };
+        if let Some(problem) = ring_problem(&frame, &role()) {
             return Err(problem);
         }
         // Holes in the exterior's frame, for the crossing search.
@@ -183,16 +189,16 @@ fn normalised(p: &Polygon, polygon: &str, check_crossings: bool) -> Result<Polyg
         } else if let Some(first) = frame.first() {
             let by = 360.0 * ((middle - first.x) / 360.0).round();
             if by != 0.0 {
-                frame.iter_mut().for_each(|c| c.x += by);
+                frame.to_mut().iter_mut().for_each(|c| c.x += by);
             }
         }
         let ccw = signed_area2(&frame) > 0.0;
-        let mut ring = ring.clone();
+        if check_crossings {
+            frames.push(frame.into_owned());
+        }
         if ccw != (k == 0) {
             ring.0.reverse();
         }
-        wound.push(ring);
-        frames.push(frame);
     }
     if check_crossings && let Some((r1, r2, at)) = crossing(&frames) {
         let name = |r: usize| {
@@ -223,7 +229,7 @@ fn normalised(p: &Polygon, polygon: &str, check_crossings: bool) -> Result<Polyg
             ));
         }
     }
-    let mut rings = wound.into_iter();
+    let mut rings = rings.into_iter();
     let exterior = rings.next().unwrap_or_else(|| LineString(Vec::new()));
     Ok(Polygon::new(exterior, rings.collect()))
 }
@@ -233,9 +239,9 @@ fn normalised(p: &Polygon, polygon: &str, check_crossings: bool) -> Result<Polyg
 /// wrong and where in the geometry.
 pub(super) fn normalise(g: Geometry, check_crossings: bool) -> Result<Geometry, String> {
     Ok(match g {
-        Geometry::Polygon(p) => Geometry::Polygon(normalised(&p, "", check_crossings)?),
+        Geometry::Polygon(p) => Geometry::Polygon(normalised(p, "", check_crossings)?),
         Geometry::MultiPolygon(m) => Geometry::MultiPolygon(geo::MultiPolygon(
-            m.0.iter()
+            m.0.into_iter()
                 .enumerate()
                 .map(|(i, p)| normalised(p, &format!(" of polygon {}", i + 1), check_crossings))
                 .collect::<Result<_, _>>()?,
