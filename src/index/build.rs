@@ -4,7 +4,7 @@
 use super::PolygonIndex;
 use super::edge::Curved;
 use super::grid::{
-    BLOCK, BOUNDARY, CURVED, Grid, MARKED, MAX_CELLS, Marked, OUTSIDE, SUB, block_values, is_label,
+    BLOCK, BOUNDARY, Grid, MARKED, MAX_CELLS, Marked, OUTSIDE, SUB, block_values, is_label,
 };
 use geo::Coord;
 use std::sync::OnceLock;
@@ -12,34 +12,39 @@ use std::sync::atomic::AtomicU32;
 
 /// A boundary segment as filed: the subcell ranges of its box, its
 /// feature, its chord (x₀, y₀, x₁, y₁) and its curved part.
-type Span = ([u32; 4], u32, [f64; 4], Option<Curved>);
+type Span<'a> = ([u32; 4], u32, [f64; 4], Option<&'a Curved>);
 
 impl PolygonIndex {
     /// Every boundary segment of the layer, as subcell ranges `[x0, x1,
     /// y0, y1]` of its box (the lune's box for a curved edge), its feature,
     /// its chord and its curved part (worked out on every core).
-    fn segment_spans(&self, g: &Grid) -> Vec<Span> {
+    fn segment_spans(&self, g: &Grid) -> Vec<Span<'_>> {
         use rayon::prelude::*;
-        self.shapes
+        let per_shape: Vec<Vec<Span<'_>>> = self
+            .shapes
             .par_iter()
             .enumerate()
             .filter_map(|(i, s)| Some((i as u32, s.as_ref()?)))
-            .flat_map_iter(|(i, s)| s.edges().map(move |e| (i, e)))
-            .map(|(i, (a, b, curved))| {
-                let [bx0, by0, bx1, by1] = match curved {
-                    Some(cv) => cv.lune,
-                    None => [a.x, a.y, b.x, b.y],
-                };
-                let (x0, x1) = g.span(bx0, bx1, g.x0, g.nx);
-                let (y0, y1) = g.span(by0, by1, g.y0, g.ny);
-                (
-                    [x0, x1, y0, y1].map(|v| v as u32),
-                    i,
-                    [a.x, a.y, b.x, b.y],
-                    curved.copied(),
-                )
+            .map(|(i, s)| {
+                let mut spans = Vec::new();
+                s.for_each_edge(|a, b, curved| {
+                    let [bx0, by0, bx1, by1] = match curved {
+                        Some(cv) => cv.lune,
+                        None => [a.x, a.y, b.x, b.y],
+                    };
+                    let (x0, x1) = g.span(bx0, bx1, g.x0, g.nx);
+                    let (y0, y1) = g.span(by0, by1, g.y0, g.ny);
+                    spans.push((
+                        [x0, x1, y0, y1].map(|v| v as u32),
+                        i,
+                        [a.x, a.y, b.x, b.y],
+                        curved,
+                    ));
+                });
+                spans
             })
-            .collect()
+            .collect();
+        per_shape.concat()
     }
 
     pub(super) fn build_grid(&self) -> Option<Grid> {
@@ -68,6 +73,7 @@ impl PolygonIndex {
             segments: Vec::new(),
             lines: Vec::new(),
             curved: Vec::new(),
+            cell_curved: Vec::new(),
         };
         // Count the segments crossing each cell (a cell with any is marked),
         // then file each segment's subcell box, clipped to the cell, under
@@ -79,10 +85,18 @@ impl PolygonIndex {
                 .flat_map(move |y| (x0 / sub..=x1 / sub).map(move |x| y as usize * nx + x as usize))
         };
         let mut count = vec![0u32; nx * ny];
-        for &(s, _, _, _) in &spans {
-            for i in cells_of(s) {
+        // The curved edges of each cell (few: a cell's share of the layer's
+        // long edges), by their index among the curved.
+        let mut curved: std::collections::BTreeMap<usize, Vec<u32>> = Default::default();
+        let mut n_curved = 0u32;
+        for (s, _, _, c) in &spans {
+            for i in cells_of(*s) {
                 count[i] += 1;
+                if c.is_some() {
+                    curved.entry(i).or_default().push(n_curved);
+                }
             }
+            n_curved += u32::from(c.is_some());
         }
         let mut start = vec![0u32; nx * ny];
         let mut total = 0u32;
@@ -96,17 +110,21 @@ impl PolygonIndex {
                     hits: AtomicU32::new(0),
                     candidates: OnceLock::new(),
                     labels: OnceLock::new(),
+                    curved: match curved.get(&i) {
+                        Some(list) => {
+                            let from = g.cell_curved.len() as u32;
+                            g.cell_curved.extend(list);
+                            from..g.cell_curved.len() as u32
+                        }
+                        None => 0..0,
+                    },
                 });
                 total += n;
             }
         }
         let mut segments = vec![([0u8; 4], 0, 0); total as usize];
-        for (k, &(s, feature, _, ref curved)) in spans.iter().enumerate() {
-            let line = if curved.is_some() {
-                k as u32 | CURVED
-            } else {
-                k as u32
-            };
+        for (k, &(s, feature, _, _)) in spans.iter().enumerate() {
+            let line = k as u32;
             for i in cells_of(s) {
                 let (x, y) = ((i % nx) as u32, (i / nx) as u32);
                 let clip = |lo: u32, hi: u32, base: u32| {
@@ -123,7 +141,7 @@ impl PolygonIndex {
         g.curved = spans
             .iter()
             .enumerate()
-            .filter_map(|(k, (_, _, _, curved))| Some((k as u32, (*curved)?)))
+            .filter_map(|(k, (_, _, _, curved))| Some((k as u32, *(*curved)?)))
             .collect();
         g.lines = spans.into_iter().map(|(_, _, l, _)| l).collect();
         for (k, m) in g.marked.iter().enumerate() {

@@ -52,13 +52,14 @@ pub(super) struct Grid {
     /// built from them on first use.
     pub(super) marked: Vec<Marked>,
     /// Per marked cell's segment: its subcell box within the cell, its
-    /// feature, and the segment itself (an index into `lines`, with
-    /// [`CURVED`] set when the edge is [`Curved`]).
+    /// feature, and the segment itself (an index into `lines`).
     pub(super) segments: Vec<([u8; 4], u32, u32)>,
     /// Every boundary segment of the layer (its chord): x₀, y₀, x₁, y₁.
     pub(super) lines: Vec<[f64; 4]>,
     /// The curved edges among `lines`, by line index (sorted).
     pub(super) curved: Vec<(u32, Curved)>,
+    /// Per marked cell's curved edge: its index in `curved`.
+    pub(super) cell_curved: Vec<u32>,
 }
 
 pub(super) struct Marked {
@@ -74,6 +75,8 @@ pub(super) struct Marked {
     /// Per subcell: a feature index, [`OUTSIDE`], or [`BOUNDARY`]; made
     /// once the cell has had [`SPLIT_AFTER`] points.
     pub(super) labels: OnceLock<Box<[u32]>>,
+    /// The curved edges filed in the cell, as `cell_curved[from..to]`.
+    pub(super) curved: std::ops::Range<u32>,
 }
 
 /// Subcells across one cell.
@@ -99,9 +102,6 @@ pub(super) const BLOCK: usize = 8;
 pub(super) const MIXED: u32 = BOUNDARY;
 /// Largest number of cells a grid may have.
 pub(super) const MAX_CELLS: f64 = 250_000.0;
-/// Flag on a segment's line index: the edge is [`Curved`].
-pub(super) const CURVED: u32 = 1 << 31;
-
 impl Grid {
     /// The first feature (in file order) with `c` on its boundary, for `c`
     /// in subcell (`sx`, `sy`) of marked cell `m`: a segment through `c`
@@ -115,9 +115,12 @@ impl Grid {
             .iter()
             .filter(|&&([x0, x1, y0, y1], _, _)| x0 <= sx && sx <= x1 && y0 <= sy && sy <= y1)
             .filter(|&&(_, _, k)| {
-                let [ax, ay, bx, by] = self.lines[(k & !CURVED) as usize];
+                let [ax, ay, bx, by] = self.lines[k as usize];
                 let (a, b) = (Coord { x: ax, y: ay }, Coord { x: bx, y: by });
-                if let Some(cv) = self.curved_edge(k) {
+                if let Some(cv) = (!m.curved.is_empty())
+                    .then(|| self.curved_edge(k))
+                    .flatten()
+                {
                     return crossing(a, b, Some(cv), c) == Cross::On;
                 }
                 c.x >= ax.min(bx)
@@ -130,14 +133,21 @@ impl Grid {
             .min()
     }
 
-    /// The curved edge of segment line index `k` (flagged [`CURVED`]).
+    /// The curved part of line `k`, if it has one.
     pub(super) fn curved_edge(&self, k: u32) -> Option<&Curved> {
-        if k & CURVED == 0 {
-            return None;
-        }
-        let line = k & !CURVED;
-        let i = self.curved.binary_search_by_key(&line, |&(l, _)| l).ok()?;
+        let i = self.curved.binary_search_by_key(&k, |&(l, _)| l).ok()?;
         Some(&self.curved[i].1)
+    }
+
+    /// Whether `p` lies in the lune of a curved edge filed in marked cell
+    /// `m`, or on its chord or geodesic (where the chords' winding numbers
+    /// may not be the geodesic edges').
+    #[cold]
+    fn in_a_lune(&self, m: &Marked, p: Coord) -> bool {
+        self.cell_curved[m.curved.start as usize..m.curved.end as usize]
+            .iter()
+            .map(|&i| &self.curved[i as usize].1)
+            .any(|cv| cv.may_differ(p) && cv.differs(p))
     }
 
     /// Call `add(feature, ±1)` for every boundary segment crossing the
@@ -147,8 +157,8 @@ impl Grid {
     /// downward with `from` to its right; lower end counted, upper end
     /// not). `to` is `None` past the grid's right edge. So a feature's
     /// winding number at `from` is the one at `to` plus its sum. `None`
-    /// when `from` or `to` is on a segment's line, or may be in the lune of
-    /// a curved edge: elsewhere the chords' winding numbers are the
+    /// when `from` or `to` is on a segment's line, or `from` is in the lune
+    /// of a curved edge: elsewhere the chords' winding numbers are the
     /// geodesic edges' (they differ only inside the lunes), so counting
     /// the chords' crossings is exact.
     ///
@@ -157,6 +167,7 @@ impl Grid {
     /// formula it is filed in row `cy` in a column from `from`'s to `to`'s,
     /// and its columns are consecutive; it is counted in the first of them
     /// at or after `from`'s.
+    #[inline]
     pub(super) fn crossings(
         &self,
         cy: usize,
@@ -173,13 +184,14 @@ impl Grid {
                 continue;
             }
             let m = &self.marked[(v & !MARKED) as usize];
+            // (A lune holding `from` is filed in `from`'s cell; `to` and
+            // the `from` of the grid's labelling are centres of cells no
+            // lune's box meets.)
+            if x == cx && !m.curved.is_empty() && self.in_a_lune(m, from) {
+                return None;
+            }
             for &(_, f, k) in &self.segments[m.segments.start as usize..m.segments.end as usize] {
-                if let Some(cv) = self.curved_edge(k)
-                    && (cv.may_differ(from) || to.is_some_and(|(_, t)| cv.may_differ(t)))
-                {
-                    return None;
-                }
-                let [ax, ay, bx, by] = self.lines[(k & !CURVED) as usize];
+                let [ax, ay, bx, by] = self.lines[k as usize];
                 if (ay > from.y) == (by > from.y) {
                     continue; // does not cross the line
                 }

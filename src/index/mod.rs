@@ -131,8 +131,20 @@ impl PolygonIndex {
     }
 
     /// Index of the feature that contains `c` (lon/lat degrees), by the
-    /// boundary rule in the module docs; `None` outside every feature.
+    /// boundary rule in the module docs; `None` outside every feature (and
+    /// for a point that is not a number).
+    #[inline]
     pub fn locate(&self, c: Coord) -> Option<usize> {
+        if self.wraps.is_none() {
+            return self.locate_framed(c);
+        }
+        self.locate_wrapped(c)
+    }
+
+    /// [`PolygonIndex::locate`] in a layer across the antimeridian: `c` is
+    /// tried as it is and 360° east.
+    #[cold]
+    fn locate_wrapped(&self, c: Coord) -> Option<usize> {
         let found = self.locate_framed(c);
         let Some(east) = self.wrapped(c) else {
             return found;

@@ -23,8 +23,9 @@
 use super::edge::{Cross, Curved, crossing, is_straight};
 use crate::layer::unwrapped as unwrap;
 use geo::algorithm::indexed::IntervalTreeMultiPolygon;
-use geo::orient::{Direction, Orient};
-use geo::{BoundingRect, Contains, Coord, Geometry, Intersects, LineString, MultiPolygon, Polygon};
+use geo::{
+    BoundingRect, Contains, Coord, Geometry, Intersects, LineString, MultiPolygon, Polygon, Winding,
+};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Rectangle};
 use std::sync::OnceLock;
@@ -77,7 +78,10 @@ fn shifted(ring: Vec<Coord>, by: f64) -> LineString {
     )
 }
 
-/// A polygon in its own frame (see the module docs).
+/// A polygon in its own frame (see the module docs), its exterior wound
+/// counter-clockwise and its holes clockwise (winding numbers are counted,
+/// so a hole must wind against its exterior, as RFC 7946 asks and as not
+/// every file does).
 fn framed(p: &Polygon) -> Polygon {
     let ext = unwrap(p.exterior());
     let (lo, hi) = ext
@@ -94,20 +98,14 @@ fn framed(p: &Polygon) -> Polygon {
             let h = unwrap(h);
             let first = h.first().map_or(middle, |c| c.x);
             let k = ((middle - first) / 360.0).round();
-            shifted(h, 360.0 * k)
+            let mut h = shifted(h, 360.0 * k);
+            h.make_cw_winding();
+            h
         })
         .collect();
-    Polygon::new(shifted(ext, by), holes)
-}
-
-fn as_multipolygon(g: &Geometry) -> Option<MultiPolygon> {
-    match g {
-        Geometry::Polygon(p) => Some(MultiPolygon::new(vec![p.clone()])),
-        Geometry::MultiPolygon(m) => Some(m.clone()),
-        Geometry::Rect(r) => Some(MultiPolygon::new(vec![r.to_polygon()])),
-        Geometry::Triangle(t) => Some(MultiPolygon::new(vec![t.to_polygon()])),
-        _ => None,
-    }
+    let mut ext = shifted(ext, by);
+    ext.make_ccw_winding();
+    Polygon::new(ext, holes)
 }
 
 /// The rings of a polygon: the exterior, then the holes.
@@ -118,11 +116,13 @@ fn rings(p: &Polygon) -> impl Iterator<Item = &LineString> {
 impl Shape {
     /// The feature's polygons, or `None` when it has none.
     pub fn new(g: &Geometry) -> Option<Shape> {
-        let raw = as_multipolygon(g)?;
-        // Winding numbers are counted, so a hole must wind against its
-        // exterior (as RFC 7946 asks, and as not every file does).
-        let polygons =
-            MultiPolygon::new(raw.0.iter().map(framed).collect()).orient(Direction::Default);
+        let polygons = MultiPolygon::new(match g {
+            Geometry::Polygon(p) => vec![framed(p)],
+            Geometry::MultiPolygon(m) => m.0.iter().map(framed).collect(),
+            Geometry::Rect(r) => vec![framed(&r.to_polygon())],
+            Geometry::Triangle(t) => vec![framed(&t.to_polygon())],
+            _ => return None,
+        });
         let mut curved = Vec::new();
         for (pi, p) in polygons.0.iter().enumerate() {
             for (ri, ring) in rings(p).enumerate() {
@@ -165,25 +165,30 @@ impl Shape {
         })
     }
 
-    /// Every edge, in ring order, with its curved part when it has one:
-    /// (first vertex, second vertex, curved).
-    pub fn edges(&self) -> impl Iterator<Item = (Coord, Coord, Option<&Curved>)> + '_ {
+    /// Call `f` with every edge, in ring order, and its curved part when
+    /// it has one: (first vertex, second vertex, curved).
+    pub fn for_each_edge<'a>(&'a self, mut f: impl FnMut(Coord, Coord, Option<&'a Curved>)) {
         let mut next = self.curved.iter().peekable();
-        self.polygons
-            .0
-            .iter()
-            .enumerate()
-            .flat_map(move |(pi, p)| {
-                rings(p).enumerate().flat_map(move |(ri, ring)| {
-                    ring.lines()
-                        .enumerate()
-                        .map(move |(ei, l)| (l, (pi as u32, ri as u32, ei as u32)))
-                })
-            })
-            .map(move |(l, at)| {
-                let curved = next.next_if(|e| e.at == at).map(|e| &e.edge);
-                (l.start, l.end, curved)
-            })
+        for (pi, p) in self.polygons.0.iter().enumerate() {
+            for (ri, ring) in rings(p).enumerate() {
+                if next
+                    .peek()
+                    .is_none_or(|e| e.at.0 != pi as u32 || e.at.1 != ri as u32)
+                {
+                    // No curved edge in this ring.
+                    ring.lines().for_each(|l| f(l.start, l.end, None));
+                    continue;
+                }
+                for (ei, l) in ring.lines().enumerate() {
+                    let at = (pi as u32, ri as u32, ei as u32);
+                    f(
+                        l.start,
+                        l.end,
+                        next.next_if(|e| e.at == at).map(|e| &e.edge),
+                    );
+                }
+            }
+        }
     }
 
     /// Make the chords' interval tree now.
@@ -196,14 +201,16 @@ impl Shape {
             .get_or_init(|| IntervalTreeMultiPolygon::new(&self.polygons))
     }
 
-    /// Whether `c` may lie in the lune of a curved edge
-    /// ([`Curved::may_differ`]), where the chords cannot answer for it.
+    /// Whether `c` lies in the lune of a curved edge, or on its chord or
+    /// geodesic ([`Curved::differs`]): where the chords cannot answer for
+    /// it.
     fn in_a_lune(&self, c: Coord) -> bool {
+        let differs = |e: &CurvedEdge| e.edge.may_differ(c) && e.edge.differs(c);
         match &self.lunes {
             Some(tree) => tree
                 .locate_all_at_point(&[c.x, c.y])
-                .any(|e| self.curved[e.data as usize].edge.may_differ(c)),
-            None => self.curved.iter().any(|e| e.edge.may_differ(c)),
+                .any(|e| differs(&self.curved[e.data as usize])),
+            None => self.curved.iter().any(differs),
         }
     }
 

@@ -153,21 +153,15 @@ fn crossing(rings: &[Vec<Coord>]) -> Option<(usize, usize, Coord)> {
 /// `p` with its rings checked, wound per RFC 7946 (exterior
 /// counter-clockwise, holes clockwise, judged in the ring's unwrapped
 /// frame), and the coordinates kept as they were. `polygon` names it in
-/// messages (empty for a lone Polygon); `check_crossings` false skips the
-/// crossing search (for the built-in layers, checked by their tests).
-fn normalised(p: Polygon, polygon: &str, check_crossings: bool) -> Result<Polygon, String> {
+/// messages (empty for a lone Polygon).
+fn normalised(p: Polygon, polygon: &str) -> Result<Polygon, String> {
     let (exterior, interiors) = p.into_inner();
     let mut rings: Vec<LineString> = std::iter::once(exterior).chain(interiors).collect();
     // The rings in their frames, kept for the crossing search.
     let mut frames: Vec<Vec<Coord>> = Vec::new();
     let mut middle = 0.0;
     for (k, ring) in rings.iter_mut().enumerate() {
-        let wraps = ring.0.windows(2).any(|w| (w[1].x - w[0].x).abs() > 180.0);
-        let mut frame = if wraps || check_crossings {
-            std::borrow::Cow::Owned(unwrapped(ring))
-        } else {
-            std::borrow::Cow::Borrowed(&ring.0[..])
-        };
+        let mut frame = unwrapped(ring);
         let role = || {
             if k == 0 {
                 format!("the exterior ring{polygon}")
@@ -189,18 +183,16 @@ fn normalised(p: Polygon, polygon: &str, check_crossings: bool) -> Result<Polygo
         } else if let Some(first) = frame.first() {
             let by = 360.0 * ((middle - first.x) / 360.0).round();
             if by != 0.0 {
-                frame.to_mut().iter_mut().for_each(|c| c.x += by);
+                frame.iter_mut().for_each(|c| c.x += by);
             }
         }
         let ccw = signed_area2(&frame) > 0.0;
-        if check_crossings {
-            frames.push(frame.into_owned());
-        }
+        frames.push(frame);
         if ccw != (k == 0) {
             ring.0.reverse();
         }
     }
-    if check_crossings && let Some((r1, r2, at)) = crossing(&frames) {
+    if let Some((r1, r2, at)) = crossing(&frames) {
         let name = |r: usize| {
             if r == 0 {
                 "the exterior ring".to_string()
@@ -218,7 +210,7 @@ fn normalised(p: Polygon, polygon: &str, check_crossings: bool) -> Result<Polygo
             at.x, at.y
         ));
     }
-    if check_crossings && frames.len() > 1 {
+    if frames.len() > 1 {
         use geo::Intersects;
         // With no crossings, a hole is inside its exterior when one of its
         // vertices is.
@@ -237,13 +229,13 @@ fn normalised(p: Polygon, polygon: &str, check_crossings: bool) -> Result<Polygo
 /// `g` with its polygons' rings checked and wound per RFC 7946 (see the
 /// module docs); other geometries as they are. The message says what is
 /// wrong and where in the geometry.
-pub(super) fn normalise(g: Geometry, check_crossings: bool) -> Result<Geometry, String> {
+pub(super) fn normalise(g: Geometry) -> Result<Geometry, String> {
     Ok(match g {
-        Geometry::Polygon(p) => Geometry::Polygon(normalised(p, "", check_crossings)?),
+        Geometry::Polygon(p) => Geometry::Polygon(normalised(p, "")?),
         Geometry::MultiPolygon(m) => Geometry::MultiPolygon(geo::MultiPolygon(
             m.0.into_iter()
                 .enumerate()
-                .map(|(i, p)| normalised(p, &format!(" of polygon {}", i + 1), check_crossings))
+                .map(|(i, p)| normalised(p, &format!(" of polygon {}", i + 1)))
                 .collect::<Result<_, _>>()?,
         )),
         other => other,
@@ -258,7 +250,7 @@ mod tests {
     #[test]
     fn clockwise_rings_are_rewound_and_keep_their_coordinates() {
         let cw = polygon![(x: 60.0, y: 30.0), (x: 60.0, y: 34.0), (x: 64.0, y: 34.0), (x: 64.0, y: 30.0)];
-        let Geometry::Polygon(p) = normalise(cw.clone().into(), true).unwrap() else {
+        let Geometry::Polygon(p) = normalise(cw.clone().into()).unwrap() else {
             panic!()
         };
         let mut back = p.exterior().0.clone();
@@ -269,7 +261,7 @@ mod tests {
     #[test]
     fn a_bow_tie_is_refused_with_where_it_crosses() {
         let bow = polygon![(x: 60.0, y: 30.0), (x: 62.0, y: 32.0), (x: 62.0, y: 30.0), (x: 60.0, y: 32.0)];
-        let e = normalise(bow.into(), true).unwrap_err();
+        let e = normalise(bow.into()).unwrap_err();
         assert!(
             e.contains("crosses itself") && e.contains("(61.0000000, 31.0000000)"),
             "{e}"
@@ -287,20 +279,20 @@ mod tests {
                 (62.0, 30.0),
             ])],
         );
-        let e = normalise(p.into(), true).unwrap_err();
+        let e = normalise(p.into()).unwrap_err();
         assert!(e.contains("hole 1 lies outside"), "{e}");
     }
 
     #[test]
     fn rings_around_a_pole_or_too_wide_are_refused() {
         let cap = polygon![(x: 0.0, y: 80.0), (x: 120.0, y: 80.0), (x: -120.0, y: 80.0)];
-        let e = normalise(cap.into(), true).unwrap_err();
+        let e = normalise(cap.into()).unwrap_err();
         assert!(e.contains("around a pole"), "{e}");
         let wide = polygon![
             (x: -100.0, y: 0.0), (x: -50.0, y: 1.0), (x: 0.0, y: 1.0), (x: 50.0, y: 1.0),
             (x: 100.0, y: 0.0), (x: 50.0, y: -1.0), (x: 0.0, y: -1.0), (x: -50.0, y: -1.0)
         ];
-        let e = normalise(wide.into(), true).unwrap_err();
+        let e = normalise(wide.into()).unwrap_err();
         assert!(e.contains("spans 200.0°"), "{e}");
     }
 
@@ -310,7 +302,7 @@ mod tests {
     #[test]
     fn a_ring_across_the_antimeridian_is_the_small_one() {
         let ring = polygon![(x: 170.0, y: 10.0), (x: -170.0, y: 10.0), (x: -170.0, y: 20.0), (x: 170.0, y: 20.0)];
-        let Geometry::Polygon(p) = normalise(ring.clone().into(), true).unwrap() else {
+        let Geometry::Polygon(p) = normalise(ring.clone().into()).unwrap() else {
             panic!()
         };
         assert_eq!(p, ring);
