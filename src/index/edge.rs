@@ -2,7 +2,7 @@
 //! latitude may stand in for one.
 //!
 //! An edge of a polygon is the geodesic between its two vertices (see
-//! `docs/geometry.md`). Testing a point against the straight line between
+//! `docs/distances.md`). Testing a point against the straight line between
 //! them in longitude/latitude (the *chord*) is cheap and gives the same
 //! answer everywhere except in the thin *lune* between the chord and the
 //! geodesic. [`chord_stray_bound_m`] bounds how wide that lune can be; an

@@ -2,7 +2,7 @@
 //!
 //! # Geometry
 //! A polygon's edges are geodesics on the WGS84 ellipsoid, as its
-//! distances and areas are ([`crate::geodesy`]; `docs/geometry.md` has the
+//! distances and areas are ([`crate::geodesy`]; `docs/distances.md` has the
 //! whole definition): a ring across the antimeridian bounds the small
 //! region across it, either winding is accepted, and containment agrees
 //! with the distance index (0 inside) and with [`crate::geodesy::area_m2`].

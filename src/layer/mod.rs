@@ -130,7 +130,7 @@ impl Layer {
     ///
     /// Polygons are wound per RFC 7946 whatever the file's winding, and a
     /// ring that crosses itself, goes round a pole or spans 180° of
-    /// longitude is refused (see `docs/geometry.md`).
+    /// longitude is refused (see `docs/distances.md`).
     pub fn from_geojson_str(name: &str, origin: &str, text: &str) -> Result<Layer> {
         Layer::read_geojson(name, origin, text, true)
     }

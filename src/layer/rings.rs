@@ -1,7 +1,7 @@
 //! The rings of polygons as they are read: wound per RFC 7946 whatever the
 //! file's winding, and refused, with what is wrong and where, when they
 //! cannot be read as frontier's polygons (edges are geodesics; see
-//! `docs/geometry.md`).
+//! `docs/distances.md`).
 //!
 //! A ring is refused when it:
 //! - crosses itself or another ring of its polygon (a self-crossing ring

@@ -28,8 +28,10 @@
 //! Geodesic metres never enter the tree: it only orders candidates by chord.
 
 use super::clearance::Clearance;
+pub use super::piece::Hit;
+use super::piece::{Item, PIECE_M};
 use super::rank::{keep_best, rank};
-use super::regional::{Conformal, conformal_tree};
+use super::regional::{Conformal, LayerPieces, conformal_tree};
 use super::sphere::{R_MEAN, Seg3, angle, chord2_to_m, kth_smallest, nothing_within, seg3, unit};
 use crate::error::{Error, Param, Result};
 use crate::geodesy::{Segment, distance_m, geodesic_cuts};
@@ -43,12 +45,6 @@ use rstar::RTree;
 /// 1 m) to be safe. The brute-force tests in tests/query.rs hold it to that.
 const PRUNE_REL: f64 = 0.01;
 const PRUNE_ABS: f64 = 1.0;
-/// Longest piece of a segment in the tree. The great-circle arc between a
-/// piece's ends (taken as points on the sphere) strays from the ellipsoid's
-/// geodesic by about e²·L²/(8R) at most, under 0.1 m for 20 km, well
-/// inside the pruning margin; segments of user layers thousands of km long
-/// would otherwise stray by tens of km.
-pub(super) const PIECE_M: f64 = 20_000.0;
 
 /// The most features a k-nearest query may ask for.
 pub const MAX_K: usize = 100;
@@ -64,29 +60,6 @@ fn check_point(p: Coord) -> Result<()> {
         value: format!("longitude {}, latitude {}", p.x, p.y),
         expected: "a longitude within ±180 and a latitude within ±90 (degrees)".into(),
     })
-}
-
-/// A feature found near a point.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hit {
-    /// Index of the feature in its layer.
-    pub feature: usize,
-    /// Geodesic distance, metres (0 inside a polygon).
-    pub distance_m: f64,
-    /// The nearest point of the feature (the query point itself inside a polygon).
-    pub nearest: Coord,
-}
-
-#[derive(Debug)]
-pub(super) struct Item {
-    pub(super) feature: usize,
-    pub(super) a: Coord,
-    pub(super) b: Coord,
-    pub(super) ua: [f64; 3],
-    pub(super) ub: [f64; 3],
-    /// The geodesic a–b with its length and azimuths, worked out the first
-    /// time a query measures it (most pieces never are).
-    pub(super) segment: std::sync::OnceLock<Segment>,
 }
 
 /// A prepared layer for distance queries.
@@ -500,7 +473,12 @@ impl DistanceIndex {
             kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
         if let Some(c) = self.conformal.as_ref().filter(|c| c.cs.holds_for(p)) {
-            return self.k_nearest_conformal(c, p, k, limit, best);
+            let layer = LayerPieces {
+                items: &self.items,
+                features: self.features,
+                measurable: self.measurable,
+            };
+            return c.k_nearest(layer, p, k, limit, best);
         }
         // On the sphere of geodetic latitudes, each candidate measured
         // exactly: `bound` is a lower bound for every candidate still to

@@ -6,6 +6,7 @@ mod clearance;
 mod conformal;
 pub mod distance;
 mod locator;
+mod piece;
 mod rank;
 mod regional;
 mod sphere;

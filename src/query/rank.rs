@@ -1,6 +1,6 @@
 //! Keeping the best hit (or candidate) per feature, and ranking them.
 
-use super::distance::Hit;
+use super::piece::Hit;
 
 /// A hit or a candidate: kept per feature, then ranked.
 pub(super) trait Ranked {

@@ -3,7 +3,7 @@
 //! why its answers are exact to about a millimetre).
 
 use super::conformal::ConformalSphere;
-use super::distance::{DistanceIndex, Hit, Item, PIECE_M};
+use super::piece::{Hit, Item, PIECE_M};
 use super::rank::{Ranked, keep_best, rank};
 use super::sphere::{Seg3, arc_foot, branch_and_bound, kth_smallest, nothing_within, seg3};
 use geo::Coord;
@@ -109,8 +109,21 @@ impl Ranked for Candidate {
     }
 }
 
-impl DistanceIndex {
-    /// [`Self::k_nearest`] for a point the conformal sphere holds for.
+/// A layer as the search sees it.
+pub(super) struct LayerPieces<'a> {
+    /// Its pieces.
+    pub(super) items: &'a [Item],
+    /// How many features it has, and how many of them have something to
+    /// measure (a point or a segment).
+    pub(super) features: usize,
+    pub(super) measurable: usize,
+}
+
+impl Conformal {
+    /// [`super::DistanceIndex::k_nearest`] for a point the conformal
+    /// sphere holds for, among the pieces of `layer` (the pieces this
+    /// sphere was fitted to); `out` holds the features containing `p` on
+    /// entry (at distance 0), and the hits on return.
     ///
     /// Candidates come from the tree on the sphere; each is measured by its
     /// integrated length ([`ConformalSphere::length_over`]: the ellipsoidal
@@ -128,14 +141,20 @@ impl DistanceIndex {
     /// both inside `slack`; so if the truly nearest piece were skipped, its
     /// distance (≥ L) would exceed the best length plus `slack`, hence the
     /// distance of the piece that length belongs to: a contradiction.
-    pub(super) fn k_nearest_conformal(
+    pub(super) fn k_nearest(
         &self,
-        c: &Conformal,
+        layer: LayerPieces<'_>,
         p: Coord,
         k: usize,
         limit: f64,
         out: &mut Vec<Hit>,
     ) {
+        let c = self;
+        let LayerPieces {
+            items,
+            features,
+            measurable,
+        } = layer;
         let cs = &c.cs;
         let up = cs.unit(p);
         let slack = 2.0 * cs.delta + 0.005;
@@ -145,13 +164,13 @@ impl DistanceIndex {
             return;
         }
         if let Some(points) = &c.points
-            && k >= self.measurable
+            && k >= measurable
         {
             // Every feature is among the k nearest: each point is measured
             // (as the walk would measure it), without ranking or bounds,
             // and kept as a hit straight away.
             for s in points {
-                let it = &self.items[s.item];
+                let it = &items[s.item];
                 let slot = out.iter().position(|h| h.feature == it.feature);
                 let hit = Hit {
                     feature: it.feature,
@@ -187,7 +206,7 @@ impl DistanceIndex {
             };
             let reach = std::cell::Cell::new(chord2(limit.min(*kth + slack)));
             let mut visit = |seg: &Seg3| {
-                let it = &self.items[seg.item];
+                let it = &items[seg.item];
                 let (sigma, foot, end) = arc_foot(up, seg.ua, seg.ub);
                 let sphere_m = cs.r * sigma - cs.delta;
                 let lo = p.y.min(it.a.y).min(it.b.y);
@@ -247,8 +266,10 @@ impl DistanceIndex {
         };
         if let Some(points) = &c.points {
             walk(Pieces::Points(points), false, &mut best, &mut kth);
-        } else if k > 1 && self.features > 1 && self.features <= FEW_FEATURES {
-            let trees = c.by_feature.get_or_init(|| self.feature_trees(cs));
+        } else if k > 1 && features > 1 && features <= FEW_FEATURES {
+            let trees = c
+                .by_feature
+                .get_or_init(|| feature_trees(cs, items, features));
             for tree in trees {
                 walk(Pieces::Tree(tree), true, &mut best, &mut kth);
             }
@@ -267,13 +288,14 @@ impl DistanceIndex {
             },
         }));
     }
+}
 
-    /// The pieces on the conformal sphere, one tree per feature.
-    fn feature_trees(&self, cs: &ConformalSphere) -> Vec<RTree<Seg3>> {
-        let mut groups: Vec<Vec<Seg3>> = (0..self.features).map(|_| Vec::new()).collect();
-        for (i, it) in self.items.iter().enumerate() {
-            groups[it.feature].push(seg3(i, cs.unit(it.a), cs.unit(it.b)));
-        }
-        groups.into_iter().map(RTree::bulk_load).collect()
+/// The pieces `items` of a layer of `features` features on the conformal
+/// sphere, one tree per feature.
+fn feature_trees(cs: &ConformalSphere, items: &[Item], features: usize) -> Vec<RTree<Seg3>> {
+    let mut groups: Vec<Vec<Seg3>> = (0..features).map(|_| Vec::new()).collect();
+    for (i, it) in items.iter().enumerate() {
+        groups[it.feature].push(seg3(i, cs.unit(it.a), cs.unit(it.b)));
     }
+    groups.into_iter().map(RTree::bulk_load).collect()
 }
