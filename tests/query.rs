@@ -604,3 +604,69 @@ fn the_nearest_place_is_the_brute_force_one() {
         );
     }
 }
+
+/// A point that is not on the globe, a `k` out of range or a bad distance
+/// limit is an `Error` naming what is wrong from every distance query, on
+/// line, point and polygon layers, never a panic (rstar's nearest-neighbour
+/// walk panics on a NaN); the polygon index and the locator answer "in
+/// nothing" for such a point.
+#[test]
+fn bad_points_and_settings_are_errors_not_panics() {
+    use frontier::Error;
+    use frontier::error::Param;
+    fn param<T>(r: Result<T, Error>) -> Option<Param> {
+        match r {
+            Err(Error::InvalidSetting { param, .. }) => Some(param),
+            _ => None,
+        }
+    }
+    let bad_points = [
+        c(f64::NAN, 34.0),
+        c(70.0, f64::NAN),
+        c(f64::INFINITY, 34.0),
+        c(70.0, f64::NEG_INFINITY),
+        c(200.0, 34.0),
+        c(70.0, 95.0),
+    ];
+    let districts = DistanceIndex::new(builtin("districts"));
+    let layers: [&DistanceIndex; 3] = [index("durand-line"), index("crossings"), &districts];
+    for idx in layers {
+        for p in bad_points {
+            assert_eq!(param(idx.nearest(p, None)), Some(Param::Point), "{p:?}");
+            assert_eq!(param(idx.k_nearest(p, 3, Some(1e4))), Some(Param::Point));
+            assert_eq!(param(idx.nearest_feature(p, 1e4)), Some(Param::Point));
+            let mut out = Vec::new();
+            assert_eq!(
+                param(idx.k_nearest_into(p, 2, None, &mut out)),
+                Some(Param::Point)
+            );
+            let batch = [c(70.0, 34.0), p];
+            assert_eq!(
+                param(idx.k_nearest_all(&batch, 1, None)),
+                Some(Param::Point)
+            );
+        }
+        let p = c(70.0, 34.0);
+        for k in [0, frontier::query::MAX_K + 1] {
+            assert_eq!(param(idx.k_nearest(p, k, None)), Some(Param::Count), "{k}");
+        }
+        for m in [f64::NAN, -1.0, f64::INFINITY] {
+            assert_eq!(param(idx.nearest(p, Some(m))), Some(Param::Distance), "{m}");
+            assert_eq!(
+                param(idx.nearest_feature(p, m)),
+                Some(Param::Distance),
+                "{m}"
+            );
+        }
+        // A good point still answers.
+        assert!(idx.nearest(p, None).unwrap().is_some());
+    }
+    let polygons = PolygonIndex::new(builtin("districts"));
+    let locator = Locator::new().unwrap();
+    for p in bad_points {
+        assert_eq!(polygons.locate(p), None, "{p:?}");
+        assert!(polygons.all_containing(p).is_empty(), "{p:?}");
+        assert!(!polygons.contains(0, p), "{p:?}");
+        assert_eq!(locator.locate(p), Default::default(), "{p:?}");
+    }
+}

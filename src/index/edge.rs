@@ -6,11 +6,11 @@
 //! them in longitude/latitude (the *chord*) is cheap and gives the same
 //! answer everywhere except in the thin *lune* between the chord and the
 //! geodesic. [`chord_stray_bound_m`] bounds how wide that lune can be; an
-//! edge whose bound exceeds [`CHORD_TOLERANCE_M`] is [`Curved`] and points
-//! in its lune's box are tested against the geodesic itself
-//! ([`Curved::crossing`]). The short edges of real boundaries (OpenStreetMap
-//! vertices a few hundred metres apart) stray by millimetres and keep the
-//! cheap test.
+//! edge whose bound exceeds [`CHORD_TOLERANCE_M`] is *curved*, and a point
+//! in its lune (chord and geodesic putting it on different sides) is tested
+//! against the geodesic itself. The short edges of real boundaries
+//! (OpenStreetMap vertices a few hundred metres apart) stray by millimetres
+//! and keep the cheap test.
 
 use crate::geodesy::{Segment, WGS84_A, WGS84_F};
 use geo::Coord;
