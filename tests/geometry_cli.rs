@@ -105,8 +105,8 @@ fn a_hole_wound_like_its_exterior_is_still_a_hole() {
 
 /// The 60–80° E × 30–40° N box: its edges along 30° and 40° N are
 /// geodesics, which bulge north. 40.3° N, 70° E is inside for `locate` and
-/// 0 km away for `near`; 30.2° N, 70° E is outside for both, as far from
-/// the box as from the southern geodesic.
+/// 0 km away for `near` and `nearest`; 30.2° N, 70° E is outside for all
+/// three, as far from the box as from the southern geodesic.
 #[test]
 fn containment_and_distance_use_the_same_edges() {
     let dir = tempfile::tempdir().unwrap();
@@ -145,10 +145,17 @@ fn containment_and_distance_use_the_same_edges() {
         sampled / 1000.0
     );
     assert!(got > 15.0, "{got}");
+    // `nearest` measures the same way.
+    let o = frontier(&["nearest", points, "--to", layer]);
+    assert!(o.status.success(), "{}", err(&o));
+    let rows = table(out(&o).as_bytes());
+    assert_eq!(rows[0]["distance_1_km"], "0.000");
+    assert_eq!(rows[1]["distance_1_km"], format!("{got:.3}"));
 }
 
 /// A box across the antimeridian is the 20° box across it for `locate`,
-/// `near` and `summarize` (whose area is GeographicLib's for the ring).
+/// `near`, `nearest` and `summarize` (whose area is GeographicLib's for
+/// the ring).
 #[test]
 fn a_box_across_the_antimeridian_is_the_small_box() {
     let dir = tempfile::tempdir().unwrap();
@@ -173,6 +180,12 @@ fn a_box_across_the_antimeridian_is_the_small_box() {
         .collect();
     assert_eq!(distances[..3], ["0.000", "0.000", "0.000"]);
     assert!(distances[3].parse::<f64>().unwrap() > 15_000.0);
+    let o = frontier(&["nearest", p, "--to", l]);
+    let nearest: Vec<String> = table(out(&o).as_bytes())
+        .iter()
+        .map(|r| r["distance_1_km"].clone())
+        .collect();
+    assert_eq!(nearest, distances);
     let row = summary_row(&points, &layer);
     assert_eq!(row["count"], "3");
     let area: f64 = row["area_km2"].parse().unwrap();
