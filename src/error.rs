@@ -251,6 +251,12 @@ pub enum Param {
     Extent,
     /// The number of classes of a choropleth (`Choropleth::classes`).
     Classes,
+    /// A point a distance query is asked about (`DistanceIndex::nearest`).
+    Point,
+    /// How many nearest features a query asks for (`k`).
+    Count,
+    /// How far a distance query reaches (`max_m`).
+    Distance,
 }
 
 impl Param {
@@ -279,6 +285,9 @@ impl Param {
             Param::Weights => "hotspots::Weights",
             Param::Extent => "MapSpec::extent",
             Param::Classes => "Choropleth::classes",
+            Param::Point => "the query point",
+            Param::Count => "k (the number of nearest features)",
+            Param::Distance => "max_m (the distance limit)",
         }
     }
 }

@@ -13,8 +13,9 @@
 //! - C. F. F. Karney, *Geodesics on an ellipsoid of revolution* (2011),
 //!   arXiv:1102.1215, §8 (gnomonic projection and the interception problem).
 
-use geo::{Coord, GeodesicArea, LineString, MultiPolygon};
-use geographiclib_rs::{Geodesic, InverseGeodesic};
+use geo::{Coord, LineString, MultiPolygon, Polygon};
+use geographiclib_rs::capability as cap;
+use geographiclib_rs::{Geodesic, InverseGeodesic, PolygonArea, Winding};
 use std::sync::OnceLock;
 
 /// WGS84 equatorial radius.
@@ -39,18 +40,6 @@ pub fn wgs84() -> &'static Geodesic {
     G.get_or_init(Geodesic::wgs84)
 }
 
-// GeographicLib output masks (geodesiccapability), spelled out because the
-// crate's generic `_gen_*` entry points take them raw.
-const CAP_C1: u64 = 1 << 0;
-const CAP_C2: u64 = 1 << 2;
-const CAP_C3: u64 = 1 << 3;
-const OUT_LATITUDE: u64 = 1 << 7;
-const OUT_LONGITUDE: u64 = (1 << 8) | CAP_C3;
-const OUT_AZIMUTH: u64 = 1 << 9;
-const OUT_DISTANCE: u64 = (1 << 10) | CAP_C1;
-const OUT_REDUCEDLENGTH: u64 = (1 << 12) | CAP_C1 | CAP_C2;
-const OUT_GEODESICSCALE: u64 = (1 << 13) | CAP_C1 | CAP_C2;
-
 /// Geodesic distance between two points.
 ///
 /// # Units
@@ -71,7 +60,8 @@ pub fn length_m(line: &LineString) -> f64 {
     line.lines().map(|l| distance_m(l.start, l.end)).sum()
 }
 
-/// Geodesic area of a multipolygon (holes subtracted), whatever the winding.
+/// Geodesic area of a multipolygon: each polygon's exterior less its holes,
+/// whatever the winding of its rings ([`ring_area_m2`]).
 ///
 /// # Units
 /// Degrees in, square metres out.
@@ -79,7 +69,41 @@ pub fn length_m(line: &LineString) -> f64 {
 /// # References
 /// Karney (2013), §6, area of a geodesic polygon.
 pub fn area_m2(mp: &MultiPolygon) -> f64 {
-    mp.0.iter().map(|p| p.geodesic_area_unsigned()).sum()
+    mp.0.iter().map(polygon_area_m2).sum()
+}
+
+/// Geodesic area of a polygon: its exterior less its holes, whatever the
+/// winding of its rings ([`ring_area_m2`]).
+///
+/// # Units
+/// Degrees in, square metres out.
+///
+/// # References
+/// Karney (2013), §6, area of a geodesic polygon.
+pub fn polygon_area_m2(p: &Polygon) -> f64 {
+    let holes: f64 = p.interiors().iter().map(ring_area_m2).sum();
+    ring_area_m2(p.exterior()) - holes
+}
+
+/// Geodesic area of the region a ring bounds: the smaller of the two
+/// regions its geodesic edges divide the ellipsoid into, so that the area
+/// is the same whichever way the ring is wound (RFC 7946 asks readers to
+/// accept either). A ring crossing the antimeridian bounds the small region
+/// across it, not the rest of the globe.
+///
+/// # Units
+/// Degrees in, square metres out.
+///
+/// # References
+/// Karney (2013), §6: GeographicLib's `PolygonArea`, whose signed area of a
+/// ring lies in (−A/2, A/2] for the ellipsoid's area A, positive when the
+/// smaller region lies to the left of the ring.
+pub fn ring_area_m2(ring: &LineString) -> f64 {
+    let mut pa = PolygonArea::new(wgs84(), Winding::CounterClockwise);
+    for c in &ring.0 {
+        pa.add_point(c.y, c.x);
+    }
+    pa.compute(true).1.abs()
 }
 
 /// A gnomonic projection centred on `centre` (Karney 2011, §8): geodesics
@@ -112,7 +136,7 @@ impl Gnomonic {
             self.lon0,
             c.y,
             c.x,
-            OUT_AZIMUTH | OUT_REDUCEDLENGTH | OUT_GEODESICSCALE,
+            cap::AZIMUTH | cap::REDUCEDLENGTH | cap::GEODESICSCALE,
         );
         if big_m <= 0.0 {
             return None;
@@ -136,7 +160,7 @@ impl Gnomonic {
         if !little {
             rho = 1.0 / rho;
         }
-        let mask = OUT_LATITUDE | OUT_LONGITUDE | OUT_REDUCEDLENGTH | OUT_GEODESICSCALE;
+        let mask = cap::LATITUDE | cap::LONGITUDE | cap::REDUCEDLENGTH | cap::GEODESICSCALE;
         let (mut lat, mut lon) = (self.lat0, self.lon0);
         for _ in 0..10 {
             let (_a12, lat2, lon2, _azi2, _s12, m, big_m, _m21, _ss) =
@@ -184,7 +208,7 @@ pub fn geodesic_cuts(a: Coord, b: Coord, max_m: f64) -> Vec<Coord> {
             azi1,
             false,
             s12 * i as f64 / n as f64,
-            OUT_LATITUDE | OUT_LONGITUDE,
+            cap::LATITUDE | cap::LONGITUDE,
         );
         cuts.push(Coord { x: lon, y: lat });
     }
@@ -243,7 +267,7 @@ impl Segment {
             (0.0, 0.0, 0.0)
         } else {
             let (_a12, s12, azi1, azi2, _m, _mm, _m21, _s) =
-                wgs84()._gen_inverse_azi(a.y, a.x, b.y, b.x, OUT_DISTANCE | OUT_AZIMUTH);
+                wgs84()._gen_inverse_azi(a.y, a.x, b.y, b.x, cap::DISTANCE | cap::AZIMUTH);
             (s12, azi1, azi2)
         };
         Segment {
@@ -261,6 +285,58 @@ impl Segment {
     /// Metres.
     pub fn length_m(&self) -> f64 {
         self.s12
+    }
+
+    /// The side of the geodesic through the segment that `p` lies on,
+    /// seen from `a` towards `b`: the turn from the azimuth of `p` at `a` to
+    /// the azimuth of `b` there, in (−180, 180]: positive when `p` is on the
+    /// left, negative on the right, 0 on the geodesic (or at `a`).
+    ///
+    /// Why the azimuth at `a` tells the side: the geodesics leaving `a`
+    /// cross neither each other nor the one through `b` until near the
+    /// antipode of `a`, so within 10,000 km of `a` the points left of the
+    /// segment's geodesic are exactly those whose geodesic from `a` leaves
+    /// it counter-clockwise from the segment's.
+    ///
+    /// # Units
+    /// Degrees in (`p` within 10,000 km of `a`); degrees out.
+    pub fn side(&self, p: Coord) -> f64 {
+        if p == self.a || self.a == self.b {
+            return 0.0;
+        }
+        let (_a12, _s12, azi_ap, _azi2, _m, _mm, _m21, _s) =
+            wgs84()._gen_inverse_azi(self.a.y, self.a.x, p.y, p.x, cap::AZIMUTH);
+        let turn = (self.azi1 - azi_ap).rem_euclid(360.0);
+        if turn > 180.0 { turn - 360.0 } else { turn }
+    }
+
+    /// The least and greatest latitude along the segment: its ends', or
+    /// the latitude of the geodesic's vertex (where it heads due east or
+    /// west) when that lies between them.
+    ///
+    /// # Units
+    /// Degrees.
+    ///
+    /// # References
+    /// Karney (2013), §2: Clairaut's relation, sin α₀ = sin α cos β on the
+    /// auxiliary sphere (β the reduced latitude, tan β = (1 − f) tan φ), so
+    /// the vertex is at cos β = |sin α₀|.
+    pub fn latitude_range(&self) -> (f64, f64) {
+        let (lo, hi) = (self.a.y.min(self.b.y), self.a.y.max(self.b.y));
+        let (c1, c2) = (self.azi1.to_radians().cos(), self.azi2.to_radians().cos());
+        if self.a == self.b || c1 * c2 >= 0.0 {
+            return (lo, hi); // the latitude is monotone along the segment
+        }
+        let beta1 = ((1.0 - WGS84_F) * self.a.y.to_radians().tan()).atan();
+        let sin_alpha0 = self.azi1.to_radians().sin() * beta1.cos();
+        let beta0 = sin_alpha0.abs().min(1.0).acos();
+        let vertex = (beta0.tan() / (1.0 - WGS84_F)).atan().to_degrees();
+        // Heading north at `a` (cos α₁ > 0) means a northern vertex.
+        if c1 > 0.0 {
+            (lo, hi.max(vertex))
+        } else {
+            (lo.min(-vertex), hi)
+        }
     }
 
     /// The point of the segment nearest to `p`, and its distance: see
@@ -320,13 +396,13 @@ fn piece_distance(p: Coord, a: Coord, b: Coord, s12: f64, azi1: f64, azi2: f64) 
     // 10,000 km. A piece wholly within 9,000 km of p has no maximum inside,
     // so a rising start means the start is nearest.
     let (_, s_ap, azi_ap, _, _, _, _, _) =
-        g._gen_inverse_azi(a.y, a.x, p.y, p.x, OUT_DISTANCE | OUT_AZIMUTH);
+        g._gen_inverse_azi(a.y, a.x, p.y, p.x, cap::DISTANCE | cap::AZIMUTH);
     let rising_from_a = turn(azi_ap, azi1) >= 90.0;
     if rising_from_a && s_ap + s12 < NO_MAXIMUM_M {
         return (s_ap, a);
     }
     let (_, s_bp, azi_bp, _, _, _, _, _) =
-        g._gen_inverse_azi(b.y, b.x, p.y, p.x, OUT_DISTANCE | OUT_AZIMUTH);
+        g._gen_inverse_azi(b.y, b.x, p.y, p.x, cap::DISTANCE | cap::AZIMUTH);
     // At `b` the piece points back along azi2 + 180°.
     let falling_into_b = turn(azi_bp, azi2 + 180.0) >= 90.0;
     let ends = if s_ap <= s_bp { (s_ap, a) } else { (s_bp, b) };
@@ -353,7 +429,7 @@ fn intercept(p: Coord, a: Coord, b: Coord, s12: f64, azi1: f64) -> Option<Coord>
         azi1,
         false,
         s12 / 2.0,
-        OUT_LATITUDE | OUT_LONGITUDE,
+        cap::LATITUDE | cap::LONGITUDE,
     );
     let mut x = Coord { x: lon, y: lat };
     for _ in 0..30 {
@@ -394,10 +470,10 @@ fn bracket(p: Coord, a: Coord, s12: f64, azi1: f64) -> Coord {
             azi1,
             false,
             s,
-            OUT_LATITUDE | OUT_LONGITUDE | OUT_AZIMUTH,
+            cap::LATITUDE | cap::LONGITUDE | cap::AZIMUTH,
         );
         let x = Coord { x: lon, y: lat };
-        let (_, _, azi_xp, _, _, _, _, _) = g._gen_inverse_azi(lat, lon, p.y, p.x, OUT_AZIMUTH);
+        let (_, _, azi_xp, _, _, _, _, _) = g._gen_inverse_azi(lat, lon, p.y, p.x, cap::AZIMUTH);
         (x, -(azi_xp - azi).to_radians().cos())
     };
     let (mut lo, mut hi) = (0.0, s12);

@@ -53,7 +53,7 @@
 //! let line = Catalogue::load("durand-line")?;
 //! let index = DistanceIndex::new(&line);
 //! let spin_boldak = Coord { x: 66.397, y: 31.005 };
-//! let hit = index.nearest(spin_boldak, None).expect("the layer has a feature");
+//! let hit = index.nearest(spin_boldak, None)?.expect("the layer has a feature");
 //! assert!(hit.distance_m < 15_000.0); // geodesic metres on WGS84
 //! assert_eq!(Locator::new()?.durand_side(spin_boldak), Some(Side::Afghanistan));
 //! # Ok::<(), frontier::Error>(())

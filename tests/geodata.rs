@@ -409,6 +409,8 @@ fn repaired_coastal_districts_are_kept() {
     }
 }
 
+/// No two districts overlap by more than 100 m² (a district's area is
+/// counted once: a point in an overlap would go to whichever comes first).
 #[test]
 fn no_two_districts_overlap() {
     let d = layer("districts");
@@ -422,6 +424,7 @@ fn no_two_districts_overlap() {
         })
         .collect();
     let mut pairs = 0;
+    let mut overlaps = Vec::new();
     for i in 0..polys.len() {
         for j in i + 1..polys.len() {
             if !polys[i].1.intersects(&polys[j].1) {
@@ -429,15 +432,17 @@ fn no_two_districts_overlap() {
             }
             pairs += 1;
             let inter = polys[i].0.intersection(&polys[j].0);
-            let km2 = geodesy::area_m2(&inter) / 1e6;
-            assert!(
-                km2 <= 0.01,
-                "{:?} and {:?} overlap by {km2} km²",
-                d.features[i].name(),
-                d.features[j].name()
-            );
+            let m2 = geodesy::area_m2(&inter);
+            if m2 > 100.0 {
+                overlaps.push(format!(
+                    "{} and {} overlap by {m2:.0} m²",
+                    d.label(i),
+                    d.label(j)
+                ));
+            }
         }
     }
+    assert!(overlaps.is_empty(), "{}", overlaps.join("; "));
     assert!(pairs > 300, "only {pairs} candidate pairs tested");
 }
 

@@ -5,7 +5,7 @@ use frontier::geodesy::{self, point_segment_distance, wgs84};
 use frontier::index::PolygonIndex;
 use frontier::query::{DistanceIndex, Locator};
 use frontier::{Catalogue, Feature, Layer};
-use geo::{Contains, Coord, Geometry, Intersects, MultiPolygon, Point};
+use geo::{Contains, Coord, Geometry, Intersects, Point};
 use geographiclib_rs::{DirectGeodesic, InverseGeodesic};
 use proptest::prelude::*;
 use std::sync::OnceLock;
@@ -23,19 +23,6 @@ fn uniform(seed: u64) -> impl FnMut() -> f64 {
         x ^= x << 17;
         (x % 1_000_000) as f64 / 1e6
     }
-}
-
-/// Every exterior vertex of the built-in districts.
-fn district_vertices() -> Vec<Coord> {
-    builtin("districts")
-        .features
-        .iter()
-        .flat_map(|f| match &f.geometry {
-            Geometry::MultiPolygon(m) => m.0.clone(),
-            _ => unreachable!(),
-        })
-        .flat_map(|p| p.exterior().0.clone())
-        .collect()
 }
 
 fn builtin(name: &str) -> &'static Layer {
@@ -148,13 +135,13 @@ proptest! {
         let layer = builtin("durand-line");
         let idx = index("durand-line");
         let truth = brute(layer, p)[0].1;
-        let hit = idx.nearest(p, None).unwrap();
+        let hit = idx.nearest(p, None).unwrap().unwrap();
         prop_assert!((hit.distance_m - truth).abs() < INDEX_TOL_M, "index {} vs brute {truth}", hit.distance_m);
         // The reported nearest point is on the line at that distance.
         prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < INDEX_TOL_M);
         let w = within_km * 1000.0;
         if (truth - w).abs() > INDEX_TOL_M {
-            prop_assert_eq!(idx.nearest(p, Some(w)).is_some(), truth <= w);
+            prop_assert_eq!(idx.nearest(p, Some(w)).unwrap().is_some(), truth <= w);
         }
     }
 
@@ -162,7 +149,7 @@ proptest! {
     fn k_nearest_matches_brute_force(p in near_durand(), k in 1usize..4) {
         for name in ["cpec", "crossings", "waziristan"] {
             let truth = brute(builtin(name), p);
-            let hits = index(name).k_nearest(p, k, None);
+            let hits = index(name).k_nearest(p, k, None).unwrap();
             prop_assert_eq!(hits.len(), k.min(truth.len()), "{}", name);
             for (h, t) in hits.iter().zip(&truth) {
                 prop_assert!((h.distance_m - t.1).abs() < INDEX_TOL_M, "{name}: {} vs {}", h.distance_m, t.1);
@@ -211,7 +198,7 @@ proptest! {
     #[test]
     fn distance_to_the_line_is_within_a_metre_of_geographiclib(p in near_durand()) {
         let layer = builtin("durand-line");
-        let hit = index("durand-line").nearest(p, None).unwrap();
+        let hit = index("durand-line").nearest(p, None).unwrap().unwrap();
         // The oracle on every segment within 2 km of the best.
         let oracle = segments(layer)
             .into_iter()
@@ -226,7 +213,7 @@ proptest! {
         // CPEC segments are up to hundreds of km long: the geodesic bows
         // away from the straight lon/lat line, which the index must follow.
         let layer = builtin("cpec");
-        let hit = index("cpec").nearest(p, None).unwrap();
+        let hit = index("cpec").nearest(p, None).unwrap().unwrap();
         let oracle = segments(layer)
             .into_iter()
             .map(|(_, a, b)| oracle_segment(p, a, b))
@@ -274,7 +261,7 @@ proptest! {
         let (d, at) = point_segment_distance(p, a, b);
         prop_assert!((d - oracle).abs() < 1.0, "ours {d} vs GeographicLib {oracle}");
         prop_assert!((geodesy::distance_m(p, at) - d).abs() < 1e-3);
-        let hit = DistanceIndex::new(&one_segment(a, b)).nearest(p, None).unwrap();
+        let hit = DistanceIndex::new(&one_segment(a, b)).nearest(p, None).unwrap().unwrap();
         prop_assert!((hit.distance_m - oracle).abs() < 1.0, "index {} vs GeographicLib {oracle}", hit.distance_m);
     }
 }
@@ -289,13 +276,13 @@ proptest! {
     fn spread_points_match_brute_force(lon in 40.0..100.0f64, lat in 5.0..60.0f64, within in 0.0..1.5f64) {
         let p = c(lon, lat);
         for name in ["durand-line", "cpec"] {
-            let hit = index(name).nearest(p, None).unwrap();
+            let hit = index(name).nearest(p, None).unwrap().unwrap();
             let truth = brute(builtin(name), p)[0].1;
             // A radius search (answered without a walk when nothing is
             // within reach) agrees: `within` times the true distance.
             let w = within * truth;
             if (truth - w).abs() > INDEX_TOL_M {
-                prop_assert_eq!(index(name).nearest(p, Some(w)).is_some(), truth <= w, "{} {:?} within {}", name, p, w);
+                prop_assert_eq!(index(name).nearest(p, Some(w)).unwrap().is_some(), truth <= w, "{} {:?} within {}", name, p, w);
             }
             prop_assert!((hit.distance_m - truth).abs() < INDEX_TOL_M, "{name} {p:?}: index {} vs brute force {truth}", hit.distance_m);
             prop_assert!((geodesy::distance_m(p, hit.nearest) - hit.distance_m).abs() < INDEX_TOL_M);
@@ -335,170 +322,6 @@ fn reported_long_segment_cases() {
     }
 }
 
-// ------------------------------------------------------------- containment
-
-/// Brute force: the first district (file order) whose interior holds the
-/// point, else the first whose boundary does.
-fn brute_district(districts: &Layer, p: Coord) -> Option<usize> {
-    let mps: Vec<&MultiPolygon> = districts
-        .features
-        .iter()
-        .map(|f| match &f.geometry {
-            Geometry::MultiPolygon(m) => m,
-            _ => unreachable!(),
-        })
-        .collect();
-    mps.iter()
-        .position(|m| m.contains(&p))
-        .or_else(|| mps.iter().position(|m| m.intersects(&p)))
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
-
-    #[test]
-    fn locate_matches_brute_force_point_in_polygon(lon in 60.5..78.0f64, lat in 23.5..37.2f64) {
-        static IDX: OnceLock<PolygonIndex> = OnceLock::new();
-        let d = builtin("districts");
-        let idx = IDX.get_or_init(|| PolygonIndex::new(d));
-        let p = c(lon, lat);
-        prop_assert_eq!(idx.locate(p), brute_district(d, p));
-    }
-
-    /// Points near boundaries (within about 1 km of a vertex), where the
-    /// grid's cells and subcells are marked or split, and vertices
-    /// themselves.
-    #[test]
-    fn locate_matches_brute_force_near_boundaries(
-        which in 0usize..1_000_000,
-        dx in -0.01..0.01f64,
-        dy in -0.01..0.01f64,
-        on_vertex in proptest::bool::weighted(0.1),
-    ) {
-        static IDX: OnceLock<(PolygonIndex, Vec<Coord>)> = OnceLock::new();
-        let d = builtin("districts");
-        let (idx, vertices) = IDX.get_or_init(|| (PolygonIndex::new(d), district_vertices()));
-        let v = vertices[which % vertices.len()];
-        let p = if on_vertex { v } else { c(v.x + dx, v.y + dy) };
-        prop_assert_eq!(idx.locate(p), brute_district(d, p));
-    }
-}
-
-/// A synthetic layer of overlapping polygons (made by code): a large
-/// square, squares inside and across it, and a ring-shaped polygon with a
-/// hole, so that a grid cell can lie wholly inside one feature while
-/// another's boundary crosses it.
-fn overlapping_layer() -> Layer {
-    let square = |x: f64, y: f64, r: f64| {
-        format!(
-            "[[{a},{b}],[{c},{b}],[{c},{d}],[{a},{d}],[{a},{b}]]",
-            a = x - r,
-            b = y - r,
-            c = x + r,
-            d = y + r
-        )
-    };
-    let mut features = Vec::new();
-    let mut add = |rings: String| {
-        features.push(format!(
-            "{{\"type\":\"Feature\",\"properties\":{{}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[{rings}]}}}}"
-        ))
-    };
-    add(square(70.0, 30.0, 0.5)); // the small one first: it wins overlaps
-    add(format!(
-        "{},{}",
-        square(70.0, 30.0, 3.0),
-        square(71.0, 31.0, 0.7)
-    ));
-    for k in 0..12 {
-        let a = k as f64 * 0.52;
-        add(square(
-            70.0 + 2.0 * a.cos(),
-            30.0 + 2.0 * a.sin(),
-            0.3 + 0.05 * k as f64,
-        ));
-    }
-    add(square(70.0, 30.0, 8.0));
-    let text = format!(
-        "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
-        features.join(",")
-    );
-    Layer::from_geojson_str("overlaps", "synthetic", &text).unwrap()
-}
-
-/// Brute force for any polygon layer: the first feature (file order) whose
-/// interior holds the point, else the first whose boundary does.
-fn brute_first(layer: &Layer, p: Coord) -> Option<usize> {
-    let inside = |f: &Feature| match &f.geometry {
-        Geometry::Polygon(g) => g.contains(&p),
-        _ => false,
-    };
-    layer.features.iter().position(inside).or_else(|| {
-        layer
-            .features
-            .iter()
-            .position(|f| f.geometry.intersects(&p))
-    })
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
-
-    #[test]
-    fn locate_in_overlapping_polygons_matches_brute_force(
-        lon in 61.0..79.0f64,
-        lat in 21.0..39.0f64,
-        snap in proptest::bool::weighted(0.2),
-    ) {
-        static L: OnceLock<(Layer, PolygonIndex)> = OnceLock::new();
-        let (layer, idx) = L.get_or_init(|| {
-            let l = overlapping_layer();
-            let i = PolygonIndex::new(&l);
-            (l, i)
-        });
-        // Some points snapped to a 0.05° lattice, which the squares' edges
-        // and corners lie on.
-        let p = if snap {
-            c((lon * 20.0).round() / 20.0, (lat * 20.0).round() / 20.0)
-        } else {
-            c(lon, lat)
-        };
-        prop_assert_eq!(idx.locate(p), brute_first(layer, p));
-    }
-}
-
-/// A marked cell answers its first points by the exact test and the rest
-/// from its subcells once split: many points close together take both
-/// paths. Every answer against brute force.
-#[test]
-fn crowded_cells_answer_the_same_before_and_after_they_are_split() {
-    let d = builtin("districts");
-    let idx = PolygonIndex::new(d);
-    let vertices = district_vertices();
-    let mut next = uniform(99);
-    for k in 0..12 {
-        let v = vertices[(k * 7919) % vertices.len()];
-        for _ in 0..120 {
-            // Within about 1 km of a vertex: the vertex's cell and those
-            // around it, crowded.
-            let p = c(v.x + (next() - 0.5) * 0.02, v.y + (next() - 0.5) * 0.02);
-            assert_eq!(idx.locate(p), brute_district(d, p), "{p:?}");
-        }
-        assert_eq!(idx.locate(v), brute_district(d, v), "vertex {v:?}");
-    }
-    let layer = overlapping_layer();
-    let idx = PolygonIndex::new(&layer);
-    for _ in 0..3000 {
-        let p = c(69.0 + 2.0 * next(), 29.0 + 2.0 * next());
-        let p = if next() < 0.2 {
-            c((p.x * 20.0).round() / 20.0, (p.y * 20.0).round() / 20.0)
-        } else {
-            p
-        };
-        assert_eq!(idx.locate(p), brute_first(&layer, p), "{p:?}");
-    }
-}
-
 /// The grid's clearance is a lower bound on the distance to the nearest
 /// boundary (checked against the distance index, itself checked against
 /// GeographicLib above, for points outside every feature), and not a
@@ -525,7 +348,7 @@ fn boundary_clearance_is_a_lower_bound() {
             }
             outside += 1;
             let clearance = poly.boundary_clearance(p);
-            let truth = dist.nearest(p, None).unwrap().distance_m;
+            let truth = dist.nearest(p, None).unwrap().unwrap().distance_m;
             assert!(
                 clearance <= truth,
                 "{name} {p:?}: clearance {clearance} m, nearest boundary {truth} m"
@@ -620,7 +443,7 @@ fn locator_names_countries() {
 fn polygon_layers_measure_zero_inside() {
     let w = builtin("waziristan");
     let idx = DistanceIndex::new(w);
-    let hits = idx.k_nearest(c(70.0711, 33.0006), 3, None);
+    let hits = idx.k_nearest(c(70.0711, 33.0006), 3, None).unwrap();
     // Inside North Waziristan and inside the Waziristan union: both 0.
     let zero: Vec<&str> = hits
         .iter()
@@ -659,7 +482,7 @@ fn user_point_layers_work_as_targets() {
     for _ in 0..50 {
         let p = c(60.0 + 18.0 * rnd(), 23.0 + 15.0 * rnd());
         let truth = brute(&layer, p);
-        let hits = idx.k_nearest(p, 5, None);
+        let hits = idx.k_nearest(p, 5, None).unwrap();
         let got: Vec<usize> = hits.iter().map(|h| h.feature).collect();
         let want: Vec<usize> = truth[..5].iter().map(|t| t.0).collect();
         assert_eq!(got, want, "{p:?}");
@@ -691,7 +514,7 @@ fn few_point_layers_match_brute_force() {
         let truth = brute(&layer, p);
         let k = 1 + i % 8;
         let within = (i % 2 == 0).then(|| 200_000.0 + 400_000.0 * rnd());
-        let hits = idx.k_nearest(p, k, within);
+        let hits = idx.k_nearest(p, k, within).unwrap();
         let want: Vec<&(usize, f64)> = truth
             .iter()
             .filter(|t| within.is_none_or(|w| t.1 <= w))
@@ -711,7 +534,8 @@ fn few_point_layers_match_brute_force() {
 }
 
 /// The batch questions (a client's arrays of points, on every core) give,
-/// point by point and in order, the brute-force district and the
+/// point by point and in order, the district of the one-point question
+/// (itself checked against an oracle in tests/containment.rs) and the
 /// brute-force nearest crossings.
 #[test]
 fn batch_questions_answer_each_point_in_order() {
@@ -721,12 +545,13 @@ fn batch_questions_answer_each_point_in_order() {
         .collect();
     let l = Locator::new().unwrap();
     let districts = builtin("districts");
+    let one = PolygonIndex::new(districts);
     for (p, loc) in pts.iter().zip(l.locate_all(&pts)) {
-        let want = brute_district(districts, *p).map(|i| districts.label(i));
+        let want = one.locate(*p).map(|i| districts.label(i));
         assert_eq!(loc.district.map(String::from), want, "{p:?}");
     }
     let crossings = builtin("crossings");
-    let all = index("crossings").k_nearest_all(&pts, 2, None);
+    let all = index("crossings").k_nearest_all(&pts, 2, None).unwrap();
     assert_eq!(all.len(), pts.len());
     for (p, hits) in pts.iter().zip(all) {
         let b = brute(crossings, *p);
@@ -770,12 +595,78 @@ fn the_nearest_place_is_the_brute_force_one() {
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .unwrap();
-        let hit = index.nearest(c(lon, lat), None).unwrap();
+        let hit = index.nearest(c(lon, lat), None).unwrap().unwrap();
         assert_eq!(hit.feature, best, "({lon}, {lat})");
         assert!(
             (hit.distance_m - d).abs() < 1e-6,
             "({lon}, {lat}): {} against {d}",
             hit.distance_m
         );
+    }
+}
+
+/// A point that is not on the globe, a `k` out of range or a bad distance
+/// limit is an `Error` naming what is wrong from every distance query, on
+/// line, point and polygon layers, never a panic (rstar's nearest-neighbour
+/// walk panics on a NaN); the polygon index and the locator answer "in
+/// nothing" for such a point.
+#[test]
+fn bad_points_and_settings_are_errors_not_panics() {
+    use frontier::Error;
+    use frontier::error::Param;
+    fn param<T>(r: Result<T, Error>) -> Option<Param> {
+        match r {
+            Err(Error::InvalidSetting { param, .. }) => Some(param),
+            _ => None,
+        }
+    }
+    let bad_points = [
+        c(f64::NAN, 34.0),
+        c(70.0, f64::NAN),
+        c(f64::INFINITY, 34.0),
+        c(70.0, f64::NEG_INFINITY),
+        c(200.0, 34.0),
+        c(70.0, 95.0),
+    ];
+    let districts = DistanceIndex::new(builtin("districts"));
+    let layers: [&DistanceIndex; 3] = [index("durand-line"), index("crossings"), &districts];
+    for idx in layers {
+        for p in bad_points {
+            assert_eq!(param(idx.nearest(p, None)), Some(Param::Point), "{p:?}");
+            assert_eq!(param(idx.k_nearest(p, 3, Some(1e4))), Some(Param::Point));
+            assert_eq!(param(idx.nearest_feature(p, 1e4)), Some(Param::Point));
+            let mut out = Vec::new();
+            assert_eq!(
+                param(idx.k_nearest_into(p, 2, None, &mut out)),
+                Some(Param::Point)
+            );
+            let batch = [c(70.0, 34.0), p];
+            assert_eq!(
+                param(idx.k_nearest_all(&batch, 1, None)),
+                Some(Param::Point)
+            );
+        }
+        let p = c(70.0, 34.0);
+        for k in [0, frontier::query::MAX_K + 1] {
+            assert_eq!(param(idx.k_nearest(p, k, None)), Some(Param::Count), "{k}");
+        }
+        for m in [f64::NAN, -1.0, f64::INFINITY] {
+            assert_eq!(param(idx.nearest(p, Some(m))), Some(Param::Distance), "{m}");
+            assert_eq!(
+                param(idx.nearest_feature(p, m)),
+                Some(Param::Distance),
+                "{m}"
+            );
+        }
+        // A good point still answers.
+        assert!(idx.nearest(p, None).unwrap().is_some());
+    }
+    let polygons = PolygonIndex::new(builtin("districts"));
+    let locator = Locator::new().unwrap();
+    for p in bad_points {
+        assert_eq!(polygons.locate(p), None, "{p:?}");
+        assert!(polygons.all_containing(p).is_empty(), "{p:?}");
+        assert!(!polygons.contains(0, p), "{p:?}");
+        assert_eq!(locator.locate(p), Default::default(), "{p:?}");
     }
 }

@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = PolygonIndex::new(&layer).locate(p);
     }
     if !layer.features.is_empty() {
-        let hit = DistanceIndex::new(&layer).nearest(p, None);
+        let hit = DistanceIndex::new(&layer).nearest(p, None).ok().flatten();
         assert!(hit.is_some_and(|h| h.distance_m.is_finite() && h.distance_m >= 0.0));
     }
 });

@@ -93,6 +93,9 @@ pub(crate) fn python_name(p: frontier::error::Param) -> &'static str {
         Param::Weights => "weights=",
         Param::Extent => "extent=",
         Param::Classes => "classes=",
+        Param::Point => "lat=/lon=",
+        Param::Count => "k=",
+        Param::Distance => "within_m=",
     }
 }
 

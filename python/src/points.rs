@@ -217,7 +217,9 @@ fn nearest<'py>(
         let (index, l) = (&built.0, &built.1);
         let coords = b.coords();
         let labels = l.labels();
-        let hits = py.detach(|| index.k_nearest_all(coords, k, within_m));
+        let hits = py
+            .detach(|| index.k_nearest_all(coords, k, within_m))
+            .map_err(py_err)?;
         let mut ranks = Vec::with_capacity(k);
         for r in 0..k {
             let at = |h: &Vec<frontier::query::Hit>| h.get(r).copied();

@@ -48,7 +48,7 @@ fn within(points: &[PointDatum], layer: &str, km: f64) -> Result<Vec<PointDatum>
     let idx = DistanceIndex::new(&Catalogue::load(layer)?);
     Ok(points
         .iter()
-        .filter(|p| idx.nearest(p.at, Some(km * 1000.0)).is_some())
+        .filter(|p| matches!(idx.nearest(p.at, Some(km * 1000.0)), Ok(Some(_))))
         .cloned()
         .collect())
 }

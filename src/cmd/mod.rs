@@ -111,6 +111,9 @@ pub(crate) fn flag(p: frontier::error::Param) -> &'static str {
         Param::Weights => "--weights",
         Param::Extent => "--extent",
         Param::Classes => "--classes",
+        Param::Point => "a row's coordinates",
+        Param::Count => "-k",
+        Param::Distance => "--within",
     }
 }
 

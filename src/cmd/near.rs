@@ -32,6 +32,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let durand = is_durand_line(&layer);
     let locator = if durand { Some(Locator::new()?) } else { None };
     let within = args.within;
+    DistanceIndex::check_query(1, within)?;
     let labels = layer.labels();
     super::points::run(
         &args.input,
@@ -60,7 +61,9 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             v
         },
         |r, cells| {
-            let Some(hit) = index.nearest(r.coord, within) else {
+            // (The reader has checked the coordinates and `within` was
+            // checked above: no error is possible.)
+            let Ok(Some(hit)) = index.nearest(r.coord, within) else {
                 return false;
             };
             cells.extend([

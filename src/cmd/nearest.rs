@@ -27,6 +27,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     super::refuse_empty("--target", &args.layer, &layer)?;
     let index = DistanceIndex::new(&layer);
     let k = args.k as usize;
+    DistanceIndex::check_query(k, None)?;
     let labels = layer.labels();
     super::points::run(
         &args.input,
@@ -45,7 +46,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             // One buffer of hits per core, not one per row.
             thread_local!(static HITS: RefCell<Vec<Hit>> = const { RefCell::new(Vec::new()) });
             HITS.with_borrow_mut(|hits| {
-                index.k_nearest_into(r.coord, k, None, hits);
+                // (The reader has checked the coordinates and `k` was
+                // checked above: on an error there would be no hits.)
+                if index.k_nearest_into(r.coord, k, None, hits).is_err() {
+                    hits.clear();
+                }
                 for i in 0..k {
                     match hits.get(i) {
                         Some(h) => cells.extend([

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::geodesy;
 use crate::layer::catalogue::ATTRIBUTION;
 use crate::layer::{Feature, Layer, to_geojson};
-use geo::{Coord, LineString, MultiPolygon, Point};
+use geo::{Coord, LineString, MultiPolygon, Point, Validation};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -187,6 +187,15 @@ fn polygons_of(topo: &Topology, g: &TopoGeometry) -> Vec<Vec<Vec<Coord>>> {
         .collect()
 }
 
+/// Whether the boxes of two multipolygons meet.
+fn boxes_meet(a: &MultiPolygon, b: &MultiPolygon) -> bool {
+    use geo::{BoundingRect, Intersects};
+    match (a.bounding_rect(), b.bounding_rect()) {
+        (Some(x), Some(y)) => x.intersects(&y),
+        _ => false,
+    }
+}
+
 fn area_km2(mp: &MultiPolygon) -> f64 {
     round_to(geodesy::area_m2(mp) / 1e6, 3)
 }
@@ -244,12 +253,13 @@ pub fn derive(data: &Path, report: &mut Report) -> Result<Vec<(&'static str, Lay
     for row in &census {
         census_by_name.insert(row.district.as_str(), row);
     }
-    let mut districts = Vec::new();
-    let mut joined = 0;
+    // Each district's polygons, repaired where invalid; then a district
+    // whose rings crossed (and so, repaired, may reach across an arc it
+    // shares with a neighbour) is cut back along its neighbours'
+    // boundaries.
+    let mut units = Vec::new();
     for g in &topo_districts {
         let name = prop_str(g, "name")?;
-        let division = prop_str(g, "division")?;
-        let province = prop_str(g, "province")?;
         let (mp, rep) = repair::build(&name, polygons_of(&admin, g))?;
         if let Some(why) = &rep.invalid_reason {
             report.lines.push(format!(
@@ -262,6 +272,38 @@ pub fn derive(data: &Path, report: &mut Report) -> Result<Vec<(&'static str, Lay
                 rep.degenerate_rings
             ));
         }
+        units.push((g, name, mp, rep.invalid_reason.is_some()));
+    }
+    for i in 0..units.len() {
+        if !units[i].3 {
+            continue;
+        }
+        for j in 0..units.len() {
+            if i == j || !boxes_meet(&units[i].2, &units[j].2) {
+                continue;
+            }
+            let (cut, gave_up) = repair::cut_back(&units[i].2, &units[j].2);
+            // (Overlaps under a square metre are rounding, not a fold.)
+            if gave_up > 1.0 {
+                if let Err(e) = cut.check_validation() {
+                    return Err(Error::Build(format!(
+                        "district {}: invalid after cutting back along {}: {e}",
+                        units[i].1, units[j].1
+                    )));
+                }
+                report.lines.push(format!(
+                    "district {}: cut back along the boundary of {}: {gave_up:.0} m² both held left to {}",
+                    units[i].1, units[j].1, units[j].1
+                ));
+                units[i].2 = cut;
+            }
+        }
+    }
+    let mut districts = Vec::new();
+    let mut joined = 0;
+    for (g, name, mp, _) in units {
+        let division = prop_str(g, "division")?;
+        let province = prop_str(g, "province")?;
         let code = PROVINCE_CODES
             .iter()
             .find(|(n, _)| *n == province)

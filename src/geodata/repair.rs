@@ -97,8 +97,34 @@ pub fn build(unit: &str, polygons: Vec<Vec<Vec<Coord>>>) -> Result<(MultiPolygon
 /// then put nudged vertices back on the originals.
 pub fn make_valid(mp: &MultiPolygon) -> MultiPolygon {
     let unioned = mp.union_with_fill_rule(&MultiPolygon::new(vec![]), FillRule::NonZero);
+    snapped(&unioned, &[mp])
+}
+
+/// Cut `mp` back along the boundary of `other` where the two overlap: the
+/// overlap is left to `other` alone. For a unit whose ring crossed the arc
+/// it shares with a neighbour (so that, repaired, it reaches across that
+/// arc), this takes the shared arc as the boundary between the two, as the
+/// topology draws it. Vertices the cut only nudged are put back on the
+/// originals of either unit, so the new boundary is the neighbour's. The
+/// area given up is returned with the result.
+///
+/// # Units
+/// Square metres (the area given up).
+pub fn cut_back(mp: &MultiPolygon, other: &MultiPolygon) -> (MultiPolygon, f64) {
+    let overlap = crate::geodesy::area_m2(&mp.intersection(other));
+    if overlap <= 0.0 {
+        return (mp.clone(), 0.0);
+    }
+    (snapped(&mp.difference(other), &[mp, other]), overlap)
+}
+
+/// `result` with every vertex within [`SNAP_DEGREES`] of a vertex of the
+/// `originals` put back on it, rings cleaned, and wound per RFC 7946.
+fn snapped(result: &MultiPolygon, originals: &[&MultiPolygon]) -> MultiPolygon {
     let originals: RTree<[f64; 2]> = RTree::bulk_load(
-        mp.0.iter()
+        originals
+            .iter()
+            .flat_map(|mp| &mp.0)
             .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
             .flat_map(|r| r.0.iter().map(|c| [c.x, c.y]))
             .collect(),
@@ -115,7 +141,7 @@ pub fn make_valid(mp: &MultiPolygon) -> MultiPolygon {
                 .collect();
         clean_ring(&pts)
     };
-    let polys = unioned
+    let polys = result
         .0
         .iter()
         .filter_map(|p| {
@@ -145,6 +171,29 @@ mod tests {
         assert_eq!(mp.0.len(), 1);
         assert_eq!(r.degenerate_rings, 1);
         assert!(r.invalid_reason.is_none());
+    }
+
+    /// A square whose ring reaches across the edge it shares with its
+    /// neighbour is cut back to that edge; the neighbour is untouched.
+    #[test]
+    fn an_overlap_is_cut_back_along_the_neighbours_boundary() {
+        let left = MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![(0., 0.), (1.1, 0.), (1.1, 1.), (0., 1.), (0., 0.)]),
+            vec![],
+        )]);
+        let right = MultiPolygon::new(vec![Polygon::new(
+            LineString::from(vec![(1., 0.), (2., 0.), (2., 1.), (1., 1.), (1., 0.)]),
+            vec![],
+        )]);
+        let (cut, gave_up) = cut_back(&left, &right);
+        // A tenth of a square degree at the equator, about 1,230 km².
+        assert!((gave_up / 1e6 - 1_230.0).abs() < 5.0, "{gave_up}");
+        assert!(cut.is_valid());
+        assert!((cut.unsigned_area() - 1.0).abs() < 1e-12);
+        assert_eq!(crate::geodesy::area_m2(&cut.intersection(&right)), 0.0);
+        // The cut runs along the neighbour's vertices.
+        assert!(cut.0[0].exterior().0.contains(&c(1., 1.)));
+        assert_eq!(cut_back(&right, &MultiPolygon::new(vec![])).1, 0.0);
     }
 
     #[test]

@@ -185,7 +185,7 @@ impl Catalogue {
 
     /// Parse an embedded built-in layer.
     pub fn load_builtin(b: &Builtin) -> Result<Layer> {
-        let mut layer = Layer::from_geojson_str(b.name, b.file, b.text)?;
+        let mut layer = Layer::from_builtin_str(b.name, b.file, b.text)?;
         layer.source = "built-in".into();
         if layer.licence.is_empty() {
             layer.licence = b.licence.into();

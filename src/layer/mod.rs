@@ -3,11 +3,14 @@
 
 pub mod catalogue;
 mod fast;
+mod rings;
 mod write;
 
 pub use catalogue::{
     ATTRIBUTION, BUILTINS, Builtin, CREDITS, Catalogue, PLACES_CREDIT, Town, towns,
 };
+pub use rings::MAX_EDGE_M;
+pub(crate) use rings::unwrapped;
 pub use write::{to_geojson, write_geometry};
 
 use crate::error::{Error, Result};
@@ -124,7 +127,25 @@ impl Layer {
     /// Errors name the place: malformed JSON by line and column; a feature
     /// with no geometry, an empty or unsupported geometry, or a coordinate
     /// outside longitude ±180 / latitude ±90 by feature index (and name).
+    ///
+    /// Polygons are wound per RFC 7946 whatever the file's winding, and a
+    /// ring that crosses itself, goes round a pole or spans 180° of
+    /// longitude is refused (see `docs/distances.md`).
     pub fn from_geojson_str(name: &str, origin: &str, text: &str) -> Result<Layer> {
+        Layer::read_geojson(name, origin, text, true)
+    }
+
+    /// [`Layer::from_geojson_str`] for a built-in layer, whose rings are
+    /// known to be wound per RFC 7946 and to need none of the ring checks
+    /// (`tests/geodata.rs` checks every one), so that they are not made
+    /// at every start.
+    pub(crate) fn from_builtin_str(name: &str, origin: &str, text: &str) -> Result<Layer> {
+        Layer::read_geojson(name, origin, text, false)
+    }
+
+    /// Read GeoJSON text; `rings` false trusts the polygons' rings
+    /// (see [`Layer::from_builtin_str`]).
+    fn read_geojson(name: &str, origin: &str, text: &str, rings: bool) -> Result<Layer> {
         if let Ok(c) = serde_json::from_str::<fast::Collection>(text)
             && c.kind == "FeatureCollection"
         {
@@ -138,6 +159,7 @@ impl Layer {
                         index,
                         f.geometry.0,
                         f.properties.unwrap_or_default(),
+                        rings,
                     )
                 })
                 .collect::<Result<_>>()?;
@@ -149,16 +171,16 @@ impl Layer {
                 features,
             });
         }
-        Layer::from_geojson_general(name, origin, text)
+        Layer::from_geojson_general(name, origin, text, rings)
     }
 
     /// [`Layer::from_geojson_str`] through a JSON tree: any GeoJSON, and
     /// the messages for bad input.
-    fn from_geojson_general(name: &str, origin: &str, text: &str) -> Result<Layer> {
+    fn from_geojson_general(name: &str, origin: &str, text: &str, rings: bool) -> Result<Layer> {
         let members = Members::read(origin, text)?;
         let mut features = Vec::with_capacity(members.features.len());
         for (index, raw) in members.features.iter().enumerate() {
-            features.push(parse_feature(origin, index, raw)?);
+            features.push(read_feature(origin, index, raw, rings)?);
         }
         Ok(Layer {
             name: name.to_string(),
@@ -249,6 +271,12 @@ impl Members {
 
 /// Parse and check feature `index` (0-based) of a collection.
 pub(crate) fn parse_feature(origin: &str, index: usize, raw: &Value) -> Result<Feature> {
+    read_feature(origin, index, raw, true)
+}
+
+/// [`parse_feature`], checking and winding polygons' rings when `rings` is
+/// true.
+fn read_feature(origin: &str, index: usize, raw: &Value, rings: bool) -> Result<Feature> {
     use serde::Deserialize;
     let fname = raw
         .get("properties")
@@ -286,7 +314,7 @@ pub(crate) fn parse_feature(origin: &str, index: usize, raw: &Value) -> Result<F
         .ok_or_else(|| ferr("has no geometry (null or missing)".into()))?;
     let geometry: Geometry =
         Geometry::try_from(&g.value).map_err(|e| ferr(format!("unusable geometry: {e}")))?;
-    checked(origin, index, geometry, properties)
+    checked(origin, index, geometry, properties, rings)
 }
 
 /// A position of `geometry` (a GeoJSON geometry object) that is not an
@@ -315,13 +343,15 @@ fn short_position(geometry: &Value) -> Option<String> {
     walk(geometry.get("coordinates")?, depth)
 }
 
-/// A feature whose geometry has coordinates, all in range, and no empty
-/// parts; the error names the feature.
+/// A feature whose geometry has coordinates, all in range, no empty parts
+/// and (when `rings` is true) polygons whose rings can be read, wound per
+/// RFC 7946 (see [`rings`]); the error names the feature.
 fn checked(
     origin: &str,
     index: usize,
     geometry: Geometry,
     properties: Map<String, Value>,
+    rings: bool,
 ) -> Result<Feature> {
     let ferr = |message: String| Error::Feature {
         origin: origin.to_string(),
@@ -357,6 +387,11 @@ fn checked(
     if let Some(bad) = empty_part(&geometry) {
         return Err(ferr(bad));
     }
+    let geometry = if rings {
+        self::rings::normalise(geometry).map_err(ferr)?
+    } else {
+        geometry
+    };
     Ok(Feature {
         geometry,
         properties,
@@ -400,7 +435,11 @@ mod tests {
                 b.name
             );
             let quick = Layer::from_geojson_str(b.name, b.name, b.text).unwrap();
-            let general = Layer::from_geojson_general(b.name, b.name, b.text).unwrap();
+            // The ring checks find nothing to refuse or rewind in a
+            // built-in layer (which is why they are not made on its reads).
+            let trusted = Layer::from_builtin_str(b.name, b.name, b.text).unwrap();
+            assert_eq!(quick.features, trusted.features, "{}", b.name);
+            let general = Layer::from_geojson_general(b.name, b.name, b.text, true).unwrap();
             assert_eq!(quick.features, general.features, "{}", b.name);
             assert_eq!(
                 (&quick.attribution, &quick.licence),
@@ -423,7 +462,7 @@ mod tests {
         ] {
             assert_eq!(
                 Layer::from_geojson_str("t", "t", text).unwrap().features,
-                Layer::from_geojson_general("t", "t", text)
+                Layer::from_geojson_general("t", "t", text, true)
                     .unwrap()
                     .features
             );

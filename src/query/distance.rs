@@ -28,93 +28,37 @@
 //! Geodesic metres never enter the tree: it only orders candidates by chord.
 
 use super::clearance::Clearance;
-use super::conformal::ConformalSphere;
-use super::sphere::*;
+pub use super::piece::Hit;
+use super::piece::{Item, PIECE_M};
+use super::rank::{keep_best, rank};
+use super::regional::{Conformal, LayerPieces, conformal_tree};
+use super::sphere::{R_MEAN, Seg3, angle, chord2_to_m, kth_smallest, nothing_within, seg3, unit};
+use crate::error::{Error, Param, Result};
 use crate::geodesy::{Segment, distance_m, geodesic_cuts};
 use crate::index::PolygonIndex;
 use crate::layer::Layer;
 use geo::{Coord, CoordsIter, Geometry};
 use rstar::RTree;
 
-/// Mean Earth radius used by the spherical ranking (IUGG R1), metres.
-pub(super) const R_MEAN: f64 = 6_371_008.8;
 /// Spherical distances (geodetic latitude on a sphere of the mean radius)
 /// are within about 0.6% of ellipsoidal ones; prune only beyond 1% (plus
 /// 1 m) to be safe. The brute-force tests in tests/query.rs hold it to that.
 const PRUNE_REL: f64 = 0.01;
 const PRUNE_ABS: f64 = 1.0;
-/// Longest piece of a segment in the tree. The great-circle arc between a
-/// piece's ends (taken as points on the sphere) strays from the ellipsoid's
-/// geodesic by about e²·L²/(8R) at most, under 0.1 m for 20 km, well
-/// inside the pruning margin; segments of user layers thousands of km long
-/// would otherwise stray by tens of km.
-const PIECE_M: f64 = 20_000.0;
 
-/// A feature found near a point.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hit {
-    /// Index of the feature in its layer.
-    pub feature: usize,
-    /// Geodesic distance, metres (0 inside a polygon).
-    pub distance_m: f64,
-    /// The nearest point of the feature (the query point itself inside a polygon).
-    pub nearest: Coord,
-}
+/// The most features a k-nearest query may ask for.
+pub const MAX_K: usize = 100;
 
-#[derive(Debug)]
-struct Item {
-    feature: usize,
-    a: Coord,
-    b: Coord,
-    ua: [f64; 3],
-    ub: [f64; 3],
-    /// The geodesic a–b with its length and azimuths, worked out the first
-    /// time a query measures it (most pieces never are).
-    segment: std::sync::OnceLock<Segment>,
-}
-
-/// The pieces on a conformal sphere fitted to them, when they are of
-/// regional extent (see [`ConformalSphere::fitted`]).
-fn conformal_tree(items: &[Item], bbox: [f64; 4]) -> Option<Conformal> {
-    if items.is_empty() {
-        return None;
+/// An [`Error::InvalidSetting`] naming [`Param::Point`] unless `p` is a
+/// point of the globe: finite, longitude within ±180°, latitude within ±90°.
+fn check_point(p: Coord) -> Result<()> {
+    if p.x.is_finite() && p.y.is_finite() && p.x.abs() <= 180.0 && p.y.abs() <= 90.0 {
+        return Ok(());
     }
-    let cs = ConformalSphere::fitted(bbox, PIECE_M)?;
-    // Consecutive pieces share a vertex: its image is worked out once.
-    let mut last: Option<(Coord, [f64; 3])> = None;
-    let mut image = |c: Coord| match last {
-        Some((at, u)) if at == c => u,
-        _ => {
-            let u = cs.unit(c);
-            last = Some((c, u));
-            u
-        }
-    };
-    let tree = RTree::bulk_load(
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| {
-                let ua = image(it.a);
-                seg3(i, ua, image(it.b))
-            })
-            .collect(),
-    );
-    let points = (items.len() <= FEW_POINTS && items.iter().all(|it| it.a == it.b)).then(|| {
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| {
-                let u = cs.unit(it.a);
-                seg3(i, u, u)
-            })
-            .collect()
-    });
-    Some(Conformal {
-        cs,
-        tree,
-        by_feature: std::sync::OnceLock::new(),
-        points,
+    Err(Error::InvalidSetting {
+        param: Param::Point,
+        value: format!("longitude {}, latitude {}", p.x, p.y),
+        expected: "a longitude within ±180 and a latitude within ±90 (degrees)".into(),
     })
 }
 
@@ -122,116 +66,22 @@ fn conformal_tree(items: &[Item], bbox: [f64; 4]) -> Option<Conformal> {
 pub struct DistanceIndex {
     /// The pieces on the sphere of geodetic latitudes, for points the
     /// conformal sphere does not hold for; built on first need.
-    tree: std::sync::OnceLock<RTree<Seg3>>,
-    items: Vec<Item>,
-    polygons: Option<PolygonIndex>,
+    pub(super) tree: std::sync::OnceLock<RTree<Seg3>>,
+    pub(super) items: Vec<Item>,
+    pub(super) polygons: Option<PolygonIndex>,
     /// For a layer of regional extent: the same pieces on a conformal
     /// sphere fitted to it, ranked with a bound ~1,000 times tighter, for
     /// the points it holds for.
-    conformal: Option<Conformal>,
+    pub(super) conformal: Option<Conformal>,
     /// Lower bounds of the distance by cell, to send points far beyond a
     /// search radius away at once: the layer's box, and the grid made on
     /// the first radius search.
-    bbox: [f64; 4],
-    clearance: std::sync::OnceLock<Option<Clearance>>,
+    pub(super) bbox: [f64; 4],
+    pub(super) clearance: std::sync::OnceLock<Option<Clearance>>,
     /// Features in the layer, and how many of them have something to
     /// measure (a point or a segment).
-    features: usize,
-    measurable: usize,
-}
-
-/// A layer's pieces on its conformal sphere.
-struct Conformal {
-    cs: ConformalSphere,
-    tree: RTree<Seg3>,
-    /// One tree per feature, for k-nearest queries on layers of a few
-    /// features (so that the pieces of nearer features are not walked one
-    /// by one while the k-th is sought); built on first need.
-    by_feature: std::sync::OnceLock<Vec<RTree<Seg3>>>,
-    /// When the layer is at most [`FEW_POINTS`] points (border crossings,
-    /// say): their images, measured in order of their chord without a
-    /// tree.
-    points: Option<Vec<Seg3>>,
-}
-
-/// Point layers of at most this many points are searched without a tree.
-const FEW_POINTS: usize = 16;
-
-/// Layers of at most this many features answer k-nearest queries (k > 1)
-/// feature by feature.
-const FEW_FEATURES: usize = 64;
-
-/// What a walk searches: a tree of pieces, or a few points.
-#[derive(Clone, Copy)]
-enum Pieces<'a> {
-    Tree(&'a RTree<Seg3>),
-    Points(&'a [Seg3]),
-}
-
-/// Where a candidate's nearest point is, before it is measured.
-#[derive(Clone, Copy)]
-enum Foot {
-    /// The query point is inside (or on) a polygon of the feature.
-    Inside,
-    /// A vertex of the layer (exact coordinates).
-    Vertex(Coord),
-    /// Inside a piece: a point of the great-circle arc between the images
-    /// of the piece's ends on the conformal sphere.
-    Sphere([f64; 3]),
-}
-
-/// The best candidate of a feature so far: its estimated distance (metres,
-/// see [`ConformalSphere::length`]) and where its nearest point is.
-#[derive(Clone, Copy)]
-struct Candidate {
-    feature: usize,
-    estimate: f64,
-    foot: Foot,
-}
-
-/// A hit or a candidate: kept per feature, then ranked.
-trait Ranked {
-    /// Its distance (metres) and feature.
-    fn key(&self) -> (f64, usize);
-}
-
-impl Ranked for Hit {
-    fn key(&self) -> (f64, usize) {
-        (self.distance_m, self.feature)
-    }
-}
-
-impl Ranked for Candidate {
-    fn key(&self) -> (f64, usize) {
-        (self.estimate, self.feature)
-    }
-}
-
-/// Keep `c` as its feature's best (its place in `best` is `slot`, if it
-/// has one); false when the feature already has one at least as near.
-fn keep_best<T: Ranked>(best: &mut Vec<T>, slot: Option<usize>, c: T) -> bool {
-    match slot {
-        Some(s) if c.key().0 < best[s].key().0 => {
-            best[s] = c;
-            true
-        }
-        Some(_) => false,
-        None => {
-            best.push(c);
-            true
-        }
-    }
-}
-
-/// Keep the hits (or candidates) within `limit` metres, nearest first
-/// (ties in feature order), at most `k` of them.
-fn rank<T: Ranked>(hits: &mut Vec<T>, limit: f64, k: usize) {
-    hits.retain(|h| h.key().0 <= limit);
-    hits.sort_by(|a, b| {
-        let (a, b) = (a.key(), b.key());
-        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))
-    });
-    hits.truncate(k);
+    pub(super) features: usize,
+    pub(super) measurable: usize,
 }
 
 impl DistanceIndex {
@@ -351,13 +201,72 @@ impl DistanceIndex {
         })
     }
 
+    /// An [`Error::InvalidSetting`] unless `k` and `max_m` are what the
+    /// queries accept: 1 ≤ `k` ≤ [`MAX_K`] ([`Param::Count`]), and `max_m`
+    /// finite and 0 or more ([`Param::Distance`]). The queries check them
+    /// (and each point) themselves; a client answering many points can
+    /// check its settings once, before it starts.
+    ///
+    /// ```
+    /// use frontier::query::DistanceIndex;
+    /// assert!(DistanceIndex::check_query(3, Some(25_000.0)).is_ok());
+    /// assert!(DistanceIndex::check_query(0, None).is_err());
+    /// assert!(DistanceIndex::check_query(1, Some(f64::NAN)).is_err());
+    /// ```
+    ///
+    /// # Units
+    /// `max_m` in metres.
+    pub fn check_query(k: usize, max_m: Option<f64>) -> Result<()> {
+        if !(1..=MAX_K).contains(&k) {
+            return Err(Error::InvalidSetting {
+                param: Param::Count,
+                value: k.to_string(),
+                expected: format!("a whole number from 1 to {MAX_K}"),
+            });
+        }
+        if let Some(m) = max_m
+            && !(m.is_finite() && m >= 0.0)
+        {
+            return Err(Error::InvalidSetting {
+                param: Param::Distance,
+                value: format!("{m} m"),
+                expected: "a finite distance of 0 m or more".into(),
+            });
+        }
+        Ok(())
+    }
+
     /// The nearest feature to `p`, if one lies within `max_m` metres (or at
-    /// all, when `max_m` is `None`).
+    /// all, when `max_m` is `None`). Inside a polygon the distance is 0.
+    ///
+    /// ```
+    /// use frontier::{Catalogue, query::DistanceIndex};
+    /// use geo::Coord;
+    ///
+    /// let durand = DistanceIndex::new(Catalogue::shared("durand-line")?);
+    /// let peshawar = Coord { x: 71.547, y: 34.005 };
+    /// let hit = durand.nearest(peshawar, None)?.expect("the line is somewhere");
+    /// assert!((40_000.0..60_000.0).contains(&hit.distance_m));
+    /// // A point that is not on the globe is an error, not a panic.
+    /// assert!(durand.nearest(Coord { x: f64::NAN, y: 34.0 }, None).is_err());
+    /// # Ok::<(), frontier::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] for a point that is not finite or not on
+    /// the globe, or a negative or non-finite `max_m`.
     ///
     /// # Units
     /// Degrees and metres in; the hit's distance in metres.
-    pub fn nearest(&self, p: Coord, max_m: Option<f64>) -> Option<Hit> {
-        self.k_nearest(p, 1, max_m).into_iter().next()
+    pub fn nearest(&self, p: Coord, max_m: Option<f64>) -> Result<Option<Hit>> {
+        Ok(self.k_nearest(p, 1, max_m)?.into_iter().next())
+    }
+
+    /// [`DistanceIndex::nearest`] for a point and limit already checked.
+    fn nearest_checked(&self, p: Coord, max_m: Option<f64>) -> Option<Hit> {
+        let mut hits = Vec::with_capacity(1);
+        self.search(p, 1, max_m.unwrap_or(f64::INFINITY), &mut hits);
+        hits.pop()
     }
 
     /// The feature [`DistanceIndex::nearest`] gives within `max_m` metres
@@ -377,10 +286,21 @@ impl DistanceIndex {
     /// `max_m` belongs to one feature, that feature is the answer if one
     /// upper bound is within `max_m`; no feature is, if no lower bound is.
     ///
+    /// # Errors
+    /// As [`DistanceIndex::nearest`].
+    ///
     /// # Units
     /// Degrees and metres in.
-    pub fn nearest_feature(&self, p: Coord, max_m: f64) -> Option<usize> {
-        let exact = || self.nearest(p, Some(max_m)).map(|h| h.feature);
+    pub fn nearest_feature(&self, p: Coord, max_m: f64) -> Result<Option<usize>> {
+        check_point(p)?;
+        Self::check_query(1, Some(max_m))?;
+        Ok(self.nearest_feature_checked(p, max_m))
+    }
+
+    /// [`DistanceIndex::nearest_feature`] for a point and limit already
+    /// checked.
+    fn nearest_feature_checked(&self, p: Coord, max_m: f64) -> Option<usize> {
+        let exact = || self.nearest_checked(p, Some(max_m)).map(|h| h.feature);
         let inside = self.polygons.as_ref().and_then(|polys| polys.locate(p));
         let conformal = self.conformal.as_ref().is_some_and(|c| c.cs.holds_for(p));
         if inside.is_some() || conformal || !max_m.is_finite() {
@@ -414,42 +334,106 @@ impl DistanceIndex {
     /// [`DistanceIndex::k_nearest`] for every point of `points` (e.g. a
     /// [`crate::ingest::Batch::coords`]), on every core, in order.
     ///
+    /// # Errors
+    /// As [`DistanceIndex::k_nearest`]; a bad point is named by its place
+    /// in `points` (from 0).
+    ///
     /// # Units
     /// Degrees and metres in; distances in metres.
-    pub fn k_nearest_all(&self, points: &[Coord], k: usize, max_m: Option<f64>) -> Vec<Vec<Hit>> {
+    pub fn k_nearest_all(
+        &self,
+        points: &[Coord],
+        k: usize,
+        max_m: Option<f64>,
+    ) -> Result<Vec<Vec<Hit>>> {
         use rayon::prelude::*;
-        points
+        Self::check_query(k, max_m)?;
+        if let Some((i, &p)) = points
+            .iter()
+            .enumerate()
+            .find(|(_, p)| check_point(**p).is_err())
+        {
+            return Err(Error::InvalidSetting {
+                param: Param::Point,
+                value: format!("point {i}: longitude {}, latitude {}", p.x, p.y),
+                expected: "a longitude within ±180 and a latitude within ±90 (degrees)".into(),
+            });
+        }
+        let limit = max_m.unwrap_or(f64::INFINITY);
+        Ok(points
             .par_iter()
             .with_min_len(256)
-            .map(|&p| self.k_nearest(p, k, max_m))
-            .collect()
+            .map(|&p| {
+                let mut hits = Vec::new();
+                self.search(p, k, limit, &mut hits);
+                hits
+            })
+            .collect())
     }
 
     /// The `k` nearest distinct features to `p`, nearest first, among those
     /// within `max_m` metres (all, when `None`). Ties keep file order.
     ///
+    /// ```
+    /// use frontier::{Catalogue, query::DistanceIndex};
+    /// use geo::Coord;
+    ///
+    /// let crossings = Catalogue::shared("crossings")?;
+    /// let index = DistanceIndex::new(crossings);
+    /// let quetta = Coord { x: 67.0, y: 30.19 };
+    /// let hits = index.k_nearest(quetta, 2, None)?;
+    /// assert_eq!(crossings.label(hits[0].feature), "Chaman-Spin Boldak");
+    /// assert!(hits[0].distance_m < hits[1].distance_m);
+    /// // k is from 1 to 100.
+    /// assert!(index.k_nearest(quetta, 0, None).is_err());
+    /// # Ok::<(), frontier::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidSetting`] for a point that is not finite or not on
+    /// the globe, `k` outside 1 to [`MAX_K`], or a negative or non-finite
+    /// `max_m` ([`DistanceIndex::check_query`]).
+    ///
     /// # Units
     /// Degrees and metres in; distances in metres.
-    pub fn k_nearest(&self, p: Coord, k: usize, max_m: Option<f64>) -> Vec<Hit> {
+    pub fn k_nearest(&self, p: Coord, k: usize, max_m: Option<f64>) -> Result<Vec<Hit>> {
         let mut hits = Vec::new();
-        self.k_nearest_into(p, k, max_m, &mut hits);
-        hits
+        self.k_nearest_into(p, k, max_m, &mut hits)?;
+        Ok(hits)
     }
 
     /// [`Self::k_nearest`] into `out` (cleared first), so that a caller
     /// answering many points can keep one buffer instead of allocating one
     /// per point.
     ///
+    /// # Errors
+    /// As [`DistanceIndex::k_nearest`].
+    ///
     /// # Units
     /// Degrees and metres in; distances in metres.
-    pub fn k_nearest_into(&self, p: Coord, k: usize, max_m: Option<f64>, out: &mut Vec<Hit>) {
+    pub fn k_nearest_into(
+        &self,
+        p: Coord,
+        k: usize,
+        max_m: Option<f64>,
+        out: &mut Vec<Hit>,
+    ) -> Result<()> {
         out.clear();
-        if k == 0 || self.items.is_empty() {
+        check_point(p)?;
+        Self::check_query(k, max_m)?;
+        self.search(p, k, max_m.unwrap_or(f64::INFINITY), out);
+        Ok(())
+    }
+
+    /// [`DistanceIndex::k_nearest_into`] for a point and settings already
+    /// checked (`limit` infinite for no limit).
+    fn search(&self, p: Coord, k: usize, limit: f64, out: &mut Vec<Hit>) {
+        out.clear();
+        if self.items.is_empty() {
             return;
         }
         // No more hits than features to find (so that the walk can stop).
         let k = k.min(self.measurable);
-        let limit = max_m.unwrap_or(f64::INFINITY);
         let clearance = || {
             self.clearance
                 .get_or_init(|| Clearance::new(self.bbox))
@@ -457,7 +441,7 @@ impl DistanceIndex {
         };
         if let Some(cl) = limit.is_finite().then(clearance).flatten() {
             let far = |c| {
-                self.nearest(c, None)
+                self.nearest_checked(c, None)
                     .map_or(f64::INFINITY, |h| h.distance_m)
             };
             if cl.lower_bound(p, far) > limit {
@@ -489,7 +473,12 @@ impl DistanceIndex {
             kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
         if let Some(c) = self.conformal.as_ref().filter(|c| c.cs.holds_for(p)) {
-            return self.k_nearest_conformal(c, p, k, limit, best);
+            let layer = LayerPieces {
+                items: &self.items,
+                features: self.features,
+                measurable: self.measurable,
+            };
+            return c.k_nearest(layer, p, k, limit, best);
         }
         // On the sphere of geodetic latitudes, each candidate measured
         // exactly: `bound` is a lower bound for every candidate still to
@@ -529,173 +518,6 @@ impl DistanceIndex {
             kth = kth_smallest(best.iter().map(|h| h.distance_m), k);
         }
         rank(best, limit, k);
-    }
-
-    /// [`Self::k_nearest`] for a point the conformal sphere holds for.
-    ///
-    /// Candidates come from the tree on the sphere; each is measured by its
-    /// integrated length ([`ConformalSphere::length_over`]: the ellipsoidal
-    /// length of the path to the foot of the perpendicular on the sphere,
-    /// within 5 mm of GeographicLib over any zone). For each feature the
-    /// piece of least length wins; its nearest point is a vertex of the
-    /// layer or that foot taken back to the ellipsoid.
-    ///
-    /// Nothing that could be nearer is left out. A piece is skipped only
-    /// when its lower bound L (sphere distance less the piece's stray from
-    /// its arc, over the largest scale factor on the way: a true lower bound
-    /// of its ellipsoidal distance, see [`ConformalSphere`]) exceeds the
-    /// best length found plus `slack`. The lengths never fall short of the
-    /// true distance by more than the quadrature's error and the stray δ,
-    /// both inside `slack`; so if the truly nearest piece were skipped, its
-    /// distance (≥ L) would exceed the best length plus `slack`, hence the
-    /// distance of the piece that length belongs to: a contradiction.
-    fn k_nearest_conformal(
-        &self,
-        c: &Conformal,
-        p: Coord,
-        k: usize,
-        limit: f64,
-        out: &mut Vec<Hit>,
-    ) {
-        let cs = &c.cs;
-        let up = cs.unit(p);
-        let slack = 2.0 * cs.delta + 0.005;
-        // Nothing within reach at all: the common case for a radius search
-        // far from the layer, answered without a walk.
-        if nothing_within(&c.tree, up, (limit * cs.k_zone + cs.delta) / cs.r) {
-            return;
-        }
-        if let Some(points) = &c.points
-            && k >= self.measurable
-        {
-            // Every feature is among the k nearest: each point is measured
-            // (as the walk would measure it), without ranking or bounds,
-            // and kept as a hit straight away.
-            for s in points {
-                let it = &self.items[s.item];
-                let slot = out.iter().position(|h| h.feature == it.feature);
-                let hit = Hit {
-                    feature: it.feature,
-                    distance_m: cs.length(up, s.ua),
-                    nearest: it.a,
-                };
-                keep_best(out, slot, hit);
-            }
-            rank(out, limit, k);
-            return;
-        }
-        let mut best: Vec<Candidate> = out
-            .iter()
-            .map(|h| Candidate {
-                feature: h.feature,
-                estimate: 0.0,
-                foot: Foot::Inside,
-            })
-            .collect();
-        let mut kth = kth_smallest(best.iter().map(|h| h.estimate), k);
-        // `one_feature`: the tree holds the pieces of one feature, so the
-        // walk can stop short of anything farther than its best so far.
-        let walk = |pieces: Pieces, one_feature: bool, best: &mut Vec<Candidate>, kth: &mut f64| {
-            // Squared chord beyond which no piece can be within the limit or
-            // among the k nearest.
-            let chord2 = |m: f64| {
-                let angle = (m * cs.k_zone + cs.delta) / cs.r + 1e-12;
-                if angle >= std::f64::consts::PI {
-                    4.0
-                } else {
-                    (2.0 * (angle / 2.0).sin()).powi(2)
-                }
-            };
-            let reach = std::cell::Cell::new(chord2(limit.min(*kth + slack)));
-            let mut visit = |seg: &Seg3| {
-                let it = &self.items[seg.item];
-                let (sigma, foot, end) = arc_foot(up, seg.ua, seg.ub);
-                let sphere_m = cs.r * sigma - cs.delta;
-                let lo = p.y.min(it.a.y).min(it.b.y);
-                let hi = p.y.max(it.a.y).max(it.b.y);
-                let bound = sphere_m / cs.k_max(lo, hi);
-                if bound > limit || bound > *kth + slack {
-                    return;
-                }
-                let slot = best.iter().position(|h| h.feature == it.feature);
-                if let Some(s) = slot
-                    && bound > best[s].estimate + slack
-                {
-                    return;
-                }
-                let estimate = cs.length_over(up, foot, sigma);
-                let foot = match end {
-                    Some(false) => Foot::Vertex(it.a),
-                    Some(true) => Foot::Vertex(it.b),
-                    None => Foot::Sphere(foot),
-                };
-                let candidate = Candidate {
-                    feature: it.feature,
-                    estimate,
-                    foot,
-                };
-                if !keep_best(best, slot, candidate) {
-                    return;
-                }
-                *kth = kth_smallest(best.iter().map(|h| h.estimate), k);
-                let own = if one_feature {
-                    estimate + slack
-                } else {
-                    f64::INFINITY
-                };
-                reach.set(chord2(limit.min(*kth + slack).min(own)));
-            };
-            match pieces {
-                Pieces::Tree(tree) => {
-                    branch_and_bound(tree.root(), up, &|| reach.get(), &mut visit)
-                }
-                Pieces::Points(points) => {
-                    // Nearest chord first, as the tree would give them.
-                    let mut order = [(0.0f64, 0usize); FEW_POINTS];
-                    for (i, s) in points.iter().enumerate() {
-                        order[i] = ((0..3).map(|j| (up[j] - s.ua[j]).powi(2)).sum(), i);
-                    }
-                    let order = &mut order[..points.len()];
-                    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-                    for &(key, i) in order.iter() {
-                        if key > reach.get() {
-                            break;
-                        }
-                        visit(&points[i]);
-                    }
-                }
-            }
-        };
-        if let Some(points) = &c.points {
-            walk(Pieces::Points(points), false, &mut best, &mut kth);
-        } else if k > 1 && self.features > 1 && self.features <= FEW_FEATURES {
-            let trees = c.by_feature.get_or_init(|| self.feature_trees(cs));
-            for tree in trees {
-                walk(Pieces::Tree(tree), true, &mut best, &mut kth);
-            }
-        } else {
-            walk(Pieces::Tree(&c.tree), false, &mut best, &mut kth);
-        }
-        rank(&mut best, limit, k);
-        out.clear();
-        out.extend(best.into_iter().map(|h| Hit {
-            feature: h.feature,
-            distance_m: h.estimate,
-            nearest: match h.foot {
-                Foot::Inside => p,
-                Foot::Vertex(v) => v,
-                Foot::Sphere(u) => cs.geo(u),
-            },
-        }));
-    }
-
-    /// The pieces on the conformal sphere, one tree per feature.
-    fn feature_trees(&self, cs: &ConformalSphere) -> Vec<RTree<Seg3>> {
-        let mut groups: Vec<Vec<Seg3>> = (0..self.features).map(|_| Vec::new()).collect();
-        for (i, it) in self.items.iter().enumerate() {
-            groups[it.feature].push(seg3(i, cs.unit(it.a), cs.unit(it.b)));
-        }
-        groups.into_iter().map(RTree::bulk_load).collect()
     }
 }
 
@@ -757,9 +579,9 @@ mod tests {
                 y: it.a.y + 0.1 * u() - 0.05,
             };
             for max_m in [500.0, 2000.0, 20_000.0] {
-                let want = index.nearest(p, Some(max_m)).map(|h| h.feature);
+                let want = index.nearest(p, Some(max_m)).unwrap().map(|h| h.feature);
                 assert_eq!(
-                    index.nearest_feature(p, max_m),
+                    index.nearest_feature(p, max_m).unwrap(),
                     want,
                     "{p:?} within {max_m}"
                 );

@@ -126,8 +126,12 @@ impl Locator {
         index.locate(c).map(|i| labels[i].as_str())
     }
 
-    /// Locate one point (lon/lat degrees).
+    /// Locate one point (lon/lat degrees). A point that is not on the globe
+    /// (not finite, or beyond ±180° / ±90°) is in no country.
     pub fn locate(&self, c: Coord) -> Location<'_> {
+        if !(c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0) {
+            return Location::default();
+        }
         if let Some(i) = self.district_index.locate(c) {
             let (province, district) = &self.districts[i];
             return Location {
@@ -143,7 +147,9 @@ impl Locator {
             if polygons.boundary_clearance(c) > COUNTRY_SNAP_M {
                 return None;
             }
-            distance.nearest_feature(c, COUNTRY_SNAP_M)
+            // (The point is on the globe and the limit a finite distance:
+            // no error is possible.)
+            distance.nearest_feature(c, COUNTRY_SNAP_M).ok().flatten()
         });
         Location {
             country: n.map(|i| self.neighbours[i].as_str()),

@@ -6,9 +6,12 @@ mod clearance;
 mod conformal;
 pub mod distance;
 mod locator;
+mod piece;
+mod rank;
+mod regional;
 mod sphere;
 
-pub use distance::{DistanceIndex, Hit};
+pub use distance::{DistanceIndex, Hit, MAX_K};
 pub use locator::{COUNTRY_SNAP_M, Location, Locator, Side, is_durand_line};
 
 /// A seeded generator of numbers in [0, 1) (xorshift; test data only).

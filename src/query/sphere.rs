@@ -3,9 +3,14 @@
 //! branch-and-bound walk over it, chord and angle conversions, and the foot
 //! of the perpendicular from a point to an arc.
 
-use super::distance::R_MEAN;
 use geo::Coord;
 use rstar::{AABB, PointDistance, RTree, RTreeNode, RTreeObject};
+
+/// Mean Earth radius of the sphere the distance index ranks on (IUGG R1).
+///
+/// # Units
+/// Metres.
+pub(super) const R_MEAN: f64 = 6_371_008.8;
 
 /// A segment in the tree: its index and its 3-D envelope.
 pub(super) struct Seg3 {

@@ -136,8 +136,12 @@ impl Tallier {
     /// the tallies: call it from any thread).
     pub fn place(&self, at: Coord) -> (Option<usize>, Option<usize>) {
         let band = self.bands.as_ref().map(|(edges, idx)| {
+            // (A point that is not on the globe has no distance: it goes
+            // with the farthest, as it goes in no group.)
             let d_km = idx
                 .nearest(at, self.max_band_m)
+                .ok()
+                .flatten()
                 .map_or(f64::INFINITY, |h| h.distance_m / 1000.0);
             edges
                 .iter()

@@ -45,12 +45,12 @@ pub fn near(app: &App, q: &Query) -> Json {
     };
     q.finish()?;
     let m = app.measured(&to)?;
-    Ok(near_json(app, &m, at, within))
+    near_json(app, &m, at, within)
 }
 
-fn near_json(app: &App, m: &super::app::Measured, at: geo::Coord, within: Option<f64>) -> Value {
-    let Some(hit) = m.index.nearest(at, within) else {
-        return Value::Null;
+fn near_json(app: &App, m: &super::app::Measured, at: geo::Coord, within: Option<f64>) -> Json {
+    let Some(hit) = m.index.nearest(at, within)? else {
+        return Ok(Value::Null);
     };
     let mut v = json!({
         "to": m.name,
@@ -63,7 +63,7 @@ fn near_json(app: &App, m: &super::app::Measured, at: geo::Coord, within: Option
     if m.durand {
         v["side"] = json!(app.locator.durand_side(at).map_or("", Side::iso3));
     }
-    v
+    Ok(v)
 }
 
 /// `/api/nearest?lon&lat&to&k`: what `frontier nearest` gives.
@@ -75,7 +75,7 @@ pub fn nearest(app: &App, q: &Query) -> Json {
     let m = app.measured(&to)?;
     let hits: Vec<Value> = m
         .index
-        .k_nearest(at, k, None)
+        .k_nearest(at, k, None)?
         .iter()
         .map(|h| {
             json!({
@@ -118,8 +118,8 @@ pub fn point(app: &App, q: &Query) -> Json {
         "value": d.value.as_ref().map(|_| f.value),
         "row": row,
         "location": location(app, f.at),
-        "durand_line": near_json(app, &durand, f.at, None),
-        "nearest_crossing": near_json(app, &crossings, f.at, None),
+        "durand_line": near_json(app, &durand, f.at, None)?,
+        "nearest_crossing": near_json(app, &crossings, f.at, None)?,
     }))
 }
 

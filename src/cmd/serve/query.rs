@@ -66,6 +66,9 @@ pub fn param(p: frontier::error::Param) -> &'static str {
         Param::Weights => "weights",
         Param::Extent => "bbox",
         Param::Classes => "mode (its classes)",
+        Param::Point => "lon/lat",
+        Param::Count => "k",
+        Param::Distance => "within",
     }
 }
 

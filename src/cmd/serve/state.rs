@@ -310,8 +310,12 @@ impl Dataset {
                 .par_iter()
                 .with_min_len(1024)
                 .map(|f| {
+                    // (The dataset's points were checked as they were
+                    // read: the query refuses none of them.)
                     index
                         .nearest(f.at, None)
+                        .ok()
+                        .flatten()
                         .map_or(f64::INFINITY, |h| h.distance_m)
                 })
                 .collect()
