@@ -454,3 +454,167 @@ fn a_near_repeat_process_is_detected_and_a_null_one_is_not() {
     );
     assert!((mean - 0.5).abs() < 0.12, "mean p_sim {mean}");
 }
+
+/// `render --choropleth emerging.csv --column category`: the categories
+/// the map shows, named in the legend in ArcGIS's order with `no pattern`
+/// last in its pale grey, and every district filled in its category's
+/// colour where it lies.
+#[test]
+fn emerging_categories_are_mapped_in_their_colours_and_order() {
+    use frontier::render::{Choropleth, EMERGING_CLASSES, Extent, MapSpec, render};
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("emerging.csv");
+    let o = frontier(&[
+        "emerging",
+        NR,
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2022-12-31",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let rows = table(&std::fs::read(&csv).unwrap());
+    let colour = |name: &str| EMERGING_CLASSES.iter().find(|c| c.0 == name).unwrap().1;
+    // The legend, through the binary: the names present, in ArcGIS's order.
+    let svg = dir.path().join("emerging.svg");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        csv.to_str().unwrap(),
+        "--column",
+        "category",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    let present: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["category"].as_str()).collect();
+    assert!(present.len() >= 3, "{present:?}");
+    let mut at = Vec::new();
+    for (name, c) in EMERGING_CLASSES {
+        let found = svg.find(&format!(">{name}</text>"));
+        assert_eq!(
+            found.is_some(),
+            present.contains(name),
+            "{name} in the legend"
+        );
+        if let Some(i) = found {
+            at.push(i);
+            assert!(
+                svg.contains(&format!("fill=\"#{c:06x}\"")),
+                "{name}'s colour"
+            );
+        }
+    }
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "ArcGIS's order");
+    assert!(svg.contains(">Emerging hot and cold spots</text>"));
+    // The fills, through the library: the pixel at each district's
+    // interior point (without the base map over it).
+    let (ch, no_data) =
+        Choropleth::read_categories(std::fs::File::open(&csv).unwrap(), "e.csv", "category", &[])
+            .unwrap();
+    assert_eq!(no_data, 0);
+    let map = render(&MapSpec {
+        size: (1400, 1200),
+        extent: Extent::Named("pakistan".into()),
+        choropleth: Some(ch),
+        base_map: false,
+        ..Default::default()
+    })
+    .unwrap();
+    let districts = frontier::Catalogue::load("districts").unwrap();
+    let (mut checked, mut matched) = (0, 0);
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &rows {
+        let f = districts.feature(&r["district"]).unwrap();
+        let p = geo::InteriorPoint::interior_point(&f.geometry).unwrap();
+        let (x, y) = map.view.px(p.0);
+        let Some(px) = map.pixmap.pixel(x as u32, y as u32) else {
+            continue;
+        };
+        checked += 1;
+        let got = (px.red() as u32) << 16 | (px.green() as u32) << 8 | px.blue() as u32;
+        if got == colour(&r["category"]) {
+            matched += 1;
+            seen.insert(r["category"].clone());
+        }
+    }
+    // A few interior points of thin districts sit on an anti-aliased edge.
+    assert!(
+        checked >= 150 && matched as f64 >= 0.95 * checked as f64,
+        "{matched} of {checked}"
+    );
+    assert_eq!(seen.len(), present.len(), "{seen:?}");
+}
+
+/// A map file asks for categories: `categories = true` reads numbers as
+/// codes, each its own class in the order given, rather than classes of
+/// numbers; `--categories` does the same on the command line.
+#[test]
+fn a_map_file_asks_for_categories() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("codes.csv"),
+        "district,code\nPeshawar,3\nQuetta,1\nKarachi South,2\nLahore,3\n",
+    )
+    .unwrap();
+    let spec = dir.path().join("map.toml");
+    std::fs::write(
+        &spec,
+        "output = \"map.svg\"\n[choropleth]\nfile = \"codes.csv\"\ncolumn = \"code\"\ncategories = true\norder = [\"3\", \"2\"]\n",
+    )
+    .unwrap();
+    let o = frontier(&["render", "--spec", spec.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    let pos = |t: &str| svg.find(&format!(">{t}</text>"));
+    // Okabe–Ito in the order given, then the rest.
+    let (a, b, c) = (pos("3").unwrap(), pos("2").unwrap(), pos("1").unwrap());
+    assert!(a < b && b < c, "{a} {b} {c}");
+    for c in ["#e69f00", "#56b4e9", "#009e73"] {
+        assert!(svg.contains(&format!("fill=\"{c}\"")), "{c}");
+    }
+    // Without it, the same numbers are classed.
+    let plain = dir.path().join("plain.svg");
+    let codes = dir.path().join("codes.csv");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        codes.to_str().unwrap(),
+        "--column",
+        "code",
+        "--classes",
+        "2",
+        "-o",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let plain = std::fs::read_to_string(&plain).unwrap();
+    // (Two quantile classes from 1 to 3: a legend of ranges.)
+    assert!(
+        plain.contains(">1 – ") && plain.contains(" – 3</text>") && !plain.contains(">3</text>")
+    );
+    let flag = dir.path().join("flag.svg");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        codes.to_str().unwrap(),
+        "--column",
+        "code",
+        "--categories",
+        "-o",
+        flag.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        std::fs::read_to_string(&flag)
+            .unwrap()
+            .contains(">2</text>")
+    );
+    let o = frontier(&["render", "--categories", "-o", flag.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--categories"), "{}", err(&o));
+}

@@ -122,9 +122,11 @@ pub fn scheme_of<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Scheme>
         return None;
     }
     SCHEMES.into_iter().find(|s| {
-        names
-            .iter()
-            .all(|n| s.classes.iter().any(|(c, _)| c.eq_ignore_ascii_case(n.trim())))
+        names.iter().all(|n| {
+            s.classes
+                .iter()
+                .any(|(c, _)| c.eq_ignore_ascii_case(n.trim()))
+        })
     })
 }
 
@@ -151,9 +153,7 @@ pub fn classes(counts: &BTreeMap<String, usize>, order: &[String]) -> Classes {
             .classes
             .iter()
             .copied()
-            .filter(|(c, _)| {
-                s.list_all || counts.keys().any(|n| c.eq_ignore_ascii_case(n.trim()))
-            })
+            .filter(|(c, _)| s.list_all || counts.keys().any(|n| c.eq_ignore_ascii_case(n.trim())))
             .collect();
         let index = counts
             .keys()
@@ -246,7 +246,10 @@ mod tests {
     /// deuteranopia, tritanopia (matrices on linear RGB, as in their
     /// Table and in colorspacious).
     const VISIONS: [(&str, [[f64; 3]; 3]); 4] = [
-        ("normal", [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]),
+        (
+            "normal",
+            [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+        ),
         (
             "protanopia",
             [
@@ -345,7 +348,10 @@ mod tests {
     fn emerging_names_are_the_commands() {
         let ours: Vec<&str> = EMERGING_CLASSES.iter().map(|c| c.0).collect();
         assert_eq!(ours, crate::spacetime::emerging::CATEGORY_NAMES);
-        assert_eq!(crate::spacetime::emerging::Category::NoPattern.name(), ours[16]);
+        assert_eq!(
+            crate::spacetime::emerging::Category::NoPattern.name(),
+            ours[16]
+        );
     }
 
     fn counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {

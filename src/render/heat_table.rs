@@ -290,7 +290,16 @@ pub fn heat_table(spec: &HeatTable) -> Result<Pixmap> {
     for (j, c) in spec.columns.iter().enumerate() {
         let lw = text::measure(c, fs, Weight::Regular).0;
         let x = left + cw * j as f32 + (cw - lw) / 2.0;
-        text::draw(&mut pm, c, x, top - fs * 1.6, fs, Weight::Regular, INK, None);
+        text::draw(
+            &mut pm,
+            c,
+            x,
+            top - fs * 1.6,
+            fs,
+            Weight::Regular,
+            INK,
+            None,
+        );
     }
     for (i, r) in spec.rows.iter().enumerate() {
         let y = top + ch * i as f32 + (ch - fs * 1.2) / 2.0;
@@ -309,11 +318,8 @@ pub fn heat_table(spec: &HeatTable) -> Result<Pixmap> {
             pm.stroke_path(&p, &paint(0xffffff, 1.0), &stroke(1.5, None), id, None);
         }
         let significant = cell.p.is_some_and(|p| p <= spec.level);
-        if significant
-            && let Some(r) = tiny_skia::Rect::from_xywh(x + 4.0, y + 4.0, cw - 8.0, ch - 8.0)
-        {
-            let p = PathBuilder::from_rect(r);
-            pm.stroke_path(&p, &paint(INK, 1.0), &stroke(3.5, None), id, None);
+        if significant {
+            framed(&mut pm, x + 4.0, y + 4.0, cw - 8.0, ch - 8.0);
         }
         let ink = if dark(fill) { 0xffffff } else { INK };
         let main = match cell.ratio {
@@ -349,7 +355,16 @@ pub fn heat_table(spec: &HeatTable) -> Result<Pixmap> {
         for (t, size, weight) in &lines {
             let tw = text::measure(t, *size, *weight).0;
             if tw < cw - 10.0 {
-                text::draw(&mut pm, t, x + (cw - tw) / 2.0, ty, *size, *weight, ink, None);
+                text::draw(
+                    &mut pm,
+                    t,
+                    x + (cw - tw) / 2.0,
+                    ty,
+                    *size,
+                    *weight,
+                    ink,
+                    None,
+                );
             }
             ty += size * 1.25;
         }
@@ -421,12 +436,14 @@ fn legend(pm: &mut Pixmap, spec: &HeatTable, x: f32, y: f32, w: f32, fs: f32, sm
     let fy = by + bar_h + 28.0;
     if let Some(r) = tiny_skia::Rect::from_xywh(x + 2.0, fy + 2.0, 30.0, 22.0) {
         pm.fill_rect(r, &paint(ratio_colour(1.6), 1.0), id, None);
-        let p = PathBuilder::from_rect(r);
-        pm.stroke_path(&p, &paint(INK, 1.0), &stroke(3.5, None), id, None);
     }
+    framed(pm, x + 2.0, fy + 2.0, 30.0, 22.0);
     let lines = [
         format!("p ≤ {} by", spec.level),
-        format!("{} permutations", crate::output::thousands(spec.permutations as i64)),
+        format!(
+            "{} permutations",
+            crate::output::thousands(spec.permutations as i64)
+        ),
         "of the dates".to_string(),
     ];
     for (i, l) in lines.iter().enumerate() {
@@ -444,16 +461,34 @@ fn legend(pm: &mut Pixmap, spec: &HeatTable, x: f32, y: f32, w: f32, fs: f32, sm
     let cy = fy + lfs * 1.3 * 3.0 + 16.0;
     let cell = [
         "In each cell:",
-        "observed / expected",
-        "observed, expected pairs",
-        "permutation p-value",
+        "the ratio (bold when framed)",
+        "pairs observed / expected",
+        "the permutation p-value",
     ];
     for (i, l) in cell.iter().enumerate() {
         if text::measure(l, lfs, Weight::Regular).0 > w {
             continue;
         }
-        let wt = if i == 0 { Weight::Bold } else { Weight::Regular };
+        let wt = if i == 0 {
+            Weight::Bold
+        } else {
+            Weight::Regular
+        };
         text::draw(pm, l, x, cy + lfs * 1.4 * i as f32, lfs, wt, MUTED, None);
+    }
+}
+
+/// The frame of a significant cell: a heavy black line with a thin white
+/// one inside it, which shows on the darkest cells too.
+fn framed(pm: &mut Pixmap, x: f32, y: f32, w: f32, h: f32) {
+    let id = Transform::identity();
+    if let Some(r) = tiny_skia::Rect::from_xywh(x, y, w, h) {
+        let p = PathBuilder::from_rect(r);
+        pm.stroke_path(&p, &paint(INK, 1.0), &stroke(3.5, None), id, None);
+    }
+    if let Some(r) = tiny_skia::Rect::from_xywh(x + 2.75, y + 2.75, w - 5.5, h - 5.5) {
+        let p = PathBuilder::from_rect(r);
+        pm.stroke_path(&p, &paint(0xffffff, 1.0), &stroke(1.5, None), id, None);
     }
 }
 

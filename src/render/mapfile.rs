@@ -622,7 +622,10 @@ skip_invalid = true
         assert_eq!(m.density.as_ref().unwrap().bandwidth_km, Some(0.5));
         let c = m.choropleth.as_ref().unwrap();
         assert_eq!((c.classes, c.method), (Some(4), Some(Method::Jenks)));
-        assert_eq!((c.categories, c.order.as_slice()), (Some(true), &["b".to_string(), "a".to_string()][..]));
+        assert_eq!(
+            (c.categories, c.order.as_slice()),
+            (Some(true), &["b".to_string(), "a".to_string()][..])
+        );
         assert_eq!(m.layers[0].0, "cpec");
         assert_eq!(m.layers[0].1.color, 0x112233);
         assert!(m.layers[0].1.dashed);

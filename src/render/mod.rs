@@ -111,6 +111,7 @@ mod view;
 
 use canvas::Canvas;
 pub use canvas::{Ink, Op, Pen, Scene};
+pub use categories::{EMERGING_CLASSES, HOTSPOT_CLASSES};
 use choropleth::draw_choropleth;
 use density::density;
 pub use density::{DEFAULT_BANDWIDTH_KM, Density, parse_bandwidth};
@@ -127,10 +128,9 @@ pub use page::{
 };
 use paint::{SEA, paint};
 use points::draw_points;
-pub use categories::{EMERGING_CLASSES, HOTSPOT_CLASSES};
 pub use spec::{
-    CLASSES, Choropleth, Extent, LARGE_FILE_BYTES, Labels, MapSpec, PointDatum, PointsLayer,
-    Style, check_bandwidth,
+    CLASSES, Choropleth, Extent, LARGE_FILE_BYTES, Labels, MapSpec, PointDatum, PointsLayer, Style,
+    check_bandwidth,
 };
 pub use view::{MIN_EXTENT_DEG, View, extent_box};
 use view::{bands, fit, visible_box};
