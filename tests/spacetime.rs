@@ -618,3 +618,57 @@ fn a_map_file_asks_for_categories() {
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("--categories"), "{}", err(&o));
 }
+
+/// R's own `surveillance::knox` (tests/oracle/spacetime_knox_r.py hands it
+/// the pairs' closeness in space and time): the same Knox statistic, the
+/// same Poisson mean and its p-value, for every setting.
+#[test]
+fn knox_equals_r_surveillance_knox() {
+    let rows = fixture("knox-surveillance.csv");
+    assert_eq!(rows.len(), 9);
+    for r in rows {
+        let file = format!("{DIR}{}", r["file"]);
+        let space = format!("{}km", r["space_km"]);
+        let time = format!("{}d", r["time_days"]);
+        let what = format!(
+            "{} {space} {time} (surveillance {})",
+            r["file"], r["surveillance"]
+        );
+        let v = json(&[
+            "knox",
+            &file,
+            "--space",
+            &space,
+            "--time",
+            &time,
+            "--permutations",
+            "0",
+        ]);
+        let us = &v[0];
+        for (ours, theirs) in [
+            ("pairs", "pairs"),
+            ("pairs_close_both", "statistic"),
+            ("pairs_close_space", "close_space"),
+            ("pairs_close_time", "close_time"),
+        ] {
+            assert_eq!(
+                us[ours].as_u64().unwrap(),
+                r[theirs].parse::<u64>().unwrap(),
+                "{what} {ours}"
+            );
+        }
+        close(
+            us["expected"].as_f64().unwrap(),
+            f(&r["expected"]),
+            1e-12,
+            &what,
+        );
+        // Below 1e-300 both are nought (R gives a subnormal 1.4e-322 where
+        // frontier's tail underflows to 0).
+        let (p, rp) = (us["p_poisson"].as_f64().unwrap(), f(&r["p_value"]));
+        assert!(
+            (p - rp).abs() <= 1e-9 * rp.abs() + 1e-300,
+            "{what}: p_poisson {p}, R {rp}"
+        );
+    }
+}
