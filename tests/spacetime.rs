@@ -672,3 +672,188 @@ fn knox_equals_r_surveillance_knox() {
         );
     }
 }
+
+/// p_sim is (1 + #{permutations at or above the observed count}) /
+/// (1 + permutations): every permutation ties when every event is at one
+/// place on one day (p_sim = 1), and none reaches the observed count when
+/// two far-apart groups each keep their own day (p_sim = 1/(1 + P)).
+#[test]
+fn p_sim_counts_ties_and_the_observed_as_the_reference_does() {
+    let knox = |coords: Vec<Coord>, days: Vec<i64>| {
+        let events = Events {
+            coords,
+            days,
+            ..Default::default()
+        };
+        let test = Test::Knox {
+            space_m: 1000.0,
+            days: 0,
+        };
+        match run(&events, &test, 99, 5).unwrap() {
+            Outcome::Knox(k) => k,
+            _ => unreachable!(),
+        }
+    };
+    let at = |x: f64| Coord { x, y: 33.0 };
+    let k = knox(vec![at(70.0); 12], vec![100; 12]);
+    assert_eq!((k.pairs_close_both, k.p_sim), (66, Some(1.0)));
+    let mut coords = vec![at(70.0); 10];
+    coords.extend(vec![at(71.0); 10]);
+    let mut days = vec![100; 10];
+    days.extend(vec![200; 10]);
+    let k = knox(coords, days);
+    // Observed: the 2 × 45 pairs within each group; a permutation keeps
+    // them all only by keeping the groups' days (1 in C(20, 10)).
+    assert_eq!(k.pairs_close_both, 90);
+    assert_eq!(k.p_sim, Some(1.0 / 100.0));
+}
+
+/// `--max-precision` leaves out imprecise events and counts them so;
+/// `country=` conditions are located as `side=` ones are (the fixture's
+/// events lie in Pakistan or Afghanistan, 3 km or more from the line).
+#[test]
+fn precision_and_country_conditions_are_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.csv");
+    std::fs::write(
+        &input,
+        "event_date,latitude,longitude,geo_precision\n2021-01-01,33.0,70.0,1\n2021-01-02,33.001,70.0,1\n2021-01-02,33.002,70.0,2\n2021-01-03,33.0,70.001,3\n",
+    )
+    .unwrap();
+    let o = frontier(&[
+        "knox",
+        input.to_str().unwrap(),
+        "--space",
+        "1km",
+        "--time",
+        "7d",
+        "--max-precision",
+        "1",
+        "--permutations",
+        "9",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("4 rows in: 2 counted")
+            && err(&o).contains("2 left out by --max-precision"),
+        "{}",
+        err(&o)
+    );
+    let t = table(&o.stdout);
+    assert_eq!(
+        (t[0]["events"].as_str(), t[0]["pairs_close_both"].as_str()),
+        ("2", "1")
+    );
+    let r = &fixture("leadlag-reference.csv")[0];
+    let v = json(&[
+        "knox",
+        NR,
+        "--lead",
+        "country=AFG",
+        "--follow",
+        "country=PAK",
+        "--space",
+        &format!("{}km", r["space_km"]),
+        "--time",
+        &format!("{}d", r["time_days"]),
+        "--permutations",
+        "0",
+    ]);
+    assert_eq!(v[0]["direction"], "country=AFG -> country=PAK");
+    assert_eq!(
+        v[0]["observed"].as_u64().unwrap(),
+        r["afg_to_pak"].parse::<u64>().unwrap()
+    );
+    assert_eq!(
+        v[1]["observed"].as_u64().unwrap(),
+        r["pak_to_afg"].parse::<u64>().unwrap()
+    );
+}
+
+/// `--value COL` sums a column into the cube instead of counting: with
+/// every event worth 2, each cell holds twice its count, and Gi* (scale
+/// free) is the same.
+#[test]
+fn emerging_sums_a_value_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("valued.csv");
+    let text = std::fs::read_to_string(NR).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{},worth\n", lines.next().unwrap());
+    for l in lines {
+        out.push_str(&format!("{l},2\n"));
+    }
+    std::fs::write(&input, out).unwrap();
+    let args = [
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2022-12-31",
+        "--by",
+        "province",
+    ];
+    let mut a = vec!["emerging", NR];
+    a.extend(args);
+    let counted = json(&a);
+    let mut a = vec!["emerging", input.to_str().unwrap(), "--value", "worth"];
+    a.extend(args);
+    let summed = json(&a);
+    let (c, s) = (
+        counted["rows"].as_array().unwrap(),
+        summed["rows"].as_array().unwrap(),
+    );
+    assert_eq!(c.len(), s.len());
+    for (c, s) in c.iter().zip(s) {
+        for (cp, sp) in c["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(s["series"].as_array().unwrap())
+        {
+            assert_eq!(
+                sp["worth"].as_f64().unwrap(),
+                2.0 * cp["count"].as_f64().unwrap()
+            );
+            if let (Some(a), Some(b)) = (cp["gi_z"].as_f64(), sp["gi_z"].as_f64()) {
+                assert!((a - b).abs() < 1e-9, "{a} {b}");
+            }
+        }
+        assert_eq!(c["category"], s["category"]);
+    }
+}
+
+/// The band rule, counted by hand: a pair at the same place is in the
+/// first distance band, or in a `0,0` band of its own; a pair exactly 7
+/// days apart is in the 0–7 day band, one 8 days apart in the next.
+#[test]
+fn the_same_place_and_whole_days_fall_in_the_documented_bands() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.csv");
+    // A, B, C at one place on days 0, 7, 8; D about 500 m north on day 0.
+    std::fs::write(
+        &input,
+        "id,event_date,latitude,longitude\nA,2021-03-01,33.0,70.0\nB,2021-03-08,33.0,70.0\nC,2021-03-09,33.0,70.0\nD,2021-03-01,33.0045,70.0\n",
+    )
+    .unwrap();
+    let bands = |space: &str| -> Vec<u64> {
+        let v = json(&[
+            "knox",
+            input.to_str().unwrap(),
+            "--space-bands",
+            space,
+            "--time-bands",
+            "0,7,14d",
+            "--permutations",
+            "0",
+        ]);
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["observed"].as_u64().unwrap())
+            .collect()
+    };
+    // Same place: A–B (7 days), B–C (1); A–C (8). Within 1 km: A–D (0),
+    // B–D (7); C–D (8).
+    assert_eq!(bands("0,0,1km"), [2, 1, 2, 1]);
+    assert_eq!(bands("0,1km"), [4, 2]);
+}
