@@ -114,6 +114,8 @@ if args.skip_pointpats:
     at = old.find("## Side by side with pointpats")
     end = old.find("What this says", at)
     kept = old[at:end if end >= 0 else len(old)].rstrip("\n").split("\n") if at >= 0 else []
+    if kept and "Kept from an earlier run" not in old:
+        kept[1:1] = ["", "(Kept from an earlier run of this script: `--skip-pointpats` leaves it as it was.)"]
     open("bench/SPACETIME-RESULTS.md", "w").write("\n".join(lines + kept) + "\n")
     sys.exit(0)
 from pointpats.spacetime import Knox  # noqa: E402,F401

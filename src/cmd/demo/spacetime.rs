@@ -19,7 +19,7 @@ use geo::Coord;
 use std::path::Path;
 
 /// Permutations of the dates for the pictures' p-values.
-const PERMUTATIONS: usize = 999;
+const PERMUTATIONS: usize = 199;
 /// Their seed.
 const SEED: u64 = 12345;
 
