@@ -171,7 +171,7 @@ pub(super) fn pictures(
         &mut PointSource::open(&p, &opts)?,
         Areas::Polygons(Grouping::Districts),
         EmergingOptions {
-            window: window.clone(),
+            window,
             ..Default::default()
         },
     )?;
