@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Benchmark of `frontier knox` (not a test): 1M SYNTHETIC events with
---space 5km --time 14d --permutations 99 (target: under a minute and
-under 2 GB), and the same test side by side with PySAL's
-pointpats.spacetime.Knox on the largest samples it takes.
+"""Benchmark of `frontier knox` and `frontier emerging` (not a test): 1M
+SYNTHETIC events with --space 5km --time 14d --permutations 99 (target:
+under a minute and under 2 GB), `emerging` on the same events (by
+district and by 10 km hexagons, monthly), and the Knox test side by side
+with PySAL's pointpats.spacetime.Knox on the largest samples it takes.
 
 The events come from `frontier synth --events 1000000 --seed 7 --slim`
 (clustered around the districts, towns and the Durand Line, as conflict
@@ -14,8 +15,9 @@ distance falls on the other side of 5 km.
 
 Run from the repository root after `cargo build --release`, in a venv with
 numpy, pandas, pyproj and pointpats:
-    python3 bench/spacetime_bench.py [--sizes 5000,10000,20000]
-It writes bench/SPACETIME-RESULTS.md.
+    python3 bench/spacetime_bench.py [--sizes 5000,10000,20000] [--skip-pointpats]
+It writes bench/SPACETIME-RESULTS.md (with --skip-pointpats, the side by side
+section of the file already there is kept as it was).
 """
 import argparse
 import json
@@ -28,7 +30,7 @@ import time
 import numpy as np
 import pandas as pd
 
-FRONTIER = "target/release/frontier"
+FRONTIER = os.environ.get("FRONTIER", "target/release/frontier")
 WORK = "bench/work"
 os.makedirs(WORK, exist_ok=True)
 BIG = f"{WORK}/spacetime-1m.csv"
@@ -47,19 +49,26 @@ if not os.path.exists(UNIFORM):
                     "-o", UNIFORM], check=True)
 
 
-def run_frontier(path, perms=99):
-    """Wall time, peak memory and the result of frontier knox."""
-    cmd = ["/usr/bin/time", "-v", FRONTIER, "knox", path, "--space", "5km", "--time", "14d",
-           "--permutations", str(perms), "--format", "json", "--quiet"]
+def measure(args):
+    """Wall time, peak memory, processor time and the JSON output of a
+    frontier command."""
+    cmd = ["/usr/bin/time", "-v", FRONTIER, *args, "--format", "json", "--quiet"]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1))
     cpu = sum(float(re.search(rf"{k} time \(seconds\): ([0-9.]+)", p.stderr).group(1)) for k in ["User", "System"])
-    return wall, rss_kb / 1024, json.loads(p.stdout)[0], cpu
+    return wall, rss_kb / 1024, json.loads(p.stdout), cpu
 
 
-lines = ["# `frontier knox` benchmark", "",
+def run_frontier(path, perms=99):
+    """Wall time, peak memory and the result of frontier knox."""
+    wall, mb, out, cpu = measure(["knox", path, "--space", "5km", "--time", "14d",
+                                  "--permutations", str(perms)])
+    return wall, mb, out[0], cpu
+
+
+lines = ["# `frontier knox` and `frontier emerging` benchmark", "",
          "SYNTHETIC events (`frontier synth --events 1000000 --seed 7 --slim`), "
          "`--space 5km --time 14d --permutations 99`; produced by `python3 bench/spacetime_bench.py` "
          f"on {os.cpu_count()} cores shared with other work.", ""]
@@ -79,10 +88,35 @@ if not args.skip_1m:
         lines.append(f"| {name} | {wall:.1f} | {cpu / 2:.1f} | {mb:.0f} | {r['pairs_close_space']:,} | {r['pairs_close_time']:,} | "
                      f"{r['pairs_close_both']:,} | {r['ratio']:.3f} | {r['p_sim']} |")
         print(lines[-1], file=sys.stderr)
+    lines += ["", "### `frontier emerging` on the same events", "",
+              "Monthly periods over the events' seven years (2019–2025, 84 months), queen neighbours for the "
+              "districts and the six touching hexagons for `hex:10`, one time lag.", "",
+              "| events | areas | cells | wall (s) | cpu / 2 (s) | peak memory (MB) | in no area | not `no pattern` |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for name, path in [("clustered", BIG), ("uniform", UNIFORM)]:
+        for by in ["district", "hex:10"]:
+            wall, mb, r, cpu = measure(["emerging", path, "--by", by])
+            areas = len(r["rows"])
+            patterned = sum(1 for row in r["rows"] if row["category"] != "no pattern")
+            # The areas' events against the events read: the rest lay in no area.
+            counted = sum(row["count"] for row in r["rows"])
+            lines.append(f"| {name} | {by} ({areas:,}) | {areas * r['periods']:,} | {wall:.1f} | {cpu / 2:.1f} | "
+                         f"{mb:.0f} | {1_000_000 - counted:,} | {patterned:,} |")
+            print(lines[-1], file=sys.stderr)
     lines.append("")
 
 if args.skip_pointpats:
-    open("bench/SPACETIME-RESULTS.md", "w").write("\n".join(lines) + "\n")
+    # Keep the side by side section measured before.
+    try:
+        old = open("bench/SPACETIME-RESULTS.md").read()
+    except FileNotFoundError:
+        old = ""
+    at = old.find("## Side by side with pointpats")
+    end = old.find("What this says", at)
+    kept = old[at:end if end >= 0 else len(old)].rstrip("\n").split("\n") if at >= 0 else []
+    if kept and "Kept from an earlier run" not in old:
+        kept[1:1] = ["", "(Kept from an earlier run of this script: `--skip-pointpats` leaves it as it was.)"]
+    open("bench/SPACETIME-RESULTS.md", "w").write("\n".join(lines + kept) + "\n")
     sys.exit(0)
 from pointpats.spacetime import Knox  # noqa: E402,F401
 from pyproj import CRS, Transformer  # noqa: E402

@@ -454,3 +454,406 @@ fn a_near_repeat_process_is_detected_and_a_null_one_is_not() {
     );
     assert!((mean - 0.5).abs() < 0.12, "mean p_sim {mean}");
 }
+
+/// `render --choropleth emerging.csv --column category`: the categories
+/// the map shows, named in the legend in ArcGIS's order with `no pattern`
+/// last in its pale grey, and every district filled in its category's
+/// colour where it lies.
+#[test]
+fn emerging_categories_are_mapped_in_their_colours_and_order() {
+    use frontier::render::{Choropleth, EMERGING_CLASSES, Extent, MapSpec, render};
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("emerging.csv");
+    let o = frontier(&[
+        "emerging",
+        NR,
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2022-12-31",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let rows = table(&std::fs::read(&csv).unwrap());
+    let colour = |name: &str| EMERGING_CLASSES.iter().find(|c| c.0 == name).unwrap().1;
+    // The legend, through the binary: the names present, in ArcGIS's order.
+    let svg = dir.path().join("emerging.svg");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        csv.to_str().unwrap(),
+        "--column",
+        "category",
+        "-o",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    let present: std::collections::BTreeSet<&str> =
+        rows.iter().map(|r| r["category"].as_str()).collect();
+    assert!(present.len() >= 3, "{present:?}");
+    let mut at = Vec::new();
+    for (name, c) in EMERGING_CLASSES {
+        let found = svg.find(&format!(">{name}</text>"));
+        assert_eq!(
+            found.is_some(),
+            present.contains(name),
+            "{name} in the legend"
+        );
+        if let Some(i) = found {
+            at.push(i);
+            assert!(
+                svg.contains(&format!("fill=\"#{c:06x}\"")),
+                "{name}'s colour"
+            );
+        }
+    }
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "ArcGIS's order");
+    assert!(svg.contains(">Emerging hot and cold spots</text>"));
+    // The fills, through the library: the pixel at each district's
+    // interior point (without the base map over it).
+    let (ch, no_data) =
+        Choropleth::read_categories(std::fs::File::open(&csv).unwrap(), "e.csv", "category", &[])
+            .unwrap();
+    assert_eq!(no_data, 0);
+    let map = render(&MapSpec {
+        size: (1400, 1200),
+        extent: Extent::Named("pakistan".into()),
+        choropleth: Some(ch),
+        base_map: false,
+        ..Default::default()
+    })
+    .unwrap();
+    let districts = frontier::Catalogue::load("districts").unwrap();
+    let (mut checked, mut matched) = (0, 0);
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &rows {
+        let f = districts.feature(&r["district"]).unwrap();
+        let p = geo::InteriorPoint::interior_point(&f.geometry).unwrap();
+        let (x, y) = map.view.px(p.0);
+        let Some(px) = map.pixmap.pixel(x as u32, y as u32) else {
+            continue;
+        };
+        checked += 1;
+        let got = (px.red() as u32) << 16 | (px.green() as u32) << 8 | px.blue() as u32;
+        if got == colour(&r["category"]) {
+            matched += 1;
+            seen.insert(r["category"].clone());
+        }
+    }
+    // A few interior points of thin districts sit on an anti-aliased edge.
+    assert!(
+        checked >= 150 && matched as f64 >= 0.95 * checked as f64,
+        "{matched} of {checked}"
+    );
+    assert_eq!(seen.len(), present.len(), "{seen:?}");
+}
+
+/// A map file asks for categories: `categories = true` reads numbers as
+/// codes, each its own class in the order given, rather than classes of
+/// numbers; `--categories` does the same on the command line.
+#[test]
+fn a_map_file_asks_for_categories() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("codes.csv"),
+        "district,code\nPeshawar,3\nQuetta,1\nKarachi South,2\nLahore,3\n",
+    )
+    .unwrap();
+    let spec = dir.path().join("map.toml");
+    std::fs::write(
+        &spec,
+        "output = \"map.svg\"\n[choropleth]\nfile = \"codes.csv\"\ncolumn = \"code\"\ncategories = true\norder = [\"3\", \"2\"]\n",
+    )
+    .unwrap();
+    let o = frontier(&["render", "--spec", spec.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    let pos = |t: &str| svg.find(&format!(">{t}</text>"));
+    // Okabe–Ito in the order given, then the rest.
+    let (a, b, c) = (pos("3").unwrap(), pos("2").unwrap(), pos("1").unwrap());
+    assert!(a < b && b < c, "{a} {b} {c}");
+    for c in ["#e69f00", "#56b4e9", "#009e73"] {
+        assert!(svg.contains(&format!("fill=\"{c}\"")), "{c}");
+    }
+    // Without it, the same numbers are classed.
+    let plain = dir.path().join("plain.svg");
+    let codes = dir.path().join("codes.csv");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        codes.to_str().unwrap(),
+        "--column",
+        "code",
+        "--classes",
+        "2",
+        "-o",
+        plain.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    let plain = std::fs::read_to_string(&plain).unwrap();
+    // (Two quantile classes from 1 to 3: a legend of ranges.)
+    assert!(
+        plain.contains(">1 – ") && plain.contains(" – 3</text>") && !plain.contains(">3</text>")
+    );
+    let flag = dir.path().join("flag.svg");
+    let o = frontier(&[
+        "render",
+        "--choropleth",
+        codes.to_str().unwrap(),
+        "--column",
+        "code",
+        "--categories",
+        "-o",
+        flag.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        std::fs::read_to_string(&flag)
+            .unwrap()
+            .contains(">2</text>")
+    );
+    let o = frontier(&["render", "--categories", "-o", flag.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("--categories"), "{}", err(&o));
+}
+
+/// R's own `surveillance::knox` (tests/oracle/spacetime_knox_r.py hands it
+/// the pairs' closeness in space and time): the same Knox statistic, the
+/// same Poisson mean and its p-value, for every setting.
+#[test]
+fn knox_equals_r_surveillance_knox() {
+    let rows = fixture("knox-surveillance.csv");
+    assert_eq!(rows.len(), 9);
+    for r in rows {
+        let file = format!("{DIR}{}", r["file"]);
+        let space = format!("{}km", r["space_km"]);
+        let time = format!("{}d", r["time_days"]);
+        let what = format!(
+            "{} {space} {time} (surveillance {})",
+            r["file"], r["surveillance"]
+        );
+        let v = json(&[
+            "knox",
+            &file,
+            "--space",
+            &space,
+            "--time",
+            &time,
+            "--permutations",
+            "0",
+        ]);
+        let us = &v[0];
+        for (ours, theirs) in [
+            ("pairs", "pairs"),
+            ("pairs_close_both", "statistic"),
+            ("pairs_close_space", "close_space"),
+            ("pairs_close_time", "close_time"),
+        ] {
+            assert_eq!(
+                us[ours].as_u64().unwrap(),
+                r[theirs].parse::<u64>().unwrap(),
+                "{what} {ours}"
+            );
+        }
+        close(
+            us["expected"].as_f64().unwrap(),
+            f(&r["expected"]),
+            1e-12,
+            &what,
+        );
+        // Below 1e-300 both are nought (R gives a subnormal 1.4e-322 where
+        // frontier's tail underflows to 0).
+        let (p, rp) = (us["p_poisson"].as_f64().unwrap(), f(&r["p_value"]));
+        assert!(
+            (p - rp).abs() <= 1e-9 * rp.abs() + 1e-300,
+            "{what}: p_poisson {p}, R {rp}"
+        );
+    }
+}
+
+/// p_sim is (1 + #{permutations at or above the observed count}) /
+/// (1 + permutations): every permutation ties when every event is at one
+/// place on one day (p_sim = 1), and none reaches the observed count when
+/// two far-apart groups each keep their own day (p_sim = 1/(1 + P)).
+#[test]
+fn p_sim_counts_ties_and_the_observed_as_the_reference_does() {
+    let knox = |coords: Vec<Coord>, days: Vec<i64>| {
+        let events = Events {
+            coords,
+            days,
+            ..Default::default()
+        };
+        let test = Test::Knox {
+            space_m: 1000.0,
+            days: 0,
+        };
+        match run(&events, &test, 99, 5).unwrap() {
+            Outcome::Knox(k) => k,
+            _ => unreachable!(),
+        }
+    };
+    let at = |x: f64| Coord { x, y: 33.0 };
+    let k = knox(vec![at(70.0); 12], vec![100; 12]);
+    assert_eq!((k.pairs_close_both, k.p_sim), (66, Some(1.0)));
+    let mut coords = vec![at(70.0); 10];
+    coords.extend(vec![at(71.0); 10]);
+    let mut days = vec![100; 10];
+    days.extend(vec![200; 10]);
+    let k = knox(coords, days);
+    // Observed: the 2 × 45 pairs within each group; a permutation keeps
+    // them all only by keeping the groups' days (1 in C(20, 10)).
+    assert_eq!(k.pairs_close_both, 90);
+    assert_eq!(k.p_sim, Some(1.0 / 100.0));
+}
+
+/// `--max-precision` leaves out imprecise events and counts them so;
+/// `country=` conditions are located as `side=` ones are (the fixture's
+/// events lie in Pakistan or Afghanistan, 3 km or more from the line).
+#[test]
+fn precision_and_country_conditions_are_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.csv");
+    std::fs::write(
+        &input,
+        "event_date,latitude,longitude,geo_precision\n2021-01-01,33.0,70.0,1\n2021-01-02,33.001,70.0,1\n2021-01-02,33.002,70.0,2\n2021-01-03,33.0,70.001,3\n",
+    )
+    .unwrap();
+    let o = frontier(&[
+        "knox",
+        input.to_str().unwrap(),
+        "--space",
+        "1km",
+        "--time",
+        "7d",
+        "--max-precision",
+        "1",
+        "--permutations",
+        "9",
+    ]);
+    assert!(o.status.success(), "{}", err(&o));
+    assert!(
+        err(&o).contains("4 rows in: 2 counted")
+            && err(&o).contains("2 left out by --max-precision"),
+        "{}",
+        err(&o)
+    );
+    let t = table(&o.stdout);
+    assert_eq!(
+        (t[0]["events"].as_str(), t[0]["pairs_close_both"].as_str()),
+        ("2", "1")
+    );
+    let r = &fixture("leadlag-reference.csv")[0];
+    let v = json(&[
+        "knox",
+        NR,
+        "--lead",
+        "country=AFG",
+        "--follow",
+        "country=PAK",
+        "--space",
+        &format!("{}km", r["space_km"]),
+        "--time",
+        &format!("{}d", r["time_days"]),
+        "--permutations",
+        "0",
+    ]);
+    assert_eq!(v[0]["direction"], "country=AFG -> country=PAK");
+    assert_eq!(
+        v[0]["observed"].as_u64().unwrap(),
+        r["afg_to_pak"].parse::<u64>().unwrap()
+    );
+    assert_eq!(
+        v[1]["observed"].as_u64().unwrap(),
+        r["pak_to_afg"].parse::<u64>().unwrap()
+    );
+}
+
+/// `--value COL` sums a column into the cube instead of counting: with
+/// every event worth 2, each cell holds twice its count, and Gi* (scale
+/// free) is the same.
+#[test]
+fn emerging_sums_a_value_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("valued.csv");
+    let text = std::fs::read_to_string(NR).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{},worth\n", lines.next().unwrap());
+    for l in lines {
+        out.push_str(&format!("{l},2\n"));
+    }
+    std::fs::write(&input, out).unwrap();
+    let args = [
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2022-12-31",
+        "--by",
+        "province",
+    ];
+    let mut a = vec!["emerging", NR];
+    a.extend(args);
+    let counted = json(&a);
+    let mut a = vec!["emerging", input.to_str().unwrap(), "--value", "worth"];
+    a.extend(args);
+    let summed = json(&a);
+    let (c, s) = (
+        counted["rows"].as_array().unwrap(),
+        summed["rows"].as_array().unwrap(),
+    );
+    assert_eq!(c.len(), s.len());
+    for (c, s) in c.iter().zip(s) {
+        for (cp, sp) in c["series"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(s["series"].as_array().unwrap())
+        {
+            assert_eq!(
+                sp["worth"].as_f64().unwrap(),
+                2.0 * cp["count"].as_f64().unwrap()
+            );
+            if let (Some(a), Some(b)) = (cp["gi_z"].as_f64(), sp["gi_z"].as_f64()) {
+                assert!((a - b).abs() < 1e-9, "{a} {b}");
+            }
+        }
+        assert_eq!(c["category"], s["category"]);
+    }
+}
+
+/// The band rule, counted by hand: a pair at the same place is in the
+/// first distance band, or in a `0,0` band of its own; a pair exactly 7
+/// days apart is in the 0–7 day band, one 8 days apart in the next.
+#[test]
+fn the_same_place_and_whole_days_fall_in_the_documented_bands() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.csv");
+    // A, B, C at one place on days 0, 7, 8; D about 500 m north on day 0.
+    std::fs::write(
+        &input,
+        "id,event_date,latitude,longitude\nA,2021-03-01,33.0,70.0\nB,2021-03-08,33.0,70.0\nC,2021-03-09,33.0,70.0\nD,2021-03-01,33.0045,70.0\n",
+    )
+    .unwrap();
+    let bands = |space: &str| -> Vec<u64> {
+        let v = json(&[
+            "knox",
+            input.to_str().unwrap(),
+            "--space-bands",
+            space,
+            "--time-bands",
+            "0,7,14d",
+            "--permutations",
+            "0",
+        ]);
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["observed"].as_u64().unwrap())
+            .collect()
+    };
+    // Same place: A–B (7 days), B–C (1); A–C (8). Within 1 km: A–D (0),
+    // B–D (7); C–D (8).
+    assert_eq!(bands("0,0,1km"), [2, 1, 2, 1]);
+    assert_eq!(bands("0,1km"), [4, 2]);
+}

@@ -1,6 +1,7 @@
 //! `frontier demo`: the gallery in `renders/`, from the built-in layers,
 //! synthetic data (labelled so on every map) and the reference events, and a
-//! short per-district summary on standard output.
+//! short per-district summary on standard output. The space-time pictures
+//! (the Near Repeat table, emerging hot spots) are drawn in [`spacetime`].
 
 use super::CmdError;
 use frontier::Catalogue;
@@ -19,6 +20,8 @@ use frontier::window::Window;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tiny_skia::Pixmap;
+
+mod spacetime;
 
 const REFERENCE: &str = include_str!("../../assets/events-reference.csv");
 
@@ -287,6 +290,10 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &side_by_side(&[a.pixmap, b.pixmap])?,
         &args.out.join("10-hotspots-before-after.png"),
     )?;
+
+    // 11 and 12. Near repeats and emerging hot spots, with planted
+    // processes.
+    spacetime::pictures(&args.out, &work, &specs, &events_path, args.seed)?;
 
     // The per-district summary.
     println!();

@@ -96,6 +96,9 @@ pub struct Args {
     /// The column of the table to map.
     #[arg(long, value_name = "COL")]
     pub column: Option<String>,
+    /// Read the column as categories, numbers too (codes), one colour each; a column with text always is (emerging hot-spot categories and hot-spot classes in their own colours and order).
+    #[arg(long)]
+    pub categories: bool,
     /// Number of classes [default: 5].
     #[arg(long, value_parser = clap::value_parser!(u8).range(2..=9))]
     pub classes: Option<u8>,
@@ -152,17 +155,28 @@ pub fn read_points(
     Ok((read.points, read.credit))
 }
 
+/// How a choropleth's column is classed.
+pub enum Classing<'a> {
+    /// Numbers in classes (text as categories).
+    Numbers(usize, Method, &'a str),
+    /// Categories, in this order first.
+    Categories(&'a [String]),
+}
+
 /// Read a summary table for a choropleth; stderr counts the no-data rows.
 pub fn read_choropleth(
     path: &Path,
     column: &str,
-    classes: usize,
-    method: Method,
-    palette: &str,
+    classing: Classing,
 ) -> Result<Choropleth, CmdError> {
     let origin = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| frontier::Error::io(path, e))?;
-    let (ch, no_data) = Choropleth::read(file, &origin, column, classes, method, palette)?;
+    let (ch, no_data) = match classing {
+        Classing::Numbers(classes, method, palette) => {
+            Choropleth::read(file, &origin, column, classes, method, palette)?
+        }
+        Classing::Categories(order) => Choropleth::read_categories(file, &origin, column, order)?,
+    };
     if no_data > 0 {
         eprintln!(
             "frontier: {origin}: {no_data} rows with an empty, NaN or infinite {column} shown as No data"
@@ -431,6 +445,12 @@ fn check_combinations(args: &Args, file: &MapFile, inputs: &Inputs) -> Result<()
             "a choropleth needs both --choropleth SUMMARY.csv and --column COL".into(),
         ));
     }
+    if args.categories && inputs.choropleth.is_none() {
+        return Err(CmdError::Usage(
+            "--categories reads a choropleth's column: give --choropleth TABLE.csv --column COL"
+                .into(),
+        ));
+    }
     let bandwidth = args.bandwidth.is_some()
         || file
             .density
@@ -608,11 +628,17 @@ fn add_choropleth(
         .or(fc.and_then(|c| c.method))
         .unwrap_or(Method::Quantile);
     let column_from = Given::of("--column", args.column.is_some(), file, "choropleth.column");
-    let mut ch =
-        read_choropleth(c, col, classes, method, &palette(args, file)).map_err(|e| match e {
-            CmdError::Lib(e) => from_spec(e, Param::MapColumn, &column_from),
-            other => other,
-        })?;
+    let palette = palette(args, file);
+    let order = fc.map(|c| c.order.clone()).unwrap_or_default();
+    let classing = if args.categories || fc.and_then(|c| c.categories).unwrap_or(false) {
+        Classing::Categories(&order)
+    } else {
+        Classing::Numbers(classes, method, &palette)
+    };
+    let mut ch = read_choropleth(c, col, classing).map_err(|e| match e {
+        CmdError::Lib(e) => from_spec(e, Param::MapColumn, &column_from),
+        other => other,
+    })?;
     if let Some(t) = args
         .legend_title
         .clone()

@@ -1,7 +1,8 @@
 //! What a map reads: points from a point file (coloured and sized by
 //! columns) and a summary table for a choropleth.
 
-use super::classify::{CATEGORICAL, Method};
+use super::categories::{self, Scheme};
+use super::classify::Method;
 use super::{Choropleth, PointDatum, PointsLayer, Style};
 use crate::error::{Error, Param, Result};
 use crate::ingest::{PointSource, Row, named_column};
@@ -102,21 +103,30 @@ enum At {
 /// A choropleth's cell as read: the feature's name, where, and the text.
 type Cell = (String, At, String);
 
-/// The classes' legend title of hot-spot categories (`gi_class`,
-/// `gi_class_before`, ...), or the column's name.
-fn legend_title(column: &str, categories: Option<&Vec<(String, u32)>>) -> String {
-    let hotspots = categories.is_some_and(|c| {
-        c.len() == super::HOTSPOT_CLASSES.len() && c[0].0 == super::HOTSPOT_CLASSES[0].0
-    });
-    if hotspots {
-        let when = column
-            .strip_prefix("gi_class")
-            .unwrap_or("")
-            .replace('_', " ");
-        format!("Hot and cold spots{when} (Gi*, FDR)")
-    } else {
-        column.replace('_', " ")
+/// The legend's title of categories: the hot-spot classes' (`gi_class`,
+/// `gi_class_before`, ...) and emerging categories' own, or the column's
+/// name.
+fn legend_title(column: &str, scheme: Option<Scheme>) -> String {
+    match scheme {
+        Some(s) if s == categories::HOTSPOTS => {
+            let when = column
+                .strip_prefix("gi_class")
+                .unwrap_or("")
+                .replace('_', " ");
+            format!("Hot and cold spots{when} (Gi*, FDR)")
+        }
+        Some(s) => s.title.to_string(),
+        None => column.replace('_', " "),
     }
+}
+
+/// How a choropleth's column is read.
+#[derive(Debug, Clone, Copy)]
+enum Reading<'a> {
+    /// Numbers are classed; a column with any text is categories.
+    Auto,
+    /// Categories, numbers too (codes), the legend in this order first.
+    Categories(&'a [String]),
 }
 
 impl Choropleth {
@@ -129,12 +139,59 @@ impl Choropleth {
     /// Empty, NaN and infinite values are no data; the number of them is
     /// returned beside.
     pub fn read(
-        mut input: impl std::io::Read,
+        input: impl std::io::Read,
         origin: &str,
         column: &str,
         classes: usize,
         method: Method,
         palette: &str,
+    ) -> Result<(Choropleth, usize)> {
+        let (ch, no_data) = Choropleth::read_as(input, origin, column, Reading::Auto)?;
+        let ch = Choropleth {
+            classes,
+            method,
+            palette: palette.to_string(),
+            ..ch
+        };
+        ch.validate()?;
+        Ok((ch, no_data))
+    }
+
+    /// A choropleth of categories: as [`Choropleth::read`], but every
+    /// value of `column` is a category's name, numbers too (codes), each
+    /// drawn in a colour of its own ([`categories::classes`]: the
+    /// hot-spot classes and emerging hot-spot categories in their own
+    /// colours and order, other names in `order` then alphabetically).
+    ///
+    /// # Examples
+    /// ```
+    /// use frontier::render::{Choropleth, MapSpec, render};
+    ///
+    /// let table = "district,category\nPeshawar,new hot spot\nQuetta,no pattern\n";
+    /// let (ch, _) = Choropleth::read_categories(table.as_bytes(), "e.csv", "category", &[])?;
+    /// let legend = ch.categories.clone().unwrap();
+    /// assert_eq!(legend[0].0, "new hot spot");
+    /// assert_eq!(legend[1], ("no pattern".to_string(), 0xeeeeee));
+    /// let map = render(&MapSpec { size: (400, 300), choropleth: Some(ch), ..Default::default() })?;
+    /// assert_eq!(map.pixmap.width(), 400);
+    /// # Ok::<(), frontier::Error>(())
+    /// ```
+    pub fn read_categories(
+        input: impl std::io::Read,
+        origin: &str,
+        column: &str,
+        order: &[String],
+    ) -> Result<(Choropleth, usize)> {
+        Choropleth::read_as(input, origin, column, Reading::Categories(order))
+    }
+
+    /// Read the cells of `column` from a table or GeoJSON file, as
+    /// `reading` says.
+    fn read_as(
+        mut input: impl std::io::Read,
+        origin: &str,
+        column: &str,
+        reading: Reading,
     ) -> Result<(Choropleth, usize)> {
         let mut bytes = Vec::new();
         input
@@ -147,15 +204,7 @@ impl Choropleth {
         } else {
             table_cells(&bytes, origin, column)?
         };
-        let (ch, no_data) = Choropleth::of_cells(layer, cells, origin, column)?;
-        let ch = Choropleth {
-            classes,
-            method,
-            palette: palette.to_string(),
-            ..ch
-        };
-        ch.validate()?;
-        Ok((ch, no_data))
+        Choropleth::of_cells(layer, cells, origin, column, reading)
     }
 
     /// The choropleth of the cells (feature name, where read, text), with
@@ -165,40 +214,28 @@ impl Choropleth {
         cells: Vec<Cell>,
         origin: &str,
         column: &str,
+        reading: Reading,
     ) -> Result<(Choropleth, usize)> {
-        // Categories when some cell is text that is not a number: the
-        // hot-spot classes in their own order and palette, other text in
-        // alphabetical order and the categorical palette.
+        // Categories when asked for, or when some cell is text that is not
+        // a number ([`categories::classes`] colours and orders them).
         let is_text = |t: &str| !t.is_empty() && t.parse::<f64>().is_err();
-        let categories: Option<Vec<(String, u32)>> =
-            cells.iter().any(|c| is_text(&c.2)).then(|| {
-                let present: std::collections::BTreeSet<&str> = cells
-                    .iter()
-                    .map(|c| c.2.as_str())
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                if present
-                    .iter()
-                    .all(|t| super::HOTSPOT_CLASSES.iter().any(|(n, _)| n == t))
-                {
-                    super::HOTSPOT_CLASSES
-                        .iter()
-                        .map(|(n, c)| (n.to_string(), *c))
-                        .collect()
-                } else {
-                    present
-                        .iter()
-                        .enumerate()
-                        .map(|(i, t)| (t.to_string(), CATEGORICAL[i % CATEGORICAL.len()]))
-                        .collect()
-                }
-            });
+        let order = match reading {
+            Reading::Categories(order) => Some(order),
+            Reading::Auto => cells.iter().any(|c| is_text(&c.2)).then_some(&[][..]),
+        };
+        let classed = order.map(|order| {
+            let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+            for c in cells.iter().filter(|c| !c.2.is_empty()) {
+                *counts.entry(c.2.clone()).or_default() += 1;
+            }
+            categories::classes(&counts, order)
+        });
         let mut values = BTreeMap::new();
         let mut no_data = 0;
         for (name, at, t) in cells {
-            let v = match &categories {
+            let v = match &classed {
                 _ if t.is_empty() => None,
-                Some(cats) => cats.iter().position(|(n, _)| *n == t).map(|i| i as f64),
+                Some(c) => c.index.get(&t).map(|&i| i as f64),
                 None => Some(t.parse::<f64>().map_err(|_| {
                     let message = format!("{column}: not a number: {t:?}");
                     match at {
@@ -226,13 +263,13 @@ impl Choropleth {
             Choropleth {
                 layer,
                 values,
-                title: legend_title(column, categories.as_ref()),
+                title: legend_title(column, classed.as_ref().and_then(|c| c.scheme)),
                 classes: 5,
                 method: Method::Quantile,
                 palette: "ylorrd".into(),
                 percent: column == "share" || column.ends_with("_share"),
                 breaks: None,
-                categories,
+                categories: classed.map(|c| c.legend),
             },
             no_data,
         ))

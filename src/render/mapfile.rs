@@ -19,6 +19,11 @@
 //! color_by = "event_type"
 //! color_title = "Event type"
 //!
+//! [choropleth]
+//! file = "emerging.csv"            # from `frontier emerging`
+//! column = "category"              # text: one colour per category
+//! categories = true                # also for numbers (codes)
+//!
 //! [[layers]]
 //! name = "cpec"                    # a built-in layer or a GeoJSON file
 //! color = "#d95f02"
@@ -150,6 +155,13 @@ pub struct ChoroplethPart {
     pub palette: Option<String>,
     /// The legend's title (the column's name if none).
     pub title: Option<String>,
+    /// Read the column as categories, numbers too (a text column always
+    /// is): `categories = true`.
+    pub categories: Option<bool>,
+    /// The categories' legend order (names it leaves out follow
+    /// alphabetically; the hot-spot classes and emerging categories keep
+    /// their own): `order = ["riots", "battles"]`.
+    pub order: Vec<String>,
 }
 
 type S = Spanned<String>;
@@ -214,6 +226,9 @@ struct RawChoropleth {
     method: Option<S>,
     palette: Option<S>,
     title: Option<String>,
+    categories: Option<bool>,
+    #[serde(default)]
+    order: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -440,6 +455,8 @@ impl MapFile {
                 method,
                 palette: c.palette.map(|p| p.into_inner()),
                 title: c.title,
+                categories: c.categories,
+                order: c.order,
             });
         }
         if let Some(r) = raw.reading {
@@ -569,6 +586,8 @@ column = "events"
 classes = 4
 method = "jenks"
 palette = "blues"
+categories = true
+order = ["b", "a"]
 [[layers]]
 name = "cpec"
 color = "#112233"
@@ -603,6 +622,10 @@ skip_invalid = true
         assert_eq!(m.density.as_ref().unwrap().bandwidth_km, Some(0.5));
         let c = m.choropleth.as_ref().unwrap();
         assert_eq!((c.classes, c.method), (Some(4), Some(Method::Jenks)));
+        assert_eq!(
+            (c.categories, c.order.as_slice()),
+            (Some(true), &["b".to_string(), "a".to_string()][..])
+        );
         assert_eq!(m.layers[0].0, "cpec");
         assert_eq!(m.layers[0].1.color, 0x112233);
         assert!(m.layers[0].1.dashed);

@@ -1,7 +1,8 @@
 //! Thematic maps as PNG, SVG or PDF, and time-series charts: the built-in
 //! base map (neighbours, provinces, districts, the Durand Line, CPEC
 //! corridors, crossings), points coloured and sized by columns, density
-//! surfaces, choropleths (from summary and hot-spot tables, or GeoJSON
+//! surfaces, choropleths of numbers in classes or of categories
+//! ([`categories`]; from summary, hot-spot and emerging hot-spot tables, or GeoJSON
 //! polygons such as hot-spot hexagons), user layers, labels placed without
 //! overlap, and the map furniture a printed map needs (title, legend,
 //! scale bar, north arrow, sources). Text in Arabic script (Urdu, Pashto,
@@ -79,6 +80,7 @@
 
 mod base;
 mod canvas;
+pub mod categories;
 pub mod chart;
 mod choropleth;
 pub mod classify;
@@ -87,6 +89,7 @@ mod density;
 mod fonts;
 mod furniture;
 mod graticule;
+pub mod heat_table;
 mod input;
 mod labels;
 mod layers;
@@ -108,6 +111,7 @@ mod view;
 
 use canvas::Canvas;
 pub use canvas::{Ink, Op, Pen, Scene};
+pub use categories::{EMERGING_CLASSES, HOTSPOT_CLASSES};
 use choropleth::draw_choropleth;
 use density::density;
 pub use density::{DEFAULT_BANDWIDTH_KM, Density, parse_bandwidth};
@@ -125,8 +129,8 @@ pub use page::{
 use paint::{SEA, paint};
 use points::draw_points;
 pub use spec::{
-    CLASSES, Choropleth, Extent, HOTSPOT_CLASSES, LARGE_FILE_BYTES, Labels, MapSpec, PointDatum,
-    PointsLayer, Style, check_bandwidth,
+    CLASSES, Choropleth, Extent, LARGE_FILE_BYTES, Labels, MapSpec, PointDatum, PointsLayer, Style,
+    check_bandwidth,
 };
 pub use view::{MIN_EXTENT_DEG, View, extent_box};
 use view::{bands, fit, visible_box};

@@ -200,22 +200,11 @@ pub struct Choropleth {
     pub breaks: Option<Vec<f64>>,
     /// A column of categories instead of numbers: each category's name
     /// and colour, in legend order; [`Choropleth::values`] then hold each
-    /// feature's category as an index into this list.
+    /// feature's category as an index into this list
+    /// ([`Choropleth::read_categories`] and
+    /// [`super::categories::classes`] make it from names).
     pub categories: Option<Vec<(String, u32)>>,
 }
-
-/// The classes of `frontier hotspots` (`gi_class`), hot to cold, in a
-/// diverging red–blue palette (ColorBrewer RdBu) with a neutral grey for
-/// areas that are not significant.
-pub const HOTSPOT_CLASSES: [(&str, u32); 7] = [
-    ("hot 99%", 0xb2182b),
-    ("hot 95%", 0xef8a62),
-    ("hot 90%", 0xfddbc7),
-    ("not significant", 0xeeeeee),
-    ("cold 90%", 0xd1e5f0),
-    ("cold 95%", 0x67a9cf),
-    ("cold 99%", 0x2166ac),
-];
 
 /// Everything a map shows.
 #[derive(Debug, Clone)]

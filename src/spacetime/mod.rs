@@ -10,6 +10,7 @@
 //! | [`run`] with [`Test::Knox`] | close pairs in space and time, Poisson and permutation p-values | R `surveillance::knox`, PySAL `pointpats.spacetime.knox` |
 //! | [`run`] with [`Test::Bands`] | observed and expected pairs per distance band × time band | Ratcliffe's Near Repeat Calculator |
 //! | [`run`] with [`Test::LeadLag`] | directed pairs: a lead event, then a follow event nearby | (a directed Knox count) |
+//! | [`plant`] | near repeats and cross-border offspring planted on synthetic events (the gallery, tests) | |
 //! | [`emerging()`] | Gi* per area and period with space-time neighbours, Mann–Kendall, ArcGIS's categories | ArcGIS Pro Emerging Hot Spot Analysis, esda `G_Local`, `pymannkendall.original_test` |
 //!
 //! Distances are geodesic on WGS84 (exact: see the grid's bounds), days
@@ -31,6 +32,7 @@ mod events;
 mod grid;
 mod knox;
 pub mod mann_kendall;
+pub mod plant;
 
 pub use emerging::{Category, Emerging, EmergingOptions, emerging};
 pub use events::{Condition, Events, Field, read_events};

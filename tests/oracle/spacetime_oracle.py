@@ -9,10 +9,10 @@ Writes tests/fixtures/spacetime/:
   (close in time |dt| <= eps.t, close in space ds <= eps.s, expected =
   sum(closeInTime)/npairs*sum(closeInSpace), p-value
   ppois(X, expected, lower.tail = FALSE) = scipy.stats.poisson.sf(X, expected)).
-  R itself is not available here (CRAN is unreachable), so these are its
-  definitions written out in Python over geodesic distances from
-  GeographicLib (pairs first screened by the haversine distance, with a 1%
-  margin). No pair lies within a centimetre of a threshold (checked).
+  These are its definitions written out in Python over geodesic
+  distances from GeographicLib (pairs first screened by the haversine
+  distance, with a 1% margin); R's own knox() on the same pairs is run by
+  tests/oracle/spacetime_knox_r.py (knox-surveillance.csv), and agrees. No pair lies within a centimetre of a threshold (checked).
   Beside them, pointpats.spacetime.Knox on coordinates projected with an
   azimuthal equidistant projection about the events' centre (pointpats
   measures in the plane): its counts where they equal the geodesic ones
