@@ -61,7 +61,7 @@ pub(super) fn pictures(
     let line = DistanceIndex::new(&Catalogue::load("durand-line")?);
     let by_line: Vec<Event> = base
         .iter()
-        .filter(|e| line.nearest(e.at, Some(30_000.0)).is_some())
+        .filter(|e| matches!(line.nearest(e.at, Some(30_000.0)), Ok(Some(_))))
         .copied()
         .collect();
     let afghan = across(&by_line, &AFGHAN_SIDE, "AFG", &locator, seed);
