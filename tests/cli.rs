@@ -213,7 +213,11 @@ fn swapped_coordinates_get_a_hint() {
 fn bad_usage_is_reported() {
     let o = frontier(&["layers", "frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown action"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unrecognized subcommand 'frobnicate'"),
+        "{}",
+        stderr(&o)
+    );
     let o = frontier(&["layers", "--format", "xml"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--format"), "{}", stderr(&o));
