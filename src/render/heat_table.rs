@@ -70,7 +70,7 @@ const RDBU: [u32; 11] = [
 /// The ratio the scale's ends stand for (and its inverse).
 const SCALE_END: f64 = 4.0;
 
-/// The colour of a ratio: white at 1, the darkest red at [`SCALE_END`] or
+/// The colour of a ratio: white at 1, the darkest red at `SCALE_END` or
 /// more, the darkest blue at its inverse or less (linear in log₂ ratio
 /// between the palette's colours).
 pub fn ratio_colour(ratio: f64) -> u32 {
