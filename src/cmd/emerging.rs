@@ -2,9 +2,9 @@
 //! cube of areas × periods, Mann–Kendall trends and ArcGIS's categories.
 
 use super::CmdError;
-use super::summarize::{close, grouping, grouping_layer};
+use super::summarize::close;
 use frontier::Layer;
-use frontier::hotspots::{Areas, Weights};
+use frontier::hotspots::Weights;
 use frontier::ingest::PointSource;
 use frontier::output::{TableFormat, write_table_exact};
 use frontier::spacetime::{EmergingOptions, emerging};
@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(
         long,
         default_value = "queen",
-        value_name = "queen|rook|knn:K|distance:KM"
+        value_name = "queen|rook|knn:K|distance:D"
     )]
     weights: Weights,
     /// Earlier periods in each cell's neighbourhood (ArcGIS's time step interval count K).
@@ -51,21 +51,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
-    let hex = super::hotspots::hex_km(&args.by).transpose()?;
-    let mut files = super::Files::default().input("POINTS", &args.points);
-    if hex.is_none() {
-        files = files.layer("--by", grouping_layer(&args.by));
-    }
-    files
-        .main_output("-o", args.out.output.as_deref())
-        .output("--rejects", args.out.rejects.as_deref())
-        .output("--geojson", args.geojson.as_deref())
-        .check()?;
     let mut held: Option<Layer> = None;
-    let areas = match hex {
-        Some(km) => Areas::Hex(km),
-        None => Areas::Polygons(grouping("--by", &args.by, &mut held)?),
-    };
+    let areas = super::hotspots::checked_areas(
+        &args.points,
+        &args.by,
+        &args.out,
+        args.geojson.as_deref(),
+        &mut held,
+    )?;
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();

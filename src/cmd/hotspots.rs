@@ -21,11 +21,11 @@ pub struct Args {
         value_name = "district|province|LAYER|hex:KM"
     )]
     by: String,
-    /// Neighbours: `queen` (a shared boundary point), `rook` (a shared edge), `knn:K` (the K nearest centres), `distance:KM` (centres within KM); distances are geodesic.
+    /// Neighbours: `queen` (a shared boundary point), `rook` (a shared edge), `knn:K` (the K nearest centres), `distance:D` (centres within D, e.g. distance:50km; a bare number is km); distances are geodesic.
     #[arg(
         long,
         default_value = "queen",
-        value_name = "queen|rook|knn:K|distance:KM"
+        value_name = "queen|rook|knn:K|distance:D"
     )]
     weights: Weights,
     /// Sum this column (e.g. fatalities) instead of counting events.
@@ -65,6 +65,32 @@ pub(super) fn hex_km(by: &str) -> Option<Result<f64, CmdError>> {
     )
 }
 
+/// The outputs of a command over areas (`hotspots`, `emerging`) checked
+/// against its inputs, then the areas `--by` names: hexagons (`hex:D`), or
+/// a polygon layer read into `held`.
+pub(super) fn checked_areas<'a>(
+    points: &str,
+    by: &str,
+    out: &super::summarize::TableOut,
+    geojson: Option<&std::path::Path>,
+    held: &'a mut Option<Layer>,
+) -> Result<Areas<'a>, CmdError> {
+    let hex = hex_km(by).transpose()?;
+    let mut files = super::Files::default().input("POINTS", points);
+    if hex.is_none() {
+        files = files.layer("--by", grouping_layer(by));
+    }
+    files
+        .main_output("-o", out.output.as_deref())
+        .output("--rejects", out.rejects.as_deref())
+        .output("--geojson", geojson)
+        .check()?;
+    Ok(match hex {
+        Some(km) => Areas::Hex(km),
+        None => Areas::Polygons(grouping("--by", by, held)?),
+    })
+}
+
 fn moran_line(h: &frontier::hotspots::Hotspots, label: &str, a: &Analysis) -> String {
     match &a.moran {
         Some(m) => format!(
@@ -76,21 +102,14 @@ fn moran_line(h: &frontier::hotspots::Hotspots, label: &str, a: &Analysis) -> St
 }
 
 pub fn run(args: Args) -> Result<(), CmdError> {
-    let hex = hex_km(&args.by).transpose()?;
-    let mut files = super::Files::default().input("POINTS", &args.points);
-    if hex.is_none() {
-        files = files.layer("--by", grouping_layer(&args.by));
-    }
-    files
-        .main_output("-o", args.out.output.as_deref())
-        .output("--rejects", args.out.rejects.as_deref())
-        .output("--geojson", args.geojson.as_deref())
-        .check()?;
     let mut held: Option<Layer> = None;
-    let areas = match hex {
-        Some(km) => Areas::Hex(km),
-        None => Areas::Polygons(grouping("--by", &args.by, &mut held)?),
-    };
+    let areas = checked_areas(
+        &args.points,
+        &args.by,
+        &args.out,
+        args.geojson.as_deref(),
+        &mut held,
+    )?;
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
