@@ -71,7 +71,7 @@ def run_frontier(path, perms=99):
 lines = ["# `frontier knox` and `frontier emerging` benchmark", "",
          "SYNTHETIC events (`frontier synth --events 1000000 --seed 7 --slim`), "
          "`--space 5km --time 14d --permutations 99`; produced by `python3 bench/spacetime_bench.py` "
-         f"on {os.cpu_count()} cores shared with other work.", ""]
+         f"on {os.cpu_count()} cores (the load average below says how busy they were).", ""]
 if not args.skip_1m:
     lines += ["## 1,000,000 events", "",
               "Clustered: `synth --slim` (70% of events within about 2 km of ~100 centres: every event has "
