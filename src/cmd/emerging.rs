@@ -4,7 +4,6 @@
 use super::CmdError;
 use super::summarize::close;
 use frontier::Layer;
-use frontier::hotspots::Weights;
 use frontier::ingest::PointSource;
 use frontier::output::{TableFormat, write_table_exact};
 use frontier::spacetime::{EmergingOptions, emerging};
@@ -16,23 +15,11 @@ pub struct Args {
     /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points, with dates; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
-    /// The areas: `district`, `province`, any polygon layer (built-in name or GeoJSON file), or `hex:KM`.
-    #[arg(
-        long,
-        default_value = "district",
-        value_name = "district|province|LAYER|hex:KM"
-    )]
-    by: String,
+    #[command(flatten)]
+    areas: super::hotspots::AreaArgs,
     /// Period length (the cube's time step).
     #[arg(long, value_parser = super::named::<Period>(), default_value = "month")]
     period: Period,
-    /// Spatial neighbours, as for `hotspots`.
-    #[arg(
-        long,
-        default_value = "queen",
-        value_name = "queen|rook|knn:K|distance:D"
-    )]
-    weights: Weights,
     /// Earlier periods in each cell's neighbourhood (ArcGIS's time step interval count K).
     #[arg(long, default_value_t = 1, value_name = "K")]
     time_lags: usize,
@@ -54,7 +41,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let mut held: Option<Layer> = None;
     let areas = super::hotspots::checked_areas(
         &args.points,
-        &args.by,
+        &args.areas.by,
         &args.out,
         args.geojson.as_deref(),
         &mut held,
@@ -64,7 +51,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let schema = source.schema().clone();
     let opts = EmergingOptions {
         period: args.period,
-        weights: args.weights,
+        weights: args.areas.weights,
         time_lags: args.time_lags,
         value: args.value.clone(),
         window: super::knox::no_split(args.window.window()?, "emerging")?,

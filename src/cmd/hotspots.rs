@@ -14,20 +14,8 @@ pub struct Args {
     /// Point file: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points; `-` reads standard input.
     #[arg(value_name = "POINTS")]
     points: String,
-    /// The areas: `district`, `province`, any polygon layer (built-in name or GeoJSON file), or `hex:KM`, equal-area hexagons with edges of KM over the points' extent.
-    #[arg(
-        long,
-        default_value = "district",
-        value_name = "district|province|LAYER|hex:KM"
-    )]
-    by: String,
-    /// Neighbours: `queen` (a shared boundary point), `rook` (a shared edge), `knn:K` (the K nearest centres), `distance:D` (centres within D, e.g. distance:50km; a bare number is km); distances are geodesic.
-    #[arg(
-        long,
-        default_value = "queen",
-        value_name = "queen|rook|knn:K|distance:D"
-    )]
-    weights: Weights,
+    #[command(flatten)]
+    areas: AreaArgs,
     /// Sum this column (e.g. fatalities) instead of counting events.
     #[arg(long, value_name = "COL")]
     value: Option<String>,
@@ -46,6 +34,26 @@ pub struct Args {
     /// Also write the areas (polygons or hexagons) with the results as GeoJSON, for a GIS.
     #[arg(long, value_name = "FILE.geojson")]
     geojson: Option<PathBuf>,
+}
+
+/// The areas of a command over areas (`hotspots`, `emerging`) and their
+/// neighbours: one set of flags, one help text.
+#[derive(Debug, clap::Args)]
+pub(super) struct AreaArgs {
+    /// The areas: `district`, `province`, any polygon layer (built-in name or GeoJSON file), or `hex:D`, equal-area hexagons with edges of D (e.g. hex:10, hex:10km, hex:5mi; a bare number is km) over the points' extent.
+    #[arg(
+        long,
+        default_value = "district",
+        value_name = "district|province|LAYER|hex:D"
+    )]
+    pub by: String,
+    /// Neighbours: `queen` (a shared boundary point), `rook` (a shared edge), `knn:K` (the K nearest centres), `distance:D` (centres within D, e.g. distance:50km; a bare number is km); distances are geodesic.
+    #[arg(
+        long,
+        default_value = "queen",
+        value_name = "queen|rook|knn:K|distance:D"
+    )]
+    pub weights: Weights,
 }
 
 /// The hexagons' edge in km, if `by` is `hex:D` (`hex:10`, `hex:10km`,
@@ -105,7 +113,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let mut held: Option<Layer> = None;
     let areas = checked_areas(
         &args.points,
-        &args.by,
+        &args.areas.by,
         &args.out,
         args.geojson.as_deref(),
         &mut held,
@@ -114,7 +122,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
     let opts = Options {
-        weights: args.weights,
+        weights: args.areas.weights,
         value: args.value.clone(),
         window: args.window.window()?,
         date: args.window.date.clone(),

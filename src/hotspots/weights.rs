@@ -32,7 +32,7 @@ impl std::str::FromStr for Weights {
     fn from_str(s: &str) -> Result<Weights, String> {
         let bad = || {
             format!(
-                "{s:?} is not queen, rook, knn:K (e.g. knn:6) or distance:KM (e.g. distance:50km)"
+                "{s:?} is not queen, rook, knn:K (e.g. knn:6) or distance:D (e.g. distance:50km)"
             )
         };
         match s.split_once(':') {
