@@ -114,6 +114,31 @@ def _size(size: Size) -> str:
     return f"{int(w)}x{int(h)}"
 
 
+def _extent(extent: Any) -> str:
+    """``extent=`` as the command line's ``--extent`` text: a name, a
+    ``bbox:...`` text, or four numbers (min lon, min lat, max lon, max lat:
+    a GeoDataFrame's ``total_bounds``)."""
+    if isinstance(extent, str):
+        return extent
+    try:
+        values = [float(v) for v in extent]
+    except (TypeError, ValueError):
+        raise Error(f"extent={extent!r}: give a name (e.g. 'kp'), 'bbox:minlon,minlat,maxlon,maxlat' "
+                    "or four numbers (min lon, min lat, max lon, max lat)") from None
+    if len(values) != 4 or any(isinstance(v, (bool, str, bytes)) for v in extent):
+        raise Error(f"extent={extent!r}: give four numbers, min lon, min lat, max lon, max lat")
+    return "bbox:" + ",".join(repr(v) for v in values)
+
+
+def _classes(classes: Any) -> int:
+    """``classes=`` checked as the command line checks ``--classes``."""
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)):
+        raise Error(f"classes={classes!r}: give a whole number of classes, 2 to 9")
+    if not 2 <= int(classes) <= 9:
+        raise Error(f"classes={classes}: give 2 to 9 classes (as the command line's --classes)")
+    return int(classes)
+
+
 def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterable[Optional[str]]) -> str:
     """The coordinates (and the columns in ``keep``) as CSV for the map."""
     inp = Input(data, lat, lon)
@@ -132,7 +157,7 @@ def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterabl
 
 def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional[str] = None, density: Any = None,
            bandwidth_km: Optional[float] = None, choropleth: Any = None, column: Optional[str] = None,
-           extent: str = "pakistan", size: Size = (1600, 1200), dpi: Optional[float] = None,
+           extent: Union[str, Sequence[float]] = "pakistan", size: Size = (1600, 1200), dpi: Optional[float] = None,
            title: Optional[str] = None, subtitle: Optional[str] = None, classes: int = 5,
            method: str = "quantile", palette: str = "ylorrd", labels: str = "none",
            layers: Union[str, Iterable[str]] = (), base_map: bool = True, source: Optional[str] = None,
@@ -151,9 +176,10 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         A table from :func:`summarize`; its districts or provinces are
         coloured by ``column`` in ``classes`` classes by ``method``
         (``quantile``, ``equal``, ``jenks``) with ``palette``.
-    extent : str
-        ``pakistan``, ``kp``, ``waziristan``, ..., or
-        ``bbox:minlon,minlat,maxlon,maxlat``.
+    extent : str or sequence of 4 numbers
+        ``pakistan``, ``kp``, ``waziristan``, ..., any layer's name,
+        ``bbox:minlon,minlat,maxlon,maxlat``, or those four numbers (a
+        GeoDataFrame's ``total_bounds``).
     size : (int, int) or str
         Pixels, or a print size as text (``"180x120mm"``, ``"7x5in"``).
     dpi : float, optional
@@ -181,7 +207,8 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         PDF by extension).
     """
     kw: Dict[str, Any] = dict(
-        size=_size(size), dpi=dpi, extent=extent, title=title, subtitle=subtitle, classes=classes, method=method,
+        size=_size(size), dpi=dpi, extent=_extent(extent), title=title, subtitle=subtitle, classes=_classes(classes),
+        method=method,
         palette=palette, labels=labels, layers=[layers] if isinstance(layers, str) else list(layers),
         base_map=base_map, source=source, graticule=graticule, inset=inset,
     )

@@ -6,6 +6,11 @@ use serde_json::Value;
 /// What a carried column holds, for formats that keep types (JSON,
 /// GeoParquet): found from a first pass over the input, or from a
 /// Parquet file's schema.
+///
+/// Dates and timestamps come only from a file that types them (Parquet):
+/// they are carried as the text the reader writes for them (`2021-08-15`,
+/// `2021-08-15T04:00:00Z`), which is what CSV and JSON output show, and
+/// GeoParquet output turns that text back into a date or a timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kind {
     /// Anything (CSV's text).
@@ -17,6 +22,69 @@ pub enum Kind {
     Float,
     /// `true` or `false`.
     Boolean,
+    /// Calendar dates, carried as `YYYY-MM-DD`.
+    Date,
+    /// Instants, carried as ISO 8601 (`2021-08-15T04:00:00.5`), with a
+    /// `Z` after each when `utc` (the input's column had a time zone: its
+    /// values are UTC instants); `unit` is the resolution they had.
+    Timestamp {
+        /// Seconds, milli-, micro- or nanoseconds.
+        unit: TimeUnit,
+        /// Whether the values are UTC instants (the input named a zone).
+        utc: bool,
+    },
+}
+
+/// The resolution of a [`Kind::Timestamp`] column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Whole seconds.
+    Second,
+    /// Milliseconds.
+    Millisecond,
+    /// Microseconds.
+    Microsecond,
+    /// Nanoseconds.
+    Nanosecond,
+}
+
+impl TimeUnit {
+    /// How many of the unit make a second.
+    pub fn per_second(self) -> i64 {
+        match self {
+            TimeUnit::Second => 1,
+            TimeUnit::Millisecond => 1_000,
+            TimeUnit::Microsecond => 1_000_000,
+            TimeUnit::Nanosecond => 1_000_000_000,
+        }
+    }
+}
+
+/// The days since 1970-01-01 of a date carried as text (`YYYY-MM-DD`, or
+/// a year beyond 0 to 9999 as chrono writes it), as a [`Kind::Date`]
+/// column holds it.
+pub fn date_days(text: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    Some(d.signed_duration_since(epoch).num_days())
+}
+
+/// The instant of a timestamp carried as text (ISO 8601, seconds with any
+/// fraction, a `Z` or none), as a count of `unit` since
+/// 1970-01-01T00:00:00, as a [`Kind::Timestamp`] column holds it; `None`
+/// when the text is not one or the count does not fit 64 bits.
+pub fn timestamp_count(text: &str, unit: TimeUnit) -> Option<i64> {
+    let t = text.trim();
+    let t = t.strip_suffix('Z').unwrap_or(t);
+    let at = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()?
+        .and_utc();
+    match unit {
+        TimeUnit::Second => Some(at.timestamp()),
+        TimeUnit::Millisecond => Some(at.timestamp_millis()),
+        TimeUnit::Microsecond => Some(at.timestamp_micros()),
+        TimeUnit::Nanosecond => at.timestamp_nanos_opt(),
+    }
 }
 
 /// `text` as a JSON number, when it is one exactly as written (so nothing

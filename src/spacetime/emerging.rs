@@ -40,7 +40,8 @@ use super::mann_kendall::{MannKendall, mann_kendall};
 use crate::error::{Error, Param, Result};
 use crate::hotspots::{Area, Areas, HexGrid, Weights, neighbours_of, polygon_area};
 use crate::index::PolygonIndex;
-use crate::ingest::PointSource;
+use crate::ingest::{Batch, PointSource};
+use crate::row::Schema;
 use crate::stats::spatial::{LocalG, classes, local_g_star};
 use crate::summary::{Account, Admit, Needed, admit, walk_batch};
 use crate::trend::{Period, Span};
@@ -62,6 +63,8 @@ pub struct EmergingOptions {
     pub value: Option<String>,
     /// The date window and precision filter.
     pub window: Window,
+    /// The date column (by default the one the header's names say).
+    pub date: Option<String>,
 }
 
 impl Default for EmergingOptions {
@@ -72,6 +75,7 @@ impl Default for EmergingOptions {
             time_lags: 1,
             value: None,
             window: Window::default(),
+            date: None,
         }
     }
 }
@@ -314,17 +318,46 @@ pub const MAX_CELLS: usize = 2_000_000;
 
 /// Find the emerging hot and cold spots of the points of `source`.
 pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -> Result<Emerging> {
+    let (origin, schema) = (source.origin().to_string(), source.schema().clone());
+    let next = || source.next_batch(crate::row::CHUNK_ROWS);
+    emerging_from(&origin, &schema, next, areas, opts)
+}
+
+/// Find the emerging hot and cold spots of the points of a [`Batch`] (from
+/// arrays, a data frame): the same result as [`emerging()`] gives for a
+/// file of the same points.
+pub fn emerging_batch(batch: &Batch, areas: Areas, opts: EmergingOptions) -> Result<Emerging> {
+    let mut one = Some(batch.clone());
+    emerging_from(
+        batch.origin(),
+        batch.schema(),
+        || Ok(one.take()),
+        areas,
+        opts,
+    )
+}
+
+/// The emerging hot and cold spots of the points of each batch `next`
+/// gives until `None` (from a source of columns `schema` called `origin`).
+fn emerging_from(
+    origin: &str,
+    schema: &Schema,
+    mut next: impl FnMut() -> Result<Option<Batch>>,
+    areas: Areas,
+    opts: EmergingOptions,
+) -> Result<Emerging> {
     opts.window.check()?;
     let sopts = crate::summary::Options {
         value: opts.value.clone(),
+        date: opts.date.clone(),
         ..admitting(&opts.window)
     };
-    if source.schema().date.is_none() {
+    if opts.date.is_none() && schema.date.is_none() {
         return Err(Error::MissingColumn {
-            origin: source.origin().into(),
+            origin: origin.into(),
             param: Param::Series,
             named: None,
-            columns: source.schema().columns.clone(),
+            columns: schema.columns.clone(),
         });
     }
     // Each point: its place (a feature, or a projected point for
@@ -373,7 +406,7 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
     }
     let mut account = Account::default();
     let mut points: Vec<(Place, NaiveDate, f64)> = Vec::new();
-    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
+    while let Some(batch) = next()? {
         let needed = Needed::new(batch.origin(), batch.schema(), &sopts, true)?;
         let mut rejects = Vec::new();
         let read = walk_batch(
@@ -492,7 +525,7 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
             }
         };
         return Err(Error::Input {
-            origin: source.origin().into(),
+            origin: origin.into(),
             message: format!(
                 "the window runs from {s}{} to {e}{}: {} {}s × {} areas = {} cells, more than frontier keeps ({}); check those dates (a mistyped year?), narrow the window with --from/--to, or choose longer periods or larger areas",
                 given(opts.window.from),
