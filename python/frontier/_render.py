@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._core import Error
-from ._frames import Input
+from ._frames import Input, call, warn_rejects
 
 #: A map's size: (width, height) in pixels, or text as on the command line
 #: (``"1600x1200"``, a print size ``"180x120mm"``, ``"18x12cm"``, ``"7x5in"``).
@@ -139,9 +139,15 @@ def _classes(classes: Any) -> int:
     return int(classes)
 
 
-def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterable[Optional[str]]) -> str:
-    """The coordinates (and the columns in ``keep``) as CSV for the map."""
-    inp = Input(data, lat, lon)
+def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterable[Optional[str]],
+                skip_invalid: bool = False) -> str:
+    """The coordinates (and the columns in ``keep``) as CSV for the map: the
+    rows whose coordinates can be used (a bad one is an :class:`Error`, or
+    left out with a warning with ``skip_invalid``, as on the command line)."""
+    inp = Input(data, lat, lon, skip_invalid)
+    kept, rejects = call(inp, _core.usable, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, skip_invalid)
+    warn_rejects(len(rejects) + len(inp.file_rejects))
+    rows = None if not rejects else kept
     out = pd.DataFrame({"latitude": inp.lat, "longitude": inp.lon})
     for c in keep:
         if c is None:
@@ -152,6 +158,8 @@ def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterabl
         elif got is not None:
             kind, values = got[1]
             out[c] = values if kind != "days" else pd.to_datetime(values, unit="D", errors="coerce")
+    if rows is not None:
+        out = out.iloc[rows]
     return out.to_csv(index=False)
 
 
@@ -162,7 +170,8 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
            method: str = "quantile", palette: str = "ylorrd", labels: str = "none",
            layers: Union[str, Iterable[str]] = (), base_map: bool = True, source: Optional[str] = None,
            graticule: bool = False, inset: bool = False, lat: Optional[str] = None,
-           lon: Optional[str] = None) -> Map:
+           lon: Optional[str] = None, color_title: Optional[str] = None, size_title: Optional[str] = None,
+           legend_title: Optional[str] = None, skip_invalid: bool = False) -> Map:
     """A thematic map, as ``frontier render`` draws it.
 
     Parameters
@@ -199,6 +208,14 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         credited as synthetic data.
     lat, lon : str, optional
         The coordinate columns of ``points`` and ``density``.
+    color_title, size_title, legend_title : str, optional
+        The legends' titles (of the points' colours and sizes, and of the
+        choropleth), as ``--color-title``, ``--size-title`` and
+        ``--legend-title``; by default the columns' names.
+    skip_invalid : bool
+        Leave out points whose coordinates cannot be used, with a
+        :class:`RejectedRowsWarning` (as ``--skip-invalid``); without it such
+        a point is an :class:`Error` naming its row.
 
     Returns
     -------
@@ -210,13 +227,14 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         size=_size(size), dpi=dpi, extent=_extent(extent), title=title, subtitle=subtitle, classes=_classes(classes),
         method=method,
         palette=palette, labels=labels, layers=[layers] if isinstance(layers, str) else list(layers),
-        base_map=base_map, source=source, graticule=graticule, inset=inset,
+        base_map=base_map, source=source, graticule=graticule, inset=inset, color_title=color_title,
+        size_title=size_title, legend_title=legend_title,
     )
     if points is not None:
-        kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source")))
+        kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source"), skip_invalid))
     kw.update(color_by=color_by, size_by=size_by)
     if density is not None:
-        kw.update(density_csv=_points_csv(density, lat, lon, ("source",)))
+        kw.update(density_csv=_points_csv(density, lat, lon, ("source",), skip_invalid))
     kw.update(bandwidth_km=bandwidth_km)
     if choropleth is not None:
         table = choropleth if isinstance(choropleth, pd.DataFrame) else Input(choropleth, None, None).df

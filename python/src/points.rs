@@ -372,7 +372,31 @@ fn roles(
     })
 }
 
+/// The rows whose coordinates can be used, by the command line's rule
+/// (finite, latitude within ±90°, longitude within ±180°): their positions
+/// and the rejects; without `skip_invalid` the first bad row is a
+/// [`crate::RowError`].
+#[pyfunction]
+#[pyo3(signature = (columns, lat_name, lon_name, lat, lon, skip_invalid=false))]
+#[allow(clippy::type_complexity)]
+fn usable<'py>(
+    py: Python<'py>,
+    columns: Vec<String>,
+    lat_name: Option<String>,
+    lon_name: Option<String>,
+    lat: PyReadonlyArray1<'py, f64>,
+    lon: PyReadonlyArray1<'py, f64>,
+    skip_invalid: bool,
+) -> PyResult<(Bound<'py, PyArray1<i64>>, Rejects)> {
+    guard(|| {
+        let opts = read_options(lat_name, lon_name, skip_invalid);
+        let b = arrays::batch(columns, &opts, &lat, &lon)?;
+        Ok((arrays::kept(py, &b), arrays::rejects(&b)))
+    })
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(usable, m)?)?;
     m.add("MAX_K", MAX_K)?;
     m.add_function(wrap_pyfunction!(roles, m)?)?;
     m.add_function(wrap_pyfunction!(locate, m)?)?;

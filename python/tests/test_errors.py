@@ -232,3 +232,29 @@ def test_render_extent_and_classes_are_the_command_lines(events, tmp_path):
             pytest.fail(f"{kwargs}: {type(e).__name__}: {e}")
         else:
             pytest.fail(f"{kwargs}: no error")
+
+
+def test_render_leaves_out_no_point_silently(events, tmp_path):
+    """A point that cannot be drawn is an Error naming its row, or, with
+    ``skip_invalid=True``, left out with a warning: the map equals the
+    command line's ``--skip-invalid`` map of the same rows. The legends'
+    titles are the command line's ``--color-title``/``--legend-title``."""
+    df = events.head(200).copy()
+    df.loc[7, "latitude"] = 95.0
+    with pytest.raises(frontier.Error, match=r"row 7 \(position 7\): latitude"):
+        frontier.render(points=df, size=(400, 300))
+    with pytest.warns(frontier.RejectedRowsWarning, match="1 row"):
+        m = frontier.render(points=df, color_by="event_type", color_title="Kind of event", size=(400, 300),
+                            skip_invalid=True)
+    csv = tmp_path / "points.csv"
+    df.to_csv(csv, index=False)
+    out = tmp_path / "cli.png"
+    subprocess.run([EXE, "render", "--points", str(csv), "--color-by", "event_type", "--color-title",
+                    "Kind of event", "--size", "400x300", "--skip-invalid", "-o", str(out)], check=True)
+    assert m.png == out.read_bytes()
+    table = frontier.summarize(events)
+    table.to_csv(tmp_path / "t.csv", index=False)
+    m = frontier.render(choropleth=table, column="count", legend_title="Events", size=(400, 300))
+    subprocess.run([EXE, "render", "--choropleth", str(tmp_path / "t.csv"), "--column", "count", "--legend-title",
+                    "Events", "--size", "400x300", "-o", str(out)], check=True)
+    assert m.png == out.read_bytes()

@@ -263,3 +263,56 @@ pub fn unique_names(columns: &[String]) -> (Vec<String>, Vec<Renamed>) {
     }
     (names, renamed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_timestamps_read_back_as_counts() {
+        // Days and seconds since 1970 worked out by Python's datetime:
+        // date(2021, 8, 15) - date(1970, 1, 1) is 18854 days, and
+        // 2021-08-15T04:00:00Z is 1629000000 s.
+        assert_eq!(date_days("2021-08-15"), Some(18854));
+        assert_eq!(date_days("1969-12-31"), Some(-1));
+        assert_eq!(date_days("15 August 2021"), None);
+        assert_eq!(date_days(""), None);
+        let at = "2021-08-15T04:00:00";
+        assert_eq!(timestamp_count(at, TimeUnit::Second), Some(1_629_000_000));
+        assert_eq!(
+            timestamp_count("2021-08-15T04:00:00.123Z", TimeUnit::Millisecond),
+            Some(1_629_000_000_123)
+        );
+        assert_eq!(
+            timestamp_count("1969-12-31T00:00:00.000001Z", TimeUnit::Microsecond),
+            Some(-86_400_000_000 + 1)
+        );
+        assert_eq!(
+            timestamp_count("2021-08-15T04:00:00.000000001Z", TimeUnit::Nanosecond),
+            Some(1_629_000_000_000_000_001)
+        );
+        // Beyond what nanoseconds since 1970 hold in 64 bits.
+        assert_eq!(
+            timestamp_count("2300-01-01T00:00:00", TimeUnit::Nanosecond),
+            None
+        );
+        assert_eq!(timestamp_count("2021-08-15", TimeUnit::Second), None);
+        // The years a Parquet reader writes beyond 0 to 9999 read back.
+        for y in [-1, 0, 10_000, 262_142] {
+            let d = chrono::NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+            let days = (d - epoch).num_days();
+            assert_eq!(date_days(&d.to_string()), Some(days), "{d}");
+            let t = d
+                .and_hms_opt(1, 2, 3)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%S%.f");
+            let want = days * 86_400 + 3723;
+            assert_eq!(
+                timestamp_count(&format!("{t}Z"), TimeUnit::Second),
+                Some(want),
+                "{t}"
+            );
+        }
+    }
+}

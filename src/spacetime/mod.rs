@@ -28,6 +28,7 @@
 
 mod count;
 pub mod emerging;
+mod emerging_table;
 mod events;
 mod grid;
 mod knox;
