@@ -9,8 +9,8 @@ use serde_json::Value;
 ///
 /// Dates and timestamps come only from a file that types them (Parquet):
 /// they are carried as the text the reader writes for them (`2021-08-15`,
-/// `2021-08-15T04:00:00Z`), which is what CSV and JSON output show, and
-/// GeoParquet output turns that text back into a date or a timestamp.
+/// `2021-08-15T09:00:00+05:00`), which is what CSV and JSON output show,
+/// and GeoParquet output turns that text back into a date or a timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kind {
     /// Anything (CSV's text).
@@ -24,9 +24,10 @@ pub enum Kind {
     Boolean,
     /// Calendar dates, carried as `YYYY-MM-DD`.
     Date,
-    /// Instants, carried as ISO 8601 (`2021-08-15T04:00:00.5`), with a
-    /// `Z` after each when `utc` (the input's column had a time zone: its
-    /// values are UTC instants); `unit` is the resolution they had.
+    /// Instants, carried as ISO 8601 (`2021-08-15T04:00:00.5`); when `utc`
+    /// (the input's column had a time zone: its values are instants) in
+    /// the zone's local time with its offset (`+05:00`, `Z` at UTC);
+    /// `unit` is the resolution they had.
     Timestamp {
         /// Seconds, milli-, micro- or nanoseconds.
         unit: TimeUnit,
@@ -70,15 +71,21 @@ pub fn date_days(text: &str) -> Option<i64> {
 }
 
 /// The instant of a timestamp carried as text (ISO 8601, seconds with any
-/// fraction, a `Z` or none), as a count of `unit` since
-/// 1970-01-01T00:00:00, as a [`Kind::Timestamp`] column holds it; `None`
-/// when the text is not one or the count does not fit 64 bits.
+/// fraction; an offset such as `+05:00`, a `Z`, or none), as a count of
+/// `unit` since 1970-01-01T00:00:00 UTC, as a [`Kind::Timestamp`] column
+/// holds it; `None` when the text is not one or the count does not fit 64
+/// bits.
 pub fn timestamp_count(text: &str, unit: TimeUnit) -> Option<i64> {
     let t = text.trim();
-    let t = t.strip_suffix('Z').unwrap_or(t);
-    let at = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()?
-        .and_utc();
+    let at = match chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%:z") {
+        Ok(local) => local.to_utc(),
+        Err(_) => {
+            let t = t.strip_suffix('Z').unwrap_or(t);
+            chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()?
+                .and_utc()
+        }
+    };
     match unit {
         TimeUnit::Second => Some(at.timestamp()),
         TimeUnit::Millisecond => Some(at.timestamp_millis()),
@@ -279,6 +286,15 @@ mod tests {
         assert_eq!(date_days(""), None);
         let at = "2021-08-15T04:00:00";
         assert_eq!(timestamp_count(at, TimeUnit::Second), Some(1_629_000_000));
+        // In a zone's local time with its offset: the same instant.
+        assert_eq!(
+            timestamp_count("2021-08-15T09:00:00+05:00", TimeUnit::Second),
+            Some(1_629_000_000)
+        );
+        assert_eq!(
+            timestamp_count("2021-08-15T00:30:00.5-03:30", TimeUnit::Millisecond),
+            Some(1_629_000_000_500)
+        );
         assert_eq!(
             timestamp_count("2021-08-15T04:00:00.123Z", TimeUnit::Millisecond),
             Some(1_629_000_000_123)
