@@ -526,3 +526,118 @@ fn an_empty_result_is_a_valid_file() {
     assert!(geo.unwrap()["columns"]["geometry"].get("bbox").is_none());
     assert!(b.schema().field_with_name("distance_km").is_ok());
 }
+
+/// Dates and timestamps of a Parquet input stay dates and timestamps in
+/// GeoParquet output (the same days and instants, each timestamp in its
+/// unit; a zoned one as UTC), while CSV and JSON output show them as the
+/// text they always had.
+#[test]
+fn dates_and_timestamps_stay_typed_through_geoparquet() {
+    use arrow_array::{
+        Date64Array, TimestampMicrosecondArray, TimestampMillisecondArray, TimestampNanosecondArray,
+    };
+    use arrow_schema::TimeUnit;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dated.parquet");
+    let ts = |u: TimeUnit, tz: Option<&str>| DataType::Timestamp(u, tz.map(Into::into));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("latitude", DataType::Float64, false),
+        Field::new("longitude", DataType::Float64, false),
+        Field::new("day", DataType::Date32, true),
+        Field::new("day64", DataType::Date64, true),
+        Field::new("at_ms", ts(TimeUnit::Millisecond, None), true),
+        Field::new(
+            "at_us",
+            ts(TimeUnit::Microsecond, Some("Asia/Karachi")),
+            true,
+        ),
+        Field::new("at_ns", ts(TimeUnit::Nanosecond, Some("UTC")), true),
+    ]));
+    // 2021-08-15 is day 18854; 1629000000 s is 2021-08-15T04:00:00Z.
+    let ms = 1_629_000_000_123_i64;
+    let us = -86_400_000_000_i64 + 1; // 1969-12-31T00:00:00.000001Z
+    let ns = 1_629_000_000_000_000_001_i64;
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        vec![
+            Arc::new(Float64Array::from(vec![34.0151, 31.5])),
+            Arc::new(Float64Array::from(vec![71.5249, 65.0])),
+            Arc::new(Date32Array::from(vec![Some(18854), None])),
+            Arc::new(Date64Array::from(vec![None, Some(-86_400_000)])),
+            Arc::new(TimestampMillisecondArray::from(vec![Some(ms), None])),
+            Arc::new(
+                TimestampMicrosecondArray::from(vec![None, Some(us)]).with_timezone("Asia/Karachi"),
+            ),
+            Arc::new(TimestampNanosecondArray::from(vec![Some(ns), None]).with_timezone("UTC")),
+        ],
+    )
+    .unwrap();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(&path).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let input = path.to_str().unwrap();
+
+    let out = dir.path().join("out.parquet");
+    let o = frontier(&["locate", input, "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", err(&o));
+    let (b, _) = read(&out);
+    let s = b.schema();
+    let dt = |n: &str| s.field_with_name(n).unwrap().data_type().clone();
+    assert_eq!(dt("day"), DataType::Date32);
+    assert_eq!(dt("day64"), DataType::Date32);
+    assert_eq!(dt("at_ms"), ts(TimeUnit::Millisecond, None));
+    // The zone's name is not kept; the instants are, as UTC.
+    assert_eq!(dt("at_us"), ts(TimeUnit::Microsecond, Some("UTC")));
+    assert_eq!(dt("at_ns"), ts(TimeUnit::Nanosecond, Some("UTC")));
+    let col = |n: &str| b.column_by_name(n).unwrap().clone();
+    let day = col("day");
+    let day = day.as_primitive::<arrow_array::types::Date32Type>();
+    assert_eq!((day.value(0), day.is_null(1)), (18854, true));
+    let day64 = col("day64");
+    let day64 = day64.as_primitive::<arrow_array::types::Date32Type>();
+    assert_eq!((day64.is_null(0), day64.value(1)), (true, -1));
+    let at = col("at_ms");
+    let at = at.as_primitive::<arrow_array::types::TimestampMillisecondType>();
+    assert_eq!((at.value(0), at.is_null(1)), (ms, true));
+    let at = col("at_us");
+    let at = at.as_primitive::<arrow_array::types::TimestampMicrosecondType>();
+    assert_eq!((at.is_null(0), at.value(1)), (true, us));
+    let at = col("at_ns");
+    let at = at.as_primitive::<arrow_array::types::TimestampNanosecondType>();
+    assert_eq!((at.value(0), at.is_null(1)), (ns, true));
+
+    // CSV and JSON: the text they have always shown.
+    let o = frontier(&["locate", input, "--format", "csv"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "latitude,longitude,day,day64,at_ms,at_us,at_ns,country,province,district"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("34.0151,71.5249,2021-08-15,,2021-08-15T04:00:00.123,,2021-08-15T04:00:00.000000001Z,PAK,"),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("31.5,65,,1969-12-31,,1969-12-31T05:00:00.000001+05:00,,AFG,"),
+        "{csv}"
+    );
+    let o = frontier(&["locate", input, "--format", "json"]);
+    assert!(o.status.success(), "{}", err(&o));
+    let j: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j[0]["day"], "2021-08-15");
+    // An empty cell of text, as before (numbers' empty cells are null).
+    assert_eq!(j[0]["day64"], "");
+    assert_eq!(j[0]["at_ms"], "2021-08-15T04:00:00.123");
+    assert_eq!(j[1]["day64"], "1969-12-31");
+    // A zoned timestamp in its zone's local time (Asia/Karachi is UTC+5).
+    assert_eq!(j[1]["at_us"], "1969-12-31T05:00:00.000001+05:00");
+    assert_eq!(j[0]["at_ns"], "2021-08-15T04:00:00.000000001Z");
+}

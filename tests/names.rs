@@ -174,6 +174,33 @@ fn hotspots_value_named_like_a_statistic() {
 }
 
 #[test]
+fn emerging_value_named_like_its_columns_keeps_both() {
+    // `gi_z` (1 on every row) and `count` as the value: the sums are the
+    // user's columns, frontier's own get `frontier_`; the series' keys
+    // follow the same rule.
+    for (value, sum_kp) in [("gi_z", 4.0), ("count", 100.0)] {
+        let out = json(&[
+            "emerging", "-", "--by", "province", "--period", "quarter", "--value", value,
+            "--format", "json",
+        ]);
+        let rows = &out["rows"];
+        let keys: Vec<String> = rows[0].as_object().unwrap().keys().cloned().collect();
+        no_two_alike(&keys);
+        assert!(
+            keys.contains(&format!("frontier_{value}")) || value == "count",
+            "{keys:?}"
+        );
+        let kp = row(rows, "province", "Khyber Pakhtunkhwa");
+        assert_eq!(kp[value], sum_kp, "{value}: {kp}");
+        let first = kp["series"][0].as_object().unwrap();
+        let series_keys: Vec<String> = first.keys().cloned().collect();
+        no_two_alike(&series_keys);
+        assert_eq!(series_keys.len(), 5, "{series_keys:?}");
+        assert!(first.contains_key(value));
+    }
+}
+
+#[test]
 fn locate_names_avoid_the_input_and_each_other() {
     let input = "lat,lon,Country,frontier_country\n34.01,71.58,x,y\n";
     let out = frontier_stdin(&["locate", "-"], input);

@@ -4,7 +4,8 @@
 # A notebook as a script (cells marked `# %%`, as Jupyter, VS Code and
 # jupytext read them): synthetic ACLED-shaped events (labelled synthetic,
 # made by `frontier synth`), located, measured, summarised, tested for a
-# change at a date, searched for hot spots and mapped. The test suite runs
+# change at a date, searched for hot spots (and for near repeats and
+# emerging hot spots, space and time together) and mapped. The test suite runs
 # it from start to end.
 
 # %%
@@ -51,6 +52,19 @@ if its is not None:
 hot = frontier.hotspots(events, by="district", permutations=99)
 print(hot[hot["gi_class"] != "not significant"][["district", "count", "gi_z", "gi_class"]])
 print("Moran's I:", hot.attrs["moran"])
+
+# %% Space and time together: do events close in space follow each other
+# within days (Knox's test), and does Afghan-side violence precede
+# Pakistani-side violence nearby (a directed lead-lag test)?
+k = frontier.knox(events, space_km=10, time_days=14, permutations=99, seed=1)
+print(k[["pairs_close_both", "expected", "ratio", "p_poisson", "p_sim"]])
+lag = frontier.knox(events, lead="country=AFG", follow="country=PAK", space_km=50, time_days=14, permutations=99)
+print(lag[["direction", "observed", "expected", "ratio", "p_sim"]])
+
+# %% Emerging hot spots: the provinces' yearly Gi* series and their categories.
+em = frontier.emerging(events, by="province", period="year")
+print(em[["province", "category", "trend_z", "hot_periods", "cold_periods"]])
+print(pd.DataFrame(em["series"][0]).head())
 
 # %% A choropleth of the rates, saved as PNG and SVG.
 m = frontier.render(choropleth=table, column="per_100k", extent="kp", size=(800, 600),

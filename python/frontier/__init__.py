@@ -5,8 +5,9 @@ GeoDataFrames, Arrow tables and point files: which country, province and
 district each point is in (:func:`locate`), how far it is from the Durand
 Line or any layer (:func:`near`, :func:`nearest`), per-district summaries
 (:func:`summarize`), event series and their change at a date
-(:func:`trend`), hot and cold spots (:func:`hotspots`) and maps
-(:func:`render`). Distances are geodesic on the WGS84 ellipsoid
+(:func:`trend`), hot and cold spots (:func:`hotspots`), space and time
+together (:func:`knox`: near repeats and cross-border lead–lag;
+:func:`emerging`: emerging hot spots) and maps (:func:`render`). Distances are geodesic on the WGS84 ellipsoid
 (GeographicLib, Karney 2013), in kilometres.
 
 Every function takes a pandas DataFrame, a GeoDataFrame of points, a
@@ -36,6 +37,7 @@ from ._core import Error, RowError
 from ._frames import RejectedRowsWarning
 from ._points import locate, near, nearest, read
 from ._render import Map, render
+from ._spacetime import emerging, knox
 from ._tables import hotspots, summarize, trend
 
 __version__: str = _core.__version__
@@ -46,7 +48,9 @@ __all__ = [
     "Map",
     "RejectedRowsWarning",
     "__version__",
+    "emerging",
     "hotspots",
+    "knox",
     "layer",
     "layers",
     "locate",

@@ -230,28 +230,15 @@ class Input:
         self.names = self.columns + [self.lat_name, self.lon_name]
 
     def _from_path(self, path: str) -> None:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
         self.kind = "path"
         self.path = path
         cols, (ilat, ilon), lat, lon, lines, rejected = _core.read_points(
             path, self.lat_opt, self.lon_opt, self.skip_invalid
         )
-        data = {}
-        for name, kind, values in cols:
-            if kind == "text":
-                offsets, chars, empty = values
-                arr = pa.LargeStringArray.from_buffers(len(empty), pa.py_buffer(offsets), pa.py_buffer(chars))
-                if empty.any():
-                    arr = pc.if_else(pa.array(~empty), arr, pa.scalar(None, pa.large_string()))
-                data[name] = pd.Series(arr.to_pandas(), copy=False)
-            elif kind == "bool":
-                data[name] = pa.array(values).to_pandas()
-            else:
-                data[name] = values
+        data = {name: _file_column(kind, values) for name, kind, values in cols}
         self.columns = [c[0] for c in cols]
-        self.df = pd.DataFrame(data, columns=self.columns) if cols else pd.DataFrame(index=range(len(lat)))
+        self.df = pd.DataFrame(data, columns=self.columns, copy=False) if cols else pd.DataFrame(
+            index=range(len(lat)))
         self.lines = lines
         self.file_rejects = rejected
         self.header = self.columns
@@ -403,6 +390,36 @@ class Input:
             base = pd.DataFrame(self.df.iloc[pos])
         head = pd.DataFrame({col: [c for _, c, _ in rejects], why: [r for _, _, r in rejects]}, index=base.index)
         return pd.concat([head, base], axis=1)
+
+
+def _file_column(kind: str, values: Any) -> Any:
+    """A column of a file as the core reads it, for a pandas frame, from the
+    buffers it comes in (no Python object per cell): ``int``/``float`` numpy
+    arrays as they are; ``bool`` values and validity (a ``boolean`` array
+    where a cell is empty); ``text`` as Arrow's offsets, bytes and validity
+    bitmap (pandas' Arrow-backed strings where pandas has them);
+    ``datetime`` counts of a unit (``datetime64``, UTC when the file's
+    timestamps had a zone; a date is midnight, ``datetime64[s]``). Text
+    comes as one Arrow chunk per batch read, kept as chunks."""
+    if kind == "text":
+        import pyarrow as pa
+
+        chunks = [
+            pa.LargeStringArray.from_buffers(
+                len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(chars),
+                pa.py_buffer(bitmap) if nulls else None, nulls,
+            )
+            for offsets, chars, bitmap, nulls in values
+        ]
+        return pa.chunked_array(chunks, type=pa.large_string()).to_pandas()
+    if kind == "bool":
+        v, valid = values
+        return v if valid.all() else pd.arrays.BooleanArray(v, ~valid)
+    if kind == "datetime":
+        counts, unit, utc = values
+        out = pd.Series(counts.view(f"datetime64[{unit}]"), copy=False)
+        return out.dt.tz_localize("UTC") if utc else out
+    return values
 
 
 def _days_from(days: np.ndarray, missing: np.ndarray) -> np.ndarray:

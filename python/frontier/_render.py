@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._core import Error
-from ._frames import Input
+from ._frames import Input, call, warn_rejects
 
 #: A map's size: (width, height) in pixels, or text as on the command line
 #: (``"1600x1200"``, a print size ``"180x120mm"``, ``"18x12cm"``, ``"7x5in"``).
@@ -114,9 +114,40 @@ def _size(size: Size) -> str:
     return f"{int(w)}x{int(h)}"
 
 
-def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterable[Optional[str]]) -> str:
-    """The coordinates (and the columns in ``keep``) as CSV for the map."""
-    inp = Input(data, lat, lon)
+def _extent(extent: Any) -> str:
+    """``extent=`` as the command line's ``--extent`` text: a name, a
+    ``bbox:...`` text, or four numbers (min lon, min lat, max lon, max lat:
+    a GeoDataFrame's ``total_bounds``)."""
+    if isinstance(extent, str):
+        return extent
+    try:
+        values = [float(v) for v in extent]
+    except (TypeError, ValueError):
+        raise Error(f"extent={extent!r}: give a name (e.g. 'kp'), 'bbox:minlon,minlat,maxlon,maxlat' "
+                    "or four numbers (min lon, min lat, max lon, max lat)") from None
+    if len(values) != 4 or any(isinstance(v, (bool, str, bytes)) for v in extent):
+        raise Error(f"extent={extent!r}: give four numbers, min lon, min lat, max lon, max lat")
+    return "bbox:" + ",".join(repr(v) for v in values)
+
+
+def _classes(classes: Any) -> int:
+    """``classes=`` checked as the command line checks ``--classes``."""
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)):
+        raise Error(f"classes={classes!r}: give a whole number of classes, 2 to 9")
+    if not 2 <= int(classes) <= 9:
+        raise Error(f"classes={classes}: give 2 to 9 classes (as the command line's --classes)")
+    return int(classes)
+
+
+def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterable[Optional[str]],
+                skip_invalid: bool = False) -> str:
+    """The coordinates (and the columns in ``keep``) as CSV for the map: the
+    rows whose coordinates can be used (a bad one is an :class:`Error`, or
+    left out with a warning with ``skip_invalid``, as on the command line)."""
+    inp = Input(data, lat, lon, skip_invalid)
+    kept, rejects = call(inp, _core.usable, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, skip_invalid)
+    warn_rejects(len(rejects) + len(inp.file_rejects))
+    rows = None if not rejects else kept
     out = pd.DataFrame({"latitude": inp.lat, "longitude": inp.lon})
     for c in keep:
         if c is None:
@@ -127,17 +158,20 @@ def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterabl
         elif got is not None:
             kind, values = got[1]
             out[c] = values if kind != "days" else pd.to_datetime(values, unit="D", errors="coerce")
+    if rows is not None:
+        out = out.iloc[rows]
     return out.to_csv(index=False)
 
 
 def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional[str] = None, density: Any = None,
            bandwidth_km: Optional[float] = None, choropleth: Any = None, column: Optional[str] = None,
-           extent: str = "pakistan", size: Size = (1600, 1200), dpi: Optional[float] = None,
+           extent: Union[str, Sequence[float]] = "pakistan", size: Size = (1600, 1200), dpi: Optional[float] = None,
            title: Optional[str] = None, subtitle: Optional[str] = None, classes: int = 5,
            method: str = "quantile", palette: str = "ylorrd", labels: str = "none",
            layers: Union[str, Iterable[str]] = (), base_map: bool = True, source: Optional[str] = None,
            graticule: bool = False, inset: bool = False, lat: Optional[str] = None,
-           lon: Optional[str] = None) -> Map:
+           lon: Optional[str] = None, color_title: Optional[str] = None, size_title: Optional[str] = None,
+           legend_title: Optional[str] = None, skip_invalid: bool = False) -> Map:
     """A thematic map, as ``frontier render`` draws it.
 
     Parameters
@@ -151,9 +185,10 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         A table from :func:`summarize`; its districts or provinces are
         coloured by ``column`` in ``classes`` classes by ``method``
         (``quantile``, ``equal``, ``jenks``) with ``palette``.
-    extent : str
-        ``pakistan``, ``kp``, ``waziristan``, ..., or
-        ``bbox:minlon,minlat,maxlon,maxlat``.
+    extent : str or sequence of 4 numbers
+        ``pakistan``, ``kp``, ``waziristan``, ..., any layer's name,
+        ``bbox:minlon,minlat,maxlon,maxlat``, or those four numbers (a
+        GeoDataFrame's ``total_bounds``).
     size : (int, int) or str
         Pixels, or a print size as text (``"180x120mm"``, ``"7x5in"``).
     dpi : float, optional
@@ -173,6 +208,14 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         credited as synthetic data.
     lat, lon : str, optional
         The coordinate columns of ``points`` and ``density``.
+    color_title, size_title, legend_title : str, optional
+        The legends' titles (of the points' colours and sizes, and of the
+        choropleth), as ``--color-title``, ``--size-title`` and
+        ``--legend-title``; by default the columns' names.
+    skip_invalid : bool
+        Leave out points whose coordinates cannot be used, with a
+        :class:`RejectedRowsWarning` (as ``--skip-invalid``); without it such
+        a point is an :class:`Error` naming its row.
 
     Returns
     -------
@@ -181,15 +224,17 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         PDF by extension).
     """
     kw: Dict[str, Any] = dict(
-        size=_size(size), dpi=dpi, extent=extent, title=title, subtitle=subtitle, classes=classes, method=method,
+        size=_size(size), dpi=dpi, extent=_extent(extent), title=title, subtitle=subtitle, classes=_classes(classes),
+        method=method,
         palette=palette, labels=labels, layers=[layers] if isinstance(layers, str) else list(layers),
-        base_map=base_map, source=source, graticule=graticule, inset=inset,
+        base_map=base_map, source=source, graticule=graticule, inset=inset, color_title=color_title,
+        size_title=size_title, legend_title=legend_title,
     )
     if points is not None:
-        kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source")))
+        kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source"), skip_invalid))
     kw.update(color_by=color_by, size_by=size_by)
     if density is not None:
-        kw.update(density_csv=_points_csv(density, lat, lon, ("source",)))
+        kw.update(density_csv=_points_csv(density, lat, lon, ("source",), skip_invalid))
     kw.update(bandwidth_km=bandwidth_km)
     if choropleth is not None:
         table = choropleth if isinstance(choropleth, pd.DataFrame) else Input(choropleth, None, None).df

@@ -12,11 +12,12 @@ installed on every worker.
   (counts and sums per group, a few kilobytes), the tallies are brought
   together and added, and the rates are worked out only after that, so the
   table equals the one :func:`frontier.summarize` gives for the whole frame.
-- :func:`trend` and :func:`hotspots` compute: the columns they read (the
-  coordinates, the date, the value, the precision code and the grouping
-  column; a few numbers per row) are brought to the client and analysed
-  there, so the answer equals :func:`frontier.trend` and
-  :func:`frontier.hotspots` on the whole frame.
+- :func:`trend`, :func:`hotspots`, :func:`knox` and :func:`emerging`
+  compute: the columns they read (the coordinates, the date, the value, the
+  precision code, the grouping column or the lead and follow conditions'
+  columns; a few numbers per row) are brought to the client and analysed
+  there, so the answer equals the single-machine function's on the whole
+  frame (a space-time test needs every pair of events at once).
 
 ``skip_invalid=True`` works as on one machine; ``rejects=True`` is not
 offered (a partition's rows are known by their index labels only where
@@ -25,7 +26,7 @@ they lie): run :func:`frontier.summarize` on the partitions you suspect.
 
 from __future__ import annotations
 
-from typing import Any, Iterable, List, Optional, Union
+from typing import Any, Iterable, List, Optional, Sequence, Union
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ import frontier as _f
 from . import _core, _tables
 from ._frames import find
 
-__all__ = ["hotspots", "locate", "near", "nearest", "summarize", "trend"]
+__all__ = ["emerging", "hotspots", "knox", "locate", "near", "nearest", "summarize", "trend"]
 
 
 def _meta(fn: Any, ddf: Any, **kw: Any) -> Any:
@@ -141,3 +142,28 @@ def hotspots(ddf: Any, by: str = "district", weights: str = "queen", value: Opti
     return _f.hotspots(ddf[cols].compute(), by=by, weights=weights, value=value, split=split,
                        permutations=permutations, seed=seed, date_from=date_from, date_to=date_to,
                        max_precision=max_precision, lat=lat, lon=lon, date=date, skip_invalid=skip_invalid)
+
+
+def knox(ddf: Any, space_km: Optional[float] = None, time_days: Optional[int] = None,
+         space_bands_km: Optional[Sequence[float]] = None, time_bands_days: Optional[Sequence[int]] = None,
+         lead: Optional[str] = None, follow: Optional[str] = None, permutations: int = 999, seed: int = 12345,
+         date_from: Any = None, date_to: Any = None, max_precision: Optional[int] = None, lat: Optional[str] = None,
+         lon: Optional[str] = None, date: Optional[str] = None, skip_invalid: bool = False) -> pd.DataFrame:
+    """:func:`frontier.knox` of the whole frame (computes)."""
+    named = [_core.condition_column(c, n) for c, n in ((lead, "lead"), (follow, "follow")) if isinstance(c, str)]
+    cols = _columns_read(ddf, lat, lon, date, named)
+    return _f.knox(ddf[cols].compute(), space_km=space_km, time_days=time_days, space_bands_km=space_bands_km,
+                   time_bands_days=time_bands_days, lead=lead, follow=follow, permutations=permutations, seed=seed,
+                   date_from=date_from, date_to=date_to, max_precision=max_precision, lat=lat, lon=lon, date=date,
+                   skip_invalid=skip_invalid)
+
+
+def emerging(ddf: Any, by: str = "district", period: str = "month", weights: str = "queen", time_lags: int = 1,
+             value: Optional[str] = None, date_from: Any = None, date_to: Any = None,
+             max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
+             date: Optional[str] = None, skip_invalid: bool = False) -> pd.DataFrame:
+    """:func:`frontier.emerging` of the whole frame (computes)."""
+    cols = _columns_read(ddf, lat, lon, date, [value])
+    return _f.emerging(ddf[cols].compute(), by=by, period=period, weights=weights, time_lags=time_lags, value=value,
+                       date_from=date_from, date_to=date_to, max_precision=max_precision, lat=lat, lon=lon,
+                       date=date, skip_invalid=skip_invalid)

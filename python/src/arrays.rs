@@ -17,31 +17,80 @@ pub const ORIGIN: &str = "DataFrame";
 /// sorted: two answers over different points have the same categories in
 /// the same order, so that `pd.concat` keeps them categorical. A value not
 /// in `all` is added at the end (never expected).
+///
+/// The values are names borrowed from a layer, a few hundred of them over
+/// millions of rows: each is looked up by its address (one multiply to
+/// hash), and by its text only the first time an address is seen, on every
+/// core.
 pub fn categorical_in<'a>(
     values: impl Iterator<Item = Option<&'a str>>,
     mut all: Vec<String>,
 ) -> (Vec<i32>, Vec<String>) {
+    use rayon::prelude::*;
     all.sort();
     all.dedup();
-    let mut at: HashMap<String, i32> = all
+    let values: Vec<Option<&str>> = values.collect();
+    let at: HashMap<&str, i32> = all
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.clone(), i as i32))
+        .map(|(i, c)| (c.as_str(), i as i32))
         .collect();
-    let codes = values
-        .map(|v| match v {
-            None => -1,
-            Some(s) => match at.get(s) {
-                Some(&c) => c,
-                None => {
-                    all.push(s.to_string());
-                    at.insert(s.to_string(), all.len() as i32 - 1);
-                    all.len() as i32 - 1
-                }
-            },
+    // -2: a value not among `all`, coded below.
+    const NEW: i32 = -2;
+    let mut codes: Vec<i32> = values
+        .par_chunks(1 << 14)
+        .flat_map_iter(|chunk| {
+            let mut seen: HashMap<(usize, usize), i32, BuildAddress> = HashMap::default();
+            chunk
+                .iter()
+                .map(|v| match v {
+                    None => -1,
+                    Some(s) => *seen
+                        .entry((s.as_ptr() as usize, s.len()))
+                        .or_insert_with(|| at.get(s).copied().unwrap_or(NEW)),
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
+    let mut added: HashMap<&str, i32> = HashMap::new();
+    for (c, v) in codes.iter_mut().zip(&values) {
+        if let (NEW, Some(s)) = (*c, v) {
+            *c = *added.entry(s).or_insert_with(|| {
+                all.push(s.to_string());
+                all.len() as i32 - 1
+            });
+        }
+    }
     (codes, all)
+}
+
+/// Hashes an address (and a length): one multiply.
+#[derive(Default, Clone, Copy)]
+pub struct BuildAddress;
+
+/// The hasher of [`BuildAddress`].
+#[derive(Default)]
+pub struct AddressHasher(u64);
+
+impl std::hash::BuildHasher for BuildAddress {
+    type Hasher = AddressHasher;
+    fn build_hasher(&self) -> AddressHasher {
+        AddressHasher(0)
+    }
+}
+
+impl std::hash::Hasher for AddressHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_usize(b as usize);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// Rows not used, and why: (position, column, reason).
@@ -231,4 +280,32 @@ pub fn account<'py>(
     d.set_item("outside_window", a.outside_window)?;
     d.set_item("left_out_imprecise", a.left_out_imprecise)?;
     Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_positions_among_the_sorted_categories() {
+        // Names borrowed from two places (two addresses, one text), over
+        // more rows than one chunk, with missing and unexpected values.
+        let a = String::from("Khyber");
+        let b = String::from("Khyber");
+        let names = ["Quetta", a.as_str(), b.as_str(), "Zhob", "Swat"];
+        let values: Vec<Option<&str>> = (0..40_000)
+            .map(|i| (i % 7 != 0).then(|| names[i % names.len()]))
+            .collect();
+        let all: Vec<String> = ["Zhob", "Khyber", "Quetta", "Khyber"]
+            .map(String::from)
+            .to_vec();
+        let (codes, cats) = categorical_in(values.iter().copied(), all);
+        assert_eq!(cats, ["Khyber", "Quetta", "Zhob", "Swat"]);
+        for (c, v) in codes.iter().zip(&values) {
+            match v {
+                None => assert_eq!(*c, -1),
+                Some(s) => assert_eq!(cats[*c as usize], *s),
+            }
+        }
+    }
 }

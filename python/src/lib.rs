@@ -9,7 +9,9 @@
 
 mod arrays;
 mod points;
+mod read;
 mod render;
+mod spacetime;
 mod tables;
 
 use frontier::error::Error as FError;
@@ -140,5 +142,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     points::register(m)?;
     tables::register(m)?;
     render::register(m)?;
+    spacetime::register(m)?;
     Ok(())
 }

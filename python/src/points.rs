@@ -4,12 +4,9 @@
 use crate::arrays::{self, Codes, Rejects, categorical_in, codes, floats, read_options};
 use crate::{err, guard, py_err};
 use frontier::Catalogue;
-use frontier::ingest::{Cell, PointSource, column_kinds};
 use frontier::query::{DistanceIndex, Locator, Side, is_durand_line};
-use frontier::row::Kind;
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -263,135 +260,6 @@ fn nearest<'py>(
     })
 }
 
-/// A point file as the command line reads it (CSV of any dialect, GeoJSON,
-/// (Geo)Parquet): its columns typed as the command line types them for
-/// JSON output (`int`, `float`, `bool`, `str`; an integer column with an
-/// empty cell is `float`), the coordinates, the line of each usable row,
-/// and the rejects as (line, column, reason, [field text]).
-#[pyfunction]
-#[pyo3(signature = (path, lat=None, lon=None, skip_invalid=false))]
-#[allow(clippy::type_complexity)]
-fn read_points<'py>(
-    py: Python<'py>,
-    path: &str,
-    lat: Option<String>,
-    lon: Option<String>,
-    skip_invalid: bool,
-) -> PyResult<(
-    Bound<'py, PyList>,
-    (usize, usize),
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<f64>>,
-    Bound<'py, PyArray1<i64>>,
-    Vec<(u64, String, String, Vec<String>)>,
-)> {
-    guard(|| {
-        let opts = read_options(lat, lon, skip_invalid);
-        let mut source = PointSource::open(path, &opts).map_err(py_err)?;
-        let kinds = match source.known_kinds() {
-            Some(k) => k,
-            None => {
-                let lenient = frontier::ingest::ReadOptions {
-                    skip_invalid: true,
-                    ..opts.clone()
-                };
-                column_kinds(&mut PointSource::open(path, &lenient).map_err(py_err)?)
-                    .map_err(py_err)?
-            }
-        };
-        let schema = source.schema().clone();
-        let n = schema.columns.len();
-        // Every usable row: (batch, row in it).
-        let mut batches = Vec::new();
-        let mut rows: Vec<(usize, usize)> = Vec::new();
-        let (mut xs, mut ys, mut lines) = (Vec::new(), Vec::new(), Vec::new());
-        let mut rejected = Vec::new();
-        while let Some(b) = source
-            .next_batch(frontier::row::CHUNK_ROWS)
-            .map_err(py_err)?
-        {
-            for r in b.rejects() {
-                let mut text = Vec::new();
-                r.fields.each_text(|_, t| text.push(t.to_string()));
-                rejected.push((r.line, r.column.clone(), r.reason.clone(), text));
-            }
-            for (i, c) in b.coords().iter().enumerate() {
-                xs.push(c.x);
-                ys.push(c.y);
-                lines.push(b.lines()[i] as i64);
-                rows.push((batches.len(), i));
-            }
-            batches.push(b);
-        }
-        let out = PyList::empty(py);
-        for c in 0..n {
-            let name = &schema.columns[c];
-            let text = |i: usize| match batches[rows[i].0].cell(c, rows[i].1) {
-                Cell::Text(t) => t,
-                _ => std::borrow::Cow::Borrowed(""),
-            };
-            let kind = kinds.get(c).copied().unwrap_or(Kind::Text);
-            let number = |i: usize| text(i).trim().parse::<f64>().ok();
-            match kind {
-                Kind::Integer if (0..rows.len()).all(|i| !text(i).trim().is_empty()) => {
-                    let v: Vec<i64> = (0..rows.len())
-                        .map(|i| text(i).trim().parse::<i64>().unwrap_or_default())
-                        .collect();
-                    out.append((name, "int", v.into_pyarray(py)))?;
-                }
-                Kind::Integer | Kind::Float => {
-                    let v: Vec<f64> = (0..rows.len())
-                        .map(|i| number(i).unwrap_or(f64::NAN))
-                        .collect();
-                    out.append((name, "float", v.into_pyarray(py)))?;
-                }
-                Kind::Boolean => {
-                    let v: Vec<Option<bool>> = (0..rows.len())
-                        .map(|i| match text(i).trim() {
-                            "true" => Some(true),
-                            "false" => Some(false),
-                            _ => None,
-                        })
-                        .collect();
-                    out.append((name, "bool", v))?;
-                }
-                Kind::Text => {
-                    // As Arrow holds text: the bytes end to end, offsets
-                    // into them, and which cells are empty (no Python
-                    // string per cell).
-                    let mut data: Vec<u8> = Vec::new();
-                    let mut offsets: Vec<i64> = Vec::with_capacity(rows.len() + 1);
-                    let mut empty: Vec<bool> = Vec::with_capacity(rows.len());
-                    offsets.push(0);
-                    for i in 0..rows.len() {
-                        let t = text(i);
-                        data.extend_from_slice(t.as_bytes());
-                        offsets.push(data.len() as i64);
-                        empty.push(t.is_empty());
-                    }
-                    out.append((
-                        name,
-                        "text",
-                        (
-                            offsets.into_pyarray(py),
-                            data.into_pyarray(py),
-                            empty.into_pyarray(py),
-                        ),
-                    ))?;
-                }
-            }
-        }
-        Ok((
-            out,
-            (schema.lat, schema.lon),
-            floats(py, ys),
-            floats(py, xs),
-            lines.into_pyarray(py),
-            rejected,
-        ))
-    })
-}
-
 /// Longitudes and latitudes.
 type Xy<'py> = (Bound<'py, PyArray1<f64>>, Bound<'py, PyArray1<f64>>);
 
@@ -504,12 +372,36 @@ fn roles(
     })
 }
 
+/// The rows whose coordinates can be used, by the command line's rule
+/// (finite, latitude within ±90°, longitude within ±180°): their positions
+/// and the rejects; without `skip_invalid` the first bad row is a
+/// [`crate::RowError`].
+#[pyfunction]
+#[pyo3(signature = (columns, lat_name, lon_name, lat, lon, skip_invalid=false))]
+#[allow(clippy::type_complexity)]
+fn usable<'py>(
+    py: Python<'py>,
+    columns: Vec<String>,
+    lat_name: Option<String>,
+    lon_name: Option<String>,
+    lat: PyReadonlyArray1<'py, f64>,
+    lon: PyReadonlyArray1<'py, f64>,
+    skip_invalid: bool,
+) -> PyResult<(Bound<'py, PyArray1<i64>>, Rejects)> {
+    guard(|| {
+        let opts = read_options(lat_name, lon_name, skip_invalid);
+        let b = arrays::batch(columns, &opts, &lat, &lon)?;
+        Ok((arrays::kept(py, &b), arrays::rejects(&b)))
+    })
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(usable, m)?)?;
     m.add("MAX_K", MAX_K)?;
     m.add_function(wrap_pyfunction!(roles, m)?)?;
     m.add_function(wrap_pyfunction!(locate, m)?)?;
     m.add_function(wrap_pyfunction!(nearest, m)?)?;
-    m.add_function(wrap_pyfunction!(read_points, m)?)?;
+    m.add_function(wrap_pyfunction!(crate::read::read_points, m)?)?;
     m.add_function(wrap_pyfunction!(wkb_points, m)?)?;
     Ok(())
 }

@@ -23,7 +23,7 @@ fn points_from_csv(text: &str, origin: &str, opts: &ReadOptions) -> PyResult<Poi
 /// `render`, with the points, the density points and the choropleth table
 /// handed over as CSV text of the few columns drawn.
 #[pyfunction]
-#[pyo3(signature = (format="png", size="1600x1200", dpi=None, extent="pakistan", title=None, subtitle=None, points_csv=None, color_by=None, size_by=None, density_csv=None, bandwidth_km=None, choropleth_csv=None, column=None, classes=5, method="quantile", palette="ylorrd", labels="none", layers=Vec::new(), base_map=true, source=None, graticule=false, inset=false))]
+#[pyo3(signature = (format="png", size="1600x1200", dpi=None, extent="pakistan", title=None, subtitle=None, points_csv=None, color_by=None, size_by=None, density_csv=None, bandwidth_km=None, choropleth_csv=None, column=None, classes=5, method="quantile", palette="ylorrd", labels="none", layers=Vec::new(), base_map=true, source=None, graticule=false, inset=false, color_title=None, size_title=None, legend_title=None))]
 #[allow(clippy::too_many_arguments)]
 fn render<'py>(
     py: Python<'py>,
@@ -49,6 +49,9 @@ fn render<'py>(
     source: Option<String>,
     graticule: bool,
     inset: bool,
+    color_title: Option<String>,
+    size_title: Option<String>,
+    legend_title: Option<String>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     use frontier::Named;
     guard(|| {
@@ -113,10 +116,13 @@ fn render<'py>(
             let read = PointsLayer::read(&mut src, color_by.as_deref(), size_by.as_deref())
                 .map_err(py_err)?;
             credit(&read, &mut spec.sources);
+            // The legends' titles: as given, else the columns' names.
             spec.points = Some(PointsLayer {
                 points: read.points,
-                color_by,
-                size_by,
+                color_by: color_title
+                    .or(color_by.clone())
+                    .filter(|_| color_by.is_some()),
+                size_by: size_title.or(size_by.clone()).filter(|_| size_by.is_some()),
             });
         } else if color_by.is_some() || size_by.is_some() {
             return Err(err("color_by= and size_by= need points="));
@@ -146,6 +152,10 @@ fn render<'py>(
                     palette,
                 )
                 .map_err(py_err)?;
+                let mut ch = ch;
+                if let Some(t) = legend_title {
+                    ch.title = t;
+                }
                 spec.choropleth = Some(ch);
             }
             (None, None) => {}

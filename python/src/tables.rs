@@ -13,7 +13,7 @@ use pyo3::types::{PyDict, PyList};
 
 /// A grouping by name: `district`, `province`, or a layer (built in or a
 /// file). A file's layer is kept for the process (`Grouping` borrows it).
-fn grouping(by: &str) -> PyResult<Grouping<'static>> {
+pub(crate) fn grouping(by: &str) -> PyResult<Grouping<'static>> {
     let g = match by {
         "district" | "districts" => Grouping::Districts,
         "province" | "provinces" => Grouping::Provinces,
@@ -51,7 +51,7 @@ fn date(text: Option<&str>, what: &str) -> PyResult<Option<chrono::NaiveDate>> {
 
 /// The date window, the split and the precision filter, checked as on the
 /// command line (a window that ends before it starts is refused).
-fn window(
+pub(crate) fn window(
     from: &Option<String>,
     to: &Option<String>,
     split: &Option<String>,
@@ -106,7 +106,7 @@ impl Settings {
 /// Points of a frame, with the extra columns a question reads.
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
-struct Frame<'py> {
+pub(crate) struct Frame<'py> {
     columns: Vec<String>,
     lat_name: Option<String>,
     lon_name: Option<String>,
@@ -117,7 +117,7 @@ struct Frame<'py> {
 }
 
 impl Frame<'_> {
-    fn batch(self) -> PyResult<Batch> {
+    pub(crate) fn batch(self) -> PyResult<Batch> {
         let opts = read_options(self.lat_name, self.lon_name, self.skip_invalid);
         let b = arrays::batch(self.columns, &opts, &self.lat, &self.lon)?;
         arrays::with_columns(b, self.extra)
@@ -127,7 +127,7 @@ impl Frame<'_> {
 /// Where the points are: a frame's arrays, or a file the command line
 /// reads (with its reading options).
 #[derive(FromPyObject)]
-enum Input<'py> {
+pub(crate) enum Input<'py> {
     Frame(Frame<'py>),
     File(String, Option<String>, Option<String>, bool),
 }

@@ -186,3 +186,75 @@ def test_no_panic_reaches_python(events):
             pass
         except BaseException as e:  # noqa: BLE001
             pytest.fail(f"{type(e).__name__}: {e}")
+
+
+def test_render_extent_and_classes_are_the_command_lines(events, tmp_path):
+    """``extent=`` and ``classes=`` draw what ``--extent`` and ``--classes``
+    draw; bad ones are ``frontier.Error``s naming the keyword (the library's
+    Extent and Classes settings, as Python words them), never a panic."""
+    table = frontier.summarize(events)
+    csv = tmp_path / "table.csv"
+    table.to_csv(csv, index=False)
+    for extent, flag, classes in [("waziristan", "waziristan", 4), ((69.0, 32.0, 71.5, 34.5), "bbox:69,32,71.5,34.5", 7),
+                                  ("bbox:69,32,71.5,34.5", "bbox:69,32,71.5,34.5", 2)]:
+        m = frontier.render(choropleth=table, column="count", extent=extent, classes=classes, size=(500, 400))
+        out = tmp_path / "cli.png"
+        subprocess.run([EXE, "render", "--choropleth", str(csv), "--column", "count", "--extent", flag,
+                        "--classes", str(classes), "--size", "500x400", "-o", str(out)], check=True)
+        assert m.png == out.read_bytes(), (extent, classes)
+    # A GeoDataFrame's total_bounds as the extent.
+    import geopandas as gpd
+
+    bounds = gpd.GeoSeries(gpd.points_from_xy([69.0, 71.5], [32.0, 34.5]), crs=4326).total_bounds
+    assert frontier.render(extent=bounds, size=(300, 200)).png == frontier.render(
+        extent="bbox:69,32,71.5,34.5", size=(300, 200)).png
+    bad = [
+        (dict(extent="nowhere-at-all"), "nowhere-at-all"),
+        (dict(extent="bbox:1,2"), "extent="),
+        (dict(extent="bbox:71,30,70,31"), "extent="),
+        (dict(extent="bbox:nan,30,70,31"), "extent="),
+        (dict(extent=(1, 2, 3)), "extent="),
+        (dict(extent=(70, 30, float("inf"), 31)), "extent="),
+        (dict(extent=("a", 30, 71, 31)), "extent="),
+        (dict(extent=None), "extent="),
+        (dict(choropleth=table, column="count", classes=1), "classes="),
+        (dict(choropleth=table, column="count", classes=10), "classes="),
+        (dict(choropleth=table, column="count", classes=-1), "classes="),
+        (dict(choropleth=table, column="count", classes=2.5), "classes="),
+        (dict(choropleth=table, column="count", classes="5"), "classes="),
+    ]
+    for kwargs, message in bad:
+        try:
+            frontier.render(size=(300, 200), **kwargs)
+        except frontier.Error as e:
+            assert message in str(e), (kwargs, str(e))
+        except BaseException as e:  # noqa: BLE001
+            pytest.fail(f"{kwargs}: {type(e).__name__}: {e}")
+        else:
+            pytest.fail(f"{kwargs}: no error")
+
+
+def test_render_leaves_out_no_point_silently(events, tmp_path):
+    """A point that cannot be drawn is an Error naming its row, or, with
+    ``skip_invalid=True``, left out with a warning: the map equals the
+    command line's ``--skip-invalid`` map of the same rows. The legends'
+    titles are the command line's ``--color-title``/``--legend-title``."""
+    df = events.head(200).copy()
+    df.loc[7, "latitude"] = 95.0
+    with pytest.raises(frontier.Error, match=r"row 7 \(position 7\): latitude"):
+        frontier.render(points=df, size=(400, 300))
+    with pytest.warns(frontier.RejectedRowsWarning, match="1 row"):
+        m = frontier.render(points=df, color_by="event_type", color_title="Kind of event", size=(400, 300),
+                            skip_invalid=True)
+    csv = tmp_path / "points.csv"
+    df.to_csv(csv, index=False)
+    out = tmp_path / "cli.png"
+    subprocess.run([EXE, "render", "--points", str(csv), "--color-by", "event_type", "--color-title",
+                    "Kind of event", "--size", "400x300", "--skip-invalid", "-o", str(out)], check=True)
+    assert m.png == out.read_bytes()
+    table = frontier.summarize(events)
+    table.to_csv(tmp_path / "t.csv", index=False)
+    m = frontier.render(choropleth=table, column="count", legend_title="Events", size=(400, 300))
+    subprocess.run([EXE, "render", "--choropleth", str(tmp_path / "t.csv"), "--column", "count", "--legend-title",
+                    "Events", "--size", "400x300", "-o", str(out)], check=True)
+    assert m.png == out.read_bytes()

@@ -192,3 +192,61 @@ def test_geo_metadata_where_every_peer_looks(written, tmp_path):
     # The layers' metadata (source, licence) is in the Arrow schema too.
     meta = pq.read_schema(written["districts"]).metadata
     assert b"frontier:licence" in meta
+
+
+def test_dates_and_timestamps_stay_typed(tmp_path):
+    """A GeoParquet file with a timestamp, a date and a zoned timestamp:
+    the command line's GeoParquet output keeps each as a timestamp or date
+    (GeoPandas, pyarrow and DuckDB read back the same instants and days),
+    and frontier.read / frontier.locate give them as datetime64."""
+    import datetime as dt
+
+    import pyarrow.parquet as pq
+
+    import frontier
+
+    events = pd.read_csv(EVENTS).head(500)
+    when = pd.to_datetime(events.event_date) + pd.to_timedelta(np.arange(len(events)) * 7919, unit="s")
+    g = gpd.GeoDataFrame(
+        {
+            "event_id_cnty": events.event_id_cnty,
+            "when": when.astype("datetime64[ms]"),
+            "day": [d.date() for d in pd.to_datetime(events.event_date)],
+            "at": when.dt.tz_localize("Asia/Karachi").astype("datetime64[us, Asia/Karachi]"),
+        },
+        geometry=gpd.points_from_xy(events.longitude, events.latitude),
+        crs="EPSG:4326",
+    )
+    g.loc[3, "when"] = pd.NaT
+    g.loc[4, "day"] = None
+    src = tmp_path / "dated.parquet"
+    g.to_parquet(src)
+    assert str(pq.read_schema(src).field("day").type) == "date32[day]"
+    out = tmp_path / "out.parquet"
+    run("locate", str(src), "-o", str(out))
+
+    schema = pq.read_schema(out)
+    assert str(schema.field("when").type) == "timestamp[ms]"
+    assert str(schema.field("day").type) == "date32[day]"
+    assert str(schema.field("at").type) == "timestamp[us, tz=UTC]"
+    back = gpd.read_parquet(out)
+    assert back["when"].equals(g["when"])
+    assert list(back["day"]) == list(g["day"])
+    assert (back["at"] == g["at"]).all()  # the same instants, now named in UTC
+    assert str(back["at"].dt.tz) == "UTC"
+    assert list(back.district.fillna("")) == list(frontier.locate(g).district.astype(object).fillna(""))
+
+    con = duckdb_spatial()
+    types = con.sql(f"select typeof(\"when\"), typeof(day), typeof(\"at\") from read_parquet('{out}') limit 1").fetchone()
+    assert types == ("TIMESTAMP", "DATE", "TIMESTAMP WITH TIME ZONE"), types
+
+    # From Python: datetime64, not text; a date is midnight.
+    for got in (frontier.read(src), frontier.locate(src)):
+        assert str(got["when"].dtype) == "datetime64[ms]"
+        assert got["when"].equals(g["when"].reset_index(drop=True))
+        assert str(got["day"].dtype) == "datetime64[s]"
+        assert got["day"].isna().tolist() == g["day"].isna().tolist()
+        assert [None if pd.isna(d) else d.date() for d in got["day"]] == list(g["day"])
+        assert str(got["at"].dtype) == "datetime64[us, UTC]"
+        assert (got["at"] == g["at"]).all()
+    assert frontier.read(src)["day"][0] == pd.Timestamp(dt.date.fromisoformat(events.event_date[0]))

@@ -132,6 +132,51 @@ def test_read_types_columns_as_the_command_line(events):
     assert text(got["event_id_cnty"]) == text(events["event_id_cnty"])
 
 
+def test_read_types_every_column_as_the_command_lines_json(tmp_path):
+    """A file read once, in pieces on every core, gives each column the kind
+    the command line's JSON gives it (its own first pass over the file):
+    columns whose first pieces are numbers and later ones are not, a whole
+    number column with an empty cell late, booleans with an empty cell,
+    text that looks like numbers (``007``); values equal to the JSON's, row
+    for row."""
+    import json
+
+    n = 20_000  # more rows than one piece of input
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({
+        "latitude": np.round(rng.uniform(30, 35, n), 5),
+        "longitude": np.round(rng.uniform(66, 72, n), 5),
+        "late_text": [str(i) if i < n - 7 else "n/a" for i in range(n)],
+        "late_empty": [str(i) if i != n - 3 else "" for i in range(n)],
+        "whole": rng.integers(-5, 5, n).astype(str),
+        "number": [f"{x:.3f}" for x in rng.normal(size=n)],
+        "flag": np.where(np.arange(n) == n - 5, "", np.where(rng.random(n) < 0.5, "true", "false")),
+        "zeros": [f"{i:03d}" for i in range(n)],
+        "words": rng.choice(["a", "b, with a comma", "", "c \"quoted\""], n),
+    })
+    path = tmp_path / "kinds.csv"
+    df.to_csv(path, index=False)
+    got = frontier.read(path)
+    rows = json.loads(subprocess.run([EXE, "locate", str(path), "--format", "json"], check=True,
+                                     capture_output=True).stdout)
+    assert len(got) == len(rows) == n
+    assert got["whole"].dtype == np.int64 or got["whole"].isna().any()
+    assert got["late_empty"].dtype == np.float64 and np.isnan(got["late_empty"][n - 3])
+    assert got["number"].dtype == np.float64
+    assert got["flag"].dtype == "boolean"  # with a missing value
+    for c in df.columns:
+        want = [r[c] for r in rows]
+        g = got[c].astype(object).where(got[c].notna(), None).tolist()
+        if c == "flag":
+            # JSON carries a CSV's booleans as their text.
+            assert [{"true": True, "false": False}.get(w) for w in want] == g, c
+        elif all(isinstance(w, str) or w is None for w in want):
+            # Text: an empty cell is missing in the frame, "" in the JSON.
+            assert [w or None for w in want] == g, c
+        else:
+            assert [None if w is None else w for w in want] == g, c
+
+
 def test_index_and_dtypes_are_kept(events):
     df = events.head(200).copy()
     df.index = pd.Index(np.arange(5_000_000, 5_000_200), name="event")

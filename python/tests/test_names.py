@@ -196,3 +196,32 @@ def test_hotspots_value_named_like_frontiers(plain):
     g = got.set_index("province")
     for name, n in per.items():
         assert g.loc[name, "gi_z"] == n
+
+
+@pytest.mark.parametrize("name", ["category", "GI_Z", "period", "frontier_gi_class"])
+def test_emerging_value_named_like_frontiers(plain, name, tmp_path):
+    """A value column named like one of emerging's own columns (or a key of
+    its series): both are kept, the user's under its name; the oracle is the
+    same analysis with the value column under a name nobody uses."""
+    df = plain.assign(**{name: plain["fatalities"]})
+    got = frontier.emerging(df, by="province", period="year", value=name)
+    want = frontier.emerging(plain, by="province", period="year", value="fatalities")
+    assert len(got.columns) == len(set(c.lower() for c in got.columns)), list(got.columns)
+    # The user's column holds the sums; frontier's own columns are all there.
+    assert got[name].tolist() == want["fatalities"].tolist()
+    for c in want.columns:
+        if c in ("fatalities", "fatalities_trend_z", "fatalities_trend_p", "series"):
+            continue
+        ours = c if c.lower() != name.lower() else f"frontier_{c}"
+        if ours.lower() == name.lower():
+            ours = f"frontier_{ours}"
+        assert got[ours].tolist() == want[c].tolist(), c
+    first = got["series"][0][0]
+    assert first[name] == want["series"][0][0]["fatalities"]
+    assert len(first) == 5
+    # The command line names them the same.
+    csv = tmp_path / "emerging.csv"
+    df.to_csv(csv, index=False)
+    whole = json.loads(run("emerging", str(csv), "--by", "province", "--period", "year", "--value", name,
+                           "--format", "json"))
+    assert list(whole["rows"][0]) == list(got.columns)

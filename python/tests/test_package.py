@@ -24,7 +24,8 @@ def test_public_names():
     for leak in ("np", "pd", "numpy", "pandas", "io", "json", "Optional"):
         assert leak not in public, leak
     for fn in (frontier.locate, frontier.near, frontier.nearest, frontier.summarize, frontier.trend,
-               frontier.hotspots, frontier.render, frontier.read, frontier.layer, frontier.layers):
+               frontier.hotspots, frontier.knox, frontier.emerging, frontier.render, frontier.read, frontier.layer,
+               frontier.layers):
         doc = fn.__doc__ or ""
         assert "Parameters\n    ----------" in doc or fn in (frontier.layers,), fn.__name__
         assert "Returns\n    -------" in doc, fn.__name__

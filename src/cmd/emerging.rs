@@ -55,6 +55,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         time_lags: args.time_lags,
         value: args.value.clone(),
         window: super::knox::no_split(args.window.window()?, "emerging")?,
+        date: None,
     };
     let e = emerging(&mut source, areas, opts)?;
     let geojson = match &args.geojson {

@@ -130,7 +130,14 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
     let window = no_split(args.window.window()?, "knox")?;
-    let st = test_file(&mut source, test, &window, args.permutations, args.seed)?;
+    let st = test_file(
+        &mut source,
+        test,
+        &window,
+        None,
+        args.permutations,
+        args.seed,
+    )?;
     let (cols, rows) = st.table();
     let mut out = super::Sink::open(args.out.output.as_deref())?;
     write_table_exact(&mut out, args.out.format, &cols, &rows)?;

@@ -250,6 +250,13 @@ impl Batch {
         }
     }
 
+    /// The fields of point `i` as a file held them (`None` for a batch made
+    /// from arrays): each field's text is [`Fields::each_text`] away,
+    /// without splitting a line once per cell as [`Batch::cell`] must.
+    pub fn row(&self, i: usize) -> Option<&Fields> {
+        self.rows.get(i)
+    }
+
     /// The fields of point `i` as read (file batches), or as JSON values
     /// of its typed columns: what a rejects file gets.
     pub(crate) fn fields(&self, i: usize) -> Fields {
@@ -286,26 +293,93 @@ impl PointSource {
         if !self.read_chunk(n, &mut chunk)? {
             return Ok(None);
         }
-        let mut b = Batch {
+        let empty = self.empty_batch();
+        Ok(Some(empty.with_rows(chunk)))
+    }
+
+    /// A batch of this source, with no rows yet.
+    fn empty_batch(&self) -> Batch {
+        Batch {
             origin: self.origin().to_string(),
             schema: self.schema().clone(),
-            lines: Vec::with_capacity(chunk.len()),
-            coords: Vec::with_capacity(chunk.len()),
-            rows: Vec::with_capacity(chunk.len()),
+            lines: Vec::new(),
+            coords: Vec::new(),
+            rows: Vec::new(),
             columns: Vec::new(),
             rejects: Vec::new(),
             skip_invalid: self.options().skip_invalid,
-        };
+        }
+    }
+
+    /// Read the whole input as the point commands stream it: the calling
+    /// thread reads a piece of input (about 256 KB of CSV, or a run of
+    /// features) while the pieces already read are parsed on rayon's pool,
+    /// each handed to `f` as a [`Batch`] with its place `k` in the input
+    /// (from 0), on any thread, in no particular order. At most a few
+    /// pieces per core wait to be parsed, so a large input is not read far
+    /// ahead of its parsing. In strict mode the error is the input's first
+    /// bad row (later pieces may have been handed to `f` already).
+    pub fn par_batches(&mut self, f: impl Fn(usize, Batch) + Sync) -> Result<()> {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let parser = self.parser();
+        let empty = self.empty_batch();
+        let waiting = AtomicUsize::new(0);
+        let most = 4 * rayon::current_num_threads().max(1);
+        // The earliest piece's error.
+        let failed: Mutex<Option<(usize, Error)>> = Mutex::new(None);
+        let read = rayon::scope(|s| -> Result<()> {
+            let mut k = 0;
+            while let Some(piece) = self.next_piece()? {
+                while waiting.load(Ordering::Acquire) >= most {
+                    // Parse a waiting piece here rather than read on.
+                    if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                        std::thread::yield_now();
+                    }
+                }
+                waiting.fetch_add(1, Ordering::AcqRel);
+                let (parser, waiting, failed, f, empty) = (&parser, &waiting, &failed, &f, &empty);
+                s.spawn(move |_| {
+                    match parser.rows(piece) {
+                        Ok(rows) => f(k, empty.clone().with_rows(rows)),
+                        Err(e) => {
+                            if let Ok(mut first) = failed.lock()
+                                && first.as_ref().is_none_or(|(at, _)| k < *at)
+                            {
+                                *first = Some((k, e));
+                            }
+                        }
+                    }
+                    waiting.fetch_sub(1, Ordering::AcqRel);
+                });
+                k += 1;
+            }
+            Ok(())
+        });
+        if let Some((_, e)) = failed.into_inner().ok().flatten() {
+            return Err(e);
+        }
+        read
+    }
+}
+
+impl Batch {
+    /// This (empty) batch with `rows`: the records as points, the rejects
+    /// as rejects.
+    fn with_rows(mut self, chunk: Vec<Row>) -> Batch {
+        self.lines.reserve(chunk.len());
+        self.coords.reserve(chunk.len());
+        self.rows.reserve(chunk.len());
         for row in chunk {
             match row {
                 Row::Record(r) => {
-                    b.lines.push(r.line);
-                    b.coords.push(r.coord);
-                    b.rows.push(r.fields);
+                    self.lines.push(r.line);
+                    self.coords.push(r.coord);
+                    self.rows.push(r.fields);
                 }
-                Row::Reject(r) => b.rejects.push(r),
+                Row::Reject(r) => self.rejects.push(r),
             }
         }
-        Ok(Some(b))
+        self
     }
 }

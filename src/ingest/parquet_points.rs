@@ -88,6 +88,16 @@ fn kind_of(dt: &DataType) -> Kind {
         | DataType::Decimal64(..)
         | DataType::Decimal128(..) => Kind::Float,
         DataType::Boolean => Kind::Boolean,
+        DataType::Date32 | DataType::Date64 => Kind::Date,
+        DataType::Timestamp(unit, tz) => Kind::Timestamp {
+            unit: match unit {
+                TimeUnit::Second => crate::row::TimeUnit::Second,
+                TimeUnit::Millisecond => crate::row::TimeUnit::Millisecond,
+                TimeUnit::Microsecond => crate::row::TimeUnit::Microsecond,
+                TimeUnit::Nanosecond => crate::row::TimeUnit::Nanosecond,
+            },
+            utc: tz.is_some(),
+        },
         DataType::Dictionary(_, v) => kind_of(v),
         _ => Kind::Text,
     }

@@ -1,5 +1,6 @@
 //! GeoParquet output of point rows: each carried column with its kind
-//! (Int64, Float64, Boolean or text; an empty value is null), the columns
+//! (Int64, Float64, Boolean, Date32, Timestamp in the input's unit (UTC
+//! when the input's had a zone) or text; an empty value is null), the columns
 //! frontier adds, and the point as WKB in a `geometry` column, with the
 //! GeoParquet 1.1 `geo` metadata (OGC:CRS84, the points' bounding box).
 //!
@@ -9,9 +10,14 @@
 
 use super::{Cell, Column, Kind, write_fixed};
 use crate::geoparquet::{BATCH_ROWS, ParquetSink, geo_metadata, push_wkb_point};
-use crate::row::Fields;
+use crate::row::{Fields, TimeUnit, date_days, timestamp_count};
 use arrow_array::builder::{
-    ArrayBuilder, BinaryBuilder, BooleanBuilder, Float64Builder, Int64Builder, StringBuilder,
+    ArrayBuilder, BinaryBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder,
+    PrimitiveBuilder, StringBuilder,
+};
+use arrow_array::types::{
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
@@ -24,6 +30,10 @@ const INT: u8 = 1;
 const FLOAT: u8 = 2;
 const BOOL: u8 = 3;
 const TEXT: u8 = 4;
+/// Days since 1970-01-01, as i64.
+const DATE: u8 = 5;
+/// A timestamp's count of its column's unit since 1970-01-01T00:00:00.
+const TIME: u8 = 6;
 
 /// Append one row to `out`: the position, then a tagged value per column
 /// written (columns only in the geometry are left out).
@@ -66,6 +76,20 @@ pub(super) fn encode_row(
             Kind::Boolean => match t {
                 "true" | "false" => out.extend_from_slice(&[BOOL, u8::from(t == "true")]),
                 _ => text(out, t),
+            },
+            Kind::Date => match date_days(t) {
+                Some(v) => {
+                    out.push(DATE);
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+                None => text(out, t),
+            },
+            Kind::Timestamp { unit, .. } => match timestamp_count(t, unit) {
+                Some(v) => {
+                    out.push(TIME);
+                    out.extend_from_slice(&v.to_le_bytes());
+                }
+                None => text(out, t),
             },
             Kind::Text => text(out, t),
         }
@@ -118,23 +142,57 @@ fn data_type(c: &Column) -> DataType {
         Kind::Integer => DataType::Int64,
         Kind::Float => DataType::Float64,
         Kind::Boolean => DataType::Boolean,
+        Kind::Date => DataType::Date32,
+        Kind::Timestamp { unit, utc } => DataType::Timestamp(
+            match unit {
+                TimeUnit::Second => arrow_schema::TimeUnit::Second,
+                TimeUnit::Millisecond => arrow_schema::TimeUnit::Millisecond,
+                TimeUnit::Microsecond => arrow_schema::TimeUnit::Microsecond,
+                TimeUnit::Nanosecond => arrow_schema::TimeUnit::Nanosecond,
+            },
+            // The carried text is the UTC instant: the input's zone name
+            // is not kept, its instants are.
+            utc.then(|| "UTC".into()),
+        ),
         Kind::Text => DataType::Utf8,
     }
+}
+
+/// A timestamp column's builder, whatever its unit (the values are counts
+/// of the unit, as [`timestamp_count`] gives them).
+enum Clock {
+    Second(PrimitiveBuilder<TimestampSecondType>),
+    Milli(PrimitiveBuilder<TimestampMillisecondType>),
+    Micro(PrimitiveBuilder<TimestampMicrosecondType>),
+    Nano(PrimitiveBuilder<TimestampNanosecondType>),
 }
 
 enum Builder {
     Int(Int64Builder),
     Float(Float64Builder),
     Bool(BooleanBuilder),
+    Date(Date32Builder),
+    Time(Clock, Option<Arc<str>>),
     Text(StringBuilder),
 }
 
 impl Builder {
     fn new(dt: &DataType) -> Builder {
+        use arrow_schema::TimeUnit as U;
         match dt {
             DataType::Int64 => Builder::Int(Int64Builder::new()),
             DataType::Float64 => Builder::Float(Float64Builder::new()),
             DataType::Boolean => Builder::Bool(BooleanBuilder::new()),
+            DataType::Date32 => Builder::Date(Date32Builder::new()),
+            DataType::Timestamp(unit, tz) => Builder::Time(
+                match unit {
+                    U::Second => Clock::Second(PrimitiveBuilder::new()),
+                    U::Millisecond => Clock::Milli(PrimitiveBuilder::new()),
+                    U::Microsecond => Clock::Micro(PrimitiveBuilder::new()),
+                    U::Nanosecond => Clock::Nano(PrimitiveBuilder::new()),
+                },
+                tz.clone(),
+            ),
             _ => Builder::Text(StringBuilder::new()),
         }
     }
@@ -144,7 +202,25 @@ impl Builder {
             Builder::Int(b) => Arc::new(b.finish()),
             Builder::Float(b) => Arc::new(b.finish()),
             Builder::Bool(b) => Arc::new(b.finish()),
+            Builder::Date(b) => Arc::new(b.finish()),
+            Builder::Time(c, tz) => match c {
+                Clock::Second(b) => Arc::new(b.finish().with_timezone_opt(tz.clone())),
+                Clock::Milli(b) => Arc::new(b.finish().with_timezone_opt(tz.clone())),
+                Clock::Micro(b) => Arc::new(b.finish().with_timezone_opt(tz.clone())),
+                Clock::Nano(b) => Arc::new(b.finish().with_timezone_opt(tz.clone())),
+            },
             Builder::Text(b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+impl Clock {
+    fn append(&mut self, v: Option<i64>) {
+        match self {
+            Clock::Second(b) => b.append_option(v),
+            Clock::Milli(b) => b.append_option(v),
+            Clock::Micro(b) => b.append_option(v),
+            Clock::Nano(b) => b.append_option(v),
         }
     }
 }
@@ -251,6 +327,8 @@ impl<W: Write + Send> GeoOut<W> {
                     (NULL, Builder::Int(b)) => b.append_null(),
                     (NULL, Builder::Float(b)) => b.append_null(),
                     (NULL, Builder::Bool(b)) => b.append_null(),
+                    (NULL, Builder::Date(b)) => b.append_null(),
+                    (NULL, Builder::Time(c, _)) => c.append(None),
                     (NULL, Builder::Text(b)) => b.append_null(),
                     (INT, Builder::Int(b)) => {
                         b.append_value(i64::from_le_bytes(buf[..8].try_into().expect("8")));
@@ -258,6 +336,18 @@ impl<W: Write + Send> GeoOut<W> {
                     }
                     (FLOAT, Builder::Float(b)) => {
                         b.append_value(f64_at(buf));
+                        buf = &buf[8..];
+                    }
+                    (DATE, Builder::Date(b)) => {
+                        let days = i64::from_le_bytes(buf[..8].try_into().expect("8"));
+                        buf = &buf[8..];
+                        let days = i32::try_from(days).map_err(|_| {
+                            mismatch(&format!("a date {days} days from 1970, beyond Date32"))
+                        })?;
+                        b.append_value(days);
+                    }
+                    (TIME, Builder::Time(c, _)) => {
+                        c.append(Some(i64::from_le_bytes(buf[..8].try_into().expect("8"))));
                         buf = &buf[8..];
                     }
                     (BOOL, Builder::Bool(b)) => {

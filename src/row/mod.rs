@@ -15,7 +15,10 @@ mod text;
 
 pub use fields::{Fields, Line};
 pub(crate) use fields::{LineSpan, LineText};
-pub use text::{Kind, Renamed, added_name, json_number, unique_names, value_text};
+pub use text::{
+    Kind, Renamed, TimeUnit, added_name, date_days, json_number, timestamp_count, unique_names,
+    value_text,
+};
 pub(crate) use text::{csv_field, csv_header_line};
 
 use crate::error::{Error, Result};

@@ -6,6 +6,11 @@ use serde_json::Value;
 /// What a carried column holds, for formats that keep types (JSON,
 /// GeoParquet): found from a first pass over the input, or from a
 /// Parquet file's schema.
+///
+/// Dates and timestamps come only from a file that types them (Parquet):
+/// they are carried as the text the reader writes for them (`2021-08-15`,
+/// `2021-08-15T09:00:00+05:00`), which is what CSV and JSON output show,
+/// and GeoParquet output turns that text back into a date or a timestamp.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Kind {
     /// Anything (CSV's text).
@@ -17,6 +22,76 @@ pub enum Kind {
     Float,
     /// `true` or `false`.
     Boolean,
+    /// Calendar dates, carried as `YYYY-MM-DD`.
+    Date,
+    /// Instants, carried as ISO 8601 (`2021-08-15T04:00:00.5`); when `utc`
+    /// (the input's column had a time zone: its values are instants) in
+    /// the zone's local time with its offset (`+05:00`, `Z` at UTC);
+    /// `unit` is the resolution they had.
+    Timestamp {
+        /// Seconds, milli-, micro- or nanoseconds.
+        unit: TimeUnit,
+        /// Whether the values are UTC instants (the input named a zone).
+        utc: bool,
+    },
+}
+
+/// The resolution of a [`Kind::Timestamp`] column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Whole seconds.
+    Second,
+    /// Milliseconds.
+    Millisecond,
+    /// Microseconds.
+    Microsecond,
+    /// Nanoseconds.
+    Nanosecond,
+}
+
+impl TimeUnit {
+    /// How many of the unit make a second.
+    pub fn per_second(self) -> i64 {
+        match self {
+            TimeUnit::Second => 1,
+            TimeUnit::Millisecond => 1_000,
+            TimeUnit::Microsecond => 1_000_000,
+            TimeUnit::Nanosecond => 1_000_000_000,
+        }
+    }
+}
+
+/// The days since 1970-01-01 of a date carried as text (`YYYY-MM-DD`, or
+/// a year beyond 0 to 9999 as chrono writes it), as a [`Kind::Date`]
+/// column holds it.
+pub fn date_days(text: &str) -> Option<i64> {
+    let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1)?;
+    Some(d.signed_duration_since(epoch).num_days())
+}
+
+/// The instant of a timestamp carried as text (ISO 8601, seconds with any
+/// fraction; an offset such as `+05:00`, a `Z`, or none), as a count of
+/// `unit` since 1970-01-01T00:00:00 UTC, as a [`Kind::Timestamp`] column
+/// holds it; `None` when the text is not one or the count does not fit 64
+/// bits.
+pub fn timestamp_count(text: &str, unit: TimeUnit) -> Option<i64> {
+    let t = text.trim();
+    let at = match chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f%:z") {
+        Ok(local) => local.to_utc(),
+        Err(_) => {
+            let t = t.strip_suffix('Z').unwrap_or(t);
+            chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()?
+                .and_utc()
+        }
+    };
+    match unit {
+        TimeUnit::Second => Some(at.timestamp()),
+        TimeUnit::Millisecond => Some(at.timestamp_millis()),
+        TimeUnit::Microsecond => Some(at.timestamp_micros()),
+        TimeUnit::Nanosecond => at.timestamp_nanos_opt(),
+    }
 }
 
 /// `text` as a JSON number, when it is one exactly as written (so nothing
@@ -194,4 +269,66 @@ pub fn unique_names(columns: &[String]) -> (Vec<String>, Vec<Renamed>) {
         names.push(fresh);
     }
     (names, renamed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_timestamps_read_back_as_counts() {
+        // Days and seconds since 1970 worked out by Python's datetime:
+        // date(2021, 8, 15) - date(1970, 1, 1) is 18854 days, and
+        // 2021-08-15T04:00:00Z is 1629000000 s.
+        assert_eq!(date_days("2021-08-15"), Some(18854));
+        assert_eq!(date_days("1969-12-31"), Some(-1));
+        assert_eq!(date_days("15 August 2021"), None);
+        assert_eq!(date_days(""), None);
+        let at = "2021-08-15T04:00:00";
+        assert_eq!(timestamp_count(at, TimeUnit::Second), Some(1_629_000_000));
+        // In a zone's local time with its offset: the same instant.
+        assert_eq!(
+            timestamp_count("2021-08-15T09:00:00+05:00", TimeUnit::Second),
+            Some(1_629_000_000)
+        );
+        assert_eq!(
+            timestamp_count("2021-08-15T00:30:00.5-03:30", TimeUnit::Millisecond),
+            Some(1_629_000_000_500)
+        );
+        assert_eq!(
+            timestamp_count("2021-08-15T04:00:00.123Z", TimeUnit::Millisecond),
+            Some(1_629_000_000_123)
+        );
+        assert_eq!(
+            timestamp_count("1969-12-31T00:00:00.000001Z", TimeUnit::Microsecond),
+            Some(-86_400_000_000 + 1)
+        );
+        assert_eq!(
+            timestamp_count("2021-08-15T04:00:00.000000001Z", TimeUnit::Nanosecond),
+            Some(1_629_000_000_000_000_001)
+        );
+        // Beyond what nanoseconds since 1970 hold in 64 bits.
+        assert_eq!(
+            timestamp_count("2300-01-01T00:00:00", TimeUnit::Nanosecond),
+            None
+        );
+        assert_eq!(timestamp_count("2021-08-15", TimeUnit::Second), None);
+        // The years a Parquet reader writes beyond 0 to 9999 read back.
+        for y in [-1, 0, 10_000, 262_142] {
+            let d = chrono::NaiveDate::from_ymd_opt(y, 3, 4).unwrap();
+            let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+            let days = (d - epoch).num_days();
+            assert_eq!(date_days(&d.to_string()), Some(days), "{d}");
+            let t = d
+                .and_hms_opt(1, 2, 3)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%S%.f");
+            let want = days * 86_400 + 3723;
+            assert_eq!(
+                timestamp_count(&format!("{t}Z"), TimeUnit::Second),
+                Some(want),
+                "{t}"
+            );
+        }
+    }
 }

@@ -40,13 +40,13 @@ use super::mann_kendall::{MannKendall, mann_kendall};
 use crate::error::{Error, Param, Result};
 use crate::hotspots::{Area, Areas, HexGrid, Weights, neighbours_of, polygon_area};
 use crate::index::PolygonIndex;
-use crate::ingest::PointSource;
+use crate::ingest::{Batch, PointSource};
+use crate::row::Schema;
 use crate::stats::spatial::{LocalG, classes, local_g_star};
 use crate::summary::{Account, Admit, Needed, admit, walk_batch};
 use crate::trend::{Period, Span};
 use crate::window::Window;
 use chrono::{Days, NaiveDate};
-use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
 /// What to analyse and how.
@@ -62,6 +62,8 @@ pub struct EmergingOptions {
     pub value: Option<String>,
     /// The date window and precision filter.
     pub window: Window,
+    /// The date column (by default the one the header's names say).
+    pub date: Option<String>,
 }
 
 impl Default for EmergingOptions {
@@ -72,6 +74,7 @@ impl Default for EmergingOptions {
             time_lags: 1,
             value: None,
             window: Window::default(),
+            date: None,
         }
     }
 }
@@ -314,17 +317,46 @@ pub const MAX_CELLS: usize = 2_000_000;
 
 /// Find the emerging hot and cold spots of the points of `source`.
 pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -> Result<Emerging> {
+    let (origin, schema) = (source.origin().to_string(), source.schema().clone());
+    let next = || source.next_batch(crate::row::CHUNK_ROWS);
+    emerging_from(&origin, &schema, next, areas, opts)
+}
+
+/// Find the emerging hot and cold spots of the points of a [`Batch`] (from
+/// arrays, a data frame): the same result as [`emerging()`] gives for a
+/// file of the same points.
+pub fn emerging_batch(batch: &Batch, areas: Areas, opts: EmergingOptions) -> Result<Emerging> {
+    let mut one = Some(batch.clone());
+    emerging_from(
+        batch.origin(),
+        batch.schema(),
+        || Ok(one.take()),
+        areas,
+        opts,
+    )
+}
+
+/// The emerging hot and cold spots of the points of each batch `next`
+/// gives until `None` (from a source of columns `schema` called `origin`).
+fn emerging_from(
+    origin: &str,
+    schema: &Schema,
+    mut next: impl FnMut() -> Result<Option<Batch>>,
+    areas: Areas,
+    opts: EmergingOptions,
+) -> Result<Emerging> {
     opts.window.check()?;
     let sopts = crate::summary::Options {
         value: opts.value.clone(),
+        date: opts.date.clone(),
         ..admitting(&opts.window)
     };
-    if source.schema().date.is_none() {
+    if opts.date.is_none() && schema.date.is_none() {
         return Err(Error::MissingColumn {
-            origin: source.origin().into(),
+            origin: origin.into(),
             param: Param::Series,
             named: None,
-            columns: source.schema().columns.clone(),
+            columns: schema.columns.clone(),
         });
     }
     // Each point: its place (a feature, or a projected point for
@@ -373,7 +405,7 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
     }
     let mut account = Account::default();
     let mut points: Vec<(Place, NaiveDate, f64)> = Vec::new();
-    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
+    while let Some(batch) = next()? {
         let needed = Needed::new(batch.origin(), batch.schema(), &sopts, true)?;
         let mut rejects = Vec::new();
         let read = walk_batch(
@@ -492,7 +524,7 @@ pub fn emerging(source: &mut PointSource, areas: Areas, opts: EmergingOptions) -
             }
         };
         return Err(Error::Input {
-            origin: source.origin().into(),
+            origin: origin.into(),
             message: format!(
                 "the window runs from {s}{} to {e}{}: {} {}s × {} areas = {} cells, more than frontier keeps ({}); check those dates (a mistyped year?), narrow the window with --from/--to, or choose longer periods or larger areas",
                 given(opts.window.from),
@@ -567,116 +599,6 @@ fn window_spans(p: Period, start: NaiveDate, end: NaiveDate) -> Vec<Span> {
         at = next;
     }
     out
-}
-
-/// A number, or null when not finite.
-fn num(x: f64) -> Value {
-    if x.is_finite() { json!(x) } else { Value::Null }
-}
-
-impl Emerging {
-    /// The table: one row per area; `with_series` (for JSON) adds each
-    /// area's `series` of periods.
-    pub fn table(&self, with_series: bool) -> (Vec<String>, Vec<Map<String, Value>>) {
-        let measure = self.options.value.clone().unwrap_or("count".into());
-        let mut rows = Vec::new();
-        let last = self.spans.len() - 1;
-        for (a, s) in self.areas.iter().zip(&self.series) {
-            let mut m = Map::new();
-            m.insert(self.key.clone(), json!(a.name));
-            if self.key == "district" {
-                m.insert(
-                    "province".into(),
-                    json!(a.province.clone().unwrap_or_default()),
-                );
-            }
-            m.insert("longitude".into(), json!(a.centre.x));
-            m.insert("latitude".into(), json!(a.centre.y));
-            m.insert("category".into(), json!(s.category.name()));
-            m.insert("trend_z".into(), num(s.trend.z));
-            m.insert("trend_p".into(), num(s.trend.p));
-            m.insert("trend_s".into(), num(s.trend.s));
-            m.insert("hot_periods".into(), json!(s.hot_periods()));
-            m.insert("cold_periods".into(), json!(s.cold_periods()));
-            m.insert("periods".into(), json!(self.spans.len()));
-            let total: f64 = s.y.iter().sum();
-            m.insert(
-                measure.clone(),
-                if self.options.value.is_some() {
-                    num(total)
-                } else {
-                    json!(total as u64)
-                },
-            );
-            m.insert(format!("{measure}_trend_z"), num(s.count_trend.z));
-            m.insert(format!("{measure}_trend_p"), num(s.count_trend.p));
-            m.insert("final_period".into(), json!(self.spans[last].label));
-            m.insert("gi_z".into(), num(s.gi[last].z));
-            m.insert("gi_p".into(), num(s.gi[last].p));
-            m.insert("gi_class".into(), json!(s.classes[last]));
-            if with_series {
-                let series: Vec<Value> = self
-                    .spans
-                    .iter()
-                    .enumerate()
-                    .map(|(t, sp)| {
-                        json!({
-                            "period": sp.label,
-                            measure.as_str(): if self.options.value.is_some() { num(s.y[t]) } else { json!(s.y[t] as u64) },
-                            "gi_z": num(s.gi[t].z),
-                            "gi_p": num(s.gi[t].p),
-                            "class": s.classes[t],
-                        })
-                    })
-                    .collect();
-                m.insert("series".into(), Value::Array(series));
-            }
-            rows.push(m);
-        }
-        let cols = rows
-            .first()
-            .map(|m| m.keys().cloned().collect())
-            .unwrap_or_default();
-        (cols, rows)
-    }
-
-    /// The result as one JSON object: the settings and the areas' rows
-    /// with their series.
-    pub fn to_json(&self) -> Value {
-        let (_, rows) = self.table(true);
-        json!({
-            "areas": self.key,
-            "hex_km": self.hex_km,
-            "period": self.options.period.name(),
-            "periods": self.spans.len(),
-            "first_period": self.spans.first().map(|s| s.label.clone()),
-            "final_period": self.spans.last().map(|s| s.label.clone()),
-            "weights": self.options.weights.to_string(),
-            "time_lags": self.options.time_lags,
-            "classes": "Benjamini-Hochberg false discovery rate over all cells of the cube at 10%, 5% and 1%, on the two-sided normal p-values of Gi*",
-            "categories": "ArcGIS Pro's emerging hot spot rules: 90% of periods, the final period, Mann-Kendall trend of the Gi* z series at p <= 0.10",
-            "rows": rows.into_iter().map(Value::Object).collect::<Vec<_>>(),
-        })
-    }
-
-    /// The areas as GeoJSON features with the table's columns (no series)
-    /// as properties.
-    pub fn features(&self) -> Value {
-        let (_, rows) = self.table(false);
-        let features: Vec<Value> = self
-            .areas
-            .iter()
-            .zip(rows)
-            .map(|(a, props)| {
-                json!({
-                    "type": "Feature",
-                    "geometry": serde_json::to_value(geojson::Geometry::from(&a.geometry)).unwrap_or(Value::Null),
-                    "properties": Value::Object(props),
-                })
-            })
-            .collect();
-        json!({"type": "FeatureCollection", "features": features})
-    }
 }
 
 #[cfg(test)]

@@ -139,17 +139,19 @@ fn cell_text(batch: &Batch, col: usize, i: usize) -> String {
     }
 }
 
-/// Read the events of `source` in `window`, with the `lead` and `follow`
-/// conditions (both or neither). Rows without a readable date are errors,
+/// Read the events of `source` in `window`, their dates from the column
+/// called `date` (by default the one the header's names say), with the
+/// `lead` and `follow` conditions (both or neither). Rows without a readable date are errors,
 /// or rejects when the source skips invalid rows; every row is in the
 /// account.
 pub fn read_events(
     source: &mut PointSource,
     window: &Window,
+    date: Option<&str>,
     conditions: Option<(&Condition, &Condition)>,
 ) -> Result<(Events, Account)> {
     window.check()?;
-    if source.schema().date.is_none() {
+    if date.is_none() && source.schema().date.is_none() {
         return Err(Error::MissingColumn {
             origin: source.origin().into(),
             param: Param::Date,
@@ -157,15 +159,46 @@ pub fn read_events(
             columns: source.schema().columns.clone(),
         });
     }
-    let opts = admitting(window);
+    events_from(
+        || source.next_batch(crate::row::CHUNK_ROWS),
+        window,
+        date,
+        conditions,
+    )
+}
+
+/// [`read_events`] of the points of a [`Batch`] (from arrays, a data
+/// frame): the same events and account as a file of the same points gives.
+pub fn read_events_batch(
+    batch: &Batch,
+    window: &Window,
+    date: Option<&str>,
+    conditions: Option<(&Condition, &Condition)>,
+) -> Result<(Events, Account)> {
+    window.check()?;
+    let mut one = Some(batch.clone());
+    events_from(|| Ok(one.take()), window, date, conditions)
+}
+
+/// The events of each batch `next` gives until `None`.
+fn events_from(
+    mut next: impl FnMut() -> Result<Option<Batch>>,
+    window: &Window,
+    date: Option<&str>,
+    conditions: Option<(&Condition, &Condition)>,
+) -> Result<(Events, Account)> {
+    let opts = summary::Options {
+        date: date.map(str::to_string),
+        ..admitting(window)
+    };
     let located = conditions
         .is_some_and(|(a, b)| [a, b].iter().any(|c| !matches!(c.field, Field::Column(_))));
     let locator = if located { Some(Locator::new()?) } else { None };
     let mut events = Events::default();
     let mut account = Account::default();
-    while let Some(batch) = source.next_batch(crate::row::CHUNK_ROWS)? {
+    while let Some(batch) = next()? {
         let schema = batch.schema();
-        if schema.date.is_none() {
+        if date.is_none() && schema.date.is_none() {
             return Err(Error::MissingColumn {
                 origin: batch.origin().into(),
                 param: Param::Date,

@@ -28,19 +28,20 @@
 
 mod count;
 pub mod emerging;
+mod emerging_table;
 mod events;
 mod grid;
 mod knox;
 pub mod mann_kendall;
 pub mod plant;
 
-pub use emerging::{Category, Emerging, EmergingOptions, emerging};
-pub use events::{Condition, Events, Field, read_events};
+pub use emerging::{Category, Emerging, EmergingOptions, emerging, emerging_batch};
+pub use events::{Condition, Events, Field, read_events, read_events_batch};
 pub use grid::Ends;
 pub use knox::{Band, Direction, Knox, MAX_SPACE_M, Outcome, Test, poisson_upper, run};
 
 use crate::error::Result;
-use crate::ingest::PointSource;
+use crate::ingest::{Batch, PointSource};
 use crate::summary::Account;
 use crate::window::Window;
 use serde_json::{Map, Value, json};
@@ -60,12 +61,14 @@ pub struct SpaceTime {
     pub account: Account,
 }
 
-/// Read the events of `source` in `window` and run `test` on them with
-/// `permutations` shuffles of the dates from `seed`.
+/// Read the events of `source` in `window` (their dates from the column
+/// called `date`, by default the one the header's names say) and run
+/// `test` on them with `permutations` shuffles of the dates from `seed`.
 pub fn test_file(
     source: &mut PointSource,
     test: Test,
     window: &Window,
+    date: Option<&str>,
     permutations: usize,
     seed: u64,
 ) -> Result<SpaceTime> {
@@ -73,7 +76,35 @@ pub fn test_file(
         Test::LeadLag { lead, follow, .. } => Some((lead, follow)),
         _ => None,
     };
-    let (events, account) = read_events(source, window, conditions)?;
+    let (events, account) = read_events(source, window, date, conditions)?;
+    tested(events, account, test, permutations, seed)
+}
+
+/// [`test_file`] on the points of a [`Batch`] (from arrays, a data frame):
+/// the same result as a file of the same points gives.
+pub fn test_batch(
+    batch: &Batch,
+    test: Test,
+    window: &Window,
+    date: Option<&str>,
+    permutations: usize,
+    seed: u64,
+) -> Result<SpaceTime> {
+    let conditions = match &test {
+        Test::LeadLag { lead, follow, .. } => Some((lead, follow)),
+        _ => None,
+    };
+    let (events, account) = read_events_batch(batch, window, date, conditions)?;
+    tested(events, account, test, permutations, seed)
+}
+
+fn tested(
+    events: Events,
+    account: Account,
+    test: Test,
+    permutations: usize,
+    seed: u64,
+) -> Result<SpaceTime> {
     let outcome = run(&events, &test, permutations, seed)?;
     Ok(SpaceTime {
         test,

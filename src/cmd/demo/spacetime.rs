@@ -100,6 +100,7 @@ pub(super) fn pictures(
             days,
         },
         &window,
+        None,
         PERMUTATIONS,
         SEED,
     )?;
@@ -115,6 +116,7 @@ pub(super) fn pictures(
             days: 14,
         },
         &window,
+        None,
         PERMUTATIONS,
         SEED,
     )?;
