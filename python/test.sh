@@ -12,7 +12,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --disable-pip-version-check \
   "maturin>=1.5,<2" pytest numpy pandas pyarrow geopandas geographiclib "dask[dataframe]" distributed \
-  duckdb duckdb-extension-spatial mypy pandas-stubs dask-geopandas
+  duckdb duckdb-extension-spatial pyogrio mypy pandas-stubs dask-geopandas
 FRONTIER_CLI_BIN="${FRONTIER_BIN:-}" PATH="$PWD/.venv/bin:$PATH" \
   .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps .
 .venv/bin/pytest -q -p no:cacheprovider --import-mode=importlib tests "$@"

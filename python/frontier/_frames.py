@@ -442,6 +442,20 @@ def warn_rejects(n: int, what: str = "rows") -> None:
         )
 
 
+def with_geometry(out: pd.DataFrame, features: str) -> Any:
+    """``out`` as a GeoDataFrame whose geometry is each row's area from the
+    GeoJSON text the core wrote beside it (one feature per row, in order;
+    lon/lat, ``OGC:CRS84``)."""
+    import geopandas as gpd
+    import shapely
+
+    feats = json.loads(features)["features"]
+    if len(feats) != len(out):
+        raise Error(f"internal error in frontier: {len(feats)} areas for {len(out)} rows; please report it")
+    geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in feats])
+    return gpd.GeoDataFrame(out, geometry=geoms, crs="OGC:CRS84")
+
+
 def frame_of(columns: Sequence[Tuple[str, str, Any]], index: Optional[pd.Index] = None) -> pd.DataFrame:
     """A frame from the core's typed columns: ``int`` and ``float`` numpy
     arrays as they are, ``bool``, ``str`` (None missing) and ``json``

@@ -11,7 +11,7 @@ import pandas as pd
 
 from . import _core
 from ._core import Error
-from ._frames import Input, call, warn_rejects
+from ._frames import Input, _is_geodataframe, call, warn_rejects
 
 #: A map's size: (width, height) in pixels, or text as on the command line
 #: (``"1600x1200"``, a print size ``"180x120mm"``, ``"18x12cm"``, ``"7x5in"``).
@@ -54,7 +54,7 @@ class Map:
             return self.png
         if self._settings is None:
             raise Error(f"format={format!r}: this map holds only its PNG")
-        return bytes(_core.render(format=format, **self._settings))
+        return bytes(_core.render(format=format, **self._settings)[0])
 
     def save(self, path: Union[str, "os.PathLike[str]"], format: Optional[str] = None) -> None:
         """Write the map to ``path``, whole or not at all.
@@ -163,45 +163,91 @@ def _points_csv(data: Any, lat: Optional[str], lon: Optional[str], keep: Iterabl
     return out.to_csv(index=False)
 
 
+def _is_path(data: Any) -> bool:
+    return isinstance(data, (str, os.PathLike))
+
+
+def _areas(choropleth: Any) -> Dict[str, Any]:
+    """A choropleth's areas for the core: a file by its path (a table from
+    ``summarize``/``hotspots``/``emerging``, or GeoJSON polygons), a
+    GeoDataFrame of polygons as GeoJSON (in lon/lat), a DataFrame (a table
+    whose first column is ``district`` or ``province``) as CSV."""
+    if _is_path(choropleth):
+        return dict(choropleth_file=os.fspath(choropleth))
+    if _is_geodataframe(choropleth):
+        g = choropleth
+        if g.crs is not None and g.crs.to_epsg() != 4326 and not g.crs.equals("OGC:CRS84"):
+            g = g.to_crs("OGC:CRS84")
+        return dict(choropleth_text=g.to_json(drop_id=True).encode(), choropleth_name="choropleth (GeoDataFrame)")
+    if isinstance(choropleth, pd.DataFrame):
+        return dict(choropleth_text=choropleth.to_csv(index=False).encode(), choropleth_name="choropleth (DataFrame)")
+    raise TypeError(
+        "choropleth= takes a DataFrame from summarize/hotspots/emerging, a GeoDataFrame of polygons, "
+        f"or a path to such a table or a GeoJSON file, not {type(choropleth).__name__}"
+    )
+
+
 def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional[str] = None, density: Any = None,
            bandwidth_km: Optional[float] = None, choropleth: Any = None, column: Optional[str] = None,
-           extent: Union[str, Sequence[float]] = "pakistan", size: Size = (1600, 1200), dpi: Optional[float] = None,
-           title: Optional[str] = None, subtitle: Optional[str] = None, classes: int = 5,
-           method: str = "quantile", palette: str = "ylorrd", labels: str = "none",
-           layers: Union[str, Iterable[str]] = (), base_map: bool = True, source: Optional[str] = None,
-           graticule: bool = False, inset: bool = False, lat: Optional[str] = None,
-           lon: Optional[str] = None, color_title: Optional[str] = None, size_title: Optional[str] = None,
-           legend_title: Optional[str] = None, skip_invalid: bool = False) -> Map:
+           extent: Optional[Union[str, Sequence[float]]] = None, size: Optional[Size] = None,
+           dpi: Optional[float] = None, title: Optional[str] = None, subtitle: Optional[str] = None,
+           classes: Optional[int] = None, method: Optional[str] = None, palette: Optional[str] = None,
+           labels: Optional[str] = None, layers: Union[str, Iterable[str]] = (), base_map: Optional[bool] = None,
+           source: Optional[str] = None, graticule: Optional[bool] = None, inset: Optional[bool] = None,
+           lat: Optional[str] = None, lon: Optional[str] = None, color_title: Optional[str] = None,
+           size_title: Optional[str] = None, legend_title: Optional[str] = None,
+           skip_invalid: Optional[bool] = None, categories: Optional[bool] = None,
+           spec: Union[None, str, "os.PathLike[str]"] = None) -> Map:
     """A thematic map, as ``frontier render`` draws it.
+
+    Every setting left as ``None`` is the map file's (``spec=``), else the
+    default shown; a setting given wins over the map file's, as a flag does
+    beside ``--spec``.
 
     Parameters
     ----------
     points : frame, table or path, optional
         Points to draw, coloured by ``color_by`` and sized by ``size_by``.
+        A path is read as the command line reads ``--points FILE`` (and
+        credited by its name in the source line).
     density : frame, table or path, optional
         Points drawn as a kernel density surface (a Gaussian of standard
         deviation ``bandwidth_km`` on the ground; default 15 km).
-    choropleth : DataFrame, optional
-        A table from :func:`summarize`; its districts or provinces are
-        coloured by ``column`` in ``classes`` classes by ``method``
-        (``quantile``, ``equal``, ``jenks``) with ``palette``.
-    extent : str or sequence of 4 numbers
-        ``pakistan``, ``kp``, ``waziristan``, ..., any layer's name,
-        ``bbox:minlon,minlat,maxlon,maxlat``, or those four numbers (a
+    choropleth : DataFrame, GeoDataFrame or path, optional
+        Areas coloured by ``column``: a table from :func:`summarize`,
+        :func:`hotspots` or :func:`emerging` (first column ``district`` or
+        ``province``), a GeoDataFrame of polygons with ``column`` (such as
+        :func:`hotspots`' hexagons), or a path to such a table or a GeoJSON
+        file of polygons (``--choropleth FILE``). Numbers are put in
+        ``classes`` classes by ``method`` (``quantile``, ``equal``,
+        ``jenks``) with ``palette``; text is categories.
+    categories : bool, optional
+        Read ``column`` as categories, numbers too (codes), one colour each
+        (``--categories``; default False).
+    extent : str or sequence of 4 numbers, optional
+        ``pakistan`` (default), ``kp``, ``waziristan``, ..., any layer's
+        name, ``bbox:minlon,minlat,maxlon,maxlat``, or those four numbers (a
         GeoDataFrame's ``total_bounds``).
-    size : (int, int) or str
-        Pixels, or a print size as text (``"180x120mm"``, ``"7x5in"``).
+    size : (int, int) or str, optional
+        Pixels (default 1600x1200), or a print size as text
+        (``"180x120mm"``, ``"7x5in"``).
     dpi : float, optional
         Dots per inch (default 72 for pixels, 300 for print sizes).
     title, subtitle : str, optional
         Printed above the map.
-    labels : str
-        ``none``, ``provinces``, ``districts`` or ``all``.
+    classes : int, optional
+        2 to 9 (default 5).
+    method, palette : str, optional
+        Default ``quantile`` and ``ylorrd``.
+    labels : str, optional
+        ``none`` (default), ``districts``, ``towns``, ``cities`` or ``all``
+        (placed without overlapping; what does not fit is left out).
     layers : str or iterable of str
         Built-in names or GeoJSON paths, each optionally styled
-        (``"cpec:color=#d95f02,width=3"``).
-    base_map, graticule, inset : bool
-        The built-in base map; meridians and parallels; a locator inset.
+        (``"cpec:color=#d95f02,width=3"``), drawn after the map file's.
+    base_map, graticule, inset : bool, optional
+        The built-in base map (default True); meridians and parallels; a
+        locator inset (default False).
     source : str, optional
         Names the user's data in the map's source line (``Data: ...``);
         points whose ``source`` column says ``synthetic`` on every row are
@@ -212,10 +258,16 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         The legends' titles (of the points' colours and sizes, and of the
         choropleth), as ``--color-title``, ``--size-title`` and
         ``--legend-title``; by default the columns' names.
-    skip_invalid : bool
+    skip_invalid : bool, optional
         Leave out points whose coordinates cannot be used, with a
         :class:`RejectedRowsWarning` (as ``--skip-invalid``); without it such
         a point is an :class:`Error` naming its row.
+    spec : str or os.PathLike, optional
+        A map file (TOML), as ``--spec``: any of the settings above, the
+        points', density's and choropleth's files (relative to the map
+        file), layers with styles, ``sources`` and ``[reading]``. Its
+        ``output`` and ``format`` are not used: :meth:`Map.save` writes
+        the format its file's name says.
 
     Returns
     -------
@@ -224,21 +276,28 @@ def render(points: Any = None, color_by: Optional[str] = None, size_by: Optional
         PDF by extension).
     """
     kw: Dict[str, Any] = dict(
-        size=_size(size), dpi=dpi, extent=_extent(extent), title=title, subtitle=subtitle, classes=_classes(classes),
-        method=method,
-        palette=palette, labels=labels, layers=[layers] if isinstance(layers, str) else list(layers),
+        spec=None if spec is None else os.fspath(spec),
+        size=None if size is None else _size(size), dpi=dpi, extent=None if extent is None else _extent(extent),
+        title=title, subtitle=subtitle, classes=None if classes is None else _classes(classes),
+        method=method, palette=palette, labels=labels, layers=[layers] if isinstance(layers, str) else list(layers),
         base_map=base_map, source=source, graticule=graticule, inset=inset, color_title=color_title,
-        size_title=size_title, legend_title=legend_title,
+        size_title=size_title, legend_title=legend_title, categories=categories, lat=lat, lon=lon,
+        skip_invalid=skip_invalid,
     )
-    if points is not None:
-        kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source"), skip_invalid))
+    skip = bool(skip_invalid)
+    if _is_path(points):
+        kw.update(points_file=os.fspath(points))
+    elif points is not None:
+        kw.update(points_csv=_points_csv(points, lat, lon, (color_by, size_by, "source"), skip))
     kw.update(color_by=color_by, size_by=size_by)
-    if density is not None:
-        kw.update(density_csv=_points_csv(density, lat, lon, ("source",), skip_invalid))
+    if _is_path(density):
+        kw.update(density_file=os.fspath(density))
+    elif density is not None:
+        kw.update(density_csv=_points_csv(density, lat, lon, ("source",), skip))
     kw.update(bandwidth_km=bandwidth_km)
     if choropleth is not None:
-        table = choropleth if isinstance(choropleth, pd.DataFrame) else Input(choropleth, None, None).df
-        assert table is not None
-        kw.update(choropleth_csv=table.to_csv(index=False))
+        kw.update(_areas(choropleth))
     kw.update(column=column)
-    return Map(bytes(_core.render(format="png", **kw)), kw)
+    png, rejected = _core.render(format="png", **kw)
+    warn_rejects(rejected)
+    return Map(bytes(png), kw)

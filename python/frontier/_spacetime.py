@@ -13,7 +13,7 @@ from typing import Any, List, Optional, Sequence
 
 from . import _core
 from ._core import Error
-from ._frames import Input, call, check_rejects, frame_of
+from ._frames import Input, call, check_rejects, frame_of, with_geometry
 from ._tables import DateLike, _iso, _needed, _precision, _rejects
 
 
@@ -172,7 +172,8 @@ def knox(data: Any, space_km: Optional[float] = None, time_days: Optional[int] =
 def emerging(data: Any, by: str = "district", period: str = "month", weights: str = "queen", time_lags: int = 1,
              value: Optional[str] = None, date_from: DateLike = None, date_to: DateLike = None,
              max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
-             date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False) -> Any:
+             date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False,
+             geometry: bool = False) -> Any:
     """Emerging hot and cold spots: Gi* on a space-time cube, Mann–Kendall trends, ArcGIS's categories.
 
     As ``frontier emerging --format json``: the cube holds the count (or
@@ -192,7 +193,8 @@ def emerging(data: Any, by: str = "district", period: str = "month", weights: st
         The points, with dates.
     by : str
         ``district``, ``province``, a polygon layer (built-in name or
-        GeoJSON path) or ``hex:KM`` (equal-area hexagons with edges of KM).
+        GeoJSON path) or ``hex:D`` (equal-area hexagons with edges of D:
+        ``hex:10`` or ``hex:10km``, ``hex:500m``, ``hex:5mi``).
     period : str
         The cube's time step: ``week``, ``month``, ``quarter`` or ``year``.
     weights : str
@@ -205,10 +207,15 @@ def emerging(data: Any, by: str = "district", period: str = "month", weights: st
         Sum this column (e.g. ``fatalities``) instead of counting events.
     date_from, date_to, max_precision, lat, lon, date, skip_invalid, rejects
         As for :func:`knox`.
+    geometry : bool
+        Return a GeoDataFrame: the rows with each area's polygon (the
+        hexagons, or the layer's polygons) in ``OGC:CRS84``, as
+        ``--geojson`` writes them; ready for :func:`render`'s
+        ``choropleth=``.
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or geopandas.GeoDataFrame
         One row per area, as in the command line's JSON: the area's name
         (``district``, ``province``, the layer's key, or ``hex``), its
         ``category``, ``trend_z``, ``trend_p``, ``trend_s`` (Mann–Kendall of
@@ -229,12 +236,14 @@ def emerging(data: Any, by: str = "district", period: str = "month", weights: st
     settings = dict(
         by=by, period=period, weights=weights, time_lags=_count(time_lags, "time_lags"), value=value,
         date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
-        max_precision=_precision(max_precision), date=date,
+        max_precision=_precision(max_precision), date=date, geometry=bool(geometry),
     )
     inp = Input(data, lat, lon, skip_invalid, load=False)
     extra = _needed(inp, [value], date, True)
-    cols, text, account, rej = call(inp, _core.emerging, inp.source(extra), settings)
+    cols, text, account, rej, features = call(inp, _core.emerging, inp.source(extra), settings)
     out = _numbers(frame_of(cols))
+    if features is not None:
+        out = with_geometry(out, features)
     out.attrs.update(json.loads(text))
     out.attrs["account"] = dict(account)
     bad = _rejects(inp, rej, rejects, out.attrs["account"])

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import _core
 from ._core import Error
-from ._frames import Input, call, check_rejects, find, frame_of, warn_rejects
+from ._frames import Input, call, check_rejects, find, frame_of, warn_rejects, with_geometry
 
 #: A date: anything pandas reads as one (``"2021-08-15"``, a Timestamp, a date).
 DateLike = Any
@@ -218,7 +218,7 @@ def hotspots(data: Any, by: str = "district", weights: str = "queen", value: Opt
              split: DateLike = None, permutations: int = 999, seed: int = 12345, date_from: DateLike = None,
              date_to: DateLike = None, max_precision: Optional[int] = None, lat: Optional[str] = None,
              lon: Optional[str] = None, date: Optional[str] = None, skip_invalid: bool = False,
-             rejects: bool = False) -> Any:
+             rejects: bool = False, geometry: bool = False) -> Any:
     """Hot and cold spots (Getis–Ord Gi*) per area, and Moran's I.
 
     As ``frontier hotspots --format json``: one row per area with its count
@@ -231,8 +231,9 @@ def hotspots(data: Any, by: str = "district", weights: str = "queen", value: Opt
     data : DataFrame, GeoDataFrame, pyarrow.Table, RecordBatchReader or path
         The points.
     by : str
-        ``district``, ``province``, a polygon layer, or ``hex:KM``
-        (equal-area hexagons with edges of KM over the points' extent).
+        ``district``, ``province``, a polygon layer, or ``hex:D``
+        (equal-area hexagons with edges of D over the points' extent:
+        ``hex:10`` or ``hex:10km``, ``hex:500m``, ``hex:5mi``).
     weights : str
         ``queen``, ``rook``, ``knn:K`` or ``distance:KM`` (geodesic).
     value : str, optional
@@ -243,10 +244,15 @@ def hotspots(data: Any, by: str = "district", weights: str = "queen", value: Opt
         Conditional permutations for ``gi_p_sim`` (0: none) and their seed.
     date_from, date_to, max_precision, lat, lon, date, skip_invalid, rejects
         As for :func:`summarize`.
+    geometry : bool
+        Return a GeoDataFrame: the rows with each area's polygon (the
+        hexagons, or the layer's polygons) in ``OGC:CRS84``, as
+        ``--geojson`` writes them; ready for :func:`render`'s
+        ``choropleth=``.
 
     Returns
     -------
-    pandas.DataFrame
+    pandas.DataFrame or geopandas.GeoDataFrame
         The areas' rows. The rest of the command line's JSON object is in
         ``attrs``: ``moran`` (Moran's I: ``i``, ``expected``, ``z``,
         ``p_value``, ``z_normal``, ``p_value_normal``; ``before`` and
@@ -259,12 +265,15 @@ def hotspots(data: Any, by: str = "district", weights: str = "queen", value: Opt
             raise Error(f"{name}={v!r}: give a whole number 0 or more")
     settings = dict(by=by, weights=weights, value=value, split=_iso(split, "split"),
                     date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
-                    max_precision=_precision(max_precision), permutations=permutations, seed=seed, date=date)
+                    max_precision=_precision(max_precision), permutations=permutations, seed=seed, date=date,
+                    geometry=bool(geometry))
     inp = Input(data, lat, lon, skip_invalid, load=False)
     dated = any(settings[k] is not None for k in ("split", "date_from", "date_to"))
     extra = _needed(inp, [value], date, dated)
-    cols, text, account, rej = call(inp, _core.hotspots, inp.source(extra), settings)
+    cols, text, account, rej, features = call(inp, _core.hotspots, inp.source(extra), settings)
     out = frame_of(cols)
+    if features is not None:
+        out = with_geometry(out, features)
     out.attrs.update(json.loads(text))
     out.attrs["account"] = dict(account)
     bad = _rejects(inp, rej, rejects, out.attrs["account"])

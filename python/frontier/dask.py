@@ -136,12 +136,13 @@ def trend(ddf: Any, by: str = "month", group: Optional[str] = None, value: Optio
 def hotspots(ddf: Any, by: str = "district", weights: str = "queen", value: Optional[str] = None, split: Any = None,
              permutations: int = 999, seed: int = 12345, date_from: Any = None, date_to: Any = None,
              max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
-             date: Optional[str] = None, skip_invalid: bool = False) -> pd.DataFrame:
+             date: Optional[str] = None, skip_invalid: bool = False, geometry: bool = False) -> pd.DataFrame:
     """:func:`frontier.hotspots` of the whole frame (computes)."""
     cols = _columns_read(ddf, lat, lon, date, [value])
     return _f.hotspots(ddf[cols].compute(), by=by, weights=weights, value=value, split=split,
                        permutations=permutations, seed=seed, date_from=date_from, date_to=date_to,
-                       max_precision=max_precision, lat=lat, lon=lon, date=date, skip_invalid=skip_invalid)
+                       max_precision=max_precision, lat=lat, lon=lon, date=date, skip_invalid=skip_invalid,
+                       geometry=geometry)
 
 
 def knox(ddf: Any, space_km: Optional[float] = None, time_days: Optional[int] = None,
@@ -161,9 +162,9 @@ def knox(ddf: Any, space_km: Optional[float] = None, time_days: Optional[int] = 
 def emerging(ddf: Any, by: str = "district", period: str = "month", weights: str = "queen", time_lags: int = 1,
              value: Optional[str] = None, date_from: Any = None, date_to: Any = None,
              max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
-             date: Optional[str] = None, skip_invalid: bool = False) -> pd.DataFrame:
+             date: Optional[str] = None, skip_invalid: bool = False, geometry: bool = False) -> pd.DataFrame:
     """:func:`frontier.emerging` of the whole frame (computes)."""
     cols = _columns_read(ddf, lat, lon, date, [value])
     return _f.emerging(ddf[cols].compute(), by=by, period=period, weights=weights, time_lags=time_lags, value=value,
                        date_from=date_from, date_to=date_to, max_precision=max_precision, lat=lat, lon=lon,
-                       date=date, skip_invalid=skip_invalid)
+                       date=date, skip_invalid=skip_invalid, geometry=geometry)

@@ -4,9 +4,9 @@
 //! the rows' account and rejects.
 
 use crate::arrays::{self, Rejects, read_options};
-use crate::tables::{Input, grouping, window};
+use crate::tables::{Input, areas, window};
 use crate::{err, guard, py_err};
-use frontier::hotspots::{Areas, Weights};
+use frontier::hotspots::Weights;
 use frontier::ingest::PointSource;
 use frontier::spacetime::{Condition, EmergingOptions, SpaceTime, Test};
 use frontier::summary::Account;
@@ -163,36 +163,26 @@ struct EmergingSettings {
     date_to: Option<String>,
     max_precision: Option<u32>,
     date: Option<String>,
-}
-
-/// The areas of `by`: `hex:KM` or polygons, as on the command line.
-fn areas(by: &str) -> PyResult<Areas<'static>> {
-    Ok(match by.strip_prefix("hex:") {
-        Some(km) => Areas::Hex(
-            km.trim()
-                .trim_end_matches("km")
-                .parse::<f64>()
-                .ok()
-                .filter(|k| *k > 0.0 && k.is_finite())
-                .ok_or_else(|| {
-                    err(format!(
-                        "by={by:?}: give the hexagons' edge in km, e.g. hex:10"
-                    ))
-                })?,
-        ),
-        None => Areas::Polygons(grouping(by)?),
-    })
+    /// Also the areas with their rows as GeoJSON (`--geojson`).
+    geometry: bool,
 }
 
 /// Emerging hot spots: (typed columns of the rows with their `series`, the
-/// rest of the command line's JSON object as text, account, rejects).
+/// rest of the command line's JSON object as text, account, rejects, and
+/// with `geometry` the areas as the GeoJSON text `--geojson` writes).
 #[pyfunction]
 #[allow(clippy::type_complexity)]
 fn emerging<'py>(
     py: Python<'py>,
     input: Input<'py>,
     settings: EmergingSettings,
-) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Rejects)> {
+) -> PyResult<(
+    Bound<'py, PyList>,
+    String,
+    Bound<'py, PyDict>,
+    Rejects,
+    Option<String>,
+)> {
     use frontier::Named;
     use frontier::spacetime::{emerging, emerging_batch};
     use frontier::trend::Period;
@@ -226,6 +216,7 @@ fn emerging<'py>(
         }
         .map_err(py_err)?;
         let (cols, rows) = e.table(true);
+        let features = s.geometry.then(|| e.features().to_string());
         let mut whole = e.to_json();
         if let Some(o) = whole.as_object_mut() {
             o.remove("rows");
@@ -235,6 +226,7 @@ fn emerging<'py>(
             whole.to_string(),
             arrays::account(py, &e.account)?,
             rejects(&e.account),
+            features,
         ))
     })
 }

@@ -281,6 +281,27 @@ fn trend<'py>(
     })
 }
 
+/// The areas of `by`: `hex:D`, hexagons with edges of D (`hex:10`,
+/// `hex:10km`, `hex:500m`, `hex:5mi`: a bare number is km, as everywhere),
+/// or polygons, as on the command line.
+pub(crate) fn areas(by: &str) -> PyResult<frontier::hotspots::Areas<'static>> {
+    use frontier::hotspots::Areas;
+    Ok(match by.strip_prefix("hex:") {
+        Some(d) => Areas::Hex(
+            frontier::units::parse_distance(d)
+                .ok()
+                .filter(|m| *m > 0.0 && m.is_finite())
+                .map(|m| m / 1000.0)
+                .ok_or_else(|| {
+                    err(format!(
+                        "by={by:?}: give the hexagons' edge, e.g. hex:10 (km), hex:10km or hex:5mi"
+                    ))
+                })?,
+        ),
+        None => Areas::Polygons(grouping(by)?),
+    })
+}
+
 /// Hot-spot settings from the Python side.
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
@@ -295,36 +316,30 @@ struct HotspotSettings {
     permutations: usize,
     seed: u64,
     date: Option<String>,
+    /// Also the areas with their rows as GeoJSON (`--geojson`).
+    geometry: bool,
 }
 
 /// Gi* per area and Moran's I: (typed columns, the CLI's JSON object
-/// without its rows as text, account, rejects).
+/// without its rows as text, account, rejects, and with `geometry` the
+/// areas as the GeoJSON text `--geojson` writes).
 #[pyfunction]
 #[allow(clippy::type_complexity)]
 fn hotspots<'py>(
     py: Python<'py>,
     input: Input<'py>,
     settings: HotspotSettings,
-) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Rejects)> {
-    use frontier::hotspots::{Areas, Options as HO, Weights, hotspots_batch};
+) -> PyResult<(
+    Bound<'py, PyList>,
+    String,
+    Bound<'py, PyDict>,
+    Rejects,
+    Option<String>,
+)> {
+    use frontier::hotspots::{Options as HO, Weights, hotspots_batch};
     guard(|| {
         let s = settings;
-        let areas = match s.by.strip_prefix("hex:") {
-            Some(km) => Areas::Hex(
-                km.trim()
-                    .trim_end_matches("km")
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|k| *k > 0.0 && k.is_finite())
-                    .ok_or_else(|| {
-                        err(format!(
-                            "by={:?}: give the hexagons' edge in km, e.g. hex:10",
-                            s.by
-                        ))
-                    })?,
-            ),
-            None => Areas::Polygons(grouping(&s.by)?),
-        };
+        let areas = areas(&s.by)?;
         let weights: Weights = s
             .weights
             .parse()
@@ -350,6 +365,14 @@ fn hotspots<'py>(
         }
         .map_err(py_err)?;
         let (cols, rows) = h.table();
+        let features = if s.geometry {
+            let mut text = Vec::new();
+            h.write_features(&rows, &mut text)
+                .map_err(|e| err(e.to_string()))?;
+            Some(String::from_utf8_lossy(&text).into_owned())
+        } else {
+            None
+        };
         let mut whole = h.to_json(Vec::new());
         if let Some(o) = whole.as_object_mut() {
             o.remove("rows");
@@ -365,6 +388,7 @@ fn hotspots<'py>(
             whole.to_string(),
             arrays::account(py, &h.account)?,
             rejects,
+            features,
         ))
     })
 }

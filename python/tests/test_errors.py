@@ -216,7 +216,7 @@ def test_render_extent_and_classes_are_the_command_lines(events, tmp_path):
         (dict(extent=(1, 2, 3)), "extent="),
         (dict(extent=(70, 30, float("inf"), 31)), "extent="),
         (dict(extent=("a", 30, 71, 31)), "extent="),
-        (dict(extent=None), "extent="),
+        (dict(extent=[]), "extent="),
         (dict(choropleth=table, column="count", classes=1), "classes="),
         (dict(choropleth=table, column="count", classes=10), "classes="),
         (dict(choropleth=table, column="count", classes=-1), "classes="),

@@ -179,19 +179,59 @@ def test_geo_metadata_where_every_peer_looks(written, tmp_path):
     d = dgpd.read_parquet(written["locate"]).compute()
     assert d.crs == pyproj.CRS("OGC:CRS84")
     assert np.array_equal(d.geometry.x.to_numpy(), events.longitude.to_numpy())
-    # GDAL reads the footer's metadata; PyPI's pyogrio wheels are built
-    # without GDAL's Parquet driver, so this part runs only where it is.
-    try:
-        import pyogrio
-    except ImportError:
-        pyogrio = None
-    if pyogrio is not None and "Parquet" in pyogrio.list_drivers():
-        g = pyogrio.read_dataframe(written["locate"])
-        assert len(g) == len(events) and g.crs is not None
-        assert np.array_equal(g.geometry.y.to_numpy(), events.latitude.to_numpy())
     # The layers' metadata (source, licence) is in the Arrow schema too.
     meta = pq.read_schema(written["districts"]).metadata
     assert b"frontier:licence" in meta
+
+
+def gdal_parquet():
+    """GDAL (PyPI's pyogrio bundles it) with a way into Parquet: its own
+    Parquet driver where the build has one (PyPI's wheels have not: it
+    needs Arrow C++), else its ADBC driver over DuckDB's ADBC entry point,
+    which the duckdb wheel carries. Returns (pyogrio, prefix, open
+    options)."""
+    pyogrio = pytest.importorskip("pyogrio", reason="pyogrio (GDAL) not installed")
+    drivers = pyogrio.list_drivers()
+    if "Parquet" in drivers:
+        return pyogrio, "", {}
+    if "ADBC" not in drivers:
+        pytest.skip(f"GDAL {pyogrio.__gdal_version_string__} has neither a Parquet nor an ADBC driver")
+    duckdb = pytest.importorskip("duckdb")
+    found = sorted(Path(duckdb.__file__).parent.parent.glob("_duckdb*.so"))
+    if not found:
+        pytest.skip("no DuckDB library (ADBC entry point) beside the duckdb package")
+    return pyogrio, "ADBC:", {"ADBC_DRIVER": str(found[0])}
+
+
+def test_gdal_reads_every_file(written, tmp_path):
+    """GDAL reads each GeoParquet file frontier writes: the geometry (from
+    the `geo` metadata: without it GDAL finds none), the CRS, the columns,
+    the same points and polygons as GeoPandas."""
+    import pyarrow.parquet as pq
+    import shapely
+
+    pyogrio, prefix, opts = gdal_parquet()
+    crs84 = pyproj.CRS("OGC:CRS84")
+    for name, p in written.items():
+        g = pyogrio.read_dataframe(prefix + str(p), **opts)
+        ref = gpd.read_parquet(p)
+        assert len(g) == len(ref) > 0, name
+        assert pyproj.CRS(g.crs) == crs84, name
+        assert g.geometry.geom_type.tolist() == ref.geometry.geom_type.tolist(), name
+        assert shapely.equals_exact(g.geometry.values, ref.geometry.values, tolerance=0).all(), name
+        assert [c for c in g.columns if c != "geometry"] == [c for c in ref.columns if c != "geometry"], name
+    events = pd.read_csv(EVENTS)
+    g = pyogrio.read_dataframe(prefix + str(written["locate"]), **opts)
+    assert np.array_equal(g.geometry.y.to_numpy(), events.latitude.to_numpy())
+    assert list(g.event_id_cnty) == list(events.event_id_cnty)
+    assert g.fatalities.dtype == np.int64
+    # The same file without its `geo` metadata: GDAL sees no geometry.
+    t = pq.read_table(written["locate"])
+    bare = tmp_path / "bare.parquet"
+    pq.write_table(t.replace_schema_metadata({}), bare)
+    info = pyogrio.read_info(prefix + str(bare), **opts)
+    assert info["geometry_type"] is None and "geometry" in list(info["fields"])
+    assert pyogrio.read_info(prefix + str(written["locate"]), **opts)["geometry_type"] == "Point"
 
 
 def test_dates_and_timestamps_stay_typed(tmp_path):
