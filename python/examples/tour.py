@@ -42,7 +42,7 @@ print(table.sort_values("count", ascending=False).head(8)[["district", "count", 
 print("rows:", table.attrs["account"])
 
 # %% Events per quarter in each province, and whether they changed at the date.
-tests = frontier.trend(events, by="quarter", group="province", split="2021-08-15")
+tests = frontier.trend(events, period="quarter", by="province", split="2021-08-15")
 print(tests[["province", "events_before", "events_after", "rate_ratio", "p_value"]])
 its = tests.attrs["its"]["Khyber Pakhtunkhwa"]
 if its is not None:

@@ -6,6 +6,7 @@ text as objects), and where the rows went in ``DataFrame.attrs``."""
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import pandas as pd
@@ -152,10 +153,32 @@ def summarize(data: Any, by: str = "district", value: Optional[str] = None, weig
     return (out, bad) if rejects else out
 
 
-def trend(data: Any, by: str = "month", group: Optional[str] = None, value: Optional[str] = None,
+#: The periods of :func:`trend` (the command line's ``--period``).
+PERIODS = ("week", "month", "quarter", "year")
+
+
+def _period_and_groups(period: Optional[str], by: Optional[str], group: Optional[str]) -> Tuple[str, Optional[str]]:
+    """The period and the groups, from the keywords as written today or
+    before (``by="month"`` once named the period, ``group=`` the groups),
+    by the command line's rule for ``--period``, ``--by`` and ``--group``."""
+    by_period = by if isinstance(by, str) and by.strip().lower() in PERIODS else None
+    if by is not None and group is not None and by_period is None:
+        raise Error(f"by={by!r} and group={group!r}: give the groups once, with by=")
+    if period is not None and by_period is not None:
+        raise Error(f"period={period!r} and by={by!r}: by= names the groups (district, province, a layer or a "
+                    "column); the period is period=")
+    if by_period is not None:
+        warnings.warn(f"by={by!r} is read as period={by!r}; trend's by= names the groups, as in summarize",
+                      FutureWarning, stacklevel=3)
+        return by_period, group
+    return period if period is not None else "month", by if by is not None else group
+
+
+def trend(data: Any, period: Optional[str] = None, by: Optional[str] = None, value: Optional[str] = None,
           split: DateLike = None, date_from: DateLike = None, date_to: DateLike = None,
           max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
-          date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False) -> Any:
+          date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False,
+          group: Optional[str] = None) -> Any:
     """Events per period, per area or category, and whether they changed at a date.
 
     As ``frontier trend --format json``. Without ``split``: one row per
@@ -168,17 +191,22 @@ def trend(data: Any, by: str = "month", group: Optional[str] = None, value: Opti
     ----------
     data : DataFrame, GeoDataFrame, pyarrow.Table, RecordBatchReader or path
         The points, with dates.
-    by : str
-        The period: ``week``, ``month``, ``quarter`` or ``year``.
-    group : str, optional
+    period : str, optional
+        ``week``, ``month`` (default), ``quarter`` or ``year``
+        (``--period``).
+    by : str, optional
         One series per ``district``, ``province``, polygon layer, or value
-        of a column of the points (e.g. ``event_type``).
+        of a column of the points (e.g. ``event_type``), as ``--by`` (and as
+        :func:`summarize`'s ``by=``). A period given here, as once written
+        (``by="month"``), is read as ``period=`` with a ``FutureWarning``.
     value : str, optional
         A column to sum beside the counts.
     split : date-like, optional
         Test for a change at this date.
     date_from, date_to, max_precision, lat, lon, date, skip_invalid, rejects
         As for :func:`summarize`.
+    group : str, optional
+        The old spelling of ``by=`` (the groups).
 
     Returns
     -------
@@ -192,8 +220,9 @@ def trend(data: Any, by: str = "month", group: Optional[str] = None, value: Opti
         group to its series (a list of rows). ``attrs["account"]`` as for
         :func:`summarize`.
     """
+    period, group = _period_and_groups(period, by, group)
     check_rejects(skip_invalid, rejects)
-    settings = dict(period=by, group=group, value=value, split=_iso(split, "split"),
+    settings = dict(period=period, group=group, value=value, split=_iso(split, "split"),
                     date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
                     max_precision=_precision(max_precision), date=date)
     inp = Input(data, lat, lon, skip_invalid, load=False)

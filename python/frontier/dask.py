@@ -123,12 +123,14 @@ def _columns_read(ddf: Any, lat: Optional[str], lon: Optional[str], date: Option
     return list(dict.fromkeys(keep))
 
 
-def trend(ddf: Any, by: str = "month", group: Optional[str] = None, value: Optional[str] = None, split: Any = None,
-          date_from: Any = None, date_to: Any = None, max_precision: Optional[int] = None, lat: Optional[str] = None,
-          lon: Optional[str] = None, date: Optional[str] = None, skip_invalid: bool = False) -> pd.DataFrame:
+def trend(ddf: Any, period: Optional[str] = None, by: Optional[str] = None, value: Optional[str] = None,
+          split: Any = None, date_from: Any = None, date_to: Any = None, max_precision: Optional[int] = None,
+          lat: Optional[str] = None, lon: Optional[str] = None, date: Optional[str] = None,
+          skip_invalid: bool = False, group: Optional[str] = None) -> pd.DataFrame:
     """:func:`frontier.trend` of the whole frame (computes)."""
-    cols = _columns_read(ddf, lat, lon, date, [value, group])
-    return _f.trend(ddf[cols].compute(), by=by, group=group, value=value, split=split, date_from=date_from,
+    period, groups = _tables._period_and_groups(period, by, group)
+    cols = _columns_read(ddf, lat, lon, date, [value, groups])
+    return _f.trend(ddf[cols].compute(), period=period, by=groups, value=value, split=split, date_from=date_from,
                     date_to=date_to, max_precision=max_precision, lat=lat, lon=lon, date=date,
                     skip_invalid=skip_invalid)
 

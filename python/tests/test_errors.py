@@ -81,7 +81,7 @@ def test_dates_that_do_not_parse_name_row_and_column():
     with pytest.raises(frontier.Error, match=r"row 'b' \(position 1\): event_date: not a date: \"someday\""):
         frontier.summarize(df, split="2021-02-01")
     with pytest.raises(frontier.Error, match=r"row 'b'.*event_date"):
-        frontier.trend(df, by="month")
+        frontier.trend(df, period="month")
     got, bad = frontier.summarize(df, by="province", split="2021-02-01", skip_invalid=True, rejects=True)
     assert list(bad.index) == ["b"] and bad["column"].tolist() == ["event_date"]
     assert got.attrs["account"] == {"rows_in": 3, "counted": 2, "rejected": 1, "outside_window": 0,
@@ -175,7 +175,7 @@ def test_no_panic_reaches_python(events):
         lambda: frontier.summarize(events.head(5), by="no-such-layer"),
         lambda: frontier.hotspots(events.head(5), by="hex:0"),
         lambda: frontier.hotspots(events.head(5), weights="knn:0"),
-        lambda: frontier.trend(events.head(5), by="fortnight"),
+        lambda: frontier.trend(events.head(5), period="fortnight"),
         lambda: frontier.render(extent="bbox:1,2"),
         lambda: frontier.near(pd.DataFrame({"lat": [np.inf], "lon": [70.0]})),
     ]

@@ -165,7 +165,7 @@ def test_nearest_with_taken_names(plain):
 
 def test_trend_value_named_count(plain):
     df = plain.assign(count=2)
-    got = frontier.trend(df, by="year", value="count")
+    got = frontier.trend(df, period="year", value="count")
     assert {"count", "frontier_count"} <= set(got.columns)
     years = pd.to_datetime(plain.event_date).dt.year
     per_year = years.value_counts().sort_index()
@@ -181,7 +181,7 @@ def test_trend_value_named_count(plain):
 
 def test_trend_grouped_by_a_column_named_like_frontiers(plain):
     df = plain.assign(period=np.where(np.arange(len(plain)) % 2 == 0, "even", "odd"))
-    got = frontier.trend(df, by="year", group="period")
+    got = frontier.trend(df, period="year", by="period")
     assert list(got.columns[:2]) == ["period", "frontier_period"]
     assert set(got["period"]) == {"even", "odd"}
     assert got.groupby("period")["count"].sum().to_dict() == {"even": (len(df) + 1) // 2, "odd": len(df) // 2}

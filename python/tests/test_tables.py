@@ -47,14 +47,14 @@ def events() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("args", [
-    dict(by="month"),
-    dict(by="quarter", group="province", value="fatalities"),
-    dict(by="year", group="event_type"),
+    dict(period="month"),
+    dict(period="quarter", by="province", value="fatalities"),
+    dict(period="year", by="event_type"),
 ])
 def test_trend_equals_the_command_line(events, args):
     got = frontier.trend(events, **args)
-    flags = ["--by", args["by"]]
-    for k in ("group", "value"):
+    flags = ["--period", args["period"]]
+    for k in ("by", "value"):
         if k in args:
             flags += [f"--{k}", args[k]]
     rows = cli_json("trend", str(EVENTS), *flags)
@@ -64,13 +64,13 @@ def test_trend_equals_the_command_line(events, args):
 
 
 def test_trend_counts_against_pandas(events):
-    got = frontier.trend(events, by="year")
+    got = frontier.trend(events, period="year")
     want = pd.to_datetime(events.event_date).dt.year.value_counts().sort_index()
     assert got.set_index("period")["count"].to_dict() == {str(y): n for y, n in want.items()}
 
 
 def test_trend_split_keeps_the_tests_and_the_regression(events):
-    got = frontier.trend(events, by="month", group="province", split="2021-08-15")
+    got = frontier.trend(events, period="month", by="province", split="2021-08-15")
     rows = cli_json("trend", str(EVENTS), "--period", "month", "--by", "province", "--split", "2021-08-15")
     flat = [{k: v for k, v in r.items() if k not in ("its", "series")} for r in rows]
     assert list(got.columns) == list(flat[0])
@@ -131,8 +131,8 @@ def test_dask_trend_and_hotspots_equal_one_machine(events, cluster):
     import frontier.dask as fd
 
     ddf = dd.from_pandas(events, npartitions=4)
-    one = frontier.trend(events, by="quarter", group="province", value="fatalities")
-    many = fd.trend(ddf, by="quarter", group="province", value="fatalities")
+    one = frontier.trend(events, period="quarter", by="province", value="fatalities")
+    many = fd.trend(ddf, period="quarter", by="province", value="fatalities")
     pd.testing.assert_frame_equal(many, one)
     one = frontier.hotspots(events, by="district", split="2021-08-15", permutations=99)
     many = fd.hotspots(ddf, by="district", split="2021-08-15", permutations=99)
@@ -148,3 +148,22 @@ def test_dask_trend_and_hotspots_equal_one_machine(events, cluster):
     assert len(located) == len(events) - 1 and 7 not in located.index
     s = fd.summarize(dbad, by="province", skip_invalid=True)
     assert s.attrs["account"]["rejected"] == 1
+
+
+def test_trend_reads_the_old_spellings_as_the_command_line(events):
+    """``period=`` is the period and ``by=`` the groups, as ``--period`` and
+    ``--by`` (and as summarize's ``by=``); the old ``by="quarter"`` and
+    ``group=`` still give the same table, the first with a FutureWarning,
+    as the command line reads ``--by quarter --group province``; the two
+    spellings at odds are Errors."""
+    new = frontier.trend(events, period="quarter", by="province")
+    rows = cli_json("trend", str(EVENTS), "--by", "quarter", "--group", "province")
+    same_rows(new, rows)
+    with pytest.warns(FutureWarning, match="period='quarter'"):
+        old = frontier.trend(events, by="quarter", group="province")
+    pd.testing.assert_frame_equal(old, new)
+    pd.testing.assert_frame_equal(frontier.trend(events, "quarter", group="province"), new)
+    with pytest.raises(frontier.Error, match="give the groups once"):
+        frontier.trend(events, by="district", group="province")
+    with pytest.raises(frontier.Error, match="the period is period="):
+        frontier.trend(events, period="month", by="year")
