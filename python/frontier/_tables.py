@@ -6,6 +6,7 @@ text as objects), and where the rows went in ``DataFrame.attrs``."""
 from __future__ import annotations
 
 import json
+import os
 import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -78,11 +79,40 @@ def _file_rejects(inp: Input, rejects: List[Tuple[int, str, str]]) -> pd.DataFra
     )
 
 
+def _bands(bands_km: Any) -> Optional[List[float]]:
+    if bands_km is None:
+        return None
+    if isinstance(bands_km, (str, bytes)) or not hasattr(bands_km, "__iter__"):
+        raise Error(f"bands_km={bands_km!r}: give the band edges in km as a list of numbers, e.g. [0, 10, 25, 50]")
+    out = []
+    for v in bands_km:
+        if isinstance(v, (bool, str, bytes)):
+            raise Error(f"bands_km={bands_km!r}: give the band edges in km as numbers, e.g. [0, 10, 25, 50]")
+        try:
+            out.append(float(v))
+        except (TypeError, ValueError):
+            raise Error(f"bands_km={bands_km!r}: give the band edges in km as numbers, e.g. [0, 10, 25, 50]") from None
+    return out
+
+
+def _join(join: Any, on: Optional[str]) -> Dict[str, Any]:
+    """``join=`` for the core: a file by its path, a frame as CSV text."""
+    if join is None:
+        return dict(join_file=None, join_csv=None, join_name=None, on=on)
+    if isinstance(join, (str, os.PathLike)):
+        return dict(join_file=os.fspath(join), join_csv=None, join_name=None, on=on)
+    if isinstance(join, pd.DataFrame):
+        return dict(join_file=None, join_csv=join.to_csv(index=False), join_name="join (DataFrame)", on=on)
+    raise TypeError(f"join= takes a DataFrame or a path to a CSV, not {type(join).__name__}")
+
+
 def _settings(by: str, value: Optional[str], weight: Optional[str], split: DateLike, date_from: DateLike,
-              date_to: DateLike, max_precision: Optional[int], date: Optional[str]) -> Dict[str, Any]:
+              date_to: DateLike, max_precision: Optional[int], date: Optional[str], bands_km: Any = None,
+              target: str = "durand-line", join: Any = None, on: Optional[str] = None) -> Dict[str, Any]:
     return dict(by=by, value=value, weight=weight, split=_iso(split, "split"),
                 date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
-                max_precision=_precision(max_precision), date=date)
+                max_precision=_precision(max_precision), date=date, bands_km=_bands(bands_km), target=target,
+                **_join(join, on))
 
 
 def _tally(data: Any, settings: Dict[str, Any], lat: Optional[str], lon: Optional[str],
@@ -96,7 +126,9 @@ def _tally(data: Any, settings: Dict[str, Any], lat: Optional[str], lon: Optiona
 
 
 def _finish(parts: Sequence[str], settings: Dict[str, Any]) -> pd.DataFrame:
-    cols, account = _core.finish(list(parts), settings)
+    cols, account, notes = _core.finish(list(parts), settings)
+    for note in notes:
+        warnings.warn(note, UserWarning, stacklevel=3)
     out = frame_of(cols)
     out.attrs["account"] = dict(account)
     return out
@@ -105,7 +137,9 @@ def _finish(parts: Sequence[str], settings: Dict[str, Any]) -> pd.DataFrame:
 def summarize(data: Any, by: str = "district", value: Optional[str] = None, weight: Optional[str] = None,
               split: DateLike = None, date_from: DateLike = None, date_to: DateLike = None,
               max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
-              date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False) -> Any:
+              date: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False,
+              bands_km: Optional[Sequence[float]] = None, target: str = "durand-line", join: Any = None,
+              on: Optional[str] = None) -> Any:
     """Per-group counts, sums, shares and rates, before and after a date.
 
     The table ``frontier summarize`` writes, one row per feature of ``by``
@@ -136,6 +170,20 @@ def summarize(data: Any, by: str = "district", value: Optional[str] = None, weig
     skip_invalid, rejects : bool
         Leave out unreadable rows (as ``--skip-invalid``); also return them
         (as ``--rejects``).
+    bands_km : sequence of float, optional
+        Distance band edges in km, from 0 (``[0, 10, 25, 50, 100]``, as
+        ``--bands``): each group's points counted per band of geodesic
+        distance to ``target``, beyond the last edge in the last column.
+    target : str
+        The layer the bands measure to (``--target``; default the Durand
+        Line).
+    join : DataFrame or path, optional
+        A table of your own figures per group (e.g. refugees by district),
+        its numeric columns summed and rated per 100,000 people as the
+        counts are (``--join``); text columns are left out and names that
+        match no group are said, with a ``UserWarning`` each.
+    on : str, optional
+        The column of ``join`` that names the groups (``--on``).
 
     Returns
     -------
@@ -146,7 +194,7 @@ def summarize(data: Any, by: str = "district", value: Optional[str] = None, weig
         rejected rows.
     """
     check_rejects(skip_invalid, rejects)
-    settings = _settings(by, value, weight, split, date_from, date_to, max_precision, date)
+    settings = _settings(by, value, weight, split, date_from, date_to, max_precision, date, bands_km, target, join, on)
     parts, rej, inp = _tally(data, settings, lat, lon, skip_invalid)
     out = _finish([parts], settings)
     bad = _rejects(inp, rej, rejects, out.attrs["account"])

@@ -81,10 +81,12 @@ def nearest(ddf: Any, layer: str, k: int = 1, within_km: Optional[float] = None,
 def summarize(ddf: Any, by: str = "district", value: Optional[str] = None, weight: Optional[str] = None,
               split: Any = None, date_from: Any = None, date_to: Any = None, max_precision: Optional[int] = None,
               lat: Optional[str] = None, lon: Optional[str] = None, date: Optional[str] = None,
-              skip_invalid: bool = False) -> pd.DataFrame:
+              skip_invalid: bool = False, bands_km: Optional[Sequence[float]] = None, target: str = "durand-line",
+              join: Any = None, on: Optional[str] = None) -> pd.DataFrame:
     """:func:`frontier.summarize` over every partition, combined exactly
     (computes; returns a pandas DataFrame)."""
-    settings = _tables._settings(by, value, weight, split, date_from, date_to, max_precision, date)
+    settings = _tables._settings(by, value, weight, split, date_from, date_to, max_precision, date, bands_km, target,
+                                 join, on)
 
     def tally(df: pd.DataFrame) -> pd.Series:
         parts, _, _ = _tables._tally(df, settings, lat, lon, skip_invalid)

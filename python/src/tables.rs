@@ -79,10 +79,58 @@ struct Settings {
     date_to: Option<String>,
     max_precision: Option<u32>,
     date: Option<String>,
+    /// Distance band edges in km (`--bands`) and the layer they measure
+    /// to (`--target`).
+    bands_km: Option<Vec<f64>>,
+    target: String,
+    /// A table of the user's figures per group (`--join`): a file, or a
+    /// frame's CSV text (and its name in messages); `on` names its column
+    /// of group names.
+    join_file: Option<String>,
+    join_csv: Option<String>,
+    join_name: Option<String>,
+    on: Option<String>,
 }
 
 impl Settings {
     fn options(&self) -> PyResult<Options> {
+        let bands = match &self.bands_km {
+            None => None,
+            Some(edges) => {
+                if edges.first() != Some(&0.0) {
+                    return Err(err(format!(
+                        "bands_km={edges:?}: band edges must start at 0 (e.g. [0, 10, 25, 50, 100])"
+                    )));
+                }
+                if edges.windows(2).any(|w| w[1] <= w[0]) || edges.iter().any(|x| !x.is_finite())
+                {
+                    return Err(err(format!(
+                        "bands_km={edges:?}: band edges must increase (e.g. [0, 10, 25, 50, 100])"
+                    )));
+                }
+                Some((edges.clone(), Catalogue::load(&self.target).map_err(py_err)?))
+            }
+        };
+        let join = match (&self.join_file, &self.join_csv, &self.on) {
+            (Some(path), _, Some(on)) => {
+                Some(frontier::summary::Join::read(path, on).map_err(py_err)?)
+            }
+            (None, Some(text), Some(on)) => Some(
+                frontier::summary::Join::from_reader(
+                    text.as_bytes(),
+                    self.join_name.as_deref().unwrap_or("join"),
+                    on,
+                )
+                .map_err(py_err)?,
+            ),
+            (None, None, None) => None,
+            (None, None, Some(_)) => return Err(err("on= names a column of join=: give join= too")),
+            (_, _, None) => {
+                return Err(err(
+                    "join= needs on=, the column of the table that names the groups",
+                ));
+            }
+        };
         Ok(Options {
             value: self.value.clone(),
             weight: self.weight.clone(),
@@ -93,7 +141,8 @@ impl Settings {
                 self.max_precision,
             )?,
             date: self.date.clone(),
-            ..Default::default()
+            bands,
+            join,
         })
     }
 
@@ -178,13 +227,15 @@ fn tally(py: Python<'_>, input: Input<'_>, settings: Settings) -> PyResult<(Stri
 }
 
 /// The summary table of the parts made by [`tally`] with the same
-/// settings, merged: (typed columns, account).
+/// settings, merged: (typed columns, account, notes: what the command line
+/// says on stderr of a joined table's text columns and unmatched names).
 #[pyfunction]
+#[allow(clippy::type_complexity)]
 fn finish<'py>(
     py: Python<'py>,
     parts: Vec<String>,
     settings: Settings,
-) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>)> {
+) -> PyResult<(Bound<'py, PyList>, Bound<'py, PyDict>, Vec<String>)> {
     guard(|| {
         let mut t = settings.tallier()?;
         for p in parts {
@@ -193,9 +244,35 @@ fn finish<'py>(
         }
         let s = t.finish().map_err(py_err)?;
         let (cols, rows) = s.table();
+        let mut notes = Vec::new();
+        if let Some(j) = &s.join {
+            if !j.text_columns.is_empty() {
+                let cols: Vec<String> = j
+                    .text_columns
+                    .iter()
+                    .map(|(c, line)| format!("{c} (text on line {line})"))
+                    .collect();
+                notes.push(format!(
+                    "{}: columns with text left out of the join (only numeric columns are summed and rated): {}",
+                    j.origin,
+                    cols.join(", ")
+                ));
+            }
+            let unmatched = s.unmatched_join_names();
+            if !unmatched.is_empty() {
+                notes.push(format!(
+                    "{} name(s) in {} match no {}: {}",
+                    unmatched.len(),
+                    j.origin,
+                    s.key,
+                    unmatched.join(", ")
+                ));
+            }
+        }
         Ok((
             arrays::table(py, &cols, &rows)?,
             arrays::account(py, &s.account)?,
+            notes,
         ))
     })
 }

@@ -167,3 +167,63 @@ def test_trend_reads_the_old_spellings_as_the_command_line(events):
         frontier.trend(events, by="district", group="province")
     with pytest.raises(frontier.Error, match="the period is period="):
         frontier.trend(events, period="month", by="year")
+
+
+def same_rounded_rows(got: pd.DataFrame, rows: list) -> None:
+    """A summary frame (full precision) against the command line's JSON
+    rows (numbers rounded to 4 decimals)."""
+    assert list(got.columns) == list(rows[0])
+    assert len(got) == len(rows)
+    for c in got.columns:
+        want = [r[c] for r in rows]
+        g = got[c]
+        if pd.api.types.is_numeric_dtype(g.dtype) and not pd.api.types.is_bool_dtype(g.dtype):
+            w = np.array([np.nan if v is None else v for v in want], dtype=float)
+            assert np.allclose(g.to_numpy(float), w, rtol=0, atol=0.5e-4 + 1e-12, equal_nan=True), c
+        else:
+            assert text(g) == [None if v is None else str(v) for v in want], c
+
+
+def test_summarize_distance_bands_and_a_joined_table_as_the_command_line(events, tmp_path):
+    """``bands_km=``/``target=`` and ``join=``/``on=`` are ``--bands``,
+    ``--target``, ``--join`` and ``--on``: the same table. The bands count
+    each point once (their sum is the points within the last edge, as
+    ``near`` finds them), and a joined table's figures are summed per
+    group. The joined figures are synthetic, made here."""
+    got = frontier.summarize(events, by="province", bands_km=[0, 10, 25, 50])
+    same_rounded_rows(got, cli_json("summarize", str(EVENTS), "--by", "province", "--bands", "0,10,25,50"))
+    assert [c for c in got.columns if c.startswith("band_")] == ["band_0_10km", "band_10_25km", "band_25_50km",
+                                                                  "band_50km_plus"]
+    within = len(frontier.near(events, within_km=50))
+    assert int(got[["band_0_10km", "band_10_25km", "band_25_50km"]].to_numpy().sum()) == within
+    assert int(got.filter(like="band_").to_numpy().sum()) == len(events)
+    cpec = frontier.summarize(events, by="province", bands_km=[0, 5, 20], target="cpec")
+    same_rounded_rows(cpec, cli_json("summarize", str(EVENTS), "--by", "province", "--bands", "0,5,20", "--target",
+                                     "cpec"))
+    for bad in ([10, 20], [0, 20, 10], "0,10", [0, float("nan")], [0, "10"]):
+        with pytest.raises(frontier.Error, match="bands_km="):
+            frontier.summarize(events, bands_km=bad)
+    # A table of figures per district (synthetic), with a text column and a
+    # name that matches no district.
+    districts = frontier.summarize(events)["district"].tolist()[:6]
+    table = pd.DataFrame({"district": districts + ["Nowhere"], "refugees": [100 * i + 7 for i in range(7)],
+                          "remark": ["synthetic"] * 7})
+    csv = tmp_path / "figures.csv"
+    table.to_csv(csv, index=False)
+    with pytest.warns(UserWarning) as said:
+        joined = frontier.summarize(events, join=table, on="district")
+    messages = " | ".join(str(w.message) for w in said)
+    assert "remark" in messages and "Nowhere" in messages
+    rows = cli_json("summarize", str(EVENTS), "--join", str(csv), "--on", "district")
+    same_rounded_rows(joined, rows)
+    assert "refugees" in joined.columns
+    by_name = joined.set_index("district")["refugees"]
+    for name, n in zip(districts, table.refugees):
+        assert by_name[name] == n
+    with pytest.warns(UserWarning):
+        from_file = frontier.summarize(events, join=csv, on="district")
+    pd.testing.assert_frame_equal(from_file, joined)
+    with pytest.raises(frontier.Error, match="on="):
+        frontier.summarize(events, join=table)
+    with pytest.raises(frontier.Error, match="join="):
+        frontier.summarize(events, on="district")
