@@ -135,8 +135,25 @@ def locate(data: Any, lat: Optional[str] = None, lon: Optional[str] = None, laye
     return _result(inp, out, rej, rejects)
 
 
-def nearest(data: Any, layer: str, k: int = 1, lat: Optional[str] = None, lon: Optional[str] = None,
-            within_km: Optional[float] = None, skip_invalid: bool = False, rejects: bool = False) -> Any:
+def _target(target: Optional[str], old: Optional[str], old_name: str, default: Optional[str] = None) -> str:
+    """The layer a distance is measured to: ``target=`` (the command line's
+    ``--target``), or its old spelling; both, at odds, are an Error."""
+    if old is not None:
+        if target is not None and target != old:
+            raise Error(f"target={target!r} and {old_name}={old!r}: give the layer once, with target=")
+        target = old
+    if target is None:
+        if default is None:
+            raise Error("target=: give the layer to measure to (a built-in name such as 'crossings', or a GeoJSON path)")
+        target = default
+    if not isinstance(target, str):
+        raise Error(f"target={target!r}: give a layer's name or a GeoJSON path as text")
+    return target
+
+
+def nearest(data: Any, target: Optional[str] = None, k: int = 1, lat: Optional[str] = None, lon: Optional[str] = None,
+            within_km: Optional[float] = None, skip_invalid: bool = False, rejects: bool = False,
+            layer: Optional[str] = None) -> Any:
     """The ``k`` nearest features of a layer to each point.
 
     As ``frontier nearest``: for rank ``i`` (from 1), ``nearest_i`` (the
@@ -146,8 +163,8 @@ def nearest(data: Any, layer: str, k: int = 1, lat: Optional[str] = None, lon: O
     ----------
     data : DataFrame, GeoDataFrame, pyarrow.Table, RecordBatchReader or path
         The points.
-    layer : str
-        A built-in layer's name or a GeoJSON path.
+    target : str
+        A built-in layer's name or a GeoJSON path (``--target``).
     k : int
         How many nearest features, 1 to 100 (as ``-k``).
     lat, lon : str, optional
@@ -156,6 +173,8 @@ def nearest(data: Any, layer: str, k: int = 1, lat: Optional[str] = None, lon: O
         Only features within this many kilometres (NaN beyond).
     skip_invalid, rejects : bool
         As for :func:`locate`.
+    layer : str, optional
+        The old spelling of ``target=``.
 
     Returns
     -------
@@ -164,11 +183,12 @@ def nearest(data: Any, layer: str, k: int = 1, lat: Optional[str] = None, lon: O
         than ``k`` features are within reach).
     """
     check_rejects(skip_invalid, rejects)
+    target = _target(target, layer, "layer")
     k = _k(k)
     within_m = _within_m(within_km)
     inp = Input(data, lat, lon, skip_invalid)
-    ranks, _, kept, rej = call(inp, _core.nearest, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, layer,
-                               k, within_m, skip_invalid, "layer=")
+    ranks, _, kept, rej = call(inp, _core.nearest, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, target,
+                               k, within_m, skip_invalid, "target=")
     out = inp.base(kept if rej else None)
     names = inp.added([n for i in range(1, k + 1) for n in (f"nearest_{i}", f"distance_{i}_km")])
     for i, (dist, feature, _, _) in enumerate(ranks):
@@ -177,8 +197,8 @@ def nearest(data: Any, layer: str, k: int = 1, lat: Optional[str] = None, lon: O
     return _result(inp, out, rej, rejects)
 
 
-def near(data: Any, to: str = "durand-line", within_km: Optional[float] = None, lat: Optional[str] = None,
-         lon: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False) -> Any:
+def near(data: Any, target: Optional[str] = None, within_km: Optional[float] = None, lat: Optional[str] = None,
+         lon: Optional[str] = None, skip_invalid: bool = False, rejects: bool = False, to: Optional[str] = None) -> Any:
     """The geodesic distance from each point to the nearest feature of a layer.
 
     As ``frontier near``: appends ``distance_km``, ``nearest_feature``,
@@ -191,14 +211,17 @@ def near(data: Any, to: str = "durand-line", within_km: Optional[float] = None, 
     ----------
     data : DataFrame, GeoDataFrame, pyarrow.Table, RecordBatchReader or path
         The points.
-    to : str
-        A built-in layer's name or a GeoJSON path.
+    target : str
+        A built-in layer's name or a GeoJSON path (``--target``; default
+        the Durand Line).
     within_km : float, optional
         Keep only rows within this many kilometres (a number, 0 or more).
     lat, lon : str, optional
         The coordinate columns, when their names are not recognised.
     skip_invalid, rejects : bool
         As for :func:`locate`.
+    to : str, optional
+        The old spelling of ``target=``.
 
     Returns
     -------
@@ -206,10 +229,11 @@ def near(data: Any, to: str = "durand-line", within_km: Optional[float] = None, 
         The rows kept, with the new columns.
     """
     check_rejects(skip_invalid, rejects)
+    target = _target(target, to, "to", "durand-line")
     within_m = _within_m(within_km)
     inp = Input(data, lat, lon, skip_invalid)
-    ranks, side, kept, rej = call(inp, _core.nearest, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, to,
-                                  1, within_m, skip_invalid, "to=")
+    ranks, side, kept, rej = call(inp, _core.nearest, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, target,
+                                  1, within_m, skip_invalid, "target=")
     dist, feature, nlon, nlat = ranks[0]
     rows = kept if rej else None
     if within_m is not None:

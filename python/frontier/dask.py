@@ -32,7 +32,7 @@ import pandas as pd
 
 import frontier as _f
 
-from . import _core, _tables
+from . import _core, _points, _tables
 from ._frames import find
 
 __all__ = ["emerging", "hotspots", "knox", "locate", "near", "nearest", "summarize", "trend"]
@@ -65,16 +65,19 @@ def locate(ddf: Any, lat: Optional[str] = None, lon: Optional[str] = None,
                   skip_invalid=skip_invalid)
 
 
-def near(ddf: Any, to: str = "durand-line", within_km: Optional[float] = None, lat: Optional[str] = None,
-         lon: Optional[str] = None, skip_invalid: bool = False) -> Any:
+def near(ddf: Any, target: Optional[str] = None, within_km: Optional[float] = None, lat: Optional[str] = None,
+         lon: Optional[str] = None, skip_invalid: bool = False, to: Optional[str] = None) -> Any:
     """:func:`frontier.near` on every partition (lazy)."""
-    return _apply(_f.near, ddf, to=to, within_km=within_km, lat=lat, lon=lon, skip_invalid=skip_invalid)
+    target = _points._target(target, to, "to", "durand-line")
+    return _apply(_f.near, ddf, target=target, within_km=within_km, lat=lat, lon=lon, skip_invalid=skip_invalid)
 
 
-def nearest(ddf: Any, layer: str, k: int = 1, within_km: Optional[float] = None, lat: Optional[str] = None,
-            lon: Optional[str] = None, skip_invalid: bool = False) -> Any:
+def nearest(ddf: Any, target: Optional[str] = None, k: int = 1, within_km: Optional[float] = None,
+             lat: Optional[str] = None, lon: Optional[str] = None, skip_invalid: bool = False,
+             layer: Optional[str] = None) -> Any:
     """:func:`frontier.nearest` on every partition (lazy)."""
-    return _apply(_f.nearest, ddf, layer=layer, k=k, within_km=within_km, lat=lat, lon=lon,
+    target = _points._target(target, layer, "layer")
+    return _apply(_f.nearest, ddf, target=target, k=k, within_km=within_km, lat=lat, lon=lon,
                   skip_invalid=skip_invalid)
 
 

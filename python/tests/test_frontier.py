@@ -320,3 +320,24 @@ def test_render_draws_what_the_command_line_draws(events, tmp_path):
     assert pts.png == out.read_bytes()
     with pytest.raises(frontier.Error, match="palette"):
         frontier.render(choropleth=table, column="count", palette="rainbow")
+
+
+def test_the_layer_measured_to_is_target_as_on_the_command_line(events):
+    """``target=`` names the layer of ``near`` and ``nearest``, as
+    ``--target``; the old ``to=`` and ``layer=`` still read; both at odds
+    are an Error naming them."""
+    head = events.head(300)
+    want = frontier.near(head, target="cpec", within_km=100)
+    exe = os.environ.get("FRONTIER_BIN") or str(ROOT / "target" / "debug" / "frontier")
+    cli = pd.read_csv(io.BytesIO(subprocess.run([exe, "near", str(EVENTS), "--target", "cpec", "--within", "100"],
+                                                check=True, capture_output=True).stdout))
+    assert list(want["event_id_cnty"]) == [e for e in cli["event_id_cnty"] if e in set(head["event_id_cnty"])]
+    pd.testing.assert_frame_equal(frontier.near(head, to="cpec", within_km=100), want)
+    pd.testing.assert_frame_equal(frontier.near(head, "cpec", within_km=100), want)
+    k2 = frontier.nearest(head, target="crossings", k=2)
+    pd.testing.assert_frame_equal(frontier.nearest(head, layer="crossings", k=2), k2)
+    pd.testing.assert_frame_equal(frontier.nearest(head, "crossings", k=2), k2)
+    with pytest.raises(frontier.Error, match="target='cpec' and to='durand-line'"):
+        frontier.near(head, target="cpec", to="durand-line")
+    with pytest.raises(frontier.Error, match="target="):
+        frontier.nearest(head)
