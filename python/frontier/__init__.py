@@ -5,7 +5,7 @@ GeoDataFrames, Arrow tables and point files: which country, province and
 district each point is in (:func:`locate`), how far it is from the Durand
 Line or any layer (:func:`near`, :func:`nearest`), per-district summaries
 (:func:`summarize`), event series and their change at a date
-(:func:`trend`), hot and cold spots (:func:`hotspots`), space and time
+(:func:`trend`, charted by :func:`trend_chart`), hot and cold spots (:func:`hotspots`), space and time
 together (:func:`knox`: near repeats and cross-border lead–lag;
 :func:`emerging`: emerging hot spots) and maps (:func:`render`). Distances are geodesic on the WGS84 ellipsoid
 (GeographicLib, Karney 2013), in kilometres.
@@ -38,7 +38,7 @@ from ._frames import RejectedRowsWarning
 from ._points import locate, near, nearest, read
 from ._render import Map, render
 from ._spacetime import emerging, knox
-from ._tables import hotspots, summarize, trend
+from ._tables import hotspots, summarize, trend, trend_chart
 
 __version__: str = _core.__version__
 
@@ -60,6 +60,7 @@ __all__ = [
     "render",
     "summarize",
     "trend",
+    "trend_chart",
 ]
 
 #: Credit for the built-in layers, to print under a map or a table.

@@ -268,18 +268,30 @@ def trend(data: Any, period: Optional[str] = None, by: Optional[str] = None, val
         group to its series (a list of rows). ``attrs["account"]`` as for
         :func:`summarize`.
     """
+    out, bad, _ = _trend(data, period, by, value, split, date_from, date_to, max_precision, lat, lon, date,
+                         skip_invalid, rejects, group, None)
+    return (out, bad) if rejects else out
+
+
+def _trend(data: Any, period: Optional[str], by: Optional[str], value: Optional[str], split: DateLike,
+           date_from: DateLike, date_to: DateLike, max_precision: Optional[int], lat: Optional[str],
+           lon: Optional[str], date: Optional[str], skip_invalid: bool, rejects: bool, group: Optional[str],
+           chart: Optional[Dict[str, Any]]) -> Tuple[pd.DataFrame, Any, Optional[bytes]]:
+    """The trend's frame, its rejects (with ``rejects``) and, with
+    ``chart`` (the chart's settings), the chart's PNG."""
     period, group = _period_and_groups(period, by, group)
     check_rejects(skip_invalid, rejects)
     settings = dict(period=period, group=group, value=value, split=_iso(split, "split"),
                     date_from=_iso(date_from, "date_from"), date_to=_iso(date_to, "date_to"),
                     max_precision=_precision(max_precision), date=date)
+    settings.update(chart or dict(chart=False, chart_size=(0, 0), chart_groups=[], title=None, source=None))
     inp = Input(data, lat, lon, skip_invalid, load=False)
     group_col = group if group is not None and find(inp.columns, group) is not None else None
     if group in ("district", "province"):
         group_col = None
     extra = _needed(inp, [value, group_col], date, True)
-    cols, text, account, rej = call(inp, _core.trend, inp.source(extra), inp.names if inp.kind != "path" else None,
-                                    settings)
+    cols, text, account, rej, png = call(inp, _core.trend, inp.source(extra),
+                                         inp.names if inp.kind != "path" else None, settings)
     out = frame_of([c for c in cols if c[0] not in ("its", "series")])
     out.attrs["account"] = dict(account)
     if split is not None:
@@ -288,7 +300,69 @@ def trend(data: Any, period: Optional[str] = None, by: Optional[str] = None, val
         out.attrs["its"] = {r[key]: r.get("its") for r in rows}
         out.attrs["series"] = {r[key]: r.get("series") for r in rows}
     bad = _rejects(inp, rej, rejects, out.attrs["account"])
-    return (out, bad) if rejects else out
+    return out, bad, None if png is None else bytes(png)
+
+
+def _pixels(size: Any) -> Tuple[int, int]:
+    """A chart's size: ``(width, height)`` in pixels or ``"WxH"`` text."""
+    if isinstance(size, str):
+        w, sep, h = size.lower().partition("x")
+        if sep and w.strip().isdigit() and h.strip().isdigit():
+            return int(w), int(h)
+    else:
+        try:
+            w, h = size
+            if not any(isinstance(v, bool) or not isinstance(v, int) for v in (w, h)):
+                return int(w), int(h)
+        except (TypeError, ValueError):
+            pass
+    raise Error(f"size={size!r}: give (width, height) in pixels or text such as '1600x1000'")
+
+
+def trend_chart(data: Any, period: Optional[str] = None, by: Optional[str] = None, value: Optional[str] = None,
+                split: DateLike = None, date_from: DateLike = None, date_to: DateLike = None,
+                max_precision: Optional[int] = None, lat: Optional[str] = None, lon: Optional[str] = None,
+                date: Optional[str] = None, skip_invalid: bool = False, size: Any = (1600, 1000),
+                groups: Optional[Sequence[str]] = None, title: Optional[str] = None,
+                source: Optional[str] = None) -> Any:
+    """The chart of :func:`trend`'s series, as ``frontier trend --chart``
+    draws it: bars per period, the split and the fitted segments marked;
+    small multiples when grouped.
+
+    Parameters
+    ----------
+    data, period, by, value, split, date_from, date_to, max_precision, lat, lon, date, skip_invalid
+        As for :func:`trend`.
+    size : (int, int) or str
+        Pixels (``--chart-size``; default 1600x1000).
+    groups : sequence of str, optional
+        The groups to draw, in this order (``--chart-groups``; default the
+        12 with the most events). A name that is no group is an
+        :class:`Error` listing the groups.
+    title : str, optional
+        The chart's title (``--title``; default: what is counted, per what
+        period, by what).
+    source : str, optional
+        The source line's credit (default: a path's file name, as on the
+        command line; none for a frame).
+
+    Returns
+    -------
+    Map
+        The chart (PNG, shown by Jupyter; :meth:`Map.save` writes it to a
+        ``.png``).
+    """
+    from ._render import Map
+
+    if isinstance(groups, str):
+        groups = [groups]
+    if source is None and isinstance(data, (str, os.PathLike)):
+        source = os.path.basename(os.fspath(data))
+    chart = dict(chart=True, chart_size=_pixels(size), chart_groups=list(groups or []), title=title, source=source)
+    _, _, png = _trend(data, period, by, value, split, date_from, date_to, max_precision, lat, lon, date,
+                       skip_invalid, False, None, chart)
+    assert png is not None
+    return Map(png)
 
 
 def hotspots(data: Any, by: str = "district", weights: str = "queen", value: Optional[str] = None,

@@ -9,7 +9,7 @@ use frontier::ingest::{Batch, PointSource};
 use frontier::summary::{Grouping, Options, Parts, Tallier};
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 
 /// A grouping by name: `district`, `province`, or a layer (built in or a
 /// file). A file's layer is kept for the process (`Grouping` borrows it).
@@ -277,6 +277,32 @@ fn finish<'py>(
     })
 }
 
+/// The PNG of the chart `frontier trend --chart` draws of `t`; a group
+/// to draw that is not one is refused, naming the groups.
+fn trend_chart(t: &frontier::trend::Trend, s: &TrendSettings) -> PyResult<Vec<u8>> {
+    use frontier::render::chart::{ChartSpec, chart};
+    for g in &s.chart_groups {
+        if !t.series.iter().any(|x| &x.name == g) {
+            let names: Vec<&str> = t.series.iter().map(|x| x.name.as_str()).collect();
+            return Err(err(format!(
+                "groups=: no group {g:?} (groups: {})",
+                names.join(", ")
+            )));
+        }
+    }
+    let mut spec = ChartSpec::of_trend(
+        t,
+        s.chart_size,
+        &s.chart_groups,
+        s.title.clone(),
+        String::new(),
+    );
+    spec.sources = s.source.iter().cloned().collect();
+    let pm = chart(&spec).map_err(py_err)?;
+    pm.encode_png()
+        .map_err(|e| err(format!("encoding PNG: {e}")))
+}
+
 /// Trend settings from the Python side.
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
@@ -289,10 +315,18 @@ struct TrendSettings {
     date_to: Option<String>,
     max_precision: Option<u32>,
     date: Option<String>,
+    /// Also the chart `--chart` draws (PNG): its size, the groups to draw
+    /// (default: those with the most events), title and source credit.
+    chart: bool,
+    chart_size: (u32, u32),
+    chart_groups: Vec<String>,
+    title: Option<String>,
+    source: Option<String>,
 }
 
 /// Events per period (per group), and with a split the tests: (typed
-/// columns, the CLI's JSON of the table as text, account, rejects).
+/// columns, the CLI's JSON of the table as text, account, rejects, and
+/// with `chart` the chart's PNG).
 #[pyfunction]
 #[allow(clippy::type_complexity)]
 fn trend<'py>(
@@ -300,13 +334,19 @@ fn trend<'py>(
     input: Input<'py>,
     columns: Option<Vec<String>>,
     settings: TrendSettings,
-) -> PyResult<(Bound<'py, PyList>, String, Bound<'py, PyDict>, Rejects)> {
+) -> PyResult<(
+    Bound<'py, PyList>,
+    String,
+    Bound<'py, PyDict>,
+    Rejects,
+    Option<Bound<'py, PyBytes>>,
+)> {
     use frontier::Named;
     use frontier::trend::{Grouping as TG, Options as TO, Period, Trender};
     guard(|| {
         let s = settings;
         let period =
-            Period::from_name(&s.period).map_err(|e| err(format!("by={:?}: {e}", s.period)))?;
+            Period::from_name(&s.period).map_err(|e| err(format!("period={:?}: {e}", s.period)))?;
         let columns = match (columns, &input) {
             (Some(c), _) => c,
             (None, Input::File(path, lat, lon, skip)) => {
@@ -343,6 +383,11 @@ fn trend<'py>(
             t.series_table()
         };
         let json = serde_json::to_string(&rows).map_err(|e| err(e.to_string()))?;
+        let chart = if s.chart {
+            Some(PyBytes::new(py, &trend_chart(&t, &s)?))
+        } else {
+            None
+        };
         let rejects = t
             .account
             .rejects
@@ -354,6 +399,7 @@ fn trend<'py>(
             json,
             arrays::account(py, &t.account)?,
             rejects,
+            chart,
         ))
     })
 }

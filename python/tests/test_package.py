@@ -25,7 +25,7 @@ def test_public_names():
         assert leak not in public, leak
     for fn in (frontier.locate, frontier.near, frontier.nearest, frontier.summarize, frontier.trend,
                frontier.hotspots, frontier.knox, frontier.emerging, frontier.render, frontier.read, frontier.layer,
-               frontier.layers):
+               frontier.layers, frontier.trend_chart):
         doc = fn.__doc__ or ""
         assert "Parameters\n    ----------" in doc or fn in (frontier.layers,), fn.__name__
         assert "Returns\n    -------" in doc, fn.__name__

@@ -217,3 +217,25 @@ def test_hexagon_edges_take_every_unit_as_the_command_line():
     assert e.attrs["hex_km"] == pytest.approx(16.09344)
     with pytest.raises(frontier.Error, match="hex:10km"):
         frontier.hotspots(EVENTS, by="hex:ten")
+
+
+def test_trend_chart_is_the_command_lines_chart(tmp_path):
+    """``trend_chart`` draws what ``trend --chart`` draws: the same PNG,
+    from a path (credited by its name) and from a frame with that credit;
+    groups to draw by name, a name that is no group an Error listing them."""
+    out = tmp_path / "cli.png"
+    cli("trend", str(EVENTS), "--period", "quarter", "--by", "province", "--split", "2021-08-15", "--chart",
+        str(out), "--chart-size", "1000x700", "-o", str(tmp_path / "t.csv"))
+    m = frontier.trend_chart(EVENTS, period="quarter", by="province", split="2021-08-15", size=(1000, 700))
+    assert m.png == out.read_bytes()
+    frame = pd.read_csv(EVENTS)
+    assert frontier.trend_chart(frame, period="quarter", by="province", split="2021-08-15", size="1000x700",
+                                source="synthetic-events.csv").png == out.read_bytes()
+    cli("trend", str(EVENTS), "--by", "province", "--chart", str(out), "--chart-groups",
+        "Balochistan,Khyber Pakhtunkhwa", "--title", "Two provinces", "-o", str(tmp_path / "t.csv"))
+    assert frontier.trend_chart(EVENTS, by="province", groups=["Balochistan", "Khyber Pakhtunkhwa"],
+                                title="Two provinces").png == out.read_bytes()
+    with pytest.raises(frontier.Error, match='no group "Atlantis".*Balochistan'):
+        frontier.trend_chart(EVENTS, by="province", groups=["Atlantis"])
+    with pytest.raises(frontier.Error, match="size="):
+        frontier.trend_chart(EVENTS, size=(10, 10))

@@ -177,8 +177,7 @@ fn draw_chart(
     args: &Args,
     path: &std::path::Path,
 ) -> Result<(), CmdError> {
-    use frontier::render::chart::{ChartSpec, chart, panels};
-    let max = 12;
+    use frontier::render::chart::{ChartSpec, chart};
     for g in &args.chart_groups {
         if !t.series.iter().any(|s| &s.name == g) {
             return Err(CmdError::Usage(format!(
@@ -191,24 +190,6 @@ fn draw_chart(
             )));
         }
     }
-    let panels = panels(t, max, &args.chart_groups);
-    let period = t.period.name();
-    let by = t.key.as_ref().map_or(String::new(), |k| format!(" by {k}"));
-    let window = match (t.spans.first(), t.spans.last()) {
-        (Some(a), Some(b)) => format!(", {} to {}", a.start, b.end),
-        _ => String::new(),
-    };
-    let mut subtitle = vec![format!("Events per {period}{window}")];
-    if args.chart_groups.is_empty() && panels.len() < t.series.len() {
-        subtitle.push(format!(
-            "the {} of {} groups with the most events",
-            panels.len(),
-            t.series.len()
-        ));
-    }
-    if let Some(s) = t.split {
-        subtitle.push(format!("split at {s}; fitted: segmented quasi-Poisson regression with 95% intervals in the table"));
-    }
     let source = if args.points == "-" {
         "standard input".to_string()
     } else {
@@ -216,19 +197,13 @@ fn draw_chart(
             .file_name()
             .map_or(args.points.clone(), |f| f.to_string_lossy().into_owned())
     };
-    let spec = ChartSpec {
-        size: args.chart_size,
-        title: args
-            .title
-            .clone()
-            .unwrap_or_else(|| format!("Events per {period}{by}")),
-        subtitle: Some(subtitle.join(" · ")),
-        y_label: format!("events per {period}"),
-        period: t.period,
-        panels,
-        split: t.split,
-        sources: vec![source],
-    };
+    let spec = ChartSpec::of_trend(
+        t,
+        args.chart_size,
+        &args.chart_groups,
+        args.title.clone(),
+        source,
+    );
     let pm = chart(&spec)?;
     let png = pm
         .encode_png()
