@@ -249,9 +249,7 @@ fn plan(mut g: Given, format: Format) -> PyResult<(MapSpec, u64)> {
             credit(&read, matches!(p, Points::File(_)), &mut spec.sources);
             spec.density = Some(Density {
                 points: read.points.into_iter().map(|p| p.at).collect(),
-                title: fd
-                    .and_then(|d| d.title)
-                    .unwrap_or_else(|| "Density".into()),
+                title: fd.and_then(|d| d.title).unwrap_or_else(|| "Density".into()),
                 bandwidth_km: bandwidth.unwrap_or(frontier::render::DEFAULT_BANDWIDTH_KM),
             });
         }
@@ -322,7 +320,14 @@ fn choropleth(g: &Given, file: &MapFile) -> PyResult<Option<Choropleth>> {
         let order = fc.map(|c| c.order.clone()).unwrap_or_default();
         Choropleth::read_categories(bytes.as_slice(), &origin, &column, &order)
     } else {
-        Choropleth::read(bytes.as_slice(), &origin, &column, classes, method, &palette)
+        Choropleth::read(
+            bytes.as_slice(),
+            &origin,
+            &column,
+            classes,
+            method,
+            &palette,
+        )
     }
     .map_err(file_err)?;
     if let Some(t) = g.legend_title.clone().or(fc.and_then(|c| c.title.clone())) {

@@ -102,13 +102,15 @@ impl Settings {
                         "bands_km={edges:?}: band edges must start at 0 (e.g. [0, 10, 25, 50, 100])"
                     )));
                 }
-                if edges.windows(2).any(|w| w[1] <= w[0]) || edges.iter().any(|x| !x.is_finite())
-                {
+                if edges.windows(2).any(|w| w[1] <= w[0]) || edges.iter().any(|x| !x.is_finite()) {
                     return Err(err(format!(
                         "bands_km={edges:?}: band edges must increase (e.g. [0, 10, 25, 50, 100])"
                     )));
                 }
-                Some((edges.clone(), Catalogue::load(&self.target).map_err(py_err)?))
+                Some((
+                    edges.clone(),
+                    Catalogue::load(&self.target).map_err(py_err)?,
+                ))
             }
         };
         let join = match (&self.join_file, &self.join_csv, &self.on) {
@@ -124,7 +126,9 @@ impl Settings {
                 .map_err(py_err)?,
             ),
             (None, None, None) => None,
-            (None, None, Some(_)) => return Err(err("on= names a column of join=: give join= too")),
+            (None, None, Some(_)) => {
+                return Err(err("on= names a column of join=: give join= too"));
+            }
             (_, _, None) => {
                 return Err(err(
                     "join= needs on=, the column of the table that names the groups",
