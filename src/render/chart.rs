@@ -211,15 +211,19 @@ fn rule(pm: &mut Pixmap, y: f32) {
 /// The title band (title, subtitle) and the source band.
 fn frame(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
     let h = pm.height() as f32;
+    // Title and subtitle shrink, then are cut, to stay inside the image.
+    let room = pm.width() as f32 - 24.0;
     let ts = if look.compact { 17.0 } else { 24.0 };
-    text::draw(pm, &spec.title, 12.0, 6.0, ts, Weight::Bold, INK, None);
+    let (title, ts) = text::fit(&spec.title, ts, Weight::Bold, room);
+    text::draw(pm, &title, 12.0, 6.0, ts, Weight::Bold, INK, None);
     if let Some(s) = &spec.subtitle {
         let (sy, ss) = if look.compact {
             (27.0, 11.0)
         } else {
             (40.0, 14.0)
         };
-        text::draw(pm, s, 13.0, sy, ss, Weight::Regular, MUTED, None);
+        let (s, ss) = text::fit(s, ss, Weight::Regular, room);
+        text::draw(pm, &s, 13.0, sy, ss, Weight::Regular, MUTED, None);
     }
     rule(pm, look.title_band - 1.0);
     rule(pm, h - look.source_band);
@@ -253,13 +257,38 @@ fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
     lx += 20.0;
     text::draw(pm, &spec.y_label, lx, ly, fs, Weight::Regular, INK, None);
     lx += text::measure(&spec.y_label, fs, Weight::Regular).0 + 24.0;
-    if spec.panels.iter().any(|p| p.bars.iter().any(|b| b.part)) {
+    let parts = spec.panels.iter().any(|p| p.bars.iter().any(|b| b.part));
+    let fits = spec.panels.iter().any(|p| p.its.is_some());
+    // The items' words, shorter when the long ones would not fit the width.
+    let long = [
+        "part of a period at the split, at its rate per whole period",
+        "fitted (segmented quasi-Poisson regression)",
+        "pre-split trend continued",
+    ];
+    let short = ["part period at the split", "fitted", "pre-split trend"];
+    let width = |words: &[&str; 3]| {
+        let m = |t: &str| text::measure(t, fs, Weight::Regular).0;
+        lx + m(&spec.y_label)
+            + 44.0
+            + if parts { m(words[0]) + 44.0 } else { 0.0 }
+            + if fits {
+                m(words[1]) + m(words[2]) + 112.0
+            } else {
+                0.0
+            }
+    };
+    let words = if width(&long) <= pm.width() as f32 {
+        long
+    } else {
+        short
+    };
+    if parts {
         swatch(pm, lx, PART);
-        let t = "part of a period at the split, at its rate per whole period";
+        let t = words[0];
         text::draw(pm, t, lx + 20.0, ly, fs, Weight::Regular, INK, None);
         lx += 20.0 + text::measure(t, fs, Weight::Regular).0 + 24.0;
     }
-    if spec.panels.iter().any(|p| p.its.is_some()) {
+    if fits {
         let line = |pm: &mut Pixmap, x: f32, dash: Option<Vec<f32>>| {
             let mut pb = PathBuilder::new();
             pb.move_to(x, ly + 8.0);
@@ -269,11 +298,11 @@ fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
             }
         };
         line(pm, lx, None);
-        let t = "fitted (segmented quasi-Poisson regression)";
+        let t = words[1];
         text::draw(pm, t, lx + 32.0, ly, fs, Weight::Regular, INK, None);
         lx += 32.0 + text::measure(t, fs, Weight::Regular).0 + 24.0;
         line(pm, lx, Some(vec![6.0, 5.0]));
-        let t = "pre-split trend continued";
+        let t = words[2];
         text::draw(pm, t, lx + 32.0, ly, fs, Weight::Regular, INK, None);
     }
 }
@@ -417,30 +446,38 @@ fn draw_panel(
 ) {
     let id = Transform::identity();
     let tick = look.tick;
+    // The y axis's quantity and unit over the plot's right end, unless
+    // the panel's title needs the room (the legend names it too).
+    let room = plot.right - plot.left;
+    let (uw, _) = text::measure(&spec.y_label, tick, Weight::Regular);
+    let mut unit = true;
     if spec.panels.len() > 1 {
+        let (tw, _) = text::measure(&p.title, tick * 1.15, Weight::Bold);
+        unit = tw + 12.0 + uw <= room;
+        let (title, ts) = text::fit(&p.title, tick * 1.15, Weight::Bold, room);
         text::draw(
             pm,
-            &p.title,
+            &title,
             plot.left,
             plot.cy + 2.0,
-            tick * 1.15,
+            ts,
             Weight::Bold,
             INK,
             None,
         );
     }
-    // The y axis's quantity and unit, over the plot's right end.
-    let (uw, _) = text::measure(&spec.y_label, tick, Weight::Regular);
-    text::draw(
-        pm,
-        &spec.y_label,
-        plot.right - uw,
-        plot.cy + 4.0,
-        tick,
-        Weight::Regular,
-        MUTED,
-        None,
-    );
+    if unit {
+        text::draw(
+            pm,
+            &spec.y_label,
+            plot.right - uw,
+            plot.cy + 4.0,
+            tick,
+            Weight::Regular,
+            MUTED,
+            None,
+        );
+    }
     y_axis(pm, plot, scale, tick);
     for b in &p.bars {
         let (xa, xb) = (

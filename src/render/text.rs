@@ -45,6 +45,35 @@ pub fn measure(text: &str, size: f32, w: Weight) -> (f32, f32) {
     (x, f.ascent() - f.descent())
 }
 
+/// `text` made to fit `width` pixels: drawn smaller, down to three
+/// quarters of `size`, and if that is not enough, cut at a character
+/// boundary with an ellipsis. Returns the text and its size.
+pub fn fit(text: &str, size: f32, w: Weight, width: f32) -> (String, f32) {
+    let (tw, _) = measure(text, size, w);
+    if tw <= width {
+        return (text.to_string(), size);
+    }
+    let small = (size * width / tw).max(0.75 * size);
+    if measure(text, small, w).0 <= width {
+        return (text.to_string(), small);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // The longest head that fits with its ellipsis (binary search on the
+    // number of characters: widths grow with the head).
+    let (mut lo, mut hi) = (0, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let head: String = chars[..mid].iter().collect();
+        if measure(&format!("{}…", head.trim_end()), small, w).0 <= width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let head: String = chars[..lo].iter().collect();
+    (format!("{}…", head.trim_end()), small)
+}
+
 /// The em size (a font size as CSS, SVG and PDF mean it) of text drawn
 /// at `size`: sizes here are the font's height, ascent plus descent.
 pub fn em(size: f32, w: Weight) -> f32 {
@@ -167,4 +196,36 @@ pub fn draw_with_halo(
         }
     }
     (x, y, cx - x, sf.ascent() - sf.descent())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Weight, fit, measure};
+
+    #[test]
+    fn fit_shrinks_then_cuts_to_the_width() {
+        let short = "Events per month";
+        assert_eq!(
+            fit(short, 14.0, Weight::Regular, 1000.0),
+            (short.to_string(), 14.0)
+        );
+        // A little too long: drawn smaller, whole.
+        let (w, _) = measure(short, 14.0, Weight::Regular);
+        let (t, s) = fit(short, 14.0, Weight::Regular, w * 0.9);
+        assert_eq!(t, short);
+        assert!((10.5..14.0).contains(&s) && measure(&t, s, Weight::Regular).0 <= w * 0.9);
+        // Far too long: three quarters of the size, cut with an ellipsis.
+        let long = "Events per month, 2019-01-01 to 2025-12-31 · the 6 of 8 groups with the most events · split at 2021-08-15";
+        let (t, s) = fit(long, 14.0, Weight::Regular, 300.0);
+        assert_eq!(s, 10.5);
+        assert!(t.ends_with('…') && t.len() < long.len(), "{t}");
+        assert!(measure(&t, s, Weight::Regular).0 <= 300.0);
+        // One more character would not have fitted.
+        let head = t.trim_end_matches('…');
+        let next: String = long.chars().take(head.chars().count() + 1).collect();
+        assert!(
+            measure(&format!("{}…", next.trim_end()), s, Weight::Regular).0 > 300.0
+                || next.ends_with(' ')
+        );
+    }
 }
