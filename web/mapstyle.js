@@ -77,37 +77,66 @@ export const LAYER_PARTS = {
   places: [],
 };
 
-export function colourExpression() {
-  const m = ['match', ['get', 'k']];
-  CATEGORICAL.forEach((c, i) => m.push(i, c));
-  m.push(OTHER);
-  return m;
+// Colours of point layers drawn in one colour, by dataset (none of them
+// among the category colours; the server's export::LAYER_COLOURS).
+export const LAYER_COLOURS = ['#6a3d9a', '#1b7837', '#8c510a', '#01665e', '#c51b7d'];
+export const layerColour = (id) => LAYER_COLOURS[id % LAYER_COLOURS.length];
+// Point radii, px: area proportional to the size column, as the print
+// maps draw them (the largest value R_MAX, none smaller than R_MIN).
+export const R_MAX = 16;
+export const R_MIN = 2.5;
+export const R_PLAIN = 4;
+// The hexagons' classes as opacities of a layer's colour (layers after
+// the first, whose hexagons are on viridis).
+export const HEX_OPACITY = [0.25, 0.4, 0.55, 0.7, 0.8, 0.9, 0.95];
+
+// The style layers of point layer `id`.
+export const pointParts = (id) => [`points-${id}-hex`, `points-${id}-hex-line`, `points-${id}-circle`];
+
+export function radius(v, vmax) {
+  return vmax > 0 ? Math.max(R_MIN, R_MAX * Math.sqrt(Math.max(v, 0) / vmax)) : R_PLAIN;
 }
 
-// The points' source and layers for dataset `ds` with `query` (filters).
-export function setPoints(map, origin, ds, query, colour) {
-  for (const id of ['points-circle', 'points-hex', 'points-hex-line']) {
-    if (map.getLayer(id)) map.removeLayer(id);
-  }
-  if (map.getSource('points')) map.removeSource('points');
-  map.addSource('points', {
+// Point layer `id`'s source and layers, its tiles asked for with `query`
+// (filters, colour and size columns): `look.pairs` the colour of each
+// category rank ([rank, colour]...; null: the layer's one colour),
+// `look.vmax` the largest size value (null: one size).
+export function setPoints(map, origin, id, query, look) {
+  for (const p of pointParts(id)) if (map.getLayer(p)) map.removeLayer(p);
+  const src = `points-${id}`;
+  if (map.getSource(src)) map.removeSource(src);
+  map.addSource(src, {
     type: 'vector',
-    tiles: [`${origin}/tiles/points/${ds}/{z}/{x}/{y}.pbf?${query}`],
+    tiles: [`${origin}/tiles/points/${id}/{z}/{x}/{y}.pbf?${query}`],
     minzoom: 0,
     maxzoom: 16,
   });
-  const hexColour = ['step', ['get', 'count'], HEX_COLOURS[0]];
-  HEX_STEPS.forEach((s, i) => { if (i > 0) hexColour.push(s, HEX_COLOURS[i]); });
-  hexColour.push(HEX_STEPS[HEX_STEPS.length - 1] * 5, HEX_COLOURS[HEX_COLOURS.length - 1]);
+  const step = (outputs) => {
+    const e = ['step', ['get', 'count'], outputs[0]];
+    HEX_STEPS.forEach((s, i) => { if (i > 0) e.push(s, outputs[i]); });
+    e.push(HEX_STEPS[HEX_STEPS.length - 1] * 5, outputs[outputs.length - 1]);
+    return e;
+  };
+  const hexPaint = id === 0
+    ? { 'fill-color': step(HEX_COLOURS), 'fill-opacity': 0.78 }
+    : { 'fill-color': layerColour(id), 'fill-opacity': step(HEX_OPACITY) };
   const before = map.getLayer('cpec-line') ? 'cpec-line' : undefined;
-  map.addLayer({ id: 'points-hex', type: 'fill', source: 'points', 'source-layer': 'hexagons',
-    paint: { 'fill-color': hexColour, 'fill-opacity': 0.78 } }, before);
-  map.addLayer({ id: 'points-hex-line', type: 'line', source: 'points', 'source-layer': 'hexagons',
-    paint: { 'line-color': '#ffffff', 'line-width': 0.4, 'line-opacity': 0.7 } }, before);
-  map.addLayer({ id: 'points-circle', type: 'circle', source: 'points', 'source-layer': 'points',
+  map.addLayer({ id: `points-${id}-hex`, type: 'fill', source: src, 'source-layer': 'hexagons', paint: hexPaint }, before);
+  map.addLayer({ id: `points-${id}-hex-line`, type: 'line', source: src, 'source-layer': 'hexagons',
+    paint: { 'line-color': id === 0 ? '#ffffff' : layerColour(id), 'line-width': id === 0 ? 0.4 : 0.8, 'line-opacity': 0.7 } }, before);
+  let colour = layerColour(id);
+  if (look.pairs && look.pairs.length) {
+    colour = ['match', ['get', 'k']];
+    for (const [k, c] of look.pairs) colour.push(k, c);
+    colour.push(OTHER);
+  }
+  const v = ['max', ['coalesce', ['get', 'v'], 0], 0];
+  const r = look.vmax > 0 ? ['max', R_MIN, ['*', R_MAX, ['sqrt', ['/', v, look.vmax]]]] : R_PLAIN;
+  map.addLayer({ id: `points-${id}-circle`, type: 'circle', source: src, 'source-layer': 'points',
+    layout: { 'circle-sort-key': ['-', 0, v] },
     paint: {
-      'circle-color': colour ? colourExpression() : '#0072B2',
-      'circle-radius': ['interpolate', ['linear'], ['sqrt', ['max', ['get', 'v'], 0]], 0, 3, 1, 3.6, 3, 5.5, 10, 12, 14, 16],
+      'circle-color': colour,
+      'circle-radius': r,
       'circle-stroke-color': '#ffffff',
       'circle-stroke-width': 0.7,
       'circle-opacity': 0.85,

@@ -241,11 +241,15 @@ pub fn trend(app: &App, q: &Query) -> Json {
         )?,
         date: None,
     };
+    let districts = match index {
+        Some(_) => d.places(Grouping::Districts)?,
+        None => &[],
+    };
     let mut t = Trender::new(frontier::trend::Grouping::All, opts)?;
     t.add_figures(
         (0..d.len())
             .filter(|&i| f.keeps_values(d, i))
-            .filter(|&i| index.is_none() || d.district[i].map(usize::from) == index)
+            .filter(|&i| index.is_none() || districts[i].map(usize::from) == index)
             .map(|i| (&d.figures[i], None)),
     )?;
     let t = t.finish()?;
@@ -326,5 +330,22 @@ pub fn count(app: &App, q: &Query) -> Json {
         "count": n,
         "value": d.value.as_ref().map(|_| v),
         "within_km": f.within_m.map(|m| m / 1000.0),
+    }))
+}
+
+/// `/api/numbers?ds&column`: a column of numbers the points can be sized
+/// by: its smallest and largest numbers and how many points have none
+/// (the page scales the sizes by them).
+pub fn numbers(app: &App, q: &Query) -> Json {
+    let d = app.dataset(q)?;
+    let n = d.number_column("column", q.need("column")?)?;
+    q.finish()?;
+    Ok(json!({
+        "dataset": d.id,
+        "column": n.name,
+        "min": n.range.map(|r| r.0),
+        "max": n.range.map(|r| r.1),
+        "missing": n.missing,
+        "points": d.len(),
     }))
 }

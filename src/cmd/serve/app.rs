@@ -41,16 +41,16 @@ pub struct App {
 
 impl App {
     /// A server over `datasets`.
-    pub fn new(datasets: Vec<Dataset>, startup_s: f64) -> Result<App, frontier::Error> {
-        Ok(App {
+    pub fn new(datasets: Vec<Dataset>, locator: Locator, startup_s: f64) -> App {
+        App {
             datasets,
-            locator: Locator::new()?,
+            locator,
             measured: Mutex::new(HashMap::new()),
             base: Base::default(),
             points: PointTiles::default(),
             split: chrono::NaiveDate::from_ymd_opt(2021, 8, 15).expect("a date"),
             startup_s,
-        })
+        }
     }
 
     /// The built-in layer `name`, indexed for distances (made on first
@@ -83,6 +83,20 @@ impl App {
         });
         m.insert(name.to_string(), x.clone());
         Ok(x)
+    }
+
+    /// The dataset numbered `k` (as a request writes it).
+    pub fn dataset_named(&self, k: &str) -> Result<&Dataset, ApiError> {
+        k.trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| self.datasets.get(i))
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "no dataset {k:?}: the server holds {} (numbered from 0)",
+                    self.datasets.len()
+                ))
+            })
     }
 
     /// The dataset `ds` names (the first when not given).

@@ -3,6 +3,7 @@
 //! and in hexagons below the zoom where a tile would hold too many.
 
 use super::clip::{Rect, clip_line, clip_ring, simplify};
+use super::columns::Numbers;
 use super::filter::Filter;
 use super::mvt::{EXTENT, Layer, Shape, Value, ring_area, tile};
 use super::state::Dataset;
@@ -293,6 +294,8 @@ pub struct PointTiles {
 pub struct PointStyle<'a> {
     /// The coded column that colours the points.
     pub color: Option<usize>,
+    /// The numbers that size them (each point's `v`).
+    pub size: Option<&'a Numbers>,
     /// The filters.
     pub filter: &'a Filter,
 }
@@ -301,9 +304,10 @@ impl PointTiles {
     /// The point tile (z, x, y) of `d`.
     pub fn tile(&self, d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Arc<Vec<u8>> {
         let key = format!(
-            "{}/{z}/{x}/{y}/{:?}/{}",
+            "{}/{z}/{x}/{y}/{:?}/{:?}/{}",
             d.id,
             style.color,
+            style.size.map(|n| &n.name),
             style.filter.key()
         );
         if let Ok(c) = self.cache.lock()
@@ -351,7 +355,10 @@ fn singles(d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Vec<u8> {
         if !style.filter.keeps_at(d, s, durand) {
             continue;
         }
-        let mut props = vec![("v", Value::Double(d.figures[i].value))];
+        let mut props = Vec::with_capacity(2);
+        if let Some(v) = style.size.map(|n| n.values[i]).filter(|v| v.is_finite()) {
+            props.push(("v", Value::Double(f64::from(v))));
+        }
         if let Some(c) = colors {
             props.push((
                 "k",
