@@ -82,9 +82,10 @@ export const LAYER_PARTS = {
 export const LAYER_COLOURS = ['#6a3d9a', '#1b7837', '#8c510a', '#01665e', '#c51b7d'];
 export const layerColour = (id) => LAYER_COLOURS[id % LAYER_COLOURS.length];
 // Point radii, px: area proportional to the size column, as the print
-// maps draw them (the largest value R_MAX, none smaller than R_MIN).
+// maps draw them (the largest value R_MAX, none smaller than R_MIN, to
+// stay visible and clickable on a screen).
 export const R_MAX = 16;
-export const R_MIN = 2.5;
+export const R_MIN = 3;
 export const R_PLAIN = 4;
 // The hexagons' classes as opacities of a layer's colour (layers after
 // the first, whose hexagons are on viridis).
@@ -137,8 +138,10 @@ export function setPoints(map, origin, id, query, look) {
     paint: {
       'circle-color': colour,
       'circle-radius': r,
-      'circle-stroke-color': '#ffffff',
-      'circle-stroke-width': 0.7,
+      // Layers after the first are ringed in their own colour, so that
+      // the same colours (the same values) in two layers stay apart.
+      'circle-stroke-color': id === 0 ? '#ffffff' : layerColour(id),
+      'circle-stroke-width': id === 0 ? 0.7 : 2,
       'circle-opacity': 0.85,
     } });
 }

@@ -138,6 +138,13 @@ function niceFloor(v) {
   return p;
 }
 
+// A layer's point as drawn: its fill, and the ring of layers after the
+// first in their own colour.
+export function ring(id, fill) {
+  const border = id === 0 ? 'border:1px solid rgba(0,0,0,.35)' : `border:2px solid ${layerColour(id)}`;
+  return `<span class="swatch" style="background:${fill || (id === 0 ? layerColour(0) : 'white')};${border}"></span>`;
+}
+
 // The legend: what the map shows now (each point layer shown, or the
 // choropleth), then the base map.
 export function legend(el, opts) {
@@ -151,7 +158,7 @@ export function legend(el, opts) {
   const several = opts.layers.length > 1;
   for (const l of opts.layers) {
     html += `<div class="legend-layer" data-ds="${l.id}">`;
-    if (several) html += `<h3><span class="swatch" style="background:${layerColour(l.id)}"></span> ${esc(l.name)}</h3>`;
+    if (several) html += `<h3>${ring(l.id)} ${esc(l.name)}</h3>`;
     if (l.hexagons) {
       html += `<div class="small">Events per hexagon${several ? '' : ' (zoom in for single events)'}</div><div class="ramp">`;
       html += l.id === 0
@@ -161,9 +168,9 @@ export function legend(el, opts) {
     }
     if (l.colours) {
       html += `<div class="small muted">${esc(l.colours.column)}</div>`;
-      for (const [label, colour] of l.colours.rows) html += `<div class="item"><span class="swatch" style="background:${colour}"></span>${esc(label)}</div>`;
+      for (const [label, colour] of l.colours.rows) html += `<div class="item">${ring(l.id, colour)}${esc(label)}</div>`;
     } else if (!several) {
-      html += `<div class="item"><span class="swatch" style="background:${layerColour(l.id)}"></span>${esc(l.name)}</div>`;
+      html += `<div class="item">${ring(l.id, layerColour(l.id))}${esc(l.name)}</div>`;
     }
     if (l.size && l.vmax > 0) {
       const top = niceFloor(l.vmax);

@@ -4,6 +4,7 @@
 // in every layer.
 
 import { CATEGORICAL, OTHER, layerColour } from './mapstyle.js';
+import { ring } from './panels.js';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const int = (n) => n.toLocaleString('en-GB');
@@ -49,7 +50,7 @@ export function layerControls(el, info, layers) {
     return `<fieldset class="point-layer" data-ds="${d.id}">
       <legend class="visually-hidden">${esc(d.name)}</legend>
       <label class="check"><input type="checkbox" id="layer-on-${d.id}" data-ds="${d.id}"${L.on ? ' checked' : ''}>
-        <span class="swatch" style="background:${layerColour(d.id)}"></span> ${esc(d.name)}${d.synthetic ? ' <span class="muted">(synthetic)</span>' : ''}</label>
+        ${ring(d.id, layerColour(d.id))} ${esc(d.name)}${d.synthetic ? ' <span class="muted">(synthetic)</span>' : ''}</label>
       <p class="small muted">${int(a.rows_in)} rows read: ${int(a.kept)} on the map${rejected}.</p>
       <div class="pair">
         <label for="color-${d.id}">Colour by</label><select id="color-${d.id}" data-ds="${d.id}" data-role="color">${colours}</select>
