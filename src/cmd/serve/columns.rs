@@ -62,7 +62,8 @@ pub struct Numbers {
     /// Its name.
     pub name: String,
     /// Each point's number (`NaN` where the cell is empty or not a
-    /// number); single precision, for drawing.
+    /// number); single precision, for drawing. Empty for the value
+    /// column, whose numbers are the figures' (and the tile index's).
     pub values: Vec<f32>,
     /// The smallest and largest numbers (none without any).
     pub range: Option<(f64, f64)>,
@@ -72,23 +73,58 @@ pub struct Numbers {
 }
 
 impl Numbers {
-    /// Column `name` from each point's cell text.
+    /// Column `name` from each point's number.
     pub fn new(name: String, values: Vec<f32>) -> Numbers {
-        let mut range: Option<(f64, f64)> = None;
-        let mut missing = 0;
-        for &v in &values {
-            if v.is_finite() {
-                let v = f64::from(v);
-                range = Some(range.map_or((v, v), |(a, b)| (a.min(v), b.max(v))));
-            } else {
-                missing += 1;
-            }
-        }
+        let (range, missing) = range(values.iter().map(|&v| f64::from(v)));
         Numbers {
             name,
             values,
             range,
             missing,
+        }
+    }
+
+    /// The value column `name`, whose numbers are kept elsewhere: only
+    /// its range and what is missing.
+    pub fn kept_elsewhere(name: String, values: impl Iterator<Item = f64>) -> Numbers {
+        let (range, missing) = range(values);
+        Numbers {
+            name,
+            values: Vec::new(),
+            range,
+            missing,
+        }
+    }
+}
+
+/// The smallest and largest finite numbers, and how many are not.
+fn range(values: impl Iterator<Item = f64>) -> (Option<(f64, f64)>, u64) {
+    let mut range: Option<(f64, f64)> = None;
+    let mut missing = 0;
+    for v in values {
+        if v.is_finite() {
+            range = Some(range.map_or((v, v), |(a, b)| (a.min(v), b.max(v))));
+        } else {
+            missing += 1;
+        }
+    }
+    (range, missing)
+}
+
+/// What the points are sized by.
+#[derive(Clone, Copy)]
+pub enum Size<'a> {
+    /// The value column (the figures' values).
+    Value(&'a Numbers),
+    /// Another column of numbers.
+    Column(&'a Numbers),
+}
+
+impl<'a> Size<'a> {
+    /// The column's name and numbers.
+    pub fn numbers(self) -> &'a Numbers {
+        match self {
+            Size::Value(n) | Size::Column(n) => n,
         }
     }
 }

@@ -7,7 +7,7 @@
 use super::api::summary_of;
 use super::app::App;
 use super::choropleth::{CLASSES, METHOD, Mode, PALETTE, shades};
-use super::columns::Numbers;
+use super::columns::Size;
 use super::filter::Filter;
 use super::query::{ApiError, Query};
 use super::state::Dataset;
@@ -34,7 +34,7 @@ struct View<'a> {
     size: (u32, u32),
     mode: Option<Mode>,
     color: Option<usize>,
-    size_by: Option<&'a Numbers>,
+    size_by: Option<Size<'a>>,
     /// Other point layers shown, each with its filters.
     with: Vec<(&'a Dataset, Filter)>,
 }
@@ -145,16 +145,13 @@ fn map_spec(d: &Dataset, f: &Filter, v: &View) -> Result<MapSpec, ApiError> {
                 .map(|i| PointDatum {
                     at: d.figures[i].at,
                     category: cats.map(|c| c.labels[c.codes[i] as usize].clone()),
-                    size: v
-                        .size_by
-                        .map(|n| f64::from(n.values[i]))
-                        .filter(|x| x.is_finite()),
+                    size: v.size_by.map(|n| d.size_of(n, i)).filter(|x| x.is_finite()),
                 })
                 .collect();
             spec.points = Some(PointsLayer {
                 points,
                 color_by: cats.map(|c| c.name.clone()),
-                size_by: v.size_by.map(|n| n.name.clone()),
+                size_by: v.size_by.map(|n| n.numbers().name.clone()),
             });
         }
         Some(mode) => {
@@ -272,7 +269,7 @@ pub fn spec(app: &App, q: &Query) -> Result<Download, ApiError> {
                 t.push_str(&format!("color_by = {}\n", quote(&d.categories[c].name)));
             }
             if let Some(n) = v.size_by {
-                t.push_str(&format!("size_by = {}\n", quote(&n.name)));
+                t.push_str(&format!("size_by = {}\n", quote(&n.numbers().name)));
             }
         }
         Some(m) => {

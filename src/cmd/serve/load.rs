@@ -227,8 +227,8 @@ pub struct Read {
     pub schema: Schema,
     /// The rows as read, by batch.
     pub batches: Vec<Batch>,
-    /// Each point's batch and row in it.
-    pub row_at: Vec<(u32, u32)>,
+    /// Where each point's row is.
+    pub rows: RowIndex,
     /// Each point's figures, in input order.
     pub figures: Vec<Figures>,
     /// Where every row went.
@@ -239,6 +239,35 @@ pub struct Read {
     pub categories: Vec<Categories>,
 }
 
+/// Where each point's row is: the batches' first points, and the rows
+/// kept of the batches that lost some (few: the others keep every row).
+#[derive(Debug, Default)]
+pub struct RowIndex {
+    /// The number of each batch's first point.
+    starts: Vec<u32>,
+    /// The rows kept of each batch that lost some.
+    kept: Vec<Option<Vec<u32>>>,
+}
+
+impl RowIndex {
+    /// A batch of `len` rows whose `kept` rows are the points from `start`.
+    fn add(&mut self, start: usize, len: usize, kept: Vec<u32>) {
+        self.starts.push(start as u32);
+        self.kept.push((kept.len() != len).then_some(kept));
+    }
+
+    /// The batch and row of point `i`.
+    pub fn of(&self, i: usize) -> (usize, usize) {
+        let b = self.starts.partition_point(|&s| s as usize <= i) - 1;
+        let k = i - self.starts[b] as usize;
+        let r = match &self.kept[b] {
+            Some(kept) => kept[k] as usize,
+            None => k,
+        };
+        (b, r)
+    }
+}
+
 /// The parts joined in input order as they are made (each part's memory
 /// given back as soon as it is joined), and the first error met.
 struct Joiner {
@@ -246,7 +275,7 @@ struct Joiner {
     waiting: std::collections::BTreeMap<usize, Result<Part, frontier::Error>>,
     error: Option<frontier::Error>,
     batches: Vec<Batch>,
-    row_at: Vec<(u32, u32)>,
+    rows: RowIndex,
     figures: Vec<Figures>,
     account: Account,
     columns: Vec<Joining>,
@@ -259,7 +288,7 @@ impl Joiner {
             waiting: Default::default(),
             error: None,
             batches: Vec::new(),
-            row_at: Vec::new(),
+            rows: RowIndex::default(),
             figures: Vec::new(),
             account: Account::default(),
             columns: plan.categories.iter().map(|_| Joining::default()).collect(),
@@ -282,13 +311,13 @@ impl Joiner {
     }
 
     fn join(&mut self, p: Part) {
-        let b = self.batches.len() as u32;
         let a = &mut self.account;
         a.rows_in += (p.batch.len() + p.batch.rejects().len()) as u64;
         a.rejected += p.rejects.len() as u64;
         a.rejects.extend(p.rejects);
         self.figures.extend(p.figures);
-        self.row_at.extend(p.kept.iter().map(|&i| (b, i)));
+        self.rows
+            .add(self.figures.len() - p.kept.len(), p.batch.len(), p.kept);
         self.batches.push(p.batch);
         for (c, codes) in self.columns.iter_mut().zip(p.codes) {
             c.add(codes);
@@ -449,7 +478,7 @@ pub fn read(mut source: PointSource, value: Option<&str>) -> Result<Read, fronti
     Ok(Read {
         schema,
         batches: j.batches,
-        row_at: j.row_at,
+        rows: j.rows,
         figures: j.figures,
         account,
         plan,

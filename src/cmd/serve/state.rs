@@ -5,7 +5,7 @@
 //! answers) each point's district and province found by the library's
 //! summary engine.
 
-use super::columns::{Categories, Numbers, number};
+use super::columns::{Categories, Numbers, Size, number};
 use super::load::{self, Timings};
 use super::query::ApiError;
 use super::tileindex::TileIndex;
@@ -32,8 +32,8 @@ pub struct Dataset {
     pub schema: Schema,
     /// The rows as read, by batch.
     batches: Vec<Batch>,
-    /// Each point's batch and row in it.
-    row_at: Vec<(u32, u32)>,
+    /// Where each point's row is.
+    rows: load::RowIndex,
     /// Each point's figures, in input order.
     pub figures: Vec<Figures>,
     /// Each point's district, as the summaries place it.
@@ -92,7 +92,7 @@ impl Dataset {
             numbers: number_columns(&r.schema, &r.plan.numbers, value.as_deref()),
             schema: r.schema,
             batches: r.batches,
-            row_at: r.row_at,
+            rows: r.rows,
             figures: r.figures,
             district: OnceLock::new(),
             province: OnceLock::new(),
@@ -113,8 +113,8 @@ impl Dataset {
 
     /// The batch and row of point `i`.
     fn row(&self, i: usize) -> (&Batch, usize) {
-        let (b, r) = self.row_at[i];
-        (&self.batches[b as usize], r as usize)
+        let (b, r) = self.rows.of(i);
+        (&self.batches[b], r)
     }
 
     /// Point `i`'s cells as text, by column.
@@ -173,22 +173,24 @@ impl Dataset {
             .iter()
             .find(|(c, _)| self.schema.columns[*c] == name)?;
         Some(cell.get_or_init(|| {
-            let values = if self.value.as_deref() == Some(name) {
-                self.figures.par_iter().map(|f| f.value as f32).collect()
-            } else {
-                (0..self.len())
-                    .into_par_iter()
-                    .with_min_len(4096)
-                    .map(|i| {
-                        let (b, r) = self.row(i);
-                        match b.cell(*c, r) {
-                            Cell::Text(t) => number(&t),
-                            Cell::Number(Some(v)) => v as f32,
-                            _ => f32::NAN,
-                        }
-                    })
-                    .collect()
-            };
+            if self.value.as_deref() == Some(name) {
+                return Numbers::kept_elsewhere(
+                    name.to_string(),
+                    self.figures.iter().map(|f| f.value),
+                );
+            }
+            let values = (0..self.len())
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|i| {
+                    let (b, r) = self.row(i);
+                    match b.cell(*c, r) {
+                        Cell::Text(t) => number(&t),
+                        Cell::Number(Some(v)) => v as f32,
+                        _ => f32::NAN,
+                    }
+                })
+                .collect();
             Numbers::new(name.to_string(), values)
         }))
     }
@@ -218,14 +220,27 @@ impl Dataset {
     /// The numbers the points are sized by (`size_by=`): when not given,
     /// the value column's (if any); none when empty; else the column of
     /// numbers named.
-    pub fn size_by(&self, name: Option<&str>) -> Result<Option<&Numbers>, ApiError> {
-        match name {
-            None => match &self.value {
-                Some(v) => self.number_column("size_by", v).map(Some),
-                None => Ok(None),
+    pub fn size_by(&self, name: Option<&str>) -> Result<Option<Size<'_>>, ApiError> {
+        let name = match (name, &self.value) {
+            (None, None) | (Some(""), _) => return Ok(None),
+            (None, Some(v)) => v.as_str(),
+            (Some(n), _) => n,
+        };
+        let n = self.number_column("size_by", name)?;
+        Ok(Some(
+            if n.values.is_empty() && self.value.as_deref() == Some(n.name.as_str()) {
+                Size::Value(n)
+            } else {
+                Size::Column(n)
             },
-            Some("") => Ok(None),
-            Some(n) => self.number_column("size_by", n).map(Some),
+        ))
+    }
+
+    /// Point `i`'s size number (`NaN` without one).
+    pub fn size_of(&self, size: Size, i: usize) -> f64 {
+        match size {
+            Size::Value(_) => self.figures[i].value,
+            Size::Column(n) => f64::from(n.values[i]),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The points in tile order: Web Mercator positions as 32-bit fixed point,
 //! sorted by their quadkey at zoom 16, so that the points of any tile at
 //! zoom 16 or less are one run of the sorted arrays (found by two binary
-//! searches), and deeper tiles a run filtered by position.
+//! searches, the keys made again from the positions rather than kept),
+//! and deeper tiles a run filtered by position.
 //!
 //! # References
 //! EPSG:3857 (spherical Web Mercator, as the web map tiles use it):
@@ -57,11 +58,24 @@ pub fn quadkey(z: u32, x: u32, y: u32) -> u32 {
     ((spread(y) << 1) | spread(x)) as u32 & ((1u64 << (2 * z)) - 1) as u32
 }
 
+/// The first of `0..n` for which `below` is false (`below` true for a
+/// start of the range and false after it).
+fn partition_point(n: usize, below: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if below(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// The points of a dataset in tile order.
 #[derive(Default)]
 pub struct TileIndex {
-    /// Quadkeys at [`KEY_ZOOM`], ascending.
-    pub keys: Vec<u32>,
     /// Fixed-point Web Mercator x (the unit square times 2³²).
     pub x: Vec<u32>,
     /// Fixed-point Web Mercator y.
@@ -122,7 +136,6 @@ impl TileIndex {
             })
             .collect();
         order.par_sort_unstable();
-        let keys = order.par_iter().map(|o| (o >> 32) as u32).collect();
         let point: Vec<u32> = order.par_iter().map(|&o| o as u32).collect();
         drop(order);
         let (x, y) = point.par_iter().map(|&i| xy[i as usize]).unzip();
@@ -141,7 +154,6 @@ impl TileIndex {
                 *v = f.value as f32;
             });
         let mut t = TileIndex {
-            keys,
             x,
             y,
             point,
@@ -167,15 +179,24 @@ impl TileIndex {
         t
     }
 
+    /// The quadkey at [`KEY_ZOOM`] of the point at `s` in tile order (the
+    /// order's key, made again from its position rather than kept).
+    pub fn key(&self, s: usize) -> u32 {
+        quadkey(
+            KEY_ZOOM,
+            self.x[s] >> (32 - KEY_ZOOM),
+            self.y[s] >> (32 - KEY_ZOOM),
+        )
+    }
+
     /// Most points in one tile at zoom `z`.
     fn densest(&self, z: u32) -> usize {
         let shift = 2 * (KEY_ZOOM - z.min(KEY_ZOOM));
         let mut best = 0;
         let mut start = 0;
-        for i in 1..=self.keys.len() {
-            if i == self.keys.len()
-                || u64::from(self.keys[i]) >> shift != u64::from(self.keys[start]) >> shift
-            {
+        let n = self.x.len();
+        for i in 1..=n {
+            if i == n || u64::from(self.key(i)) >> shift != u64::from(self.key(start)) >> shift {
                 best = best.max(i - start);
                 start = i;
             }
@@ -195,8 +216,8 @@ impl TileIndex {
         let shift = 2 * (KEY_ZOOM - z);
         let lo = quadkey(z, x, y) << shift;
         let hi = u64::from(lo) + (1u64 << shift);
-        let a = self.keys.partition_point(|&k| k < lo);
-        let b = self.keys.partition_point(|&k| u64::from(k) < hi);
+        let a = partition_point(self.x.len(), |s| self.key(s) < lo);
+        let b = partition_point(self.x.len(), |s| u64::from(self.key(s)) < hi);
         a..b
     }
 }
@@ -238,7 +259,7 @@ mod tests {
             })
             .collect();
         let t = TileIndex::new(&figures);
-        assert!(t.keys.windows(2).all(|w| w[0] <= w[1]));
+        assert!((1..t.x.len()).all(|s| t.key(s - 1) <= t.key(s)));
         let mut seen: Vec<u32> = t.point.clone();
         seen.sort_unstable();
         assert_eq!(seen, (0..4000).collect::<Vec<u32>>());

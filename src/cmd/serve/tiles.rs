@@ -3,7 +3,7 @@
 //! and in hexagons below the zoom where a tile would hold too many.
 
 use super::clip::{Rect, clip_line, clip_ring, simplify};
-use super::columns::Numbers;
+use super::columns::Size;
 use super::filter::Filter;
 use super::mvt::{EXTENT, Layer, Shape, Value, ring_area, tile};
 use super::state::Dataset;
@@ -295,7 +295,7 @@ pub struct PointStyle<'a> {
     /// The coded column that colours the points.
     pub color: Option<usize>,
     /// The numbers that size them (each point's `v`).
-    pub size: Option<&'a Numbers>,
+    pub size: Option<Size<'a>>,
     /// The filters.
     pub filter: &'a Filter,
 }
@@ -307,7 +307,7 @@ impl PointTiles {
             "{}/{z}/{x}/{y}/{:?}/{:?}/{}",
             d.id,
             style.color,
-            style.size.map(|n| &n.name),
+            style.size.map(|n| &n.numbers().name),
             style.filter.key()
         );
         if let Ok(c) = self.cache.lock()
@@ -356,8 +356,13 @@ fn singles(d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Vec<u8> {
             continue;
         }
         let mut props = Vec::with_capacity(2);
-        if let Some(v) = style.size.map(|n| n.values[i]).filter(|v| v.is_finite()) {
-            props.push(("v", Value::Double(f64::from(v))));
+        let v = match style.size {
+            Some(Size::Value(_)) => f64::from(t.value[s]),
+            Some(Size::Column(n)) => f64::from(n.values[i]),
+            None => f64::NAN,
+        };
+        if v.is_finite() {
+            props.push(("v", Value::Double(v)));
         }
         if let Some(c) = colors {
             props.push((
