@@ -894,3 +894,38 @@ fn form_urlencoded_value(v: &str) -> String {
         })
         .collect()
 }
+
+#[test]
+fn a_text_columns_values_are_found_by_any_part() {
+    let s = serve(&[EVENTS]);
+    // The file's admin2 values containing "waz", counted as the file has them.
+    let mut r = csv::Reader::from_path(EVENTS).unwrap();
+    let i = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "admin2")
+        .unwrap();
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for rec in r.records() {
+        let v = rec.unwrap()[i].to_string();
+        if v.to_lowercase().contains("waz") {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    assert!(!counts.is_empty());
+    let found = get(&s.addr, "/api/values?column=admin2&q=WAZ").json();
+    let got: BTreeMap<String, u64> = found["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v[0].as_str().unwrap().to_string(), v[1].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, counts);
+    refused(
+        &get(&s.addr, "/api/values?column=fatalities"),
+        400,
+        "text column",
+    );
+    refused(&get(&s.addr, "/api/values"), 400, "column is missing");
+}

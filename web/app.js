@@ -163,11 +163,22 @@ function fillControls() {
 function fillFilters() {
   const d = ds();
   const kept = S.f[S.ds] || {};
-  $('filter-list').innerHTML = d.categories.map((c) => `
-    <details class="filter" data-col="${c.name}"${kept[c.name] ? ' open' : ''}>
-      <summary>${c.name} <span class="small muted">(${c.distinct})</span></summary>
-      <div class="values">${c.values.map(([v, n]) => `<label><input type="checkbox" value="${v.replace(/"/g, '&quot;')}"${(kept[c.name] || []).includes(v) ? ' checked' : ''}> <span>${v}</span><span class="count">${n.toLocaleString('en-GB')}</span></label>`).join('')}</div>
-    </details>`).join('') || '<p class="small muted">No text columns to filter by.</p>';
+  const box = (c, v, n) => `<label><input type="checkbox" value="${v.replace(/"/g, '&quot;')}"${(kept[c.name] || []).includes(v) ? ' checked' : ''}> <span>${v}</span><span class="count">${n == null ? '' : n.toLocaleString('en-GB')}</span></label>`;
+  $('filter-list').innerHTML = d.categories.map((c, k) => {
+    const listed = new Set(c.values.map(([v]) => v));
+    // Values kept beyond those listed, then the listed; and, when not
+    // every value is listed, a search for the others.
+    const extra = (kept[c.name] || []).filter((v) => !listed.has(v));
+    const find = c.distinct > c.values.length
+      ? `<label for="find-${k}" class="small">Find a value (${c.values.length} of ${c.distinct.toLocaleString('en-GB')} listed)</label>
+         <input id="find-${k}" class="find-value" data-col="${c.name}" list="found-${k}" autocomplete="off"><datalist id="found-${k}"></datalist>`
+      : '';
+    return `<details class="filter" data-col="${c.name}"${kept[c.name] ? ' open' : ''}>
+      <summary>${c.name} <span class="small muted">(${c.distinct.toLocaleString('en-GB')})</span></summary>
+      ${find}
+      <div class="values">${extra.map((v) => box(c, v, null)).join('')}${c.values.map(([v, n]) => box(c, v, n)).join('')}</div>
+    </details>`;
+  }).join('') || '<p class="small muted">No text columns to filter by.</p>';
 }
 
 function syncSliders() {
@@ -222,7 +233,28 @@ function bindControls() {
   $('split').onchange = () => { S.split = $('split').value; syncSliders(); refresh(false); };
   $('all-time').onclick = () => { stopPlay(); setWindow('', ''); refresh(false); };
   $('play').onclick = () => (playing ? stopPlay() : startPlay());
-  $('filter-list').onchange = (e) => {
+  $('filter-list').oninput = async (e) => {
+    if (!e.target.classList.contains('find-value')) return;
+    const q = new URLSearchParams({ ds: S.ds, column: e.target.dataset.col, q: e.target.value });
+    try {
+      const r = await api('/api/values', q);
+      e.target.list.innerHTML = r.values.map(([v, n]) => `<option value="${v.replace(/"/g, '&quot;')}">${n.toLocaleString('en-GB')}</option>`).join('');
+    } catch (err) { status(err.message); }
+  };
+  $('filter-list').onchange = async (e) => {
+    if (e.target.classList.contains('find-value')) {
+      // A value found (one the column has): kept, and listed checked.
+      const col = e.target.dataset.col;
+      const v = e.target.value.trim();
+      if (!v) return;
+      const r = await api('/api/values', new URLSearchParams({ ds: S.ds, column: col, q: v })).catch(() => ({ values: [] }));
+      if (!r.values.some(([x]) => x === v)) { status(`${col}: no point has the value “${v}”`); return; }
+      const kept = (S.f[S.ds] ||= {});
+      if (!(kept[col] || []).includes(v)) (kept[col] ||= []).push(v);
+      fillFilters();
+      refresh(false);
+      return;
+    }
     const det = e.target.closest('details');
     const col = det.dataset.col;
     const on = [...det.querySelectorAll('input:checked')].map((x) => x.value);
@@ -321,7 +353,15 @@ async function looks() {
     q.set('size_by', L.size);
     const st = stats[d.id];
     const vmax = st ? (top[st.column] ?? st.max) : null;
-    out[d.id] = { query: q.toString(), pairs: colours[d.id]?.pairs || null, colours: colours[d.id], vmax, size: L.size };
+    let outside = null;
+    if (q.has('within')) {
+      const all = new URLSearchParams(q);
+      all.delete('within');
+      all.delete('color');
+      all.set('size_by', '');
+      outside = all.toString();
+    }
+    out[d.id] = { query: q.toString(), outside, pairs: colours[d.id]?.pairs || null, colours: colours[d.id], vmax, size: L.size };
   }
   return out;
 }
@@ -411,6 +451,7 @@ function drawLegend(choropleth) {
       colours: current[x.id]?.colours, size: current[x.id]?.size, vmax: current[x.id]?.vmax,
     })) : [],
     synthetic: info.datasets.some((x) => x.synthetic && (S.layer[x.id].on || x.id === S.ds)),
+    band: S.mode === 'points' && S.within != null ? S.within : null,
   });
 }
 

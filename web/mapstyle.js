@@ -77,9 +77,11 @@ export const LAYER_PARTS = {
   places: [],
 };
 
-// Colours of point layers drawn in one colour, by dataset (none of them
-// among the category colours; the server's export::LAYER_COLOURS).
-export const LAYER_COLOURS = ['#6a3d9a', '#1b7837', '#8c510a', '#01665e', '#c51b7d'];
+// Colours of point layers drawn in one colour and of the rings of layers
+// after the first, by dataset: the print maps' one colour, then Paul
+// Tol's muted scheme (told apart with colour-blind eyes), none among the
+// category colours (the server's export::LAYER_COLOURS).
+export const LAYER_COLOURS = ['#6a3d9a', '#117733', '#882255', '#44aa99', '#999933'];
 export const layerColour = (id) => LAYER_COLOURS[id % LAYER_COLOURS.length];
 // Point radii, px: area proportional to the size column, as the print
 // maps draw them (the largest value R_MAX, none smaller than R_MIN, to
@@ -91,8 +93,11 @@ export const R_PLAIN = 4;
 // the first, whose hexagons are on viridis).
 export const HEX_OPACITY = [0.25, 0.4, 0.55, 0.7, 0.8, 0.9, 0.95];
 
-// The style layers of point layer `id`.
-export const pointParts = (id) => [`points-${id}-hex`, `points-${id}-hex-line`, `points-${id}-circle`];
+// The style layers of point layer `id` (the points outside the distance
+// band, faded, first).
+export const pointParts = (id) => [`points-${id}-out-hex`, `points-${id}-out-circle`,
+  `points-${id}-hex`, `points-${id}-hex-line`, `points-${id}-circle`];
+export const OUTSIDE = '#9a9a9a';
 
 export function radius(v, vmax) {
   return vmax > 0 ? Math.max(R_MIN, R_MAX * Math.sqrt(Math.max(v, 0) / vmax)) : R_PLAIN;
@@ -105,13 +110,19 @@ export function radius(v, vmax) {
 export function setPoints(map, origin, id, query, look) {
   for (const p of pointParts(id)) if (map.getLayer(p)) map.removeLayer(p);
   const src = `points-${id}`;
-  if (map.getSource(src)) map.removeSource(src);
-  map.addSource(src, {
-    type: 'vector',
-    tiles: [`${origin}/tiles/points/${id}/{z}/{x}/{y}.pbf?${query}`],
-    minzoom: 0,
-    maxzoom: 16,
-  });
+  for (const s of [src, `${src}-out`]) if (map.getSource(s)) map.removeSource(s);
+  const source = (q) => ({ type: 'vector', tiles: [`${origin}/tiles/points/${id}/{z}/{x}/{y}.pbf?${q}`], minzoom: 0, maxzoom: 16 });
+  map.addSource(src, source(query));
+  const before = map.getLayer('cpec-line') ? 'cpec-line' : undefined;
+  // With a distance band, every point under the other filters is drawn
+  // faded beneath, so the band's points stand out among the rest.
+  if (look.outside) {
+    map.addSource(`${src}-out`, source(look.outside));
+    map.addLayer({ id: `points-${id}-out-hex`, type: 'fill', source: `${src}-out`, 'source-layer': 'hexagons',
+      paint: { 'fill-color': OUTSIDE, 'fill-opacity': 0.3 } }, before);
+    map.addLayer({ id: `points-${id}-out-circle`, type: 'circle', source: `${src}-out`, 'source-layer': 'points',
+      paint: { 'circle-color': OUTSIDE, 'circle-radius': 2.5, 'circle-opacity': 0.45 } }, before);
+  }
   const step = (outputs) => {
     const e = ['step', ['get', 'count'], outputs[0]];
     HEX_STEPS.forEach((s, i) => { if (i > 0) e.push(s, outputs[i]); });
@@ -121,7 +132,6 @@ export function setPoints(map, origin, id, query, look) {
   const hexPaint = id === 0
     ? { 'fill-color': step(HEX_COLOURS), 'fill-opacity': 0.78 }
     : { 'fill-color': layerColour(id), 'fill-opacity': step(HEX_OPACITY) };
-  const before = map.getLayer('cpec-line') ? 'cpec-line' : undefined;
   map.addLayer({ id: `points-${id}-hex`, type: 'fill', source: src, 'source-layer': 'hexagons', paint: hexPaint }, before);
   map.addLayer({ id: `points-${id}-hex-line`, type: 'line', source: src, 'source-layer': 'hexagons',
     paint: { 'line-color': id === 0 ? '#ffffff' : layerColour(id), 'line-width': id === 0 ? 0.4 : 0.8, 'line-opacity': 0.7 } }, before);

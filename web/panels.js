@@ -2,7 +2,7 @@
 // and monthly trend) and the legend. Every number comes from frontier's
 // API, which answers with the library's own figures.
 
-import { HEX_STEPS, HEX_COLOURS, HEX_OPACITY, BASE_STYLE, layerColour, radius } from './mapstyle.js';
+import { HEX_STEPS, HEX_COLOURS, HEX_OPACITY, BASE_STYLE, OUTSIDE, layerColour, radius } from './mapstyle.js';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const int = (n) => (n == null ? '—' : Math.round(n).toLocaleString('en-GB'));
@@ -184,6 +184,7 @@ export function legend(el, opts) {
     }
     html += '</div>';
   }
+  if (opts.band != null) html += `<div class="item"><span class="swatch" style="background:${OUTSIDE};opacity:.6"></span>Beyond ${opts.band} km of the Durand Line</div>`;
   html += '<h3 style="margin-top:6px">Base map</h3>';
   html += `<div class="item"><span class="line" style="border-color:${BASE_STYLE['durand-line'].line}"></span>Durand Line</div>`;
   html += `<div class="item"><span class="line" style="border-color:${BASE_STYLE.cpec.line};border-top-style:dashed"></span>CPEC (schematic)</div>`;

@@ -211,6 +211,17 @@ def test_several_files_are_layers_each_on_off_coloured_and_sized(layers, page):
     assert first["event_id_cnty"] in {events[f["id"]]["event_id_cnty"] for f in feats}
     for f in feats:
         assert f["properties"]["v"] == float(events[f["id"]]["geo_precision"])
+    # The band: each layer counts its rows within 50 km, as `near --within`
+    # keeps them, and the points beyond are drawn faded beneath.
+    page.page.check("#band-on")
+    within = {k: sum(r["event_date"] >= "2023-01-01" for r in cli_csv("near", path, "--to", "durand-line", "--within", "50km"))
+              for k, path in ((0, EVENTS), (1, REFERENCE))}
+    page.page.wait_for_function(
+        f"() => document.querySelector('#shown-0')?.dataset.count === '{within[0]}'"
+        f" && document.querySelector('#shown-1')?.dataset.count === '{within[1]}'")
+    assert page.page.evaluate("!!frontierMap.getLayer('points-0-out-circle')")
+    page.page.uncheck("#band-on")
+    page.page.wait_for_function("() => !location.hash.includes('within=')")
     # The reference layer switched off, and back on after a reload.
     page.page.uncheck("#layer-on-1")
     page.page.wait_for_function("() => location.hash.includes('points.1') && !document.querySelector('#shown-1')")

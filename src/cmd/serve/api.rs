@@ -349,3 +349,37 @@ pub fn numbers(app: &App, q: &Query) -> Json {
         "points": d.len(),
     }))
 }
+
+/// Most values `/api/values` answers with.
+const MAX_FOUND: usize = 50;
+
+/// `/api/values?ds&column&q`: the values of a text column containing `q`
+/// (any case), with their points, most frequent first: the page lists
+/// the commonest and finds the rest this way.
+pub fn values(app: &App, q: &Query) -> Json {
+    let d = app.dataset(q)?;
+    let column = q.need("column")?;
+    let text = q.get("q")?.unwrap_or("").to_lowercase();
+    q.finish()?;
+    let c = d
+        .categories
+        .iter()
+        .find(|c| c.name == column)
+        .ok_or_else(|| {
+            let names: Vec<&str> = d.categories.iter().map(|c| c.name.as_str()).collect();
+            ApiError::bad(format!(
+                "column={column:?}: {} has no text column by that name to filter by (these: {})",
+                d.name,
+                names.join(", ")
+            ))
+        })?;
+    let found: Vec<Value> = c
+        .labels
+        .iter()
+        .zip(&c.counts)
+        .filter(|(l, _)| l.to_lowercase().contains(&text))
+        .take(MAX_FOUND)
+        .map(|(l, n)| json!([l, n]))
+        .collect();
+    Ok(json!({"dataset": d.id, "column": c.name, "values": found}))
+}

@@ -21,10 +21,11 @@ use frontier::row::Fields;
 use frontier::summary::Grouping;
 use serde_json::Value;
 
-/// Colours of point layers drawn in one colour (the analysed dataset
-/// without a colour column, and every other layer shown), by dataset:
-/// none of them among the category colours (the page's `LAYER_COLOURS`).
-pub const LAYER_COLOURS: [u32; 5] = [0x6a3d9a, 0x1b7837, 0x8c510a, 0x01665e, 0xc51b7d];
+/// Colours of point layers drawn in one colour (every layer shown beside
+/// the analysed dataset), by dataset: the print maps' one colour, then
+/// Paul Tol's muted scheme (told apart with colour-blind eyes), none among
+/// the category colours (the page's `LAYER_COLOURS`).
+pub const LAYER_COLOURS: [u32; 5] = [0x6a3d9a, 0x117733, 0x882255, 0x44aa99, 0x999933];
 
 /// The view a map export draws.
 struct View<'a> {

@@ -194,6 +194,7 @@ fn route(app: &App, path: &str, query: Option<&str>) -> Result<Reply, ApiError> 
         ["api", "hotspots"] => json_reply(&api::hotspots(app, &q)?),
         ["api", "count"] => json_reply(&api::count(app, &q)?),
         ["api", "numbers"] => json_reply(&api::numbers(app, &q)?),
+        ["api", "values"] => json_reply(&api::values(app, &q)?),
         ["api", "choropleth"] => json_reply(&super::choropleth::choropleth(app, &q)?),
         ["api", "labels"] => {
             q.finish()?;
