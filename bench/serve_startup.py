@@ -12,8 +12,8 @@ points uniform over a box), on the loopback only:
 Runs of the binary given are interleaved with runs of a second one when
 given (BEFORE=path), so both see the same load on a shared machine; the
 load average is written beside the figures. Median and best of RUNS (5).
-Writes bench/SERVE-STARTUP.md. Makes its files with `frontier synth` when
-missing:
+Writes bench/SERVE-STARTUP.md (or OUT, with NOTE said under the title).
+Makes its files with `frontier synth` when missing:
 
     python3 bench/serve_startup.py            # after cargo build --release
     BEFORE=/path/to/old/frontier python3 bench/serve_startup.py
@@ -32,6 +32,9 @@ BIN = os.environ.get("FRONTIER_BIN", os.path.join(ROOT, "target", "release", "fr
 BEFORE = os.environ.get("BEFORE")
 WORK = os.path.join(ROOT, "bench", "work")
 RUNS = int(os.environ.get("RUNS", "5"))
+OUT = os.environ.get("OUT", os.path.join(ROOT, "bench", "SERVE-STARTUP.md"))
+# Said under the title (e.g. how the runs were prioritised).
+NOTE = os.environ.get("NOTE", "")
 FILES = [
     ("events-1m.csv", [], "synthetic ACLED rows (22 columns), clustered"),
     ("uniform-1m.csv", ["--uniform", "61,24,77.5,37"], "uniform over 61–77.5°E, 24–37°N (6 columns)"),
@@ -112,7 +115,8 @@ def main():
     lines = ["# `frontier serve`: start-up on a million points", "",
              f"{os.cpu_count()} cores shared with other work (load average at each launch in the last column), "
              f"release build, loopback; median (best) of {RUNS} launches"
-             + (", the two builds launched in turn" if BEFORE else "") + ". Written by `bench/serve_startup.py`.", ""]
+             + (", the two builds launched in turn" if BEFORE else "") + ". Written by `bench/serve_startup.py`."
+             + (f" {NOTE}" if NOTE else ""), ""]
     for name, _, what in FILES:
         size = os.path.getsize(os.path.join(WORK, name)) / 1e6
         lines.append(f"- `{name}` ({size:.0f} MB): {what}")
@@ -129,7 +133,7 @@ def main():
             lines.append(f"| {name} | {label} | {f('ready')} | {f('cpu')} | {f('tile')} | {f('summary')} | "
                          f"{f('rss', 0)} | {f('peak', 0)} | {min(loads):.1f} to {max(loads):.1f} |")
     text = "\n".join(lines) + "\n"
-    with open(os.path.join(ROOT, "bench", "SERVE-STARTUP.md"), "w") as fh:
+    with open(OUT, "w") as fh:
         fh.write(text)
     print(text)
 

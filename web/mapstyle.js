@@ -78,10 +78,11 @@ export const LAYER_PARTS = {
 };
 
 // Colours of point layers drawn in one colour and of the rings of layers
-// after the first, by dataset: the print maps' one colour, then Paul
-// Tol's muted scheme (told apart with colour-blind eyes), none among the
-// category colours (the server's export::LAYER_COLOURS).
-export const LAYER_COLOURS = ['#6a3d9a', '#117733', '#882255', '#44aa99', '#999933'];
+// after the first, by dataset: the print maps' one colour, black (the
+// Okabe–Ito colour the categories leave out), then dark colours of Paul
+// Tol's muted scheme unlike any category colour (the server's
+// export::LAYER_COLOURS).
+export const LAYER_COLOURS = ['#6a3d9a', '#000000', '#882255', '#999933', '#332288'];
 export const layerColour = (id) => LAYER_COLOURS[id % LAYER_COLOURS.length];
 // Point radii, px: area proportional to the size column, as the print
 // maps draw them (the largest value R_MAX, none smaller than R_MIN, to

@@ -22,10 +22,11 @@ use frontier::summary::Grouping;
 use serde_json::Value;
 
 /// Colours of point layers drawn in one colour (every layer shown beside
-/// the analysed dataset), by dataset: the print maps' one colour, then
-/// Paul Tol's muted scheme (told apart with colour-blind eyes), none among
-/// the category colours (the page's `LAYER_COLOURS`).
-pub const LAYER_COLOURS: [u32; 5] = [0x6a3d9a, 0x117733, 0x882255, 0x44aa99, 0x999933];
+/// the analysed dataset), by dataset: the print maps' one colour, black
+/// (the Okabe–Ito colour the categories leave out), then dark colours of
+/// Paul Tol's muted scheme unlike any category colour (the page's
+/// `LAYER_COLOURS`).
+pub const LAYER_COLOURS: [u32; 5] = [0x6a3d9a, 0x000000, 0x882255, 0x999933, 0x332288];
 
 /// The view a map export draws.
 struct View<'a> {
@@ -189,7 +190,7 @@ fn map_spec(d: &Dataset, f: &Filter, v: &View) -> Result<MapSpec, ApiError> {
         };
         let style = Style {
             color: layer_colour(o.id),
-            width: 1.5,
+            width: 2.5,
             fill: None,
             dashed: false,
         };
@@ -288,7 +289,7 @@ pub fn spec(app: &App, q: &Query) -> Result<Download, ApiError> {
     }
     for (o, _) in &v.with {
         t.push_str(&format!(
-            "\n# {}\n[[layers]]\nname = \"{}\"\ncolor = \"#{:06x}\"\nwidth = 1.5\n",
+            "\n# {}\n[[layers]]\nname = \"{}\"\ncolor = \"#{:06x}\"\nwidth = 2.5\n",
             o.name.replace('\n', " "),
             points_file(o, RowFormat::Geojson),
             layer_colour(o.id)
