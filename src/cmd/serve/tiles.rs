@@ -405,26 +405,32 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
     let durand = filter.within_m.map(|_| d.durand_m());
     let e = f64::from(EXTENT);
     let (ox, oy) = (f64::from(x) * e, f64::from(y) * e);
-    // The points within a hexagon's radius of the tile, found by the
-    // runs of the sub-tiles five zooms down that cover it.
+    // Every hexagon that reaches into the tile (its centre within a radius
+    // of it) is drawn whole, with all its points: the map library cuts
+    // each tile's shapes at the tile's edge, so a hexagon across an edge
+    // is drawn by the tiles on both sides, each its part. Its points are
+    // within two radii of the tile, found by the runs of the sub-tiles
+    // five zooms down that cover them.
+    let margin = HEX_RADIUS;
+    let reach = margin + HEX_RADIUS;
     let zs = (z + 5).min(KEY_ZOOM);
     let sub = e / f64::from(1u32 << (zs - z));
     let n = 1i64 << zs;
     // Sub-tiles by their global numbers at zoom `zs`.
     let span = |o: f64| {
-        let a = ((o - HEX_RADIUS) / sub).floor().max(0.0) as i64;
-        let b = (((o + e + HEX_RADIUS) / sub).floor() as i64).min(n - 1);
+        let a = ((o - reach) / sub).floor().max(0.0) as i64;
+        let b = (((o + e + reach) / sub).floor() as i64).min(n - 1);
         a..=b
     };
-    let (bx0, by0) = (ox - HEX_RADIUS, oy - HEX_RADIUS);
-    let (bx1, by1) = (ox + e + HEX_RADIUS, oy + e + HEX_RADIUS);
+    let (bx0, by0) = (ox - reach, oy - reach);
+    let (bx1, by1) = (ox + e + reach, oy + e + reach);
 
-    // The hexagons whose centres are in the tile, in a dense grid.
+    // The hexagons whose centres are near enough, in a dense grid.
     let (row_h, col_w) = (1.5 * HEX_RADIUS, 3f64.sqrt() * HEX_RADIUS);
-    let r0 = (oy / row_h).floor() as i64 - 1;
-    let r1 = ((oy + e) / row_h).ceil() as i64 + 1;
-    let q0 = (ox / col_w - r1 as f64 / 2.0).floor() as i64 - 1;
-    let q1 = ((ox + e) / col_w - r0 as f64 / 2.0).ceil() as i64 + 1;
+    let r0 = ((oy - margin) / row_h).floor() as i64 - 1;
+    let r1 = ((oy + e + margin) / row_h).ceil() as i64 + 1;
+    let q0 = ((ox - margin) / col_w - r1 as f64 / 2.0).floor() as i64 - 1;
+    let q1 = ((ox + e + margin) / col_w - r0 as f64 / 2.0).ceil() as i64 + 1;
     let cols = (q1 - q0 + 1) as usize;
     let mut bins: Vec<(u64, f64)> = vec![(0, 0.0); cols * (r1 - r0 + 1) as usize];
     for sy in span(oy) {
@@ -439,7 +445,11 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
                 }
                 let (q, r) = hex_of(px, py, HEX_RADIUS);
                 let c = hex_centre(q, r, HEX_RADIUS);
-                if c.0 < ox || c.0 >= ox + e || c.1 < oy || c.1 >= oy + e {
+                if c.0 < ox - margin
+                    || c.0 >= ox + e + margin
+                    || c.1 < oy - margin
+                    || c.1 >= oy + e + margin
+                {
                     continue;
                 }
                 let b = &mut bins[(r - r0) as usize * cols + (q - q0) as usize];
@@ -467,8 +477,10 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
         if ring_area(&ring) < 0 {
             ring.reverse();
         }
+        // The same hexagon has the same number in every tile it is in.
+        let zigzag = |v: i64| ((v << 1) ^ (v >> 63)) as u64 & 0xffff_ffff;
         layer.add(
-            None,
+            Some((zigzag(q) << 32) | zigzag(r)),
             &Shape::Polygon(&[ring]),
             &[
                 ("count", Value::Uint(count)),
