@@ -166,6 +166,7 @@ export function legend(el, opts) {
         : HEX_OPACITY.map((o) => `<span style="background:${layerColour(l.id)};opacity:${o}"></span>`).join('');
       html += `</div><div class="small" style="display:flex;justify-content:space-between"><span>1</span><span>${HEX_STEPS[2]}</span><span>${HEX_STEPS[4]}+</span></div>`;
     }
+    if (l.hexagons && (l.colours || l.size)) html += '<div class="small" style="margin-top:4px">Single events, zoomed in:</div>';
     if (l.colours) {
       html += `<div class="small muted">${esc(l.colours.column)}</div>`;
       for (const [label, colour] of l.colours.rows) html += `<div class="item">${ring(l.id, colour)}${esc(label)}</div>`;
