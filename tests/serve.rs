@@ -129,7 +129,7 @@ fn bad_requests_are_4xx_json_errors_that_say_what_was_wrong() {
     refused(&get(a, "/api/locate?lon=200&lat=34"), 400, "-180 to 180");
     refused(&get(a, "/api/locate?lon=71&lat=34&lng=3"), 400, "lng");
     refused(
-        &get(a, "/api/near?lon=71&lat=34&to=../../etc/passwd"),
+        &get(a, "/api/near?lon=71&lat=34&target=../../etc/passwd"),
         400,
         "not a built-in layer",
     );
@@ -211,6 +211,30 @@ fn bad_requests_are_4xx_json_errors_that_say_what_was_wrong() {
     );
     refused(&get(a, "/api/count?within=1e308"), 400, "within");
     refused(&get(a, "/api/count?within=-1"), 400, "within");
+    refused(
+        &get(a, "/api/count?within=20001km"),
+        400,
+        "at most 20000 km",
+    );
+    // Distances are read as the command line reads them: a bad unit is
+    // named, with the units there are.
+    refused(
+        &get(a, "/api/count?within=25furlongs"),
+        400,
+        "within: \"25furlongs\": unknown unit \"furlongs\"; use km, m, mi",
+    );
+    refused(
+        &get(a, "/api/near?lon=71&lat=34&within=5%20parsecs"),
+        400,
+        "unknown unit \"parsecs\"",
+    );
+    refused(&get(a, "/api/count?within=km"), 400, "not a distance");
+    // The layer is `target`; `to` is its older name, not both.
+    refused(
+        &get(a, "/api/near?lon=71&lat=34&target=crossings&to=durand-line"),
+        400,
+        "give one",
+    );
     // Unknown layers, datasets and columns.
     refused(
         &get(a, "/api/near?lon=71&lat=34&to=nosuch"),
@@ -384,12 +408,37 @@ fn a_points_place_and_distances_are_locate_near_and_nearest() {
     // Coordinates given by hand, as `locate` and `near` answer them.
     let l = get(&s.addr, "/api/locate?lon=70.0711&lat=33.0006").json();
     assert_eq!(l["district"], "North Waziristan");
-    let n = get(&s.addr, "/api/near?lon=66.397&lat=31.005&to=durand-line").json();
+    let n = get(
+        &s.addr,
+        "/api/near?lon=66.397&lat=31.005&target=durand-line",
+    )
+    .json();
     assert_eq!(n["side"], "AFG");
-    assert!(n["distance_m"].as_f64().unwrap() < 15_000.0);
-    let k = get(&s.addr, "/api/nearest?lon=71&lat=34&to=crossings&k=2").json();
+    assert_eq!(n["target"], "durand-line");
+    let m = n["distance_m"].as_f64().unwrap();
+    assert!(m < 15_000.0);
+    // `to` is still read as the layer; `within` in any unit, a bare
+    // number in km, null beyond it.
+    let old = get(&s.addr, "/api/near?lon=66.397&lat=31.005&to=durand-line").json();
+    assert_eq!(old, n);
+    for w in [
+        format!("{}m", (m + 1.0).ceil()),
+        format!("{}", (m + 1.0).ceil() / 1000.0),
+        format!("{}nmi", (m + 1.0).ceil() / 1852.0),
+    ] {
+        let q = format!("/api/near?lon=66.397&lat=31.005&target=durand-line&within={w}");
+        assert_eq!(get(&s.addr, &q).json(), n, "within={w}");
+    }
+    let q = format!(
+        "/api/near?lon=66.397&lat=31.005&within={}mi",
+        (m - 1.0) / 1609.344
+    );
+    assert_eq!(get(&s.addr, &q).json(), serde_json::Value::Null);
+    let k = get(&s.addr, "/api/nearest?lon=71&lat=34&target=crossings&k=2").json();
     assert_eq!(k["nearest"].as_array().unwrap().len(), 2);
     assert_eq!(k["nearest"][0]["feature"], "Torkham");
+    let old = get(&s.addr, "/api/nearest?lon=71&lat=34&to=crossings&k=2").json();
+    assert_eq!(old, k);
 }
 
 #[test]
@@ -512,7 +561,21 @@ fn summaries_trends_hotspots_and_counts_are_the_command_lines() {
         "--within",
         "25km",
     ]);
-    let n = get(a, "/api/count?within=25").json();
+    for w in ["25", "25km", "25000m", "25%20KM"] {
+        let n = get(a, &format!("/api/count?within={w}")).json();
+        assert_eq!(n["count"].as_u64(), Some(within.len() as u64), "{w}");
+        assert_eq!(n["within_km"].as_f64(), Some(25.0));
+    }
+    // In miles, as `near --within 10mi` reads them.
+    let within = cli_csv(&[
+        "near",
+        EVENTS,
+        "--target",
+        "durand-line",
+        "--within",
+        "10mi",
+    ]);
+    let n = get(a, "/api/count?within=10mi").json();
     assert_eq!(n["count"].as_u64(), Some(within.len() as u64));
     // A column filter keeps exactly its rows.
     let battles = common::frontier(&["locate", EVENTS]);
@@ -928,4 +991,56 @@ fn a_text_columns_values_are_found_by_any_part() {
         "text column",
     );
     refused(&get(&s.addr, "/api/values"), 400, "column is missing");
+}
+
+#[test]
+fn the_bands_outline_is_at_its_distance_as_near_measures_it() {
+    // The band's area drawn on the page: every point of its outline is
+    // the distance from the Durand Line, as `frontier near` measures it,
+    // within the tolerance the answer states; in miles too.
+    let s = serve(&[EVENTS]);
+    let a = &s.addr;
+    for (within, km) in [("50km", 50.0), ("5", 5.0), ("100mi", 160.9344)] {
+        let b = get(a, &format!("/api/band?within={within}")).json();
+        assert_eq!(b["type"], "FeatureCollection");
+        let f = &b["features"][0];
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        let tol_km = f["properties"]["tolerance_m"].as_f64().unwrap() / 1000.0;
+        assert!(tol_km <= km / 200.0 + 1e-9, "{within}: {tol_km}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outline.csv");
+        let mut text = String::from("longitude,latitude\n");
+        let mut n = 0;
+        for poly in f["geometry"]["coordinates"].as_array().unwrap() {
+            for ring in poly.as_array().unwrap() {
+                for c in ring.as_array().unwrap() {
+                    text += &format!("{},{}\n", c[0], c[1]);
+                    n += 1;
+                }
+            }
+        }
+        std::fs::write(&path, text).unwrap();
+        let near = cli_csv(&["near", path.to_str().unwrap(), "--target", "durand-line"]);
+        assert_eq!(near.len(), n);
+        assert!(n > 100, "{within}: {n} points");
+        for r in &near {
+            let d: f64 = r["distance_km"].parse().unwrap();
+            // The CLI writes km to 3 decimals; the answer's coordinates
+            // are to 1e-6 degree.
+            assert!(
+                (d - km).abs() <= tol_km + 0.0007,
+                "{within}: {r:?} is {d} km from the line"
+            );
+        }
+    }
+    // No band, no area; wider than drawn, or in no known unit, a 400.
+    let b = get(a, "/api/band?within=0").json();
+    assert_eq!(b["features"].as_array().map(Vec::len), Some(0));
+    refused(&get(a, "/api/band?within=2000km"), 400, "up to 1000 km");
+    refused(
+        &get(a, "/api/band?within=3%20leagues"),
+        400,
+        "unknown unit \"leagues\"",
+    );
+    refused(&get(a, "/api/band"), 400, "within is missing");
 }

@@ -3,7 +3,7 @@
 // map.
 
 import * as maplibregl from './vendor/maplibre-gl.mjs';
-import { style, setPoints, pointParts, LAYER_PARTS } from './mapstyle.js';
+import { style, setPoints, pointParts, LAYER_PARTS, EMPTY } from './mapstyle.js';
 import { Labels } from './labels.js';
 import { pointPanel, districtPanel, legend, showPanel } from './panels.js';
 import { assignColours, layerControls } from './points.js';
@@ -371,6 +371,23 @@ function drawPoints(m) {
   for (const d of info.datasets) setPoints(m, origin, d.id, current[d.id].query, current[d.id]);
 }
 
+// The distance band's area (the points are counted by their own
+// distances; this shows where the band runs), asked for once per
+// distance; the server draws bands up to 1000 km.
+const bands = new Map();
+async function drawBand() {
+  const on = S.mode === 'points' && S.within != null && S.within > 0 && S.within <= 1000;
+  let data = EMPTY;
+  if (on) {
+    const km = S.within;
+    if (!bands.has(km)) bands.set(km, api('/api/band', `within=${km}km`).catch((e) => { bands.delete(km); throw e; }));
+    data = await bands.get(km);
+    if (km !== S.within || S.mode !== 'points') return;
+  }
+  for (const x of maps) x.getSource('band')?.setData(data);
+  document.body.dataset.band = on ? String(S.within) : '';
+}
+
 let refreshToken = 0;
 async function refresh(fit) {
   writeHash();
@@ -386,6 +403,7 @@ async function refresh(fit) {
     current = await looks();
     if (token !== refreshToken) return;
     for (const x of maps) if (x.isStyleLoaded() || x.loaded()) drawPoints(x);
+    drawBand().catch((e) => status(e.message));
     if (fit && !S.view) {
       const b = shown().map((x) => x.bbox).filter(Boolean);
       if (b.length) {
@@ -520,7 +538,7 @@ async function openPoint(id, i) {
 async function openCoord(lon, lat) {
   try {
     const q = `lon=${lon}&lat=${lat}`;
-    const [loc, dl, nc] = await Promise.all([api('/api/locate', q), api('/api/near', `${q}&to=durand-line`), api('/api/near', `${q}&to=crossings`)]);
+    const [loc, dl, nc] = await Promise.all([api('/api/locate', q), api('/api/near', `${q}&target=durand-line`), api('/api/near', `${q}&target=crossings`)]);
     pointPanel({ i: -1, line: '—', lon, lat, row: {}, location: loc, durand_line: dl, nearest_crossing: nc }, 'Coordinates given');
     document.querySelector('#panel h2').textContent = `${lat}, ${lon}`;
     maps[0].flyTo({ center: [lon, lat], zoom: Math.max(maps[0].getZoom(), 8) });

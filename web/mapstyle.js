@@ -19,8 +19,11 @@ export const BASE_STYLE = {
   districts: { line: '#b8b8b8' },
   cpec: { line: '#d95f02' },
   'durand-line': { line: '#7a0177' },
+  band: { fill: '#7a0177', opacity: 0.08, line: '#7a0177' },
   crossings: { fill: '#ffffff', line: '#7a0177' },
 };
+
+export const EMPTY = { type: 'FeatureCollection', features: [] };
 
 export function style(origin) {
   return {
@@ -33,6 +36,8 @@ export function style(origin) {
         maxzoom: 14,
         attribution: 'Boundaries © OpenStreetMap contributors (ODbL); places: GeoNames (CC BY 4.0); frontier',
       },
+      // The distance band's area (/api/band), drawn while the band is on.
+      band: { type: 'geojson', data: EMPTY },
     },
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': SEA } },
@@ -42,6 +47,8 @@ export function style(origin) {
         paint: { 'fill-color': BASE_STYLE.provinces.fill } },
       { id: 'districts-fill', type: 'fill', source: 'base', 'source-layer': 'districts',
         paint: { 'fill-color': 'rgba(0,0,0,0)', 'fill-opacity': 0.88 } },
+      { id: 'band-fill', type: 'fill', source: 'band',
+        paint: { 'fill-color': BASE_STYLE.band.fill, 'fill-opacity': BASE_STYLE.band.opacity } },
       { id: 'neighbours-line', type: 'line', source: 'base', 'source-layer': 'neighbours',
         paint: { 'line-color': BASE_STYLE.neighbours.line, 'line-width': 0.8 } },
       { id: 'districts-line', type: 'line', source: 'base', 'source-layer': 'districts',
@@ -50,6 +57,8 @@ export function style(origin) {
       { id: 'provinces-line', type: 'line', source: 'base', 'source-layer': 'provinces',
         paint: { 'line-color': BASE_STYLE.provinces.line,
                  'line-width': ['interpolate', ['linear'], ['zoom'], 4, 0.9, 10, 2] } },
+      { id: 'band-line', type: 'line', source: 'band',
+        paint: { 'line-color': BASE_STYLE.band.line, 'line-width': 1.6, 'line-dasharray': [4, 2], 'line-opacity': 0.9 } },
       { id: 'district-selected', type: 'line', source: 'base', 'source-layer': 'districts',
         filter: ['==', ['get', 'name'], ''],
         paint: { 'line-color': '#111', 'line-width': 3 } },

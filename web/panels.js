@@ -185,7 +185,11 @@ export function legend(el, opts) {
     }
     html += '</div>';
   }
-  if (opts.band != null) html += `<div class="item"><span class="swatch" style="background:${OUTSIDE};opacity:.6"></span>Beyond ${opts.band} km of the Durand Line</div>`;
+  if (opts.band != null) {
+    const b = BASE_STYLE.band;
+    html += `<div class="item"><span class="swatch" style="background:rgba(122,1,119,${b.opacity * 1.5});border:1.5px dashed ${b.line}"></span>Within ${opts.band} km of the Durand Line (geodesic)</div>`;
+    html += `<div class="item"><span class="swatch" style="background:${OUTSIDE};opacity:.6"></span>Beyond ${opts.band} km of the Durand Line</div>`;
+  }
   html += '<h3 style="margin-top:6px">Base map</h3>';
   html += `<div class="item"><span class="line" style="border-color:${BASE_STYLE['durand-line'].line}"></span>Durand Line</div>`;
   html += `<div class="item"><span class="line" style="border-color:${BASE_STYLE.cpec.line};border-top-style:dashed"></span>CPEC (schematic)</div>`;

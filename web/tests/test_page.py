@@ -63,11 +63,11 @@ def test_clicking_a_point_shows_what_locate_and_near_give(server, page):
     assert rows[i]["event_id_cnty"] in panel
     assert page.page.inner_text("#panel [data-field=district]") == rows[i]["district"]
     assert page.page.inner_text("#panel [data-field=province]") == rows[i]["province"]
-    near = cli_csv("near", EVENTS, "--to", "durand-line")[i]
+    near = cli_csv("near", EVENTS, "--target", "durand-line")[i]
     shown_m = float(page.page.get_attribute("#panel [data-field=durand_km] span", "data-m"))
     # The CLI writes km to 3 decimals (a metre): within 1 m.
     assert abs(shown_m - float(near["distance_km"]) * 1000) <= 1.0
-    nearest = cli_csv("nearest", EVENTS, "--to", "crossings")[i]
+    nearest = cli_csv("nearest", EVENTS, "--target", "crossings")[i]
     shown_m = float(page.page.get_attribute("#panel [data-field=crossing_km] span", "data-m"))
     assert abs(shown_m - float(nearest["distance_1_km"]) * 1000) <= 1.0
     assert page.errors == [], page.errors
@@ -220,7 +220,7 @@ def test_several_files_are_layers_each_on_off_coloured_and_sized(layers, page):
     # The band: each layer counts its rows within 50 km, as `near --within`
     # keeps them, and the points beyond are drawn faded beneath.
     page.page.check("#band-on")
-    within = {k: sum(r["event_date"] >= "2023-01-01" for r in cli_csv("near", path, "--to", "durand-line", "--within", "50km"))
+    within = {k: sum(r["event_date"] >= "2023-01-01" for r in cli_csv("near", path, "--target", "durand-line", "--within", "50km"))
               for k, path in ((0, EVENTS), (1, REFERENCE))}
     page.page.wait_for_function(
         f"() => document.querySelector('#shown-0')?.dataset.count === '{within[0]}'"
@@ -247,3 +247,32 @@ def test_several_files_are_layers_each_on_off_coloured_and_sized(layers, page):
     page.settle()
     shot(page, "serve-layers.png")
     assert page.errors == [], page.errors
+
+
+def test_the_distance_band_is_drawn_where_near_puts_the_points(server, page):
+    """With the band on, its area is drawn: the rows `near` puts well
+    within 50 km of the Durand Line are under it, the rows well beyond
+    are not; with the band off, nothing is drawn."""
+    page.open(hash_url(server, z="6", c="67.3,32.3", mode="points", within="50"))
+    page.page.wait_for_selector("body[data-band='50']")
+    page.settle()
+    near = cli_csv("near", EVENTS, "--target", "durand-line")
+    under = page.page.evaluate("""(pts) => pts.map(([x, y]) => {
+        const p = frontierMap.project([x, y]);
+        const c = frontierMap.getCanvas();
+        if (p.x < 5 || p.y < 5 || p.x > c.clientWidth - 5 || p.y > c.clientHeight - 5) return null;
+        return frontierMap.queryRenderedFeatures(p, { layers: ['band-fill'] }).length > 0;
+    })""", [[float(r["longitude"]), float(r["latitude"])] for r in near])
+    inside = [u for r, u in zip(near, under) if u is not None and float(r["distance_km"]) < 45]
+    beyond = [u for r, u in zip(near, under) if u is not None and float(r["distance_km"]) > 55]
+    assert len(inside) > 50 and len(beyond) > 50, (len(inside), len(beyond))
+    assert all(inside), inside.count(False)
+    assert not any(beyond), beyond.count(True)
+    # The legend names the band; the outline is a line on the map.
+    assert "Within 50 km of the Durand Line" in page.page.inner_text("#legend")
+    assert page.page.evaluate("frontierMap.queryRenderedFeatures({ layers: ['band-line'] }).length") > 0
+    assert page.errors == [], page.errors
+    shot(page, "serve-band.png")
+    page.page.uncheck("#band-on")
+    page.page.wait_for_function("() => document.body.dataset.band === ''"
+                                " && frontierMap.querySourceFeatures('band').length === 0")

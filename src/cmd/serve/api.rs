@@ -31,20 +31,15 @@ fn location(app: &App, at: geo::Coord) -> Value {
     })
 }
 
-/// `/api/near?lon&lat&to&within`: what `frontier near` gives (null when
-/// nothing is within).
+/// `/api/near?lon&lat&target&within`: what `frontier near --target
+/// LAYER --within D` gives (null when nothing is within). `to` is read as
+/// an older name of `target`.
 pub fn near(app: &App, q: &Query) -> Json {
     let at = q.coord()?;
-    let to = q.get("to")?.unwrap_or("durand-line").to_string();
-    let within = match q.get("within")? {
-        Some(w) => Some(
-            frontier::units::parse_distance(w)
-                .map_err(|e| ApiError::bad(format!("within={w:?}: {e}")))?,
-        ),
-        None => None,
-    };
+    let target = target(q, "durand-line")?;
+    let within = q.distance("within")?;
     q.finish()?;
-    let m = app.measured(&to)?;
+    let m = app.measured(&target)?;
     near_json(app, &m, at, within)
 }
 
@@ -53,7 +48,7 @@ fn near_json(app: &App, m: &super::app::Measured, at: geo::Coord, within: Option
         return Ok(Value::Null);
     };
     let mut v = json!({
-        "to": m.name,
+        "target": m.name,
         "distance_m": hit.distance_m,
         "distance_km": hit.distance_m / 1000.0,
         "nearest_feature": m.labels[hit.feature],
@@ -66,13 +61,20 @@ fn near_json(app: &App, m: &super::app::Measured, at: geo::Coord, within: Option
     Ok(v)
 }
 
-/// `/api/nearest?lon&lat&to&k`: what `frontier nearest` gives.
+/// The layer measured to: `target` (the command line's `--target`), or
+/// its older name `to` (which elsewhere in this API is a date).
+fn target(q: &Query, default: &str) -> Result<String, ApiError> {
+    Ok(q.get_either("target", "to")?.unwrap_or(default).to_string())
+}
+
+/// `/api/nearest?lon&lat&target&k`: what `frontier nearest --target LAYER
+/// -k K` gives. `to` is read as an older name of `target`.
 pub fn nearest(app: &App, q: &Query) -> Json {
     let at = q.coord()?;
-    let to = q.get("to")?.unwrap_or("crossings").to_string();
+    let target = target(q, "crossings")?;
     let k = q.uint("k", 1..=100)?.unwrap_or(1) as usize;
     q.finish()?;
-    let m = app.measured(&to)?;
+    let m = app.measured(&target)?;
     let hits: Vec<Value> = m
         .index
         .k_nearest(at, k, None)?
@@ -87,7 +89,7 @@ pub fn nearest(app: &App, q: &Query) -> Json {
             })
         })
         .collect();
-    Ok(json!({"to": m.name, "nearest": hits}))
+    Ok(json!({"target": m.name, "nearest": hits}))
 }
 
 /// `/api/point?ds&i`: a point's row, where it is, and how far from the

@@ -1,7 +1,8 @@
 //! The page's filters, as query parameters: a date window (`from`, `to`),
 //! a split date (`split`), a precision limit (`max_precision`), values of
 //! text columns (`f.COLUMN=VALUE`, repeatable), and a distance band
-//! (`within`, km of the Durand Line). The window, split and precision go
+//! (`within`, a distance of the Durand Line: `25km`, `500m`, `10mi`, a
+//! bare number in km, read as the command line reads `--within`). The window, split and precision go
 //! to the library's summaries as the command line's `--from`, `--to`,
 //! `--split` and `--max-precision`; the columns' values choose which
 //! points are given to them.
@@ -62,13 +63,14 @@ impl Filter {
         {
             return Err(ApiError::bad(format!("from={a} is after to={b}")));
         }
-        if let Some(km) = q.f64("within")? {
-            if !(0.0..=MAX_WITHIN_KM).contains(&km) {
+        if let Some(m) = q.distance("within")? {
+            if m > MAX_WITHIN_KM * 1000.0 {
                 return Err(ApiError::bad(format!(
-                    "within={km}: give 0 to {MAX_WITHIN_KM} km (half the way round the Earth)"
+                    "within={:?}: give at most {MAX_WITHIN_KM} km (half the way round the Earth)",
+                    q.get("within")?.unwrap_or_default()
                 )));
             }
-            f.within_m = Some(km * 1000.0);
+            f.within_m = Some(m);
         }
         f.columns = columns(q, d, "f.")?;
         Ok(f)

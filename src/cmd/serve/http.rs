@@ -193,6 +193,7 @@ fn route(app: &App, path: &str, query: Option<&str>) -> Result<Reply, ApiError> 
         ["api", "trend"] => json_reply(&api::trend(app, &q)?),
         ["api", "hotspots"] => json_reply(&api::hotspots(app, &q)?),
         ["api", "count"] => json_reply(&api::count(app, &q)?),
+        ["api", "band"] => json_reply(super::band::endpoint(app, &q)?.as_ref()),
         ["api", "numbers"] => json_reply(&api::numbers(app, &q)?),
         ["api", "values"] => json_reply(&api::values(app, &q)?),
         ["api", "choropleth"] => json_reply(&super::choropleth::choropleth(app, &q)?),

@@ -5,6 +5,7 @@
 mod api;
 mod app;
 mod assets;
+mod band;
 mod choropleth;
 mod clip;
 mod columns;

@@ -174,6 +174,30 @@ impl Query {
         }
     }
 
+    /// The value of `key`, or of its older spelling `alias`; both given
+    /// is an error.
+    pub fn get_either(&self, key: &str, alias: &str) -> Result<Option<&str>, ApiError> {
+        match (self.get(key)?, self.get(alias)?) {
+            (Some(_), Some(_)) => Err(ApiError::bad(format!(
+                "{key} and {alias} are the same parameter ({alias} is its older name): give one"
+            ))),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
+
+    /// A distance (`25km`, `500m`, `3mi`, `1nmi`; a bare number is km, as
+    /// every distance the command line reads), in metres.
+    ///
+    /// # Units
+    /// Text in (km unless a unit is written), metres out.
+    pub fn distance(&self, key: &str) -> Result<Option<f64>, ApiError> {
+        self.get(key)?
+            .map(|v| {
+                frontier::units::parse_distance(v).map_err(|e| ApiError::bad(format!("{key}: {e}")))
+            })
+            .transpose()
+    }
+
     /// The value of `key`, which must be given.
     pub fn need(&self, key: &str) -> Result<&str, ApiError> {
         self.get(key)?
@@ -309,6 +333,20 @@ mod tests {
                 "{bad}"
             );
         }
+        let q = Query::parse(Some("within=2.5&w2=500m&w3=3%20furlongs")).unwrap();
+        assert_eq!(q.distance("within").unwrap(), Some(2500.0));
+        assert_eq!(q.distance("w2").unwrap(), Some(500.0));
+        assert!(
+            q.distance("w3")
+                .unwrap_err()
+                .message
+                .contains("unknown unit")
+        );
+        assert_eq!(q.distance("none").unwrap(), None);
+        let q = Query::parse(Some("target=a&to=b")).unwrap();
+        assert!(q.get_either("target", "to").is_err());
+        let q = Query::parse(Some("to=b")).unwrap();
+        assert_eq!(q.get_either("target", "to").unwrap(), Some("b"));
         let q = Query::parse(Some("&&lat=1&&")).unwrap();
         assert_eq!(q.get("lat").unwrap(), Some("1"));
         assert_eq!(percent_decode("a%20b+c").as_deref(), Some("a b+c"));
