@@ -9,6 +9,7 @@ use super::mvt::{EXTENT, Layer, Shape, Value, ring_area, tile};
 use super::state::Dataset;
 use super::tileindex::{KEY_ZOOM, mercator};
 use frontier::Catalogue;
+use frontier::hotspots::{lattice_cell, lattice_centre};
 use geo::Geometry;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -376,30 +377,6 @@ fn singles(d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Vec<u8> {
     tile(&[layer])
 }
 
-/// Axial coordinates of the pointy-top hexagon of radius `s` holding
-/// (x, y) (cube rounding).
-fn hex_of(x: f64, y: f64, s: f64) -> (i64, i64) {
-    let q = (3f64.sqrt() / 3.0 * x - y / 3.0) / s;
-    let r = (2.0 / 3.0 * y) / s;
-    let (cx, cz) = (q, r);
-    let cy = -cx - cz;
-    let (mut rx, ry, mut rz) = (cx.round(), cy.round(), cz.round());
-    let (dx, dy, dz) = ((rx - cx).abs(), (ry - cy).abs(), (rz - cz).abs());
-    if dx > dy && dx > dz {
-        rx = -ry - rz;
-    } else if dy <= dz {
-        rz = -rx - ry;
-    }
-    (rx as i64, rz as i64)
-}
-
-fn hex_centre(q: i64, r: i64, s: f64) -> (f64, f64) {
-    (
-        s * 3f64.sqrt() * (q as f64 + r as f64 / 2.0),
-        s * 1.5 * r as f64,
-    )
-}
-
 fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
     let t = &d.tiles;
     let durand = filter.within_m.map(|_| d.durand_m());
@@ -443,8 +420,8 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
                 if !filter.keeps_at(d, s, durand) {
                     continue;
                 }
-                let (q, r) = hex_of(px, py, HEX_RADIUS);
-                let c = hex_centre(q, r, HEX_RADIUS);
+                let (q, r) = lattice_cell((px, py), HEX_RADIUS);
+                let c = lattice_centre((q, r), HEX_RADIUS);
                 if c.0 < ox - margin
                     || c.0 >= ox + e + margin
                     || c.1 < oy - margin
@@ -464,7 +441,7 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
             continue;
         }
         let (q, r) = (q0 + (k % cols) as i64, r0 + (k / cols) as i64);
-        let (cx, cy) = hex_centre(q, r, HEX_RADIUS);
+        let (cx, cy) = lattice_centre((q, r), HEX_RADIUS);
         let mut ring: Vec<(i32, i32)> = (0..6)
             .map(|k| {
                 let a = (30.0 + 60.0 * f64::from(k)).to_radians();
@@ -489,23 +466,4 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
         );
     }
     tile(&[layer])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_hexagons_points_round_to_it() {
-        let s = 10.0;
-        for (q, r) in [(0, 0), (3, -2), (-5, 7)] {
-            let (cx, cy) = hex_centre(q, r, s);
-            for k in 0..6 {
-                // Points inside the hexagon, 0.8 of the way to each corner.
-                let a = (30.0 + 60.0 * f64::from(k)).to_radians();
-                let p = (cx + 0.8 * s * a.cos(), cy + 0.8 * s * a.sin());
-                assert_eq!(hex_of(p.0, p.1, s), (q, r));
-            }
-        }
-    }
 }
