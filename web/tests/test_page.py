@@ -226,6 +226,7 @@ def test_several_files_are_layers_each_on_off_coloured_and_sized(layers, page):
         f"() => document.querySelector('#shown-0')?.dataset.count === '{within[0]}'"
         f" && document.querySelector('#shown-1')?.dataset.count === '{within[1]}'")
     assert page.page.evaluate("!!frontierMap.getLayer('points-0-out-circle')")
+    page.page.wait_for_selector("body[data-band='50']")
     page.page.uncheck("#band-on")
     page.page.wait_for_function("() => !location.hash.includes('within=')")
     # The reference layer switched off, and back on after a reload.

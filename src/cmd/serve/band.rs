@@ -241,23 +241,34 @@ pub fn endpoint(app: &App, q: &Query) -> Result<std::sync::Arc<Value>, ApiError>
         )));
     }
     app.band(d_m, || {
-        static DURAND: OnceLock<Vec<Thinnable>> = OnceLock::new();
-        let layer = Catalogue::shared("durand-line")?;
-        let lines = DURAND.get_or_init(|| {
-            layer
-                .features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    geo::Geometry::LineString(l) => vec![Thinnable::new(&l.0)],
-                    geo::Geometry::MultiLineString(m) => {
-                        m.0.iter().map(|l| Thinnable::new(&l.0)).collect()
-                    }
-                    _ => vec![],
-                })
-                .collect()
-        });
-        Ok(geojson(&band(lines, d_m), d_m, "durand-line"))
+        Ok(geojson(&band(durand()?, d_m), d_m, "durand-line"))
     })
+}
+
+/// The Durand Line ready to be thinned (its splits worked out on first
+/// use, a second or two).
+fn durand() -> Result<&'static [Thinnable], ApiError> {
+    static DURAND: OnceLock<Vec<Thinnable>> = OnceLock::new();
+    let layer = Catalogue::shared("durand-line")?;
+    Ok(DURAND.get_or_init(|| {
+        layer
+            .features
+            .iter()
+            .flat_map(|f| match &f.geometry {
+                geo::Geometry::LineString(l) => vec![Thinnable::new(&l.0)],
+                geo::Geometry::MultiLineString(m) => {
+                    m.0.iter().map(|l| Thinnable::new(&l.0)).collect()
+                }
+                _ => vec![],
+            })
+            .collect()
+    }))
+}
+
+/// Work out what every band needs (made while the server answers, so the
+/// first band asked for comes sooner).
+pub fn prepare() {
+    let _ = durand();
 }
 
 /// The band as GeoJSON: a feature collection with one multipolygon (none

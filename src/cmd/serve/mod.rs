@@ -241,6 +241,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         for d in &later.datasets {
             d.prepare();
         }
+        band::prepare();
         if timed {
             eprintln!(
                 "frontier: after start-up: districts placed: {:.3} s",
