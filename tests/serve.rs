@@ -129,7 +129,7 @@ fn bad_requests_are_4xx_json_errors_that_say_what_was_wrong() {
     refused(&get(a, "/api/locate?lon=200&lat=34"), 400, "-180 to 180");
     refused(&get(a, "/api/locate?lon=71&lat=34&lng=3"), 400, "lng");
     refused(
-        &get(a, "/api/near?lon=71&lat=34&to=../../etc/passwd"),
+        &get(a, "/api/near?lon=71&lat=34&target=../../etc/passwd"),
         400,
         "not a built-in layer",
     );
@@ -174,12 +174,98 @@ fn bad_requests_are_4xx_json_errors_that_say_what_was_wrong() {
     refused(&post, 405, "GET");
     let long = format!("/api/locate?lon=71&lat=34&pad={}", "x".repeat(9000));
     refused(&get(a, &long), 414, "query string");
+    let long = format!("/api/locate?lon=71&lat=34&pad={}", "x".repeat(40_000));
+    refused(&get(a, &long), 414, "query string");
+    refused(&get(a, &format!("/{}", "a".repeat(2000))), 414, "path");
+    // Malformed query strings.
+    refused(&get(a, "/api/summary?from=%ff"), 400, "UTF-8");
+    refused(&get(a, "/api/summary?from=%zz"), 400, "percent-encoded");
+    refused(
+        &get(a, "/api/locate?lon=71&lat=34&a=%"),
+        400,
+        "percent-encoded",
+    );
+    refused(
+        &get(a, "/api/locate?=x&lon=71&lat=34"),
+        400,
+        "no parameter name",
+    );
+    refused(
+        &get(a, "/api/locate?lon=71&lat=34&lat=35"),
+        400,
+        "more than once",
+    );
+    refused(&get(a, "/api/locate?lon=1e400&lat=34"), 400, "finite");
+    assert_eq!(get(a, "/api/locate?lon=71&lat=34&&").status, 200);
+    // Huge or empty extents and bands, huge sizes.
+    refused(
+        &get(a, "/api/export/map.png?bbox=-1000,-1000,1000,1000"),
+        400,
+        "bbox",
+    );
+    refused(&get(a, "/api/export/map.png?bbox=70,30,70,30"), 400, "bbox");
+    refused(
+        &get(a, "/api/export/map.png?bbox=NaN,30,71,31"),
+        400,
+        "bbox",
+    );
+    refused(&get(a, "/api/count?within=1e308"), 400, "within");
+    refused(&get(a, "/api/count?within=-1"), 400, "within");
+    refused(
+        &get(a, "/api/count?within=20001km"),
+        400,
+        "at most 20000 km",
+    );
+    // Distances are read as the command line reads them: a bad unit is
+    // named, with the units there are.
+    refused(
+        &get(a, "/api/count?within=25furlongs"),
+        400,
+        "within: \"25furlongs\": unknown unit \"furlongs\"; use km, m, mi",
+    );
+    refused(
+        &get(a, "/api/near?lon=71&lat=34&within=5%20parsecs"),
+        400,
+        "unknown unit \"parsecs\"",
+    );
+    refused(&get(a, "/api/count?within=km"), 400, "not a distance");
+    // The layer is `target`; `to` is its older name, not both.
+    refused(
+        &get(a, "/api/near?lon=71&lat=34&target=crossings&to=durand-line"),
+        400,
+        "give one",
+    );
+    // Unknown layers, datasets and columns.
+    refused(
+        &get(a, "/api/near?lon=71&lat=34&to=nosuch"),
+        400,
+        "built-in layer",
+    );
+    refused(&get(a, "/tiles/points/abc/1/0/0.pbf"), 404, "no dataset");
+    refused(&get(a, "/tiles/nosuch/1/0/0.pbf"), 404, "nothing at");
+    refused(
+        &get(a, "/tiles/points/0/1/0/0.pbf?size_by=event_type"),
+        400,
+        "size_by",
+    );
+    refused(&get(a, "/api/numbers?column=nosuch"), 400, "column");
+    refused(&get(a, "/api/numbers"), 400, "column is missing");
+    refused(
+        &get(a, "/api/export/map.png?bbox=66,29,72,35&with=3"),
+        404,
+        "no dataset",
+    );
+    refused(
+        &get(a, "/api/export/map.png?bbox=66,29,72,35&with=0"),
+        400,
+        "with=0",
+    );
     // A head larger than the server reads is refused, not read forever.
     let big = raw(
         a,
         format!(
             "GET / HTTP/1.1\r\nHost: {a}\r\nX-Pad: {}\r\nConnection: close\r\n\r\n",
-            "y".repeat(40_000)
+            "y".repeat(300_000)
         )
         .as_bytes(),
     );
@@ -322,12 +408,37 @@ fn a_points_place_and_distances_are_locate_near_and_nearest() {
     // Coordinates given by hand, as `locate` and `near` answer them.
     let l = get(&s.addr, "/api/locate?lon=70.0711&lat=33.0006").json();
     assert_eq!(l["district"], "North Waziristan");
-    let n = get(&s.addr, "/api/near?lon=66.397&lat=31.005&to=durand-line").json();
+    let n = get(
+        &s.addr,
+        "/api/near?lon=66.397&lat=31.005&target=durand-line",
+    )
+    .json();
     assert_eq!(n["side"], "AFG");
-    assert!(n["distance_m"].as_f64().unwrap() < 15_000.0);
-    let k = get(&s.addr, "/api/nearest?lon=71&lat=34&to=crossings&k=2").json();
+    assert_eq!(n["target"], "durand-line");
+    let m = n["distance_m"].as_f64().unwrap();
+    assert!(m < 15_000.0);
+    // `to` is still read as the layer; `within` in any unit, a bare
+    // number in km, null beyond it.
+    let old = get(&s.addr, "/api/near?lon=66.397&lat=31.005&to=durand-line").json();
+    assert_eq!(old, n);
+    for w in [
+        format!("{}m", (m + 1.0).ceil()),
+        format!("{}", (m + 1.0).ceil() / 1000.0),
+        format!("{}nmi", (m + 1.0).ceil() / 1852.0),
+    ] {
+        let q = format!("/api/near?lon=66.397&lat=31.005&target=durand-line&within={w}");
+        assert_eq!(get(&s.addr, &q).json(), n, "within={w}");
+    }
+    let q = format!(
+        "/api/near?lon=66.397&lat=31.005&within={}mi",
+        (m - 1.0) / 1609.344
+    );
+    assert_eq!(get(&s.addr, &q).json(), serde_json::Value::Null);
+    let k = get(&s.addr, "/api/nearest?lon=71&lat=34&target=crossings&k=2").json();
     assert_eq!(k["nearest"].as_array().unwrap().len(), 2);
     assert_eq!(k["nearest"][0]["feature"], "Torkham");
+    let old = get(&s.addr, "/api/nearest?lon=71&lat=34&to=crossings&k=2").json();
+    assert_eq!(old, k);
 }
 
 #[test]
@@ -450,7 +561,21 @@ fn summaries_trends_hotspots_and_counts_are_the_command_lines() {
         "--within",
         "25km",
     ]);
-    let n = get(a, "/api/count?within=25").json();
+    for w in ["25", "25km", "25000m", "25%20KM"] {
+        let n = get(a, &format!("/api/count?within={w}")).json();
+        assert_eq!(n["count"].as_u64(), Some(within.len() as u64), "{w}");
+        assert_eq!(n["within_km"].as_f64(), Some(25.0));
+    }
+    // In miles, as `near --within 10mi` reads them.
+    let within = cli_csv(&[
+        "near",
+        EVENTS,
+        "--target",
+        "durand-line",
+        "--within",
+        "10mi",
+    ]);
+    let n = get(a, "/api/count?within=10mi").json();
     assert_eq!(n["count"].as_u64(), Some(within.len() as u64));
     // A column filter keeps exactly its rows.
     let battles = common::frontier(&["locate", EVENTS]);
@@ -465,7 +590,7 @@ fn summaries_trends_hotspots_and_counts_are_the_command_lines() {
 fn exports_are_whole_files_that_the_command_line_reads_again() {
     let s = serve(&[EVENTS]);
     let a = &s.addr;
-    let q = "f.event_type=Battles&bbox=66,29,72,35&color=event_type";
+    let q = "f.event_type=Battles&bbox=66,29,72,35&color=event_type&size_by=fatalities";
     let png = get(a, &format!("/api/export/map.png?{q}"));
     assert_eq!(png.status, 200);
     assert_eq!(&png.body[1..4], b"PNG");
@@ -575,4 +700,347 @@ fn rejected_rows_are_counted_and_offered() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("some-bad.csv:3: latitude"), "{err}");
+}
+
+/// A column's numbers as the test reads them from a CSV: smallest,
+/// largest, and rows without a number.
+fn column_numbers(path: &str, column: &str) -> (f64, f64, u64) {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let i = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    let (mut lo, mut hi, mut missing) = (f64::INFINITY, f64::NEG_INFINITY, 0);
+    for rec in r.records() {
+        match rec.unwrap()[i].trim().parse::<f64>() {
+            Ok(v) => {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+            Err(_) => missing += 1,
+        }
+    }
+    (lo, hi, missing)
+}
+
+#[test]
+fn several_files_are_layers_each_coloured_and_sized_by_its_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    // A GeoJSON file of points: a text column and a column of numbers
+    // with one missing.
+    let gj = dir.path().join("camps.geojson");
+    std::fs::write(
+        &gj,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","geometry":{"type":"Point","coordinates":[71.56,34.01]},"properties":{"name":"A","kind":"camp","people":1200}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[66.99,30.18]},"properties":{"name":"B","kind":"village","people":300}},
+{"type":"Feature","geometry":{"type":"Point","coordinates":[70.10,33.00]},"properties":{"name":"C","kind":"camp","people":null}}]}"#,
+    )
+    .unwrap();
+    let reference = "assets/events-reference.csv";
+    let s = serve(&[EVENTS, reference, gj.to_str().unwrap()]);
+    let a = &s.addr;
+    let info = get(a, "/api").json();
+    let ds = info["datasets"].as_array().unwrap();
+    let rows = |p: &str| csv::Reader::from_path(p).unwrap().records().count() as u64;
+    assert_eq!(ds.len(), 3);
+    assert_eq!(ds[0]["points"].as_u64(), Some(rows(EVENTS)));
+    assert_eq!(ds[1]["points"].as_u64(), Some(rows(reference)));
+    assert_eq!(ds[2]["points"], 3);
+    assert_eq!(ds[2]["name"], "camps.geojson");
+    // Each layer's columns to colour and size by are its own.
+    assert!(
+        ds[2]["numbers"]
+            .as_array()
+            .unwrap()
+            .contains(&"people".into())
+    );
+    let cats: Vec<&str> = ds[2]["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert!(cats.contains(&"kind"), "{cats:?}");
+    assert_eq!(ds[1]["value"], "fatalities");
+    // A column's numbers, as the file has them.
+    for (k, path, col) in [
+        (0, EVENTS, "fatalities"),
+        (0, EVENTS, "geo_precision"),
+        (1, reference, "fatalities"),
+    ] {
+        let n = get(a, &format!("/api/numbers?ds={k}&column={col}")).json();
+        let (lo, hi, missing) = column_numbers(path, col);
+        assert_eq!(
+            (n["min"].as_f64(), n["max"].as_f64()),
+            (Some(lo), Some(hi)),
+            "{path} {col}"
+        );
+        assert_eq!(n["missing"].as_u64(), Some(missing));
+    }
+    let n = get(a, "/api/numbers?ds=2&column=people").json();
+    assert_eq!(
+        (n["min"].as_f64(), n["max"].as_f64(), n["missing"].as_u64()),
+        (Some(300.0), Some(1200.0), Some(1))
+    );
+    // Every layer answers its tiles, coloured and sized by its columns.
+    for q in [
+        "/tiles/points/1/6/44/26.pbf?color=event_type&size_by=geo_precision",
+        "/tiles/points/2/6/44/26.pbf?color=kind&size_by=people",
+        "/tiles/points/2/6/44/26.pbf?color=&size_by=",
+    ] {
+        assert_eq!(get(a, q).status, 200, "{q}");
+    }
+    refused(
+        &get(a, "/tiles/points/2/6/44/26.pbf?color=event_type"),
+        400,
+        "kind",
+    );
+    // The dates filter a dated layer; a layer without dates refuses them.
+    refused(
+        &get(a, "/api/count?ds=2&from=2022-01-01"),
+        400,
+        "no date column",
+    );
+    // The print map draws every layer shown; the map file draws it again
+    // from the files downloaded beside it.
+    let q = "ds=0&bbox=60,24,78,37&color=event_type&size_by=fatalities&with=1&with=2&f2.kind=camp&from=2021-01-01";
+    let png = get(a, &format!("/api/export/map.png?{q}"));
+    assert_eq!(png.status, 200, "{}", String::from_utf8_lossy(&png.body));
+    let spec = get(a, &format!("/api/export/spec.toml?{q}"));
+    let text = String::from_utf8_lossy(&spec.body).to_string();
+    assert!(
+        text.contains("frontier-points-1.geojson") && text.contains("frontier-points-2.geojson"),
+        "{text}"
+    );
+    std::fs::write(dir.path().join("frontier-map.toml"), &spec.body).unwrap();
+    let rows_q = "ds=0&from=2021-01-01";
+    let csv = get(a, &format!("/api/export/points.csv?{rows_q}"));
+    std::fs::write(dir.path().join("frontier-points.csv"), &csv.body).unwrap();
+    for (k, f) in [(1, "from=2021-01-01"), (2, "f.kind=camp")] {
+        let g = get(a, &format!("/api/export/points.geojson?ds={k}&{f}"));
+        assert_eq!(g.status, 200);
+        assert!(g.headers["content-disposition"].contains(&format!("frontier-points-{k}.geojson")));
+        std::fs::write(
+            dir.path().join(format!("frontier-points-{k}.geojson")),
+            &g.body,
+        )
+        .unwrap();
+    }
+    let camps: Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("frontier-points-2.geojson")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(camps["features"].as_array().unwrap().len(), 2);
+    let out = dir.path().join("again.png");
+    let o = common::frontier(&[
+        "render",
+        "--spec",
+        dir.path().join("frontier-map.toml").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // An unknown column of another layer is refused by its name.
+    refused(
+        &get(
+            a,
+            "/api/export/map.png?ds=0&bbox=60,24,78,37&with=2&f2.event_type=Battles",
+        ),
+        400,
+        "f2.event_type",
+    );
+}
+
+#[test]
+fn a_file_read_in_many_batches_keeps_every_row_in_order() {
+    // 30,000 synthetic ACLED rows (many batches), three of them spoilt far
+    // apart: a value, a date and a latitude.
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.csv");
+    let o = common::frontier(&["synth", "--events", "30000", "-o", clean.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&clean).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let header: Vec<String> = lines[0].split(',').map(String::from).collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let spoil = |line: &mut String, c: usize, v: &str| {
+        let mut f: Vec<String> = line.split(',').map(String::from).collect();
+        f[c] = v.into();
+        *line = f.join(",");
+    };
+    // File lines 2 000, 17 000 and 29 000 (1-based, the header is line 1).
+    spoil(&mut lines[1999], col("fatalities"), "many");
+    spoil(&mut lines[16999], col("event_date"), "someday");
+    spoil(&mut lines[28999], col("latitude"), "north");
+    let bad_lines = [2000u64, 17000, 29000];
+    let path = dir.path().join("spoilt.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let p = path.to_str().unwrap();
+
+    // Without --skip-invalid the first spoilt row in the file stops it.
+    let o = common::frontier(&["serve", "--port", "0", p]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("spoilt.csv:2000"), "{err}");
+
+    let s = serve(&[p, "--skip-invalid"]);
+    let a = &s.addr;
+    let info = get(a, "/api").json();
+    let d = &info["datasets"][0];
+    assert_eq!(d["account"]["rows_in"], 30000);
+    assert_eq!(d["account"]["rejected"], 3);
+    assert_eq!(d["points"], 29997);
+    // The rejects, in file order, with their lines.
+    let r = get(a, "/api/rejects.csv");
+    let mut rd = csv::Reader::from_reader(&r.body[..]);
+    let li = rd
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "line")
+        .unwrap();
+    let got: Vec<u64> = rd
+        .records()
+        .map(|x| x.unwrap()[li].parse().unwrap())
+        .collect();
+    assert_eq!(got, bad_lines);
+    // Points keep the file's order: point i is the i-th row kept.
+    let kept: Vec<(u64, &String)> = lines[1..]
+        .iter()
+        .enumerate()
+        .map(|(k, l)| (k as u64 + 2, l))
+        .filter(|(n, _)| !bad_lines.contains(n))
+        .collect();
+    let id = col("event_id_cnty");
+    for i in [0usize, 1998, 1999, 16000, 16998, 20000, 29996] {
+        let pt = get(a, &format!("/api/point?i={i}")).json();
+        assert_eq!(pt["line"].as_u64(), Some(kept[i].0), "point {i}");
+        assert_eq!(
+            pt["row"]["event_id_cnty"].as_str(),
+            Some(kept[i].1.split(',').nth(id).unwrap()),
+            "point {i}"
+        );
+    }
+    // Every value of a text column counted, as the file has them.
+    let et = col("event_type");
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for (_, l) in &kept {
+        *counts
+            .entry(l.split(',').nth(et).unwrap().to_string())
+            .or_default() += 1;
+    }
+    let cats = d["categories"].as_array().unwrap();
+    let c = cats.iter().find(|c| c["name"] == "event_type").unwrap();
+    let served: BTreeMap<String, u64> = c["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v[0].as_str().unwrap().to_string(), v[1].as_u64().unwrap()))
+        .collect();
+    assert_eq!(served, counts);
+    // And a filter on it counts the same rows.
+    let (name, n) = counts.iter().next().unwrap();
+    let q: String = form_urlencoded_value(name);
+    let got = get(a, &format!("/api/count?f.event_type={q}")).json();
+    assert_eq!(got["count"].as_u64(), Some(*n));
+}
+
+/// `v` percent-encoded for a query string.
+fn form_urlencoded_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_text_columns_values_are_found_by_any_part() {
+    let s = serve(&[EVENTS]);
+    // The file's admin2 values containing "waz", counted as the file has them.
+    let mut r = csv::Reader::from_path(EVENTS).unwrap();
+    let i = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "admin2")
+        .unwrap();
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for rec in r.records() {
+        let v = rec.unwrap()[i].to_string();
+        if v.to_lowercase().contains("waz") {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    assert!(!counts.is_empty());
+    let found = get(&s.addr, "/api/values?column=admin2&q=WAZ").json();
+    let got: BTreeMap<String, u64> = found["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v[0].as_str().unwrap().to_string(), v[1].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, counts);
+    refused(
+        &get(&s.addr, "/api/values?column=fatalities"),
+        400,
+        "text column",
+    );
+    refused(&get(&s.addr, "/api/values"), 400, "column is missing");
+}
+
+#[test]
+fn the_bands_outline_is_at_its_distance_as_near_measures_it() {
+    // The band's area drawn on the page: every point of its outline is
+    // the distance from the Durand Line, as `frontier near` measures it,
+    // within the tolerance the answer states; in miles too.
+    let s = serve(&[EVENTS]);
+    let a = &s.addr;
+    for (within, km) in [("50km", 50.0), ("5", 5.0), ("100mi", 160.9344)] {
+        let b = get(a, &format!("/api/band?within={within}")).json();
+        assert_eq!(b["type"], "FeatureCollection");
+        let f = &b["features"][0];
+        assert_eq!(f["geometry"]["type"], "MultiPolygon");
+        let tol_km = f["properties"]["tolerance_m"].as_f64().unwrap() / 1000.0;
+        assert!(tol_km <= km / 200.0 + 1e-9, "{within}: {tol_km}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outline.csv");
+        let mut text = String::from("longitude,latitude\n");
+        let mut n = 0;
+        for poly in f["geometry"]["coordinates"].as_array().unwrap() {
+            for ring in poly.as_array().unwrap() {
+                for c in ring.as_array().unwrap() {
+                    text += &format!("{},{}\n", c[0], c[1]);
+                    n += 1;
+                }
+            }
+        }
+        std::fs::write(&path, text).unwrap();
+        let near = cli_csv(&["near", path.to_str().unwrap(), "--target", "durand-line"]);
+        assert_eq!(near.len(), n);
+        assert!(n > 100, "{within}: {n} points");
+        for r in &near {
+            let d: f64 = r["distance_km"].parse().unwrap();
+            // The CLI writes km to 3 decimals; the answer's coordinates
+            // are to 1e-6 degree.
+            assert!(
+                (d - km).abs() <= tol_km + 0.0007,
+                "{within}: {r:?} is {d} km from the line"
+            );
+        }
+    }
+    // No band, no area; wider than drawn, or in no known unit, a 400.
+    let b = get(a, "/api/band?within=0").json();
+    assert_eq!(b["features"].as_array().map(Vec::len), Some(0));
+    refused(&get(a, "/api/band?within=2000km"), 400, "up to 1000 km");
+    refused(
+        &get(a, "/api/band?within=3%20leagues"),
+        400,
+        "unknown unit \"leagues\"",
+    );
+    refused(&get(a, "/api/band"), 400, "within is missing");
 }

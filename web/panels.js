@@ -2,7 +2,7 @@
 // and monthly trend) and the legend. Every number comes from frontier's
 // API, which answers with the library's own figures.
 
-import { CATEGORICAL, OTHER, HEX_STEPS, HEX_COLOURS, BASE_STYLE } from './mapstyle.js';
+import { HEX_STEPS, HEX_COLOURS, HEX_OPACITY, BASE_STYLE, OUTSIDE, layerColour, radius } from './mapstyle.js';
 
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const int = (n) => (n == null ? '—' : Math.round(n).toLocaleString('en-GB'));
@@ -48,7 +48,7 @@ export function pointPanel(p, dsName) {
 export function districtPanel(name, summary, trend, filters) {
   const r = summary.rows[0];
   const value = summary.value;
-  const t = trend.test;
+  const t = trend ? trend.test : null;
   const pairs = [
     ['Province', esc(r.province)],
     ['Events', int(r.count), 'count'],
@@ -81,9 +81,9 @@ export function districtPanel(name, summary, trend, filters) {
     <p class="note">${esc(filters)}</p>
     ${rows(pairs)}
     ${split}
-    <h3>Events per ${esc(trend.period)}</h3>
+    ${trend ? `<h3>Events per ${esc(trend.period)}</h3>
     ${chart(trend, name)}
-    <details><summary class="small">The numbers</summary>${seriesTable(trend)}</details>`);
+    <details><summary class="small">The numbers</summary>${seriesTable(trend)}</details>` : '<p class="note">No dates in this file: no trend.</p>'}`);
 }
 
 function seriesTable(trend) {
@@ -129,7 +129,24 @@ function niceStep(max) {
   return Math.max(1, 10 * p);
 }
 
-// The legend: what the map shows now.
+// Round numbers for the size legend: the largest, rounded down to 1, 2 or
+// 5 times a power of ten, and two smaller.
+function niceFloor(v) {
+  if (!(v > 0)) return 0;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [5, 2, 1]) if (m * p <= v) return m * p;
+  return p;
+}
+
+// A layer's point as drawn: its fill, and the ring of layers after the
+// first in their own colour.
+export function ring(id, fill) {
+  const border = id === 0 ? 'border:1px solid rgba(0,0,0,.35)' : `border:2px solid ${layerColour(id)}`;
+  return `<span class="swatch" style="background:${fill || (id === 0 ? layerColour(0) : 'white')};${border}"></span>`;
+}
+
+// The legend: what the map shows now (each point layer shown, or the
+// choropleth), then the base map.
 export function legend(el, opts) {
   let html = '';
   if (opts.choropleth) {
@@ -137,26 +154,46 @@ export function legend(el, opts) {
     html += `<h3>${esc(c.title)}</h3>`;
     for (const k of c.classes) html += `<div class="item"><span class="box" style="background:${k.colour}"></span>${esc(k.label)}</div>`;
     html += `<div class="item"><span class="box" style="background:${c.no_data}"></span>No data</div>`;
-  } else if (opts.points) {
-    if (opts.hexagons) {
-      html += '<h3>Events per hexagon</h3><div class="ramp">';
-      html += HEX_COLOURS.map((c) => `<span style="background:${c}"></span>`).join('');
+  }
+  const several = opts.layers.length > 1;
+  for (const l of opts.layers) {
+    html += `<div class="legend-layer" data-ds="${l.id}">`;
+    if (several) html += `<h3>${ring(l.id)} ${esc(l.name)}</h3>`;
+    if (l.hexagons) {
+      html += `<div class="small">Events per hexagon${several ? '' : ' (zoom in for single events)'}</div><div class="ramp">`;
+      html += l.id === 0
+        ? HEX_COLOURS.map((c) => `<span style="background:${c}"></span>`).join('')
+        : HEX_OPACITY.map((o) => `<span style="background:${layerColour(l.id)};opacity:${o}"></span>`).join('');
       html += `</div><div class="small" style="display:flex;justify-content:space-between"><span>1</span><span>${HEX_STEPS[2]}</span><span>${HEX_STEPS[4]}+</span></div>`;
-      html += '<p class="small muted" style="margin:2px 0 4px">Zoom in for single events</p>';
     }
-    if (opts.colour) {
-      html += `<h3>${esc(opts.colour.name)}</h3>`;
-      opts.colour.values.slice(0, CATEGORICAL.length).forEach(([label], i) => {
-        html += `<div class="item"><span class="swatch" style="background:${CATEGORICAL[i]}"></span>${esc(label)}</div>`;
-      });
-      if (opts.colour.values.length > CATEGORICAL.length) html += `<div class="item"><span class="swatch" style="background:${OTHER}"></span>Other</div>`;
+    if (l.hexagons && (l.colours || l.size)) html += '<div class="small" style="margin-top:4px">Single events, zoomed in:</div>';
+    if (l.colours) {
+      html += `<div class="small muted">${esc(l.colours.column)}</div>`;
+      for (const [label, colour] of l.colours.rows) html += `<div class="item">${ring(l.id, colour)}${esc(label)}</div>`;
+    } else if (!several) {
+      html += `<div class="item">${ring(l.id, layerColour(l.id))}${esc(l.name)}</div>`;
     }
-    if (opts.value) html += `<p class="small muted" style="margin:4px 0 0">Size: ${esc(opts.value)}</p>`;
+    if (l.size && l.vmax > 0) {
+      const top = niceFloor(l.vmax);
+      const steps = [top, niceFloor(top / 4), niceFloor(top / 20)].filter((v, i, a) => v > 0 && a.indexOf(v) === i);
+      html += `<div class="small muted">Size: ${esc(l.size)}</div><div class="sizes">`;
+      for (const v of steps) {
+        const r = radius(v, l.vmax);
+        html += `<span class="size"><span class="circle" style="width:${2 * r}px;height:${2 * r}px"></span>${v.toLocaleString('en-GB')}</span>`;
+      }
+      html += '</div>';
+    }
+    html += '</div>';
+  }
+  if (opts.band != null) {
+    const b = BASE_STYLE.band;
+    html += `<div class="item"><span class="swatch" style="background:rgba(122,1,119,${b.opacity * 1.5});border:1.5px dashed ${b.line}"></span>Within ${opts.band} km of the Durand Line (geodesic)</div>`;
+    html += `<div class="item"><span class="swatch" style="background:${OUTSIDE};opacity:.6"></span>Beyond ${opts.band} km of the Durand Line</div>`;
   }
   html += '<h3 style="margin-top:6px">Base map</h3>';
   html += `<div class="item"><span class="line" style="border-color:${BASE_STYLE['durand-line'].line}"></span>Durand Line</div>`;
   html += `<div class="item"><span class="line" style="border-color:${BASE_STYLE.cpec.line};border-top-style:dashed"></span>CPEC (schematic)</div>`;
   html += `<div class="item"><span class="swatch" style="background:white;border:2.5px solid ${BASE_STYLE.crossings.line}"></span>Crossing</div>`;
-  if (opts.synthetic) html += '<p class="small" style="margin:4px 0 0"><strong>Synthetic data</strong> (for demonstration)</p>';
+  if (opts.synthetic) html += '<p class="small" style="margin:4px 0 0"><strong>Synthetic data</strong> shown (for demonstration)</p>';
   el.innerHTML = html;
 }

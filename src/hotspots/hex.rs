@@ -133,6 +133,41 @@ pub struct HexGrid {
 
 const SQRT3: f64 = 1.732_050_807_568_877_2;
 
+/// The cell of the pointy-top hexagonal lattice of edge (and radius) `s`
+/// on a plane that holds `(x, y)`: its axial coordinates (q, r), found by
+/// cube rounding (the nearest centre). One lattice for the hot-spot grid
+/// (on the equal-area plane, metres) and the web server's map hexagons
+/// (on the map's pixels).
+///
+/// # Units
+/// Plane coordinates and edge in one unit (any).
+///
+/// # References
+/// A. Patel, *Hexagonal Grids* (Red Blob Games, 2013): axial coordinates,
+/// pixel to hex, cube rounding.
+pub fn lattice_cell((x, y): (f64, f64), s: f64) -> (i64, i64) {
+    let q = (SQRT3 / 3.0 * x - y / 3.0) / s;
+    let r = (2.0 / 3.0 * y) / s;
+    let (cx, cz) = (q, r);
+    let cy = -cx - cz;
+    let (mut rx, ry, mut rz) = (cx.round(), cy.round(), cz.round());
+    let (dx, dy, dz) = ((rx - cx).abs(), (ry - cy).abs(), (rz - cz).abs());
+    if dx > dy && dx > dz {
+        rx = -ry - rz;
+    } else if dy <= dz {
+        rz = -rx - ry;
+    }
+    (rx as i64, rz as i64)
+}
+
+/// The centre of cell `(q, r)` of the lattice of [`lattice_cell`].
+///
+/// # Units
+/// Edge in, plane coordinates out, in one unit (any).
+pub fn lattice_centre((q, r): (i64, i64), s: f64) -> (f64, f64) {
+    (s * SQRT3 * (q as f64 + r as f64 / 2.0), s * 1.5 * r as f64)
+}
+
 impl HexGrid {
     /// A grid of hexagons with edges of `edge_km`.
     ///
@@ -159,21 +194,9 @@ impl HexGrid {
     }
 
     /// The cell holding projected point `(x, y)`.
-    pub fn cell_at(&self, (x, y): (f64, f64)) -> (i32, i32) {
-        let s = self.edge_m;
-        let q = (SQRT3 / 3.0 * x - y / 3.0) / s;
-        let r = (2.0 / 3.0 * y) / s;
-        // Cube rounding: the nearest centre.
-        let (cx, cz) = (q, r);
-        let cy = -cx - cz;
-        let (mut rx, ry, mut rz) = (cx.round(), cy.round(), cz.round());
-        let (dx, dy, dz) = ((rx - cx).abs(), (ry - cy).abs(), (rz - cz).abs());
-        if dx > dy && dx > dz {
-            rx = -ry - rz;
-        } else if dy <= dz {
-            rz = -rx - ry;
-        }
-        (rx as i32, rz as i32)
+    pub fn cell_at(&self, xy: (f64, f64)) -> (i32, i32) {
+        let (q, r) = lattice_cell(xy, self.edge_m);
+        (q as i32, r as i32)
     }
 
     /// The cell holding `c`.
@@ -182,8 +205,7 @@ impl HexGrid {
     }
 
     fn centre_xy(&self, (q, r): (i32, i32)) -> (f64, f64) {
-        let s = self.edge_m;
-        (s * SQRT3 * (q as f64 + r as f64 / 2.0), s * 1.5 * r as f64)
+        lattice_centre((i64::from(q), i64::from(r)), self.edge_m)
     }
 
     /// The cell's centre (longitude, latitude).
@@ -304,6 +326,23 @@ mod tests {
 
     /// A point is in the cell whose centre is nearest in the projection
     /// (brute force over the cell's neighbourhood).
+    #[test]
+    fn a_lattice_cells_points_round_to_it() {
+        for s in [10.0, 7_000.0] {
+            for (q, r) in [(0, 0), (3, -2), (-5, 7), (40_000, -123_456)] {
+                let (cx, cy) = lattice_centre((q, r), s);
+                for k in 0..6 {
+                    // Points inside the hexagon, 0.8 of the way to each
+                    // corner, and near its centre.
+                    let a = (30.0 + 60.0 * f64::from(k)).to_radians();
+                    let p = (cx + 0.8 * s * a.cos(), cy + 0.8 * s * a.sin());
+                    assert_eq!(lattice_cell(p, s), (q, r));
+                    assert_eq!(lattice_cell((cx + 1e-3 * s, cy), s), (q, r));
+                }
+            }
+        }
+    }
+
     #[test]
     fn points_fall_in_the_nearest_centre() {
         let g = HexGrid::new(7.0);

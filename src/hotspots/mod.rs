@@ -20,7 +20,7 @@
 mod hex;
 mod weights;
 
-pub use hex::HexGrid;
+pub use hex::{HexGrid, lattice_cell, lattice_centre};
 pub use weights::{Weights, by_distance, contiguity};
 
 use crate::error::{Error, Param, Result};

@@ -257,6 +257,12 @@ impl Batch {
         self.rows.get(i)
     }
 
+    /// Whether every cell is in the rows as read ([`Batch::row`]): no typed
+    /// column was given by a client.
+    pub fn cells_are_rows(&self) -> bool {
+        self.columns.iter().all(Option::is_none)
+    }
+
     /// The fields of point `i` as read (file batches), or as JSON values
     /// of its typed columns: what a rejects file gets.
     pub(crate) fn fields(&self, i: usize) -> Fields {

@@ -14,6 +14,7 @@ from playwright.sync_api import sync_playwright
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("FRONTIER_BIN", os.path.join(ROOT, "target", "debug", "frontier"))
 EVENTS = os.path.join(ROOT, "tests", "fixtures", "synthetic-events.csv")
+REFERENCE = os.path.join(ROOT, "assets", "events-reference.csv")
 RENDERS = os.path.join(ROOT, "renders")
 # Debian's chromium, with WebGL through SwiftShader, and nothing that
 # reaches the network in the background.
@@ -73,6 +74,14 @@ class Server:
 @pytest.fixture(scope="session")
 def server():
     s = Server(EVENTS)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def layers():
+    """A server of two files: the synthetic events and the reference events."""
+    s = Server(EVENTS, REFERENCE)
     yield s
     s.stop()
 

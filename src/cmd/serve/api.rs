@@ -31,20 +31,15 @@ fn location(app: &App, at: geo::Coord) -> Value {
     })
 }
 
-/// `/api/near?lon&lat&to&within`: what `frontier near` gives (null when
-/// nothing is within).
+/// `/api/near?lon&lat&target&within`: what `frontier near --target
+/// LAYER --within D` gives (null when nothing is within). `to` is read as
+/// an older name of `target`.
 pub fn near(app: &App, q: &Query) -> Json {
     let at = q.coord()?;
-    let to = q.get("to")?.unwrap_or("durand-line").to_string();
-    let within = match q.get("within")? {
-        Some(w) => Some(
-            frontier::units::parse_distance(w)
-                .map_err(|e| ApiError::bad(format!("within={w:?}: {e}")))?,
-        ),
-        None => None,
-    };
+    let target = target(q, "durand-line")?;
+    let within = q.distance("within")?;
     q.finish()?;
-    let m = app.measured(&to)?;
+    let m = app.measured(&target)?;
     near_json(app, &m, at, within)
 }
 
@@ -53,7 +48,7 @@ fn near_json(app: &App, m: &super::app::Measured, at: geo::Coord, within: Option
         return Ok(Value::Null);
     };
     let mut v = json!({
-        "to": m.name,
+        "target": m.name,
         "distance_m": hit.distance_m,
         "distance_km": hit.distance_m / 1000.0,
         "nearest_feature": m.labels[hit.feature],
@@ -66,13 +61,20 @@ fn near_json(app: &App, m: &super::app::Measured, at: geo::Coord, within: Option
     Ok(v)
 }
 
-/// `/api/nearest?lon&lat&to&k`: what `frontier nearest` gives.
+/// The layer measured to: `target` (the command line's `--target`), or
+/// its older name `to` (which elsewhere in this API is a date).
+fn target(q: &Query, default: &str) -> Result<String, ApiError> {
+    Ok(q.get_either("target", "to")?.unwrap_or(default).to_string())
+}
+
+/// `/api/nearest?lon&lat&target&k`: what `frontier nearest --target LAYER
+/// -k K` gives. `to` is read as an older name of `target`.
 pub fn nearest(app: &App, q: &Query) -> Json {
     let at = q.coord()?;
-    let to = q.get("to")?.unwrap_or("crossings").to_string();
+    let target = target(q, "crossings")?;
     let k = q.uint("k", 1..=100)?.unwrap_or(1) as usize;
     q.finish()?;
-    let m = app.measured(&to)?;
+    let m = app.measured(&target)?;
     let hits: Vec<Value> = m
         .index
         .k_nearest(at, k, None)?
@@ -87,7 +89,7 @@ pub fn nearest(app: &App, q: &Query) -> Json {
             })
         })
         .collect();
-    Ok(json!({"to": m.name, "nearest": hits}))
+    Ok(json!({"target": m.name, "nearest": hits}))
 }
 
 /// `/api/point?ds&i`: a point's row, where it is, and how far from the
@@ -241,11 +243,15 @@ pub fn trend(app: &App, q: &Query) -> Json {
         )?,
         date: None,
     };
+    let districts = match index {
+        Some(_) => d.places(Grouping::Districts)?,
+        None => &[],
+    };
     let mut t = Trender::new(frontier::trend::Grouping::All, opts)?;
     t.add_figures(
         (0..d.len())
             .filter(|&i| f.keeps_values(d, i))
-            .filter(|&i| index.is_none() || d.district[i].map(usize::from) == index)
+            .filter(|&i| index.is_none() || districts[i].map(usize::from) == index)
             .map(|i| (&d.figures[i], None)),
     )?;
     let t = t.finish()?;
@@ -327,4 +333,55 @@ pub fn count(app: &App, q: &Query) -> Json {
         "value": d.value.as_ref().map(|_| v),
         "within_km": f.within_m.map(|m| m / 1000.0),
     }))
+}
+
+/// `/api/numbers?ds&column`: a column of numbers the points can be sized
+/// by: its smallest and largest numbers and how many points have none
+/// (the page scales the sizes by them).
+pub fn numbers(app: &App, q: &Query) -> Json {
+    let d = app.dataset(q)?;
+    let n = d.number_column("column", q.need("column")?)?;
+    q.finish()?;
+    Ok(json!({
+        "dataset": d.id,
+        "column": n.name,
+        "min": n.range.map(|r| r.0),
+        "max": n.range.map(|r| r.1),
+        "missing": n.missing,
+        "points": d.len(),
+    }))
+}
+
+/// Most values `/api/values` answers with.
+const MAX_FOUND: usize = 50;
+
+/// `/api/values?ds&column&q`: the values of a text column containing `q`
+/// (any case), with their points, most frequent first: the page lists
+/// the commonest and finds the rest this way.
+pub fn values(app: &App, q: &Query) -> Json {
+    let d = app.dataset(q)?;
+    let column = q.need("column")?;
+    let text = q.get("q")?.unwrap_or("").to_lowercase();
+    q.finish()?;
+    let c = d
+        .categories
+        .iter()
+        .find(|c| c.name == column)
+        .ok_or_else(|| {
+            let names: Vec<&str> = d.categories.iter().map(|c| c.name.as_str()).collect();
+            ApiError::bad(format!(
+                "column={column:?}: {} has no text column by that name to filter by (these: {})",
+                d.name,
+                names.join(", ")
+            ))
+        })?;
+    let found: Vec<Value> = c
+        .labels
+        .iter()
+        .zip(&c.counts)
+        .filter(|(l, _)| l.to_lowercase().contains(&text))
+        .take(MAX_FOUND)
+        .map(|(l, n)| json!([l, n]))
+        .collect();
+    Ok(json!({"dataset": d.id, "column": c.name, "values": found}))
 }

@@ -21,6 +21,9 @@ pub struct Measured {
     pub durand: bool,
 }
 
+/// Distance bands kept at once (the page's slider has 60 stops).
+pub const MAX_BANDS: usize = 64;
+
 /// The server's state.
 pub struct App {
     /// The point files (or the demo data).
@@ -29,6 +32,9 @@ pub struct App {
     pub locator: Locator,
     /// Layers measured to so far, by built-in name.
     measured: Mutex<HashMap<String, Arc<Measured>>>,
+    /// The distance bands drawn so far (GeoJSON), by their distance's
+    /// bits.
+    bands: Mutex<HashMap<u64, Arc<serde_json::Value>>>,
     /// Base map tiles.
     pub base: Base,
     /// Point tiles.
@@ -41,16 +47,17 @@ pub struct App {
 
 impl App {
     /// A server over `datasets`.
-    pub fn new(datasets: Vec<Dataset>, startup_s: f64) -> Result<App, frontier::Error> {
-        Ok(App {
+    pub fn new(datasets: Vec<Dataset>, locator: Locator, startup_s: f64) -> App {
+        App {
             datasets,
-            locator: Locator::new()?,
+            locator,
             measured: Mutex::new(HashMap::new()),
+            bands: Mutex::new(HashMap::new()),
             base: Base::default(),
             points: PointTiles::default(),
             split: chrono::NaiveDate::from_ymd_opt(2021, 8, 15).expect("a date"),
             startup_s,
-        })
+        }
     }
 
     /// The built-in layer `name`, indexed for distances (made on first
@@ -83,6 +90,49 @@ impl App {
         });
         m.insert(name.to_string(), x.clone());
         Ok(x)
+    }
+
+    /// The distance band `d_m` metres wide, made by `make` the first time
+    /// (at most [`MAX_BANDS`] are kept).
+    pub fn band(
+        &self,
+        d_m: f64,
+        make: impl FnOnce() -> Result<serde_json::Value, ApiError>,
+    ) -> Result<Arc<serde_json::Value>, ApiError> {
+        let key = d_m.to_bits();
+        let cached = |b: &Mutex<HashMap<u64, Arc<serde_json::Value>>>| {
+            b.lock()
+                .map_err(|_| ApiError::bad("the band cache is unavailable"))
+                .map(|m| m.get(&key).cloned())
+        };
+        if let Some(v) = cached(&self.bands)? {
+            return Ok(v);
+        }
+        // Made outside the lock: another band may be asked for meanwhile.
+        let v = Arc::new(make()?);
+        let mut m = self
+            .bands
+            .lock()
+            .map_err(|_| ApiError::bad("the band cache is unavailable"))?;
+        if m.len() >= MAX_BANDS {
+            m.clear();
+        }
+        m.insert(key, v.clone());
+        Ok(v)
+    }
+
+    /// The dataset numbered `k` (as a request writes it).
+    pub fn dataset_named(&self, k: &str) -> Result<&Dataset, ApiError> {
+        k.trim()
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| self.datasets.get(i))
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "no dataset {k:?}: the server holds {} (numbered from 0)",
+                    self.datasets.len()
+                ))
+            })
     }
 
     /// The dataset `ds` names (the first when not given).

@@ -32,6 +32,7 @@ static FILES: &[(&str, Asset)] = &[
     web!("index.html", "text/html; charset=utf-8"),
     web!("app.js", JS),
     web!("panels.js", JS),
+    web!("points.js", JS),
     web!("mapstyle.js", JS),
     web!("labels.js", JS),
     web!("style.css", CSS),

@@ -1,213 +1,47 @@
-//! What the page shades and exports: the district choropleth (classes
-//! and colours by the render engine's own classification), the current
-//! view as a print map (PNG, SVG, PDF) and as the map file that draws it
-//! again, and the filtered rows (CSV, GeoParquet). Everything goes back
-//! to the browser; the server writes no file.
+//! What the page exports: the current view (every point layer shown, or
+//! the choropleth) as a print map (PNG, SVG, PDF) and as the map file
+//! that draws it again, the filtered rows (CSV, GeoParquet, GeoJSON) and
+//! the summary table. Everything goes back to the browser; the server
+//! writes no file.
 
 use super::api::summary_of;
 use super::app::App;
+use super::choropleth::{CLASSES, METHOD, Mode, PALETTE, shades};
+use super::columns::Size;
 use super::filter::Filter;
 use super::query::{ApiError, Query};
 use super::state::Dataset;
 use frontier::Named;
+use frontier::layer::{Feature, Layer};
 use frontier::output::{Column, Format as RowFormat, RowWriter};
-use frontier::render::classify::{self, Method};
 use frontier::render::{
-    Choropleth, Extent, Format, HOTSPOT_CLASSES, Labels, MapSpec, PointDatum, PointsLayer,
+    Choropleth, Extent, Format, Labels, MapSpec, PointDatum, PointsLayer, Style,
 };
 use frontier::row::Fields;
 use frontier::summary::Grouping;
-use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use serde_json::Value;
 
-/// What a choropleth shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Points per district.
-    Count,
-    /// Points per 100,000 people (Census 2023).
-    Per100k,
-    /// Points per 365 days before the split.
-    Before,
-    /// Points per 365 days on and after the split.
-    After,
-    /// Getis–Ord Gi* class (after the split, with one).
-    Hotspots,
-}
-
-impl Named for Mode {
-    const ALL: &'static [(&'static str, Mode)] = &[
-        ("count", Mode::Count),
-        ("per_100k", Mode::Per100k),
-        ("before", Mode::Before),
-        ("after", Mode::After),
-        ("hotspots", Mode::Hotspots),
-    ];
-}
-
-/// Number of classes of the numeric choropleths.
-const CLASSES: usize = 5;
-/// How their breaks are chosen: counts per district are skewed, with many
-/// zeros, which quantiles would fold into fewer classes.
-const METHOD: Method = Method::Jenks;
-/// Their palette (ColorBrewer YlOrRd, colour-blind safe).
-const PALETTE: &str = "ylorrd";
-
-/// District → value (numbers, or a class's index for hot spots), the
-/// legend title, and the hot-spot classes when that is the mode.
-struct Shades {
-    values: BTreeMap<String, Option<f64>>,
-    title: String,
-    breaks: Vec<f64>,
-    categories: Option<Vec<(String, u32)>>,
-}
-
-fn shades(d: &Dataset, f: &Filter, mode: Mode) -> Result<Shades, ApiError> {
-    if matches!(mode, Mode::Before | Mode::After) && f.split.is_none() {
-        return Err(ApiError::bad(
-            "mode=before/after needs split (e.g. split=2021-08-15)",
-        ));
-    }
-    let s = summary_of(d, f, Grouping::Districts)?;
-    let inside = s.groups.len().saturating_sub(1);
-    if mode == Mode::Hotspots {
-        let opts = frontier::hotspots::Options {
-            window: f.window()?,
-            ..Default::default()
-        };
-        let h = frontier::hotspots::hotspots_of_summary(s, Grouping::Districts, opts)?;
-        let a = match (&h.whole, &h.split) {
-            (Some(w), _) => w,
-            (_, Some((_, _, after))) => after,
-            _ => return Err(ApiError::bad("no hot-spot analysis")),
-        };
-        let values = h
-            .areas
-            .iter()
-            .zip(&a.classes)
-            .map(|(area, c)| {
-                let k = HOTSPOT_CLASSES.iter().position(|(n, _)| n == c);
-                (area.name.clone(), k.map(|k| k as f64))
-            })
-            .collect();
-        let title = if f.split.is_some() {
-            "Hot and cold spots from the split (Gi*)"
-        } else {
-            "Hot and cold spots (Gi*)"
-        };
-        return Ok(Shades {
-            values,
-            title: title.into(),
-            breaks: Vec::new(),
-            categories: Some(
-                HOTSPOT_CLASSES
-                    .iter()
-                    .map(|(n, c)| (n.to_string(), *c))
-                    .collect(),
-            ),
-        });
-    }
-    let value = |g: &frontier::summary::Group, t: &frontier::summary::Tally| match mode {
-        Mode::Count => Some(t.count as f64),
-        Mode::Per100k => g.per_100k(t.count as f64),
-        Mode::Before => s.per_365d(t).and_then(|(b, _)| b),
-        Mode::After => s.per_365d(t).and_then(|(_, a)| a),
-        Mode::Hotspots => None,
-    };
-    let values: BTreeMap<String, Option<f64>> = s.groups[..inside]
-        .iter()
-        .map(|(g, t)| (g.name.clone(), value(g, t)))
-        .collect();
-    // Before and after share their classes, so the two maps compare.
-    let pool: Vec<f64> = if matches!(mode, Mode::Before | Mode::After) {
-        s.groups[..inside]
-            .iter()
-            .flat_map(|(_, t)| {
-                let (b, a) = s.per_365d(t).unwrap_or((None, None));
-                [b, a]
-            })
-            .flatten()
-            .collect()
-    } else {
-        values.values().flatten().copied().collect()
-    };
-    let title = match mode {
-        Mode::Count => "Events".to_string(),
-        Mode::Per100k => "Events per 100,000 people".to_string(),
-        _ => "Events per 365 days (before and after: the same classes)".to_string(),
-    };
-    Ok(Shades {
-        values,
-        title,
-        breaks: classify::breaks(&pool, CLASSES, METHOD),
-        categories: None,
-    })
-}
-
-fn hex(c: u32) -> String {
-    format!("#{c:06x}")
-}
-
-/// `/api/choropleth?ds&mode&filters`: each district's value and class,
-/// with the classes' breaks, colours and labels as the print map draws
-/// them.
-pub fn choropleth(app: &App, q: &Query) -> Result<Value, ApiError> {
-    let d = app.dataset(q)?;
-    let f = Filter::parse(q, d)?;
-    let mode = q.named::<Mode>("mode")?.unwrap_or(Mode::Count);
-    q.finish()?;
-    let s = shades(d, &f, mode)?;
-    let (classes, class_of): (Vec<Value>, Box<dyn Fn(f64) -> usize>) = match &s.categories {
-        Some(cats) => (
-            cats.iter()
-                .map(|(n, c)| json!({"label": n, "colour": hex(*c)}))
-                .collect(),
-            Box::new(|v: f64| v as usize),
-        ),
-        None => {
-            let k = s.breaks.len().saturating_sub(1).max(1);
-            let colours = classify::ramp(classify::palette(PALETTE)?, k);
-            let b = s.breaks.clone();
-            (
-                (0..k)
-                    .map(|i| {
-                        let lo = b.get(i).copied().unwrap_or(0.0);
-                        let hi = b.get(i + 1).copied().unwrap_or(lo);
-                        json!({
-                            "label": format!("{} – {}", classify::human(lo, false), classify::human(hi, false)),
-                            "low": lo, "high": hi, "colour": hex(colours[i]),
-                        })
-                    })
-                    .collect(),
-                Box::new(move |v: f64| classify::class_of(v, &b)),
-            )
-        }
-    };
-    let districts: serde_json::Map<String, Value> = s
-        .values
-        .iter()
-        .map(|(n, v)| (n.clone(), json!({"value": v, "class": v.map(&class_of)})))
-        .collect();
-    Ok(json!({
-        "dataset": d.id,
-        "mode": mode.name(),
-        "title": s.title,
-        "classes": classes,
-        "no_data": "#d9d9d9",
-        "districts": districts,
-    }))
-}
+/// Colours of point layers drawn in one colour (every layer shown beside
+/// the analysed dataset), by dataset: the print maps' one colour, black
+/// (the Okabe–Ito colour the categories leave out), then dark colours of
+/// Paul Tol's muted scheme unlike any category colour (the page's
+/// `LAYER_COLOURS`).
+pub const LAYER_COLOURS: [u32; 5] = [0x6a3d9a, 0x000000, 0x882255, 0x999933, 0x332288];
 
 /// The view a map export draws.
-struct View {
+struct View<'a> {
     bbox: [f64; 4],
     title: Option<String>,
+    /// Image size, pixels.
     size: (u32, u32),
     mode: Option<Mode>,
     color: Option<usize>,
+    size_by: Option<Size<'a>>,
+    /// Other point layers shown, each with its filters.
+    with: Vec<(&'a Dataset, Filter)>,
 }
 
-fn view(q: &Query, d: &Dataset) -> Result<View, ApiError> {
+fn view<'a>(app: &'a App, q: &Query, d: &'a Dataset, f: &Filter) -> Result<View<'a>, ApiError> {
     let bbox = q.need("bbox")?;
     let bbox = match Extent::parse(&format!("bbox:{bbox}")) {
         Ok(Extent::BBox(b)) => b,
@@ -229,26 +63,28 @@ fn view(q: &Query, d: &Dataset) -> Result<View, ApiError> {
         None | Some("points") => None,
         Some(m) => Some(Mode::from_name(m).map_err(|e| ApiError::bad(format!("mode: {e}")))?),
     };
-    let color = match q.get("color")? {
-        None | Some("") => None,
-        Some(c) => Some(
-            d.categories
+    let mut with = Vec::new();
+    for k in q.all("with") {
+        let other = app.dataset_named(k)?;
+        if other.id == d.id
+            || with
                 .iter()
-                .position(|x| x.name == c)
-                .ok_or_else(|| {
-                    ApiError::bad(format!(
-                        "color={c:?}: no text column of {} by that name",
-                        d.name
-                    ))
-                })?,
-        ),
-    };
+                .any(|(o, _): &(&Dataset, Filter)| o.id == other.id)
+        {
+            return Err(ApiError::bad(format!(
+                "with={k}: give each other layer once, and not the dataset ds itself"
+            )));
+        }
+        with.push((other, f.for_layer(q, other)?));
+    }
     Ok(View {
         bbox,
         title: q.get("title")?.map(str::to_string),
         size,
         mode,
-        color,
+        color: d.color_by(q.get("color")?)?,
+        size_by: d.size_by(q.get("size_by")?)?,
+        with,
     })
 }
 
@@ -281,18 +117,25 @@ fn describe(d: &Dataset, f: &Filter) -> String {
     parts.join("; ")
 }
 
+fn source_of(d: &Dataset) -> String {
+    if d.synthetic {
+        "synthetic data".to_string()
+    } else {
+        d.origin.clone()
+    }
+}
+
 fn map_spec(d: &Dataset, f: &Filter, v: &View) -> Result<MapSpec, ApiError> {
+    let mut sources = vec![source_of(d)];
+    sources.extend(v.with.iter().map(|(o, _)| source_of(o)));
+    sources.dedup();
     let mut spec = MapSpec {
         size: v.size,
         extent: Extent::BBox(v.bbox),
         title: v.title.clone().or_else(|| Some(d.name.clone())),
         subtitle: Some(describe(d, f)).filter(|s| !s.is_empty()),
         labels: Labels::Cities,
-        sources: vec![if d.synthetic {
-            "synthetic data".to_string()
-        } else {
-            d.origin.clone()
-        }],
+        sources,
         ..Default::default()
     };
     match v.mode {
@@ -304,13 +147,13 @@ fn map_spec(d: &Dataset, f: &Filter, v: &View) -> Result<MapSpec, ApiError> {
                 .map(|i| PointDatum {
                     at: d.figures[i].at,
                     category: cats.map(|c| c.labels[c.codes[i] as usize].clone()),
-                    size: d.value.as_ref().map(|_| d.figures[i].value),
+                    size: v.size_by.map(|n| d.size_of(n, i)).filter(|x| x.is_finite()),
                 })
                 .collect();
             spec.points = Some(PointsLayer {
                 points,
                 color_by: cats.map(|c| c.name.clone()),
-                size_by: d.value.clone(),
+                size_by: v.size_by.map(|n| n.numbers().name.clone()),
             });
         }
         Some(mode) => {
@@ -328,7 +171,37 @@ fn map_spec(d: &Dataset, f: &Filter, v: &View) -> Result<MapSpec, ApiError> {
             });
         }
     }
+    // The other point layers shown, each in its own colour.
+    for (o, of) in &v.with {
+        let durand = of.within_m.map(|_| o.durand_m());
+        let points: Vec<geo::Point> = (0..o.len())
+            .filter(|&i| of.keeps(o, i, durand))
+            .map(|i| geo::Point(o.figures[i].at))
+            .collect();
+        let layer = Layer {
+            name: o.name.clone(),
+            source: o.origin.clone(),
+            attribution: String::new(),
+            licence: String::new(),
+            features: vec![Feature::new(
+                geo::Geometry::MultiPoint(geo::MultiPoint(points)),
+                serde_json::Map::new(),
+            )],
+        };
+        let style = Style {
+            color: layer_colour(o.id),
+            width: 2.5,
+            fill: None,
+            dashed: false,
+        };
+        spec.layers.push((layer, style));
+    }
     Ok(spec)
+}
+
+/// The one colour of dataset `id`'s points.
+fn layer_colour(id: usize) -> u32 {
+    LAYER_COLOURS[id % LAYER_COLOURS.len()]
 }
 
 /// A download: its bytes, type and file name.
@@ -341,12 +214,12 @@ pub struct Download {
     pub filename: String,
 }
 
-/// `/api/export/map.{png,svg,pdf}?ds&bbox&mode&color&title&size&filters`:
+/// `/api/export/map.{png,svg,pdf}?ds&bbox&mode&color&size_by&with&title&size&filters`:
 /// the view through the render engine.
 pub fn map(app: &App, q: &Query, format: Format) -> Result<Download, ApiError> {
     let d = app.dataset(q)?;
     let f = Filter::parse(q, d)?;
-    let v = view(q, d)?;
+    let v = view(app, q, d, &f)?;
     q.finish()?;
     let spec = map_spec(d, &f, &v)?;
     let body = frontier::render::render_to(&spec, format)?;
@@ -368,7 +241,7 @@ pub fn map(app: &App, q: &Query, format: Format) -> Result<Download, ApiError> {
 pub fn spec(app: &App, q: &Query) -> Result<Download, ApiError> {
     let d = app.dataset(q)?;
     let f = Filter::parse(q, d)?;
-    let v = view(q, d)?;
+    let v = view(app, q, d, &f)?;
     q.finish()?;
     let b = v.bbox;
     let mut t = String::new();
@@ -388,7 +261,7 @@ pub fn spec(app: &App, q: &Query) -> Result<Download, ApiError> {
         t.push_str(&format!("subtitle = {}\n", quote(&sub)));
     }
     t.push_str("labels = \"cities\"\n");
-    if d.synthetic {
+    if d.synthetic || v.with.iter().any(|(o, _)| o.synthetic) {
         t.push_str("sources = [\"synthetic data\"]\n");
     }
     match v.mode {
@@ -397,8 +270,8 @@ pub fn spec(app: &App, q: &Query) -> Result<Download, ApiError> {
             if let Some(c) = v.color {
                 t.push_str(&format!("color_by = {}\n", quote(&d.categories[c].name)));
             }
-            if let Some(val) = &d.value {
-                t.push_str(&format!("size_by = {}\n", quote(val)));
+            if let Some(n) = v.size_by {
+                t.push_str(&format!("size_by = {}\n", quote(&n.numbers().name)));
             }
         }
         Some(m) => {
@@ -414,6 +287,14 @@ pub fn spec(app: &App, q: &Query) -> Result<Download, ApiError> {
             ));
         }
     }
+    for (o, _) in &v.with {
+        t.push_str(&format!(
+            "\n# {}\n[[layers]]\nname = \"{}\"\ncolor = \"#{:06x}\"\nwidth = 2.5\n",
+            o.name.replace('\n', " "),
+            points_file(o, RowFormat::Geojson),
+            layer_colour(o.id)
+        ));
+    }
     Ok(Download {
         body: t.into_bytes(),
         content_type: "application/toml",
@@ -421,7 +302,18 @@ pub fn spec(app: &App, q: &Query) -> Result<Download, ApiError> {
     })
 }
 
-/// `/api/export/points.{csv,parquet}?ds&filters`: the rows shown, as read,
+/// The name a dataset's rows are downloaded as (the analysed dataset's
+/// CSV is `frontier-points.csv`; other layers' GeoJSON carries their
+/// number).
+fn points_file(d: &Dataset, format: RowFormat) -> String {
+    match format {
+        RowFormat::GeoParquet => "frontier-points.parquet".into(),
+        RowFormat::Geojson => format!("frontier-points-{}.geojson", d.id),
+        _ => "frontier-points.csv".into(),
+    }
+}
+
+/// `/api/export/points.{csv,parquet,geojson}?ds&filters`: the rows shown, as read,
 /// through the library's writers.
 pub fn points(app: &App, q: &Query, format: RowFormat) -> Result<Download, ApiError> {
     let d = app.dataset(q)?;
@@ -450,14 +342,15 @@ pub fn points(app: &App, q: &Query, format: RowFormat) -> Result<Download, ApiEr
         w.row(&fields, &[], d.figures[i].at).map_err(io)?;
     }
     let body = w.finish().map_err(io)?;
-    let (content_type, ext) = match format {
-        RowFormat::GeoParquet => ("application/vnd.apache.parquet", "parquet"),
-        _ => ("text/csv; charset=utf-8", "csv"),
+    let content_type = match format {
+        RowFormat::GeoParquet => "application/vnd.apache.parquet",
+        RowFormat::Geojson => "application/geo+json",
+        _ => "text/csv; charset=utf-8",
     };
     Ok(Download {
         body,
         content_type,
-        filename: format!("frontier-points.{ext}"),
+        filename: points_file(d, format),
     })
 }
 

@@ -1,7 +1,8 @@
 //! The page's filters, as query parameters: a date window (`from`, `to`),
 //! a split date (`split`), a precision limit (`max_precision`), values of
 //! text columns (`f.COLUMN=VALUE`, repeatable), and a distance band
-//! (`within`, km of the Durand Line). The window, split and precision go
+//! (`within`, a distance of the Durand Line: `25km`, `500m`, `10mi`, a
+//! bare number in km, read as the command line reads `--within`). The window, split and precision go
 //! to the library's summaries as the command line's `--from`, `--to`,
 //! `--split` and `--max-precision`; the columns' values choose which
 //! points are given to them.
@@ -11,6 +12,9 @@ use super::state::Dataset;
 use super::tileindex::{self, NO_DAY, NO_PRECISION};
 use chrono::NaiveDate;
 use frontier::window::Window;
+
+/// The widest band of `within`, km.
+const MAX_WITHIN_KM: f64 = 20_000.0;
 
 /// What the page filters by.
 #[derive(Debug, Clone, Default)]
@@ -59,37 +63,32 @@ impl Filter {
         {
             return Err(ApiError::bad(format!("from={a} is after to={b}")));
         }
-        if let Some(km) = q.f64("within")? {
-            if km < 0.0 {
-                return Err(ApiError::bad(format!("within={km}: give 0 km or more")));
+        if let Some(m) = q.distance("within")? {
+            if m > MAX_WITHIN_KM * 1000.0 {
+                return Err(ApiError::bad(format!(
+                    "within={:?}: give at most {MAX_WITHIN_KM} km (half the way round the Earth)",
+                    q.get("within")?.unwrap_or_default()
+                )));
             }
-            f.within_m = Some(km * 1000.0);
+            f.within_m = Some(m);
         }
-        for (col, value) in q.prefixed("f.") {
-            let Some(k) = d.categories.iter().position(|c| c.name == col) else {
-                let names: Vec<&str> = d.categories.iter().map(|c| c.name.as_str()).collect();
-                return Err(ApiError::bad(format!(
-                    "f.{col}: {} has no column {col:?} to filter by (columns: {})",
-                    d.name,
-                    names.join(", ")
-                )));
-            };
-            let c = &d.categories[k];
-            let Some(code) = c.labels.iter().position(|l| l == value) else {
-                return Err(ApiError::bad(format!(
-                    "f.{col}={value:?}: no point has this value"
-                )));
-            };
-            let at = match f.columns.iter().position(|(i, _)| *i == k) {
-                Some(at) => at,
-                None => {
-                    f.columns.push((k, vec![false; c.labels.len()]));
-                    f.columns.len() - 1
-                }
-            };
-            f.columns[at].1[code] = true;
-        }
+        f.columns = columns(q, d, "f.")?;
         Ok(f)
+    }
+
+    /// The filters of another point layer `d` shown with these: the same
+    /// dates (when `d` has a date column) and band, and its own values
+    /// (`f<ID>.COLUMN=VALUE`, e.g. `f1.event_type=Battles`).
+    pub fn for_layer(&self, q: &Query, d: &Dataset) -> Result<Filter, ApiError> {
+        let dated = d.schema.date.is_some();
+        Ok(Filter {
+            from: self.from.filter(|_| dated),
+            to: self.to.filter(|_| dated),
+            split: None,
+            max_precision: self.max_precision.filter(|_| d.schema.precision.is_some()),
+            columns: columns(q, d, &format!("f{}.", d.id))?,
+            within_m: self.within_m,
+        })
     }
 
     /// Whether point `i` has the column values asked for.
@@ -194,4 +193,36 @@ impl Filter {
             cols.join(";")
         )
     }
+}
+
+/// The values of `d`'s text columns kept (`PREFIX COLUMN=VALUE`,
+/// repeatable), per coded column.
+fn columns(q: &Query, d: &Dataset, prefix: &str) -> Result<Vec<(usize, Vec<bool>)>, ApiError> {
+    let mut out: Vec<(usize, Vec<bool>)> = Vec::new();
+    for (col, value) in q.prefixed(prefix) {
+        let Some(k) = d.categories.iter().position(|c| c.name == col) else {
+            let names: Vec<&str> = d.categories.iter().map(|c| c.name.as_str()).collect();
+            return Err(ApiError::bad(format!(
+                "{prefix}{col}: {} has no column {col:?} to filter by (columns: {})",
+                d.name,
+                names.join(", ")
+            )));
+        };
+        let c = &d.categories[k];
+        let Some(code) = c.labels.iter().position(|l| l == value) else {
+            return Err(ApiError::bad(format!(
+                "{prefix}{col}={value:?}: no point of {} has this value",
+                d.name
+            )));
+        };
+        let at = match out.iter().position(|(i, _)| *i == k) {
+            Some(at) => at,
+            None => {
+                out.push((k, vec![false; c.labels.len()]));
+                out.len() - 1
+            }
+        };
+        out[at].1[code] = true;
+    }
+    Ok(out)
 }

@@ -5,7 +5,7 @@
 //! every refusal is a JSON error that says what was wrong.
 
 use super::app::App;
-use super::query::{ApiError, Query};
+use super::query::{ApiError, Query, percent_decode};
 use super::{api, assets, export};
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -40,8 +40,10 @@ impl Default for Limits {
     }
 }
 
-/// Longest request head (request line and headers) read, bytes.
-const MAX_HEAD: usize = 16 * 1024;
+/// Longest request head (request line and headers) read, bytes: a longer
+/// one is refused by the HTTP layer (431, without a body); within it, a
+/// path or query string too long gets a JSON 414.
+const MAX_HEAD: usize = 64 * 1024;
 /// Longest path, bytes.
 const MAX_PATH: usize = 1024;
 
@@ -154,25 +156,6 @@ fn segments(path: &str) -> Result<Vec<String>, ApiError> {
     Ok(out)
 }
 
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let h = std::str::from_utf8(&b[i + 1..i + 3]).ok()?;
-            out.push(u8::from_str_radix(h, 16).ok()?);
-            i += 3;
-        } else if b[i] == b'%' {
-            return None;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Answer one request (on a blocking thread: the library's questions
 /// use the cores).
 fn answer(app: &App, method: &Method, path: &str, query: Option<&str>) -> Reply {
@@ -210,7 +193,10 @@ fn route(app: &App, path: &str, query: Option<&str>) -> Result<Reply, ApiError> 
         ["api", "trend"] => json_reply(&api::trend(app, &q)?),
         ["api", "hotspots"] => json_reply(&api::hotspots(app, &q)?),
         ["api", "count"] => json_reply(&api::count(app, &q)?),
-        ["api", "choropleth"] => json_reply(&export::choropleth(app, &q)?),
+        ["api", "band"] => json_reply(super::band::endpoint(app, &q)?.as_ref()),
+        ["api", "numbers"] => json_reply(&api::numbers(app, &q)?),
+        ["api", "values"] => json_reply(&api::values(app, &q)?),
+        ["api", "choropleth"] => json_reply(&super::choropleth::choropleth(app, &q)?),
         ["api", "labels"] => {
             q.finish()?;
             json_reply(&super::info::labels()?)
@@ -222,6 +208,7 @@ fn route(app: &App, path: &str, query: Option<&str>) -> Result<Reply, ApiError> 
         ["api", "export", "spec.toml"] => download(export::spec(app, &q)?),
         ["api", "export", "points.csv"] => download(export::points(app, &q, Rows::Csv)?),
         ["api", "export", "points.parquet"] => download(export::points(app, &q, Rows::GeoParquet)?),
+        ["api", "export", "points.geojson"] => download(export::points(app, &q, Rows::Geojson)?),
         ["api", "export", "summary.csv"] => download(export::summary_csv(app, &q)?),
         ["tiles", "base", rest @ ..] => {
             let (z, x, y) = tile_address(rest)?;
@@ -241,20 +228,12 @@ fn route(app: &App, path: &str, query: Option<&str>) -> Result<Reply, ApiError> 
             let (z, x, y) = tile_address(rest)?;
             let d = &app.datasets[ds];
             let filter = super::filter::Filter::parse(&q, d)?;
-            let color = match q.get("color")? {
-                None | Some("") => None,
-                Some(c) => Some(d.categories.iter().position(|x| x.name == c).ok_or_else(
-                    || {
-                        ApiError::bad(format!(
-                            "color={c:?}: no text column of {} by that name",
-                            d.name
-                        ))
-                    },
-                )?),
-            };
+            let color = d.color_by(q.get("color")?)?;
+            let size = d.size_by(q.get("size_by")?)?;
             q.finish()?;
             let style = super::tiles::PointStyle {
                 color,
+                size,
                 filter: &filter,
             };
             tile_reply(&app.points.tile(d, z, x, y, &style))
@@ -360,7 +339,6 @@ mod tests {
         ] {
             assert!(segments(bad).is_err(), "{bad}");
         }
-        assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
         assert_eq!(percent_decode("%zz"), None);
     }
 

@@ -35,13 +35,6 @@ pub fn info(app: &App) -> Value {
                 .find(|c| c.name == "event_type")
                 .or(d.categories.first())
                 .map(|c| c.name.clone());
-            let (mut w, mut s, mut e, mut n) = (180f64, 90f64, -180f64, -90f64);
-            for f in &d.figures {
-                w = w.min(f.at.x);
-                e = e.max(f.at.x);
-                s = s.min(f.at.y);
-                n = n.max(f.at.y);
-            }
             json!({
                 "id": d.id,
                 "name": d.name,
@@ -52,10 +45,11 @@ pub fn info(app: &App) -> Value {
                 "date_column": d.schema.date.map(|i| d.schema.columns[i].clone()),
                 "precision_column": d.schema.precision.map(|i| d.schema.columns[i].clone()),
                 "value": d.value,
+                "numbers": d.number_columns().collect::<Vec<_>>(),
                 "categories": columns,
                 "color": default_color,
                 "dates": d.dates.map(|(a, b)| json!([a.to_string(), b.to_string()])),
-                "bbox": (!d.figures.is_empty()).then(|| json!([w, s, e, n])),
+                "bbox": d.bbox,
                 "points": d.len(),
                 "account": {
                     "rows_in": d.account.rows_in,

@@ -5,11 +5,15 @@
 mod api;
 mod app;
 mod assets;
+mod band;
+mod choropleth;
 mod clip;
+mod columns;
 mod export;
 mod filter;
 mod http;
 mod info;
+mod load;
 mod mvt;
 mod query;
 mod state;
@@ -18,6 +22,7 @@ mod tiles;
 
 use super::CmdError;
 use frontier::ingest::{FormatHint, PointSource};
+use load::Timings;
 use state::Dataset;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -56,6 +61,9 @@ pub struct Args {
     /// Seconds an answer may take before a 503.
     #[arg(long, default_value_t = 60, value_name = "S", hide = true)]
     request_timeout: u64,
+    /// Print how long each step of start-up took (standard error).
+    #[arg(long, hide = true)]
+    timings: bool,
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -66,7 +74,7 @@ fn is_loopback(host: &str) -> bool {
 }
 
 /// The datasets: the files given, or the demo's.
-fn load(args: &Args) -> Result<Vec<Dataset>, CmdError> {
+fn load(args: &Args, timings: &mut Timings) -> Result<Vec<Dataset>, CmdError> {
     let opts = args.reading.options();
     let mut out = Vec::new();
     if args.points.is_empty() {
@@ -85,6 +93,7 @@ fn load(args: &Args) -> Result<Vec<Dataset>, CmdError> {
             src,
             args.value.clone(),
             true,
+            timings,
         )?);
         let src = PointSource::from_reader(
             Box::new(REFERENCE.as_bytes()),
@@ -98,6 +107,7 @@ fn load(args: &Args) -> Result<Vec<Dataset>, CmdError> {
             src,
             args.value.clone(),
             false,
+            timings,
         )?);
         return Ok(out);
     }
@@ -106,7 +116,14 @@ fn load(args: &Args) -> Result<Vec<Dataset>, CmdError> {
         let name = std::path::Path::new(p)
             .file_name()
             .map_or(p.clone(), |f| f.to_string_lossy().into_owned());
-        out.push(Dataset::read(i, name, src, args.value.clone(), false)?);
+        out.push(Dataset::read(
+            i,
+            name,
+            src,
+            args.value.clone(),
+            false,
+            timings,
+        )?);
     }
     Ok(out)
 }
@@ -148,7 +165,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         ))
     })?;
     listener.set_nonblocking(true)?;
-    let datasets = load(&args)?;
+    // The library's place indexes are made while the points are read.
+    let locator = std::thread::spawn(|| {
+        let t = Instant::now();
+        frontier::query::Locator::new().map(|l| (l, t.elapsed().as_secs_f64()))
+    });
+    let mut timings = Timings::default();
+    let datasets = load(&args, &mut timings)?;
     write_rejects(&args, &datasets)?;
     for d in &datasets {
         let a = &d.account;
@@ -165,8 +188,19 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         }
         eprintln!("{line}");
     }
+    let (locator, took) = timings.time("waiting for the place index", || {
+        locator
+            .join()
+            .unwrap_or_else(|_| Err(frontier::Error::Build("the place index".into())))
+    })?;
+    timings.0.push(load::Timing {
+        what: "the place index (made alongside)".into(),
+        wall: took,
+        cpu: None,
+        peak: None,
+    });
     let startup = started.elapsed().as_secs_f64();
-    let app = Arc::new(app::App::new(datasets, startup)?);
+    let app = Arc::new(app::App::new(datasets, locator, startup));
     let limits = http::Limits {
         idle: Duration::from_secs(args.idle_timeout.max(1)),
         request: Duration::from_secs(args.request_timeout.max(1)),
@@ -187,9 +221,34 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let url = format!("http://{host}:{}/", addr.port());
     println!("frontier: serving the map at {url} (ready in {startup:.2} s; Ctrl-C to stop)");
     std::io::Write::flush(&mut std::io::stdout())?;
+    if args.timings {
+        for t in &timings.0 {
+            eprintln!("frontier: start-up: {t}");
+        }
+        if let (Some(c), _) = load::usage() {
+            eprintln!("frontier: start-up: processor time in all: {c:.2} s");
+        }
+    }
     if args.open {
         open_browser(&url);
     }
+    // What start-up left for later (each point's district), made now
+    // while the server answers; a question that needs it waits for it.
+    let later = app.clone();
+    let timed = args.timings;
+    std::thread::spawn(move || {
+        let t = Instant::now();
+        for d in &later.datasets {
+            d.prepare();
+        }
+        band::prepare();
+        if timed {
+            eprintln!(
+                "frontier: after start-up: districts placed: {:.3} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
+    });
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::from_std(listener)?;
         http::serve(app, listener, limits).await;

@@ -52,7 +52,7 @@ pub fn param(p: frontier::error::Param) -> &'static str {
         Param::Precision => "max_precision",
         Param::JoinKey => "on",
         Param::ColorBy => "color",
-        Param::SizeBy => "size",
+        Param::SizeBy => "size_by",
         Param::MapColumn => "mode",
         Param::ImageSize => "size",
         Param::Dpi => "dpi",
@@ -70,6 +70,26 @@ pub fn param(p: frontier::error::Param) -> &'static str {
         Param::Count => "k",
         Param::Distance => "within",
     }
+}
+
+/// `s` with its `%XX` escapes decoded; `None` when an escape is not two
+/// hex digits or the result is not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let h = b.get(i + 1..i + 3)?;
+            let h = std::str::from_utf8(h).ok()?;
+            out.push(u8::from_str_radix(h, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// Parsed query parameters (repeatable: `f.event_type=A&f.event_type=B`).
@@ -90,6 +110,25 @@ impl Query {
                 status: 414,
                 message: format!("the query string is {} bytes; at most {MAX_QUERY}", q.len()),
             });
+        }
+        // Each part must decode (a `%` followed by two hex digits, UTF-8)
+        // and be named: the lenient decoding below would otherwise read
+        // `%zz` as itself and stray bytes as `�`.
+        for part in q.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = part.split_once('=').unwrap_or((part, ""));
+            if [k, v]
+                .iter()
+                .any(|x| percent_decode(&x.replace('+', " ")).is_none())
+            {
+                return Err(ApiError::bad(format!(
+                    "the query string's {part:?} is not percent-encoded UTF-8 (% must be followed by two hex digits)"
+                )));
+            }
+            if k.is_empty() {
+                return Err(ApiError::bad(format!(
+                    "the query string's {part:?} has no parameter name"
+                )));
+            }
         }
         let pairs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -133,6 +172,30 @@ impl Query {
             [v] => Ok(Some(v)),
             _ => Err(ApiError::bad(format!("{key} is given more than once"))),
         }
+    }
+
+    /// The value of `key`, or of its older spelling `alias`; both given
+    /// is an error.
+    pub fn get_either(&self, key: &str, alias: &str) -> Result<Option<&str>, ApiError> {
+        match (self.get(key)?, self.get(alias)?) {
+            (Some(_), Some(_)) => Err(ApiError::bad(format!(
+                "{key} and {alias} are the same parameter ({alias} is its older name): give one"
+            ))),
+            (a, b) => Ok(a.or(b)),
+        }
+    }
+
+    /// A distance (`25km`, `500m`, `3mi`, `1nmi`; a bare number is km, as
+    /// every distance the command line reads), in metres.
+    ///
+    /// # Units
+    /// Text in (km unless a unit is written), metres out.
+    pub fn distance(&self, key: &str) -> Result<Option<f64>, ApiError> {
+        self.get(key)?
+            .map(|v| {
+                frontier::units::parse_distance(v).map_err(|e| ApiError::bad(format!("{key}: {e}")))
+            })
+            .transpose()
     }
 
     /// The value of `key`, which must be given.
@@ -221,13 +284,14 @@ impl Query {
     /// silently ignored).
     pub fn finish(&self) -> Result<(), ApiError> {
         let used = self.used.borrow();
-        let unknown: Vec<&str> = self
+        let mut unknown: Vec<String> = self
             .pairs
             .iter()
             .zip(used.iter())
             .filter(|(_, u)| !**u)
-            .map(|((k, _), _)| k.as_str())
+            .map(|((k, _), _)| format!("{k:?}"))
             .collect();
+        unknown.dedup();
         if unknown.is_empty() {
             Ok(())
         } else {
@@ -260,5 +324,31 @@ mod tests {
         assert!(q.get("lat").unwrap_err().message.contains("more than once"));
         let q = Query::parse(Some("lon=NaN&lat=1")).unwrap();
         assert!(q.coord().unwrap_err().message.contains("finite"));
+        // Malformed escapes, stray bytes and nameless parts are refused;
+        // empty parts are not parts.
+        for bad in ["a=%zz", "a=%", "a=%f", "%ff=1", "a=%C3%28", "=x"] {
+            assert_eq!(
+                Query::parse(Some(bad)).err().map(|e| e.status),
+                Some(400),
+                "{bad}"
+            );
+        }
+        let q = Query::parse(Some("within=2.5&w2=500m&w3=3%20furlongs")).unwrap();
+        assert_eq!(q.distance("within").unwrap(), Some(2500.0));
+        assert_eq!(q.distance("w2").unwrap(), Some(500.0));
+        assert!(
+            q.distance("w3")
+                .unwrap_err()
+                .message
+                .contains("unknown unit")
+        );
+        assert_eq!(q.distance("none").unwrap(), None);
+        let q = Query::parse(Some("target=a&to=b")).unwrap();
+        assert!(q.get_either("target", "to").is_err());
+        let q = Query::parse(Some("to=b")).unwrap();
+        assert_eq!(q.get_either("target", "to").unwrap(), Some("b"));
+        let q = Query::parse(Some("&&lat=1&&")).unwrap();
+        assert_eq!(q.get("lat").unwrap(), Some("1"));
+        assert_eq!(percent_decode("a%20b+c").as_deref(), Some("a b+c"));
     }
 }

@@ -1,37 +1,26 @@
 //! The points the server was given, read once at start-up and kept in
 //! memory: the rows as read, each point's figures (value, date,
-//! precision) and district found by the library's summary engine, the
-//! codes of its text columns, and the order the tiles walk them in.
+//! precision), the codes of its text columns, the order the tiles walk
+//! them in, and (made on first use, or in the background once the server
+//! answers) each point's district and province found by the library's
+//! summary engine.
 
+use super::columns::{Categories, Numbers, Size, number};
+use super::load::{self, Timings};
+use super::query::ApiError;
 use super::tileindex::TileIndex;
 use frontier::ingest::{Batch, Cell, PointSource};
-use frontier::row::{CHUNK_ROWS, Reject, Schema};
+use frontier::row::{Reject, Schema};
 use frontier::summary::{self, Account, Figures, Grouping, Tallier};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// Most distinct values a text column may have to be offered as a filter
-/// or a colour.
-pub const MAX_CATEGORIES: usize = 2000;
-/// Most text columns kept as categories.
-const MAX_CATEGORY_COLUMNS: usize = 12;
-
-/// A text column's values as codes.
-pub struct Categories {
-    /// Its name.
-    pub name: String,
-    /// Distinct values, most frequent first (`(empty)` for empty cells).
-    pub labels: Vec<String>,
-    /// Points per value.
-    pub counts: Vec<u64>,
-    /// Each point's value.
-    pub codes: Vec<u16>,
-}
+/// Each point's group (index into the layer), or why there is none.
+type Places = OnceLock<Result<Vec<Option<u16>>, String>>;
 
 /// One point file (or the built-in demo data).
 pub struct Dataset {
-    /// Its number in the API (`/api/datasets/{id}`).
+    /// Its number in the API (`ds=`).
     pub id: usize,
     /// What the page calls it.
     pub name: String,
@@ -43,23 +32,27 @@ pub struct Dataset {
     pub schema: Schema,
     /// The rows as read, by batch.
     batches: Vec<Batch>,
-    /// Each point's batch and row in it.
-    row_at: Vec<(u32, u32)>,
+    /// Where each point's row is.
+    rows: load::RowIndex,
     /// Each point's figures, in input order.
     pub figures: Vec<Figures>,
-    /// Each point's district (index into the districts layer), as the
-    /// summaries place it.
-    pub district: Vec<Option<u16>>,
-    /// Each point's province, likewise (made on first use).
-    province: OnceLock<Vec<Option<u16>>>,
-    /// The value column summed and sizing the points.
+    /// Each point's district, as the summaries place it.
+    district: Places,
+    /// Each point's province, likewise.
+    province: Places,
+    /// The value column summed (and sizing the points by default).
     pub value: Option<String>,
     /// Text columns as codes.
     pub categories: Vec<Categories>,
+    /// Columns of numbers to size points by (schema column), each read on
+    /// first use.
+    numbers: Vec<(usize, OnceLock<Numbers>)>,
     /// Where every row went when reading.
     pub account: Account,
     /// First and last date.
     pub dates: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// West, south, east, north of the points (degrees).
+    pub bbox: Option<[f64; 4]>,
     /// The points in tile order.
     pub tiles: TileIndex,
     /// Each point's geodesic distance to the Durand Line, metres (made on
@@ -67,101 +60,50 @@ pub struct Dataset {
     durand_m: OnceLock<Vec<f64>>,
 }
 
-fn text_of(b: &Batch, col: usize, i: usize) -> String {
-    match b.cell(col, i) {
-        Cell::Text(t) => t.trim().to_string(),
-        Cell::Number(v) => v.map(|v| v.to_string()).unwrap_or_default(),
-        Cell::Date(d) => d.map(|d| d.to_string()).unwrap_or_default(),
-        Cell::Missing => String::new(),
-    }
-}
-
 impl Dataset {
     /// Read every row of `source`: figures with `value` summed (and the
-    /// date, when the file has one), places, categories and tile order.
+    /// date, when the file has one), categories and tile order.
     pub fn read(
         id: usize,
         name: String,
-        mut source: PointSource,
+        source: PointSource,
         value: Option<String>,
         synthetic: bool,
+        timings: &mut Timings,
     ) -> Result<Dataset, frontier::Error> {
-        let schema = source.schema().clone();
         let origin = source.origin().to_string();
-        let value = value.or_else(|| schema.fatalities.map(|i| schema.columns[i].clone()));
-        // Dates are read whenever the file has them (the page's time
-        // filter), as `summarize --from/--to` reads them.
-        let opts = summary::Options {
-            value: value.clone(),
-            window: frontier::window::Window::new(
-                schema.date.map(|_| chrono::NaiveDate::MIN),
-                None,
-                None,
-                None,
-            )?,
-            ..Default::default()
-        };
-        let mut batches = Vec::new();
-        let mut figures = Vec::new();
-        let mut row_at = Vec::new();
-        let mut account = Account::default();
-        while let Some(batch) = source.next_batch(CHUNK_ROWS)? {
-            let (f, rejects) = summary::read_figures(&batch, &opts)?;
-            let bad: std::collections::HashSet<u64> = rejects.iter().map(|r| r.line).collect();
-            let b = batches.len() as u32;
-            let reader_rejects = batch.rejects().len();
-            for (i, line) in batch.lines().iter().enumerate() {
-                if !bad.contains(line) {
-                    row_at.push((b, i as u32));
-                }
-            }
-            account.rows_in += (batch.len() + reader_rejects) as u64;
-            account.rejected += rejects.len() as u64;
-            account.rejects.extend(rejects);
-            figures.extend(f);
-            batches.push(batch);
-        }
-        debug_assert_eq!(figures.len(), row_at.len());
-        account.counted = figures.len() as u64;
-        let dates = figures
-            .par_iter()
-            .filter_map(|f| f.date)
-            .fold(
-                || None,
-                |a: Option<(chrono::NaiveDate, chrono::NaiveDate)>, d| {
-                    Some(a.map_or((d, d), |(x, y)| (x.min(d), y.max(d))))
-                },
-            )
-            .reduce(
-                || None,
-                |a, b| match (a, b) {
-                    (Some((a0, a1)), Some((b0, b1))) => Some((a0.min(b0), a1.max(b1))),
-                    (x, None) | (None, x) => x,
-                },
-            );
-        // The district of each point, by the summaries' own engine.
-        let district = place(&figures, Grouping::Districts)?;
-        let mut d = Dataset {
+        let value = value.or_else(|| {
+            let s = source.schema();
+            s.fatalities.map(|i| s.columns[i].clone())
+        });
+        let r = timings.time(format!("{origin}: reading"), || {
+            load::read(source, value.as_deref())
+        })?;
+        let (dates, bbox) =
+            timings.time(format!("{origin}: dates and extent"), || extent(&r.figures));
+        let tiles = timings.time(format!("{origin}: tile order"), || {
+            TileIndex::new(&r.figures)
+        });
+        Ok(Dataset {
             id,
             name,
             origin,
             synthetic,
-            schema,
-            batches,
-            row_at,
-            figures,
-            district,
+            numbers: number_columns(&r.schema, &r.plan.numbers, value.as_deref()),
+            schema: r.schema,
+            batches: r.batches,
+            rows: r.rows,
+            figures: r.figures,
+            district: OnceLock::new(),
             province: OnceLock::new(),
             value,
-            categories: Vec::new(),
-            account,
+            categories: r.categories,
+            account: r.account,
             dates,
-            tiles: TileIndex::default(),
+            bbox,
+            tiles,
             durand_m: OnceLock::new(),
-        };
-        d.categories = d.find_categories();
-        d.tiles = TileIndex::new(&d.figures);
-        Ok(d)
+        })
     }
 
     /// Points kept.
@@ -171,8 +113,8 @@ impl Dataset {
 
     /// The batch and row of point `i`.
     fn row(&self, i: usize) -> (&Batch, usize) {
-        let (b, r) = self.row_at[i];
-        (&self.batches[b as usize], r as usize)
+        let (b, r) = self.rows.of(i);
+        (&self.batches[b], r)
     }
 
     /// Point `i`'s cells as text, by column.
@@ -182,7 +124,7 @@ impl Dataset {
             .columns
             .iter()
             .enumerate()
-            .map(|(c, name)| (name.clone(), text_of(b, c, r)))
+            .map(|(c, name)| (name.clone(), load::text_of(b, c, r)))
             .collect()
     }
 
@@ -197,104 +139,121 @@ impl Dataset {
         &self.account.rejects
     }
 
-    /// The text columns with few enough values to filter and colour by
-    /// (judged on the first rows, then coded on every core).
-    fn find_categories(&self) -> Vec<Categories> {
-        let s = &self.schema;
-        let skip = [Some(s.lat), Some(s.lon), s.date, s.precision];
-        let sample = self.len().min(20_000);
-        let candidates: Vec<usize> = (0..s.columns.len())
-            .filter(|c| !skip.contains(&Some(*c)))
-            .filter(|&c| {
-                let mut seen = std::collections::HashSet::new();
-                let mut numbers = 0;
-                for i in 0..sample {
-                    let (b, r) = self.row(i);
-                    let t = text_of(b, c, r);
-                    if t.parse::<f64>().is_ok() {
-                        numbers += 1;
-                    }
-                    seen.insert(t);
-                    if seen.len() > MAX_CATEGORIES / 4 {
-                        return false;
-                    }
-                }
-                seen.len() > 1 && numbers < sample
-            })
-            .take(MAX_CATEGORY_COLUMNS)
-            .collect();
-        candidates
-            .into_par_iter()
-            .filter_map(|c| self.code(c))
-            .collect()
+    /// Each point's group in `by` (districts or provinces), found by
+    /// the summaries' own engine on first use.
+    pub fn places(&self, by: Grouping) -> Result<&[Option<u16>], ApiError> {
+        let cell = match by {
+            Grouping::Provinces => &self.province,
+            _ => &self.district,
+        };
+        cell.get_or_init(|| place(&self.figures, by).map_err(|e| e.to_string()))
+            .as_deref()
+            .map_err(|e| ApiError::bad(e.clone()))
     }
 
-    /// Column `c` as codes, or `None` with too many values. Cells are
-    /// looked up as they were read (no copy unless the value is new).
-    fn code(&self, c: usize) -> Option<Categories> {
-        let mut index: HashMap<String, u16> = HashMap::new();
-        let mut labels: Vec<String> = Vec::new();
-        let mut codes = Vec::with_capacity(self.len());
-        for i in 0..self.len() {
-            let (b, r) = self.row(i);
-            let cell = b.cell(c, r);
-            let owned;
-            let t = match &cell {
-                Cell::Text(t) => t.trim(),
-                _ => {
-                    owned = text_of(b, c, r);
-                    owned.as_str()
-                }
-            };
-            let t = if t.is_empty() { "(empty)" } else { t };
-            let k = match index.get(t) {
-                Some(&k) => k,
-                None => {
-                    if labels.len() >= MAX_CATEGORIES {
-                        return None;
-                    }
-                    let k = labels.len() as u16;
-                    labels.push(t.to_string());
-                    index.insert(t.to_string(), k);
-                    k
-                }
-            };
-            codes.push(k);
-        }
-        let mut counts = vec![0u64; labels.len()];
-        for &k in &codes {
-            counts[k as usize] += 1;
-        }
-        // Most frequent first (ties alphabetical), codes renumbered.
-        let mut order: Vec<usize> = (0..labels.len()).collect();
-        order.sort_by(|&a, &b| counts[b].cmp(&counts[a]).then(labels[a].cmp(&labels[b])));
-        let mut rank = vec![0u16; labels.len()];
-        for (r, &k) in order.iter().enumerate() {
-            rank[k] = r as u16;
-        }
-        for k in &mut codes {
-            *k = rank[*k as usize];
-        }
-        Some(Categories {
-            name: self.schema.columns[c].clone(),
-            labels: order.iter().map(|&k| labels[k].clone()).collect(),
-            counts: order.iter().map(|&k| counts[k]).collect(),
-            codes,
-        })
+    /// The work that start-up leaves for later, done now (in the
+    /// background once the server answers): each point's district.
+    pub fn prepare(&self) {
+        let _ = self.places(Grouping::Districts);
     }
 
-    /// Each point's group in `by` (districts or provinces).
-    pub fn places(&self, by: Grouping) -> Result<&[Option<u16>], frontier::Error> {
-        match by {
-            Grouping::Provinces => {
-                if let Some(p) = self.province.get() {
-                    return Ok(p);
-                }
-                let p = place(&self.figures, by)?;
-                Ok(self.province.get_or_init(|| p))
+    /// The columns of numbers points can be sized by.
+    pub fn number_columns(&self) -> impl Iterator<Item = &str> {
+        self.numbers
+            .iter()
+            .map(|(c, _)| self.schema.columns[*c].as_str())
+    }
+
+    /// Column `name`'s numbers (read on first use, on every core; the
+    /// value column's are the figures' values), if it is a column of
+    /// numbers.
+    pub fn numbers(&self, name: &str) -> Option<&Numbers> {
+        let (c, cell) = self
+            .numbers
+            .iter()
+            .find(|(c, _)| self.schema.columns[*c] == name)?;
+        Some(cell.get_or_init(|| {
+            if self.value.as_deref() == Some(name) {
+                return Numbers::kept_elsewhere(
+                    name.to_string(),
+                    self.figures.iter().map(|f| f.value),
+                );
             }
-            _ => Ok(&self.district),
+            let values = (0..self.len())
+                .into_par_iter()
+                .with_min_len(4096)
+                .map(|i| {
+                    let (b, r) = self.row(i);
+                    match b.cell(*c, r) {
+                        Cell::Text(t) => number(&t),
+                        Cell::Number(Some(v)) => v as f32,
+                        _ => f32::NAN,
+                    }
+                })
+                .collect();
+            Numbers::new(name.to_string(), values)
+        }))
+    }
+
+    /// The text column `name` (`color=`) colours the points by: its index
+    /// among the categories; none when not given or empty.
+    pub fn color_by(&self, name: Option<&str>) -> Result<Option<usize>, ApiError> {
+        match name {
+            None | Some("") => Ok(None),
+            Some(c) => self
+                .categories
+                .iter()
+                .position(|x| x.name == c)
+                .map(Some)
+                .ok_or_else(|| {
+                    let names: Vec<&str> =
+                        self.categories.iter().map(|c| c.name.as_str()).collect();
+                    ApiError::bad(format!(
+                        "color={c:?}: {} has no text column by that name to colour by (these: {})",
+                        self.name,
+                        names.join(", ")
+                    ))
+                }),
         }
+    }
+
+    /// The numbers the points are sized by (`size_by=`): when not given,
+    /// the value column's (if any); none when empty; else the column of
+    /// numbers named.
+    pub fn size_by(&self, name: Option<&str>) -> Result<Option<Size<'_>>, ApiError> {
+        let name = match (name, &self.value) {
+            (None, None) | (Some(""), _) => return Ok(None),
+            (None, Some(v)) => v.as_str(),
+            (Some(n), _) => n,
+        };
+        let n = self.number_column("size_by", name)?;
+        Ok(Some(
+            if n.values.is_empty() && self.value.as_deref() == Some(n.name.as_str()) {
+                Size::Value(n)
+            } else {
+                Size::Column(n)
+            },
+        ))
+    }
+
+    /// Point `i`'s size number (`NaN` without one).
+    pub fn size_of(&self, size: Size, i: usize) -> f64 {
+        match size {
+            Size::Value(_) => self.figures[i].value,
+            Size::Column(n) => f64::from(n.values[i]),
+        }
+    }
+
+    /// The column of numbers `name`, asked for as `param`.
+    pub fn number_column(&self, param: &str, name: &str) -> Result<&Numbers, ApiError> {
+        self.numbers(name).ok_or_else(|| {
+            let names: Vec<&str> = self.number_columns().collect();
+            ApiError::bad(format!(
+                "{param}={name:?}: {} has no column of numbers by that name to size points by (these: {})",
+                self.name,
+                names.join(", ")
+            ))
+        })
     }
 
     /// Each point's geodesic distance to the Durand Line in metres, as
@@ -332,4 +291,65 @@ fn place(figures: &[Figures], by: Grouping) -> Result<Vec<Option<u16>>, frontier
         .with_min_len(1024)
         .map(|f| placer.place(f.at).0.map(|d| d as u16))
         .collect())
+}
+
+/// The columns of numbers to size by (the value column among them), each
+/// read on first use.
+fn number_columns(
+    schema: &Schema,
+    numbers: &[usize],
+    value: Option<&str>,
+) -> Vec<(usize, OnceLock<Numbers>)> {
+    let mut cols = numbers.to_vec();
+    if let Some(v) = value.and_then(|v| schema.find(v))
+        && !cols.contains(&v)
+    {
+        cols.push(v);
+        cols.sort_unstable();
+    }
+    cols.into_iter().map(|c| (c, OnceLock::new())).collect()
+}
+
+/// The first and last dates and the extent of the points.
+type Extent = (
+    Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    Option<[f64; 4]>,
+);
+
+fn extent(figures: &[Figures]) -> Extent {
+    figures
+        .par_iter()
+        .fold(
+            || (None, None),
+            |(d, b): Extent, f| {
+                let d = match f.date {
+                    Some(x) => Some(d.map_or((x, x), |(a, b)| (x.min(a), x.max(b)))),
+                    None => d,
+                };
+                let (x, y) = (f.at.x, f.at.y);
+                let b = Some(b.map_or([x, y, x, y], |b: [f64; 4]| {
+                    [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+                }));
+                (d, b)
+            },
+        )
+        .reduce(
+            || (None, None),
+            |(d1, b1), (d2, b2)| {
+                let d = match (d1, d2) {
+                    (Some((a, b)), Some((c, e))) => Some((a.min(c), b.max(e))),
+                    (x, None) | (None, x) => x,
+                };
+                let b = match (b1, b2) {
+                    (Some(p), Some(q)) => Some([
+                        p[0].min(q[0]),
+                        p[1].min(q[1]),
+                        p[2].max(q[2]),
+                        p[3].max(q[3]),
+                    ]),
+                    (x, None) | (None, x) => x,
+                };
+                (d, b)
+            },
+        )
 }

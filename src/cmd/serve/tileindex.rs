@@ -1,7 +1,8 @@
 //! The points in tile order: Web Mercator positions as 32-bit fixed point,
 //! sorted by their quadkey at zoom 16, so that the points of any tile at
 //! zoom 16 or less are one run of the sorted arrays (found by two binary
-//! searches), and deeper tiles a run filtered by position.
+//! searches, the keys made again from the positions rather than kept),
+//! and deeper tiles a run filtered by position.
 //!
 //! # References
 //! EPSG:3857 (spherical Web Mercator, as the web map tiles use it):
@@ -57,11 +58,24 @@ pub fn quadkey(z: u32, x: u32, y: u32) -> u32 {
     ((spread(y) << 1) | spread(x)) as u32 & ((1u64 << (2 * z)) - 1) as u32
 }
 
+/// The first of `0..n` for which `below` is false (`below` true for a
+/// start of the range and false after it).
+fn partition_point(n: usize, below: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if below(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// The points of a dataset in tile order.
 #[derive(Default)]
 pub struct TileIndex {
-    /// Quadkeys at [`KEY_ZOOM`], ascending.
-    pub keys: Vec<u32>,
     /// Fixed-point Web Mercator x (the unit square times 2³²).
     pub x: Vec<u32>,
     /// Fixed-point Web Mercator y.
@@ -87,48 +101,92 @@ pub const NO_PRECISION: u8 = u8::MAX;
 
 /// Days from the common era.
 pub fn day(d: chrono::NaiveDate) -> i32 {
+    day_of(d)
+}
+
+fn day_of(d: chrono::NaiveDate) -> i32 {
     chrono::Datelike::num_days_from_ce(&d)
 }
+
+/// Fewer points than this are drawn one by one at every zoom.
+pub const FEW: usize = 1000;
 
 /// Most points in one tile drawn one by one.
 pub const MAX_SINGLE: usize = 20_000;
 
 impl TileIndex {
-    /// Sort the points whose figures are `figures`.
+    /// Sort the points whose figures are `figures` (on every core; what
+    /// is read in tile order is read from small arrays, the figures being
+    /// too far apart in memory to be read in that order quickly).
     pub fn new(figures: &[Figures]) -> TileIndex {
-        let mut rows: Vec<(u32, u32, u32, u32)> = figures
+        let xy: Vec<(u32, u32)> = figures
             .par_iter()
-            .enumerate()
-            .map(|(i, f)| {
+            .map(|f| {
                 let (x, y) = mercator(f.at.x, f.at.y);
-                let (fx, fy) = (fixed(x), fixed(y));
-                let key = quadkey(KEY_ZOOM, fx >> (32 - KEY_ZOOM), fy >> (32 - KEY_ZOOM));
-                (key, fx, fy, i as u32)
+                (fixed(x), fixed(y))
             })
             .collect();
-        rows.par_sort_unstable();
-        let fig = |r: &(u32, u32, u32, u32)| &figures[r.3 as usize];
+        // Each point's key and number in one word, sorted.
+        let mut order: Vec<u64> = xy
+            .par_iter()
+            .enumerate()
+            .map(|(i, &(x, y))| {
+                let key = quadkey(KEY_ZOOM, x >> (32 - KEY_ZOOM), y >> (32 - KEY_ZOOM));
+                (u64::from(key) << 32) | i as u64
+            })
+            .collect();
+        order.par_sort_unstable();
+        let point: Vec<u32> = order.par_iter().map(|&o| o as u32).collect();
+        drop(order);
+        let (x, y) = point.par_iter().map(|&i| xy[i as usize]).unzip();
+        drop(xy);
+        let n = point.len();
+        let (mut day, mut precision, mut value) = (vec![0; n], vec![0; n], vec![0.0; n]);
+        day.par_iter_mut()
+            .zip(precision.par_iter_mut())
+            .zip(value.par_iter_mut())
+            .zip(point.par_iter())
+            .with_min_len(4096)
+            .for_each(|(((d, p), v), &i)| {
+                let f = &figures[i as usize];
+                *d = f.date.map_or(NO_DAY, day_of);
+                *p = f.precision.map_or(NO_PRECISION, |p| p.min(254) as u8);
+                *v = f.value as f32;
+            });
         let mut t = TileIndex {
-            keys: rows.iter().map(|r| r.0).collect(),
-            x: rows.iter().map(|r| r.1).collect(),
-            y: rows.iter().map(|r| r.2).collect(),
-            point: rows.iter().map(|r| r.3).collect(),
-            day: rows
-                .iter()
-                .map(|r| fig(r).date.map_or(NO_DAY, day))
-                .collect(),
-            precision: rows
-                .iter()
-                .map(|r| fig(r).precision.map_or(NO_PRECISION, |p| p.min(254) as u8))
-                .collect(),
-            value: rows.iter().map(|r| fig(r).value as f32).collect(),
+            x,
+            y,
+            point,
+            day,
+            precision,
+            value,
             single_from: 0,
         };
-        t.single_from = (0..=14)
-            .find(|&z| t.densest(z) <= MAX_SINGLE)
-            .unwrap_or(14)
-            .max(6);
+        // The first zoom whose densest tile is small enough (tiles only
+        // hold fewer points deeper down: found by halving).
+        let (mut lo, mut hi) = (0u32, 14u32);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if t.densest(mid) <= MAX_SINGLE {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        // A few points are drawn one by one at every zoom; more, from the
+        // zoom where they begin to stand apart.
+        t.single_from = if n < FEW { 0 } else { lo.max(6) };
         t
+    }
+
+    /// The quadkey at [`KEY_ZOOM`] of the point at `s` in tile order (the
+    /// order's key, made again from its position rather than kept).
+    pub fn key(&self, s: usize) -> u32 {
+        quadkey(
+            KEY_ZOOM,
+            self.x[s] >> (32 - KEY_ZOOM),
+            self.y[s] >> (32 - KEY_ZOOM),
+        )
     }
 
     /// Most points in one tile at zoom `z`.
@@ -136,10 +194,9 @@ impl TileIndex {
         let shift = 2 * (KEY_ZOOM - z.min(KEY_ZOOM));
         let mut best = 0;
         let mut start = 0;
-        for i in 1..=self.keys.len() {
-            if i == self.keys.len()
-                || u64::from(self.keys[i]) >> shift != u64::from(self.keys[start]) >> shift
-            {
+        let n = self.x.len();
+        for i in 1..=n {
+            if i == n || u64::from(self.key(i)) >> shift != u64::from(self.key(start)) >> shift {
                 best = best.max(i - start);
                 start = i;
             }
@@ -159,8 +216,8 @@ impl TileIndex {
         let shift = 2 * (KEY_ZOOM - z);
         let lo = quadkey(z, x, y) << shift;
         let hi = u64::from(lo) + (1u64 << shift);
-        let a = self.keys.partition_point(|&k| k < lo);
-        let b = self.keys.partition_point(|&k| u64::from(k) < hi);
+        let a = partition_point(self.x.len(), |s| self.key(s) < lo);
+        let b = partition_point(self.x.len(), |s| u64::from(self.key(s)) < hi);
         a..b
     }
 }
@@ -183,6 +240,51 @@ mod tests {
         // map tile calculator gives it).
         let (x, y) = mercator(71.5785, 34.0151);
         assert_eq!(((x * 256.0) as u32, (y * 256.0) as u32), (178, 102));
+    }
+
+    #[test]
+    fn points_are_in_tile_order_and_tiles_find_their_runs() {
+        // A grid of points over the region, and a tile's run holds exactly
+        // the points inside it (checked point by point).
+        let figures: Vec<Figures> = (0..4000)
+            .map(|i| Figures {
+                at: geo::Coord {
+                    x: 60.0 + (i % 80) as f64 * 0.2,
+                    y: 24.0 + (i / 80) as f64 * 0.25,
+                },
+                value: i as f64,
+                weight: 0.0,
+                date: None,
+                precision: Some(i % 3),
+            })
+            .collect();
+        let t = TileIndex::new(&figures);
+        assert!((1..t.x.len()).all(|s| t.key(s - 1) <= t.key(s)));
+        let mut seen: Vec<u32> = t.point.clone();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..4000).collect::<Vec<u32>>());
+        for s in 0..t.point.len() {
+            let f = &figures[t.point[s] as usize];
+            assert_eq!(t.value[s], f.value as f32);
+            assert_eq!(u32::from(t.precision[s]), f.precision.unwrap());
+        }
+        for (z, x, y) in [(5, 22, 13), (7, 88, 52), (9, 357, 210)] {
+            let inside: Vec<u32> = (0..4000u32)
+                .filter(|&i| {
+                    let f = &figures[i as usize];
+                    let (mx, my) = mercator(f.at.x, f.at.y);
+                    let n = f64::from(1u32 << z);
+                    (mx * n) as u32 == x && (my * n) as u32 == y
+                })
+                .collect();
+            let mut run: Vec<u32> = t.run(z, x, y).map(|s| t.point[s]).collect();
+            run.sort_unstable();
+            assert_eq!(run, inside, "tile {z}/{x}/{y}");
+        }
+        // Few enough points for single points from zoom 6 (and not so few
+        // as to be drawn so at every zoom).
+        assert_eq!(t.single_from, 6);
+        assert_eq!(TileIndex::new(&figures[..FEW - 1]).single_from, 0);
     }
 
     #[test]

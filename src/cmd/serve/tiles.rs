@@ -3,11 +3,13 @@
 //! and in hexagons below the zoom where a tile would hold too many.
 
 use super::clip::{Rect, clip_line, clip_ring, simplify};
+use super::columns::Size;
 use super::filter::Filter;
 use super::mvt::{EXTENT, Layer, Shape, Value, ring_area, tile};
 use super::state::Dataset;
 use super::tileindex::{KEY_ZOOM, mercator};
 use frontier::Catalogue;
+use frontier::hotspots::{lattice_cell, lattice_centre};
 use geo::Geometry;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -293,6 +295,8 @@ pub struct PointTiles {
 pub struct PointStyle<'a> {
     /// The coded column that colours the points.
     pub color: Option<usize>,
+    /// The numbers that size them (each point's `v`).
+    pub size: Option<Size<'a>>,
     /// The filters.
     pub filter: &'a Filter,
 }
@@ -301,9 +305,10 @@ impl PointTiles {
     /// The point tile (z, x, y) of `d`.
     pub fn tile(&self, d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Arc<Vec<u8>> {
         let key = format!(
-            "{}/{z}/{x}/{y}/{:?}/{}",
+            "{}/{z}/{x}/{y}/{:?}/{:?}/{}",
             d.id,
             style.color,
+            style.size.map(|n| &n.numbers().name),
             style.filter.key()
         );
         if let Ok(c) = self.cache.lock()
@@ -351,7 +356,15 @@ fn singles(d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Vec<u8> {
         if !style.filter.keeps_at(d, s, durand) {
             continue;
         }
-        let mut props = vec![("v", Value::Double(d.figures[i].value))];
+        let mut props = Vec::with_capacity(2);
+        let v = match style.size {
+            Some(Size::Value(_)) => f64::from(t.value[s]),
+            Some(Size::Column(n)) => f64::from(n.values[i]),
+            None => f64::NAN,
+        };
+        if v.is_finite() {
+            props.push(("v", Value::Double(v)));
+        }
         if let Some(c) = colors {
             props.push((
                 "k",
@@ -364,55 +377,37 @@ fn singles(d: &Dataset, z: u32, x: u32, y: u32, style: &PointStyle) -> Vec<u8> {
     tile(&[layer])
 }
 
-/// Axial coordinates of the pointy-top hexagon of radius `s` holding
-/// (x, y) (cube rounding).
-fn hex_of(x: f64, y: f64, s: f64) -> (i64, i64) {
-    let q = (3f64.sqrt() / 3.0 * x - y / 3.0) / s;
-    let r = (2.0 / 3.0 * y) / s;
-    let (cx, cz) = (q, r);
-    let cy = -cx - cz;
-    let (mut rx, ry, mut rz) = (cx.round(), cy.round(), cz.round());
-    let (dx, dy, dz) = ((rx - cx).abs(), (ry - cy).abs(), (rz - cz).abs());
-    if dx > dy && dx > dz {
-        rx = -ry - rz;
-    } else if dy <= dz {
-        rz = -rx - ry;
-    }
-    (rx as i64, rz as i64)
-}
-
-fn hex_centre(q: i64, r: i64, s: f64) -> (f64, f64) {
-    (
-        s * 3f64.sqrt() * (q as f64 + r as f64 / 2.0),
-        s * 1.5 * r as f64,
-    )
-}
-
 fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
     let t = &d.tiles;
     let durand = filter.within_m.map(|_| d.durand_m());
     let e = f64::from(EXTENT);
     let (ox, oy) = (f64::from(x) * e, f64::from(y) * e);
-    // The points within a hexagon's radius of the tile, found by the
-    // runs of the sub-tiles five zooms down that cover it.
+    // Every hexagon that reaches into the tile (its centre within a radius
+    // of it) is drawn whole, with all its points: the map library cuts
+    // each tile's shapes at the tile's edge, so a hexagon across an edge
+    // is drawn by the tiles on both sides, each its part. Its points are
+    // within two radii of the tile, found by the runs of the sub-tiles
+    // five zooms down that cover them.
+    let margin = HEX_RADIUS;
+    let reach = margin + HEX_RADIUS;
     let zs = (z + 5).min(KEY_ZOOM);
     let sub = e / f64::from(1u32 << (zs - z));
     let n = 1i64 << zs;
     // Sub-tiles by their global numbers at zoom `zs`.
     let span = |o: f64| {
-        let a = ((o - HEX_RADIUS) / sub).floor().max(0.0) as i64;
-        let b = (((o + e + HEX_RADIUS) / sub).floor() as i64).min(n - 1);
+        let a = ((o - reach) / sub).floor().max(0.0) as i64;
+        let b = (((o + e + reach) / sub).floor() as i64).min(n - 1);
         a..=b
     };
-    let (bx0, by0) = (ox - HEX_RADIUS, oy - HEX_RADIUS);
-    let (bx1, by1) = (ox + e + HEX_RADIUS, oy + e + HEX_RADIUS);
+    let (bx0, by0) = (ox - reach, oy - reach);
+    let (bx1, by1) = (ox + e + reach, oy + e + reach);
 
-    // The hexagons whose centres are in the tile, in a dense grid.
+    // The hexagons whose centres are near enough, in a dense grid.
     let (row_h, col_w) = (1.5 * HEX_RADIUS, 3f64.sqrt() * HEX_RADIUS);
-    let r0 = (oy / row_h).floor() as i64 - 1;
-    let r1 = ((oy + e) / row_h).ceil() as i64 + 1;
-    let q0 = (ox / col_w - r1 as f64 / 2.0).floor() as i64 - 1;
-    let q1 = ((ox + e) / col_w - r0 as f64 / 2.0).ceil() as i64 + 1;
+    let r0 = ((oy - margin) / row_h).floor() as i64 - 1;
+    let r1 = ((oy + e + margin) / row_h).ceil() as i64 + 1;
+    let q0 = ((ox - margin) / col_w - r1 as f64 / 2.0).floor() as i64 - 1;
+    let q1 = ((ox + e + margin) / col_w - r0 as f64 / 2.0).ceil() as i64 + 1;
     let cols = (q1 - q0 + 1) as usize;
     let mut bins: Vec<(u64, f64)> = vec![(0, 0.0); cols * (r1 - r0 + 1) as usize];
     for sy in span(oy) {
@@ -425,9 +420,13 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
                 if !filter.keeps_at(d, s, durand) {
                     continue;
                 }
-                let (q, r) = hex_of(px, py, HEX_RADIUS);
-                let c = hex_centre(q, r, HEX_RADIUS);
-                if c.0 < ox || c.0 >= ox + e || c.1 < oy || c.1 >= oy + e {
+                let (q, r) = lattice_cell((px, py), HEX_RADIUS);
+                let c = lattice_centre((q, r), HEX_RADIUS);
+                if c.0 < ox - margin
+                    || c.0 >= ox + e + margin
+                    || c.1 < oy - margin
+                    || c.1 >= oy + e + margin
+                {
                     continue;
                 }
                 let b = &mut bins[(r - r0) as usize * cols + (q - q0) as usize];
@@ -442,7 +441,7 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
             continue;
         }
         let (q, r) = (q0 + (k % cols) as i64, r0 + (k / cols) as i64);
-        let (cx, cy) = hex_centre(q, r, HEX_RADIUS);
+        let (cx, cy) = lattice_centre((q, r), HEX_RADIUS);
         let mut ring: Vec<(i32, i32)> = (0..6)
             .map(|k| {
                 let a = (30.0 + 60.0 * f64::from(k)).to_radians();
@@ -455,8 +454,10 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
         if ring_area(&ring) < 0 {
             ring.reverse();
         }
+        // The same hexagon has the same number in every tile it is in.
+        let zigzag = |v: i64| ((v << 1) ^ (v >> 63)) as u64 & 0xffff_ffff;
         layer.add(
-            None,
+            Some((zigzag(q) << 32) | zigzag(r)),
             &Shape::Polygon(&[ring]),
             &[
                 ("count", Value::Uint(count)),
@@ -465,23 +466,4 @@ fn hexagons(d: &Dataset, z: u32, x: u32, y: u32, filter: &Filter) -> Vec<u8> {
         );
     }
     tile(&[layer])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_hexagons_points_round_to_it() {
-        let s = 10.0;
-        for (q, r) in [(0, 0), (3, -2), (-5, 7)] {
-            let (cx, cy) = hex_centre(q, r, s);
-            for k in 0..6 {
-                // Points inside the hexagon, 0.8 of the way to each corner.
-                let a = (30.0 + 60.0 * f64::from(k)).to_radians();
-                let p = (cx + 0.8 * s * a.cos(), cy + 0.8 * s * a.sin());
-                assert_eq!(hex_of(p.0, p.1, s), (q, r));
-            }
-        }
-    }
 }
