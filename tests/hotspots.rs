@@ -5,8 +5,8 @@
 mod common;
 
 use common::{err, frontier, frontier_stdin, table};
-use frontier::rng::Rng;
 use frontier::stats::spatial::{classes, local_g_star};
+use frontier::synth::Rng;
 use serde_json::Value;
 use std::collections::BTreeMap;
 

@@ -196,6 +196,38 @@ impl HexCounter {
 }
 
 /// Find the hot and cold spots of the points of `source`.
+///
+/// # Examples
+/// Twenty events in Peshawar and one in Quetta, per district (queen
+/// neighbours, no permutations): Peshawar's Gi* stands out, Quetta's
+/// does not:
+/// ```
+/// use frontier::hotspots::{Areas, Options, hotspots};
+/// use frontier::ingest::{FormatHint, PointSource, ReadOptions};
+/// use frontier::summary::Grouping;
+///
+/// let mut csv = String::from("latitude,longitude\n");
+/// for _ in 0..20 {
+///     csv.push_str("34.005,71.547\n"); // Peshawar
+/// }
+/// csv.push_str("30.18,66.99\n"); // Quetta
+/// let mut points = PointSource::from_reader(
+///     Box::new(std::io::Cursor::new(csv)),
+///     "events.csv",
+///     FormatHint::None,
+///     &ReadOptions::default(),
+/// )?;
+/// let mut options = Options::default();
+/// options.permutations = 0;
+/// let h = hotspots(&mut points, Areas::Polygons(Grouping::Districts), options)?;
+/// assert_eq!(h.areas.len(), 156); // every district, events or not
+/// let whole = h.whole.as_ref().unwrap();
+/// let at = |name: &str| h.areas.iter().position(|a| a.name == name).unwrap();
+/// let (peshawar, quetta) = (at("Peshawar"), at("Quetta"));
+/// assert_eq!((whole.y[peshawar], whole.y[quetta]), (20.0, 1.0));
+/// assert!(whole.local[peshawar].z > 3.0 && whole.local[quetta].z < 1.0);
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result<Hotspots> {
     hotspots_from(|| source.next_batch(crate::row::CHUNK_ROWS), areas, opts)
 }

@@ -51,6 +51,22 @@ const ALPHA: f64 = 0.05;
 /// # Units
 /// `days_before` and `days_after` in days (any unit of time, the same for
 /// both); both must be positive.
+///
+/// # Examples
+/// 155 events in 957 days, then 763 in 1,600 days; SciPy's
+/// `binomtest(763, 918, 1600/2557)` and its exact interval, turned into a
+/// rate ratio, give p = 3.3859e-42 and 2.4743 to 3.5223
+/// (`tests/fixtures/stats/rates-scipy.csv`):
+/// ```
+/// use frontier::stats::rate::compare_rates;
+///
+/// let r = compare_rates(155, 957.0, 763, 1600.0);
+/// let ratio = r.rate_ratio.unwrap();
+/// assert!((ratio - (763.0 / 1600.0) / (155.0 / 957.0)).abs() < 1e-12);
+/// assert!((r.p_value / 3.385929507717594e-42 - 1.0).abs() < 1e-6);
+/// assert!((r.ci_low / 2.4742862947074915 - 1.0).abs() < 1e-6);
+/// assert!((r.ci_high.unwrap() / 3.522306049640246 - 1.0).abs() < 1e-6);
+/// ```
 pub fn compare_rates(before: u64, days_before: f64, after: u64, days_after: f64) -> RateComparison {
     let n = before + after;
     let odds_to_ratio = |p: f64| p / (1.0 - p) * days_before / days_after;
