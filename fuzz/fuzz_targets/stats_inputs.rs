@@ -132,7 +132,7 @@ fuzz_target!(|data: &[u8]| {
             space_m: 5_000.0,
             days: 7,
         };
-        if let Ok(k) = spacetime::test_file(&mut src, test, &Window::default(), 9, 1) {
+        if let Ok(k) = spacetime::test_file(&mut src, test, &Window::default(), None, 9, 1) {
             accounted("knox", &k.account, seen);
         }
     }
