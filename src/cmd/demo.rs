@@ -181,8 +181,8 @@ fn per_district(
         .collect()
 }
 
-/// 3. Events per district (fatalities summed, split at 15 August 2021),
-/// and the table of events per 100,000 people that map 3 draws.
+/// Events per district (fatalities summed, split at 15 August 2021), and
+/// the table of events per 100,000 people that map 3 draws.
 fn district_summary(dirs: &Folders, data: &Data) -> Result<Summary, CmdError> {
     let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
     let summary = summarize(
@@ -248,7 +248,7 @@ fn district_panel(
     })?)
 }
 
-/// 4. Before and after 15 August 2021: two panels, the same classes.
+/// Map 4, before and after 15 August 2021: two panels, the same classes.
 fn before_after_map(dirs: &Folders, summary: &Summary) -> Result<(), CmdError> {
     let districts = Catalogue::shared("districts")?;
     let before = per_district(summary, &|_, t| summary.per_365d(t).and_then(|(b, _)| b));
@@ -284,7 +284,8 @@ fn before_after_map(dirs: &Folders, summary: &Summary) -> Result<(), CmdError> {
     save(&both, &dirs.out.join("04-before-after.png"))
 }
 
-/// 9. The monthly trend in KP and Balochistan, split at 15 August 2021.
+/// Chart 9, the monthly trend in KP and Balochistan, split at 15 August
+/// 2021.
 fn trend_chart(dirs: &Folders, data: &Data, events: u64) -> Result<(), CmdError> {
     let split = frontier::synth::split_date();
     let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
@@ -313,7 +314,7 @@ fn trend_chart(dirs: &Folders, data: &Data, events: u64) -> Result<(), CmdError>
     save(&pm, &dirs.out.join("09-trend-kp-balochistan.png"))
 }
 
-/// 10. Hot spots before and after, side by side.
+/// Map 10, hot spots before and after, side by side.
 fn hotspot_maps(dirs: &Folders, data: &Data) -> Result<(), CmdError> {
     let districts = Catalogue::shared("districts")?;
     let split = frontier::synth::split_date();

@@ -507,7 +507,7 @@ impl Trender {
         }
         if w.split.is_some() && !spans.is_empty() {
             for s in &mut series {
-                s.test = Some(split_test(&spans, s));
+                s.test = Some(split_test(&spans, s)?);
             }
         }
         Ok(Trend {
@@ -564,7 +564,7 @@ fn spans(p: Period, start: NaiveDate, end: NaiveDate, split: Option<NaiveDate>) 
 }
 
 /// The before/after tests of one series.
-fn split_test(spans: &[Span], s: &Series) -> SplitTest {
+fn split_test(spans: &[Span], s: &Series) -> Result<SplitTest> {
     let mut n = [0u64; 2];
     let mut days = [0i64; 2];
     let mut value = [0.0; 2];
@@ -574,13 +574,13 @@ fn split_test(spans: &[Span], s: &Series) -> SplitTest {
         days[side] += sp.days();
         value[side] += s.values[k];
     }
-    let rates = compare_rates(n[0], days[0] as f64, n[1], days[1] as f64);
-    SplitTest {
+    let rates = compare_rates(n[0], days[0] as f64, n[1], days[1] as f64)?;
+    Ok(SplitTest {
         rates,
         value_before: value[0],
         value_after: value[1],
         its: its(spans, &s.counts),
-    }
+    })
 }
 
 /// The segmented regression of `counts` over `spans`.
