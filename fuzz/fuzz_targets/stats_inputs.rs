@@ -1,7 +1,7 @@
 //! Any bytes as the point file of the statistics commands (summarize,
 //! trend, hotspots, knox, emerging), with settings taken from the first
-//! byte (period, split, value column, hexagons or districts, strict or
-//! lenient reading). Nothing may panic: each answers or returns an
+//! byte (period, split, value column, hexagons of any edge or districts,
+//! strict or lenient reading). Nothing may panic: each answers or returns an
 //! `Error`; when one answers, every row read is accounted for (counted,
 //! outside the window, left out as imprecise, or rejected), and the rows
 //! read are the rows a plain row-by-row read sees.
@@ -23,6 +23,7 @@ struct Settings {
     value: bool,
     hex: bool,
     skip_invalid: bool,
+    hex_km: f64,
 }
 
 impl Settings {
@@ -33,6 +34,7 @@ impl Settings {
             value: b & 8 != 0,
             hex: b & 16 != 0,
             skip_invalid: b & 32 != 0,
+            hex_km: [25.0, 1e308, 0.001, 1e-9][usize::from(b >> 6)],
         }
     }
 
@@ -53,7 +55,7 @@ impl Settings {
 
     fn areas(&self) -> Areas<'static> {
         if self.hex {
-            Areas::Hex(25.0)
+            Areas::Hex(self.hex_km)
         } else {
             Areas::Polygons(Grouping::Districts)
         }

@@ -20,7 +20,8 @@
 mod hex;
 mod weights;
 
-pub use hex::{HexGrid, lattice_cell, lattice_centre};
+pub(crate) use hex::check_hex_edge;
+pub use hex::{HEX_EDGE_KM, HexGrid, lattice_cell, lattice_centre};
 pub use weights::{Weights, by_distance, contiguity};
 
 use crate::error::{Error, Param, Result};
@@ -257,13 +258,7 @@ fn hotspots_from(
             polygon_areas(t.finish()?, g)?
         }
         Areas::Hex(km) => {
-            if !(km > 0.0 && km.is_finite()) {
-                return Err(Error::InvalidSetting {
-                    param: Param::Areas,
-                    value: format!("hex:{km}"),
-                    expected: "a hexagon edge above 0 km, e.g. hex:10".into(),
-                });
-            }
+            hex::check_hex_edge(km)?;
             let mut c = HexCounter {
                 grid: HexGrid::new(km),
                 opts: sopts,
