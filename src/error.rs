@@ -5,8 +5,11 @@
 
 use std::path::PathBuf;
 
-/// Everything that can go wrong in frontier.
+/// Everything that can go wrong in frontier. New kinds of error may be
+/// added: a client's `match` keeps an arm for the rest (`_`), which
+/// [`Error::render_with`] words.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A file could not be opened, read or written.
     #[error("{}", io_message(path, source))]

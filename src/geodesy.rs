@@ -47,6 +47,18 @@ pub fn wgs84() -> &'static Geodesic {
 ///
 /// # References
 /// Karney (2013), the inverse problem.
+///
+/// # Examples
+/// New York JFK to London Heathrow, GeographicLib's own worked example
+/// (`GeodSolve -i` gives 5551759.400319 m):
+/// ```
+/// use frontier::geodesy::distance_m;
+/// use geo::Coord;
+///
+/// let jfk = Coord { x: -73.8, y: 40.6 };
+/// let lhr = Coord { x: -0.5, y: 51.6 };
+/// assert!((distance_m(jfk, lhr) - 5_551_759.400319).abs() < 1e-3);
+/// ```
 pub fn distance_m(a: Coord, b: Coord) -> f64 {
     wgs84().inverse(a.y, a.x, b.y, b.x)
 }
@@ -68,6 +80,26 @@ pub fn length_m(line: &LineString) -> f64 {
 ///
 /// # References
 /// Karney (2013), §6, area of a geodesic polygon.
+///
+/// # Examples
+/// The district of Chagai, against pyproj's `Geod.geometry_area_perimeter`
+/// (GeographicLib's C library: `tests/oracle/geodesic_oracle.py`), which
+/// gives 43,961.990694 km²:
+/// ```
+/// use frontier::Catalogue;
+/// use frontier::geodesy::area_m2;
+/// use geo::{Geometry, MultiPolygon};
+///
+/// let districts = Catalogue::load("districts")?;
+/// let chagai = match &districts.feature("Chagai").unwrap().geometry {
+///     Geometry::MultiPolygon(mp) => mp.clone(),
+///     Geometry::Polygon(p) => MultiPolygon::new(vec![p.clone()]),
+///     _ => unreachable!("districts are polygons"),
+/// };
+/// let km2 = area_m2(&chagai) / 1e6;
+/// assert!((km2 - 43_961.990694).abs() < 0.05, "{km2}");
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn area_m2(mp: &MultiPolygon) -> f64 {
     mp.0.iter().map(polygon_area_m2).sum()
 }

@@ -28,15 +28,10 @@ pub const VERSION: &str = "1.1.0";
 /// OGC:CRS84 (WGS84, longitude then latitude, degrees) as PROJJSON, as
 /// PROJ 9.5 defines it (`projinfo OGC:CRS84 -o PROJJSON`): the coordinate
 /// system of everything frontier reads and writes.
-pub const CRS84_PROJJSON: &str = r#"{"$schema":"https://proj.org/schemas/v0.7/projjson.schema.json","type":"GeographicCRS","name":"WGS 84 (CRS84)","datum_ensemble":{"name":"World Geodetic System 1984 ensemble","members":[{"name":"World Geodetic System 1984 (Transit)","id":{"authority":"EPSG","code":1166}},{"name":"World Geodetic System 1984 (G730)","id":{"authority":"EPSG","code":1152}},{"name":"World Geodetic System 1984 (G873)","id":{"authority":"EPSG","code":1153}},{"name":"World Geodetic System 1984 (G1150)","id":{"authority":"EPSG","code":1154}},{"name":"World Geodetic System 1984 (G1674)","id":{"authority":"EPSG","code":1155}},{"name":"World Geodetic System 1984 (G1762)","id":{"authority":"EPSG","code":1156}},{"name":"World Geodetic System 1984 (G2139)","id":{"authority":"EPSG","code":1309}},{"name":"World Geodetic System 1984 (G2296)","id":{"authority":"EPSG","code":1383}}],"ellipsoid":{"name":"WGS 84","semi_major_axis":6378137,"inverse_flattening":298.257223563},"accuracy":"2.0","id":{"authority":"EPSG","code":6326}},"coordinate_system":{"subtype":"ellipsoidal","axis":[{"name":"Geodetic longitude","abbreviation":"Lon","direction":"east","unit":"degree"},{"name":"Geodetic latitude","abbreviation":"Lat","direction":"north","unit":"degree"}]},"scope":"Not known.","area":"World.","bbox":{"south_latitude":-90,"west_longitude":-180,"north_latitude":90,"east_longitude":180},"id":{"authority":"OGC","code":"CRS84"}}"#;
+pub(crate) const CRS84_PROJJSON: &str = r#"{"$schema":"https://proj.org/schemas/v0.7/projjson.schema.json","type":"GeographicCRS","name":"WGS 84 (CRS84)","datum_ensemble":{"name":"World Geodetic System 1984 ensemble","members":[{"name":"World Geodetic System 1984 (Transit)","id":{"authority":"EPSG","code":1166}},{"name":"World Geodetic System 1984 (G730)","id":{"authority":"EPSG","code":1152}},{"name":"World Geodetic System 1984 (G873)","id":{"authority":"EPSG","code":1153}},{"name":"World Geodetic System 1984 (G1150)","id":{"authority":"EPSG","code":1154}},{"name":"World Geodetic System 1984 (G1674)","id":{"authority":"EPSG","code":1155}},{"name":"World Geodetic System 1984 (G1762)","id":{"authority":"EPSG","code":1156}},{"name":"World Geodetic System 1984 (G2139)","id":{"authority":"EPSG","code":1309}},{"name":"World Geodetic System 1984 (G2296)","id":{"authority":"EPSG","code":1383}}],"ellipsoid":{"name":"WGS 84","semi_major_axis":6378137,"inverse_flattening":298.257223563},"accuracy":"2.0","id":{"authority":"EPSG","code":6326}},"coordinate_system":{"subtype":"ellipsoidal","axis":[{"name":"Geodetic longitude","abbreviation":"Lon","direction":"east","unit":"degree"},{"name":"Geodetic latitude","abbreviation":"Lat","direction":"north","unit":"degree"}]},"scope":"Not known.","area":"World.","bbox":{"south_latitude":-90,"west_longitude":-180,"north_latitude":90,"east_longitude":180},"id":{"authority":"OGC","code":"CRS84"}}"#;
 
 /// Rows per record batch (and so per page run) in the files frontier writes.
 pub(crate) const BATCH_ROWS: usize = 64 * 1024;
-
-/// Whether bytes start a Parquet file (its magic number).
-pub fn is_parquet(head: &[u8]) -> bool {
-    head.starts_with(b"PAR1")
-}
 
 /// The name of a WKB geometry type code (without Z/M/SRID flags).
 fn wkb_type_name(code: u32) -> &'static str {
@@ -54,7 +49,7 @@ fn wkb_type_name(code: u32) -> &'static str {
 
 /// The position in a WKB Point (2D, Z, M or ZM, ISO or EWKB; any Z or M
 /// is left aside), or why there is none.
-pub fn wkb_point(b: &[u8]) -> std::result::Result<Coord, String> {
+pub(crate) fn wkb_point(b: &[u8]) -> std::result::Result<Coord, String> {
     if b.len() < 5 || b[0] > 1 {
         return Err("geometry is not WKB".into());
     }
@@ -99,7 +94,7 @@ pub fn wkb_point(b: &[u8]) -> std::result::Result<Coord, String> {
 }
 
 /// A 2D point as little-endian WKB (21 bytes).
-pub fn push_wkb_point(out: &mut Vec<u8>, c: Coord) {
+pub(crate) fn push_wkb_point(out: &mut Vec<u8>, c: Coord) {
     out.push(1);
     out.extend_from_slice(&1u32.to_le_bytes());
     out.extend_from_slice(&c.x.to_le_bytes());
@@ -107,7 +102,7 @@ pub fn push_wkb_point(out: &mut Vec<u8>, c: Coord) {
 }
 
 /// Any geometry as little-endian 2D WKB.
-pub fn push_wkb(out: &mut Vec<u8>, g: &Geometry) {
+pub(crate) fn push_wkb(out: &mut Vec<u8>, g: &Geometry) {
     fn head(out: &mut Vec<u8>, code: u32) {
         out.push(1);
         out.extend_from_slice(&code.to_le_bytes());
@@ -178,7 +173,7 @@ pub fn push_wkb(out: &mut Vec<u8>, g: &Geometry) {
 /// The `geo` metadata of a file whose one geometry column `column` holds
 /// WKB of `types` (GeoParquet names, e.g. `Point`) within `bbox` (min lon,
 /// min lat, max lon, max lat; left out when there is no geometry).
-pub fn geo_metadata(column: &str, types: &[&str], bbox: Option<[f64; 4]>) -> String {
+pub(crate) fn geo_metadata(column: &str, types: &[&str], bbox: Option<[f64; 4]>) -> String {
     let crs: Value = serde_json::from_str(CRS84_PROJJSON).expect("PROJJSON");
     let mut col = json!({
         "encoding": "WKB",

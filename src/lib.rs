@@ -118,7 +118,7 @@ pub mod pipeline;
 pub mod query;
 #[cfg(feature = "render")]
 pub mod render;
-pub mod rng;
+pub(crate) mod rng;
 pub mod row;
 pub mod spacetime;
 pub mod stats;

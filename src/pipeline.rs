@@ -71,7 +71,7 @@ fn inside(b: ([f64; 2], [f64; 2]), x: f64, y: f64) -> bool {
 }
 
 /// Whether a point far outside the region would land in Pakistan swapped.
-pub fn swap_suspect(c: Coord) -> bool {
+pub(crate) fn swap_suspect(c: Coord) -> bool {
     !inside(REGION_BOX, c.x, c.y) && inside(PAK_BOX, c.y, c.x)
 }
 

@@ -40,6 +40,7 @@ impl Rng {
     }
 
     /// Standard normal (Box–Muller).
+    #[cfg_attr(not(feature = "tools"), allow(dead_code))]
     pub fn normal(&mut self) -> f64 {
         let u = self.f64().max(1e-300);
         let v = self.f64();
@@ -47,6 +48,7 @@ impl Rng {
     }
 
     /// An index drawn with the given cumulative weights.
+    #[cfg_attr(not(feature = "tools"), allow(dead_code))]
     pub fn pick(&mut self, cumulative: &[f64]) -> usize {
         let total = *cumulative.last().expect("weights");
         let x = self.f64() * total;

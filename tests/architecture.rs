@@ -277,3 +277,132 @@ fn no_glob_imports_outside_tests() {
         .collect();
     assert!(globs.is_empty(), "glob imports:\n{}", globs.join("\n"));
 }
+
+/// The library without its default features pulls in none of the command
+/// line's, the drawing's, the server's or Parquet's crates: a program that
+/// only measures and locates builds none of them.
+#[test]
+fn the_bare_library_depends_on_no_client_crate() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree",
+            "--offline",
+            "--no-default-features",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "-p",
+            "frontier",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8_lossy(&out.stdout);
+    let crates: BTreeSet<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(crates.contains("geographiclib-rs"), "{tree}");
+    let client = [
+        "clap",
+        "indicatif",
+        "ctrlc",
+        "tempfile",
+        "tiny-skia",
+        "pdf-writer",
+        "hyper",
+        "tokio",
+        "parquet",
+    ];
+    let found: Vec<&&str> = client.iter().filter(|c| crates.contains(**c)).collect();
+    assert!(
+        found.is_empty(),
+        "`cargo tree --no-default-features -e normal` lists {found:?}"
+    );
+}
+
+/// The doc comment just above the first line of `file` that starts with
+/// `item` (attributes between them skipped); for `item` `//!`, the
+/// module's own doc comment.
+fn doc_of(file: &str, item: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    if item == "//!" {
+        return lines
+            .iter()
+            .map_while(|l| l.strip_prefix("//!"))
+            .map(|d| d.trim().to_string())
+            .collect();
+    }
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(item))
+        .unwrap_or_else(|| panic!("{file}: no line starts with {item:?}"));
+    let mut doc = Vec::new();
+    for l in lines[..at].iter().rev() {
+        let l = l.trim_start();
+        if l.starts_with("#[") {
+            continue;
+        }
+        match l.strip_prefix("///") {
+            Some(d) => doc.push(d.trim().to_string()),
+            None => break,
+        }
+    }
+    doc.reverse();
+    doc
+}
+
+/// Whether a doc comment holds an example that runs: a code block that is
+/// Rust (no language named, or `rust`) and not `ignore`d.
+fn runs_an_example(doc: &[String]) -> bool {
+    doc.iter().any(|l| l == "```" || l == "```rust")
+}
+
+/// The entry points a library user starts from each carry an example that
+/// runs as a doc test (`cargo test --doc`).
+#[test]
+fn entry_points_have_examples_that_run() {
+    let entry_points = [
+        ("src/ingest/source.rs", "pub fn open("),
+        ("src/ingest/source.rs", "pub fn from_reader("),
+        ("src/ingest/batch.rs", "pub struct Batch"),
+        ("src/layer/mod.rs", "pub fn from_geojson_str("),
+        ("src/query/locator.rs", "pub struct Locator"),
+        ("src/query/distance.rs", "pub fn nearest("),
+        ("src/query/distance.rs", "pub fn k_nearest("),
+        ("src/index/mod.rs", "pub struct PolygonIndex"),
+        ("src/geodesy.rs", "pub fn distance_m("),
+        ("src/geodesy.rs", "pub fn area_m2("),
+        ("src/summary/mod.rs", "//!"),
+        ("src/trend/mod.rs", "pub fn trend("),
+        ("src/hotspots/mod.rs", "pub fn hotspots("),
+        ("src/spacetime/knox.rs", "pub fn run("),
+        ("src/stats/rate.rs", "pub fn compare_rates("),
+        ("src/render/mod.rs", "pub fn render_to("),
+        ("src/render/chart.rs", "pub fn chart("),
+        ("src/render/heat_table.rs", "pub fn heat_table("),
+        ("src/output/table.rs", "pub fn write_table("),
+        ("src/output/file.rs", "pub struct AtomicFile"),
+        ("src/units.rs", "pub fn parse_distance("),
+        ("src/window.rs", "pub struct Window"),
+    ];
+    let missing: Vec<String> = entry_points
+        .iter()
+        .filter(|(file, item)| !runs_an_example(&doc_of(file, item)))
+        .map(|(file, item)| format!("{file}: {item}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "entry points without an example:\n{}",
+        missing.join("\n")
+    );
+    assert!(entry_points.len() >= 20);
+}

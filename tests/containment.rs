@@ -22,15 +22,11 @@ fn c(x: f64, y: f64) -> Coord {
     Coord { x, y }
 }
 
-/// A seeded generator of numbers in [0, 1) (xorshift; test data only).
+/// A seeded generator of numbers in [0, 1) for test data: frontier's one
+/// generator.
 fn uniform(seed: u64) -> impl FnMut() -> f64 {
-    let mut x = seed;
-    move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % 1_000_000) as f64 / 1e6
-    }
+    let mut rng = frontier::synth::Rng::new(seed, 0);
+    move || rng.f64()
 }
 
 fn builtin(name: &str) -> &'static Layer {

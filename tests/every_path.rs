@@ -591,6 +591,24 @@ fn help_names_every_format_and_errors_share_a_prefix() {
         );
         assert!(!help.contains("FORMAT_FLAG"), "{cmd}");
     }
+    // The other commands that read points name the same formats.
+    for (cmd, arg) in [
+        ("render", "--points <FILE>"),
+        ("render", "--density <FILE>"),
+        ("serve", "[POINTS]..."),
+    ] {
+        let help = stdout(&frontier(&[cmd, "--help"]));
+        let at = help
+            .find(&format!("  {arg}"))
+            .unwrap_or_else(|| panic!("{cmd} --help has no {arg}:\n{help}"));
+        // The argument's help: from its name to the next argument.
+        let text = &help[at + arg.len() + 2..];
+        let text = &text[..text.find("\n  -").unwrap_or(text.len())];
+        assert!(
+            text.contains("(Geo)Parquet") && text.contains("GeoJSON"),
+            "{cmd} {arg}: {text}"
+        );
+    }
     let top = stdout(&frontier(&["--help"]));
     let render = top
         .lines()

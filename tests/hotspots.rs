@@ -5,8 +5,8 @@
 mod common;
 
 use common::{err, frontier, frontier_stdin, table};
-use frontier::rng::Rng;
 use frontier::stats::spatial::{classes, local_g_star};
+use frontier::synth::Rng;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -336,4 +336,39 @@ fn the_classes_map_as_a_diverging_choropleth() {
     };
     assert!(has([0xb2, 0x18, 0x2b]), "hot 99% fill");
     assert!(has([0xee, 0xee, 0xee]), "not significant fill");
+}
+
+/// A library user's hexagon edge of any size is an answer or an `Error`,
+/// never a panic (the command line checks `--by hex:D` first; the library
+/// must too).
+#[test]
+fn any_hexagon_edge_gives_an_answer_or_an_error() {
+    use frontier::hotspots::{Areas, Options, hotspots_batch};
+    use frontier::ingest::{Batch, ReadOptions};
+    let cols = ["lat", "lon"].map(String::from).to_vec();
+    let lat = [34.0, 34.2, 34.4, 30.2, 30.4, 33.0];
+    let lon = [71.5, 71.6, 71.7, 67.0, 67.1, 70.0];
+    let batch = Batch::from_arrays("points", cols, &ReadOptions::default(), &lat, &lon).unwrap();
+    for km in [
+        1e308,
+        f64::MAX,
+        1e20,
+        1e-300,
+        f64::MIN_POSITIVE,
+        0.0,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+        25.0,
+    ] {
+        let o = Options {
+            permutations: 9,
+            ..Options::default()
+        };
+        let r = std::panic::catch_unwind(|| hotspots_batch(&batch, Areas::Hex(km), o));
+        let r = r.unwrap_or_else(|_| panic!("hex:{km} panicked"));
+        if km == 25.0 {
+            assert!(r.is_ok(), "hex:25: {:?}", r.err());
+        }
+    }
 }

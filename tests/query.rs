@@ -14,15 +14,11 @@ fn c(x: f64, y: f64) -> Coord {
     Coord { x, y }
 }
 
-/// A seeded generator of numbers in [0, 1) (xorshift; test data only).
+/// A seeded generator of numbers in [0, 1) for test data: frontier's one
+/// generator.
 fn uniform(seed: u64) -> impl FnMut() -> f64 {
-    let mut x = seed;
-    move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % 1_000_000) as f64 / 1e6
-    }
+    let mut rng = frontier::synth::Rng::new(seed, 0);
+    move || rng.f64()
 }
 
 fn builtin(name: &str) -> &'static Layer {
@@ -302,13 +298,7 @@ fn reported_long_segment_cases() {
     // Karachi to London, points more than 7,000 km away (146 of 300 were
     // about 3,000 km too far).
     let (karachi, london) = (c(67.01, 24.86), c(-0.13, 51.51));
-    let mut rng = 12345u64;
-    let mut next = || {
-        rng = rng
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (rng >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut next = uniform(12345);
     let mut far = 0;
     while far < 60 {
         let p = c(next() * 360.0 - 180.0, next() * 180.0 - 90.0);

@@ -7,8 +7,8 @@
 mod common;
 
 use common::{err, frontier, table};
-use frontier::rng::Rng;
 use frontier::spacetime::{Events, Outcome, Test, mann_kendall::mann_kendall, run};
+use frontier::synth::Rng;
 use geo::Coord;
 use serde_json::Value;
 use std::collections::BTreeMap;

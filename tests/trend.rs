@@ -37,7 +37,8 @@ fn rate_comparisons_match_scipy() {
             f(&c["days_before"]),
             c["after"].parse().unwrap(),
             f(&c["days_after"]),
-        );
+        )
+        .unwrap();
         let what = format!("{c:?}");
         close(r.p_value, f(&c["p_value"]), 1e-6, &format!("p {what}"));
         if f(&c["ci_low"]) == 0.0 {

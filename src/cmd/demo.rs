@@ -13,7 +13,7 @@ use frontier::render::chart::{self, ChartSpec, chart};
 use frontier::render::classify::{Method, breaks};
 use frontier::render::side_by_side;
 use frontier::render::{Choropleth, Extent, MapSpec, PointDatum, PointsLayer, render};
-use frontier::summary::{Group, Grouping, Options, Tally, summarize};
+use frontier::summary::{Group, Grouping, Options, Summary, Tally, summarize};
 use frontier::synth::Synth;
 use frontier::trend::{Grouping as TrendGrouping, Options as TrendOptions, trend};
 use frontier::window::Window;
@@ -59,6 +59,23 @@ fn within(points: &[PointDatum], layer: &str, km: f64) -> Result<Vec<PointDatum>
 /// The fewest synthetic events the gallery can be drawn from.
 const MIN_EVENTS: u64 = 1000;
 
+/// KP and Balochistan, the extent of the before/after maps.
+const KP_BALOCHISTAN: [f64; 4] = [60.5, 24.5, 74.3, 36.6];
+
+/// Where the gallery goes: the pictures, the data they are drawn from
+/// (synthetic, regenerated every run) and the maps' spec files.
+struct Folders {
+    out: PathBuf,
+    work: PathBuf,
+    specs: PathBuf,
+}
+
+/// The data files the pictures read.
+struct Data {
+    events: PathBuf,
+    refugees: PathBuf,
+}
+
 pub fn run(args: Args) -> Result<(), CmdError> {
     if args.events < MIN_EVENTS {
         return Err(CmdError::Usage(format!(
@@ -69,48 +86,105 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     // The gallery reads back the data it writes: each file is in place as
     // soon as it is complete.
     super::files::commit_each_file();
-    if std::fs::read_dir(&args.out).is_ok_and(|mut d| d.next().is_some()) {
+    let dirs = folders(&args.out)?;
+    let data = write_data(&dirs, args.events, args.seed)?;
+    write_points_near_lines(&dirs, &data)?;
+    let summary = district_summary(&dirs, &data)?;
+    render_specs(&dirs)?;
+    before_after_map(&dirs, &summary)?;
+    trend_chart(&dirs, &data, args.events)?;
+    hotspot_maps(&dirs, &data)?;
+    // 11 and 12. Near repeats and emerging hot spots, with planted
+    // processes.
+    spacetime::pictures(&dirs.out, &dirs.work, &dirs.specs, &data.events, args.seed)?;
+    print_top_districts(&summary);
+    Ok(())
+}
+
+/// Make the gallery's folders (saying so when it replaces files).
+fn folders(out: &Path) -> Result<Folders, CmdError> {
+    if std::fs::read_dir(out).is_ok_and(|mut d| d.next().is_some()) {
         eprintln!(
             "frontier: demo: writing the gallery into {} (its files there are replaced)",
-            args.out.display()
+            out.display()
         );
     }
-    // The data the maps draw (synthetic, regenerated every run) and the
-    // maps' spec files beside the gallery.
-    let work = args.out.join("data");
-    let specs = args.out.join("specs");
-    for d in [&args.out, &work, &specs] {
+    let dirs = Folders {
+        out: out.to_path_buf(),
+        work: out.join("data"),
+        specs: out.join("specs"),
+    };
+    for d in [&dirs.out, &dirs.work, &dirs.specs] {
         std::fs::create_dir_all(d).map_err(|e| frontier::Error::io(d, e))?;
     }
-    let events_path = work.join("synthetic-events.csv");
-    let refugees_path = work.join("synthetic-refugees.csv");
-    let reference_path = work.join("events-reference.csv");
-    let synth = Synth::new()?;
-    let mut ev = super::Sink::file(&events_path)?;
-    synth.write_events(args.events, args.seed, &mut ev)?;
-    ev.finish()?;
-    let mut rf = super::Sink::file(&refugees_path)?;
-    synth.write_refugees(3_000, args.seed, &mut rf)?;
-    rf.finish()?;
-    super::write_whole(&reference_path, REFERENCE.as_bytes())?;
+    Ok(dirs)
+}
 
-    let opts = ReadOptions::default();
-    let ev = events_path.to_string_lossy().into_owned();
+/// Write the synthetic events and refugee settlements and the reference
+/// events into the data folder.
+fn write_data(dirs: &Folders, events: u64, seed: u64) -> Result<Data, CmdError> {
+    let data = Data {
+        events: dirs.work.join("synthetic-events.csv"),
+        refugees: dirs.work.join("synthetic-refugees.csv"),
+    };
+    let synth = Synth::new()?;
+    let mut ev = super::Sink::file(&data.events)?;
+    synth.write_events(events, seed, &mut ev)?;
+    ev.finish()?;
+    let mut rf = super::Sink::file(&data.refugees)?;
+    synth.write_refugees(3_000, seed, &mut rf)?;
+    rf.finish()?;
+    super::write_whole(
+        &dirs.work.join("events-reference.csv"),
+        REFERENCE.as_bytes(),
+    )?;
+    Ok(data)
+}
+
+/// The events as a path string, for [`PointSource::open`].
+fn events_path(data: &Data) -> String {
+    data.events.to_string_lossy().into_owned()
+}
+
+/// Points within a distance of a layer, for maps 2 and 7: the events
+/// within 50 km of the Durand Line and within 10 km of CPEC.
+fn write_points_near_lines(dirs: &Folders, data: &Data) -> Result<(), CmdError> {
     let typed = {
-        let mut src = PointSource::open(&ev, &opts)?;
+        let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
         PointsLayer::read(&mut src, Some("event_type"), Some("fatalities"))?.points
     };
-    let n = args.events;
-
-    // Points within a distance of a layer, for maps 2 and 7.
     let near = within(&typed, "durand-line", 50.0)?;
-    write_points(&work.join("events-near-durand-50km.csv"), &near)?;
+    write_points(&dirs.work.join("events-near-durand-50km.csv"), &near)?;
     let near = within(&typed, "cpec", 10.0)?;
-    write_points(&work.join("events-near-cpec-10km.csv"), &near)?;
+    write_points(&dirs.work.join("events-near-cpec-10km.csv"), &near)?;
+    Ok(())
+}
 
-    // 3. Events per 100,000 people by district, KP and Balochistan.
-    let mut src = PointSource::open(&ev, &opts)?;
-    let districts = Catalogue::shared("districts")?;
+/// Whether a district's province is KP or Balochistan.
+fn in_scope(province: &Option<String>) -> bool {
+    matches!(
+        province.as_deref(),
+        Some("Khyber Pakhtunkhwa") | Some("Balochistan")
+    )
+}
+
+/// One value per district of KP and Balochistan, from the summary.
+fn per_district(
+    summary: &Summary,
+    value: &dyn Fn(&Group, &Tally) -> Option<f64>,
+) -> BTreeMap<String, Option<f64>> {
+    summary
+        .groups
+        .iter()
+        .filter(|(g, _)| in_scope(&g.province))
+        .map(|(g, t)| (g.name.clone(), value(g, t)))
+        .collect()
+}
+
+/// Events per district (fatalities summed, split at 15 August 2021), and
+/// the table of events per 100,000 people that map 3 draws.
+fn district_summary(dirs: &Folders, data: &Data) -> Result<Summary, CmdError> {
+    let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
     let summary = summarize(
         &mut src,
         Grouping::Districts,
@@ -120,32 +194,19 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             ..Default::default()
         },
     )?;
-    let in_scope = |p: &Option<String>| {
-        matches!(
-            p.as_deref(),
-            Some("Khyber Pakhtunkhwa") | Some("Balochistan")
-        )
-    };
-    // One value per district in scope, from the typed summary.
-    let per = |value: &dyn Fn(&Group, &Tally) -> Option<f64>| -> BTreeMap<String, Option<f64>> {
-        summary
-            .groups
-            .iter()
-            .filter(|(g, _)| in_scope(&g.province))
-            .map(|(g, t)| (g.name.clone(), value(g, t)))
-            .collect()
-    };
-    let kp_bal = Extent::BBox([60.5, 24.5, 74.3, 36.6]);
     write_table(
-        &work.join("summary-kp-balochistan.csv"),
+        &dirs.work.join("summary-kp-balochistan.csv"),
         "events_per_100k",
-        &per(&|g, t| g.per_100k(t.count as f64)),
+        &per_district(&summary, &|g, t| g.per_100k(t.count as f64)),
     )?;
+    Ok(summary)
+}
 
-    // Maps 1–3 and 5–8: the spec files, rendered as `frontier render
-    // --spec` does; map 5 also as SVG and PDF.
+/// Maps 1–3 and 5–8: the spec files, rendered as `frontier render
+/// --spec` does; map 5 also as SVG and PDF.
+fn render_specs(dirs: &Folders) -> Result<(), CmdError> {
     for (name, text) in SPECS {
-        let spec_path = specs.join(format!("{name}.toml"));
+        let spec_path = dirs.specs.join(format!("{name}.toml"));
         if std::fs::read_to_string(&spec_path).ok().as_deref() != Some(*text) {
             super::write_whole(&spec_path, text.as_bytes())?;
         }
@@ -155,7 +216,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             &["png"]
         };
         for ext in formats {
-            let out = args.out.join(format!("{name}.{ext}"));
+            let out = dirs.out.join(format!("{name}.{ext}"));
             let plan = super::render::plan(super::render::Args {
                 spec: Some(spec_path.clone()),
                 output: Some(out.clone()),
@@ -166,10 +227,32 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             println!("wrote {}", out.display());
         }
     }
+    Ok(())
+}
 
-    // 4. Before and after 15 August 2021: two panels, the same classes.
-    let before = per(&|_, t| summary.per_365d(t).and_then(|(b, _)| b));
-    let after = per(&|_, t| summary.per_365d(t).and_then(|(_, a)| a));
+/// A district map of KP and Balochistan, 1000 × 1100 pixels, labelled
+/// synthetic.
+fn district_panel(
+    title: &str,
+    subtitle: &str,
+    choropleth: Choropleth,
+) -> Result<frontier::render::Rendered, CmdError> {
+    Ok(render(&MapSpec {
+        size: (1000, 1100),
+        extent: Extent::BBox(KP_BALOCHISTAN),
+        title: Some(title.into()),
+        subtitle: Some(subtitle.into()),
+        choropleth: Some(choropleth),
+        sources: vec!["synthetic data".into()],
+        ..Default::default()
+    })?)
+}
+
+/// Map 4, before and after 15 August 2021: two panels, the same classes.
+fn before_after_map(dirs: &Folders, summary: &Summary) -> Result<(), CmdError> {
+    let districts = Catalogue::shared("districts")?;
+    let before = per_district(summary, &|_, t| summary.per_365d(t).and_then(|(b, _)| b));
+    let after = per_district(summary, &|_, t| summary.per_365d(t).and_then(|(_, a)| a));
     let all: Vec<f64> = before
         .values()
         .chain(after.values())
@@ -177,12 +260,10 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         .collect();
     let shared = breaks(&all, 5, Method::Quantile);
     let panel = |values: BTreeMap<String, Option<f64>>, title: &str| {
-        render(&MapSpec {
-            size: (1000, 1100),
-            extent: kp_bal.clone(),
-            title: Some(title.into()),
-            subtitle: Some("Synthetic events per year, by district".into()),
-            choropleth: Some(Choropleth {
+        district_panel(
+            title,
+            "Synthetic events per year, by district",
+            Choropleth {
                 layer: districts.clone(),
                 values,
                 title: "Events per 365 days".into(),
@@ -192,21 +273,22 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                 percent: false,
                 breaks: Some(shared.clone()),
                 categories: None,
-            }),
-            sources: vec!["synthetic data".into()],
-            ..Default::default()
-        })
+            },
+        )
     };
     let (a, b) = (
         panel(before, "Before 15 August 2021")?,
         panel(after, "From 15 August 2021")?,
     );
     let both = side_by_side(&[a.pixmap, b.pixmap])?;
-    save(&both, &args.out.join("04-before-after.png"))?;
+    save(&both, &dirs.out.join("04-before-after.png"))
+}
 
-    // 9. The monthly trend in KP and Balochistan, split at 15 August 2021.
+/// Chart 9, the monthly trend in KP and Balochistan, split at 15 August
+/// 2021.
+fn trend_chart(dirs: &Folders, data: &Data, events: u64) -> Result<(), CmdError> {
     let split = frontier::synth::split_date();
-    let mut src = PointSource::open(&ev, &opts)?;
+    let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
     let t = trend(
         &mut src,
         TrendGrouping::Areas(Grouping::Provinces),
@@ -221,7 +303,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         title: "Synthetic events per month: Khyber Pakhtunkhwa and Balochistan".into(),
         subtitle: Some(format!(
             "{} synthetic events; split at 15 August 2021, fitted by a segmented quasi-Poisson regression (frontier trend)",
-            frontier::output::thousands(n as i64)
+            frontier::output::thousands(events as i64)
         )),
         y_label: "events per month".into(),
         period: t.period,
@@ -229,10 +311,14 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         split: Some(split),
         sources: vec!["synthetic data (frontier synth)".into()],
     })?;
-    save(&pm, &args.out.join("09-trend-kp-balochistan.png"))?;
+    save(&pm, &dirs.out.join("09-trend-kp-balochistan.png"))
+}
 
-    // 10. Hot spots before and after, side by side.
-    let mut src = PointSource::open(&ev, &opts)?;
+/// Map 10, hot spots before and after, side by side.
+fn hotspot_maps(dirs: &Folders, data: &Data) -> Result<(), CmdError> {
+    let districts = Catalogue::shared("districts")?;
+    let split = frontier::synth::split_date();
+    let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
     let h = hotspots(
         &mut src,
         Areas::Polygons(Grouping::Districts),
@@ -255,14 +341,10 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             .collect()
     };
     let panel = |values: BTreeMap<String, Option<f64>>, title: &str| {
-        render(&MapSpec {
-            size: (1000, 1100),
-            extent: kp_bal.clone(),
-            title: Some(title.into()),
-            subtitle: Some(
-                "Getis–Ord Gi* of synthetic events per district, queen neighbours".into(),
-            ),
-            choropleth: Some(Choropleth {
+        district_panel(
+            title,
+            "Getis–Ord Gi* of synthetic events per district, queen neighbours",
+            Choropleth {
                 layer: districts.clone(),
                 values,
                 title: "Hot and cold spots (FDR)".into(),
@@ -277,10 +359,8 @@ pub fn run(args: Args) -> Result<(), CmdError> {
                         .map(|(n, c)| (n.to_string(), *c))
                         .collect(),
                 ),
-            }),
-            sources: vec!["synthetic data".into()],
-            ..Default::default()
-        })
+            },
+        )
     };
     let (a, b) = (
         panel(classes(before), "Hot spots before 15 August 2021")?,
@@ -288,14 +368,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     );
     save(
         &side_by_side(&[a.pixmap, b.pixmap])?,
-        &args.out.join("10-hotspots-before-after.png"),
-    )?;
+        &dirs.out.join("10-hotspots-before-after.png"),
+    )
+}
 
-    // 11 and 12. Near repeats and emerging hot spots, with planted
-    // processes.
-    spacetime::pictures(&args.out, &work, &specs, &events_path, args.seed)?;
-
-    // The per-district summary.
+/// The per-district summary on standard output: the ten districts of KP
+/// and Balochistan with the most events per 100,000 people.
+fn print_top_districts(summary: &Summary) {
     println!();
     println!("Synthetic events per 100,000 people, top districts of KP and Balochistan");
     println!(
@@ -320,7 +399,6 @@ pub fn run(args: Args) -> Result<(), CmdError> {
             t.after
         );
     }
-    Ok(())
 }
 
 /// The gallery's maps kept as spec files (renders/specs/), rendered by the

@@ -69,7 +69,7 @@ pub struct Args {
     /// Subtitle, under the title.
     #[arg(long)]
     pub subtitle: Option<String>,
-    /// Points to draw (CSV, ACLED, UCDP, GeoJSON).
+    /// Points to draw: CSV (any delimiter; plain, ACLED, UCDP GED), GeoJSON or (Geo)Parquet points.
     #[arg(long, value_name = "FILE")]
     pub points: Option<String>,
     /// Colour points by this column (a legend lists the categories).
@@ -84,7 +84,7 @@ pub struct Args {
     /// The size legend's title [default: the column's name].
     #[arg(long, value_name = "TEXT")]
     pub size_title: Option<String>,
-    /// Points to show as a kernel density surface (at pixel resolution; fast for millions).
+    /// Points to show as a kernel density surface (at pixel resolution; fast for millions): CSV, GeoJSON or (Geo)Parquet points.
     #[arg(long, value_name = "FILE")]
     pub density: Option<String>,
     /// The density kernel's bandwidth: a Gaussian's standard deviation on the ground (15km, 500m, 10mi; a bare number is km) [default: 15km].

@@ -15,6 +15,7 @@
 //! Paper 1395 (1987), §3 (authalic latitude, 3-11, 3-12, 3-18) and §24
 //! (Lambert azimuthal equal-area, 24-2 to 24-4, 20-14, 20-15).
 
+use crate::error::{Error, Param, Result};
 use crate::geodesy::{WGS84_A, WGS84_F};
 use geo::{Coord, LineString, Polygon};
 
@@ -166,6 +167,30 @@ pub fn lattice_cell((x, y): (f64, f64), s: f64) -> (i64, i64) {
 /// Edge in, plane coordinates out, in one unit (any).
 pub fn lattice_centre((q, r): (i64, i64), s: f64) -> (f64, f64) {
     (s * SQRT3 * (q as f64 + r as f64 / 2.0), s * 1.5 * r as f64)
+}
+
+/// The shortest and longest hexagon edges a grid takes: a metre (cells
+/// smaller than that say nothing of lon/lat positions, and the cells'
+/// numbers must fit in an `i32` across the projection's whole plane), and
+/// 20,000 km, half the way round the Earth (one cell holds every point
+/// long before that).
+///
+/// # Units
+/// Kilometres.
+pub const HEX_EDGE_KM: (f64, f64) = (0.001, 20_000.0);
+
+/// `hex:km` checked against [`HEX_EDGE_KM`]: an [`Error::InvalidSetting`]
+/// of [`Param::Areas`] outside it (NaN too).
+pub(crate) fn check_hex_edge(km: f64) -> Result<()> {
+    let (min, max) = HEX_EDGE_KM;
+    if km >= min && km <= max {
+        return Ok(());
+    }
+    Err(Error::InvalidSetting {
+        param: Param::Areas,
+        value: format!("hex:{km}"),
+        expected: "a hexagon edge from 0.001 km (1 m) to 20,000 km, e.g. hex:10".into(),
+    })
 }
 
 impl HexGrid {

@@ -20,7 +20,8 @@
 mod hex;
 mod weights;
 
-pub use hex::{HexGrid, lattice_cell, lattice_centre};
+pub(crate) use hex::check_hex_edge;
+pub use hex::{HEX_EDGE_KM, HexGrid, lattice_cell, lattice_centre};
 pub use weights::{Weights, by_distance, contiguity};
 
 use crate::error::{Error, Param, Result};
@@ -196,6 +197,38 @@ impl HexCounter {
 }
 
 /// Find the hot and cold spots of the points of `source`.
+///
+/// # Examples
+/// Twenty events in Peshawar and one in Quetta, per district (queen
+/// neighbours, no permutations): Peshawar's Gi* stands out, Quetta's
+/// does not:
+/// ```
+/// use frontier::hotspots::{Areas, Options, hotspots};
+/// use frontier::ingest::{FormatHint, PointSource, ReadOptions};
+/// use frontier::summary::Grouping;
+///
+/// let mut csv = String::from("latitude,longitude\n");
+/// for _ in 0..20 {
+///     csv.push_str("34.005,71.547\n"); // Peshawar
+/// }
+/// csv.push_str("30.18,66.99\n"); // Quetta
+/// let mut points = PointSource::from_reader(
+///     Box::new(std::io::Cursor::new(csv)),
+///     "events.csv",
+///     FormatHint::None,
+///     &ReadOptions::default(),
+/// )?;
+/// let mut options = Options::default();
+/// options.permutations = 0;
+/// let h = hotspots(&mut points, Areas::Polygons(Grouping::Districts), options)?;
+/// assert_eq!(h.areas.len(), 156); // every district, events or not
+/// let whole = h.whole.as_ref().unwrap();
+/// let at = |name: &str| h.areas.iter().position(|a| a.name == name).unwrap();
+/// let (peshawar, quetta) = (at("Peshawar"), at("Quetta"));
+/// assert_eq!((whole.y[peshawar], whole.y[quetta]), (20.0, 1.0));
+/// assert!(whole.local[peshawar].z > 3.0 && whole.local[quetta].z < 1.0);
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn hotspots(source: &mut PointSource, areas: Areas, opts: Options) -> Result<Hotspots> {
     hotspots_from(|| source.next_batch(crate::row::CHUNK_ROWS), areas, opts)
 }
@@ -225,13 +258,7 @@ fn hotspots_from(
             polygon_areas(t.finish()?, g)?
         }
         Areas::Hex(km) => {
-            if !(km > 0.0 && km.is_finite()) {
-                return Err(Error::InvalidSetting {
-                    param: Param::Areas,
-                    value: format!("hex:{km}"),
-                    expected: "a hexagon edge above 0 km, e.g. hex:10".into(),
-                });
-            }
+            hex::check_hex_edge(km)?;
             let mut c = HexCounter {
                 grid: HexGrid::new(km),
                 opts: sopts,

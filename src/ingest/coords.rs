@@ -4,7 +4,7 @@
 use geo::Coord;
 
 /// Check a latitude/longitude pair as text; the error is (column, reason).
-pub fn parse_coord(
+pub(crate) fn parse_coord(
     lat_col: &str,
     lat: &str,
     lon_col: &str,
@@ -36,7 +36,7 @@ pub fn parse_coord(
 /// most 10^15, both exactly representable, so the one division is rounded
 /// once, correctly, as `str::parse` rounds (Clinger's fast path).
 #[inline]
-pub fn plain_decimal(text: &str) -> Option<f64> {
+pub(crate) fn plain_decimal(text: &str) -> Option<f64> {
     const POW10: [f64; 16] = [
         1.0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
@@ -75,7 +75,7 @@ pub fn plain_decimal(text: &str) -> Option<f64> {
 
 /// Check a latitude/longitude pair of numbers (finite, within ±90 and
 /// ±180); the error is (column, reason), worded as for text.
-pub fn check_coord(
+pub(crate) fn check_coord(
     lat_col: &str,
     lat: f64,
     lon_col: &str,

@@ -42,9 +42,8 @@ pub mod fuzzing {
 }
 
 pub use batch::{Batch, Cell, Column};
-pub use coords::{check_coord, parse_coord, plain_decimal};
 pub use dates::parse_date;
-pub use header::csv_header;
+pub(crate) use header::csv_header;
 pub use kinds::column_kinds;
 pub use options::{FormatHint, ReadOptions};
 pub use source::PointSource;

@@ -69,6 +69,25 @@ impl PointSource {
     /// as a stream too). GeoJSON is recognised by its
     /// content (the first character is `{`), whatever the file is called,
     /// or by the `.geojson`/`.json` extension; anything else is CSV.
+    ///
+    /// # Examples
+    /// The eight reference events shipped with frontier, row by row:
+    /// ```
+    /// use frontier::ingest::{PointSource, ReadOptions, Row};
+    ///
+    /// let mut events = PointSource::open("assets/events-reference.csv", &ReadOptions::default())?;
+    /// assert_eq!(events.schema().columns[0], "event_date");
+    /// let mut lines = Vec::new();
+    /// while let Some(row) = events.next_row() {
+    ///     match row? {
+    ///         Row::Record(r) => lines.push((r.line, r.coord.x, r.coord.y)),
+    ///         Row::Reject(_) => unreachable!("a strict read stops at a bad row with an Err"),
+    ///     }
+    /// }
+    /// assert_eq!(lines.len(), 8);
+    /// assert_eq!(lines[0], (2, 73.290, 35.292)); // Dasu, on the file's line 2
+    /// # Ok::<(), frontier::Error>(())
+    /// ```
     pub fn open(path: &str, opts: &ReadOptions) -> Result<PointSource> {
         let origin = if path == "-" {
             "<stdin>".to_string()
@@ -105,6 +124,34 @@ impl PointSource {
     /// Read points from any reader; `origin` names it in messages. GeoJSON
     /// is recognised by its content (or `hint`), anything else is CSV with
     /// its delimiter found from the header line.
+    ///
+    /// # Examples
+    /// GeoJSON points held in memory; a bad row is an error naming the
+    /// place, or a reject with [`ReadOptions::skip_invalid`]:
+    /// ```
+    /// use frontier::ingest::{FormatHint, PointSource, ReadOptions, Row};
+    ///
+    /// let geojson = r#"{"type": "FeatureCollection", "features": [
+    ///   {"type": "Feature", "properties": {"name": "Torkham"},
+    ///    "geometry": {"type": "Point", "coordinates": [71.096, 34.126]}}]}"#;
+    /// let mut src = PointSource::from_reader(
+    ///     Box::new(geojson.as_bytes()),
+    ///     "crossings.geojson",
+    ///     FormatHint::None,
+    ///     &ReadOptions::default(),
+    /// )?;
+    /// let Some(Ok(Row::Record(torkham))) = src.next_row() else { panic!("one point") };
+    /// assert_eq!((torkham.coord.x, torkham.coord.y), (71.096, 34.126));
+    /// assert!(src.next_row().is_none());
+    ///
+    /// let csv = "id,latitude,longitude\n1,34.0,71.5\n2,95.0,71.5\n";
+    /// let mut lenient = ReadOptions::default();
+    /// lenient.skip_invalid = true;
+    /// let src = PointSource::from_reader(Box::new(csv.as_bytes()), "e.csv", FormatHint::None, &lenient)?;
+    /// let rows: Vec<Row> = src.collect::<Result<_, _>>()?;
+    /// assert!(matches!(&rows[1], Row::Reject(r) if r.line == 3));
+    /// # Ok::<(), frontier::Error>(())
+    /// ```
     pub fn from_reader(
         mut input: Box<dyn std::io::Read + Send>,
         origin: &str,

@@ -131,6 +131,29 @@ impl Layer {
     /// Polygons are wound per RFC 7946 whatever the file's winding, and a
     /// ring that crosses itself, goes round a pole or spans 180° of
     /// longitude is refused (see `docs/distances.md`).
+    ///
+    /// # Examples
+    /// A user layer of one area, used as any built-in polygon layer is; a
+    /// coordinate out of range is an error naming the feature:
+    /// ```
+    /// use frontier::Layer;
+    /// use frontier::index::PolygonIndex;
+    /// use geo::Coord;
+    ///
+    /// let text = r#"{"type": "Feature", "properties": {"name": "camp"},
+    ///   "geometry": {"type": "Polygon", "coordinates":
+    ///     [[[71.5, 34.0], [71.6, 34.0], [71.6, 34.1], [71.5, 34.1], [71.5, 34.0]]]}}"#;
+    /// let layer = Layer::from_geojson_str("camps", "camps.geojson", text)?;
+    /// assert_eq!(layer.geometry_type(), "Polygon");
+    /// let index = PolygonIndex::new(&layer);
+    /// assert_eq!(index.locate(Coord { x: 71.55, y: 34.05 }), Some(0));
+    /// assert_eq!(index.locate(Coord { x: 71.65, y: 34.05 }), None);
+    ///
+    /// let bad = text.replace("71.6, 34.1", "191.6, 34.1");
+    /// let e = Layer::from_geojson_str("camps", "camps.geojson", &bad).unwrap_err();
+    /// assert!(e.to_string().starts_with("camps.geojson: feature 1"), "{e}");
+    /// # Ok::<(), frontier::Error>(())
+    /// ```
     pub fn from_geojson_str(name: &str, origin: &str, text: &str) -> Result<Layer> {
         Layer::read_geojson(name, origin, text, true)
     }

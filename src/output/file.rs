@@ -20,6 +20,32 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const BUFFER: usize = 1 << 16;
 
 /// A file being written; see the module docs.
+///
+/// # Examples
+/// A file replaced only when the new one is complete:
+/// ```
+/// use frontier::output::AtomicFile;
+/// use std::io::Write;
+///
+/// let dir = std::env::temp_dir().join(format!("frontier-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let path = dir.join("summary.csv");
+/// std::fs::write(&path, "old\n").unwrap();
+///
+/// let mut out = AtomicFile::create(&path)?;
+/// out.write_all(b"district,events\n").unwrap();
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n"); // not yet
+/// drop(out); // a failed run: the old file stays, the temporary one goes
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "old\n");
+///
+/// let mut out = AtomicFile::create(&path)?;
+/// out.write_all(b"district,events\nPeshawar,12\n").unwrap();
+/// out.commit()?;
+/// assert_eq!(std::fs::read_to_string(&path).unwrap(), "district,events\nPeshawar,12\n");
+/// assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub struct AtomicFile {
     out: BufWriter<File>,
     /// The path as given (for messages).

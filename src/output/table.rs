@@ -24,7 +24,31 @@ impl crate::Named for TableFormat {
     ];
 }
 
-/// Write `rows` (objects keyed by `cols`) in `format`.
+/// Write `rows` (objects keyed by `cols`) in `format`; a column missing
+/// from a row is no data (an empty CSV cell, `–` in Markdown; a JSON row
+/// holds its own keys).
+///
+/// # Examples
+/// A summary's table as CSV (as [`crate::summary::Summary::table`] gives
+/// it, or any rows of one's own):
+/// ```
+/// use frontier::output::{TableFormat, write_table};
+/// use serde_json::{Map, Value, json};
+///
+/// let cols = ["district", "events", "per_100k"].map(String::from).to_vec();
+/// let row = |v: Value| -> Map<String, Value> { v.as_object().unwrap().clone() };
+/// let rows = [
+///     row(json!({"district": "Peshawar", "events": 12, "per_100k": 0.252_837})),
+///     row(json!({"district": "Kurram, Upper", "events": 3})),
+/// ];
+/// let mut out = Vec::new();
+/// write_table(&mut out, TableFormat::Csv, &cols, &rows)?;
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     "district,events,per_100k\nPeshawar,12,0.2528\n\"Kurram, Upper\",3,\n"
+/// );
+/// # Ok::<(), std::io::Error>(())
+/// ```
 pub fn write_table(
     out: &mut dyn Write,
     format: TableFormat,
@@ -117,8 +141,11 @@ fn write_csv(
     w.write_record(cols).map_err(std::io::Error::other)?;
     for r in rows {
         let r = round(r);
-        w.write_record(cols.iter().map(|c| value_text(&r[c])))
-            .map_err(std::io::Error::other)?;
+        w.write_record(
+            cols.iter()
+                .map(|c| value_text(r.get(c).unwrap_or(&Value::Null))),
+        )
+        .map_err(std::io::Error::other)?;
     }
     w.flush()
 }
@@ -191,7 +218,10 @@ fn write_md(
         .collect();
     writeln!(out, "|{}|", align.join("|"))?;
     for r in rows {
-        let cells: Vec<String> = cols.iter().map(|c| human(c, &r[c])).collect();
+        let cells: Vec<String> = cols
+            .iter()
+            .map(|c| human(c, r.get(c).unwrap_or(&Value::Null)))
+            .collect();
         writeln!(out, "| {} |", cells.join(" | "))?;
     }
     Ok(())
@@ -240,5 +270,23 @@ mod tests {
             rounded(&rounded_row)["x"].as_f64().unwrap().to_bits(),
             0f64.to_bits()
         );
+    }
+
+    /// A row without one of the columns is no data, not a panic.
+    #[test]
+    fn a_missing_cell_is_no_data() {
+        let cols = ["district", "events"].map(String::from).to_vec();
+        let mut row = Map::new();
+        row.insert("district".into(), Value::from("Quetta"));
+        let rows = [row];
+        let mut csv = Vec::new();
+        write_table(&mut csv, TableFormat::Csv, &cols, &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "district,events\nQuetta,\n"
+        );
+        let mut md = Vec::new();
+        write_table(&mut md, TableFormat::Md, &cols, &rows).unwrap();
+        assert!(String::from_utf8(md).unwrap().ends_with("| Quetta | – |\n"));
     }
 }

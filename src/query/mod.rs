@@ -14,14 +14,10 @@ mod sphere;
 pub use distance::{DistanceIndex, Hit, MAX_K};
 pub use locator::{COUNTRY_SNAP_M, Location, Locator, Side, is_durand_line};
 
-/// A seeded generator of numbers in [0, 1) (xorshift; test data only).
+/// A seeded generator of numbers in [0, 1) for test data: the crate's one
+/// generator ([`crate::rng::Rng`]).
 #[cfg(test)]
 pub(crate) fn test_uniform(seed: u64) -> impl FnMut() -> f64 {
-    let mut x = seed;
-    move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % 1_000_000) as f64 / 1e6
-    }
+    let mut rng = crate::rng::Rng::new(seed, 0);
+    move || rng.f64()
 }

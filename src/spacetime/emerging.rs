@@ -383,13 +383,7 @@ fn emerging_from(
             (key, list, feature_area, Placer::Polygons(index))
         }
         Areas::Hex(km) => {
-            if !(km > 0.0 && km.is_finite()) {
-                return Err(bad(
-                    Param::Areas,
-                    format!("hex:{km}"),
-                    "a hexagon edge above 0 km, e.g. hex:10".into(),
-                ));
-            }
+            crate::hotspots::check_hex_edge(km)?;
             (
                 "hex".to_string(),
                 Vec::new(),

@@ -180,6 +180,35 @@ pub fn poisson_upper(k: u64, lambda: f64) -> f64 {
 ///
 /// # Units
 /// Distances in metres (geodesic on WGS84), times in whole days.
+///
+/// # Examples
+/// Knox's test on four events, counted by hand: of the 6 pairs, 3 are
+/// within 2 km (the three near Peshawar, 0.9 to 1.5 km apart), 3 within
+/// 7 days, and 1 both; 1.5 expected, and P(X > 1) for X ~ Poisson(1.5) is
+/// 0.4421746 (R: `ppois(1, 1.5, lower.tail = FALSE)`):
+/// ```
+/// use chrono::NaiveDate;
+/// use frontier::spacetime::{Events, Outcome, Test, run};
+/// use geo::Coord;
+///
+/// let day = |m, d| NaiveDate::from_ymd_opt(2021, m, d).unwrap();
+/// let events = Events::new(
+///     vec![
+///         Coord { x: 71.50, y: 34.00 },
+///         Coord { x: 71.51, y: 34.00 },
+///         Coord { x: 71.50, y: 34.01 },
+///         Coord { x: 66.99, y: 30.18 }, // Quetta
+///     ],
+///     &[day(1, 1), day(1, 3), day(3, 1), day(1, 2)],
+/// );
+/// let test = Test::Knox { space_m: 2_000.0, days: 7 };
+/// let Outcome::Knox(k) = run(&events, &test, 0, 1)? else { unreachable!() };
+/// assert_eq!((k.pairs, k.pairs_close_space, k.pairs_close_time), (6, 3, 3));
+/// assert_eq!(k.pairs_close_both, 1);
+/// assert_eq!(k.expected, 1.5);
+/// assert!((k.p_poisson - 0.4421746).abs() < 1e-7);
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn run(events: &Events, test: &Test, permutations: usize, seed: u64) -> Result<Outcome> {
     let n = events.coords.len();
     if events.days.len() != n {

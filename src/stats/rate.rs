@@ -16,6 +16,7 @@
 //! in K. J. Rothman, S. Greenland, *Modern Epidemiology* (3rd ed., 2008),
 //! chapter 14.
 
+use crate::error::{Error, Result};
 use statrs::distribution::{Beta, Binomial, ContinuousCDF, Discrete, DiscreteCDF};
 
 /// Two rates compared: `after` events in `days_after` days against
@@ -46,12 +47,45 @@ pub struct RateComparison {
 /// The two-sided 95% level.
 const ALPHA: f64 = 0.05;
 
-/// Compare the rate after a date with the rate before it.
+/// Compare the rate after a date with the rate before it. Days that are
+/// not finite, negative, or both 0 are an [`Error::Input`].
 ///
 /// # Units
 /// `days_before` and `days_after` in days (any unit of time, the same for
-/// both); both must be positive.
-pub fn compare_rates(before: u64, days_before: f64, after: u64, days_after: f64) -> RateComparison {
+/// both), 0 or more, not both 0.
+///
+/// # Examples
+/// 155 events in 957 days, then 763 in 1,600 days; SciPy's
+/// `binomtest(763, 918, 1600/2557)` and its exact interval, turned into a
+/// rate ratio, give p = 3.3859e-42 and 2.4743 to 3.5223
+/// (`tests/fixtures/stats/rates-scipy.csv`):
+/// ```
+/// use frontier::stats::rate::compare_rates;
+///
+/// let r = compare_rates(155, 957.0, 763, 1600.0)?;
+/// let ratio = r.rate_ratio.unwrap();
+/// assert!((ratio - (763.0 / 1600.0) / (155.0 / 957.0)).abs() < 1e-12);
+/// assert!((r.p_value / 3.385929507717594e-42 - 1.0).abs() < 1e-6);
+/// assert!((r.ci_low / 2.4742862947074915 - 1.0).abs() < 1e-6);
+/// assert!((r.ci_high.unwrap() / 3.522306049640246 - 1.0).abs() < 1e-6);
+/// assert!(compare_rates(1, 0.0, 2, 0.0).is_err());
+/// # Ok::<(), frontier::Error>(())
+/// ```
+pub fn compare_rates(
+    before: u64,
+    days_before: f64,
+    after: u64,
+    days_after: f64,
+) -> Result<RateComparison> {
+    let valid = |d: f64| d.is_finite() && d >= 0.0;
+    if !(valid(days_before) && valid(days_after) && days_before + days_after > 0.0) {
+        return Err(Error::Input {
+            origin: "rate comparison".into(),
+            message: format!(
+                "days before {days_before} and after {days_after}: each must be a finite number 0 or more, and not both 0"
+            ),
+        });
+    }
     let n = before + after;
     let odds_to_ratio = |p: f64| p / (1.0 - p) * days_before / days_after;
     let (rate_ratio, ci_low, ci_high) = if n == 0 {
@@ -78,7 +112,7 @@ pub fn compare_rates(before: u64, days_before: f64, after: u64, days_after: f64)
         )
     };
     let p0 = days_after / (days_before + days_after);
-    RateComparison {
+    Ok(RateComparison {
         before,
         after,
         days_before,
@@ -87,13 +121,14 @@ pub fn compare_rates(before: u64, days_before: f64, after: u64, days_after: f64)
         ci_low,
         ci_high,
         p_value: binomial_two_sided(after, n, p0),
-    }
+    })
 }
 
 /// Exact two-sided binomial p-value of `k` successes in `n` trials with
 /// probability `p`: the probability of every outcome at most as likely
-/// as `k` (with a relative tolerance of 1e-7, as SciPy's `binomtest`).
-pub fn binomial_two_sided(k: u64, n: u64, p: f64) -> f64 {
+/// as `k` (with a relative tolerance of 1e-7, as SciPy's `binomtest`);
+/// `p` in [0, 1].
+pub(crate) fn binomial_two_sided(k: u64, n: u64, p: f64) -> f64 {
     if n == 0 {
         return 1.0;
     }

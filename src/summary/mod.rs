@@ -5,6 +5,30 @@
 //! Every feature of the grouping layer gets a row, with zeros where no point
 //! fell; points in no feature get a row of their own (`(outside)`), so the
 //! counts always add up to the points read.
+//!
+//! # Examples
+//! Points counted on several workers ([`Tallier`]) and merged give the
+//! summary of all of them:
+//! ```
+//! use frontier::ingest::{Batch, ReadOptions};
+//! use frontier::summary::{Grouping, Options, Tallier};
+//!
+//! let part = |lat: &[f64], lon: &[f64]| {
+//!     let cols = ["lat", "lon"].map(String::from).to_vec();
+//!     Batch::from_arrays("part", cols, &ReadOptions::default(), lat, lon)
+//! };
+//! // Peshawar and Quetta on one worker, Peshawar again on another.
+//! let mut one = Tallier::new(Grouping::Districts, Options::default())?;
+//! one.add_batch(&part(&[34.005, 30.18], &[71.547, 66.99])?)?;
+//! let mut two = Tallier::new(Grouping::Districts, Options::default())?;
+//! two.add_batch(&part(&[34.01], &[71.55])?)?;
+//! one.merge(two)?;
+//! let summary = one.finish()?;
+//! assert_eq!(summary.group("Peshawar").unwrap().1.count, 2);
+//! assert_eq!(summary.group("Quetta").unwrap().1.count, 1);
+//! assert_eq!(summary.account.rows_in, 3);
+//! # Ok::<(), frontier::Error>(())
+//! ```
 
 pub mod names;
 mod tally;

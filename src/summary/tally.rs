@@ -54,7 +54,9 @@ pub struct Parts {
     pub last: Option<NaiveDate>,
 }
 
-/// Per-group tallies being added up.
+/// Per-group tallies being added up: points from several sources (or
+/// machines) counted apart and merged give the summary of all of them
+/// (see the example of [the module](crate::summary)).
 pub struct Tallier {
     key: String,
     groups: Vec<Group>,

@@ -507,7 +507,7 @@ impl Trender {
         }
         if w.split.is_some() && !spans.is_empty() {
             for s in &mut series {
-                s.test = Some(split_test(&spans, s));
+                s.test = Some(split_test(&spans, s)?);
             }
         }
         Ok(Trend {
@@ -564,7 +564,7 @@ fn spans(p: Period, start: NaiveDate, end: NaiveDate, split: Option<NaiveDate>) 
 }
 
 /// The before/after tests of one series.
-fn split_test(spans: &[Span], s: &Series) -> SplitTest {
+fn split_test(spans: &[Span], s: &Series) -> Result<SplitTest> {
     let mut n = [0u64; 2];
     let mut days = [0i64; 2];
     let mut value = [0.0; 2];
@@ -574,13 +574,13 @@ fn split_test(spans: &[Span], s: &Series) -> SplitTest {
         days[side] += sp.days();
         value[side] += s.values[k];
     }
-    let rates = compare_rates(n[0], days[0] as f64, n[1], days[1] as f64);
-    SplitTest {
+    let rates = compare_rates(n[0], days[0] as f64, n[1], days[1] as f64)?;
+    Ok(SplitTest {
         rates,
         value_before: value[0],
         value_after: value[1],
         its: its(spans, &s.counts),
-    }
+    })
 }
 
 /// The segmented regression of `counts` over `spans`.
@@ -638,6 +638,35 @@ fn its(spans: &[Span], counts: &[u64]) -> std::result::Result<Its, String> {
 pub const MAX_CELLS: usize = 5_200_000;
 
 /// Count the points of `source` per period and group.
+///
+/// # Examples
+/// Four events per month, all together and per event type; July, with
+/// none, is there with 0:
+/// ```
+/// use frontier::ingest::{FormatHint, PointSource, ReadOptions};
+/// use frontier::trend::{Grouping, Options, Period, trend};
+///
+/// let csv = "event_date,latitude,longitude,event_type\n\
+///            2021-06-03,34.01,71.58,Battles\n\
+///            2021-06-20,33.00,70.07,Battles\n\
+///            2021-08-02,30.19,67.01,Riots\n\
+///            2021-09-14,34.01,71.58,Battles\n";
+/// let read = |text: &'static str| {
+///     PointSource::from_reader(Box::new(text.as_bytes()), "e.csv", FormatHint::None, &ReadOptions::default())
+/// };
+/// let mut monthly = Options::default();
+/// monthly.period = Period::Month;
+/// let all = trend(&mut read(csv)?, Grouping::All, monthly.clone())?;
+/// let labels: Vec<&str> = all.spans.iter().map(|s| s.label.as_str()).collect();
+/// assert_eq!(labels, ["2021-06", "2021-07", "2021-08", "2021-09"]);
+/// assert_eq!(all.series[0].counts, [2, 0, 1, 1]);
+///
+/// let by_type = trend(&mut read(csv)?, Grouping::Column("event_type"), monthly)?;
+/// let riots = by_type.series.iter().find(|s| s.name == "Riots").unwrap();
+/// assert_eq!(riots.counts, [0, 0, 1, 0]);
+/// assert_eq!(by_type.account.counted, 4);
+/// # Ok::<(), frontier::Error>(())
+/// ```
 pub fn trend(source: &mut PointSource, by: Grouping, opts: Options) -> Result<Trend> {
     let mut t = Trender::new(by, opts)?;
     t.needed(source.origin(), source.schema())?;
