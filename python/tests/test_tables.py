@@ -227,3 +227,27 @@ def test_summarize_distance_bands_and_a_joined_table_as_the_command_line(events,
         frontier.summarize(events, join=table)
     with pytest.raises(frontier.Error, match="join="):
         frontier.summarize(events, on="district")
+
+
+def test_dask_summarize_bands_join_and_geometry_equal_one_machine(events, cluster):
+    """The options added to summarize (bands, a joined table) and to
+    hotspots/emerging (the areas' polygons) give on a cluster what they
+    give on one machine. The joined figures are synthetic, made here."""
+    dd = pytest.importorskip("dask.dataframe")
+    import frontier.dask as fd
+
+    ddf = dd.from_pandas(events, npartitions=4)
+    one = frontier.summarize(events, by="province", bands_km=[0, 10, 25, 50], target="durand-line")
+    many = fd.summarize(ddf, by="province", bands_km=[0, 10, 25, 50], target="durand-line")
+    pd.testing.assert_frame_equal(many, one)
+    assert int(many.filter(like="band_").to_numpy().sum()) == len(events)
+    districts = frontier.summarize(events)["district"].tolist()[:5]
+    table = pd.DataFrame({"district": districts, "refugees": [100 * i + 3 for i in range(len(districts))]})
+    one = frontier.summarize(events, join=table, on="district")
+    many = fd.summarize(ddf, join=table, on="district")
+    pd.testing.assert_frame_equal(many, one)
+    one = frontier.hotspots(events, by="district", permutations=0, geometry=True)
+    many = fd.hotspots(ddf, by="district", permutations=0, geometry=True)
+    pd.testing.assert_frame_equal(pd.DataFrame(many.drop(columns="geometry")),
+                                  pd.DataFrame(one.drop(columns="geometry")))
+    assert many.geometry.geom_equals(one.geometry).all()

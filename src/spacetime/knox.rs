@@ -53,6 +53,17 @@ pub enum Test {
     },
 }
 
+impl Test {
+    /// The lead and follow conditions of a lead–lag test (each event is
+    /// marked by them as it is read); None for the others.
+    pub(crate) fn conditions(&self) -> Option<(&Condition, &Condition)> {
+        match self {
+            Test::LeadLag { lead, follow, .. } => Some((lead, follow)),
+            _ => None,
+        }
+    }
+}
+
 /// Knox's test.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Knox {

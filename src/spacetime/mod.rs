@@ -72,10 +72,7 @@ pub fn test_file(
     permutations: usize,
     seed: u64,
 ) -> Result<SpaceTime> {
-    let conditions = match &test {
-        Test::LeadLag { lead, follow, .. } => Some((lead, follow)),
-        _ => None,
-    };
+    let conditions = test.conditions();
     let (events, account) = read_events(source, window, date, conditions)?;
     tested(events, account, test, permutations, seed)
 }
@@ -90,10 +87,7 @@ pub fn test_batch(
     permutations: usize,
     seed: u64,
 ) -> Result<SpaceTime> {
-    let conditions = match &test {
-        Test::LeadLag { lead, follow, .. } => Some((lead, follow)),
-        _ => None,
-    };
+    let conditions = test.conditions();
     let (events, account) = read_events_batch(batch, window, date, conditions)?;
     tested(events, account, test, permutations, seed)
 }
