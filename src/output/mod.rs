@@ -206,7 +206,7 @@ fn take_digits(buf: &mut [u8], i: &mut usize, m: &mut u64, n: usize) {
 
 /// Rows formatted ahead of writing (on any thread), in input order.
 #[derive(Debug, Default)]
-pub struct Block {
+pub(crate) struct Block {
     /// CSV bytes, or one JSON text per row.
     csv: Vec<u8>,
     json: Vec<String>,
@@ -297,7 +297,7 @@ impl<'a> Formatter<'a> {
     }
 
     /// Append one row (carried fields, added values, position) to `b`.
-    pub fn row(&self, b: &mut Block, fields: &Fields, added: &[Cell], coord: Coord) {
+    pub(crate) fn row(&self, b: &mut Block, fields: &Fields, added: &[Cell], coord: Coord) {
         match self.format {
             Format::Csv => {
                 let out = &mut b.csv;
@@ -427,7 +427,7 @@ impl<W: Write + Send> RowWriter<W> {
     /// Write a formatted block.
     // Without the geoparquet feature `Out` has one variant.
     #[allow(clippy::infallible_destructuring_match)]
-    pub fn write_block(&mut self, b: &Block) -> io::Result<()> {
+    pub(crate) fn write_block(&mut self, b: &Block) -> io::Result<()> {
         let out = match &mut self.out {
             Out::Plain(out) => out,
             #[cfg(feature = "geoparquet")]
