@@ -244,66 +244,78 @@ fn frame(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
 /// The legend's line under the title band: bars, the parts at the split,
 /// the fitted and the continued lines.
 fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
+    /// What an item shows before its words: a patch of colour, or the
+    /// fitted line (dashed for the pre-split trend continued).
+    enum Key {
+        Patch(u32),
+        Line(Option<Vec<f32>>),
+    }
+    impl Key {
+        /// Room the key takes before the words, pixels.
+        fn room(&self) -> f32 {
+            match self {
+                Key::Patch(_) => 20.0,
+                Key::Line(_) => 32.0,
+            }
+        }
+    }
     let id = Transform::identity();
     let fs = if look.compact { 11.0 } else { 13.0 };
     let ly = look.title_band + 10.0;
-    let mut lx = 14.0;
-    let swatch = |pm: &mut Pixmap, lx: f32, colour: u32| {
-        if let Some(r) = tiny_skia::Rect::from_xywh(lx, ly + 2.0, 14.0, 12.0) {
-            pm.fill_rect(r, &paint(colour, 1.0), id, None);
-        }
-    };
-    swatch(pm, lx, BAR);
-    lx += 20.0;
-    text::draw(pm, &spec.y_label, lx, ly, fs, Weight::Regular, INK, None);
-    lx += text::measure(&spec.y_label, fs, Weight::Regular).0 + 24.0;
-    let parts = spec.panels.iter().any(|p| p.bars.iter().any(|b| b.part));
-    let fits = spec.panels.iter().any(|p| p.its.is_some());
-    // The items' words, shorter when the long ones would not fit the width.
-    let long = [
-        "part of a period at the split, at its rate per whole period",
-        "fitted (segmented quasi-Poisson regression)",
-        "pre-split trend continued",
-    ];
-    let short = ["part period at the split", "fitted", "pre-split trend"];
-    let width = |words: &[&str; 3]| {
-        let m = |t: &str| text::measure(t, fs, Weight::Regular).0;
-        lx + m(&spec.y_label)
-            + 44.0
-            + if parts { m(words[0]) + 44.0 } else { 0.0 }
-            + if fits {
-                m(words[1]) + m(words[2]) + 112.0
-            } else {
-                0.0
-            }
-    };
-    let words = if width(&long) <= pm.width() as f32 {
-        long
-    } else {
-        short
-    };
-    if parts {
-        swatch(pm, lx, PART);
-        let t = words[0];
-        text::draw(pm, t, lx + 20.0, ly, fs, Weight::Regular, INK, None);
-        lx += 20.0 + text::measure(t, fs, Weight::Regular).0 + 24.0;
+    // Each item with its words, and shorter ones for a narrow image.
+    let mut items = vec![(
+        Key::Patch(BAR),
+        spec.y_label.as_str(),
+        spec.y_label.as_str(),
+    )];
+    if spec.panels.iter().any(|p| p.bars.iter().any(|b| b.part)) {
+        items.push((
+            Key::Patch(PART),
+            "part of a period at the split, at its rate per whole period",
+            "part period at the split",
+        ));
     }
-    if fits {
-        let line = |pm: &mut Pixmap, x: f32, dash: Option<Vec<f32>>| {
-            let mut pb = PathBuilder::new();
-            pb.move_to(x, ly + 8.0);
-            pb.line_to(x + 26.0, ly + 8.0);
-            if let Some(p) = pb.finish() {
-                pm.stroke_path(&p, &paint(FIT, 1.0), &stroke(2.5, dash), id, None);
+    if spec.panels.iter().any(|p| p.its.is_some()) {
+        items.push((
+            Key::Line(None),
+            "fitted (segmented quasi-Poisson regression)",
+            "fitted",
+        ));
+        items.push((
+            Key::Line(Some(vec![6.0, 5.0])),
+            "pre-split trend continued",
+            "pre-split trend",
+        ));
+    }
+    const GAP: f32 = 24.0;
+    let words = |long: bool| {
+        items
+            .iter()
+            .map(move |(k, l, s)| (k, if long { *l } else { *s }))
+    };
+    let width: f32 = 14.0
+        + words(true)
+            .map(|(k, t)| k.room() + text::measure(t, fs, Weight::Regular).0 + GAP)
+            .sum::<f32>();
+    let mut lx = 14.0;
+    for (key, t) in words(width <= pm.width() as f32) {
+        match key {
+            Key::Patch(colour) => {
+                if let Some(r) = tiny_skia::Rect::from_xywh(lx, ly + 2.0, 14.0, 12.0) {
+                    pm.fill_rect(r, &paint(*colour, 1.0), id, None);
+                }
             }
-        };
-        line(pm, lx, None);
-        let t = words[1];
-        text::draw(pm, t, lx + 32.0, ly, fs, Weight::Regular, INK, None);
-        lx += 32.0 + text::measure(t, fs, Weight::Regular).0 + 24.0;
-        line(pm, lx, Some(vec![6.0, 5.0]));
-        let t = words[2];
-        text::draw(pm, t, lx + 32.0, ly, fs, Weight::Regular, INK, None);
+            Key::Line(dash) => {
+                let mut pb = PathBuilder::new();
+                pb.move_to(lx, ly + 8.0);
+                pb.line_to(lx + 26.0, ly + 8.0);
+                if let Some(p) = pb.finish() {
+                    pm.stroke_path(&p, &paint(FIT, 1.0), &stroke(2.5, dash.clone()), id, None);
+                }
+            }
+        }
+        text::draw(pm, t, lx + key.room(), ly, fs, Weight::Regular, INK, None);
+        lx += key.room() + text::measure(t, fs, Weight::Regular).0 + GAP;
     }
 }
 
