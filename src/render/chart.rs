@@ -39,54 +39,6 @@ pub struct ChartSpec {
     pub sources: Vec<String>,
 }
 
-/// The most panels [`ChartSpec::of_trend`] draws unless named.
-pub const MAX_PANELS: usize = 12;
-
-impl ChartSpec {
-    /// The chart of a trend that `frontier trend --chart` draws (every
-    /// client the same): the groups named in `only` (in that order), else
-    /// the [`MAX_PANELS`] with the most events; titled `title`, else by
-    /// what is counted, per what period and by what; `source` credits the
-    /// points. Names in `only` that are no group are left out (check them
-    /// against `t.series` first to refuse them).
-    pub fn of_trend(
-        t: &crate::trend::Trend,
-        size: (u32, u32),
-        only: &[String],
-        title: Option<String>,
-        source: String,
-    ) -> ChartSpec {
-        let panels = panels(t, MAX_PANELS, only);
-        let period = t.period.name();
-        let by = t.key.as_ref().map_or(String::new(), |k| format!(" by {k}"));
-        let window = match (t.spans.first(), t.spans.last()) {
-            (Some(a), Some(b)) => format!(", {} to {}", a.start, b.end),
-            _ => String::new(),
-        };
-        let mut subtitle = vec![format!("Events per {period}{window}")];
-        if only.is_empty() && panels.len() < t.series.len() {
-            subtitle.push(format!(
-                "the {} of {} groups with the most events",
-                panels.len(),
-                t.series.len()
-            ));
-        }
-        if let Some(s) = t.split {
-            subtitle.push(format!("split at {s}; fitted: segmented quasi-Poisson regression with 95% intervals in the table"));
-        }
-        ChartSpec {
-            size,
-            title: title.unwrap_or_else(|| format!("Events per {period}{by}")),
-            subtitle: Some(subtitle.join(" · ")),
-            y_label: format!("events per {period}"),
-            period: t.period,
-            panels,
-            split: t.split,
-            sources: vec![source],
-        }
-    }
-}
-
 const BAR: u32 = 0x9fb7cc;
 /// The parts of a period cut by the split.
 const PART: u32 = 0x6f8fae;
@@ -250,15 +202,15 @@ fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
         Patch(u32),
         Line(Option<Vec<f32>>),
     }
-    impl Key {
-        /// Room the key takes before the words, pixels.
-        fn room(&self) -> f32 {
-            match self {
-                Key::Patch(_) => 20.0,
-                Key::Line(_) => 32.0,
-            }
+    // Room a key takes before the words, and after the words, pixels.
+    let room = |k: &Key| {
+        if matches!(k, Key::Patch(_)) {
+            20.0
+        } else {
+            32.0
         }
-    }
+    };
+    const GAP: f32 = 24.0;
     let id = Transform::identity();
     let fs = if look.compact { 11.0 } else { 13.0 };
     let ly = look.title_band + 10.0;
@@ -287,7 +239,6 @@ fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
             "pre-split trend",
         ));
     }
-    const GAP: f32 = 24.0;
     let words = |long: bool| {
         items
             .iter()
@@ -295,7 +246,7 @@ fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
     };
     let width: f32 = 14.0
         + words(true)
-            .map(|(k, t)| k.room() + text::measure(t, fs, Weight::Regular).0 + GAP)
+            .map(|(k, t)| room(k) + text::measure(t, fs, Weight::Regular).0 + GAP)
             .sum::<f32>();
     let mut lx = 14.0;
     for (key, t) in words(width <= pm.width() as f32) {
@@ -314,8 +265,8 @@ fn legend_line(pm: &mut Pixmap, spec: &ChartSpec, look: &Look) {
                 }
             }
         }
-        text::draw(pm, t, lx + key.room(), ly, fs, Weight::Regular, INK, None);
-        lx += key.room() + text::measure(t, fs, Weight::Regular).0 + GAP;
+        text::draw(pm, t, lx + room(key), ly, fs, Weight::Regular, INK, None);
+        lx += room(key) + text::measure(t, fs, Weight::Regular).0 + GAP;
     }
 }
 

@@ -107,6 +107,8 @@ mod spec;
 mod svg;
 mod symbols;
 pub mod text;
+mod trend_chart;
+pub use trend_chart::MAX_PANELS;
 mod view;
 
 use canvas::Canvas;
