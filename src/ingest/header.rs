@@ -206,7 +206,7 @@ pub fn schema(
 /// adds (`longitude`, or `frontier_longitude` when the file has one, as
 /// for every column frontier adds), and
 /// the date, precision and fatalities columns found by name.
-pub(super) fn geometry_schema(
+pub(crate) fn geometry_schema(
     dialect: Dialect,
     mut columns: Vec<String>,
     header_line: bool,

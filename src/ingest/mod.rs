@@ -6,15 +6,13 @@
 //! [`ReadOptions::skip_invalid`] off, the first bad row is an error instead.
 
 mod batch;
-mod coords;
+pub(crate) mod coords;
 mod csv_points;
 pub mod dates;
 mod geojson_points;
-mod header;
+pub(crate) mod header;
 mod kinds;
 mod options;
-#[cfg(feature = "geoparquet")]
-mod parquet_points;
 mod pieces;
 mod quoted;
 mod source;

@@ -101,7 +101,7 @@ enum PieceKind {
     Csv(csv_points::Batch),
     Rows(Vec<RawRow>),
     #[cfg(feature = "geoparquet")]
-    Arrow(super::parquet_points::Piece),
+    Arrow(crate::geoparquet::read::Piece),
 }
 
 /// Turns pieces of input into rows, on any thread.

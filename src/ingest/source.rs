@@ -3,10 +3,10 @@
 
 use super::dates::parse_date;
 use super::options::{FormatHint, ReadOptions};
-#[cfg(feature = "geoparquet")]
-use super::parquet_points;
 use super::{csv_points, geojson_points, header};
 use crate::error::{Error, Param, Result};
+#[cfg(feature = "geoparquet")]
+use crate::geoparquet::read::ParquetRows;
 use crate::row::{Dialect, Fields, RawRow, Record, Reject, Row, Schema};
 use serde_json::Value;
 use std::io::Read as _;
@@ -51,7 +51,7 @@ pub(super) enum Inner {
     Csv(csv_points::CsvRows),
     Features(std::vec::IntoIter<RawRow>),
     #[cfg(feature = "geoparquet")]
-    Parquet(parquet_points::ParquetRows),
+    Parquet(ParquetRows),
 }
 
 /// Rows in file order: `for row in source { ... }` (see
@@ -216,7 +216,7 @@ impl PointSource {
     /// A Parquet file, from a file or bytes.
     #[cfg(feature = "geoparquet")]
     fn parquet<T: ParquetInput>(input: T, origin: &str, opts: &ReadOptions) -> Result<PointSource> {
-        let (rows, schema) = parquet_points::ParquetRows::open(input.chunks(), origin, opts)?;
+        let (rows, schema) = ParquetRows::open(input.chunks(), origin, opts)?;
         Ok(PointSource {
             origin: origin.to_string(),
             schema,

@@ -4,7 +4,12 @@
 //! (<https://geoparquet.org/releases/v1.1.0/>), and WGS84 longitude/latitude
 //! (OGC:CRS84) as the only coordinate system.
 //!
-//! Built with the `geoparquet` feature (on by default).
+//! Built with the `geoparquet` feature (on by default). The reader of
+//! point files is in `read`, the writer of point rows in `write`; this
+//! file holds what both share and the layer writer.
+
+pub(crate) mod read;
+pub(crate) mod write;
 
 use crate::error::{Error, Result};
 use crate::layer::Layer;

@@ -8,11 +8,11 @@
 //! writers which columns are numbers. Rows are numbered from 1 in messages
 //! and rejects files.
 
-use super::coords::{check_coord, parse_coord};
-use super::header;
-use super::options::ReadOptions;
+use super::{geometry_column, wkb_point};
 use crate::error::{Error, Result};
-use crate::geoparquet::{geometry_column, wkb_point};
+use crate::ingest::ReadOptions;
+use crate::ingest::coords::{check_coord, parse_coord};
+use crate::ingest::header;
 use crate::row::{Dialect, Fields, Kind, Line, LineSpan, LineText, RawRow, Schema};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{

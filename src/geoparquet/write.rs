@@ -6,11 +6,11 @@
 //!
 //! Workers encode rows into a block's buffer ([`encode_row`]); the writer
 //! decodes them into Arrow builders in order and writes a record batch
-//! every [`crate::geoparquet::BATCH_ROWS`] rows.
+//! every [`super::BATCH_ROWS`] rows.
 
-use super::{Cell, Column, Kind, write_fixed};
-use crate::geoparquet::{BATCH_ROWS, ParquetSink, geo_metadata, push_wkb_point};
-use crate::row::{Fields, TimeUnit, date_days, timestamp_count};
+use super::{BATCH_ROWS, ParquetSink, geo_metadata, push_wkb_point};
+use crate::output::cell::{Cell, Column, write_fixed};
+use crate::row::{Fields, Kind, TimeUnit, date_days, timestamp_count};
 use arrow_array::builder::{
     ArrayBuilder, BinaryBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder,
     PrimitiveBuilder, StringBuilder,
@@ -37,7 +37,7 @@ const TIME: u8 = 6;
 
 /// Append one row to `out`: the position, then a tagged value per column
 /// written (columns only in the geometry are left out).
-pub(super) fn encode_row(
+pub(crate) fn encode_row(
     out: &mut Vec<u8>,
     columns: &[Column],
     fields: &Fields,
@@ -225,8 +225,8 @@ impl Clock {
     }
 }
 
-/// The GeoParquet writer behind a [`super::RowWriter`].
-pub(super) struct GeoOut<W: Write + Send> {
+/// The GeoParquet writer behind a [`crate::output::RowWriter`].
+pub(crate) struct GeoOut<W: Write + Send> {
     sink: ParquetSink<W>,
     schema: Arc<Schema>,
     names: Vec<String>,
@@ -274,7 +274,7 @@ impl<W: Write + Send> GeoOut<W> {
     pub fn new(out: W, columns: &[Column]) -> io::Result<Self> {
         let written: Vec<&Column> = columns.iter().filter(|c| !c.geometry_only).collect();
         let names: Vec<String> = written.iter().map(|c| c.name.clone()).collect();
-        let geometry_name = super::added_name(&names, "geometry");
+        let geometry_name = crate::row::added_name(&names, "geometry");
         let mut fields: Vec<Field> = written
             .iter()
             .map(|c| Field::new(&c.name, data_type(c), true))
