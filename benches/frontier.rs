@@ -115,12 +115,10 @@ fn summarizing(c: &mut Criterion) {
         |b| {
             b.iter(|| {
                 let mut source = PointSource::open(&path, &ReadOptions::default()).unwrap();
-                let opts = summary::Options {
-                    value: Some("fatalities".into()),
-                    window: frontier::window::Window::new(None, None, Some(split_date()), None)
-                        .unwrap(),
-                    ..Default::default()
-                };
+                let mut opts = summary::Options::default();
+                opts.value = Some("fatalities".into());
+                opts.window =
+                    frontier::window::Window::new(None, None, Some(split_date()), None).unwrap();
                 black_box(
                     summary::summarize(&mut source, summary::Grouping::Districts, opts).unwrap(),
                 )
@@ -138,12 +136,10 @@ fn rendering(c: &mut Criterion) {
         b.iter_batched(
             || pts.clone(),
             |p| {
-                let m = render(&MapSpec {
-                    extent: Extent::Named("pakistan".into()),
-                    density: Some(frontier::render::Density::new(p, "Density")),
-                    ..Default::default()
-                })
-                .unwrap();
+                let mut spec = MapSpec::default();
+                spec.extent = Extent::Named("pakistan".into());
+                spec.density = Some(frontier::render::Density::new(p, "Density"));
+                let m = render(&spec).unwrap();
                 black_box(m.pixmap.encode_png().unwrap())
             },
             BatchSize::LargeInput,
@@ -162,15 +158,12 @@ fn rendering(c: &mut Criterion) {
                     .collect::<Vec<_>>()
             },
             |p| {
-                let m = render(&MapSpec {
-                    points: Some(PointsLayer {
-                        points: p,
-                        color_by: Some("Event type".into()),
-                        size_by: None,
-                    }),
-                    ..Default::default()
-                })
-                .unwrap();
+                let mut layer = PointsLayer::default();
+                layer.points = p;
+                layer.color_by = Some("Event type".into());
+                let mut spec = MapSpec::default();
+                spec.points = Some(layer);
+                let m = render(&spec).unwrap();
                 black_box(m.pixmap.encode_png().unwrap())
             },
             BatchSize::LargeInput,

@@ -75,7 +75,8 @@
 //!     FormatHint::None,
 //!     &ReadOptions::default(),
 //! )?;
-//! let options = Options { value: Some("fatalities".into()), ..Default::default() };
+//! let mut options = Options::default(); // #[non_exhaustive]: set fields
+//! options.value = Some("fatalities".into());
 //! let summary = summarize(&mut points, Grouping::Provinces, options)?;
 //! let kp = summary.groups.iter().find(|(g, _)| g.name == "Khyber Pakhtunkhwa").unwrap();
 //! assert_eq!((kp.1.count, kp.1.value), (1, 2.0)); // Peshawar
@@ -87,12 +88,10 @@
 //! ```
 //! use frontier::render::{Extent, MapSpec, render};
 //!
-//! let spec = MapSpec {
-//!     size: (480, 360),
-//!     extent: Extent::Named("kp".into()),
-//!     title: Some("Khyber Pakhtunkhwa".into()),
-//!     ..Default::default()
-//! };
+//! let mut spec = MapSpec::default();
+//! spec.size = (480, 360);
+//! spec.extent = Extent::Named("kp".into());
+//! spec.title = Some("Khyber Pakhtunkhwa".into());
 //! let png = render(&spec)?.pixmap.encode_png().expect("PNG encoding");
 //! assert_eq!(&png[1..4], b"PNG");
 //! # Ok::<(), frontier::Error>(())

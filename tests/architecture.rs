@@ -406,3 +406,48 @@ fn entry_points_have_examples_that_run() {
     );
     assert!(entry_points.len() >= 20);
 }
+
+/// The attributes just above the first line of `file` that starts with
+/// `item`.
+fn attributes_of(file: &str, item: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with(item))
+        .unwrap_or_else(|| panic!("{file}: no line starts with {item:?}"));
+    lines[..at]
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .take_while(|l| l.starts_with("#["))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The library's error and option structs are `#[non_exhaustive]`, so a
+/// field added later breaks no client: outside the library they are built
+/// from `default()` (or a `new`) and their fields set.
+#[test]
+fn errors_and_option_structs_are_non_exhaustive() {
+    let items = [
+        ("src/error.rs", "pub enum Error"),
+        ("src/window.rs", "pub struct Window"),
+        ("src/ingest/options.rs", "pub struct ReadOptions"),
+        ("src/summary/mod.rs", "pub struct Options"),
+        ("src/trend/mod.rs", "pub struct Options"),
+        ("src/hotspots/mod.rs", "pub struct Options"),
+        ("src/spacetime/emerging.rs", "pub struct EmergingOptions"),
+        ("src/render/spec.rs", "pub struct MapSpec"),
+        ("src/render/spec.rs", "pub struct PointsLayer"),
+        ("src/render/spec.rs", "pub struct Choropleth"),
+        ("src/render/chart.rs", "pub struct ChartSpec"),
+        ("src/render/heat_table.rs", "pub struct HeatTable"),
+    ];
+    let missing: Vec<String> = items
+        .iter()
+        .filter(|(f, i)| !attributes_of(f, i).iter().any(|a| a == "#[non_exhaustive]"))
+        .map(|(f, i)| format!("{f}: {i}"))
+        .collect();
+    assert!(missing.is_empty(), "not #[non_exhaustive]: {missing:?}");
+}

@@ -361,10 +361,8 @@ fn any_hexagon_edge_gives_an_answer_or_an_error() {
         f64::INFINITY,
         25.0,
     ] {
-        let o = Options {
-            permutations: 9,
-            ..Options::default()
-        };
+        let mut o = Options::default();
+        o.permutations = 9;
         let r = std::panic::catch_unwind(|| hotspots_batch(&batch, Areas::Hex(km), o));
         let r = r.unwrap_or_else(|_| panic!("hex:{km} panicked"));
         if km == 25.0 {

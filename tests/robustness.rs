@@ -13,10 +13,8 @@ fn read_all(name: &str, bytes: &[u8], skip: bool) -> Result<(usize, usize), Stri
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::File::create(&p).unwrap().write_all(bytes).unwrap();
-    let opts = ReadOptions {
-        skip_invalid: skip,
-        ..Default::default()
-    };
+    let mut opts = ReadOptions::default();
+    opts.skip_invalid = skip;
     let mut src = PointSource::open(p.to_str().unwrap(), &opts).map_err(|e| e.to_string())?;
     let (mut ok, mut bad) = (0, 0);
     while let Some(r) = src.next_row() {
@@ -237,10 +235,8 @@ fn library_errors_name_no_flags() {
     };
     let mut errors = Vec::new();
     errors.push(read("a,b\n1,2\n", &ReadOptions::default()).err().unwrap());
-    let named = ReadOptions {
-        lat: Some("north".into()),
-        ..Default::default()
-    };
+    let mut named = ReadOptions::default();
+    named.lat = Some("north".into());
     errors.push(read("id,lat,lon\n1,2,3\n", &named).err().unwrap());
     errors.push(
         read(
@@ -254,19 +250,15 @@ fn library_errors_name_no_flags() {
         }),
     );
     let mut src = read("id,lat,lon\n1,30,70\n", &ReadOptions::default()).unwrap();
-    let opts = frontier::summary::Options {
-        value: Some("deaths".into()),
-        ..Default::default()
-    };
+    let mut opts = frontier::summary::Options::default();
+    opts.value = Some("deaths".into());
     errors.push(
         frontier::summary::summarize(&mut src, frontier::summary::Grouping::Provinces, opts)
             .err()
             .unwrap(),
     );
-    let spec = frontier::render::MapSpec {
-        size: (10, 10),
-        ..Default::default()
-    };
+    let mut spec = frontier::render::MapSpec::default();
+    spec.size = (10, 10);
     errors.push(frontier::render::render(&spec).err().unwrap());
     errors.push(
         frontier::render::classify::palette("rainbow")

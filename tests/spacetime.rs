@@ -517,14 +517,12 @@ fn emerging_categories_are_mapped_in_their_colours_and_order() {
         Choropleth::read_categories(std::fs::File::open(&csv).unwrap(), "e.csv", "category", &[])
             .unwrap();
     assert_eq!(no_data, 0);
-    let map = render(&MapSpec {
-        size: (1400, 1200),
-        extent: Extent::Named("pakistan".into()),
-        choropleth: Some(ch),
-        base_map: false,
-        ..Default::default()
-    })
-    .unwrap();
+    let mut spec = MapSpec::default();
+    spec.size = (1400, 1200);
+    spec.extent = Extent::Named("pakistan".into());
+    spec.choropleth = Some(ch);
+    spec.base_map = false;
+    let map = render(&spec).unwrap();
     let districts = frontier::Catalogue::load("districts").unwrap();
     let (mut checked, mut matched) = (0, 0);
     let mut seen = std::collections::BTreeSet::new();
@@ -856,4 +854,63 @@ fn the_same_place_and_whole_days_fall_in_the_documented_bands() {
     // B–D (7); C–D (8).
     assert_eq!(bands("0,0,1km"), [2, 1, 2, 1]);
     assert_eq!(bands("0,1km"), [4, 2]);
+}
+
+/// `--date COL` names the column the space-time tests read dates from: a
+/// file whose `event_date` holds other days (the dates shuffled) and whose
+/// `reported` column holds the fixture's own gives the fixture's answers
+/// with `--date reported`, and other answers without it.
+#[test]
+fn knox_and_emerging_read_the_date_column_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("two-dates.csv");
+    let text = std::fs::read_to_string(NR).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let mut out = format!("{header},reported\n");
+    for (i, r) in rows.iter().enumerate() {
+        // Another row's date (a fixed permutation: 7 is prime to the count).
+        let other = rows[(i * 7 + 3) % rows.len()][1];
+        let mut cells = r.clone();
+        cells[1] = other;
+        out.push_str(&format!("{},{}\n", cells.join(","), r[1]));
+    }
+    assert!(!rows.len().is_multiple_of(7));
+    std::fs::write(&input, out).unwrap();
+    let input = input.to_str().unwrap();
+    let knox = |file: &str, date: &[&str]| {
+        let mut a = vec![
+            "knox",
+            file,
+            "--space",
+            "2km",
+            "--time",
+            "7d",
+            "--permutations",
+            "0",
+        ];
+        a.extend(date);
+        json(&a)[0]["pairs_close_both"].as_u64().unwrap()
+    };
+    let (ours, shuffled) = (knox(NR, &[]), knox(input, &[]));
+    assert_ne!(ours, shuffled, "the shuffled dates must change the test");
+    assert_eq!(knox(input, &["--date", "reported"]), ours);
+    let emerging = |file: &str, date: &[&str]| {
+        let mut a = vec![
+            "emerging",
+            file,
+            "--by",
+            "province",
+            "--from",
+            "2021-01-01",
+            "--to",
+            "2022-12-31",
+        ];
+        a.extend(date);
+        json(&a)["rows"].clone()
+    };
+    let ours = emerging(NR, &[]);
+    assert_ne!(emerging(input, &[]), ours);
+    assert_eq!(emerging(input, &["--date", "reported"]), ours);
 }

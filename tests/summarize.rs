@@ -145,17 +145,15 @@ fn typed_results_by_hand() {
     )
     .unwrap();
     let date = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-    let opts = Options {
-        value: Some("fatalities".into()),
-        window: Window::new(
-            Some(date("2021-01-01")),
-            Some(date("2021-12-31")),
-            Some(date("2021-08-15")),
-            None,
-        )
-        .unwrap(),
-        ..Default::default()
-    };
+    let mut opts = Options::default();
+    opts.value = Some("fatalities".into());
+    opts.window = Window::new(
+        Some(date("2021-01-01")),
+        Some(date("2021-12-31")),
+        Some(date("2021-08-15")),
+        None,
+    )
+    .unwrap();
     let s = summarize(&mut src, Grouping::Districts, opts).unwrap();
     let (g, t) = s.group("Peshawar").unwrap();
     assert_eq!((t.count, t.before, t.after, t.change()), (5, 2, 3, 1));
@@ -182,16 +180,17 @@ fn typed_results_by_hand() {
 fn figures_and_merged_parts_equal_the_file_summary() {
     use frontier::ingest::{PointSource, ReadOptions, Row};
     use frontier::summary::{Figures, Grouping, Options, Tallier, summarize, summarize_figures};
-    let opts = || Options {
-        value: Some("fatalities".into()),
-        window: Window::new(
+    let opts = || {
+        let mut o = Options::default();
+        o.value = Some("fatalities".into());
+        o.window = Window::new(
             None,
             None,
             chrono::NaiveDate::from_ymd_opt(2021, 8, 15),
             None,
         )
-        .unwrap(),
-        ..Default::default()
+        .unwrap();
+        o
     };
     let mut src = PointSource::open(SYNTH, &ReadOptions::default()).unwrap();
     let from_file = summarize(&mut src, Grouping::Districts, opts()).unwrap();
@@ -259,16 +258,17 @@ fn figures_and_merged_parts_equal_the_file_summary() {
 fn a_batch_of_arrays_equals_the_file_summary() {
     use frontier::ingest::{Batch, Column, PointSource, ReadOptions};
     use frontier::summary::{Grouping, Options, summarize, summarize_batch};
-    let opts = || Options {
-        value: Some("fatalities".into()),
-        window: Window::new(
+    let opts = || {
+        let mut o = Options::default();
+        o.value = Some("fatalities".into());
+        o.window = Window::new(
             None,
             None,
             chrono::NaiveDate::from_ymd_opt(2021, 8, 15),
             Some(2),
         )
-        .unwrap(),
-        ..Default::default()
+        .unwrap();
+        o
     };
     let mut src = PointSource::open(SYNTH, &ReadOptions::default()).unwrap();
     let from_file = summarize(&mut src, Grouping::Districts, opts()).unwrap();
@@ -331,10 +331,8 @@ fn a_batch_of_arrays_equals_the_file_summary() {
         e,
         "frame:3: latitude: latitude is not a finite number: \"NaN\""
     );
-    let skip = ReadOptions {
-        skip_invalid: true,
-        ..Default::default()
-    };
+    let mut skip = ReadOptions::default();
+    skip.skip_invalid = true;
     let fat: Vec<Option<f64>> = (0..n).map(|i| Some(i as f64)).collect();
     let batch = Batch::from_arrays("frame", names.clone(), &skip, &bad_lat, &lon)
         .unwrap()
@@ -342,15 +340,9 @@ fn a_batch_of_arrays_equals_the_file_summary() {
         .unwrap();
     assert_eq!((batch.len(), batch.rejects().len()), (n - 1, 1));
     assert_eq!(batch.rejects()[0].line, 3);
-    let s = summarize_batch(
-        &batch,
-        Grouping::Provinces,
-        Options {
-            value: Some("fatalities".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let mut opts = Options::default();
+    opts.value = Some("fatalities".into());
+    let s = summarize_batch(&batch, Grouping::Provinces, opts).unwrap();
     assert_eq!(s.account.rows_in, n as u64);
     assert_eq!(s.account.rejected, 1);
     let total: f64 = s.groups.iter().map(|(_, t)| t.value).sum();

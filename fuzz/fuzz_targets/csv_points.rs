@@ -9,10 +9,8 @@ use frontier::ingest::{FormatHint, PointSource, ReadOptions, Row};
 use libfuzzer_sys::fuzz_target;
 
 fn count(data: &[u8], skip_invalid: bool) -> Option<(u64, u64)> {
-    let opts = ReadOptions {
-        skip_invalid,
-        ..ReadOptions::default()
-    };
+    let mut opts = ReadOptions::default();
+    opts.skip_invalid = skip_invalid;
     let input: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
     let mut src = PointSource::from_reader(input, "fuzz.csv", FormatHint::None, &opts).ok()?;
     let schema = src.schema().clone();
@@ -52,10 +50,8 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(lenient, Some((records, 0)));
     }
     // Row by row gives the same rows as piece by piece.
-    let opts = ReadOptions {
-        skip_invalid: true,
-        ..ReadOptions::default()
-    };
+    let mut opts = ReadOptions::default();
+    opts.skip_invalid = true;
     let input: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
     if let Ok(mut src) = PointSource::from_reader(input, "fuzz.csv", FormatHint::None, &opts) {
         let mut n = (0, 0);

@@ -7,10 +7,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     for skip_invalid in [false, true] {
-        let opts = ReadOptions {
-            skip_invalid,
-            ..ReadOptions::default()
-        };
+        let mut opts = ReadOptions::default();
+        opts.skip_invalid = skip_invalid;
         let input: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
         let Ok(mut src) =
             PointSource::from_reader(input, "fuzz.geojson", FormatHint::GeoJson, &opts)

@@ -27,20 +27,18 @@ fuzz_target!(|data: &[u8]| {
         .filter(|(name, _)| frontier::Catalogue::builtin(name).is_some())
         .filter_map(|(name, style)| Some((frontier::Catalogue::load(name).ok()?, style.clone())))
         .collect();
-    let spec = MapSpec {
-        size: (w / 10, h / 10),
-        dpi: dpi / 10.0,
-        type_scale: size.type_scale(),
-        extent: file.extent.unwrap_or(Extent::Named("pakistan".into())),
-        title: file.title,
-        subtitle: file.subtitle,
-        labels: file.labels.unwrap_or(Labels::None),
-        graticule: file.graticule.unwrap_or(false),
-        inset: file.inset.unwrap_or(false),
-        base_map: file.base_map.unwrap_or(true),
-        sources: file.sources,
-        layers,
-        ..Default::default()
-    };
+    let mut spec = MapSpec::default();
+    spec.size = (w / 10, h / 10);
+    spec.dpi = dpi / 10.0;
+    spec.type_scale = size.type_scale();
+    spec.extent = file.extent.unwrap_or(Extent::Named("pakistan".into()));
+    spec.title = file.title;
+    spec.subtitle = file.subtitle;
+    spec.labels = file.labels.unwrap_or(Labels::None);
+    spec.graticule = file.graticule.unwrap_or(false);
+    spec.inset = file.inset.unwrap_or(false);
+    spec.base_map = file.base_map.unwrap_or(true);
+    spec.sources = file.sources;
+    spec.layers = layers;
     let _ = render_to(&spec, file.format.unwrap_or(Format::Png));
 });

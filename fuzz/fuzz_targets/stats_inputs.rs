@@ -29,7 +29,8 @@ struct Settings {
 impl Settings {
     fn of(b: u8) -> Settings {
         Settings {
-            period: [Period::Week, Period::Month, Period::Quarter, Period::Year][usize::from(b & 3)],
+            period: [Period::Week, Period::Month, Period::Quarter, Period::Year]
+                [usize::from(b & 3)],
             split: b & 4 != 0,
             value: b & 8 != 0,
             hex: b & 16 != 0,

@@ -109,12 +109,11 @@ pub fn floats<'py>(py: Python<'py>, v: Vec<f64>) -> Bound<'py, PyArray1<f64>> {
 
 /// The read options of a Python call.
 pub fn read_options(lat: Option<String>, lon: Option<String>, skip_invalid: bool) -> ReadOptions {
-    ReadOptions {
-        lat,
-        lon,
-        skip_invalid,
-        ..Default::default()
-    }
+    let mut o = ReadOptions::default();
+    o.lat = lat;
+    o.lon = lon;
+    o.skip_invalid = skip_invalid;
+    o
 }
 
 /// The points of a frame: its columns' names, the coordinate arrays (any

@@ -47,12 +47,11 @@ fn read_points(
 ) -> PyResult<PointsRead> {
     let read = match points {
         Points::Csv(text) => {
-            let csv = ReadOptions {
-                lat: Some("latitude".into()),
-                lon: Some("longitude".into()),
-                skip_invalid: true,
-                ..Default::default()
-            };
+            let csv = crate::arrays::read_options(
+                Some("latitude".into()),
+                Some("longitude".into()),
+                true,
+            );
             let mut src = PointSource::from_reader(
                 Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
                 "points",
@@ -157,30 +156,26 @@ fn plan(mut g: Given, format: Format) -> PyResult<(MapSpec, u64)> {
         Some(l) => Labels::from_name(l).map_err(|e| setting("labels=", e))?,
         None => file.labels.unwrap_or(Labels::None),
     };
-    let mut spec = MapSpec {
-        size: pixels,
-        dpi,
-        type_scale: size.type_scale(),
-        extent,
-        title: g.title.clone().or(file.title.clone()),
-        subtitle: g.subtitle.clone().or(file.subtitle.clone()),
-        labels,
-        base_map: g.base_map.or(file.base_map).unwrap_or(true),
-        graticule: g.graticule.or(file.graticule).unwrap_or(false),
-        inset: g.inset.or(file.inset).unwrap_or(false),
-        sources: file.sources.clone(),
-        ..Default::default()
-    };
-    let opts = ReadOptions {
-        lat: g.lat.clone().or(file.reading.lat.clone()),
-        lon: g.lon.clone().or(file.reading.lon.clone()),
-        delimiter: file.reading.delimiter,
-        skip_invalid: g
-            .skip_invalid
+    let mut spec = MapSpec::default();
+    spec.size = pixels;
+    spec.dpi = dpi;
+    spec.type_scale = size.type_scale();
+    spec.extent = extent;
+    spec.title = g.title.clone().or(file.title.clone());
+    spec.subtitle = g.subtitle.clone().or(file.subtitle.clone());
+    spec.labels = labels;
+    spec.base_map = g.base_map.or(file.base_map).unwrap_or(true);
+    spec.graticule = g.graticule.or(file.graticule).unwrap_or(false);
+    spec.inset = g.inset.or(file.inset).unwrap_or(false);
+    spec.sources = file.sources.clone();
+    let mut opts = crate::arrays::read_options(
+        g.lat.clone().or(file.reading.lat.clone()),
+        g.lon.clone().or(file.reading.lon.clone()),
+        g.skip_invalid
             .or(file.reading.skip_invalid)
             .unwrap_or(false),
-        ..Default::default()
-    };
+    );
+    opts.delimiter = file.reading.delimiter;
     // The source line credits the data: as synthetic when every row says
     // so, else as the caller names it (`source=`), else by the file's name
     // (as on the command line); a frame without `source=` goes uncredited.
@@ -216,21 +211,21 @@ fn plan(mut g: Given, format: Format) -> PyResult<(MapSpec, u64)> {
             )?;
             credit(&read, matches!(p, Points::File(_)), &mut spec.sources);
             // The legends' titles: as given, else the columns' names.
-            spec.points = Some(PointsLayer {
-                points: read.points,
-                color_by: g
-                    .color_title
-                    .clone()
-                    .or(fp.color_title.clone())
-                    .or(color_by.clone())
-                    .filter(|_| color_by.is_some()),
-                size_by: g
-                    .size_title
-                    .clone()
-                    .or(fp.size_title.clone())
-                    .or(size_by.clone())
-                    .filter(|_| size_by.is_some()),
-            });
+            let mut layer = PointsLayer::default();
+            layer.points = read.points;
+            layer.color_by = g
+                .color_title
+                .clone()
+                .or(fp.color_title.clone())
+                .or(color_by.clone())
+                .filter(|_| color_by.is_some());
+            layer.size_by = g
+                .size_title
+                .clone()
+                .or(fp.size_title.clone())
+                .or(size_by.clone())
+                .filter(|_| size_by.is_some());
+            spec.points = Some(layer);
         }
         None if color_by.is_some() || size_by.is_some() => {
             return Err(err("color_by= and size_by= need points="));

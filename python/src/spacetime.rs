@@ -195,14 +195,13 @@ fn emerging<'py>(
             .weights
             .parse()
             .map_err(|e| err(format!("weights={:?}: {e}", s.weights)))?;
-        let opts = EmergingOptions {
-            period,
-            weights,
-            time_lags: s.time_lags,
-            value: s.value.clone(),
-            window: window(&s.date_from, &s.date_to, &None, s.max_precision)?,
-            date: s.date.clone(),
-        };
+        let mut opts = EmergingOptions::default();
+        opts.period = period;
+        opts.weights = weights;
+        opts.time_lags = s.time_lags;
+        opts.value = s.value.clone();
+        opts.window = window(&s.date_from, &s.date_to, &None, s.max_precision)?;
+        opts.date = s.date.clone();
         let e = match input {
             Input::Frame(fr) => {
                 let b = fr.batch()?;

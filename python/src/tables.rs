@@ -135,19 +135,19 @@ impl Settings {
                 ));
             }
         };
-        Ok(Options {
-            value: self.value.clone(),
-            weight: self.weight.clone(),
-            window: window(
-                &self.date_from,
-                &self.date_to,
-                &self.split,
-                self.max_precision,
-            )?,
-            date: self.date.clone(),
-            bands,
-            join,
-        })
+        let mut opts = Options::default();
+        opts.value = self.value.clone();
+        opts.weight = self.weight.clone();
+        opts.window = window(
+            &self.date_from,
+            &self.date_to,
+            &self.split,
+            self.max_precision,
+        )?;
+        opts.date = self.date.clone();
+        opts.bands = bands;
+        opts.join = join;
+        Ok(opts)
     }
 
     /// Empty tallies for these settings.
@@ -372,12 +372,11 @@ fn trend<'py>(
             (Some(_), Some(c)) => TG::Column(c),
             (Some(g), None) => TG::Areas(grouping(g)?),
         };
-        let opts = TO {
-            period,
-            value: s.value.clone(),
-            window: window(&s.date_from, &s.date_to, &s.split, s.max_precision)?,
-            date: s.date.clone(),
-        };
+        let mut opts = TO::default();
+        opts.period = period;
+        opts.value = s.value.clone();
+        opts.window = window(&s.date_from, &s.date_to, &s.split, s.max_precision)?;
+        opts.date = s.date.clone();
         let mut t = Trender::new(by, opts).map_err(py_err)?;
         input.each(py, |b| t.add_batch(b))?;
         let t = py.detach(|| t.finish()).map_err(py_err)?;
@@ -471,14 +470,13 @@ fn hotspots<'py>(
             .weights
             .parse()
             .map_err(|e| err(format!("weights={:?}: {e}", s.weights)))?;
-        let opts = HO {
-            weights,
-            value: s.value.clone(),
-            window: window(&s.date_from, &s.date_to, &s.split, s.max_precision)?,
-            permutations: s.permutations,
-            seed: s.seed,
-            date: s.date.clone(),
-        };
+        let mut opts = HO::default();
+        opts.weights = weights;
+        opts.value = s.value.clone();
+        opts.window = window(&s.date_from, &s.date_to, &s.split, s.max_precision)?;
+        opts.permutations = s.permutations;
+        opts.seed = s.seed;
+        opts.date = s.date.clone();
         let h = match input {
             Input::Frame(fr) => {
                 let b = fr.batch()?;

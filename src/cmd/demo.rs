@@ -185,15 +185,10 @@ fn per_district(
 /// the table of events per 100,000 people that map 3 draws.
 fn district_summary(dirs: &Folders, data: &Data) -> Result<Summary, CmdError> {
     let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
-    let summary = summarize(
-        &mut src,
-        Grouping::Districts,
-        Options {
-            value: Some("fatalities".into()),
-            window: Window::new(None, None, Some(frontier::synth::split_date()), None)?,
-            ..Default::default()
-        },
-    )?;
+    let mut options = Options::default();
+    options.value = Some("fatalities".into());
+    options.window = Window::new(None, None, Some(frontier::synth::split_date()), None)?;
+    let summary = summarize(&mut src, Grouping::Districts, options)?;
     write_table(
         &dirs.work.join("summary-kp-balochistan.csv"),
         "events_per_100k",
@@ -237,15 +232,14 @@ fn district_panel(
     subtitle: &str,
     choropleth: Choropleth,
 ) -> Result<frontier::render::Rendered, CmdError> {
-    Ok(render(&MapSpec {
-        size: (1000, 1100),
-        extent: Extent::BBox(KP_BALOCHISTAN),
-        title: Some(title.into()),
-        subtitle: Some(subtitle.into()),
-        choropleth: Some(choropleth),
-        sources: vec!["synthetic data".into()],
-        ..Default::default()
-    })?)
+    let mut spec = MapSpec::default();
+    spec.size = (1000, 1100);
+    spec.extent = Extent::BBox(KP_BALOCHISTAN);
+    spec.title = Some(title.into());
+    spec.subtitle = Some(subtitle.into());
+    spec.choropleth = Some(choropleth);
+    spec.sources = vec!["synthetic data".into()];
+    Ok(render(&spec)?)
 }
 
 /// Map 4, before and after 15 August 2021: two panels, the same classes.
@@ -260,21 +254,9 @@ fn before_after_map(dirs: &Folders, summary: &Summary) -> Result<(), CmdError> {
         .collect();
     let shared = breaks(&all, 5, Method::Quantile);
     let panel = |values: BTreeMap<String, Option<f64>>, title: &str| {
-        district_panel(
-            title,
-            "Synthetic events per year, by district",
-            Choropleth {
-                layer: districts.clone(),
-                values,
-                title: "Events per 365 days".into(),
-                classes: 5,
-                method: Method::Quantile,
-                palette: "ylorrd".into(),
-                percent: false,
-                breaks: Some(shared.clone()),
-                categories: None,
-            },
-        )
+        let mut choropleth = Choropleth::new(districts.clone(), values, "Events per 365 days");
+        choropleth.breaks = Some(shared.clone());
+        district_panel(title, "Synthetic events per year, by district", choropleth)
     };
     let (a, b) = (
         panel(before, "Before 15 August 2021")?,
@@ -289,28 +271,24 @@ fn before_after_map(dirs: &Folders, summary: &Summary) -> Result<(), CmdError> {
 fn trend_chart(dirs: &Folders, data: &Data, events: u64) -> Result<(), CmdError> {
     let split = frontier::synth::split_date();
     let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
-    let t = trend(
-        &mut src,
-        TrendGrouping::Areas(Grouping::Provinces),
-        TrendOptions {
-            window: Window::new(None, None, Some(split), None)?,
-            ..Default::default()
-        },
-    )?;
+    let mut options = TrendOptions::default();
+    options.window = Window::new(None, None, Some(split), None)?;
+    let t = trend(&mut src, TrendGrouping::Areas(Grouping::Provinces), options)?;
     let only = ["Khyber Pakhtunkhwa".to_string(), "Balochistan".to_string()];
-    let pm = chart(&ChartSpec {
-        size: (1600, 800),
-        title: "Synthetic events per month: Khyber Pakhtunkhwa and Balochistan".into(),
-        subtitle: Some(format!(
-            "{} synthetic events; split at 15 August 2021, fitted by a segmented quasi-Poisson regression (frontier trend)",
-            frontier::output::thousands(events as i64)
-        )),
-        y_label: "events per month".into(),
-        period: t.period,
-        panels: chart::panels(&t, 12, &only),
-        split: Some(split),
-        sources: vec!["synthetic data (frontier synth)".into()],
-    })?;
+    let mut spec = ChartSpec::new(
+        (1600, 800),
+        "Synthetic events per month: Khyber Pakhtunkhwa and Balochistan",
+        "events per month",
+        t.period,
+        chart::panels(&t, 12, &only),
+    );
+    spec.subtitle = Some(format!(
+        "{} synthetic events; split at 15 August 2021, fitted by a segmented quasi-Poisson regression (frontier trend)",
+        frontier::output::thousands(events as i64)
+    ));
+    spec.split = Some(split);
+    spec.sources = vec!["synthetic data (frontier synth)".into()];
+    let pm = chart(&spec)?;
     save(&pm, &dirs.out.join("09-trend-kp-balochistan.png"))
 }
 
@@ -319,14 +297,9 @@ fn hotspot_maps(dirs: &Folders, data: &Data) -> Result<(), CmdError> {
     let districts = Catalogue::shared("districts")?;
     let split = frontier::synth::split_date();
     let mut src = PointSource::open(&events_path(data), &ReadOptions::default())?;
-    let h = hotspots(
-        &mut src,
-        Areas::Polygons(Grouping::Districts),
-        HotspotOptions {
-            window: Window::new(None, None, Some(split), None)?,
-            ..Default::default()
-        },
-    )?;
+    let mut options = HotspotOptions::default();
+    options.window = Window::new(None, None, Some(split), None)?;
+    let h = hotspots(&mut src, Areas::Polygons(Grouping::Districts), options)?;
     let Some((_, before, after)) = &h.split else {
         unreachable!("a split was asked for")
     };
@@ -344,21 +317,16 @@ fn hotspot_maps(dirs: &Folders, data: &Data) -> Result<(), CmdError> {
         district_panel(
             title,
             "Getis–Ord Gi* of synthetic events per district, queen neighbours",
-            Choropleth {
-                layer: districts.clone(),
-                values,
-                title: "Hot and cold spots (FDR)".into(),
-                classes: 7,
-                method: Method::Quantile,
-                palette: "ylorrd".into(),
-                percent: false,
-                breaks: None,
-                categories: Some(
+            {
+                let mut ch = Choropleth::new(districts.clone(), values, "Hot and cold spots (FDR)");
+                ch.classes = 7;
+                ch.categories = Some(
                     HOTSPOT_CLASSES
                         .iter()
                         .map(|(n, c)| (n.to_string(), *c))
                         .collect(),
-                ),
+                );
+                ch
             },
         )
     };

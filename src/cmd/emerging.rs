@@ -49,14 +49,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
-    let opts = EmergingOptions {
-        period: args.period,
-        weights: args.areas.weights,
-        time_lags: args.time_lags,
-        value: args.value.clone(),
-        window: super::knox::no_split(args.window.window()?, "emerging")?,
-        date: None,
-    };
+    let mut opts = EmergingOptions::default();
+    opts.period = args.period;
+    opts.weights = args.areas.weights;
+    opts.time_lags = args.time_lags;
+    opts.value = args.value.clone();
+    opts.window = super::knox::no_split(args.window.window()?, "emerging")?;
+    opts.date = args.window.date.clone();
     let e = emerging(&mut source, areas, opts)?;
     let geojson = match &args.geojson {
         Some(p) => {

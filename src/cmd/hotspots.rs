@@ -121,14 +121,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
-    let opts = Options {
-        weights: args.areas.weights,
-        value: args.value.clone(),
-        window: args.window.window()?,
-        date: args.window.date.clone(),
-        permutations: args.permutations,
-        seed: args.seed,
-    };
+    let mut opts = Options::default();
+    opts.weights = args.areas.weights;
+    opts.value = args.value.clone();
+    opts.window = args.window.window()?;
+    opts.date = args.window.date.clone();
+    opts.permutations = args.permutations;
+    opts.seed = args.seed;
     let h = hotspots(&mut source, areas, opts)?;
     let (cols, rows) = h.table();
     let geojson = match &args.geojson {

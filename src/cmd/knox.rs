@@ -134,7 +134,7 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         &mut source,
         test,
         &window,
-        None,
+        args.window.date.as_deref(),
         args.permutations,
         args.seed,
     )?;

@@ -46,13 +46,12 @@ fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
 impl Reading {
     /// The library's read options.
     pub fn options(&self) -> ReadOptions {
-        ReadOptions {
-            lat: self.lat.clone(),
-            lon: self.lon.clone(),
-            skip_invalid: self.skip_invalid,
-            require_date: false,
-            delimiter: self.delimiter.map(|d| d.0),
-        }
+        let mut o = ReadOptions::default();
+        o.lat = self.lat.clone();
+        o.lon = self.lon.clone();
+        o.skip_invalid = self.skip_invalid;
+        o.delimiter = self.delimiter.map(|d| d.0);
+        o
     }
 }
 
@@ -222,10 +221,8 @@ where
     let kinds = match source.known_kinds() {
         Some(k) => k,
         None if find_kinds => {
-            let lenient = frontier::ingest::ReadOptions {
-                skip_invalid: true,
-                ..opts.clone()
-            };
+            let mut lenient = opts.clone();
+            lenient.skip_invalid = true;
             column_kinds(&mut open(&lenient)?)?
         }
         None => vec![Kind::Text; schema.columns.len()],

@@ -476,24 +476,23 @@ fn palette(args: &Args, file: &MapFile) -> String {
 
 /// The map's own settings (extent, titles, labels, what is drawn).
 fn settings(args: &Args, file: &MapFile, page: Page) -> Result<MapSpec, CmdError> {
-    Ok(MapSpec {
-        size: page.pixels,
-        dpi: page.dpi,
-        type_scale: page.type_scale,
-        extent: args
-            .extent
-            .clone()
-            .or(file.extent.clone())
-            .unwrap_or(Extent::Named("pakistan".into())),
-        title: args.title.clone().or(file.title.clone()),
-        subtitle: args.subtitle.clone().or(file.subtitle.clone()),
-        labels: args.labels.or(file.labels).unwrap_or(Labels::None),
-        graticule: args.graticule || file.graticule.unwrap_or(false),
-        inset: args.inset || file.inset.unwrap_or(false),
-        base_map: !args.no_base_map && file.base_map.unwrap_or(true),
-        sources: file.sources.clone(),
-        ..Default::default()
-    })
+    let mut spec = MapSpec::default();
+    spec.size = page.pixels;
+    spec.dpi = page.dpi;
+    spec.type_scale = page.type_scale;
+    spec.extent = args
+        .extent
+        .clone()
+        .or(file.extent.clone())
+        .unwrap_or(Extent::Named("pakistan".into()));
+    spec.title = args.title.clone().or(file.title.clone());
+    spec.subtitle = args.subtitle.clone().or(file.subtitle.clone());
+    spec.labels = args.labels.or(file.labels).unwrap_or(Labels::None);
+    spec.graticule = args.graticule || file.graticule.unwrap_or(false);
+    spec.inset = args.inset || file.inset.unwrap_or(false);
+    spec.base_map = !args.no_base_map && file.base_map.unwrap_or(true);
+    spec.sources = file.sources.clone();
+    Ok(spec)
 }
 
 /// How point files are read: the flags, then the spec's `[reading]`.
@@ -559,21 +558,21 @@ fn add_points(
             other => other,
         })?;
     spec.sources.push(credit);
-    spec.points = Some(PointsLayer {
-        points: pts,
-        color_by: args
-            .color_title
-            .clone()
-            .or(fp.color_title.clone())
-            .or(color_by.clone())
-            .filter(|_| color_by.is_some()),
-        size_by: args
-            .size_title
-            .clone()
-            .or(fp.size_title.clone())
-            .or(size_by.clone())
-            .filter(|_| size_by.is_some()),
-    });
+    let mut layer = PointsLayer::default();
+    layer.points = pts;
+    layer.color_by = args
+        .color_title
+        .clone()
+        .or(fp.color_title.clone())
+        .or(color_by.clone())
+        .filter(|_| color_by.is_some());
+    layer.size_by = args
+        .size_title
+        .clone()
+        .or(fp.size_title.clone())
+        .or(size_by.clone())
+        .filter(|_| size_by.is_some());
+    spec.points = Some(layer);
     Ok(())
 }
 

@@ -169,14 +169,13 @@ pub fn run(args: Args) -> Result<(), CmdError> {
     let read = args.reading.options();
     let mut source = PointSource::open(&args.points, &read)?;
     let schema = source.schema().clone();
-    let opts = Options {
-        value: args.value.clone(),
-        weight: args.weight.clone(),
-        window: args.window.window()?,
-        bands,
-        join,
-        date: args.window.date.clone(),
-    };
+    let mut opts = Options::default();
+    opts.value = args.value.clone();
+    opts.weight = args.weight.clone();
+    opts.window = args.window.window()?;
+    opts.bands = bands;
+    opts.join = join;
+    opts.date = args.window.date.clone();
     let summary = summarize(&mut source, by, opts)?;
     let key = &summary.key;
     let (cols, rows) = summary.table();

@@ -111,12 +111,11 @@ pub fn run(args: Args) -> Result<(), CmdError> {
         (Some(_), Some(c)) => Grouping::Column(c),
         (Some(g), None) => Grouping::Areas(grouping("--by", g, &mut held)?),
     };
-    let opts = Options {
-        period,
-        value: args.value.clone(),
-        window: args.window.window()?,
-        date: args.window.date.clone(),
-    };
+    let mut opts = Options::default();
+    opts.period = period;
+    opts.value = args.value.clone();
+    opts.window = args.window.window()?;
+    opts.date = args.window.date.clone();
     let t = trend(&mut source, by, opts)?;
     let (cols, rows) = if t.split.is_some() {
         t.tests_table(args.out.format == TableFormat::Json)

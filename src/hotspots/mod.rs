@@ -47,6 +47,7 @@ pub enum Areas<'a> {
 
 /// What to analyse and how.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
     /// Neighbours.
     pub weights: Weights,

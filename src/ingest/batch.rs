@@ -65,7 +65,8 @@ pub enum Cell<'a> {
 ///     &[71.19, 71.25, 66.99],
 /// )?
 /// .with_column("fatalities", Column::Number(vec![Some(2.0), Some(0.0), Some(5.0)]))?;
-/// let opts = Options { value: Some("fatalities".into()), ..Default::default() };
+/// let mut opts = Options::default();
+/// opts.value = Some("fatalities".into());
 /// let summary = summarize_batch(&batch, Grouping::Provinces, opts)?;
 /// let (_, kp) = summary.group("Khyber Pakhtunkhwa").unwrap();
 /// assert_eq!((kp.count, kp.value), (2, 2.0));

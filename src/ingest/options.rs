@@ -3,6 +3,7 @@
 
 /// How to read a point file.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ReadOptions {
     /// Latitude column: its name, or its number from 1 where no column is
     /// called that (to choose between two columns of one name); otherwise

@@ -19,6 +19,7 @@ use tiny_skia::{FillRule, Mask, PathBuilder, Pixmap, Transform};
 
 /// A chart.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ChartSpec {
     /// Image size, pixels.
     pub size: (u32, u32),
@@ -91,18 +92,19 @@ fn period_days(p: crate::trend::Period) -> f64 {
 /// )?;
 /// let split = "2021-08-15".parse().unwrap();
 /// let window = frontier::window::Window::new(None, None, Some(split), None)?;
-/// let options = Options { period: Period::Month, window, ..Default::default() };
+/// let mut options = Options::default();
+/// options.period = Period::Month;
+/// options.window = window;
 /// let t = trend(&mut points, Grouping::All, options)?;
-/// let spec = ChartSpec {
-///     size: (800, 500),
-///     title: "Events per month".into(),
-///     subtitle: None,
-///     y_label: "events per month".into(),
-///     period: t.period,
-///     panels: panels(&t, 12, &[]),
-///     split: t.split,
-///     sources: vec!["events.csv".into()],
-/// };
+/// let mut spec = ChartSpec::new(
+///     (800, 500),
+///     "Events per month",
+///     "events per month",
+///     t.period,
+///     panels(&t, 12, &[]),
+/// );
+/// spec.split = t.split;
+/// spec.sources = vec!["events.csv".into()];
 /// let png = chart(&spec)?.encode_png().expect("PNG encoding");
 /// assert_eq!(&png[1..4], b"PNG");
 /// # Ok::<(), frontier::Error>(())

@@ -34,6 +34,7 @@ pub struct HeatCell {
 
 /// A heat table: rows of distance bands, columns of time bands.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct HeatTable {
     /// Image size, pixels.
     pub size: (u32, u32),
@@ -113,6 +114,36 @@ fn p_text(p: f64) -> String {
 }
 
 impl HeatTable {
+    /// A table of `cells` (row by row) under `rows` (distance bands) and
+    /// `columns` (time bands), at `size` pixels, titled `title`; the rows
+    /// are `distance apart`, the columns `days apart`, cells with p at or
+    /// under 0.05 framed, the p-values from 999 permutations (the
+    /// defaults of `frontier knox`); no subtitle, notes or sources (set
+    /// them after). [`HeatTable::bands`] makes rows, columns and cells
+    /// from a Near Repeat test's outcome.
+    pub fn new(
+        size: (u32, u32),
+        title: impl Into<String>,
+        rows: Vec<String>,
+        columns: Vec<String>,
+        cells: Vec<HeatCell>,
+    ) -> HeatTable {
+        HeatTable {
+            size,
+            title: title.into(),
+            subtitle: None,
+            rows,
+            columns,
+            rows_title: "distance apart".into(),
+            columns_title: "days apart".into(),
+            cells,
+            level: 0.05,
+            permutations: 999,
+            notes: Vec::new(),
+            sources: Vec::new(),
+        }
+    }
+
     /// The rows, columns and cells of a Near Repeat table
     /// ([`crate::spacetime::Test::Bands`]'s outcome): distance bands as
     /// `0–1 km` (the first band holds both its ends, the others their
@@ -203,20 +234,14 @@ impl HeatTable {
 ///     ratio: Some(observed as f64 / expected),
 ///     p: Some(p),
 /// };
-/// let spec = HeatTable {
-///     size: (900, 500),
-///     title: "Near repeats".into(),
-///     subtitle: None,
-///     rows: vec!["0–1 km".into(), "1–2 km".into()],
-///     columns: vec!["0–7".into(), "8–14".into()],
-///     rows_title: "distance apart".into(),
-///     columns_title: "days apart".into(),
-///     cells: vec![cell(60, 20.0, 0.001), cell(22, 20.0, 0.3), cell(25, 20.0, 0.2), cell(18, 20.0, 0.7)],
-///     level: 0.05,
-///     permutations: 999,
-///     notes: vec![],
-///     sources: vec!["synthetic data".into()],
-/// };
+/// let mut spec = HeatTable::new(
+///     (900, 500),
+///     "Near repeats",
+///     vec!["0–1 km".into(), "1–2 km".into()],
+///     vec!["0–7".into(), "8–14".into()],
+///     vec![cell(60, 20.0, 0.001), cell(22, 20.0, 0.3), cell(25, 20.0, 0.2), cell(18, 20.0, 0.7)],
+/// );
+/// spec.sources = vec!["synthetic data".into()];
 /// let png = heat_table(&spec)?.encode_png().expect("PNG encoding");
 /// assert_eq!(&png[1..4], b"PNG");
 /// # Ok::<(), frontier::Error>(())

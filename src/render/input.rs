@@ -172,7 +172,10 @@ impl Choropleth {
     /// let legend = ch.categories.clone().unwrap();
     /// assert_eq!(legend[0].0, "new hot spot");
     /// assert_eq!(legend[1], ("no pattern".to_string(), 0xeeeeee));
-    /// let map = render(&MapSpec { size: (400, 300), choropleth: Some(ch), ..Default::default() })?;
+    /// let mut spec = MapSpec::default();
+    /// spec.size = (400, 300);
+    /// spec.choropleth = Some(ch);
+    /// let map = render(&spec)?;
     /// assert_eq!(map.pixmap.width(), 400);
     /// # Ok::<(), frontier::Error>(())
     /// ```

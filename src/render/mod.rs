@@ -24,12 +24,11 @@
 //! ```
 //! use frontier::render::{Extent, Format, MapSpec, render_to};
 //!
-//! let spec = MapSpec {
-//!     size: (480, 360),
-//!     extent: Extent::Named("kp".into()),
-//!     title: Some("Khyber Pakhtunkhwa".into()),
-//!     ..Default::default()
-//! };
+//! // MapSpec is #[non_exhaustive]: start from its defaults and set fields.
+//! let mut spec = MapSpec::default();
+//! spec.size = (480, 360);
+//! spec.extent = Extent::Named("kp".into());
+//! spec.title = Some("Khyber Pakhtunkhwa".into());
 //! let svg = String::from_utf8(render_to(&spec, Format::Svg)?).unwrap();
 //! assert!(svg.contains("<text") && svg.contains("Khyber Pakhtunkhwa"));
 //! let pdf = render_to(&spec, Format::Pdf)?;
@@ -42,14 +41,12 @@
 //! use frontier::render::{Extent, Format, MapSpec, PageSize, render_to};
 //!
 //! let page = PageSize::parse("180x120mm").unwrap();
-//! let spec = MapSpec {
-//!     size: page.pixels(300.0),
-//!     dpi: 300.0,
-//!     type_scale: page.type_scale(),
-//!     extent: Extent::Named("waziristan".into()),
-//!     title: Some("وزیرستان".into()),
-//!     ..Default::default()
-//! };
+//! let mut spec = MapSpec::default();
+//! spec.size = page.pixels(300.0);
+//! spec.dpi = 300.0;
+//! spec.type_scale = page.type_scale();
+//! spec.extent = Extent::Named("waziristan".into());
+//! spec.title = Some("وزیرستان".into());
 //! assert_eq!(spec.size, (2126, 1417));
 //! let png = render_to(&spec, Format::Png)?;
 //! assert_eq!(&png[1..4], b"PNG");
@@ -65,15 +62,13 @@
 //! let (mut choropleth, no_data) =
 //!     Choropleth::read(table.as_bytes(), "s.csv", "events", 3, Method::Quantile, "blues")?;
 //! assert_eq!(no_data, 0);
-//! let spec = MapSpec {
-//!     size: (400, 300),
-//!     choropleth: Some(choropleth.clone()),
-//!     ..Default::default()
-//! };
+//! let mut spec = MapSpec::default();
+//! spec.size = (400, 300);
+//! spec.choropleth = Some(choropleth.clone());
 //! let map = render(&spec)?;
 //! assert_eq!(map.pixmap.width(), 400);
 //! choropleth.classes = 12; // 2 to 9
-//! let spec = MapSpec { choropleth: Some(choropleth), ..spec };
+//! spec.choropleth = Some(choropleth);
 //! assert!(spec.validate().is_err() && render(&spec).is_err());
 //! # Ok::<(), frontier::Error>(())
 //! ```
@@ -245,11 +240,9 @@ fn vector_layout(spec: &MapSpec) -> Result<std::borrow::Cow<'_, MapSpec>> {
 /// ```
 /// use frontier::render::{Extent, Format, MapSpec, render_to};
 ///
-/// let spec = MapSpec {
-///     size: (400, 300),
-///     extent: Extent::BBox([66.0, 30.5, 67.0, 31.5]), // Chaman and Quetta
-///     ..Default::default()
-/// };
+/// let mut spec = MapSpec::default();
+/// spec.size = (400, 300);
+/// spec.extent = Extent::BBox([66.0, 30.5, 67.0, 31.5]); // Chaman and Quetta
 /// let png = render_to(&spec, Format::Png)?;
 /// assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
 /// # Ok::<(), frontier::Error>(())

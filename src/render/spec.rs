@@ -169,6 +169,7 @@ pub struct PointDatum {
 
 /// Points coloured by a category and sized by a magnitude.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct PointsLayer {
     /// The points.
     pub points: Vec<PointDatum>,
@@ -180,6 +181,7 @@ pub struct PointsLayer {
 
 /// A choropleth: a value per feature of a polygon layer.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Choropleth {
     /// The polygon layer (districts or provinces).
     pub layer: Layer,
@@ -208,6 +210,7 @@ pub struct Choropleth {
 
 /// Everything a map shows.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct MapSpec {
     /// Image size in pixels.
     pub size: (u32, u32),
@@ -366,6 +369,28 @@ pub fn check_bandwidth(km: f64) -> Result<()> {
 pub const CLASSES: std::ops::RangeInclusive<usize> = 2..=9;
 
 impl Choropleth {
+    /// A choropleth of `values` (feature name → value, `None` for no data)
+    /// over the polygons of `layer`, its legend titled `title`, in the
+    /// command line's defaults: 5 quantile classes of YlOrRd, values as
+    /// numbers, breaks computed (set the fields after to change them).
+    pub fn new(
+        layer: Layer,
+        values: BTreeMap<String, Option<f64>>,
+        title: impl Into<String>,
+    ) -> Choropleth {
+        Choropleth {
+            layer,
+            values,
+            title: title.into(),
+            classes: 5,
+            method: Method::Quantile,
+            palette: "ylorrd".into(),
+            percent: false,
+            breaks: None,
+            categories: None,
+        }
+    }
+
     /// Check the classes ([`CLASSES`], unless the breaks are given or the
     /// values are categories) and the palette.
     pub fn validate(&self) -> Result<()> {

@@ -8,6 +8,29 @@ use super::series::panels;
 pub const MAX_PANELS: usize = 12;
 
 impl ChartSpec {
+    /// A chart of `panels` (see [`crate::render::chart::panels`]) at `size`
+    /// pixels, titled `title`, its y axis `y_label` (e.g. `events per
+    /// month`), its fitted lines on the time scale of `period`; without
+    /// subtitle, split or source credits (set them after).
+    pub fn new(
+        size: (u32, u32),
+        title: impl Into<String>,
+        y_label: impl Into<String>,
+        period: crate::trend::Period,
+        panels: Vec<super::chart::Panel>,
+    ) -> ChartSpec {
+        ChartSpec {
+            size,
+            title: title.into(),
+            subtitle: None,
+            y_label: y_label.into(),
+            period,
+            panels,
+            split: None,
+            sources: Vec::new(),
+        }
+    }
+
     /// The chart of a trend that `frontier trend --chart` draws (every
     /// client the same): the groups named in `only` (in that order), else
     /// the [`MAX_PANELS`] with the most events; titled `title`, else by

@@ -51,6 +51,7 @@ use std::collections::HashMap;
 
 /// What to analyse and how.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct EmergingOptions {
     /// Period length.
     pub period: Period,

@@ -49,6 +49,7 @@ pub const OUTSIDE: &str = "(outside)";
 
 /// What to summarise and how.
 #[derive(Default)]
+#[non_exhaustive]
 pub struct Options {
     /// Column to sum (e.g. fatalities).
     pub value: Option<String>,

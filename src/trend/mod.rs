@@ -54,6 +54,7 @@ pub enum Grouping<'a> {
 
 /// What to count and how.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Options {
     /// Period length.
     pub period: Period,

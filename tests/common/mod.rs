@@ -76,3 +76,12 @@ pub fn table(bytes: &[u8]) -> Table {
         })
         .collect()
 }
+
+/// `value` after `set` has changed some of its fields: how the tests build
+/// the library's option structs, which are `#[non_exhaustive]` (so a
+/// struct literal, even with `..Default::default()`, is refused outside
+/// the library), e.g. `with(MapSpec::default(), |s| s.size = (480, 360))`.
+pub fn with<T>(mut value: T, set: impl FnOnce(&mut T)) -> T {
+    set(&mut value);
+    value
+}

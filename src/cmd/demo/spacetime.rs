@@ -136,21 +136,19 @@ pub(super) fn pictures(
         )
     };
     let (rows, columns, cells) = HeatTable::bands(bands);
-    let pm = heat_table(&HeatTable {
-        size: (1600, 1000),
-        title: "Near repeats: do synthetic events make others nearby within days?".into(),
-        subtitle: Some(format!(
-            "{} SYNTHETIC events 2019–2025 (frontier synth, with planted near repeats and a planted spillover across the Durand Line); frontier knox --space-bands 0,1,2,5,10km --time-bands 0,7,14,30,60d",
-            thousands(t.account.counted as i64)
-        )),
+    let mut spec = HeatTable::new(
+        (1600, 1000),
+        "Near repeats: do synthetic events make others nearby within days?",
         rows,
         columns,
-        rows_title: "distance apart".into(),
-        columns_title: "days apart".into(),
         cells,
-        level: 0.05,
-        permutations: PERMUTATIONS,
-        notes: vec![
+    );
+    spec.subtitle = Some(format!(
+        "{} SYNTHETIC events 2019–2025 (frontier synth, with planted near repeats and a planted spillover across the Durand Line); frontier knox --space-bands 0,1,2,5,10km --time-bands 0,7,14,30,60d",
+        thousands(t.account.counted as i64)
+    ));
+    spec.permutations = PERMUTATIONS;
+    spec.notes = vec![
             format!(
                 "Planted: {:.0}% of the events make one more 0–1 km away 1–7 days later; {:.0}% of the events on the Afghan side make one on the Pakistani side 1–25 km away 1–14 days later.",
                 NEAR_REPEATS.share * 100.0,
@@ -163,19 +161,18 @@ pub(super) fn pictures(
                 direction(1)
             ),
             "Pairs close in space and time more often than chance show a space-time interaction, not that one event caused another.".into(),
-        ],
-        sources: vec!["synthetic data (frontier synth, planted processes)".into()],
-    })?;
+        ];
+    spec.sources = vec!["synthetic data (frontier synth, planted processes)".into()];
+    let pm = heat_table(&spec)?;
     save(&pm, &out.join("11-near-repeat-table.png"))?;
 
     // 12. Emerging hot spots of the districts, monthly.
+    let mut options = EmergingOptions::default();
+    options.window = window;
     let e = emerging(
         &mut PointSource::open(&p, &opts)?,
         Areas::Polygons(Grouping::Districts),
-        EmergingOptions {
-            window,
-            ..Default::default()
-        },
+        options,
     )?;
     let mut table = Vec::new();
     let (cols, rows) = e.table(false);

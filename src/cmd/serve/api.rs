@@ -232,17 +232,15 @@ pub fn trend(app: &App, q: &Query) -> Json {
             last = Some(last.map_or(day, |a| a.max(day)));
         }
     }
-    let opts = frontier::trend::Options {
-        period,
-        value: d.value.clone(),
-        window: frontier::window::Window::new(
-            f.from.or(first.map(|x| period.start_of(x))),
-            f.to.or(last.map(|x| period.next(period.start_of(x)) - chrono::Days::new(1))),
-            f.split,
-            f.max_precision,
-        )?,
-        date: None,
-    };
+    let mut opts = frontier::trend::Options::default();
+    opts.period = period;
+    opts.value = d.value.clone();
+    opts.window = frontier::window::Window::new(
+        f.from.or(first.map(|x| period.start_of(x))),
+        f.to.or(last.map(|x| period.next(period.start_of(x)) - chrono::Days::new(1))),
+        f.split,
+        f.max_precision,
+    )?;
     let districts = match index {
         Some(_) => d.places(Grouping::Districts)?,
         None => &[],
@@ -297,14 +295,10 @@ pub fn hotspots(app: &App, q: &Query) -> Json {
     let seed = q.uint("seed", 0..=u64::MAX)?.unwrap_or(12345);
     q.finish()?;
     let s = summary_of(d, &f, by)?;
-    let opts = hotspots::Options {
-        weights,
-        value: None,
-        window: f.window()?,
-        permutations,
-        seed,
-        date: None,
-    };
+    let mut opts = f.hotspot_options()?;
+    opts.weights = weights;
+    opts.permutations = permutations;
+    opts.seed = seed;
     let h = hotspots::hotspots_of_summary(s, by, opts)?;
     let (_, rows) = h.table();
     let mut v = h.to_json(rows);

@@ -66,11 +66,8 @@ pub fn shades(d: &Dataset, f: &Filter, mode: Mode) -> Result<Shades, ApiError> {
     let s = summary_of(d, f, Grouping::Districts)?;
     let inside = s.groups.len().saturating_sub(1);
     if mode == Mode::Hotspots {
-        let opts = frontier::hotspots::Options {
-            window: f.window()?,
-            ..Default::default()
-        };
-        let h = frontier::hotspots::hotspots_of_summary(s, Grouping::Districts, opts)?;
+        let h =
+            frontier::hotspots::hotspots_of_summary(s, Grouping::Districts, f.hotspot_options()?)?;
         let a = match (&h.whole, &h.split) {
             (Some(w), _) => w,
             (_, Some((_, _, after))) => after,

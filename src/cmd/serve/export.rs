@@ -129,15 +129,13 @@ fn map_spec(d: &Dataset, f: &Filter, v: &View) -> Result<MapSpec, ApiError> {
     let mut sources = vec![source_of(d)];
     sources.extend(v.with.iter().map(|(o, _)| source_of(o)));
     sources.dedup();
-    let mut spec = MapSpec {
-        size: v.size,
-        extent: Extent::BBox(v.bbox),
-        title: v.title.clone().or_else(|| Some(d.name.clone())),
-        subtitle: Some(describe(d, f)).filter(|s| !s.is_empty()),
-        labels: Labels::Cities,
-        sources,
-        ..Default::default()
-    };
+    let mut spec = MapSpec::default();
+    spec.size = v.size;
+    spec.extent = Extent::BBox(v.bbox);
+    spec.title = v.title.clone().or_else(|| Some(d.name.clone()));
+    spec.subtitle = Some(describe(d, f)).filter(|s| !s.is_empty());
+    spec.labels = Labels::Cities;
+    spec.sources = sources;
     match v.mode {
         None => {
             let durand = f.within_m.map(|_| d.durand_m());
@@ -150,25 +148,22 @@ fn map_spec(d: &Dataset, f: &Filter, v: &View) -> Result<MapSpec, ApiError> {
                     size: v.size_by.map(|n| d.size_of(n, i)).filter(|x| x.is_finite()),
                 })
                 .collect();
-            spec.points = Some(PointsLayer {
-                points,
-                color_by: cats.map(|c| c.name.clone()),
-                size_by: v.size_by.map(|n| n.numbers().name.clone()),
-            });
+            let mut layer = PointsLayer::default();
+            layer.points = points;
+            layer.color_by = cats.map(|c| c.name.clone());
+            layer.size_by = v.size_by.map(|n| n.numbers().name.clone());
+            spec.points = Some(layer);
         }
         Some(mode) => {
             let s = shades(d, f, mode)?;
-            spec.choropleth = Some(Choropleth {
-                layer: frontier::Catalogue::shared("districts")?.clone(),
-                values: s.values,
-                title: s.title,
-                classes: CLASSES,
-                method: METHOD,
-                palette: PALETTE.into(),
-                percent: false,
-                breaks: (!s.breaks.is_empty()).then_some(s.breaks),
-                categories: s.categories,
-            });
+            let layer = frontier::Catalogue::shared("districts")?.clone();
+            let mut ch = Choropleth::new(layer, s.values, s.title);
+            ch.classes = CLASSES;
+            ch.method = METHOD;
+            ch.palette = PALETTE.into();
+            ch.breaks = (!s.breaks.is_empty()).then_some(s.breaks);
+            ch.categories = s.categories;
+            spec.choropleth = Some(ch);
         }
     }
     // The other point layers shown, each in its own colour.
@@ -366,11 +361,8 @@ pub fn summary_csv(app: &App, q: &Query) -> Result<Download, ApiError> {
     let mut body = Vec::new();
     let csv = frontier::output::TableFormat::Csv;
     let written = if mode == Some(Mode::Hotspots) {
-        let opts = frontier::hotspots::Options {
-            window: f.window()?,
-            ..Default::default()
-        };
-        let h = frontier::hotspots::hotspots_of_summary(s, Grouping::Districts, opts)?;
+        let h =
+            frontier::hotspots::hotspots_of_summary(s, Grouping::Districts, f.hotspot_options()?)?;
         let (cols, rows) = h.table();
         frontier::output::write_table_exact(&mut body, csv, &cols, &rows)
     } else {

@@ -162,11 +162,19 @@ impl Filter {
 
     /// The summaries' options for these filters.
     pub fn summary_options(&self, d: &Dataset) -> Result<frontier::summary::Options, ApiError> {
-        Ok(frontier::summary::Options {
-            value: d.value.clone(),
-            window: self.window()?,
-            ..Default::default()
-        })
+        let mut opts = frontier::summary::Options::default();
+        opts.value = d.value.clone();
+        opts.window = self.window()?;
+        Ok(opts)
+    }
+
+    /// The hot-spot analysis's options for these filters (queen
+    /// neighbours, 999 permutations from seed 12345, as the command line's
+    /// defaults).
+    pub fn hotspot_options(&self) -> Result<frontier::hotspots::Options, ApiError> {
+        let mut opts = frontier::hotspots::Options::default();
+        opts.window = self.window()?;
+        Ok(opts)
     }
 
     /// A text that names these filters (for caches).

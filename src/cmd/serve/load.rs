@@ -377,16 +377,14 @@ impl Joining {
 pub fn read(mut source: PointSource, value: Option<&str>) -> Result<Read, frontier::Error> {
     let schema = source.schema().clone();
     let origin = source.origin().to_string();
-    let opts = summary::Options {
-        value: value.map(str::to_string),
-        window: frontier::window::Window::new(
-            schema.date.map(|_| chrono::NaiveDate::MIN),
-            None,
-            None,
-            None,
-        )?,
-        ..Default::default()
-    };
+    let mut opts = summary::Options::default();
+    opts.value = value.map(str::to_string);
+    opts.window = frontier::window::Window::new(
+        schema.date.map(|_| chrono::NaiveDate::MIN),
+        None,
+        None,
+        None,
+    )?;
     // The first rows, to judge the columns by (a reading error among
     // them is reported after any in the rows before it).
     let mut first = Vec::new();
