@@ -211,21 +211,13 @@ fn plan(mut g: Given, format: Format) -> PyResult<(MapSpec, u64)> {
             )?;
             credit(&read, matches!(p, Points::File(_)), &mut spec.sources);
             // The legends' titles: as given, else the columns' names.
-            let mut layer = PointsLayer::default();
-            layer.points = read.points;
-            layer.color_by = g
-                .color_title
-                .clone()
-                .or(fp.color_title.clone())
-                .or(color_by.clone())
-                .filter(|_| color_by.is_some());
-            layer.size_by = g
-                .size_title
-                .clone()
-                .or(fp.size_title.clone())
-                .or(size_by.clone())
-                .filter(|_| size_by.is_some());
-            spec.points = Some(layer);
+            spec.points = Some(PointsLayer::titled(
+                read.points,
+                color_by.as_deref(),
+                g.color_title.clone().or(fp.color_title.clone()),
+                size_by.as_deref(),
+                g.size_title.clone().or(fp.size_title.clone()),
+            ));
         }
         None if color_by.is_some() || size_by.is_some() => {
             return Err(err("color_by= and size_by= need points="));

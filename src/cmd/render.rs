@@ -558,21 +558,13 @@ fn add_points(
             other => other,
         })?;
     spec.sources.push(credit);
-    let mut layer = PointsLayer::default();
-    layer.points = pts;
-    layer.color_by = args
-        .color_title
-        .clone()
-        .or(fp.color_title.clone())
-        .or(color_by.clone())
-        .filter(|_| color_by.is_some());
-    layer.size_by = args
-        .size_title
-        .clone()
-        .or(fp.size_title.clone())
-        .or(size_by.clone())
-        .filter(|_| size_by.is_some());
-    spec.points = Some(layer);
+    spec.points = Some(PointsLayer::titled(
+        pts,
+        color_by.as_deref(),
+        args.color_title.clone().or(fp.color_title.clone()),
+        size_by.as_deref(),
+        args.size_title.clone().or(fp.size_title.clone()),
+    ));
     Ok(())
 }
 

@@ -26,6 +26,27 @@ pub struct PointsRead {
 }
 
 impl PointsLayer {
+    /// A layer of `points` whose legends show the columns `color_by` and
+    /// `size_by` (no legend for one not given), titled `color_title` and
+    /// `size_title` where given, else by the columns' names (as `render
+    /// --color-title` and a map file's `color_title` do).
+    pub fn titled(
+        points: Vec<PointDatum>,
+        color_by: Option<&str>,
+        color_title: Option<String>,
+        size_by: Option<&str>,
+        size_title: Option<String>,
+    ) -> PointsLayer {
+        let title = |column: Option<&str>, given: Option<String>| {
+            column.map(|c| given.unwrap_or_else(|| c.to_string()))
+        };
+        PointsLayer {
+            points,
+            color_by: title(color_by, color_title),
+            size_by: title(size_by, size_title),
+        }
+    }
+
     /// Read every point of `src`, its category from column `color_by` and
     /// its size from `size_by` (a number; empty is no size).
     pub fn read(
