@@ -338,20 +338,17 @@ pub fn emerging_batch(batch: &Batch, areas: Areas, opts: EmergingOptions) -> Res
 }
 
 /// The emerging hot and cold spots of the points of each batch `next`
-/// gives until `None` (from a source of columns `schema` called `origin`).
+/// gives until `None` (from a source of columns `schema` called `origin`):
+/// the areas, the points placed in them, the window's periods, the cube of
+/// counts (or sums), its Gi*, and each area's series and category.
 fn emerging_from(
     origin: &str,
     schema: &Schema,
-    mut next: impl FnMut() -> Result<Option<Batch>>,
+    next: impl FnMut() -> Result<Option<Batch>>,
     areas: Areas,
     opts: EmergingOptions,
 ) -> Result<Emerging> {
     opts.window.check()?;
-    let sopts = crate::summary::Options {
-        value: opts.value.clone(),
-        date: opts.date.clone(),
-        ..admitting(&opts.window)
-    };
     if opts.date.is_none() && schema.date.is_none() {
         return Err(Error::MissingColumn {
             origin: origin.into(),
@@ -360,60 +357,181 @@ fn emerging_from(
             columns: schema.columns.clone(),
         });
     }
-    // Each point: its place (a feature, or a projected point for
-    // hexagons), date and value.
-    enum Placer {
-        Polygons(Box<PolygonIndex>),
-        Hex(HexGrid),
+    let (key, mut list, placer) = Placer::of(areas)?;
+    let (points, account) = placed_points(next, &opts, &placer)?;
+    let place_of = placer.areas_of(&points, &mut list)?;
+    if list.len() < 3 {
+        return Err(bad(
+            Param::Areas,
+            key,
+            format!("hot spots need at least 3 areas; there are {}", list.len()),
+        ));
     }
-    let (key, mut list, feature_area, placer) = match areas {
-        Areas::Polygons(g) => {
-            let (layer, key) = g.resolve()?;
-            layer.require_polygons()?;
-            let mut list = Vec::new();
-            let mut feature_area = vec![None; layer.features.len()];
-            for (i, f) in layer.features.iter().enumerate() {
-                let province =
-                    (key == "district").then(|| f.property_text("province").unwrap_or_default());
-                if let Some(a) = polygon_area(layer.label(i), province, &f.geometry) {
-                    feature_area[i] = Some(list.len());
-                    list.push(a);
-                }
-            }
-            let index = Box::new(PolygonIndex::new(layer));
-            (key, list, feature_area, Placer::Polygons(index))
-        }
-        Areas::Hex(km) => {
-            crate::hotspots::check_hex_edge(km)?;
-            (
-                "hex".to_string(),
-                Vec::new(),
-                Vec::new(),
-                Placer::Hex(HexGrid::new(km)),
-            )
-        }
+    let spans = periods(origin, &opts, &points, list.len())?;
+    let np = spans.len();
+    let mut y = vec![0.0; list.len() * np];
+    let mut outside = 0;
+    for ((_, d, v), a) in points.iter().zip(&place_of) {
+        let Some(a) = a else {
+            outside += 1;
+            continue;
+        };
+        let t = spans.partition_point(|s| s.start <= *d) - 1;
+        y[a * np + t] += if opts.value.is_some() { *v } else { 1.0 };
+    }
+    let hex_km = match areas {
+        Areas::Hex(km) => Some(km),
+        Areas::Polygons(_) => None,
     };
-    #[derive(Clone, Copy)]
-    enum Place {
-        Area(Option<usize>),
-        Xy((f64, f64)),
+    let neighbours = neighbours_of(&list, opts.weights, hex_km);
+    let gi = cube_gi_star(&y, &neighbours, np, opts.time_lags);
+    let series = area_series(&y, &gi, np);
+    Ok(Emerging {
+        key,
+        areas: list,
+        neighbours,
+        spans,
+        series,
+        options: opts,
+        outside,
+        account,
+        hex_km,
+    })
+}
+
+/// Where a point falls: an area's index (polygons), or its projected
+/// position (hexagons, whose cells are known once every point is read).
+#[derive(Clone, Copy)]
+enum Place {
+    Area(Option<usize>),
+    Xy((f64, f64)),
+}
+
+/// A point admitted: where, when, and its value.
+type Placed = (Place, NaiveDate, f64);
+
+/// What places the points: a polygon layer's index (and which area each
+/// feature is), or a hexagon grid.
+enum Placer {
+    Polygons(Box<PolygonIndex>, Vec<Option<usize>>),
+    Hex(HexGrid),
+}
+
+impl Placer {
+    /// The key (`district`, `province`, a layer's, `hex`), the areas known
+    /// before any point is read (the polygons'; none for hexagons) and the
+    /// placer.
+    fn of(areas: Areas) -> Result<(String, Vec<Area>, Placer)> {
+        match areas {
+            Areas::Polygons(g) => {
+                let (layer, key) = g.resolve()?;
+                layer.require_polygons()?;
+                let mut list = Vec::new();
+                let mut feature_area = vec![None; layer.features.len()];
+                for (i, f) in layer.features.iter().enumerate() {
+                    let province = (key == "district")
+                        .then(|| f.property_text("province").unwrap_or_default());
+                    if let Some(a) = polygon_area(layer.label(i), province, &f.geometry) {
+                        feature_area[i] = Some(list.len());
+                        list.push(a);
+                    }
+                }
+                let index = Box::new(PolygonIndex::new(layer));
+                Ok((key, list, Placer::Polygons(index, feature_area)))
+            }
+            Areas::Hex(km) => {
+                crate::hotspots::check_hex_edge(km)?;
+                Ok(("hex".to_string(), Vec::new(), Placer::Hex(HexGrid::new(km))))
+            }
+        }
     }
+
+    fn place(&self, at: geo::Coord) -> Place {
+        match self {
+            Placer::Polygons(index, feature_area) => {
+                Place::Area(index.locate(at).and_then(|i| feature_area[i]))
+            }
+            Placer::Hex(g) => Place::Xy(g.project(at)),
+        }
+    }
+
+    /// Each point's area (None: in none). For hexagons, the cells over
+    /// the points' extent are added to `list` first (at most 200,000).
+    fn areas_of(
+        &self,
+        points: &[Placed],
+        list: &mut Vec<Area>,
+    ) -> Result<Vec<Option<usize>>> {
+        let g = match self {
+            Placer::Hex(g) => g,
+            Placer::Polygons(..) => {
+                return Ok(points
+                    .iter()
+                    .map(|(p, _, _)| match p {
+                        Place::Area(a) => *a,
+                        Place::Xy(_) => None,
+                    })
+                    .collect());
+            }
+        };
+        let xy = || {
+            points.iter().filter_map(|(p, _, _)| match p {
+                Place::Xy(xy) => Some(*xy),
+                Place::Area(_) => None,
+            })
+        };
+        let (mut min, mut max) = (
+            (f64::INFINITY, f64::INFINITY),
+            (f64::NEG_INFINITY, f64::NEG_INFINITY),
+        );
+        for (x, y) in xy() {
+            min = (min.0.min(x), min.1.min(y));
+            max = (max.0.max(x), max.1.max(y));
+        }
+        if points.is_empty() {
+            return Ok(Vec::new());
+        }
+        if g.count_over(min, max) > 200_000.0 {
+            return Err(bad(
+                Param::Areas,
+                "hex".into(),
+                "more than 200,000 hexagons over the points' extent: choose a longer edge".into(),
+            ));
+        }
+        let cells = g.cells_over(min, max);
+        let at: HashMap<(i32, i32), usize> =
+            cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+        for &c in &cells {
+            list.push(Area {
+                name: format!("{},{}", c.0, c.1),
+                province: None,
+                centre: g.centre(c),
+                geometry: geo::Geometry::Polygon(g.polygon(c)),
+                cell: Some(c),
+            });
+        }
+        Ok(xy().map(|p| at.get(&g.cell_at(p)).copied()).collect())
+    }
+}
+
+/// Every point of the batches `next` gives that the window admits, with
+/// its place, date and value; and where every row went.
+fn placed_points(
+    mut next: impl FnMut() -> Result<Option<Batch>>,
+    opts: &EmergingOptions,
+    placer: &Placer,
+) -> Result<(Vec<Placed>, Account)> {
+    let sopts = crate::summary::Options {
+        value: opts.value.clone(),
+        date: opts.date.clone(),
+        ..admitting(&opts.window)
+    };
     let mut account = Account::default();
-    let mut points: Vec<(Place, NaiveDate, f64)> = Vec::new();
+    let mut points = Vec::new();
     while let Some(batch) = next()? {
         let needed = Needed::new(batch.origin(), batch.schema(), &sopts, true)?;
         let mut rejects = Vec::new();
-        let read = walk_batch(
-            &batch,
-            &needed,
-            |f, _| match &placer {
-                Placer::Polygons(index) => {
-                    Place::Area(index.locate(f.at).and_then(|i| feature_area[i]))
-                }
-                Placer::Hex(g) => Place::Xy(g.project(f.at)),
-            },
-            &mut rejects,
-        )?;
+        let read = walk_batch(&batch, &needed, |f, _| placer.place(f.at), &mut rejects)?;
         for (f, place) in read {
             if admit(&sopts, &mut account, &f) == Admit::Counted {
                 points.push((place, f.date.expect("dates are read"), f.value));
@@ -425,70 +543,18 @@ fn emerging_from(
             account.rejects.push(r);
         }
     }
-    // Hexagons: every cell over the points' extent.
-    let mut place_of: Vec<Option<usize>> = Vec::with_capacity(points.len());
-    let hex_km = match &placer {
-        Placer::Hex(g) => {
-            let (mut min, mut max) = (
-                (f64::INFINITY, f64::INFINITY),
-                (f64::NEG_INFINITY, f64::NEG_INFINITY),
-            );
-            for (p, _, _) in &points {
-                if let Place::Xy(xy) = p {
-                    min = (min.0.min(xy.0), min.1.min(xy.1));
-                    max = (max.0.max(xy.0), max.1.max(xy.1));
-                }
-            }
-            if !points.is_empty() && g.count_over(min, max) > 200_000.0 {
-                return Err(bad(
-                    Param::Areas,
-                    "hex".into(),
-                    "more than 200,000 hexagons over the points' extent: choose a longer edge"
-                        .into(),
-                ));
-            }
-            let cells = if points.is_empty() {
-                Vec::new()
-            } else {
-                g.cells_over(min, max)
-            };
-            let at: HashMap<(i32, i32), usize> =
-                cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
-            for &c in &cells {
-                list.push(Area {
-                    name: format!("{},{}", c.0, c.1),
-                    province: None,
-                    centre: g.centre(c),
-                    geometry: geo::Geometry::Polygon(g.polygon(c)),
-                    cell: Some(c),
-                });
-            }
-            for (p, _, _) in &points {
-                if let Place::Xy(xy) = p {
-                    place_of.push(at.get(&g.cell_at(*xy)).copied());
-                }
-            }
-            match areas {
-                Areas::Hex(km) => Some(km),
-                Areas::Polygons(_) => None,
-            }
-        }
-        Placer::Polygons(_) => {
-            place_of.extend(points.iter().map(|(p, _, _)| match p {
-                Place::Area(a) => *a,
-                Place::Xy(_) => None,
-            }));
-            None
-        }
-    };
-    if list.len() < 3 {
-        return Err(bad(
-            Param::Areas,
-            key,
-            format!("hot spots need at least 3 areas; there are {}", list.len()),
-        ));
-    }
-    // The window's periods.
+    Ok((points, account))
+}
+
+/// The window's periods: from its start (else the first point's period)
+/// to its end (else the last point's); at least 2, and at most
+/// [`MAX_CELLS`] cells with `areas` areas.
+fn periods(
+    origin: &str,
+    opts: &EmergingOptions,
+    points: &[Placed],
+    areas: usize,
+) -> Result<Vec<Span>> {
     let p = opts.period;
     let first = points.iter().map(|x| x.1).min();
     let last = points.iter().map(|x| x.1).max();
@@ -509,7 +575,7 @@ fn emerging_from(
             "a trend needs at least 2 periods in the window".into(),
         ));
     }
-    if list.len().saturating_mul(np) > MAX_CELLS {
+    if areas.saturating_mul(np) > MAX_CELLS {
         let (s, e) = (spans[0].start, spans[np - 1].end);
         let given = |g: Option<NaiveDate>| {
             if g.is_some() {
@@ -518,36 +584,31 @@ fn emerging_from(
                 " (the events' dates)"
             }
         };
+        let n = |x: usize| crate::output::thousands(x as i64);
         return Err(Error::Input {
             origin: origin.into(),
             message: format!(
                 "the window runs from {s}{} to {e}{}: {} {}s × {} areas = {} cells, more than frontier keeps ({}); check those dates (a mistyped year?), narrow the window with --from/--to, or choose longer periods or larger areas",
                 given(opts.window.from),
                 given(opts.window.to),
-                crate::output::thousands(np as i64),
+                n(np),
                 p.name(),
-                crate::output::thousands(list.len() as i64),
-                crate::output::thousands(list.len().saturating_mul(np) as i64),
-                crate::output::thousands(MAX_CELLS as i64),
+                n(areas),
+                n(areas.saturating_mul(np)),
+                n(MAX_CELLS),
             ),
         });
     }
-    let mut y = vec![0.0; list.len() * np];
-    let mut outside = 0;
-    for ((_, d, v), a) in points.iter().zip(&place_of) {
-        let Some(a) = a else {
-            outside += 1;
-            continue;
-        };
-        let t = spans.partition_point(|s| s.start <= *d) - 1;
-        y[a * np + t] += if opts.value.is_some() { *v } else { 1.0 };
-    }
-    let neighbours = neighbours_of(&list, opts.weights, hex_km);
-    let gi = cube_gi_star(&y, &neighbours, np, opts.time_lags);
+    Ok(spans)
+}
+
+/// Each area's series: its cells' values, Gi*, classes, the Mann–Kendall
+/// trends of its counts and of its Gi* z, and its category.
+fn area_series(y: &[f64], gi: &[LocalG], np: usize) -> Vec<AreaSeries> {
     let z: Vec<f64> = gi.iter().map(|g| g.z).collect();
     let pv: Vec<f64> = gi.iter().map(|g| g.p).collect();
     let cls = classes(&z, &pv);
-    let series = (0..list.len())
+    (0..y.len() / np.max(1))
         .map(|a| {
             let r = a * np..(a + 1) * np;
             let classes = cls[r.clone()].to_vec();
@@ -563,18 +624,7 @@ fn emerging_from(
                 classes,
             }
         })
-        .collect();
-    Ok(Emerging {
-        key,
-        areas: list,
-        neighbours,
-        spans,
-        series,
-        options: opts,
-        outside,
-        account,
-        hex_km,
-    })
+        .collect()
 }
 
 /// The periods from `start` to `end`, the first and last cut to them, as
