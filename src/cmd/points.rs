@@ -32,15 +32,7 @@ pub struct Delimiter(pub u8);
 
 /// `,` `;` `|` `tab` `\t` or any other single ASCII character.
 fn parse_delimiter(s: &str) -> Result<Delimiter, String> {
-    match s {
-        "tab" | "\\t" | "\t" => Ok(Delimiter(b'\t')),
-        _ if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
-            Ok(Delimiter(s.as_bytes()[0]))
-        }
-        _ => Err(format!(
-            "{s:?} is not a delimiter: give one character such as , ; | or the word tab"
-        )),
-    }
+    frontier::ingest::parse_delimiter(s).map(Delimiter)
 }
 
 impl Reading {

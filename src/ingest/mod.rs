@@ -43,7 +43,7 @@ pub use batch::{Batch, Cell, Column};
 pub use dates::parse_date;
 pub(crate) use header::csv_header;
 pub use kinds::column_kinds;
-pub use options::{FormatHint, ReadOptions};
+pub use options::{FormatHint, ReadOptions, parse_delimiter};
 pub use source::PointSource;
 // The row types, defined with the writers' in [`crate::row`], are also the
 // readers' vocabulary.

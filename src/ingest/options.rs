@@ -21,6 +21,27 @@ pub struct ReadOptions {
     pub delimiter: Option<u8>,
 }
 
+/// A CSV field delimiter as a user writes it: `tab` (or `\t`) or one
+/// ASCII character other than a quote or a line break (`,` `;` `|` ...).
+///
+/// ```
+/// use frontier::ingest::parse_delimiter;
+/// assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+/// assert_eq!(parse_delimiter(";"), Ok(b';'));
+/// assert!(parse_delimiter("\"").is_err() && parse_delimiter(",,").is_err());
+/// ```
+pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if s.len() == 1 && s.is_ascii() && !matches!(s, "\"" | "\n" | "\r") => {
+            Ok(s.as_bytes()[0])
+        }
+        _ => Err(format!(
+            "{s:?} is not a delimiter: give one character such as , ; | or the word tab"
+        )),
+    }
+}
+
 /// What a file's name says of its format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormatHint {

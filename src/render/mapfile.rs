@@ -34,6 +34,7 @@ use super::classify::{self, Method};
 use super::{Extent, Format, Labels, PageSize, Style, parse_bandwidth};
 use crate::Named;
 use crate::error::{Error, Result};
+use crate::ingest::parse_delimiter;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -270,135 +271,45 @@ impl MapFile {
     /// Parse a map file's text; `origin` names it in errors, `base` is the
     /// folder its relative paths start from.
     pub fn parse(text: &str, origin: &str, base: &Path) -> Result<MapFile> {
-        let err = |span: std::ops::Range<usize>, message: String| {
-            let (line, column) = line_col(text, span.start);
-            Error::Spec {
-                origin: origin.to_string(),
-                line,
-                column,
-                message,
-            }
-        };
-        let raw: Raw = toml::from_str(text).map_err(|e| {
-            let span = e.span().unwrap_or(0..0);
-            let message = e.message().trim().to_string();
-            // A missing key is reported at its table's header: name it.
-            let header = text[span.start.min(text.len())..]
-                .lines()
-                .next()
-                .map(str::trim)
-                .filter(|h| h.starts_with('['));
-            match header {
-                Some(h) if message.starts_with("missing field") => {
-                    err(span, format!("{h}: {message}"))
-                }
-                _ => err(span, message),
-            }
-        })?;
-        let mut places: BTreeMap<&'static str, Place> = BTreeMap::new();
-        let mut note = |name: &'static str, key: &'static str, s: &S| {
-            let (line, _) = line_col(text, s.span().start);
-            places.insert(
-                name,
-                Place {
-                    origin: origin.to_string(),
-                    line,
-                    key,
-                    text: s.get_ref().clone(),
-                },
-            );
-        };
-        if let Some(o) = &raw.output {
-            note("output", "output", o);
-        }
-        if let Some(v) = &raw.size {
-            note("size", "size", v);
-        }
-        if let Some(p) = &raw.points {
-            note("points.file", "[points] file", &p.file);
-            if let Some(c) = &p.color_by {
-                note("points.color_by", "[points] color_by", c);
-            }
-            if let Some(c) = &p.size_by {
-                note("points.size_by", "[points] size_by", c);
-            }
-        }
-        if let Some(d) = &raw.density {
-            note("density.file", "[density] file", &d.file);
-        }
-        if let Some(c) = &raw.choropleth {
-            note("choropleth.file", "[choropleth] file", &c.file);
-            note("choropleth.column", "[choropleth] column", &c.column);
-        }
-        if let Some(d) = &raw.dpi {
-            let (line, _) = line_col(text, d.span().start);
-            places.insert(
-                "dpi",
-                Place {
-                    origin: origin.to_string(),
-                    line,
-                    key: "dpi",
-                    text: d.get_ref().to_string(),
-                },
-            );
-        }
-        // The value, or an error at its place in the file.
-        fn typed<T>(
-            err: &dyn Fn(std::ops::Range<usize>, String) -> Error,
-            s: &S,
-            what: &str,
-            r: std::result::Result<T, String>,
-        ) -> Result<T> {
-            r.map_err(|m| err(s.span(), format!("{what}: {m}")))
-        }
-        let file = |s: &S| {
-            let p = Path::new(s.get_ref());
-            if p.is_absolute() || s.get_ref() == "-" {
-                p.to_path_buf()
-            } else {
-                base.join(p)
-            }
-        };
+        let at = Reader { text, origin, base };
+        let raw: Raw = toml::from_str(text).map_err(|e| at.toml_error(e))?;
         let mut out = MapFile {
-            output: raw.output.as_ref().map(file),
-            title: raw.title,
-            subtitle: raw.subtitle,
+            output: raw.output.as_ref().map(|o| at.file(o)),
+            title: raw.title.clone(),
+            subtitle: raw.subtitle.clone(),
             graticule: raw.graticule,
             inset: raw.inset,
             base_map: raw.base_map,
-            sources: raw.sources,
-            places,
+            sources: raw.sources.clone(),
+            places: at.places(&raw),
             ..Default::default()
         };
         if let Some(f) = &raw.format {
-            out.format = Some(typed(&err, f, "format", Format::from_name(f.get_ref()))?);
+            out.format = Some(at.typed(f, "format", Format::from_name(f.get_ref()))?);
         }
         if let Some(e) = &raw.extent {
-            out.extent = Some(typed(&err, e, "extent", Extent::parse(e.get_ref()))?);
+            out.extent = Some(at.typed(e, "extent", Extent::parse(e.get_ref()))?);
         }
         if let Some(s) = &raw.size {
-            out.size = Some(typed(&err, s, "size", PageSize::parse(s.get_ref()))?);
+            out.size = Some(at.typed(s, "size", PageSize::parse(s.get_ref()))?);
         }
         if let Some(d) = &raw.dpi {
             let v = *d.get_ref() as f32;
             if super::check_dpi(v).is_err() {
-                return Err(err(
+                let (lo, hi) = (super::DPIS.start(), super::DPIS.end());
+                return Err(at.error(
                     d.span(),
-                    format!(
-                        "dpi {v}: give {} to {} dots per inch",
-                        super::DPIS.start(),
-                        super::DPIS.end()
-                    ),
+                    format!("dpi {v}: give {lo} to {hi} dots per inch"),
                 ));
             }
             out.dpi = Some(v);
         }
         if let Some(l) = &raw.labels {
-            out.labels = Some(typed(&err, l, "labels", Labels::from_name(l.get_ref()))?);
+            out.labels = Some(at.typed(l, "labels", Labels::from_name(l.get_ref()))?);
         }
         if let Some(p) = raw.points {
             out.points = Some(PointsPart {
-                file: file(&p.file),
+                file: at.file(&p.file),
                 color_by: p.color_by.map(Spanned::into_inner),
                 size_by: p.size_by.map(Spanned::into_inner),
                 color_title: p.color_title,
@@ -407,74 +318,21 @@ impl MapFile {
         }
         if let Some(d) = raw.density {
             let bandwidth_km = match &d.bandwidth {
-                Some(b) => Some(typed(&err, b, "bandwidth", parse_bandwidth(b.get_ref()))?),
+                Some(b) => Some(at.typed(b, "bandwidth", parse_bandwidth(b.get_ref()))?),
                 None => None,
             };
             out.density = Some(DensityPart {
-                file: file(&d.file),
+                file: at.file(&d.file),
                 bandwidth_km,
                 title: d.title,
             });
         }
         if let Some(c) = raw.choropleth {
-            let method = match &c.method {
-                Some(m) => Some(typed(&err, m, "method", Method::from_name(m.get_ref()))?),
-                None => None,
-            };
-            if let Some(p) = &c.palette {
-                typed(
-                    &err,
-                    p,
-                    "palette",
-                    classify::palette(p.get_ref()).map_err(|e| e.to_string()),
-                )?;
-            }
-            let classes = match &c.classes {
-                Some(k)
-                    if usize::try_from(*k.get_ref()).is_ok_and(|k| super::CLASSES.contains(&k)) =>
-                {
-                    Some(*k.get_ref() as usize)
-                }
-                Some(k) => {
-                    return Err(err(
-                        k.span(),
-                        format!(
-                            "classes {}: give {} to {}",
-                            k.get_ref(),
-                            super::CLASSES.start(),
-                            super::CLASSES.end()
-                        ),
-                    ));
-                }
-                None => None,
-            };
-            out.choropleth = Some(ChoroplethPart {
-                file: file(&c.file),
-                column: c.column.into_inner(),
-                classes,
-                method,
-                palette: c.palette.map(|p| p.into_inner()),
-                title: c.title,
-                categories: c.categories,
-                order: c.order,
-            });
+            out.choropleth = Some(at.choropleth(c)?);
         }
         if let Some(r) = raw.reading {
             let delimiter = match &r.delimiter {
-                Some(d) => Some(typed(
-                    &err,
-                    d,
-                    "delimiter",
-                    match d.get_ref().as_str() {
-                        "tab" | "\\t" | "\t" => Ok(b'\t'),
-                        c if c.len() == 1 && c.is_ascii() && !matches!(c, "\"" | "\n" | "\r") => {
-                            Ok(c.as_bytes()[0])
-                        }
-                        c => Err(format!(
-                            "{c:?} is not a delimiter: give one character such as , ; | or the word tab"
-                        )),
-                    },
-                )?),
+                Some(d) => Some(at.typed(d, "delimiter", parse_delimiter(d.get_ref()))?),
                 None => None,
             };
             out.reading = ReadingPart {
@@ -485,47 +343,176 @@ impl MapFile {
             };
         }
         for l in raw.layers {
-            let mut st = Style::default();
-            if let Some(c) = &l.color {
-                st.color = typed(
-                    &err,
-                    c,
-                    "color",
-                    Style::parse(&format!("color={}", c.get_ref())),
-                )?
-                .color;
-            }
-            if let Some(f) = &l.fill {
-                st.fill = typed(
-                    &err,
-                    f,
-                    "fill",
-                    Style::parse(&format!("fill={}", f.get_ref())),
-                )?
-                .fill;
-            }
-            if let Some(w) = &l.width {
-                let v = *w.get_ref();
-                if !(v > 0.0 && v < 50.0) {
-                    return Err(err(
-                        w.span(),
-                        format!("width {v}: a line width in points, above 0 and below 50"),
-                    ));
-                }
-                st.width = v as f32;
-            }
-            st.dashed = l.dash.unwrap_or(false);
-            // A built-in layer by name; anything else is a file, relative
-            // to the map file like every other.
-            let name = l.name.get_ref();
-            let name = if crate::Catalogue::builtin(name).is_some() {
-                name.clone()
-            } else {
-                file(&l.name).display().to_string()
-            };
-            out.layers.push((name, st));
+            out.layers.push(at.layer(l)?);
         }
         Ok(out)
+    }
+}
+
+/// A map file being read: its text, its name in messages, and the folder
+/// its relative paths start from.
+struct Reader<'a> {
+    text: &'a str,
+    origin: &'a str,
+    base: &'a Path,
+}
+
+impl Reader<'_> {
+    /// An error at a place in the file.
+    fn error(&self, span: std::ops::Range<usize>, message: String) -> Error {
+        let (line, column) = line_col(self.text, span.start);
+        Error::Spec {
+            origin: self.origin.to_string(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// TOML's error at its place; a missing key is reported at its
+    /// table's header, so the message names the table.
+    fn toml_error(&self, e: toml::de::Error) -> Error {
+        let span = e.span().unwrap_or(0..0);
+        let message = e.message().trim().to_string();
+        let header = self.text[span.start.min(self.text.len())..]
+            .lines()
+            .next()
+            .map(str::trim)
+            .filter(|h| h.starts_with('['));
+        match header {
+            Some(h) if message.starts_with("missing field") => {
+                self.error(span, format!("{h}: {message}"))
+            }
+            _ => self.error(span, message),
+        }
+    }
+
+    /// The value, or an error at its place in the file.
+    fn typed<T>(&self, s: &S, what: &str, r: std::result::Result<T, String>) -> Result<T> {
+        r.map_err(|m| self.error(s.span(), format!("{what}: {m}")))
+    }
+
+    /// A path as written, relative to the map file's folder unless it is
+    /// absolute or `-`.
+    fn file(&self, s: &S) -> PathBuf {
+        let p = Path::new(s.get_ref());
+        if p.is_absolute() || s.get_ref() == "-" {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
+    }
+
+    /// Where each setting a message may name was read.
+    fn places(&self, raw: &Raw) -> BTreeMap<&'static str, Place> {
+        let mut places = BTreeMap::new();
+        let mut note = |name: &'static str, key: &'static str, at: usize, text: String| {
+            let (line, _) = line_col(self.text, at);
+            let origin = self.origin.to_string();
+            places.insert(
+                name,
+                Place {
+                    origin,
+                    line,
+                    key,
+                    text,
+                },
+            );
+        };
+        let mut note_s = |name, key, s: &S| note(name, key, s.span().start, s.get_ref().clone());
+        if let Some(o) = &raw.output {
+            note_s("output", "output", o);
+        }
+        if let Some(v) = &raw.size {
+            note_s("size", "size", v);
+        }
+        if let Some(p) = &raw.points {
+            note_s("points.file", "[points] file", &p.file);
+            if let Some(c) = &p.color_by {
+                note_s("points.color_by", "[points] color_by", c);
+            }
+            if let Some(c) = &p.size_by {
+                note_s("points.size_by", "[points] size_by", c);
+            }
+        }
+        if let Some(d) = &raw.density {
+            note_s("density.file", "[density] file", &d.file);
+        }
+        if let Some(c) = &raw.choropleth {
+            note_s("choropleth.file", "[choropleth] file", &c.file);
+            note_s("choropleth.column", "[choropleth] column", &c.column);
+        }
+        if let Some(d) = &raw.dpi {
+            note("dpi", "dpi", d.span().start, d.get_ref().to_string());
+        }
+        places
+    }
+
+    /// The `[choropleth]` table, its method, palette and classes checked.
+    fn choropleth(&self, c: RawChoropleth) -> Result<ChoroplethPart> {
+        let method = match &c.method {
+            Some(m) => Some(self.typed(m, "method", Method::from_name(m.get_ref()))?),
+            None => None,
+        };
+        if let Some(p) = &c.palette {
+            let known = classify::palette(p.get_ref()).map_err(|e| e.to_string());
+            self.typed(p, "palette", known)?;
+        }
+        let classes = match &c.classes {
+            Some(k) if usize::try_from(*k.get_ref()).is_ok_and(|k| super::CLASSES.contains(&k)) => {
+                Some(*k.get_ref() as usize)
+            }
+            Some(k) => {
+                let (lo, hi) = (super::CLASSES.start(), super::CLASSES.end());
+                let message = format!("classes {}: give {lo} to {hi}", k.get_ref());
+                return Err(self.error(k.span(), message));
+            }
+            None => None,
+        };
+        Ok(ChoroplethPart {
+            file: self.file(&c.file),
+            column: c.column.into_inner(),
+            classes,
+            method,
+            palette: c.palette.map(|p| p.into_inner()),
+            title: c.title,
+            categories: c.categories,
+            order: c.order,
+        })
+    }
+
+    /// A `[[layers]]` entry: a built-in layer's name or a file, and its
+    /// style.
+    fn layer(&self, l: RawLayer) -> Result<(String, Style)> {
+        let mut st = Style::default();
+        if let Some(c) = &l.color {
+            st.color = self
+                .typed(c, "color", Style::parse(&format!("color={}", c.get_ref())))?
+                .color;
+        }
+        if let Some(f) = &l.fill {
+            st.fill = self
+                .typed(f, "fill", Style::parse(&format!("fill={}", f.get_ref())))?
+                .fill;
+        }
+        if let Some(w) = &l.width {
+            let v = *w.get_ref();
+            if !(v > 0.0 && v < 50.0) {
+                let message = format!("width {v}: a line width in points, above 0 and below 50");
+                return Err(self.error(w.span(), message));
+            }
+            st.width = v as f32;
+        }
+        st.dashed = l.dash.unwrap_or(false);
+        // A built-in layer by name; anything else is a file, relative to
+        // the map file like every other.
+        let name = l.name.get_ref();
+        let name = if crate::Catalogue::builtin(name).is_some() {
+            name.clone()
+        } else {
+            self.file(&l.name).display().to_string()
+        };
+        Ok((name, st))
     }
 }
 

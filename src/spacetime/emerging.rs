@@ -457,11 +457,7 @@ impl Placer {
 
     /// Each point's area (None: in none). For hexagons, the cells over
     /// the points' extent are added to `list` first (at most 200,000).
-    fn areas_of(
-        &self,
-        points: &[Placed],
-        list: &mut Vec<Area>,
-    ) -> Result<Vec<Option<usize>>> {
+    fn areas_of(&self, points: &[Placed], list: &mut Vec<Area>) -> Result<Vec<Option<usize>>> {
         let g = match self {
             Placer::Hex(g) => g,
             Placer::Polygons(..) => {
