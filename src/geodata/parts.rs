@@ -16,6 +16,14 @@ use geo::{Coord, LineString, MultiPolygon, Point, Validation};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
+/// The ISO 3166-2 code of a province or territory, by its name.
+fn province_code(name: &str) -> Option<&'static str> {
+    PROVINCE_CODES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
+}
+
 /// The districts: each one's polygons, repaired where invalid; a district
 /// whose rings crossed (and so, repaired, may reach across an arc it
 /// shares with a neighbour) cut back along its neighbours' boundaries;
@@ -78,10 +86,7 @@ pub(super) fn districts(
     for (g, name, mp, _) in units {
         let division = prop_str(g, "division")?;
         let province = prop_str(g, "province")?;
-        let code = PROVINCE_CODES
-            .iter()
-            .find(|(n, _)| *n == province)
-            .map(|(_, c)| *c)
+        let code = province_code(&province)
             .ok_or_else(|| Error::Build(format!("district {name}: unknown province {province}")))?;
         let mut p = props(vec![
             ("id", json!(format!("{code}-{}", slug(&name)))),
@@ -150,11 +155,8 @@ pub(super) fn provinces(
                 "province {name}: repaired invalid geometry ({why})"
             ));
         }
-        let code = PROVINCE_CODES
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, c)| *c)
-            .ok_or_else(|| Error::Build(format!("unknown province {name}")))?;
+        let code =
+            province_code(&name).ok_or_else(|| Error::Build(format!("unknown province {name}")))?;
         let kind = if prop_str(g, "kind")? == "province" {
             "province"
         } else {
