@@ -154,8 +154,9 @@ fn arrow_text<'py>(py: Python<'py>, t: TextCells) -> ArrowText<'py> {
     )
 }
 
-/// A column's chunks as the Python side takes them: `(kind, data)`.
-fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
+/// A column's chunks of numbers, dates or booleans as one chunk (text
+/// stays in chunks); the chunks are of one kind ([`unify`]).
+fn join(parts: Vec<Chunk>) -> Vec<Chunk> {
     fn joined<T: Copy>(parts: &[Chunk], get: impl Fn(&Chunk) -> Option<&[T]>) -> Vec<T> {
         let mut v = Vec::with_capacity(parts.iter().filter_map(&get).map(<[T]>::len).sum());
         for p in parts {
@@ -163,37 +164,78 @@ fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bo
         }
         v
     }
+    if parts.len() < 2 {
+        return parts;
+    }
+    let one = match &parts[0] {
+        Chunk::Float(_) => Chunk::Float(joined(&parts, |p| match p {
+            Chunk::Float(v) => Some(v.as_slice()),
+            _ => None,
+        })),
+        Chunk::Int(_) => Chunk::Int(joined(&parts, |p| match p {
+            Chunk::Int(v) => Some(v.as_slice()),
+            _ => None,
+        })),
+        Chunk::Time(_) => Chunk::Time(joined(&parts, |p| match p {
+            Chunk::Time(v) => Some(v.as_slice()),
+            _ => None,
+        })),
+        Chunk::Bool(..) => Chunk::Bool(
+            joined(&parts, |p| match p {
+                Chunk::Bool(v, _) => Some(v.as_slice()),
+                _ => None,
+            }),
+            joined(&parts, |p| match p {
+                Chunk::Bool(_, ok) => Some(ok.as_slice()),
+                _ => None,
+            }),
+        ),
+        Chunk::Text(_) => return parts,
+    };
+    vec![one]
+}
+
+/// A column's chunks (joined by [`join`]) as the Python side takes them:
+/// `(kind, data)`.
+fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
+    fn joined<T>(parts: Vec<Chunk>, get: impl Fn(Chunk) -> Option<Vec<T>>) -> Vec<T> {
+        let mut v = Vec::new();
+        for p in parts {
+            v.extend(get(p).unwrap_or_default());
+        }
+        v
+    }
     let out = match parts.first() {
         None | Some(Chunk::Float(_)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Float(v) => Some(v.as_slice()),
+            let v = joined(parts, |p| match p {
+                Chunk::Float(v) => Some(v),
                 _ => None,
             });
             ("float", v.into_pyarray(py)).into_pyobject(py)?.into_any()
         }
         Some(Chunk::Int(_)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Int(v) => Some(v.as_slice()),
+            let v = joined(parts, |p| match p {
+                Chunk::Int(v) => Some(v),
                 _ => None,
             });
             ("int", v.into_pyarray(py)).into_pyobject(py)?.into_any()
         }
         Some(Chunk::Bool(..)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Bool(v, _) => Some(v.as_slice()),
-                _ => None,
-            });
-            let valid = joined(&parts, |p| match p {
-                Chunk::Bool(_, ok) => Some(ok.as_slice()),
-                _ => None,
-            });
+            let (v, valid): (Vec<Vec<bool>>, Vec<Vec<bool>>) = parts
+                .into_iter()
+                .filter_map(|p| match p {
+                    Chunk::Bool(v, ok) => Some((v, ok)),
+                    _ => None,
+                })
+                .unzip();
+            let (v, valid) = (v.concat(), valid.concat());
             ("bool", (v.into_pyarray(py), valid.into_pyarray(py)))
                 .into_pyobject(py)?
                 .into_any()
         }
         Some(Chunk::Time(_)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Time(v) => Some(v.as_slice()),
+            let v = joined(parts, |p| match p {
+                Chunk::Time(v) => Some(v),
                 _ => None,
             });
             let (unit, utc) = match kind {
@@ -276,6 +318,9 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
         }
     })?;
     let mut parts = parts.into_inner().unwrap_or_default();
+    if std::env::var("FT").is_ok() {
+        eprintln!("parse {:?}", t0.elapsed());
+    }
     parts.sort_unstable_by_key(|(k, _)| *k);
     let mut kinds = known.unwrap_or_else(|| {
         (0..n)
@@ -313,20 +358,43 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
             by_column[c].push(ch);
         }
     }
+    // The columns joined, and the coordinates and lines gathered, on the
+    // pool.
     let rows: usize = parts.iter().map(|(_, p)| p.piece.len()).sum();
-    let (mut xs, mut ys, mut lines) = (
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
+    let gather = |get: &(dyn Fn(&ColumnPiece, &mut Vec<f64>) + Sync)| {
+        let mut v = Vec::with_capacity(rows);
+        parts.iter().for_each(|(_, p)| get(&p.piece, &mut v));
+        v
+    };
+    let ((xs, ys), (lines, by_column)) = rayon::join(
+        || {
+            rayon::join(
+                || gather(&|p, v| v.extend(p.coords().iter().map(|c| c.x))),
+                || gather(&|p, v| v.extend(p.coords().iter().map(|c| c.y))),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut v = Vec::with_capacity(rows);
+                    parts
+                        .iter()
+                        .for_each(|(_, p)| v.extend(p.piece.lines().iter().map(|&l| l as i64)));
+                    v
+                },
+                || {
+                    by_column
+                        .into_par_iter()
+                        .map(|c| join(unify(c)))
+                        .collect::<Vec<_>>()
+                },
+            )
+        },
     );
-    let mut rejected = Vec::new();
-    for (_, p) in parts {
-        xs.extend(p.piece.coords().iter().map(|c| c.x));
-        ys.extend(p.piece.coords().iter().map(|c| c.y));
-        lines.extend(p.piece.lines().iter().map(|&l| l as i64));
-        rejected.extend(p.rejected);
+    let rejected = parts.into_iter().flat_map(|(_, p)| p.rejected).collect();
+    if std::env::var("FT").is_ok() {
+        eprintln!("all {:?}", t0.elapsed());
     }
-    let by_column = by_column.into_iter().map(unify).collect();
     Ok((kinds, by_column, xs, ys, lines, rejected))
 }
 
@@ -366,6 +434,9 @@ pub fn read_points<'py>(
         for ((name, kind), parts) in schema.columns.iter().zip(kinds).zip(columns) {
             let (what, data): (String, Bound<'_, PyAny>) = to_python(py, parts, kind)?.extract()?;
             out.append((name, what, data))?;
+        }
+        if std::env::var("FT").is_ok() {
+            eprintln!("py {:?}", t1.elapsed());
         }
         Ok((
             out,

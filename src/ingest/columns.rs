@@ -251,7 +251,22 @@ impl ReadColumn {
             self.numbers = None;
             earlier(&mut self.text);
         }
+        if self.text.data.capacity() == 0 {
+            // About as many bytes a cell as this one (room for as many
+            // cells as the piece is expected to have is in `ends`).
+            let rows = self.text.ends.capacity().max(1);
+            self.text.data.reserve(rows * (t.len() + 2));
+        }
         self.text.push(t);
+    }
+
+    /// Make room for `rows` cells.
+    fn reserve(&mut self, rows: usize) {
+        if let Some(n) = &mut self.numbers {
+            n.floats.reserve(rows);
+            n.ints.reserve(rows);
+        }
+        self.text.ends.reserve(rows);
     }
 }
 
@@ -422,6 +437,14 @@ impl Records for Sink<'_> {
         }
         if self.piece.text.is_none() {
             self.piece.text = Some(text.clone());
+            // Room for about as many rows as lines like this one fill the
+            // piece with.
+            let rows = text.text.len() / (span.len() + 1) * 5 / 4 + 8;
+            let p = &mut self.piece;
+            p.columns.iter_mut().for_each(|c| c.reserve(rows));
+            p.sources.reserve(rows);
+            p.lines.reserve(rows);
+            p.coords.reserve(rows);
         }
         let s = &text.text[span.clone()];
         let mut cuts = std::mem::take(&mut self.cuts);
