@@ -318,9 +318,6 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
         }
     })?;
     let mut parts = parts.into_inner().unwrap_or_default();
-    if std::env::var("FT").is_ok() {
-        eprintln!("parse {:?}", t0.elapsed());
-    }
     parts.sort_unstable_by_key(|(k, _)| *k);
     let mut kinds = known.unwrap_or_else(|| {
         (0..n)
@@ -392,9 +389,6 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
         },
     );
     let rejected = parts.into_iter().flat_map(|(_, p)| p.rejected).collect();
-    if std::env::var("FT").is_ok() {
-        eprintln!("all {:?}", t0.elapsed());
-    }
     Ok((kinds, by_column, xs, ys, lines, rejected))
 }
 
@@ -434,9 +428,6 @@ pub fn read_points<'py>(
         for ((name, kind), parts) in schema.columns.iter().zip(kinds).zip(columns) {
             let (what, data): (String, Bound<'_, PyAny>) = to_python(py, parts, kind)?.extract()?;
             out.append((name, what, data))?;
-        }
-        if std::env::var("FT").is_ok() {
-            eprintln!("py {:?}", t1.elapsed());
         }
         Ok((
             out,
