@@ -199,9 +199,11 @@ fn join(parts: Vec<Chunk>) -> Vec<Chunk> {
 /// `(kind, data)`.
 fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
     fn joined<T>(parts: Vec<Chunk>, get: impl Fn(Chunk) -> Option<Vec<T>>) -> Vec<T> {
-        let mut v = Vec::new();
-        for p in parts {
-            v.extend(get(p).unwrap_or_default());
+        // One chunk (as `join` leaves numbers) is handed over as it is.
+        let mut all = parts.into_iter().filter_map(get);
+        let mut v = all.next().unwrap_or_default();
+        for more in all {
+            v.extend(more);
         }
         v
     }

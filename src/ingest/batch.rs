@@ -126,6 +126,23 @@ impl Batch {
             b.schema.columns[b.schema.lat].clone(),
             b.schema.columns[b.schema.lon].clone(),
         );
+        {
+            use rayon::prelude::*;
+            // Mostly every position is usable (as check_coord's first test
+            // finds): then they are taken as they are, on every core.
+            let usable = |(y, x): (&f64, &f64)| y.abs() <= 90.0 && x.abs() <= 180.0;
+            if lat.par_iter().zip(lon).all(usable) {
+                lat.par_iter()
+                    .zip(lon)
+                    .map(|(&y, &x)| Coord { x, y })
+                    .collect_into_vec(&mut b.coords);
+                (0..lat.len())
+                    .into_par_iter()
+                    .map(|i| i as u64 + 1)
+                    .collect_into_vec(&mut b.lines);
+                return Ok(b);
+            }
+        }
         for (i, (&y, &x)) in lat.iter().zip(lon).enumerate() {
             let line = i as u64 + 1;
             match check_coord(&lat_col, y, &lon_col, x) {
