@@ -15,7 +15,7 @@
 
 use crate::arrays::{floats, read_options};
 use crate::{guard, py_err};
-use frontier::ingest::{ColumnPiece, KindSeen, PointSource, ReadColumn, TextCells};
+use frontier::ingest::{ColumnPiece, KindSeen, Numbers, PointSource, ReadColumn, TextCells};
 use frontier::row::{Kind, TimeUnit, date_days, timestamp_count};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
@@ -60,8 +60,8 @@ fn times_read(c: &ReadColumn, kind: Kind) -> bool {
 fn typed(c: ReadColumn, kind: Kind, p: &ColumnPiece, k: usize) -> Chunk {
     let ReadColumn { numbers, text, .. } = c;
     match (kind, numbers) {
-        (Kind::Integer, Some(n)) if n.whole => Chunk::Int(n.ints),
-        (Kind::Integer | Kind::Float, Some(n)) => Chunk::Float(n.floats),
+        (Kind::Integer, Some(Numbers::Whole(v))) => Chunk::Int(v),
+        (Kind::Integer | Kind::Float, Some(n)) => Chunk::Float(n.into_floats()),
         (Kind::Integer, None) => {
             let cells: Vec<&str> = (0..text.len()).map(|i| text.cell(i).trim()).collect();
             match cells.iter().map(|c| c.parse::<i64>()).collect() {

@@ -185,16 +185,51 @@ impl TextCells {
     }
 }
 
-/// Cells as numbers: each as `f64` (NaN where empty) and as `i64` (0 where
-/// empty or not a 64-bit whole number), and whether every cell is one.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct Numbers {
-    /// Each cell as a float (NaN where empty).
-    pub floats: Vec<f64>,
-    /// Each cell as a whole number (0 where empty or not whole).
-    pub ints: Vec<i64>,
-    /// Every cell is a whole number that fits 64 bits.
-    pub whole: bool,
+/// Cells as numbers: whole numbers while every cell is one that fits 64
+/// bits, else every cell as `f64` (NaN where empty).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Numbers {
+    /// Every cell a whole number that fits 64 bits.
+    Whole(Vec<i64>),
+    /// Every cell as a float (NaN where empty).
+    Real(Vec<f64>),
+}
+
+impl Numbers {
+    /// The cells as floats (NaN where empty).
+    pub fn into_floats(self) -> Vec<f64> {
+        match self {
+            Numbers::Whole(v) => v.into_iter().map(|x| x as f64).collect(),
+            Numbers::Real(v) => v,
+        }
+    }
+
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        match self {
+            Numbers::Whole(v) => v.len(),
+            Numbers::Real(v) => v.len(),
+        }
+    }
+
+    /// True when there are no cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A cell that is not a whole number, or empty: from here on floats.
+    #[cold]
+    fn to_real(&mut self) -> &mut Vec<f64> {
+        if let Numbers::Whole(v) = self {
+            let mut f = Vec::with_capacity(v.capacity());
+            f.extend(v.iter().map(|&x| x as f64));
+            *self = Numbers::Real(f);
+        }
+        match self {
+            Numbers::Real(f) => f,
+            Numbers::Whole(_) => unreachable!("made floats above"),
+        }
+    }
 }
 
 /// One column of a piece: its usable rows' cells, as numbers while every
@@ -215,10 +250,7 @@ impl ReadColumn {
     fn new() -> ReadColumn {
         ReadColumn {
             seen: KindSeen::ANY,
-            numbers: Some(Numbers {
-                whole: true,
-                ..Numbers::default()
-            }),
+            numbers: Some(Numbers::Whole(Vec::new())),
             text: TextCells::default(),
         }
     }
@@ -230,21 +262,13 @@ impl ReadColumn {
         let x = self.seen.take_number(t);
         if let Some(n) = &mut self.numbers {
             if self.seen.num {
-                match x {
-                    Some(Num::Int(v)) => {
-                        n.floats.push(v as f64);
-                        n.ints.push(v);
-                    }
-                    Some(Num::Float(v)) => {
-                        n.floats.push(v);
-                        n.ints.push(0);
-                        n.whole = false;
-                    }
-                    None => {
-                        n.floats.push(f64::NAN);
-                        n.ints.push(0);
-                        n.whole = false;
-                    }
+                match (x, &mut *n) {
+                    (Some(Num::Int(v)), Numbers::Whole(w)) => w.push(v),
+                    (Some(Num::Int(v)), Numbers::Real(f)) => f.push(v as f64),
+                    (Some(Num::Float(v)), Numbers::Real(f)) => f.push(v),
+                    (None, Numbers::Real(f)) => f.push(f64::NAN),
+                    (Some(Num::Float(v)), n) => n.to_real().push(v),
+                    (None, n) => n.to_real().push(f64::NAN),
                 }
                 return;
             }
@@ -262,9 +286,10 @@ impl ReadColumn {
 
     /// Make room for `rows` cells.
     fn reserve(&mut self, rows: usize) {
-        if let Some(n) = &mut self.numbers {
-            n.floats.reserve(rows);
-            n.ints.reserve(rows);
+        match &mut self.numbers {
+            Some(Numbers::Whole(v)) => v.reserve(rows),
+            Some(Numbers::Real(v)) => v.reserve(rows),
+            None => {}
         }
         self.text.ends.reserve(rows);
     }
