@@ -17,6 +17,8 @@ use proptest::prelude::*;
 use std::io::Cursor;
 use std::sync::Mutex;
 
+// Built field by field, as options made outside the library are.
+#[allow(clippy::field_reassign_with_default)]
 fn source(text: &[u8], skip_invalid: bool) -> frontier::Result<PointSource> {
     let mut opts = ReadOptions::default();
     opts.skip_invalid = skip_invalid;

@@ -219,7 +219,7 @@ impl Numbers {
 
     /// A cell that is not a whole number, or empty: from here on floats.
     #[cold]
-    fn to_real(&mut self) -> &mut Vec<f64> {
+    fn make_real(&mut self) -> &mut Vec<f64> {
         if let Numbers::Whole(v) = self {
             let mut f = Vec::with_capacity(v.capacity());
             f.extend(v.iter().map(|&x| x as f64));
@@ -267,8 +267,8 @@ impl ReadColumn {
                     (Some(Num::Int(v)), Numbers::Real(f)) => f.push(v as f64),
                     (Some(Num::Float(v)), Numbers::Real(f)) => f.push(v),
                     (None, Numbers::Real(f)) => f.push(f64::NAN),
-                    (Some(Num::Float(v)), n) => n.to_real().push(v),
-                    (None, n) => n.to_real().push(f64::NAN),
+                    (Some(Num::Float(v)), n) => n.make_real().push(v),
+                    (None, n) => n.make_real().push(f64::NAN),
                 }
                 return;
             }
