@@ -1,17 +1,18 @@
 //! A point file read into typed columns for a pandas frame
 //! (`frontier.read`, and `locate`, `near`, `nearest` given a path).
 //!
-//! One pass over the file, parsed on every core as the command line parses
-//! it, each piece taken apart on the pool while the next is read. The
-//! kind of each column is found from the rows read (the rules of
+//! One pass over the file by the library's column reader
+//! ([`frontier::ingest::PointSource::par_columns`]): each piece is read
+//! while the pieces before it are split on the pool, each line once, its
+//! cells put straight into column buffers (numbers read once). The kind of
+//! each column is found from the cells read (the rules of
 //! [`frontier::ingest::column_kinds`], which the command line's JSON and
 //! GeoParquet output follow, so no second pass over the file), or taken
 //! from a Parquet file's schema. A column is kept as numbers while every
-//! cell is one (the number the kinds' rules read, not parsed again), else
-//! as text, straight into the buffers numpy and Arrow hold: numbers as
-//! `int64`/`float64`, text as Arrow's bytes and offsets (a chunk per batch,
-//! never joined), dates and timestamps as `datetime64` counts. No Python
-//! object per cell.
+//! cell is one, else as text, in the buffers numpy and Arrow hold: numbers
+//! as `int64`/`float64`, text as Arrow's bytes and offsets (a chunk per
+//! piece, never joined), dates and timestamps as `datetime64` counts. No
+//! Python object per cell.
 
 use crate::arrays::{floats, read_options};
 use crate::{guard, py_err};
