@@ -395,6 +395,15 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
     Ok((kinds, by_column, xs, ys, lines, rejected))
 }
 
+/// An error reading a file: a bad row is named as the command line names
+/// it (file, line and column), not as a position among a frame's rows.
+fn file_err(e: frontier::Error) -> PyErr {
+    match e {
+        frontier::Error::Row { .. } => crate::err(e.to_string()),
+        other => py_err(other),
+    }
+}
+
 /// A point file as the command line reads it (CSV of any dialect, GeoJSON,
 /// (Geo)Parquet), read once: its columns typed as the command line types
 /// them for JSON and GeoParquet output, as `(name, kind, data)` with kind
@@ -426,7 +435,7 @@ pub fn read_points<'py>(
         let schema = source.schema().clone();
         let n = schema.columns.len();
         let (kinds, columns, xs, ys, lines, rejected) =
-            py.detach(|| read_all(&mut source, n)).map_err(py_err)?;
+            py.detach(|| read_all(&mut source, n)).map_err(file_err)?;
         let out = PyList::empty(py);
         for ((name, kind), parts) in schema.columns.iter().zip(kinds).zip(columns) {
             let (what, data): (String, Bound<'_, PyAny>) = to_python(py, parts, kind)?.extract()?;
