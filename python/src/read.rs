@@ -29,7 +29,7 @@ enum Chunk {
     Float(Vec<f64>),
     /// Values and validity.
     Bool(Vec<bool>, Vec<bool>),
-    Text(TextCells),
+    Text(Arrow),
     /// Counts of a time unit since 1970 (`i64::MIN`, numpy's NaT, where
     /// empty).
     Time(Vec<i64>),
@@ -102,7 +102,7 @@ fn typed(c: ReadColumn, kind: Kind, p: &ColumnPiece, k: usize) -> Chunk {
                         .map(|i| time(text.cell(i), kind).unwrap_or(i64::MIN))
                         .collect(),
                 ),
-                _ => Chunk::Text(text),
+                _ => Chunk::Text(Arrow::of(text)),
             }
         }
     }
@@ -133,26 +133,45 @@ type ArrowText<'py> = (
     usize,
 );
 
-fn arrow_text<'py>(py: Python<'py>, t: TextCells) -> ArrowText<'py> {
-    let n = t.ends.len();
-    let mut offsets = Vec::with_capacity(n + 1);
-    offsets.push(0i64);
-    offsets.extend_from_slice(&t.ends);
-    let mut bitmap = vec![0u8; n.div_ceil(8)];
-    let mut nulls = 0;
-    for i in 0..n {
-        if offsets[i + 1] > offsets[i] {
-            bitmap[i / 8] |= 1 << (i % 8);
-        } else {
-            nulls += 1;
+/// A text chunk made ready for Arrow (on the pool): [`ArrowText`]'s parts.
+struct Arrow {
+    offsets: Vec<i64>,
+    data: Vec<u8>,
+    bitmap: Vec<u8>,
+    nulls: usize,
+}
+
+impl Arrow {
+    fn of(t: TextCells) -> Arrow {
+        let n = t.ends.len();
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0i64);
+        offsets.extend_from_slice(&t.ends);
+        let mut bitmap = vec![0u8; n.div_ceil(8)];
+        let mut nulls = 0;
+        for i in 0..n {
+            if offsets[i + 1] > offsets[i] {
+                bitmap[i / 8] |= 1 << (i % 8);
+            } else {
+                nulls += 1;
+            }
+        }
+        Arrow {
+            offsets,
+            data: t.data,
+            bitmap,
+            nulls,
         }
     }
-    (
-        offsets.into_pyarray(py),
-        t.data.into_pyarray(py),
-        bitmap.into_pyarray(py),
-        nulls,
-    )
+
+    fn into_python(self, py: Python<'_>) -> ArrowText<'_> {
+        (
+            self.offsets.into_pyarray(py),
+            self.data.into_pyarray(py),
+            self.bitmap.into_pyarray(py),
+            self.nulls,
+        )
+    }
 }
 
 /// A column's chunks of numbers, dates or booleans as one chunk (text
@@ -261,7 +280,7 @@ fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bo
             let chunks = PyList::empty(py);
             for p in parts {
                 if let Chunk::Text(t) = p {
-                    chunks.append(arrow_text(py, t))?;
+                    chunks.append(t.into_python(py))?;
                 }
             }
             ("text", chunks).into_pyobject(py)?.into_any()
