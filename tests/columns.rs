@@ -317,6 +317,21 @@ fn an_unterminated_quote_and_bytes_that_are_not_utf8() {
     check(b"\xef\xbb\xbfid,lat,lon\r\n\r\n1,34,71\r\n2,35,72", true);
 }
 
+#[test]
+fn geojson_features_read_alike() {
+    let text = br#"{"type": "FeatureCollection", "features": [
+      {"type": "Feature", "properties": {"name": "Torkham", "n": 3, "ok": true},
+       "geometry": {"type": "Point", "coordinates": [71.096, 34.126]}},
+      {"type": "Feature", "properties": {"name": "Sea", "n": 2.5, "ok": null},
+       "geometry": {"type": "Point", "coordinates": [191.0, 34.0]}},
+      {"type": "Feature", "properties": {"name": "Chaman", "n": null, "ok": false},
+       "geometry": {"type": "Point", "coordinates": [66.45, 30.92]}}]}"#;
+    check(text, true);
+    check(text, false);
+    let p = by_columns(text, true).unwrap();
+    assert_eq!((p[0].len(), p[0].rejects().len()), (2, 1));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Any text of CSV's special characters after a header reads alike.

@@ -432,12 +432,17 @@ impl Sink<'_> {
         source: Source,
         field: impl Fn(usize) -> &'f str,
     ) {
+        self.cells(field);
+        self.row_done(line, coord, source);
+    }
+
+    /// The cells `field(k)` of the next usable row.
+    #[inline]
+    fn cells<'f>(&mut self, field: impl Fn(usize) -> &'f str) {
         let ColumnPiece {
             columns,
             sources,
             text,
-            lines,
-            coords,
             ..
         } = &mut self.piece;
         let j = sources.len();
@@ -449,9 +454,14 @@ impl Sink<'_> {
                 }
             });
         }
-        sources.push(source);
-        lines.push(line);
-        coords.push(coord);
+    }
+
+    /// Where the row whose cells were just taken came from.
+    #[inline]
+    fn row_done(&mut self, line: u64, coord: Coord, source: Source) {
+        self.piece.sources.push(source);
+        self.piece.lines.push(line);
+        self.piece.coords.push(coord);
     }
 }
 
@@ -516,11 +526,11 @@ impl Records for Sink<'_> {
         }
         match finish(self.schema, self.opts, self.origin, raw) {
             Ok(Row::Record(r)) => {
-                let texts = r.fields.texts();
-                let source = Source::Fields(Box::new(r.fields.clone()));
-                self.record(r.line, r.coord, source, |k| {
-                    texts.get(k).map_or("", |t| t.as_ref())
-                });
+                {
+                    let texts = r.fields.texts();
+                    self.cells(|k| texts.get(k).map_or("", |t| t.as_ref()));
+                }
+                self.row_done(r.line, r.coord, Source::Fields(Box::new(r.fields)));
             }
             Ok(Row::Reject(r)) => {
                 if !matches!(r.fields, Fields::Raw(_)) {
