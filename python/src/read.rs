@@ -1,203 +1,27 @@
 //! A point file read into typed columns for a pandas frame
 //! (`frontier.read`, and `locate`, `near`, `nearest` given a path).
 //!
-//! One pass over the file, parsed on every core as the command line parses
-//! it, each piece taken apart on the pool while the next is read. The
-//! kind of each column is found from the rows read (the rules of
+//! One pass over the file by the library's column reader
+//! ([`frontier::ingest::PointSource::par_columns`]): each piece is read
+//! while the pieces before it are split on the pool, each line once, its
+//! cells put straight into column buffers (numbers read once). The kind of
+//! each column is found from the cells read (the rules of
 //! [`frontier::ingest::column_kinds`], which the command line's JSON and
 //! GeoParquet output follow, so no second pass over the file), or taken
 //! from a Parquet file's schema. A column is kept as numbers while every
-//! cell is one (the number the kinds' rules read, not parsed again), else
-//! as text, straight into the buffers numpy and Arrow hold: numbers as
-//! `int64`/`float64`, text as Arrow's bytes and offsets (a chunk per batch,
-//! never joined), dates and timestamps as `datetime64` counts. No Python
-//! object per cell.
+//! cell is one, else as text, in the buffers numpy and Arrow hold: numbers
+//! as `int64`/`float64`, text as Arrow's bytes and offsets (a chunk per
+//! piece, never joined), dates and timestamps as `datetime64` counts. No
+//! Python object per cell.
 
 use crate::arrays::{floats, read_options};
 use crate::{guard, py_err};
-use frontier::ingest::{Batch, PointSource};
-use frontier::row::{Fields, Kind, TimeUnit, date_days, json_number, timestamp_count};
+use frontier::ingest::{ColumnPiece, KindSeen, Numbers, PointSource, ReadColumn, TextCells};
+use frontier::row::{Kind, TimeUnit, date_days, timestamp_count};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use rayon::prelude::*;
-
-/// What a column may still be, from the values seen so far (the rules of
-/// `column_kinds`: numbers when every value that is not empty is a JSON
-/// number as written, whole numbers when every one fits 64 bits, and at
-/// least one is there; `true`/`false` likewise; otherwise text).
-#[derive(Debug, Clone, Copy)]
-struct Seen {
-    int: bool,
-    num: bool,
-    boolean: bool,
-    seen: bool,
-}
-
-impl Seen {
-    const ANY: Seen = Seen {
-        int: true,
-        num: true,
-        boolean: true,
-        seen: false,
-    };
-
-    /// Take one cell; while the column may be numbers, the cell's number.
-    fn take(&mut self, t: &str) -> Option<serde_json::Number> {
-        if !(self.num || self.boolean) || t.is_empty() {
-            return None;
-        }
-        self.seen = true;
-        self.boolean = self.boolean && (t == "true" || t == "false");
-        if self.num {
-            match json_number(t) {
-                Some(x) => {
-                    self.int = self.int && x.is_i64();
-                    return Some(x);
-                }
-                None => self.num = false,
-            }
-        }
-        None
-    }
-
-    fn and(self, o: Seen) -> Seen {
-        Seen {
-            int: self.int && o.int,
-            num: self.num && o.num,
-            boolean: self.boolean && o.boolean,
-            seen: self.seen || o.seen,
-        }
-    }
-
-    fn kind(self) -> Kind {
-        match (self.seen, self.num, self.int, self.boolean) {
-            (false, ..) => Kind::Text,
-            (true, true, true, _) => Kind::Integer,
-            (true, true, false, _) => Kind::Float,
-            (true, false, _, true) => Kind::Boolean,
-            _ => Kind::Text,
-        }
-    }
-}
-
-/// Cells as text: their bytes end to end, and where each ends.
-#[derive(Default)]
-struct Text {
-    data: Vec<u8>,
-    ends: Vec<i64>,
-}
-
-impl Text {
-    fn push(&mut self, t: &str) {
-        self.data.extend_from_slice(t.as_bytes());
-        self.ends.push(self.data.len() as i64);
-    }
-
-    fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    fn cell(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        // The bytes of one cell of UTF-8 text, cut at cell ends.
-        std::str::from_utf8(&self.data[start..self.ends[i] as usize]).unwrap_or_default()
-    }
-
-    /// Column `k` of the usable rows of `b`.
-    fn of(b: &Batch, k: usize) -> Text {
-        let mut t = Text::default();
-        for i in 0..b.len() {
-            t.push(&b.row(i).map(|f| f.text(k)).unwrap_or_default());
-        }
-        t
-    }
-}
-
-/// Cells as numbers: each as `f64` (NaN where empty) and as `i64` (0 where
-/// empty or not a 64-bit whole number), and whether every cell is one.
-struct Numbers {
-    floats: Vec<f64>,
-    ints: Vec<i64>,
-    whole: bool,
-}
-
-/// One column of one batch, as read: numbers while every cell is one,
-/// else text; and what the cells, with those of the rejected rows, say the
-/// column may be.
-struct Col {
-    seen: Seen,
-    numbers: Option<Numbers>,
-    text: Text,
-}
-
-impl Col {
-    fn new(rows: usize) -> Col {
-        Col {
-            seen: Seen::ANY,
-            numbers: Some(Numbers {
-                floats: Vec::with_capacity(rows),
-                ints: Vec::with_capacity(rows),
-                whole: true,
-            }),
-            text: Text::default(),
-        }
-    }
-
-    /// Take cell `t` of usable row `i` of `b`, column `k`.
-    fn push(&mut self, t: &str, b: &Batch, i: usize, k: usize) {
-        let x = self.seen.take(t);
-        if let Some(n) = &mut self.numbers {
-            if self.seen.num {
-                let int = x.as_ref().and_then(|x| x.as_i64());
-                n.floats
-                    .push(x.as_ref().and_then(|x| x.as_f64()).unwrap_or(f64::NAN));
-                n.ints.push(int.unwrap_or_default());
-                n.whole &= int.is_some();
-                return;
-            }
-            // Not numbers after all: the text of the rows before this one.
-            self.numbers = None;
-            self.text.ends.reserve(b.len());
-            for j in 0..i {
-                self.text
-                    .push(&b.row(j).map(|f| f.text(k)).unwrap_or_default());
-            }
-        }
-        self.text.push(t);
-    }
-}
-
-/// Every column of a batch as [`Col`], each row split once (the kinds'
-/// rules also read the rejected rows, as `column_kinds` reads them).
-fn columns(b: &Batch, n: usize) -> Vec<Col> {
-    let mut out: Vec<Col> = (0..n).map(|_| Col::new(b.len())).collect();
-    for i in 0..b.len() {
-        let mut next = 0;
-        if let Some(f) = b.row(i) {
-            f.each_text(|k, t| {
-                if let Some(c) = out.get_mut(k) {
-                    c.push(t, b, i, k);
-                    next = k + 1;
-                }
-            });
-        }
-        // Fields missing from a short row are empty.
-        for (k, c) in out.iter_mut().enumerate().skip(next) {
-            c.push("", b, i, k);
-        }
-    }
-    for r in b.rejects() {
-        if !matches!(r.fields, Fields::Raw(_)) {
-            r.fields.each_text(|k, t| {
-                if let Some(c) = out.get_mut(k) {
-                    c.seen.take(t);
-                }
-            });
-        }
-    }
-    out
-}
 
 /// A column's values in one batch, in the buffers they end in.
 enum Chunk {
@@ -205,7 +29,7 @@ enum Chunk {
     Float(Vec<f64>),
     /// Values and validity.
     Bool(Vec<bool>, Vec<bool>),
-    Text(Text),
+    Text(Arrow),
     /// Counts of a time unit since 1970 (`i64::MIN`, numpy's NaT, where
     /// empty).
     Time(Vec<i64>),
@@ -223,7 +47,7 @@ fn time(c: &str, kind: Kind) -> Option<i64> {
 
 /// Whether every cell of a date or timestamp column reads as one (never
 /// expected otherwise: the reader wrote them; else the column stays text).
-fn times_read(c: &Col, kind: Kind) -> bool {
+fn times_read(c: &ReadColumn, kind: Kind) -> bool {
     c.numbers.is_none()
         && (0..c.text.len()).all(|i| {
             let t = c.text.cell(i);
@@ -231,14 +55,14 @@ fn times_read(c: &Col, kind: Kind) -> bool {
         })
 }
 
-/// Column `k` of batch `b`, read as `c`, as `kind`. A whole-number column
+/// Column `k` of piece `p`, read as `c`, as `kind`. A whole-number column
 /// with an empty cell (or, from Parquet, a value beyond `i64`) is `float64`
 /// with NaN there, as pandas holds it.
-fn typed(c: Col, kind: Kind, b: &Batch, k: usize) -> Chunk {
-    let Col { numbers, text, .. } = c;
+fn typed(c: ReadColumn, kind: Kind, p: &ColumnPiece, k: usize) -> Chunk {
+    let ReadColumn { numbers, text, .. } = c;
     match (kind, numbers) {
-        (Kind::Integer, Some(n)) if n.whole => Chunk::Int(n.ints),
-        (Kind::Integer | Kind::Float, Some(n)) => Chunk::Float(n.floats),
+        (Kind::Integer, Some(Numbers::Whole(v))) => Chunk::Int(v),
+        (Kind::Integer | Kind::Float, Some(n)) => Chunk::Float(n.into_floats()),
         (Kind::Integer, None) => {
             let cells: Vec<&str> = (0..text.len()).map(|i| text.cell(i).trim()).collect();
             match cells.iter().map(|c| c.parse::<i64>()).collect() {
@@ -259,7 +83,7 @@ fn typed(c: Col, kind: Kind, b: &Batch, k: usize) -> Chunk {
         (_, numbers) => {
             // Kept as numbers where the column turned out otherwise: its text.
             let text = if numbers.is_some() {
-                Text::of(b, k)
+                p.text_of(k)
             } else {
                 text
             };
@@ -278,7 +102,7 @@ fn typed(c: Col, kind: Kind, b: &Batch, k: usize) -> Chunk {
                         .map(|i| time(text.cell(i), kind).unwrap_or(i64::MIN))
                         .collect(),
                 ),
-                _ => Chunk::Text(text),
+                _ => Chunk::Text(Arrow::of(text)),
             }
         }
     }
@@ -309,30 +133,50 @@ type ArrowText<'py> = (
     usize,
 );
 
-fn arrow_text<'py>(py: Python<'py>, t: Text) -> ArrowText<'py> {
-    let n = t.ends.len();
-    let mut offsets = Vec::with_capacity(n + 1);
-    offsets.push(0i64);
-    offsets.extend_from_slice(&t.ends);
-    let mut bitmap = vec![0u8; n.div_ceil(8)];
-    let mut nulls = 0;
-    for i in 0..n {
-        if offsets[i + 1] > offsets[i] {
-            bitmap[i / 8] |= 1 << (i % 8);
-        } else {
-            nulls += 1;
-        }
-    }
-    (
-        offsets.into_pyarray(py),
-        t.data.into_pyarray(py),
-        bitmap.into_pyarray(py),
-        nulls,
-    )
+/// A text chunk made ready for Arrow (on the pool): [`ArrowText`]'s parts.
+struct Arrow {
+    offsets: Vec<i64>,
+    data: Vec<u8>,
+    bitmap: Vec<u8>,
+    nulls: usize,
 }
 
-/// A column's chunks as the Python side takes them: `(kind, data)`.
-fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
+impl Arrow {
+    fn of(t: TextCells) -> Arrow {
+        let n = t.ends.len();
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0i64);
+        offsets.extend_from_slice(&t.ends);
+        let mut bitmap = vec![0u8; n.div_ceil(8)];
+        let mut nulls = 0;
+        for i in 0..n {
+            if offsets[i + 1] > offsets[i] {
+                bitmap[i / 8] |= 1 << (i % 8);
+            } else {
+                nulls += 1;
+            }
+        }
+        Arrow {
+            offsets,
+            data: t.data,
+            bitmap,
+            nulls,
+        }
+    }
+
+    fn into_python(self, py: Python<'_>) -> ArrowText<'_> {
+        (
+            self.offsets.into_pyarray(py),
+            self.data.into_pyarray(py),
+            self.bitmap.into_pyarray(py),
+            self.nulls,
+        )
+    }
+}
+
+/// A column's chunks of numbers, dates or booleans as one chunk (text
+/// stays in chunks); the chunks are of one kind ([`unify`]).
+fn join(parts: Vec<Chunk>) -> Vec<Chunk> {
     fn joined<T: Copy>(parts: &[Chunk], get: impl Fn(&Chunk) -> Option<&[T]>) -> Vec<T> {
         let mut v = Vec::with_capacity(parts.iter().filter_map(&get).map(<[T]>::len).sum());
         for p in parts {
@@ -340,37 +184,80 @@ fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bo
         }
         v
     }
+    if parts.len() < 2 {
+        return parts;
+    }
+    let one = match &parts[0] {
+        Chunk::Float(_) => Chunk::Float(joined(&parts, |p| match p {
+            Chunk::Float(v) => Some(v.as_slice()),
+            _ => None,
+        })),
+        Chunk::Int(_) => Chunk::Int(joined(&parts, |p| match p {
+            Chunk::Int(v) => Some(v.as_slice()),
+            _ => None,
+        })),
+        Chunk::Time(_) => Chunk::Time(joined(&parts, |p| match p {
+            Chunk::Time(v) => Some(v.as_slice()),
+            _ => None,
+        })),
+        Chunk::Bool(..) => Chunk::Bool(
+            joined(&parts, |p| match p {
+                Chunk::Bool(v, _) => Some(v.as_slice()),
+                _ => None,
+            }),
+            joined(&parts, |p| match p {
+                Chunk::Bool(_, ok) => Some(ok.as_slice()),
+                _ => None,
+            }),
+        ),
+        Chunk::Text(_) => return parts,
+    };
+    vec![one]
+}
+
+/// A column's chunks (joined by [`join`]) as the Python side takes them:
+/// `(kind, data)`.
+fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bound<'py, PyAny>> {
+    fn joined<T>(parts: Vec<Chunk>, get: impl Fn(Chunk) -> Option<Vec<T>>) -> Vec<T> {
+        // One chunk (as `join` leaves numbers) is handed over as it is.
+        let mut all = parts.into_iter().filter_map(get);
+        let mut v = all.next().unwrap_or_default();
+        for more in all {
+            v.extend(more);
+        }
+        v
+    }
     let out = match parts.first() {
         None | Some(Chunk::Float(_)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Float(v) => Some(v.as_slice()),
+            let v = joined(parts, |p| match p {
+                Chunk::Float(v) => Some(v),
                 _ => None,
             });
             ("float", v.into_pyarray(py)).into_pyobject(py)?.into_any()
         }
         Some(Chunk::Int(_)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Int(v) => Some(v.as_slice()),
+            let v = joined(parts, |p| match p {
+                Chunk::Int(v) => Some(v),
                 _ => None,
             });
             ("int", v.into_pyarray(py)).into_pyobject(py)?.into_any()
         }
         Some(Chunk::Bool(..)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Bool(v, _) => Some(v.as_slice()),
-                _ => None,
-            });
-            let valid = joined(&parts, |p| match p {
-                Chunk::Bool(_, ok) => Some(ok.as_slice()),
-                _ => None,
-            });
+            let (v, valid): (Vec<Vec<bool>>, Vec<Vec<bool>>) = parts
+                .into_iter()
+                .filter_map(|p| match p {
+                    Chunk::Bool(v, ok) => Some((v, ok)),
+                    _ => None,
+                })
+                .unzip();
+            let (v, valid) = (v.concat(), valid.concat());
             ("bool", (v.into_pyarray(py), valid.into_pyarray(py)))
                 .into_pyobject(py)?
                 .into_any()
         }
         Some(Chunk::Time(_)) => {
-            let v = joined(&parts, |p| match p {
-                Chunk::Time(v) => Some(v.as_slice()),
+            let v = joined(parts, |p| match p {
+                Chunk::Time(v) => Some(v),
                 _ => None,
             });
             let (unit, utc) = match kind {
@@ -393,7 +280,7 @@ fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bo
             let chunks = PyList::empty(py);
             for p in parts {
                 if let Chunk::Text(t) = p {
-                    chunks.append(arrow_text(py, t))?;
+                    chunks.append(t.into_python(py))?;
                 }
             }
             ("text", chunks).into_pyobject(py)?.into_any()
@@ -405,26 +292,20 @@ fn to_python<'py>(py: Python<'py>, parts: Vec<Chunk>, kind: Kind) -> PyResult<Bo
 /// A rejected row: line, column, reason and the row's fields as text.
 pub type FileReject = (u64, String, String, Vec<String>);
 
-/// What is kept of a batch: its columns, the usable rows' coordinates and
-/// lines, the rejected rows, and the batch itself (for the text of a
+/// What is kept of a piece: its columns, the usable rows' coordinates and
+/// lines, the rejected rows, and the piece itself (for the text of a
 /// column kept as numbers that turned out otherwise).
 struct Part {
-    batch: Batch,
-    columns: Vec<Col>,
-    xs: Vec<f64>,
-    ys: Vec<f64>,
-    lines: Vec<i64>,
+    piece: ColumnPiece,
+    columns: Vec<ReadColumn>,
     rejected: Vec<FileReject>,
 }
 
 impl Part {
-    fn of(b: Batch, n: usize) -> Part {
+    fn of(mut piece: ColumnPiece) -> Part {
         Part {
-            columns: columns(&b, n),
-            xs: b.coords().iter().map(|c| c.x).collect(),
-            ys: b.coords().iter().map(|c| c.y).collect(),
-            lines: b.lines().iter().map(|&l| l as i64).collect(),
-            rejected: b
+            columns: piece.take_columns(),
+            rejected: piece
                 .rejects()
                 .iter()
                 .map(|r| {
@@ -433,7 +314,7 @@ impl Part {
                     (r.line, r.column.clone(), r.reason.clone(), text)
                 })
                 .collect(),
-            batch: b,
+            piece,
         }
     }
 }
@@ -452,8 +333,8 @@ type Read = (
 fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
     let known = source.known_kinds();
     let parts: std::sync::Mutex<Vec<(usize, Part)>> = Default::default();
-    source.par_batches(|k, b| {
-        let p = Part::of(b, n);
+    source.par_columns(|k, piece| {
+        let p = Part::of(piece);
         if let Ok(mut all) = parts.lock() {
             all.push((k, p));
         }
@@ -465,7 +346,7 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
             .map(|c| {
                 parts
                     .iter()
-                    .fold(Seen::ANY, |a, (_, p)| a.and(p.columns[c].seen))
+                    .fold(KindSeen::ANY, |a, (_, p)| a.and(p.columns[c].seen))
                     .kind()
             })
             .collect()
@@ -486,7 +367,7 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
                 .into_iter()
                 .zip(&kinds)
                 .enumerate()
-                .map(|(k, (c, &kind))| typed(c, kind, &p.batch, k))
+                .map(|(k, (c, &kind))| typed(c, kind, &p.piece, k))
                 .collect()
         })
         .collect();
@@ -496,21 +377,50 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
             by_column[c].push(ch);
         }
     }
-    let rows: usize = parts.iter().map(|(_, p)| p.lines.len()).sum();
-    let (mut xs, mut ys, mut lines) = (
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
-        Vec::with_capacity(rows),
+    // The columns joined, and the coordinates and lines gathered, on the
+    // pool.
+    let rows: usize = parts.iter().map(|(_, p)| p.piece.len()).sum();
+    let gather = |get: &(dyn Fn(&ColumnPiece, &mut Vec<f64>) + Sync)| {
+        let mut v = Vec::with_capacity(rows);
+        parts.iter().for_each(|(_, p)| get(&p.piece, &mut v));
+        v
+    };
+    let ((xs, ys), (lines, by_column)) = rayon::join(
+        || {
+            rayon::join(
+                || gather(&|p, v| v.extend(p.coords().iter().map(|c| c.x))),
+                || gather(&|p, v| v.extend(p.coords().iter().map(|c| c.y))),
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    let mut v = Vec::with_capacity(rows);
+                    parts
+                        .iter()
+                        .for_each(|(_, p)| v.extend(p.piece.lines().iter().map(|&l| l as i64)));
+                    v
+                },
+                || {
+                    by_column
+                        .into_par_iter()
+                        .map(|c| join(unify(c)))
+                        .collect::<Vec<_>>()
+                },
+            )
+        },
     );
-    let mut rejected = Vec::new();
-    for (_, p) in parts {
-        xs.extend(p.xs);
-        ys.extend(p.ys);
-        lines.extend(p.lines);
-        rejected.extend(p.rejected);
-    }
-    let by_column = by_column.into_iter().map(unify).collect();
+    let rejected = parts.into_iter().flat_map(|(_, p)| p.rejected).collect();
     Ok((kinds, by_column, xs, ys, lines, rejected))
+}
+
+/// An error reading a file: a bad row is named as the command line names
+/// it (file, line and column), not as a position among a frame's rows.
+fn file_err(e: frontier::Error) -> PyErr {
+    match e {
+        frontier::Error::Row { .. } => crate::err(e.to_string()),
+        other => py_err(other),
+    }
 }
 
 /// A point file as the command line reads it (CSV of any dialect, GeoJSON,
@@ -544,7 +454,7 @@ pub fn read_points<'py>(
         let schema = source.schema().clone();
         let n = schema.columns.len();
         let (kinds, columns, xs, ys, lines, rejected) =
-            py.detach(|| read_all(&mut source, n)).map_err(py_err)?;
+            py.detach(|| read_all(&mut source, n)).map_err(file_err)?;
         let out = PyList::empty(py);
         for ((name, kind), parts) in schema.columns.iter().zip(kinds).zip(columns) {
             let (what, data): (String, Bound<'_, PyAny>) = to_python(py, parts, kind)?.extract()?;
@@ -559,31 +469,4 @@ pub fn read_points<'py>(
             rejected,
         ))
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn kinds_follow_the_command_lines_rules() {
-        let kind = |values: &[&str]| {
-            let mut s = Seen::ANY;
-            values.iter().for_each(|v| {
-                s.take(v);
-            });
-            s.kind()
-        };
-        assert_eq!(kind(&["1", "", "-3"]), Kind::Integer);
-        assert_eq!(kind(&["1", "2.5"]), Kind::Float);
-        assert_eq!(kind(&["007"]), Kind::Text);
-        assert_eq!(kind(&["true", "", "false"]), Kind::Boolean);
-        assert_eq!(kind(&["", ""]), Kind::Text);
-        assert_eq!(kind(&["1", "x"]), Kind::Text);
-        // Seen in two halves, the same.
-        let (mut a, mut b) = (Seen::ANY, Seen::ANY);
-        a.take("1");
-        b.take("2.5");
-        assert_eq!(a.and(b).kind(), Kind::Float);
-    }
 }

@@ -137,6 +137,55 @@ def test_rejects_from_a_file_as_on_the_command_line(tmp_path):
     assert cli["reason"].tolist() == rej["reason"].tolist()
 
 
+def test_an_awkward_file_in_many_pieces_as_on_the_command_line(tmp_path):
+    """A file long enough to be read in many pieces on every core, with a
+    byte order mark, CRLF, semicolons, quoted fields holding the delimiter,
+    quotes and line ends, empty cells, bad coordinates and short rows (made
+    here, synthetic): the same rows kept in the same order with the same
+    cells, and the same rejects, as the command line; rows in = rows out +
+    rejected; in strict mode the command line's error."""
+    rng = np.random.default_rng(11)
+    rows = ["\ufeffid;latitude;longitude;note;n"]
+    n = 0
+    for i in range(30_000):
+        lat, note, r = f"{rng.uniform(30, 35):.5f}", "plain", i % 997
+        if r == 1:
+            lat = "x"
+        elif r == 2:
+            lat = "95"
+        elif r == 3:
+            note = '"two\r\nlines; and ""quotes"""'
+        elif r == 4:
+            note = ""
+        rows.append(f"E{i};{lat};{rng.uniform(66, 72):.4f};{note};{i if r != 6 else 'n/a'}")
+        n += 1
+        if r == 5:
+            rows.append(f"S{i};33;70")  # a field short
+            n += 1
+    path = tmp_path / "awkward.csv"
+    path.write_bytes(("\r\n".join(rows) + "\r\n").encode())
+    assert path.stat().st_size > 1_000_000
+    got, rej = frontier.locate(path, skip_invalid=True, rejects=True)
+    out, rejects = tmp_path / "out.csv", tmp_path / "rejects.csv"
+    subprocess.run([EXE, "locate", str(path), "--skip-invalid", "--rejects", str(rejects), "-o", str(out), "-q"],
+                   check=True, capture_output=True)
+    cli = pd.read_csv(out, dtype=str, keep_default_na=False)
+    cli_rej = pd.read_csv(rejects, sep=";", dtype=str, keep_default_na=False)
+    assert len(got) + len(rej) == n
+    assert len(got) == len(cli) and len(rej) == len(cli_rej) > 0
+    assert got["id"].tolist() == cli["id"].tolist()
+    assert got["note"].fillna("").tolist() == cli["note"].tolist()
+    assert got["n"].tolist() == cli["n"].tolist()  # text: one cell is "n/a"
+    assert got["district"].astype(object).fillna("").tolist() == cli["district"].tolist()
+    assert rej["line"].tolist() == cli_rej["line"].astype(int).tolist()
+    assert rej["reason"].tolist() == cli_rej["reason"].tolist()
+    strict = subprocess.run([EXE, "locate", str(path), "-q"], capture_output=True, text=True)
+    assert strict.returncode == 2
+    with pytest.raises(frontier.Error) as e:
+        frontier.read(path)
+    assert str(e.value) in strict.stderr
+
+
 def test_map_format_follows_the_extension(events, tmp_path):
     m = frontier.render(points=events.head(50), size=(400, 300), extent="kp")
     m.save(tmp_path / "m.png")

@@ -9,6 +9,7 @@
 
 use super::coords::check_coord;
 use super::options::ReadOptions;
+use super::pieces::{Piece, RowParser};
 use super::source::PointSource;
 use crate::error::{Error, Result};
 use crate::row::{Fields, Reject, Row, Schema};
@@ -126,6 +127,23 @@ impl Batch {
             b.schema.columns[b.schema.lat].clone(),
             b.schema.columns[b.schema.lon].clone(),
         );
+        {
+            use rayon::prelude::*;
+            // Mostly every position is usable (as check_coord's first test
+            // finds): then they are taken as they are, on every core.
+            let usable = |(y, x): (&f64, &f64)| y.abs() <= 90.0 && x.abs() <= 180.0;
+            if lat.par_iter().zip(lon).all(usable) {
+                lat.par_iter()
+                    .zip(lon)
+                    .map(|(&y, &x)| Coord { x, y })
+                    .collect_into_vec(&mut b.coords);
+                (0..lat.len())
+                    .into_par_iter()
+                    .map(|i| i as u64 + 1)
+                    .collect_into_vec(&mut b.lines);
+                return Ok(b);
+            }
+        }
         for (i, (&y, &x)) in lat.iter().zip(lon).enumerate() {
             let line = i as u64 + 1;
             match check_coord(&lat_col, y, &lon_col, x) {
@@ -327,10 +345,23 @@ impl PointSource {
     /// ahead of its parsing. In strict mode the error is the input's first
     /// bad row (later pieces may have been handed to `f` already).
     pub fn par_batches(&mut self, f: impl Fn(usize, Batch) + Sync) -> Result<()> {
+        let empty = self.empty_batch();
+        self.par_pieces(
+            |parser, piece| Ok(empty.clone().with_rows(parser.rows(piece)?)),
+            f,
+        )
+    }
+
+    /// Read the whole input as [`PointSource::par_batches`] does, each
+    /// piece turned by `parse` (on rayon's pool) into what `f` is handed.
+    pub(crate) fn par_pieces<T>(
+        &mut self,
+        parse: impl Fn(&RowParser, Piece) -> Result<T> + Sync,
+        f: impl Fn(usize, T) + Sync,
+    ) -> Result<()> {
         use std::sync::Mutex;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let parser = self.parser();
-        let empty = self.empty_batch();
         let waiting = AtomicUsize::new(0);
         let most = 4 * rayon::current_num_threads().max(1);
         // The earliest piece's error.
@@ -345,10 +376,10 @@ impl PointSource {
                     }
                 }
                 waiting.fetch_add(1, Ordering::AcqRel);
-                let (parser, waiting, failed, f, empty) = (&parser, &waiting, &failed, &f, &empty);
+                let (parser, waiting, failed, f, parse) = (&parser, &waiting, &failed, &f, &parse);
                 s.spawn(move |_| {
-                    match parser.rows(piece) {
-                        Ok(rows) => f(k, empty.clone().with_rows(rows)),
+                    match parse(parser, piece) {
+                        Ok(t) => f(k, t),
                         Err(e) => {
                             if let Ok(mut first) = failed.lock()
                                 && first.as_ref().is_none_or(|(at, _)| k < *at)

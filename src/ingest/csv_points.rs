@@ -275,7 +275,84 @@ impl CsvRows {
 ///
 /// Gives back the batch's bytes when no row handed out kept a share of
 /// them.
-pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(RawRow)) -> Option<Vec<u8>> {
+pub fn parse_batch(batch: Batch, schema: &Schema, each: impl FnMut(RawRow)) -> Option<Vec<u8>> {
+    parse_records(batch, schema, &mut Rows { schema, each })
+}
+
+/// What [`parse_records`] hands each record to.
+pub(crate) trait Records {
+    /// A line without quotes or carriage returns, all UTF-8: bytes `span`
+    /// of `text`, on file line `line`.
+    fn line(&mut self, line: u64, text: &std::sync::Arc<LineText>, span: std::ops::Range<usize>);
+    /// Any other record (quoted fields, bare `\r`), or one that cannot be
+    /// read (not UTF-8, an unterminated quote).
+    fn row(&mut self, row: RawRow);
+}
+
+/// Records as rows: a line split at its delimiter only up to the
+/// coordinates, its text shared with the batch's ([`Fields::Line`]).
+struct Rows<'a, F> {
+    schema: &'a Schema,
+    each: F,
+}
+
+impl<F: FnMut(RawRow)> Records for Rows<'_, F> {
+    fn line(&mut self, line: u64, text: &std::sync::Arc<LineText>, span: std::ops::Range<usize>) {
+        let s = self.schema;
+        let (fields, lat, lon) = split_line(&text.text[span.clone()], s.delimiter, s.lat, s.lon);
+        let coord = check_fields(s, fields, lat, lon);
+        let span = LineSpan {
+            text: span.start as u32..span.end as u32,
+            fields: fields as u32,
+        };
+        let shared = text.clone();
+        (self.each)((line, Fields::Line(Line { shared, span }), coord));
+    }
+
+    fn row(&mut self, row: RawRow) {
+        (self.each)(row)
+    }
+}
+
+/// A record of `fields` fields, its latitude and longitude fields `lat`
+/// and `lon`: the position, or (column, reason) why there is none (the
+/// wrong number of fields, or coordinates that are not usable).
+pub(crate) fn check_fields(
+    schema: &Schema,
+    fields: usize,
+    lat: &str,
+    lon: &str,
+) -> std::result::Result<geo::Coord, (String, String)> {
+    let ncols = schema.columns.len();
+    if fields != ncols {
+        Err((
+            "(row)".to_string(),
+            format!(
+                "has {}, the header has {ncols} ({})",
+                plural(fields, "field"),
+                delimiter_name(schema.delimiter)
+            ),
+        ))
+    } else {
+        parse_coord(
+            &schema.columns[schema.lat],
+            lat,
+            &schema.columns[schema.lon],
+            lon,
+        )
+    }
+}
+
+/// Every record of `batch` (on any thread), handed to `sink` in order:
+/// a line without quotes as its text ([`Records::line`]), any other record
+/// read by the csv crate's parser, or rejected ([`Records::row`]), as
+/// [`parse_batch`] describes. Gives back the batch's bytes when no record
+/// kept a share of them.
+pub(crate) fn parse_records(
+    batch: Batch,
+    schema: &Schema,
+    sink: &mut impl Records,
+) -> Option<Vec<u8>> {
     let ncols = schema.columns.len();
     let delim = schema.delimiter;
     let Batch {
@@ -303,25 +380,7 @@ pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(RawRow)) 
     let plain = memchr::memchr2(b'"', b'\r', b).is_none();
     // Made on the first record with quotes (its tables take a while).
     let mut quoted: Option<QuotedReader> = None;
-    let check = |fields: usize, lat: &str, lon: &str| {
-        if fields != ncols {
-            Err((
-                "(row)".to_string(),
-                format!(
-                    "has {}, the header has {ncols} ({})",
-                    plural(fields, "field"),
-                    delimiter_name(delim)
-                ),
-            ))
-        } else {
-            parse_coord(
-                &schema.columns[schema.lat],
-                lat,
-                &schema.columns[schema.lon],
-                lon,
-            )
-        }
-    };
+    let check = |fields: usize, lat: &str, lon: &str| check_fields(schema, fields, lat, lon);
     let (mut p, mut line) = (0usize, line);
     while p < b.len() {
         // Line ends before a record are blank lines: no record.
@@ -336,24 +395,14 @@ pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(RawRow)) 
             end -= 1;
         }
         if plain || memchr::memchr2(b'"', b'\r', &b[p..end]).is_none() {
-            let row = match raw.as_deref().map(|r| std::str::from_utf8(&r[p..end])) {
+            match raw.as_deref().map(|r| std::str::from_utf8(&r[p..end])) {
                 Some(Err(e)) => {
                     let field = memchr::memchr_iter(delim, &b[p..p + e.valid_up_to()]).count();
                     let bytes = raw.as_deref().unwrap_or(b)[p..end].to_vec();
-                    (line, Fields::Raw(bytes), Err(utf8_column(schema, field)))
+                    sink.row((line, Fields::Raw(bytes), Err(utf8_column(schema, field))));
                 }
-                _ => {
-                    let (fields, lat, lon) = split_line(&t[p..end], delim, schema.lat, schema.lon);
-                    let coord = check(fields, lat, lon);
-                    let span = LineSpan {
-                        text: p as u32..end as u32,
-                        fields: fields as u32,
-                    };
-                    let shared = shared.clone();
-                    (line, Fields::Line(Line { shared, span }), coord)
-                }
-            };
-            each(row);
+                _ => sink.line(line, &shared, p..end),
+            }
             p = nl + 1;
             line += 1;
             continue;
@@ -387,7 +436,7 @@ pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(RawRow)) 
                     .get(field)
                     .cloned()
                     .unwrap_or_else(|| format!("field {}", field + 1));
-                each((
+                sink.row((
                     line,
                     Fields::Raw(input[..used].to_vec()),
                     Err((
@@ -412,9 +461,9 @@ pub fn parse_batch(batch: Batch, schema: &Schema, mut each: impl FnMut(RawRow)) 
                         fields: r.len() as u32,
                     },
                 };
-                each((line, Fields::Text(r, Some(span)), coord));
+                sink.row((line, Fields::Text(r, Some(span)), coord));
             }
-            Some(Err(field)) => each((
+            Some(Err(field)) => sink.row((
                 line,
                 Fields::Raw(input[..rec_end - p].to_vec()),
                 Err(utf8_column(schema, field)),

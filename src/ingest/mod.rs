@@ -6,6 +6,7 @@
 //! [`ReadOptions::skip_invalid`] off, the first bad row is an error instead.
 
 mod batch;
+mod columns;
 pub(crate) mod coords;
 mod csv_points;
 pub mod dates;
@@ -40,6 +41,7 @@ pub mod fuzzing {
 }
 
 pub use batch::{Batch, Cell, Column};
+pub use columns::{ColumnPiece, KindSeen, Numbers, ReadColumn, TextCells};
 pub use dates::parse_date;
 pub(crate) use header::csv_header;
 pub use kinds::column_kinds;

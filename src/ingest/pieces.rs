@@ -3,7 +3,7 @@
 //! into rows, and finished buffers come back to be reused. Internal to the
 //! crate; clients read rows with [`PointSource::next_row`] or iterate.
 
-use super::csv_points;
+use super::csv_points::{self, Records};
 use super::options::ReadOptions;
 use super::source::{Inner, PointSource, finish};
 use crate::error::Result;
@@ -146,6 +146,26 @@ impl RowParser {
                 Ok(None)
             }
         }
+    }
+
+    /// Hand each record of a piece to `sink`, in order: a CSV line without
+    /// quotes as its text ([`Records::line`]), any other record as read,
+    /// not yet checked against the options ([`Records::row`]; see
+    /// [`finish`]).
+    pub(crate) fn records(&self, piece: Piece, sink: &mut impl Records) {
+        match piece.0 {
+            PieceKind::Csv(b) => {
+                csv_points::parse_records(b, &self.schema, sink);
+            }
+            PieceKind::Rows(rows) => rows.into_iter().for_each(|r| sink.row(r)),
+            #[cfg(feature = "geoparquet")]
+            PieceKind::Arrow(p) => p.rows().into_iter().for_each(|r| sink.row(r)),
+        }
+    }
+
+    /// The schema, options and name of the input the pieces come from.
+    pub(crate) fn input(&self) -> (&Schema, &ReadOptions, &str) {
+        (&self.schema, &self.opts, &self.origin)
     }
 
     /// The rows of a piece, in order (see [`RowParser::for_each`]).
