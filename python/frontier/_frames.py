@@ -100,8 +100,11 @@ class Input:
     lon: np.ndarray
 
     def __init__(self, data: Any, lat: Optional[str], lon: Optional[str], skip_invalid: bool = False,
-                 load: bool = True):
+                 load: bool = True, locate: Optional[List[str]] = None):
         self.lat_opt, self.lon_opt, self.skip_invalid = lat, lon, skip_invalid
+        # Given extra layers, a file is located as it is read (see `located`).
+        self.locate_layers = locate
+        self.located: Optional[List[Tuple[str, Tuple[np.ndarray, List[str]]]]] = None
         self.file_rejects: List[Tuple[int, str, str, List[str]]] = []
         self.header: List[str] = []
         if isinstance(data, (str, os.PathLike)) and not load:
@@ -232,8 +235,8 @@ class Input:
     def _from_path(self, path: str) -> None:
         self.kind = "path"
         self.path = path
-        cols, (ilat, ilon), lat, lon, lines, rejected = _core.read_points(
-            path, self.lat_opt, self.lon_opt, self.skip_invalid
+        cols, (ilat, ilon), lat, lon, lines, rejected, self.located = _core.read_points(
+            path, self.lat_opt, self.lon_opt, self.skip_invalid, self.locate_layers
         )
         data = {name: _file_column(kind, values) for name, kind, values in cols}
         self.columns = [c[0] for c in cols]

@@ -125,9 +125,13 @@ def locate(data: Any, lat: Optional[str] = None, lon: Optional[str] = None, laye
     """
     check_rejects(skip_invalid, rejects)
     extra = _layers(layers)
-    inp = Input(data, lat, lon, skip_invalid)
-    cols, kept, rej = call(inp, _core.locate, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, extra,
-                           skip_invalid)
+    inp = Input(data, lat, lon, skip_invalid, locate=extra)
+    if inp.located is not None:
+        # A file: its points were located as it was read.
+        cols, kept, rej = inp.located, None, []
+    else:
+        cols, kept, rej = call(inp, _core.locate, inp.names, inp.lat_name, inp.lon_name, inp.lat, inp.lon, extra,
+                               skip_invalid)
     out = inp.base(kept if rej else None)
     names = inp.added([c for c, _ in cols])
     for name, (_, values) in zip(names, cols):

@@ -64,6 +64,78 @@ pub fn categorical_in<'a>(
     (codes, all)
 }
 
+/// Codes into the sorted categories `all`, as [`categorical_in`] gives
+/// them, a piece of the rows at a time (on the worker that read it), then
+/// joined in order.
+pub struct Coder {
+    all: Vec<String>,
+    at: HashMap<String, i32>,
+}
+
+/// A piece's codes, and the values not among the categories (never
+/// expected) by their position in the piece.
+pub struct Coded {
+    codes: Vec<i32>,
+    new: Vec<(usize, String)>,
+}
+
+impl Coder {
+    pub fn new(mut all: Vec<String>) -> Coder {
+        all.sort();
+        all.dedup();
+        let at = all
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i as i32))
+            .collect();
+        Coder { all, at }
+    }
+
+    /// The codes of a piece's values (`-1` for none).
+    pub fn code<'a>(&self, values: impl Iterator<Item = Option<&'a str>>) -> Coded {
+        const NEW: i32 = -2;
+        let mut seen: HashMap<(usize, usize), i32, BuildAddress> = HashMap::default();
+        let mut new = Vec::new();
+        let codes = values
+            .enumerate()
+            .map(|(i, v)| match v {
+                None => -1,
+                Some(s) => {
+                    let c = *seen
+                        .entry((s.as_ptr() as usize, s.len()))
+                        .or_insert_with(|| self.at.get(s).copied().unwrap_or(NEW));
+                    if c == NEW {
+                        new.push((i, s.to_string()));
+                    }
+                    c
+                }
+            })
+            .collect();
+        Coded { codes, new }
+    }
+
+    /// The pieces' codes joined in order, a value not among the categories
+    /// added at the end in order of first appearance.
+    pub fn join(self, pieces: impl Iterator<Item = Coded>) -> (Vec<i32>, Vec<String>) {
+        let mut all = self.all;
+        let mut added: HashMap<String, i32> = HashMap::new();
+        let mut codes = Vec::new();
+        for p in pieces {
+            let base = codes.len();
+            codes.extend(p.codes);
+            for (i, s) in p.new {
+                let next = all.len() as i32;
+                let c = *added.entry(s.clone()).or_insert(next);
+                if c == next {
+                    all.push(s);
+                }
+                codes[base + i] = c;
+            }
+        }
+        (codes, all)
+    }
+}
+
 /// Hashes an address (and a length): one multiply.
 #[derive(Default, Clone, Copy)]
 pub struct BuildAddress;

@@ -140,6 +140,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(layers, m)?)?;
     m.add_function(wrap_pyfunction!(layer_geojson, m)?)?;
     points::register(m)?;
+    m.add_function(wrap_pyfunction!(read::read_points, m)?)?;
     tables::register(m)?;
     render::register(m)?;
     spacetime::register(m)?;

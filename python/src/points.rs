@@ -4,7 +4,7 @@
 use crate::arrays::{self, Codes, Rejects, categorical_in, codes, floats, read_options};
 use crate::{err, guard, py_err};
 use frontier::Catalogue;
-use frontier::query::{DistanceIndex, Locator, Side, is_durand_line};
+use frontier::query::{DistanceIndex, Location, Locator, Side, is_durand_line};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ pub const MAX_K: usize = 100;
 /// The locator for the built-in layers plus `extra` polygon layers: made
 /// once per process when every extra layer is built in (a worker answering
 /// many partitions keeps it), each time when one is a file.
-fn locator(extra: &[String]) -> PyResult<Arc<Locator>> {
+pub fn locator(extra: &[String]) -> PyResult<Arc<Locator>> {
     static BUILT: OnceLock<Mutex<HashMap<Vec<String>, Arc<Locator>>>> = OnceLock::new();
     let builtin = extra.iter().all(|n| Catalogue::builtin(n).is_some());
     let cache = BUILT.get_or_init(Default::default);
@@ -85,7 +85,7 @@ fn distance_index(name: &str, what: &str) -> PyResult<Arc<Indexed>> {
 /// Every country, province and district a point can be given (the
 /// categories of [`locate`]'s answers), and no extra layers yet.
 #[allow(clippy::type_complexity)]
-fn located_categories() -> PyResult<(Vec<Vec<String>>, Vec<Vec<String>>)> {
+pub fn located_categories() -> PyResult<(Vec<Vec<String>>, Vec<Vec<String>>)> {
     let districts = Catalogue::shared("districts").map_err(py_err)?;
     let neighbours = Catalogue::shared("neighbours").map_err(py_err)?;
     let text = |l: &frontier::Layer, p: &str| -> Vec<String> {
@@ -131,33 +131,13 @@ fn locate<'py>(
         let b = arrays::batch(columns, &opts, &lat, &lon)?;
         let l = locator(&extra)?;
         let coords = b.coords();
-        let (mut all, mut extra_all) = located_categories()?;
-        for name in &extra {
-            extra_all.push(Catalogue::load(name).map_err(py_err)?.labels());
-        }
         let (found, inside) = py.detach(|| {
-            let found = l.locate_all(coords);
-            let getters: [for<'x, 'y> fn(&'y frontier::query::Location<'x>) -> Option<&'x str>; 3] =
-                [|x| x.country, |x| x.province, |x| x.district];
-            let cols: Vec<_> = getters
-                .iter()
-                .zip(all.drain(..))
-                .map(|(get, cats)| categorical_in(found.iter().map(get), cats))
+            let inside = (0..extra.len())
+                .map(|k| coords.iter().map(|&c| l.locate_in(k, c)).collect())
                 .collect();
-            let inside: Vec<_> = (0..extra.len())
-                .zip(extra_all.drain(..))
-                .map(|(k, cats)| categorical_in(coords.iter().map(|&c| l.locate_in(k, c)), cats))
-                .collect();
-            (cols, inside)
+            (l.locate_all(coords), inside)
         });
-        let mut out = Vec::new();
-        for (name, c) in ["country", "province", "district"].iter().zip(found) {
-            out.push((name.to_string(), codes(py, c)));
-        }
-        for (k, c) in inside.into_iter().enumerate() {
-            let column = l.layer_names().nth(k).unwrap_or(&extra[k]).to_string();
-            out.push((column, codes(py, c)));
-        }
+        let out = located(py, &l, &extra, found, inside)?;
         Ok((out, arrays::kept(py, &b), arrays::rejects(&b)))
     })
 }
@@ -395,13 +375,52 @@ fn usable<'py>(
     })
 }
 
+/// The columns [`locate`] appends, as categoricals: country, province and
+/// district from `found` (the locator's answers, in the points' order),
+/// then from `inside` the feature of each extra layer holding each point.
+pub fn located<'py, 'l>(
+    py: Python<'py>,
+    l: &'l Locator,
+    extra: &[String],
+    found: Vec<Location<'l>>,
+    inside: Vec<Vec<Option<&'l str>>>,
+) -> PyResult<Vec<(String, Codes<'py>)>> {
+    let (mut all, mut extra_all) = located_categories()?;
+    for name in extra {
+        extra_all.push(Catalogue::load(name).map_err(py_err)?.labels());
+    }
+    let (found, inside) = py.detach(|| {
+        let getters: [for<'x, 'y> fn(&'y Location<'x>) -> Option<&'x str>; 3] =
+            [|x| x.country, |x| x.province, |x| x.district];
+        let cols: Vec<_> = getters
+            .iter()
+            .zip(all.drain(..))
+            .map(|(get, cats)| categorical_in(found.iter().map(get), cats))
+            .collect();
+        let inside: Vec<_> = inside
+            .into_iter()
+            .zip(extra_all.drain(..))
+            .map(|(values, cats)| categorical_in(values.into_iter(), cats))
+            .collect();
+        (cols, inside)
+    });
+    let mut out = Vec::new();
+    for (name, c) in ["country", "province", "district"].iter().zip(found) {
+        out.push((name.to_string(), codes(py, c)));
+    }
+    for (k, c) in inside.into_iter().enumerate() {
+        let column = l.layer_names().nth(k).unwrap_or(&extra[k]).to_string();
+        out.push((column, codes(py, c)));
+    }
+    Ok(out)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(usable, m)?)?;
     m.add("MAX_K", MAX_K)?;
     m.add_function(wrap_pyfunction!(roles, m)?)?;
     m.add_function(wrap_pyfunction!(locate, m)?)?;
     m.add_function(wrap_pyfunction!(nearest, m)?)?;
-    m.add_function(wrap_pyfunction!(crate::read::read_points, m)?)?;
     m.add_function(wrap_pyfunction!(wkb_points, m)?)?;
     Ok(())
 }

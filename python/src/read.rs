@@ -14,9 +14,12 @@
 //! piece, never joined), dates and timestamps as `datetime64` counts. No
 //! Python object per cell.
 
-use crate::arrays::{floats, read_options};
+use crate::arrays::{Coded, Coder, Codes, codes as codes_of, floats, read_options};
+use crate::points::{located_categories, locator};
 use crate::{guard, py_err};
+use frontier::Catalogue;
 use frontier::ingest::{ColumnPiece, KindSeen, Numbers, PointSource, ReadColumn, TextCells};
+use frontier::query::{Location, Locator};
 use frontier::row::{Kind, TimeUnit, date_days, timestamp_count};
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
@@ -299,11 +302,40 @@ struct Part {
     piece: ColumnPiece,
     columns: Vec<ReadColumn>,
     rejected: Vec<FileReject>,
+    /// When the file is being located: the codes of the piece's country,
+    /// province, district and extra layers' features.
+    located: Vec<Coded>,
+}
+
+/// A locator and the coders of the columns it answers (country, province,
+/// district, then each extra layer's feature).
+pub struct Locating<'l> {
+    pub locator: &'l Locator,
+    pub coders: Vec<Coder>,
+}
+
+impl Locating<'_> {
+    fn code(&self, piece: &ColumnPiece) -> Vec<Coded> {
+        let (l, points) = (self.locator, piece.coords());
+        let found: Vec<Location> = points.iter().map(|&c| l.locate(c)).collect();
+        let getters: [for<'x, 'y> fn(&'y Location<'x>) -> Option<&'x str>; 3] =
+            [|x| x.country, |x| x.province, |x| x.district];
+        let mut out: Vec<Coded> = getters
+            .iter()
+            .zip(&self.coders)
+            .map(|(get, coder)| coder.code(found.iter().map(get)))
+            .collect();
+        for (k, coder) in self.coders.iter().skip(3).enumerate() {
+            out.push(coder.code(points.iter().map(|&c| l.locate_in(k, c))));
+        }
+        out
+    }
 }
 
 impl Part {
-    fn of(mut piece: ColumnPiece) -> Part {
+    fn of(mut piece: ColumnPiece, locating: Option<&Locating>) -> Part {
         Part {
+            located: locating.map_or_else(Vec::new, |l| l.code(&piece)),
             columns: piece.take_columns(),
             rejected: piece
                 .rejects()
@@ -320,7 +352,8 @@ impl Part {
 }
 
 /// The columns of a file, read as in the module's notes: each column's
-/// kind and chunks, and the parts' coordinates, lines and rejects.
+/// kind and chunks, and the parts' coordinates, lines and rejects; then,
+/// when located, the pieces' codes of each located column.
 type Read = (
     Vec<Kind>,
     Vec<Vec<Chunk>>,
@@ -328,13 +361,20 @@ type Read = (
     Vec<f64>,
     Vec<i64>,
     Vec<FileReject>,
+    Vec<Vec<Coded>>,
 );
 
-fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
+/// Reads the file; with a locator, each piece's points are located as the
+/// piece is read, on the same worker.
+fn read_all(
+    source: &mut PointSource,
+    n: usize,
+    locating: Option<&Locating>,
+) -> frontier::Result<Read> {
     let known = source.known_kinds();
     let parts: std::sync::Mutex<Vec<(usize, Part)>> = Default::default();
     source.par_columns(|k, piece| {
-        let p = Part::of(piece);
+        let p = Part::of(piece, locating);
         if let Ok(mut all) = parts.lock() {
             all.push((k, p));
         }
@@ -410,8 +450,16 @@ fn read_all(source: &mut PointSource, n: usize) -> frontier::Result<Read> {
             )
         },
     );
-    let rejected = parts.into_iter().flat_map(|(_, p)| p.rejected).collect();
-    Ok((kinds, by_column, xs, ys, lines, rejected))
+    let columns = locating.map_or(0, |l| l.coders.len());
+    let mut located: Vec<Vec<Coded>> = (0..columns).map(|_| Vec::new()).collect();
+    let mut rejected = Vec::new();
+    for (_, p) in parts {
+        rejected.extend(p.rejected);
+        for (all, piece) in located.iter_mut().zip(p.located) {
+            all.push(piece);
+        }
+    }
+    Ok((kinds, by_column, xs, ys, lines, rejected, located))
 }
 
 /// An error reading a file: a bad row is named as the command line names
@@ -430,9 +478,11 @@ fn file_err(e: frontier::Error) -> PyErr {
 /// list of chunks: Arrow's offsets, bytes, validity bitmap, null count),
 /// `datetime` (int64 counts, numpy unit, UTC); the columns of the
 /// coordinates, the latitudes and longitudes, the line of each usable row,
-/// and the rejects.
+/// and the rejects; given `locate` (extra polygon layers), also the columns
+/// `frontier.locate` appends (as `frontier::locate` gives them for arrays),
+/// each piece located as it is read.
 #[pyfunction]
-#[pyo3(signature = (path, lat=None, lon=None, skip_invalid=false))]
+#[pyo3(signature = (path, lat=None, lon=None, skip_invalid=false, locate=None))]
 #[allow(clippy::type_complexity)]
 pub fn read_points<'py>(
     py: Python<'py>,
@@ -440,6 +490,7 @@ pub fn read_points<'py>(
     lat: Option<String>,
     lon: Option<String>,
     skip_invalid: bool,
+    locate: Option<Vec<String>>,
 ) -> PyResult<(
     Bound<'py, PyList>,
     (usize, usize),
@@ -447,14 +498,53 @@ pub fn read_points<'py>(
     Bound<'py, PyArray1<f64>>,
     Bound<'py, PyArray1<i64>>,
     Vec<FileReject>,
+    Option<Vec<(String, Codes<'py>)>>,
 )> {
     guard(|| {
+        let l = locate.as_deref().map(locator).transpose()?;
+        let locating = match (&l, &locate) {
+            (Some(l), Some(extra)) => {
+                let (mut cats, _) = located_categories()?;
+                for name in extra {
+                    cats.push(Catalogue::load(name).map_err(py_err)?.labels());
+                }
+                Some(Locating {
+                    locator: l,
+                    coders: cats.into_iter().map(Coder::new).collect(),
+                })
+            }
+            _ => None,
+        };
         let opts = read_options(lat, lon, skip_invalid);
         let mut source = PointSource::open(path, &opts).map_err(py_err)?;
         let schema = source.schema().clone();
         let n = schema.columns.len();
-        let (kinds, columns, xs, ys, lines, rejected) =
-            py.detach(|| read_all(&mut source, n)).map_err(file_err)?;
+        let (kinds, columns, xs, ys, lines, rejected, codes) = py
+            .detach(|| read_all(&mut source, n, locating.as_ref()))
+            .map_err(file_err)?;
+        let located = match (locating, &l, &locate) {
+            (Some(locating), Some(l), Some(extra)) => {
+                let names = ["country", "province", "district"]
+                    .into_iter()
+                    .chain((0..extra.len()).map(|k| l.layer_names().nth(k).unwrap_or(&extra[k])))
+                    .map(str::to_string);
+                let joined: Vec<_> = py.detach(|| {
+                    locating
+                        .coders
+                        .into_iter()
+                        .zip(codes)
+                        .map(|(coder, pieces)| coder.join(pieces.into_iter()))
+                        .collect()
+                });
+                Some(
+                    names
+                        .zip(joined)
+                        .map(|(n, c)| (n, codes_of(py, c)))
+                        .collect(),
+                )
+            }
+            _ => None,
+        };
         let out = PyList::empty(py);
         for ((name, kind), parts) in schema.columns.iter().zip(kinds).zip(columns) {
             let (what, data): (String, Bound<'_, PyAny>) = to_python(py, parts, kind)?.extract()?;
@@ -467,6 +557,7 @@ pub fn read_points<'py>(
             floats(py, xs),
             lines.into_pyarray(py),
             rejected,
+            located,
         ))
     })
 }

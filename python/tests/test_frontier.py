@@ -80,6 +80,22 @@ def test_locate_in_extra_layers_equals_the_command_line(events):
     assert got["waziristan"].notna().sum() > 10
 
 
+def test_locate_from_a_path_equals_the_command_line_and_a_frame(events):
+    # A path is located piece by piece as it is read (the file is more than
+    # one piece long), a frame once it is in memory: the same answers, and the
+    # same categories in the same order (so pd.concat keeps them).
+    assert EVENTS.stat().st_size > 1 << 18
+    layers = ["waziristan", "chaman"]
+    by_path = frontier.locate(EVENTS, layers=layers)
+    by_frame = frontier.locate(events, layers=layers)
+    want = cli("locate", str(EVENTS), "--in", "waziristan", "--in", "chaman")
+    assert len(by_path) == len(want) == len(events)
+    for col in ["frontier_country", "province", "district", "waziristan", "chaman"]:
+        assert text(by_path[col]) == text(want[col]), col
+        assert list(by_path[col].cat.categories) == list(by_frame[col].cat.categories), col
+    assert by_path["waziristan"].notna().sum() > 10
+
+
 def test_locate_agrees_with_geopandas(events):
     gpd = pytest.importorskip("geopandas")
     pts = gpd.GeoDataFrame(events[["event_id_cnty"]], geometry=gpd.points_from_xy(events.longitude, events.latitude), crs=4326)
