@@ -402,7 +402,10 @@ async function refresh(fit) {
   try {
     current = await looks();
     if (token !== refreshToken) return;
-    for (const x of maps) if (x.isStyleLoaded() || x.loaded()) drawPoints(x);
+    // Every map whose style has loaded draws now, even while its tiles
+    // are loading (a change made then must not be dropped); a map still
+    // loading its style draws on its 'load'.
+    for (const x of maps) if (x.ready) drawPoints(x);
     drawBand().catch((e) => status(e.message));
     if (fit && !S.view) {
       const b = shown().map((x) => x.bbox).filter(Boolean);
@@ -606,6 +609,7 @@ function addAfterMap() {
   sync(maps[0], a);
   sync(a, maps[0]);
   a.on('load', async () => {
+    a.ready = true;
     a.labels = new Labels(a, await labelsData, layersOn);
     drawPoints(a);
     applyLayers();
@@ -647,6 +651,7 @@ async function main() {
   maps = [m];
   window.frontierMap = m;
   m.on('load', async () => {
+    m.ready = true;
     m.labels = new Labels(m, await labelsData, layersOn);
     await refresh(!S.view);
     m.on('moveend', () => { writeHash(); updateExports(); if (S.mode === 'points') drawLegend(null); });

@@ -243,6 +243,13 @@ def test_several_files_are_layers_each_on_off_coloured_and_sized(layers, page):
     page.page.fill("#from", "2021-01-01")
     page.page.dispatch_event("#from", "change")
     page.page.wait_for_function("() => location.hash.includes('size.0=fatalities') && location.hash.includes('from=2021-01-01')")
+    # The circles scaled by fatalities' largest number before the picture
+    # (a screenshot taken while the old scale still applied drew every
+    # circle at full size).
+    most = max(float(r["fatalities"]) for r in events + reference)
+    page.page.wait_for_function(
+        "() => { const r = JSON.stringify(frontierMap.getPaintProperty('points-0-circle', 'circle-radius'));"
+        f" return r.includes(',{most:g}]') || r.includes(',{most:g}.0]'); }}")
     page.page.evaluate("document.activeElement.blur()")
     page.page.wait_for_timeout(1000)
     page.settle()
