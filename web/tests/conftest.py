@@ -103,7 +103,11 @@ class Watched:
         self.errors = []
         page.on("console", lambda m: self.errors.append(f"console: {m.text}") if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}"))
+        # A tile the map cancelled (its source replaced by a change of
+        # filters or sizes while it loaded) is not a failure; any other
+        # request that fails is.
+        page.on("requestfailed", lambda r: None if "/tiles/" in r.url and r.failure == "net::ERR_ABORTED"
+                else self.errors.append(f"failed: {r.url} {r.failure}"))
         page.on("response", lambda r: self.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
 
     def open(self, url):
