@@ -11,7 +11,7 @@
 //! columns), a reject (with file, line, column and reason), or, in strict
 //! mode, an error naming them.
 
-use super::csv_points::{Records, check_fields};
+use super::csv_points::{Records, check_fields, delimiter_bits};
 use super::options::ReadOptions;
 use super::source::{PointSource, finish};
 use crate::error::{Error, Result};
@@ -388,17 +388,12 @@ fn cell_text<'a>(
 /// Where the delimiters `d` of `line` are, into `out`.
 #[inline]
 fn cut(line: &[u8], d: u8, out: &mut Vec<usize>) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     out.clear();
-    let pattern = ONES * u64::from(d);
     let mut chunks = line.chunks_exact(8);
     let mut base = 0;
-    // Eight bytes at a time: `m` has the high bit of each byte that is the
-    // delimiter (as in the row reader's split).
+    // Eight bytes at a time, as the row reader's split.
     for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
-        let mut m = !(((x & LOW7) + LOW7) | x | LOW7);
+        let mut m = delimiter_bits(chunk, d);
         while m != 0 {
             out.push(base + (m.trailing_zeros() / 8) as usize);
             m &= m - 1;

@@ -512,11 +512,21 @@ fn plural(n: usize, noun: &str) -> String {
     }
 }
 
+/// The bytes equal to `d` in eight bytes of a line, as the high bit of
+/// each such byte: `x` is zero there, and adding 0x7f to the low bits of
+/// every byte carries into the high bit of every other byte, never across
+/// bytes. What the row reader's split and the column reader's cut share.
+#[inline]
+pub(super) fn delimiter_bits(chunk: &[u8], d: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ (ONES * u64::from(d));
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
 /// The number of fields of a line without quotes, and its fields `lat` and
 /// `lon` (empty when the line is shorter).
 fn split_line(line: &str, delim: u8, lat: usize, lon: usize) -> (usize, &str, &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let b = line.as_bytes();
     let mut s = Splitter {
         line,
@@ -528,15 +538,11 @@ fn split_line(line: &str, delim: u8, lat: usize, lon: usize) -> (usize, &str, &s
         la: "",
         lo: "",
     };
-    // Eight bytes at a time: `m` has the high bit of each byte that is the
-    // delimiter (x is zero there; adding 0x7f to the low bits carries into
-    // the high bit of every other byte, never across bytes).
-    let pattern = ONES * u64::from(delim);
+    // Eight bytes at a time.
     let mut chunks = b.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
-        let x = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
-        let mut m = !(((x & LOW7) + LOW7) | x | LOW7);
+        let mut m = delimiter_bits(chunk, delim);
         while m != 0 {
             if s.field > s.last {
                 // Past the coordinates: the rest only needs counting.
